@@ -1,0 +1,18 @@
+// Package cli implements the execspec command. Main is the front end that
+// cmd/execspec calls: it handles the commands that need no model (version,
+// trace, view) itself, and for the others (run, replay, check, list, explore)
+// builds a small runner program for the user's model package and executes it.
+// The runner's main calls RunModel, which parses the command's flags and
+// drives the engines. Exit codes are the constants Exit*.
+package cli
+
+// Exit codes of the execspec command.
+const (
+	ExitOK          = 0   // clean: nothing found, or replay reproduced a clean run
+	ExitViolation   = 1   // an invariant was violated, or user code panicked
+	ExitExample     = 2   // the example searched for was found
+	ExitNoExample   = 3   // the example searched for was not found
+	ExitUsage       = 4   // usage or input error (bad flag, unknown name, model does not build, bad trace file)
+	ExitIncomplete  = 5   // a search stopped by a limit or timeout before it finished, with nothing found
+	ExitInterrupted = 130 // interrupted (Ctrl-C); statistics so far were printed
+)

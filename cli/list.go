@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/execspec/execspec"
+)
+
+func (s *session[S]) list(args []string) (int, error) {
+	fs := s.newFlags("list")
+	instance := fs.String("instance", "", "list only this instance")
+	jsonOut := fs.Bool("json", false, "write the listing as NDJSON (one event per instance)")
+	if err := parseFlags(fs, args); err != nil {
+		return 0, err
+	}
+	s.setOutput(*jsonOut)
+	names := s.spec.Instances()
+	if *instance != "" {
+		if _, err := s.spec.Model(*instance); err != nil {
+			return 0, &usageError{err}
+		}
+		names = []string{*instance}
+	}
+	s.printf("model %s", s.spec.Name())
+	if d := s.spec.Description(); d != "" {
+		s.printf(": %s", d)
+	}
+	s.printf("\n")
+	for _, name := range names {
+		mc, _, err := s.machine(name)
+		if err != nil {
+			return 0, err
+		}
+		byKind := func(k execspec.PropertyKind) []string {
+			var out []string
+			for _, p := range mc.PropertiesOf(k) {
+				out = append(out, p.Name)
+			}
+			return out
+		}
+		inv, ex, cons := byKind(execspec.Invariant), byKind(execspec.Example), byKind(execspec.Constraint)
+		s.printf("\ninstance %s\n", name)
+		s.printf("  actions:     %s\n", strings.Join(mc.Actions(), ", "))
+		s.printf("  invariants:  %s\n", orNone(inv))
+		s.printf("  examples:    %s\n", orNone(ex))
+		if len(cons) > 0 {
+			s.printf("  constraints: %s\n", strings.Join(cons, ", "))
+		}
+		var syms []string
+		for _, sy := range mc.Symmetries() {
+			syms = append(syms, sy.Name)
+		}
+		if len(syms) > 0 {
+			s.printf("  symmetries:  %s\n", strings.Join(syms, ", "))
+		}
+		s.printf("  variables:   %s\n", strings.Join(mc.Vars(), ", "))
+		s.event("instance", map[string]any{"name": name, "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "symmetries": syms, "variables": mc.Vars()})
+	}
+	return ExitOK, nil
+}
+
+func orNone(xs []string) string {
+	if len(xs) == 0 {
+		return "(none)"
+	}
+	return strings.Join(xs, ", ")
+}

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/simulate"
+	"github.com/execspec/execspec/trace"
+)
+
+func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
+	var f runFlags
+	fs := s.commonFlags("replay", &f)
+	sample := fs.Int("sample", -1, "the sample to re-execute (printed with the finding)")
+	itfFile := fs.String("itf", "", "validate this ITF trace against the model instead of re-executing a sample")
+	if err := parseFlags(fs.FlagSet, args); err != nil {
+		return 0, err
+	}
+	s.setOutput(f.jsonOut)
+	if *itfFile != "" {
+		return s.validateITF(ctx, f, *itfFile)
+	}
+	if f.seed == "" || *sample < 0 {
+		return 0, usagef("replay needs --seed and --sample (as printed with a finding), or --itf FILE")
+	}
+	if err := positive("max-steps", f.maxSteps); err != nil {
+		return 0, err
+	}
+	seed, _, err := parseSeed(f.seed)
+	if err != nil {
+		return 0, err
+	}
+	mc, instance, err := s.machine(f.instance)
+	if err != nil {
+		return 0, err
+	}
+	if f.property != "" {
+		if _, err := mc.Property(f.property); err != nil {
+			return 0, &usageError{err}
+		}
+	}
+	t, fd, err := simulate.Replay(mc, simulate.Options{Seed: seed, MaxSteps: f.maxSteps, Property: f.property}, *sample)
+	if err != nil {
+		return 0, err
+	}
+	saved, err := loadFinding(s.env, mc.Name(), instance, f.property, seed, *sample)
+	if err != nil {
+		return 0, err
+	}
+	if saved != nil {
+		if i, diff := firstDifference(saved, t); i >= 0 {
+			s.printf("replay does NOT reproduce the trace saved by the run that printed this command: the model or its instance changed.\n")
+			s.printf("First difference at step %d:\n%s", i, diff)
+			s.printf("\nReplayed trace:\n")
+			_ = t.Print(s.out, trace.PrintOptions{FullStates: f.fullStates, Highlight: i})
+			s.event("replay", map[string]any{"reproduced": false, "first_difference": i})
+			return ExitUsage, nil
+		}
+	}
+	rc := s.replayCommand(instance, f.property, seed, *sample, f.maxSteps)
+	if fd == nil {
+		if f.property != "" || saved != nil {
+			s.printf("replay does NOT reproduce a finding: sample %d ran %d steps without one (the model may have changed)\n", *sample, len(t.Steps)-1)
+			_ = t.Print(s.out, trace.PrintOptions{FullStates: f.fullStates, Highlight: -1})
+			s.event("replay", map[string]any{"reproduced": false})
+			return ExitUsage, nil
+		}
+		s.printf("sample %d of seed %d: %d steps, no finding\n", *sample, seed, len(t.Steps)-1)
+		_ = t.Print(s.out, trace.PrintOptions{FullStates: f.fullStates, Highlight: -1})
+		return ExitOK, nil
+	}
+	t = s.annotate(t, mc.Name(), instance, f.property, *fd, seed, rc)
+	s.reportFinding(*fd, t, rc, f.fullStates)
+	if saved != nil {
+		s.printf("Reproduced: identical to the trace saved by the run.\n")
+	}
+	s.event("replay", map[string]any{"reproduced": true})
+	if err := writeITF(s.env, f.outITF, []*trace.Trace{t}); err != nil {
+		return 0, err
+	}
+	return s.exitCode(&simulate.Result{Findings: []simulate.Finding{*fd}, Property: f.property, PropertyKind: kindOf(mc, f.property)}, ctx)
+}
+
+// firstDifference compares two traces step by step (action, picks, state)
+// and returns the first step that differs, with a description, or -1.
+func firstDifference(want, got *trace.Trace) (int, string) {
+	n := min(len(want.Steps), len(got.Steps))
+	for i := 0; i < n; i++ {
+		w, g := want.Steps[i], got.Steps[i]
+		var msg string
+		if w.Action != g.Action {
+			msg += fmt.Sprintf("    action: saved %s, replayed %s\n", w.Action, g.Action)
+		}
+		if !samePicks(w.Picks, g.Picks) {
+			msg += fmt.Sprintf("    picks: saved %v, replayed %v\n", picksString(w.Picks), picksString(g.Picks))
+		}
+		for _, c := range trace.DiffStates(want.Vars, w.State, g.State) {
+			msg += "    " + trace.FormatChange(c) + "   (saved -> replayed)\n"
+		}
+		if msg != "" {
+			return i, msg
+		}
+	}
+	if len(want.Steps) != len(got.Steps) {
+		return n, fmt.Sprintf("    the saved trace has %d steps, the replay %d\n", len(want.Steps)-1, len(got.Steps)-1)
+	}
+	return -1, ""
+}
+
+func samePicks(a, b []trace.Pick) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[string]itf.Value{}
+	for _, p := range a {
+		m[p.Label] = p.Value
+	}
+	for _, p := range b {
+		v, ok := m[p.Label]
+		if !ok || !itf.Equal(v, p.Value) {
+			return false
+		}
+	}
+	return true
+}
+
+func picksString(ps []trace.Pick) string {
+	out := "["
+	for i, p := range ps {
+		if i > 0 {
+			out += ", "
+		}
+		out += p.Label + "=" + p.Value.String()
+	}
+	return out + "]"
+}

@@ -1,0 +1,259 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/simulate"
+	"github.com/execspec/execspec/trace"
+)
+
+// runFlags are the flags shared by run and replay.
+type runFlags struct {
+	instance, property, seed string
+	maxSteps                 int
+	jsonOut, fullStates      bool
+	outITF                   string
+}
+
+func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
+	fs := s.newFlags(name)
+	fs.StringVar(&f.instance, "instance", "", "model instance (default: the first one; see `execspec list`)")
+	fs.StringVar(&f.property, "property", "", "invariant or example to search for (default: every invariant)")
+	fs.StringVar(&f.seed, "seed", "", "random seed (a fresh one is drawn and printed when not given)")
+	fs.IntVar(&f.maxSteps, "max-steps", 50, "maximum steps per sample")
+	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
+	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
+	fs.StringVar(&f.outITF, "out-itf", "", "write the trace of each finding as ITF to this file (- for stdout)")
+	return &flagSet{fs}
+}
+
+func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
+	var f runFlags
+	fs := s.commonFlags("run", &f)
+	maxSamples := fs.Int("max-samples", 10000, "number of samples")
+	maxFindings := fs.Int("max-findings", 1, "stop after this many findings")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel workers (findings do not depend on it)")
+	budget := fs.Int("budget", 10000, "executions allowed to decide whether one action is enabled at one step")
+	progress := fs.Bool("progress", false, "print progress to stderr (default: only when stderr is a terminal)")
+	if err := parseFlags(fs.FlagSet, args); err != nil {
+		return 0, err
+	}
+	for _, c := range []struct {
+		n string
+		v int
+	}{{"max-steps", f.maxSteps}, {"max-samples", *maxSamples}, {"max-findings", *maxFindings}, {"workers", *workers}, {"budget", *budget}} {
+		if err := positive(c.n, c.v); err != nil {
+			return 0, err
+		}
+	}
+	seed, given, err := parseSeed(f.seed)
+	if err != nil {
+		return 0, err
+	}
+	s.setOutput(f.jsonOut)
+	mc, instance, err := s.machine(f.instance)
+	if err != nil {
+		return 0, err
+	}
+	opts := simulate.Options{
+		Seed: seed, MaxSteps: f.maxSteps, MaxSamples: *maxSamples, Property: f.property,
+		MaxFindings: *maxFindings, Workers: *workers, Budget: *budget,
+	}
+	if *progress || s.env.StderrIsTerminal {
+		opts.Progress = func(st simulate.Stats) {
+			fmt.Fprintf(s.env.Stderr, "progress: %d samples, %d steps, %.0f steps/s, %s\n", st.Samples, st.Steps, st.StepsPerSecond(), st.Elapsed.Round(time.Second))
+		}
+	}
+	what := "every invariant"
+	if f.property != "" {
+		p, err := mc.Property(f.property)
+		if err != nil {
+			return 0, &usageError{err}
+		}
+		what = p.Kind.String() + " " + p.Name
+	}
+	seedNote := ""
+	if !given {
+		seedNote = " (random; pass --seed to fix it)"
+	}
+	s.printf("execspec run %s --instance %s: checking %s in up to %d samples of up to %d steps, seed %d%s, %d workers\n",
+		s.pkg, instance, what, *maxSamples, f.maxSteps, seed, seedNote, *workers)
+	s.event("start", map[string]any{"command": "run", "model": mc.Name(), "instance": instance, "property": f.property, "seed": strconv.FormatUint(seed, 10), "max_steps": f.maxSteps, "max_samples": *maxSamples, "workers": *workers})
+
+	res, err := simulate.Run(ctx, mc, opts)
+	if err != nil {
+		if _, ok := err.(*execspec.UnknownNameError); ok {
+			return 0, &usageError{err}
+		}
+		return 0, err
+	}
+	var traces []*trace.Trace
+	for _, fd := range res.Findings {
+		rc := s.replayCommand(instance, f.property, seed, fd.Sample, f.maxSteps)
+		t := s.annotate(fd.Trace, mc.Name(), instance, f.property, fd, seed, rc)
+		s.reportFinding(fd, t, rc, f.fullStates)
+		if err := saveFinding(s.env, mc.Name(), instance, f.property, seed, fd.Sample, t); err != nil {
+			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace for replay comparison: %v\n", err)
+		}
+		traces = append(traces, t)
+	}
+	if err := writeITF(s.env, f.outITF, traces); err != nil {
+		return 0, err
+	}
+	s.summary(res.Stats)
+	if !given {
+		s.printf("Rerun with: execspec run %s --instance %s%s --seed %d --max-steps %d --max-samples %d\n", s.pkg, instance, propFlag(f.property), seed, f.maxSteps, *maxSamples)
+	}
+	return s.exitCode(res, ctx)
+}
+
+func (s *session[S]) exitCode(res *simulate.Result, ctx context.Context) (int, error) {
+	for _, fd := range res.Findings {
+		if fd.Kind == simulate.InvariantViolated || fd.Kind == simulate.Panicked {
+			return ExitViolation, nil
+		}
+	}
+	if res.Property != "" && res.PropertyKind == execspec.Example {
+		if len(res.Findings) > 0 {
+			return ExitExample, nil
+		}
+		if ctx.Err() != nil {
+			return ExitInterrupted, nil
+		}
+		s.printf("example %s not reached\n", res.Property)
+		return ExitNoExample, nil
+	}
+	if ctx.Err() != nil {
+		return ExitInterrupted, nil
+	}
+	return ExitOK, nil
+}
+
+func propFlag(p string) string {
+	if p == "" {
+		return ""
+	}
+	return " --property " + p
+}
+
+func (s *session[S]) replayCommand(instance, property string, seed uint64, sample, maxSteps int) string {
+	return fmt.Sprintf("execspec replay %s --instance %s%s --seed %d --sample %d --max-steps %d", s.pkg, instance, propFlag(property), seed, sample, maxSteps)
+}
+
+// annotate fills a finding's trace metadata.
+func (s *session[S]) annotate(t *trace.Trace, model, instance, property string, fd simulate.Finding, seed uint64, replay string) *trace.Trace {
+	status := "violation"
+	switch fd.Kind {
+	case simulate.ExampleFound:
+		status = "example"
+	case simulate.Panicked:
+		status = "error"
+	}
+	t.Meta = map[string]any{
+		trace.MetaTool: "execspec " + Version, trace.MetaModel: model, trace.MetaInstance: instance,
+		trace.MetaSeed: strconv.FormatUint(seed, 10), trace.MetaSample: fd.Sample, trace.MetaStatus: status,
+		trace.MetaReplay: replay, "source": s.pkg,
+	}
+	if fd.Property != "" {
+		t.Meta[trace.MetaProperty] = fd.Property
+	} else if property != "" {
+		t.Meta[trace.MetaProperty] = property
+	}
+	if fd.Err != nil {
+		t.Meta["error"] = fd.Err.Error()
+	}
+	return t
+}
+
+func (s *session[S]) reportFinding(fd simulate.Finding, t *trace.Trace, replay string, full bool) {
+	last := len(t.Steps) - 1
+	switch fd.Kind {
+	case simulate.InvariantViolated:
+		s.printf("\nVIOLATION: invariant %s does not hold after step %d (sample %d)\n", fd.Property, last, fd.Sample)
+	case simulate.ExampleFound:
+		s.printf("\nEXAMPLE: %s reached at step %d (sample %d)\n", fd.Property, last, fd.Sample)
+	case simulate.Panicked:
+		s.printf("\nPANIC at step %d (sample %d): %v\n", last, fd.Sample, fd.Err)
+	}
+	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
+	if pe, ok := fd.Err.(*execspec.PanicError); ok {
+		s.printf("panic stack:\n%s\n", indent(pe.Stack))
+	}
+	s.printf("Replay with:\n  %s\n", replay)
+	s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "sample": fd.Sample, "steps": last, "replay": replay, "trace": t.ToITF()})
+}
+
+func (s *session[S]) summary(st simulate.Stats) {
+	s.printf("\nSummary: %d samples, %d steps in %s (%.0f steps/s, %.0f samples/s); trace length min/avg/max %d/%.1f/%d",
+		st.Samples, st.Steps, st.Elapsed.Round(time.Millisecond), st.StepsPerSecond(), float64(st.Samples)/max(st.Elapsed.Seconds(), 1e-9), st.MinLen, st.AvgLen(), st.MaxLen)
+	if st.Deadlocks > 0 {
+		s.printf("; %d samples ended with no enabled action", st.Deadlocks)
+	}
+	if st.Incomplete {
+		s.printf("; interrupted before all samples ran")
+	}
+	s.printf("\n")
+	width := len("action")
+	for _, a := range st.Actions {
+		width = max(width, len(a.Name))
+	}
+	s.printf("  %-*s %12s %12s %12s\n", width, "action", "tried", "fired", "executions")
+	var never []string
+	for _, a := range st.Actions {
+		note := ""
+		if a.Undecided > 0 {
+			note = fmt.Sprintf("  (%d undecided: budget exhausted)", a.Undecided)
+		}
+		s.printf("  %-*s %12d %12d %12d%s\n", width, a.Name, a.Tried, a.Fired, a.Runs, note)
+		if a.Fired == 0 {
+			never = append(never, a.Name)
+		}
+	}
+	if len(never) > 0 {
+		s.printf("  never fired: %s\n", strings.Join(never, ", "))
+	}
+	actions := make([]map[string]any, len(st.Actions))
+	for i, a := range st.Actions {
+		actions[i] = map[string]any{"name": a.Name, "tried": a.Tried, "fired": a.Fired, "executions": a.Runs, "undecided": a.Undecided}
+	}
+	s.event("summary", map[string]any{"samples": st.Samples, "steps": st.Steps, "seconds": st.Elapsed.Seconds(), "steps_per_second": st.StepsPerSecond(),
+		"min_len": st.MinLen, "avg_len": st.AvgLen(), "max_len": st.MaxLen, "deadlocks": st.Deadlocks, "actions": actions, "incomplete": st.Incomplete})
+}
+
+func parseSeed(v string) (seed uint64, given bool, err error) {
+	if v == "" {
+		var b [8]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return 0, false, fmt.Errorf("drawing a seed: %w", err)
+		}
+		return binary.LittleEndian.Uint64(b[:]) >> 1, false, nil
+	}
+	seed, err = strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, true, usagef("--seed %q: not a non-negative integer", v)
+	}
+	return seed, true, nil
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}
+
+func kindOf[S any](mc *execspec.Machine[S], property string) execspec.PropertyKind {
+	if property == "" {
+		return execspec.Invariant
+	}
+	p, err := mc.Property(property)
+	if err != nil {
+		return execspec.Invariant
+	}
+	return p.Kind
+}

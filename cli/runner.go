@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/execspec/execspec"
+)
+
+// RunModel is the main function of a model runner: it runs one execspec
+// command (run, replay, check, list) on spec and returns the exit code.
+func RunModel[S any](args []string, spec *execspec.Spec[S]) int {
+	env := ProcessEnv()
+	if os.Getenv(envTerminal) == "1" {
+		env.StderrIsTerminal = true
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return RunModelEnv(ctx, args, spec, env)
+}
+
+// RunModelEnv is RunModel with an explicit context and environment (for
+// tests).
+func RunModelEnv[S any](ctx context.Context, args []string, spec *execspec.Spec[S], env Env) int {
+	env = env.withDefaults()
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return ExitUsage
+	}
+	s := &session[S]{spec: spec, env: env, pkg: packageName(env)}
+	var code int
+	var err error
+	switch args[0] {
+	case "run":
+		code, err = s.run(ctx, args[1:])
+	case "replay":
+		code, err = s.replay(ctx, args[1:])
+	case "list":
+		code, err = s.list(args[1:])
+	case "check":
+		code, err = s.check(ctx, args[1:])
+	case "explore":
+		code, err = s.explore(ctx, args[1:])
+	default:
+		err = usagef("unknown command %q", args[0])
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		fmt.Fprintf(env.Stderr, "execspec %s: %v\n", args[0], err)
+		if isUsage(err) {
+			return ExitUsage
+		}
+		return ExitUsage
+	}
+	return code
+}
+
+func packageName(env Env) string {
+	for _, kv := range env.Environ {
+		if v, ok := strings.CutPrefix(kv, EnvPackage+"="); ok && v != "" {
+			return v
+		}
+	}
+	return "."
+}
+
+// session is one command run against a spec.
+type session[S any] struct {
+	spec *execspec.Spec[S]
+	env  Env
+	pkg  string
+	// out receives human-readable text: stdout, or stderr with --json.
+	out  io.Writer
+	json *json.Encoder
+}
+
+// setOutput routes human text and events for --json.
+func (s *session[S]) setOutput(jsonOut bool) {
+	s.out = s.env.Stdout
+	if jsonOut {
+		s.out = s.env.Stderr
+		s.json = json.NewEncoder(s.env.Stdout)
+	}
+}
+
+// event writes one NDJSON event when --json is on.
+func (s *session[S]) event(kind string, fields map[string]any) {
+	if s.json == nil {
+		return
+	}
+	ev := map[string]any{"event": kind}
+	for k, v := range fields {
+		ev[k] = v
+	}
+	_ = s.json.Encode(ev)
+}
+
+func (s *session[S]) printf(format string, args ...any) {
+	fmt.Fprintf(s.out, format, args...)
+}
+
+// machine builds and compiles the named instance.
+func (s *session[S]) machine(instance string) (*execspec.Machine[S], string, error) {
+	if instance == "" {
+		names := s.spec.Instances()
+		if len(names) == 0 {
+			return nil, "", usagef("spec %s has no instances", s.spec.Name())
+		}
+		instance = names[0]
+	}
+	m, err := s.spec.Model(instance)
+	if err != nil {
+		return nil, "", &usageError{err}
+	}
+	mc, err := m.Compile()
+	if err != nil {
+		return nil, "", &usageError{err}
+	}
+	return mc, instance, nil
+}
+
+// newFlags returns a flag set whose errors go to stderr.
+func (s *session[S]) newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("execspec "+name, flag.ContinueOnError)
+	fs.SetOutput(s.env.Stderr)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (the package goes right after the command)", fs.Arg(0))
+	}
+	return nil
+}
+
+// positive checks that a numeric flag is at least 1.
+func positive(name string, v int) error {
+	if v < 1 {
+		return usagef("--%s must be at least 1, got %d", name, v)
+	}
+	return nil
+}

@@ -1,0 +1,390 @@
+package execspec
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"reflect"
+	"sort"
+	"sync"
+	"unsafe"
+)
+
+// The state codec turns a plan compiled once per Go type into three
+// operations the engines run millions of times: deep copy, canonical binary
+// encoding (maps and sets in sorted key order, so equal states encode to equal
+// bytes) and, on top of the encoding, fingerprints. Plans work on raw pointers
+// with field offsets; reflection is used only where Go offers nothing else
+// (maps, allocation of slices and pointers).
+
+// codec is the compiled plan for one Go type.
+type codec struct {
+	t reflect.Type
+	// flat is true when a plain assignment copies the value completely: it
+	// holds no slice, map or pointer (strings are immutable, so they count as
+	// flat).
+	flat bool
+	// enc appends the canonical encoding of the value at p.
+	enc func(b []byte, p unsafe.Pointer) []byte
+	// fix replaces, in the value at p, every reference it shares with the
+	// value it was assigned from by a deep copy. Nil when flat.
+	fix func(p unsafe.Pointer)
+}
+
+// encodeValue appends the encoding of *x, whose type must be c.t.
+func (c *codec) encodeValue(b []byte, x any) []byte {
+	return c.enc(b, reflect.ValueOf(x).UnsafePointer())
+}
+
+// TypeError reports a state type execspec cannot handle, naming the path of
+// the offending field from the state's root.
+type TypeError struct {
+	Path   string       // e.g. "State.Zone.Trees[value].Handler"
+	Type   reflect.Type // the offending type
+	Reason string
+}
+
+func (e *TypeError) Error() string {
+	return fmt.Sprintf("state field %s (type %s): %s", e.Path, e.Type, e.Reason)
+}
+
+var codecCache sync.Map // reflect.Type -> *codec
+
+var setValueType = reflect.TypeOf((*setValue)(nil)).Elem()
+
+func reflectTypeOf[T any]() reflect.Type { return reflect.TypeOf((*T)(nil)).Elem() }
+
+// codecOf returns the codec for t, compiling it if needed.
+func codecOf(t reflect.Type) (*codec, error) {
+	return compileCodec(t, t.String(), nil)
+}
+
+func compileCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, error) {
+	if c, ok := codecCache.Load(t); ok {
+		return c.(*codec), nil
+	}
+	for _, s := range stack {
+		if s == t {
+			return nil, &TypeError{Path: path, Type: t, Reason: "recursive type (a value could contain itself or a pointer cycle); use slices or maps of plain values instead"}
+		}
+	}
+	stack = append(stack, t)
+	c, err := buildCodec(t, path, stack)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := codecCache.LoadOrStore(t, c)
+	return actual.(*codec), nil
+}
+
+func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, error) {
+	c := &codec{t: t, flat: true}
+	if t.Implements(setValueType) && t.Kind() == reflect.Struct {
+		return buildSetCodec(t, path, stack)
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			if *(*bool)(p) {
+				return append(b, 1)
+			}
+			return append(b, 0)
+		}
+	case reflect.Int8:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return append(b, byte(*(*int8)(p))) }
+	case reflect.Uint8:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return append(b, *(*uint8)(p)) }
+	case reflect.Int16:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint16(b, uint16(*(*int16)(p))) }
+	case reflect.Uint16:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint16(b, *(*uint16)(p)) }
+	case reflect.Int32:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint32(b, uint32(*(*int32)(p))) }
+	case reflect.Uint32:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint32(b, *(*uint32)(p)) }
+	case reflect.Int64:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint64(b, uint64(*(*int64)(p))) }
+	case reflect.Uint64:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint64(b, *(*uint64)(p)) }
+	case reflect.Int:
+		// Always eight bytes, so fingerprints agree across architectures.
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint64(b, uint64(*(*int)(p))) }
+	case reflect.Uint:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint64(b, uint64(*(*uint)(p))) }
+	case reflect.String:
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			s := *(*string)(p)
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			return append(b, s...)
+		}
+	case reflect.Array:
+		ec, err := compileCodec(t.Elem(), path+"[i]", stack)
+		if err != nil {
+			return nil, err
+		}
+		n, size := t.Len(), t.Elem().Size()
+		c.flat = ec.flat
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			for i := 0; i < n; i++ {
+				b = ec.enc(b, unsafe.Add(p, uintptr(i)*size))
+			}
+			return b
+		}
+		if !ec.flat {
+			c.fix = func(p unsafe.Pointer) {
+				for i := 0; i < n; i++ {
+					ec.fix(unsafe.Add(p, uintptr(i)*size))
+				}
+			}
+		}
+	case reflect.Slice:
+		ec, err := compileCodec(t.Elem(), path+"[i]", stack)
+		if err != nil {
+			return nil, err
+		}
+		size := t.Elem().Size()
+		c.flat = false
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			v := reflect.NewAt(t, p).Elem()
+			n := v.Len()
+			b = binary.AppendUvarint(b, uint64(n))
+			if n == 0 {
+				return b
+			}
+			base := v.Index(0).Addr().UnsafePointer()
+			for i := 0; i < n; i++ {
+				b = ec.enc(b, unsafe.Add(base, uintptr(i)*size))
+			}
+			return b
+		}
+		c.fix = func(p unsafe.Pointer) {
+			v := reflect.NewAt(t, p).Elem()
+			if v.IsNil() {
+				return
+			}
+			n := v.Len()
+			nv := reflect.MakeSlice(t, n, n)
+			reflect.Copy(nv, v)
+			v.Set(nv)
+			if ec.flat || n == 0 {
+				return
+			}
+			base := nv.Index(0).Addr().UnsafePointer()
+			for i := 0; i < n; i++ {
+				ec.fix(unsafe.Add(base, uintptr(i)*size))
+			}
+		}
+	case reflect.Map:
+		if err := checkKeyType(t.Key(), path+"[key]"); err != nil {
+			return nil, err
+		}
+		kc, err := compileCodec(t.Key(), path+"[key]", stack)
+		if err != nil {
+			return nil, err
+		}
+		vc, err := compileCodec(t.Elem(), path+"[value]", stack)
+		if err != nil {
+			return nil, err
+		}
+		c.flat = false
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			return encodeMap(b, reflect.NewAt(t, p).Elem(), kc, vc)
+		}
+		c.fix = func(p unsafe.Pointer) {
+			v := reflect.NewAt(t, p).Elem()
+			if v.IsNil() {
+				return
+			}
+			v.Set(copyMap(v, vc))
+		}
+	case reflect.Pointer:
+		ec, err := compileCodec(t.Elem(), "(*"+path+")", stack)
+		if err != nil {
+			return nil, err
+		}
+		c.flat = false
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			q := *(*unsafe.Pointer)(p)
+			if q == nil {
+				return append(b, 0)
+			}
+			return ec.enc(append(b, 1), q)
+		}
+		c.fix = func(p unsafe.Pointer) {
+			v := reflect.NewAt(t, p).Elem()
+			if v.IsNil() {
+				return
+			}
+			nv := reflect.New(t.Elem())
+			nv.Elem().Set(v.Elem())
+			if ec.fix != nil {
+				ec.fix(nv.UnsafePointer())
+			}
+			v.Set(nv)
+		}
+	case reflect.Struct:
+		type field struct {
+			off uintptr
+			c   *codec
+		}
+		var fields []field
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			fpath := path + "." + f.Name
+			if !f.IsExported() {
+				return nil, &TypeError{Path: fpath, Type: f.Type, Reason: "unexported field: execspec copies, compares and prints every state field, so state fields must be exported"}
+			}
+			fc, err := compileCodec(f.Type, fpath, stack)
+			if err != nil {
+				return nil, err
+			}
+			fields = append(fields, field{f.Offset, fc})
+			c.flat = c.flat && fc.flat
+		}
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			for _, f := range fields {
+				b = f.c.enc(b, unsafe.Add(p, f.off))
+			}
+			return b
+		}
+		if !c.flat {
+			var deep []field
+			for _, f := range fields {
+				if !f.c.flat {
+					deep = append(deep, f)
+				}
+			}
+			c.fix = func(p unsafe.Pointer) {
+				for _, f := range deep {
+					f.c.fix(unsafe.Add(p, f.off))
+				}
+			}
+		}
+	case reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return nil, &TypeError{Path: path, Type: t, Reason: "floating-point values are not supported (ITF has no floats, and float equality makes state counts unstable); use an integer in fixed units"}
+	case reflect.Func:
+		return nil, &TypeError{Path: path, Type: t, Reason: "functions cannot be part of state (they cannot be copied, compared or written to a trace); keep them in the model, outside the state"}
+	case reflect.Chan:
+		return nil, &TypeError{Path: path, Type: t, Reason: "channels cannot be part of state; model a channel as a slice (queue) or a Set (unordered network)"}
+	case reflect.Interface:
+		return nil, &TypeError{Path: path, Type: t, Reason: "interface-typed fields are not supported: use a struct with one field per alternative (a tagged union) or a concrete type"}
+	default:
+		return nil, &TypeError{Path: path, Type: t, Reason: "unsupported kind " + t.Kind().String()}
+	}
+	return c, nil
+}
+
+// checkKeyType rejects map keys whose identity would change on copy.
+func checkKeyType(t reflect.Type, path string) error {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Chan, reflect.UnsafePointer:
+		return &TypeError{Path: path, Type: t, Reason: "map keys and set elements must be plain values (no pointers or interfaces)"}
+	case reflect.Array:
+		return checkKeyType(t.Elem(), path+"[i]")
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if err := checkKeyType(t.Field(i).Type, path+"."+t.Field(i).Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func buildSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, error) {
+	mt := t.Field(0).Type // Set[T].m map[T]struct{}
+	et := mt.Key()
+	if err := checkKeyType(et, path+"[elem]"); err != nil {
+		return nil, err
+	}
+	ec, err := compileCodec(et, path+"[elem]", stack)
+	if err != nil {
+		return nil, err
+	}
+	vc, _ := compileCodec(mt.Elem(), path, stack)
+	c := &codec{t: t, flat: false}
+	c.enc = func(b []byte, p unsafe.Pointer) []byte {
+		return encodeMap(b, reflect.NewAt(mt, p).Elem(), ec, nil)
+	}
+	c.fix = func(p unsafe.Pointer) {
+		v := reflect.NewAt(mt, p).Elem()
+		if v.IsNil() {
+			return
+		}
+		v.Set(copyMap(v, vc))
+	}
+	return c, nil
+}
+
+// mapScratch is reused across map encodings to avoid allocations.
+type mapScratch struct {
+	buf  []byte
+	ends [][2]int // per entry: end of key, end of entry within buf
+	idx  []int
+}
+
+var mapScratchPool = sync.Pool{New: func() any { return new(mapScratch) }}
+
+// encodeMap appends len, then the entries sorted by key encoding. A nil vc
+// encodes keys only (sets).
+func encodeMap(b []byte, v reflect.Value, kc, vc *codec) []byte {
+	n := v.Len()
+	b = binary.AppendUvarint(b, uint64(n))
+	if n == 0 {
+		return b
+	}
+	sc := mapScratchPool.Get().(*mapScratch)
+	sc.buf, sc.ends, sc.idx = sc.buf[:0], sc.ends[:0], sc.idx[:0]
+	k := reflect.New(v.Type().Key()).Elem()
+	var e reflect.Value
+	if vc != nil {
+		e = reflect.New(v.Type().Elem()).Elem()
+	}
+	it := v.MapRange()
+	for it.Next() {
+		k.SetIterKey(it)
+		sc.buf = kc.enc(sc.buf, k.Addr().UnsafePointer())
+		kend := len(sc.buf)
+		if vc != nil {
+			e.SetIterValue(it)
+			sc.buf = vc.enc(sc.buf, e.Addr().UnsafePointer())
+		}
+		sc.ends = append(sc.ends, [2]int{kend, len(sc.buf)})
+		sc.idx = append(sc.idx, len(sc.idx))
+	}
+	start := func(i int) int {
+		if i == 0 {
+			return 0
+		}
+		return sc.ends[i-1][1]
+	}
+	sort.Slice(sc.idx, func(a, c int) bool {
+		i, j := sc.idx[a], sc.idx[c]
+		return bytes.Compare(sc.buf[start(i):sc.ends[i][0]], sc.buf[start(j):sc.ends[j][0]]) < 0
+	})
+	for _, i := range sc.idx {
+		b = append(b, sc.buf[start(i):sc.ends[i][1]]...)
+	}
+	mapScratchPool.Put(sc)
+	return b
+}
+
+// copyMap returns a deep copy of the map v.
+func copyMap(v reflect.Value, vc *codec) reflect.Value {
+	t := v.Type()
+	nv := reflect.MakeMapWithSize(t, v.Len())
+	it := v.MapRange()
+	if vc == nil || vc.flat {
+		for it.Next() {
+			nv.SetMapIndex(it.Key(), it.Value())
+		}
+		return nv
+	}
+	e := reflect.New(t.Elem()).Elem()
+	for it.Next() {
+		e.SetIterValue(it)
+		vc.fix(e.Addr().UnsafePointer())
+		nv.SetMapIndex(it.Key(), e)
+	}
+	return nv
+}

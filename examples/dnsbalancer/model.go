@@ -1,0 +1,234 @@
+// Package dnsbalancer models the ACME CloudDB DNS control plane: a planner
+// writing immutable numbered plans, and independent deployers that apply them
+// to a DNS zone with a compare-and-swap lock and clean up old plans by their
+// own counters. The shape follows the public summary of the October 2025
+// us-east-1 DynamoDB DNS outage: a delayed deployer applies an old plan just as
+// another deployer's cleanup deletes that plan, so the endpoint resolves to
+// nothing and every later deploy fails its safety check.
+//
+// The instances are the workshop's (deployers _ plan ids _ plans kept):
+// n3_5_3, n3_20_3 and n3_30_20, each with three load-balancer IPs and weights
+// 100..120. The *_fixed instances add the fix, shared with the implementation
+// in examples/dnscontrol: cleanup never deletes the plan the root or the
+// rollback points at, and a deployer refuses to apply a plan older than the
+// one the root points at.
+//
+// Run it with
+//
+//	execspec run ./examples/dnsbalancer --instance n3_5_3 --property no_inconsistent_root
+package dnsbalancer
+
+import (
+	"sort"
+
+	"github.com/execspec/execspec"
+)
+
+// Lock is the value of the lock TXT record: who moved it last, and how often
+// it has moved.
+type Lock struct {
+	Owner string `itf:"owner"`
+	Epoch int    `itf:"epoch"`
+}
+
+// Plan is one immutable plan: each load-balancer IP it uses and its weight.
+type Plan struct {
+	ID      int            `itf:"id"`
+	Weights map[string]int `itf:"weights"`
+}
+
+// Zone is the part of the hosted zone the control plane manages.
+type Zone struct {
+	Lock     Lock `itf:"lock"`
+	Root     int  `itf:"root"`     // the plan the endpoint's alias points at; 0 is the placeholder
+	Rollback int  `itf:"rollback"` // the plan the rollback alias points at
+	// Trees holds the plan trees present in the zone: plan id -> the
+	// weights of its load-balancer targets.
+	Trees map[int]map[string]int `itf:"trees"`
+}
+
+// Deployer is one deployer's own state: the next plan it will apply and
+// what it last observed of the zone.
+type Deployer struct {
+	Next     int  `itf:"next"`
+	Lock     Lock `itf:"lock"`
+	Root     int  `itf:"root"`
+	Rollback int  `itf:"rollback"`
+}
+
+// State is the model state.
+type State struct {
+	Plans     []Plan              `itf:"plans"`
+	Zone      Zone                `itf:"zone"`
+	Deployers map[string]Deployer `itf:"deployers"`
+}
+
+// Params are an instance's constants.
+type Params struct {
+	Deployers []string
+	MaxPlans  int      // plan ids 1..MaxPlans
+	IPs       []string // load-balancer IPs a plan may use
+	MinWeight int
+	MaxWeight int
+	Keep      int  // plans kept before cleanup
+	Fixed     bool // apply the fix
+}
+
+// DefaultIPs are the load balancers' addresses (documentation range).
+var DefaultIPs = []string{"192.0.2.1", "192.0.2.2", "192.0.2.3"}
+
+// DefaultDeployers are the three deployers' names.
+var DefaultDeployers = []string{"deployer-a", "deployer-b", "deployer-c"}
+
+// Instance returns the parameters of the workshop's instance with the given
+// number of plan ids and plans kept.
+func Instance(maxPlans, keep int, fixed bool) Params {
+	return Params{
+		Deployers: DefaultDeployers,
+		MaxPlans:  maxPlans,
+		IPs:       DefaultIPs,
+		MinWeight: 100,
+		MaxWeight: 120,
+		Keep:      keep,
+		Fixed:     fixed,
+	}
+}
+
+// Spec lists the model's instances for the execspec command.
+func Spec() *execspec.Spec[State] {
+	s := execspec.NewSpec[State]("dnsbalancer").Doc("ACME CloudDB DNS control plane: planner, deployers with a lock and cleanup (shared/DNS-SCENARIO.md).")
+	for _, in := range []struct {
+		name        string
+		plans, keep int
+	}{{"n3_5_3", 5, 3}, {"n3_20_3", 20, 3}, {"n3_30_20", 30, 20}} {
+		s.Instance(in.name, func() *execspec.Model[State] { return New(Instance(in.plans, in.keep, false)) })
+		s.Instance(in.name+"_fixed", func() *execspec.Model[State] { return New(Instance(in.plans, in.keep, true)) })
+	}
+	return s
+}
+
+// New builds the model for p.
+func New(p Params) *execspec.Model[State] {
+	m := execspec.NewModel[State]("dnsbalancer")
+	weights := make([]int, 0, p.MaxWeight-p.MinWeight+1)
+	for w := p.MinWeight; w <= p.MaxWeight; w++ {
+		weights = append(weights, w)
+	}
+
+	m.Init(func(c *execspec.Ctx[State]) {
+		none := Lock{Owner: "none"}
+		c.S.Zone = Zone{Lock: none, Trees: map[int]map[string]int{}}
+		c.S.Deployers = make(map[string]Deployer, len(p.Deployers))
+		for _, d := range p.Deployers {
+			c.S.Deployers[d] = Deployer{Next: 1, Lock: none}
+		}
+	})
+
+	// plan: the planner writes plan len(Plans)+1 over a non-empty subset of
+	// the IPs with a weight for each.
+	m.Action("plan", func(c *execspec.Ctx[State]) {
+		s := c.S
+		if !c.Assume(len(s.Plans) < p.MaxPlans) {
+			return
+		}
+		ips := execspec.SubsetOf(c, "ips", p.IPs)
+		if !c.Assume(len(ips) > 0) {
+			return
+		}
+		w := execspec.FunctionOf(c, "weights", ips, weights)
+		s.Plans = append(s.Plans, Plan{ID: len(s.Plans) + 1, Weights: w})
+	})
+
+	// sync: a deployer observes the lock, the root and the rollback.
+	m.Action("sync", func(c *execspec.Ctx[State]) {
+		s := c.S
+		d := execspec.OneOf(c, "deployer", p.Deployers)
+		st := s.Deployers[d]
+		st.Lock, st.Root, st.Rollback = s.Zone.Lock, s.Zone.Root, s.Zone.Rollback
+		s.Deployers[d] = st
+	})
+
+	// deploy: one batch moving the lock from the observed value to the
+	// deployer's own (compare-and-swap), writing the plan's tree, pointing
+	// the root at it and the rollback at the previously observed root. Before
+	// the batch, the safety check: the observed root must still exist.
+	m.Action("deploy", func(c *execspec.Ctx[State]) {
+		s := c.S
+		d := execspec.OneOf(c, "deployer", p.Deployers)
+		st := s.Deployers[d]
+		if !c.Assume(st.Next <= len(s.Plans)) { // nothing to deploy
+			return
+		}
+		if !c.Assume(st.Root == 0 || hasTree(s.Zone, st.Root)) { // safety check
+			return
+		}
+		if p.Fixed && !c.Assume(st.Next >= s.Zone.Root) { // stale plan
+			return
+		}
+		if !c.Assume(st.Lock == s.Zone.Lock) { // the lock moved: batch rejected
+			return
+		}
+		plan := s.Plans[st.Next-1]
+		lock := Lock{Owner: d, Epoch: st.Lock.Epoch + 1}
+		tree := make(map[string]int, len(plan.Weights))
+		for ip, w := range plan.Weights {
+			tree[ip] = w
+		}
+		s.Zone.Lock = lock
+		s.Zone.Trees[plan.ID] = tree
+		s.Zone.Rollback = st.Root
+		s.Zone.Root = plan.ID
+		st.Next++
+		st.Lock = lock
+		st.Rollback = st.Root
+		st.Root = plan.ID
+		s.Deployers[d] = st
+	})
+
+	// cleanup: a deployer deletes the trees of plans older than its own
+	// next plan minus Keep.
+	m.Action("cleanup", func(c *execspec.Ctx[State]) {
+		s := c.S
+		d := execspec.OneOf(c, "deployer", p.Deployers)
+		victims := Victims(s, p, d)
+		if !c.Assume(len(victims) > 0) {
+			return
+		}
+		for _, id := range victims {
+			delete(s.Zone.Trees, id)
+		}
+	})
+
+	m.Invariant("no_inconsistent_root", func(s *State) bool {
+		return s.Zone.Root == 0 || hasTree(s.Zone, s.Zone.Root)
+	})
+	m.Invariant("no_inconsistent_rollback", func(s *State) bool {
+		return s.Zone.Rollback == 0 || hasTree(s.Zone, s.Zone.Rollback)
+	})
+	m.Example("epoch5", func(s *State) bool { return s.Zone.Lock.Epoch >= 5 })
+	m.Example("plans3", func(s *State) bool { return len(s.Plans) >= 3 })
+	return m
+}
+
+// Victims returns, in increasing order, the plans deployer d's cleanup
+// deletes in state s.
+func Victims(s *State, p Params, d string) []int {
+	cutoff := s.Deployers[d].Next - p.Keep
+	var out []int
+	for id := range s.Zone.Trees {
+		if id < 1 || id >= cutoff {
+			continue
+		}
+		if p.Fixed && (id == s.Zone.Root || id == s.Zone.Rollback) {
+			continue
+		}
+		out = append(out, id)
+	}
+	sort.Ints(out)
+	return out
+}
+
+func hasTree(z Zone, id int) bool {
+	_, ok := z.Trees[id]
+	return ok
+}

@@ -1,0 +1,334 @@
+package execspec
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/execspec/execspec/itf"
+)
+
+// InitAction is the action number of the model's Init in Executor calls.
+const InitAction = -1
+
+// Executor runs a Machine's init and actions. It reuses its buffers between
+// calls, so it is cheap to call millions of times, and it is not safe for
+// concurrent use: give each goroutine its own.
+type Executor[S any] struct {
+	mc  *Machine[S]
+	ctx Ctx[S]
+	x   execution
+	odo odometer
+	rs  randomSearch
+	ex  *S
+}
+
+// NewExecutor returns an Executor for mc.
+func (mc *Machine[S]) NewExecutor() *Executor[S] {
+	e := &Executor[S]{mc: mc, ex: new(S)}
+	e.ctx.x = &e.x
+	return e
+}
+
+// Result describes one execution of init or an action. Its slices belong to
+// the Executor and are valid until its next call.
+type Result struct {
+	// Enabled is true when the execution completed without a failed guard:
+	// its state is a successor.
+	Enabled bool
+	// Picks are the labelled picks made, when recording is on (see Record).
+	Picks []Pick
+	// Path is the sequence of choice indices made; replaying it with
+	// Path.Choices reproduces the execution.
+	Path []int
+	// Err is a *PanicError when user code panicked.
+	Err error
+	// Mismatch says why a directed pick did not fit the action's candidates
+	// (see Direct); empty otherwise.
+	Mismatch string
+}
+
+// Record turns recording of picks on or off (off by default: recording
+// allocates).
+func (e *Executor[S]) Record(on bool) { e.x.record = on }
+
+// Direct makes labelled picks follow recorded values: a pick whose label is
+// in picks takes that value (the branch is dropped with a Mismatch when the
+// value is not a candidate); other picks come from the Choices. Nil turns
+// directing off.
+func (e *Executor[S]) Direct(picks map[string]itf.Value) { e.x.directed = picks }
+
+// Exec runs action (or InitAction) once from state from (ignored for init),
+// writing the successor into to, with choices from ch.
+func (e *Executor[S]) Exec(action int, from, to *S, ch Choices) Result {
+	e.run(action, from, to, ch)
+	r := e.result()
+	if r.Err != nil && !e.x.record {
+		// Re-run with recording on to report the picks that led to the panic.
+		path := append([]int(nil), r.Path...)
+		e.x.record = true
+		e.run(action, from, to, Path(path).Choices())
+		e.x.record = false
+		if pe, ok := e.result().Err.(*PanicError); ok {
+			pe.Picks = append([]Pick(nil), e.x.picks...)
+			r.Err = pe
+		}
+	}
+	return r
+}
+
+func (e *Executor[S]) result() Result {
+	r := Result{
+		Enabled:  !e.x.dropped && e.x.mismatch == "" && e.x.panicked == nil,
+		Picks:    e.x.picks,
+		Path:     e.x.path,
+		Mismatch: e.x.mismatch,
+	}
+	if e.x.panicked != nil {
+		r.Err = e.x.panicked
+	}
+	return r
+}
+
+func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
+	x := &e.x
+	x.reset(ch)
+	x.panicked = nil
+	var f func(*Ctx[S])
+	if action == InitAction {
+		var zero S
+		*to = zero
+		f = e.mc.model.init
+	} else {
+		e.mc.Copy(to, from)
+		f = e.mc.model.actions[action].f
+	}
+	e.ctx.S = to
+	defer func() {
+		if r := recover(); r != nil {
+			if x.dropped {
+				// A panic on a branch already dropped by a guard is the
+				// expected fate of code that went on after Assume.
+				return
+			}
+			pe := newPanicError("action "+e.mc.ActionName(action), nil, r)
+			if x.record {
+				pe.Picks = append([]Pick(nil), x.picks...)
+			}
+			x.panicked = pe
+		}
+	}()
+	f(&e.ctx)
+}
+
+func newPanicError(where string, picks []Pick, v any) *PanicError {
+	return &PanicError{Where: where, Picks: picks, Value: v, Stack: string(debug.Stack())}
+}
+
+// Enumerate runs every branch of action (or InitAction) from state from: one
+// execution per sequence of choices, in a fixed order. For each branch that
+// is enabled or panicked it calls fn with to holding the successor; fn
+// returns false to stop. Enumerate reports whether it ran to the end.
+func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) bool {
+	o := &e.odo
+	o.reset()
+	for {
+		e.run(action, from, to, o)
+		used := len(e.x.path)
+		r := e.result()
+		if r.Enabled || r.Err != nil {
+			if r.Err != nil && !e.x.record {
+				r = e.Exec(action, from, to, Path(append([]int(nil), r.Path...)).Choices())
+			}
+			if !fn(r) {
+				return false
+			}
+		}
+		if !o.advance(used) {
+			return true
+		}
+	}
+}
+
+// Rand is the source of randomness for Random: math/rand/v2's *Rand fits.
+type Rand interface {
+	IntN(n int) int
+}
+
+// Random searches, in a random order, for an enabled branch of action from
+// state from: each pick is drawn uniformly among its candidates, and when a
+// guard fails the search backtracks to the most recent pick with candidates
+// left. It stops at the first enabled (or panicking) branch, or after budget
+// executions (budget <= 0: no limit). It returns that branch's result (not
+// Enabled if none was found) and the number of executions it took; exhausted
+// is true when every branch was tried, so the action is known to be disabled.
+func (e *Executor[S]) Random(action int, from, to *S, rng Rand, budget int) (r Result, runs int, exhausted bool) {
+	s := &e.rs
+	s.start(rng)
+	for {
+		runs++
+		e.run(action, from, to, s)
+		used := len(e.x.path)
+		r = e.result()
+		if r.Enabled || r.Err != nil {
+			if r.Err != nil && !e.x.record {
+				r = e.Exec(action, from, to, Path(append([]int(nil), r.Path...)).Choices())
+			}
+			return r, runs, false
+		}
+		if !s.backtrack(used) {
+			return r, runs, true
+		}
+		if budget > 0 && runs >= budget {
+			return r, runs, false
+		}
+	}
+}
+
+// odometer enumerates choice sequences depth-first, as a mixed-radix counter
+// whose digits and radixes are discovered by running the action.
+type odometer struct {
+	path  []int
+	sizes []int
+	pos   int
+}
+
+func (o *odometer) reset() { o.path, o.sizes, o.pos = o.path[:0], o.sizes[:0], 0 }
+
+func (o *odometer) Choose(n int) int {
+	if o.pos < len(o.path) {
+		i := o.path[o.pos]
+		o.sizes[o.pos] = n
+		o.pos++
+		if i >= n {
+			return n - 1
+		}
+		return i
+	}
+	o.path = append(o.path, 0)
+	o.sizes = append(o.sizes, n)
+	o.pos++
+	return 0
+}
+
+// advance moves to the next choice sequence, given how many choices the last
+// execution made.
+func (o *odometer) advance(used int) bool {
+	if used < len(o.path) {
+		o.path, o.sizes = o.path[:used], o.sizes[:used]
+	}
+	o.pos = 0
+	for len(o.path) > 0 {
+		last := len(o.path) - 1
+		o.path[last]++
+		if o.path[last] < o.sizes[last] {
+			return true
+		}
+		o.path, o.sizes = o.path[:last], o.sizes[:last]
+	}
+	return false
+}
+
+// randomSearch is a Choices that explores the tree of choices depth-first in
+// a random order, without trying a branch twice.
+type randomSearch struct {
+	rng   Rand
+	nodes []searchNode // one per choice made on the current path
+	pos   int
+}
+
+// searchNode is one choice point: a lazily shuffled sequence of the
+// candidates 0..n-1 (a sparse Fisher-Yates shuffle), of which the first
+// drawn are the ones tried so far.
+type searchNode struct {
+	n      int
+	drawn  int
+	cur    int
+	swaps  map[int]int
+	pooled map[int]int
+}
+
+func (s *randomSearch) start(rng Rand) {
+	s.rng = rng
+	s.nodes = s.nodes[:0]
+	s.pos = 0
+}
+
+func (s *randomSearch) Choose(n int) int {
+	if s.pos < len(s.nodes) {
+		nd := &s.nodes[s.pos]
+		s.pos++
+		if nd.cur >= n {
+			return n - 1
+		}
+		return nd.cur
+	}
+	if len(s.nodes) < cap(s.nodes) {
+		s.nodes = s.nodes[:len(s.nodes)+1]
+	} else {
+		s.nodes = append(s.nodes, searchNode{})
+	}
+	nd := &s.nodes[len(s.nodes)-1]
+	nd.n, nd.drawn = n, 0
+	if nd.swaps == nil {
+		nd.swaps = nd.pooled
+	}
+	clear(nd.swaps)
+	nd.draw(s.rng)
+	s.pos++
+	return nd.cur
+}
+
+// draw takes the next candidate of the node's shuffled sequence.
+func (nd *searchNode) draw(rng Rand) bool {
+	if nd.drawn >= nd.n {
+		return false
+	}
+	k := nd.drawn
+	j := k + rng.IntN(nd.n-k)
+	if nd.swaps == nil {
+		nd.swaps = make(map[int]int)
+		nd.pooled = nd.swaps
+	}
+	vj, ok := nd.swaps[j]
+	if !ok {
+		vj = j
+	}
+	vk, ok := nd.swaps[k]
+	if !ok {
+		vk = k
+	}
+	nd.swaps[j] = vk
+	nd.drawn++
+	nd.cur = vj
+	return true
+}
+
+// backtrack prepares the next branch after a dropped one that made used
+// choices: the deepest choice point with untried candidates draws another.
+func (s *randomSearch) backtrack(used int) bool {
+	if used < len(s.nodes) {
+		s.nodes = s.nodes[:used]
+	}
+	s.pos = 0
+	for len(s.nodes) > 0 {
+		nd := &s.nodes[len(s.nodes)-1]
+		if nd.draw(s.rng) {
+			return true
+		}
+		s.nodes = s.nodes[:len(s.nodes)-1]
+	}
+	return false
+}
+
+// String describes a result for debugging.
+func (r Result) String() string {
+	switch {
+	case r.Err != nil:
+		return "panic: " + r.Err.Error()
+	case r.Mismatch != "":
+		return "mismatch: " + r.Mismatch
+	case r.Enabled:
+		return fmt.Sprintf("enabled %v", r.Path)
+	}
+	return "disabled"
+}

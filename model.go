@@ -1,0 +1,272 @@
+package execspec
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Model is an executable specification over the state type S: an init
+// action, named actions, and named properties. Build one with NewModel, add to
+// it with its methods, and hand it to an engine (simulation, checker, replay,
+// model-based testing), which compiles it with Compile.
+//
+// S must be a struct; its exported fields are the state variables. Field
+// values may be booleans, integers of any kind, strings, arrays, slices, maps,
+// Sets, pointers and structs of those. Rename a variable in traces with an
+// `itf:"name"` tag.
+//
+// Actions must be deterministic functions of the state and of the picks they
+// make: the engines re-execute an action with the same picks to replay it.
+type Model[S any] struct {
+	name        string
+	init        func(*Ctx[S])
+	actions     []namedAction[S]
+	props       []Property[S]
+	symmetries  []Symmetry[S]
+	errs        []error
+}
+
+type namedAction[S any] struct {
+	name string
+	f    func(*Ctx[S])
+}
+
+// PropertyKind says how an engine uses a property.
+type PropertyKind int
+
+const (
+	// Invariant properties must hold in every reachable state.
+	Invariant PropertyKind = iota + 1
+	// Example properties describe states we want to see reached; a run
+	// searching for one succeeds when it finds a witness.
+	Example
+	// Constraint properties bound exploration: the checker does not expand a
+	// state that fails one (TLC's CONSTRAINT).
+	Constraint
+)
+
+func (k PropertyKind) String() string {
+	switch k {
+	case Invariant:
+		return "invariant"
+	case Example:
+		return "example"
+	case Constraint:
+		return "constraint"
+	}
+	return fmt.Sprintf("PropertyKind(%d)", int(k))
+}
+
+// Property is a named predicate over states.
+type Property[S any] struct {
+	Name string
+	Kind PropertyKind
+	Pred func(*S) bool
+}
+
+// NewModel returns an empty model named name.
+func NewModel[S any](name string) *Model[S] {
+	return &Model[S]{name: name}
+}
+
+// Name returns the model's name.
+func (m *Model[S]) Name() string { return m.name }
+
+// Init sets the init action. It starts from the zero state and may make
+// picks; every outcome that passes its guards is an initial state.
+func (m *Model[S]) Init(f func(*Ctx[S])) {
+	if m.init != nil {
+		m.errs = append(m.errs, errors.New("Init called twice"))
+	}
+	m.init = f
+}
+
+// Action adds a named action. Within it, c.S is a private copy of the
+// current state that the action mutates; picks choose among nondeterministic
+// alternatives; c.Assume drops the branches on which a guard fails. An action
+// either completes, giving the next state, or has no effect.
+func (m *Model[S]) Action(name string, f func(*Ctx[S])) {
+	m.checkName("action", name)
+	for _, a := range m.actions {
+		if a.name == name {
+			m.errs = append(m.errs, fmt.Errorf("action %q defined twice", name))
+		}
+	}
+	m.actions = append(m.actions, namedAction[S]{name, f})
+}
+
+// Invariant adds a property that must hold in every reachable state.
+func (m *Model[S]) Invariant(name string, pred func(*S) bool) { m.addProp(name, Invariant, pred) }
+
+// Example adds a property describing a state we want to see reached.
+func (m *Model[S]) Example(name string, pred func(*S) bool) { m.addProp(name, Example, pred) }
+
+// Constraint adds a state constraint: the checker explores no further from a
+// state that fails it (it still checks the state's invariants).
+func (m *Model[S]) Constraint(name string, pred func(*S) bool) { m.addProp(name, Constraint, pred) }
+
+// Symmetry declares a named set of interchangeable values (for example process
+// ids) of which there are n. permute must rewrite the state in place so that
+// every occurrence of value i becomes perm[i]; the checker then stores one
+// state per orbit. Counts under symmetry differ from a search without it.
+//
+// Declare several independent symmetry sets with several calls.
+func (m *Model[S]) Symmetry(name string, n int, permute func(s *S, perm []int)) {
+	m.checkName("symmetry", name)
+	if n < 2 || permute == nil {
+		m.errs = append(m.errs, fmt.Errorf("symmetry %q needs at least 2 values and a permute function (got %d)", name, n))
+		return
+	}
+	m.symmetries = append(m.symmetries, Symmetry[S]{Name: name, N: n, Permute: permute})
+}
+
+// Symmetry is a set of N interchangeable values declared with Model.Symmetry.
+type Symmetry[S any] struct {
+	Name    string
+	N       int
+	Permute func(s *S, perm []int)
+}
+
+func (m *Model[S]) addProp(name string, kind PropertyKind, pred func(*S) bool) {
+	m.checkName(kind.String(), name)
+	for _, p := range m.props {
+		if p.Name == name {
+			m.errs = append(m.errs, fmt.Errorf("property %q defined twice", name))
+		}
+	}
+	if pred == nil {
+		m.errs = append(m.errs, fmt.Errorf("%s %q has no predicate", kind, name))
+	}
+	m.props = append(m.props, Property[S]{Name: name, Kind: kind, Pred: pred})
+}
+
+func (m *Model[S]) checkName(what, name string) {
+	if name == "" || strings.ContainsAny(name, " \t\n,") {
+		m.errs = append(m.errs, fmt.Errorf("%s name %q must be non-empty and contain no spaces or commas", what, name))
+	}
+}
+
+// Compile validates the model and its state type and returns the Machine the
+// engines run. Errors name what is wrong: a missing init, a duplicate name,
+// or a state field whose type cannot be handled (with its path).
+func (m *Model[S]) Compile() (*Machine[S], error) {
+	if len(m.errs) > 0 {
+		return nil, fmt.Errorf("model %s: %w", m.name, errors.Join(m.errs...))
+	}
+	if m.init == nil {
+		return nil, fmt.Errorf("model %s: no Init action", m.name)
+	}
+	if len(m.actions) == 0 {
+		return nil, fmt.Errorf("model %s: no actions", m.name)
+	}
+	t := reflectTypeOf[S]()
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("model %s: state type %s must be a struct whose fields are the state variables", m.name, t)
+	}
+	c, err := compileCodec(t, t.Name(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", m.name, err)
+	}
+	mc := &Machine[S]{model: m, codec: c, vars: stateVars(t)}
+	for _, a := range m.actions {
+		mc.actionNames = append(mc.actionNames, a.name)
+	}
+	return mc, nil
+}
+
+// stateVars lists the ITF names of the state's variables, in field order.
+func stateVars(t reflect.Type) []string {
+	var vars []string
+	for i := 0; i < t.NumField(); i++ {
+		name := t.Field(i).Name
+		if tag, ok := t.Field(i).Tag.Lookup("itf"); ok {
+			tn, _, _ := strings.Cut(tag, ",")
+			if tn == "-" {
+				continue
+			}
+			if tn != "" {
+				name = tn
+			}
+		}
+		vars = append(vars, name)
+	}
+	return vars
+}
+
+// Spec is a model family with named instances (parameter sets). A package
+// that holds a model exposes it to the execspec command with an exported
+// function `func Spec() *execspec.Spec[S]`.
+type Spec[S any] struct {
+	name      string
+	doc       string
+	instances []instance[S]
+}
+
+type instance[S any] struct {
+	name  string
+	build func() *Model[S]
+}
+
+// NewSpec returns an empty spec named name.
+func NewSpec[S any](name string) *Spec[S] { return &Spec[S]{name: name} }
+
+// Name returns the spec's name.
+func (s *Spec[S]) Name() string { return s.name }
+
+// Doc sets a one-paragraph description shown by `execspec list`.
+func (s *Spec[S]) Doc(text string) *Spec[S] { s.doc = text; return s }
+
+// Description returns the text set by Doc.
+func (s *Spec[S]) Description() string { return s.doc }
+
+// Instance adds a named instance whose model build returns. The first
+// instance added is the default.
+func (s *Spec[S]) Instance(name string, build func() *Model[S]) *Spec[S] {
+	s.instances = append(s.instances, instance[S]{name, build})
+	return s
+}
+
+// Instances returns the instance names in the order they were added.
+func (s *Spec[S]) Instances() []string {
+	names := make([]string, len(s.instances))
+	for i, in := range s.instances {
+		names[i] = in.name
+	}
+	return names
+}
+
+// Model builds the named instance's model. An empty name selects the first
+// instance. An unknown name is an error that lists the valid ones.
+func (s *Spec[S]) Model(name string) (*Model[S], error) {
+	if len(s.instances) == 0 {
+		return nil, fmt.Errorf("spec %s has no instances", s.name)
+	}
+	if name == "" {
+		return s.instances[0].build(), nil
+	}
+	for _, in := range s.instances {
+		if in.name == name {
+			return in.build(), nil
+		}
+	}
+	return nil, &UnknownNameError{What: "instance", Name: name, Valid: s.Instances()}
+}
+
+// UnknownNameError reports a name that is not defined, with the valid ones.
+type UnknownNameError struct {
+	What  string // "instance", "action", "property", ...
+	Name  string
+	Valid []string
+}
+
+func (e *UnknownNameError) Error() string {
+	valid := append([]string(nil), e.Valid...)
+	sort.Strings(valid)
+	if len(valid) == 0 {
+		return fmt.Sprintf("unknown %s %q (there are none)", e.What, e.Name)
+	}
+	return fmt.Sprintf("unknown %s %q; valid: %s", e.What, e.Name, strings.Join(valid, ", "))
+}

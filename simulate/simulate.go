@@ -1,0 +1,556 @@
+// Package simulate is execspec's random simulation engine: seeded random
+// walks ("samples") through a model, checking properties after every step.
+//
+// At each step the engine considers the actions in a random order and takes
+// the first one that is enabled in the current state; within an action it
+// draws each pick uniformly and, when a guard (Assume) fails, backtracks to
+// the latest pick with untried candidates. Enabledness is therefore decided
+// exactly, by executing the action, never guessed: a disabled action costs
+// one execution per branch its guards explore (usually one), and the number
+// of executions is reported per action. Because the first enabled action of a
+// uniformly shuffled order is uniform among the enabled ones, every enabled
+// action has the same chance at every step.
+//
+// Sample i of seed s draws from its own random stream (s, i), so any sample
+// can be replayed alone, with any number of workers.
+package simulate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/trace"
+)
+
+// Options configures Run. The zero value works: defaults are applied by
+// fill.
+type Options struct {
+	// Seed selects the random streams; the same seed gives the same samples.
+	Seed uint64
+	// MaxSteps bounds the length of a sample (default 50).
+	MaxSteps int
+	// MaxSamples is how many samples to run (default 10,000).
+	MaxSamples int
+	// Property is the invariant or example to search for; empty checks every
+	// invariant.
+	Property string
+	// MaxFindings stops the run after this many findings (default 1).
+	MaxFindings int
+	// Workers is the number of goroutines (default GOMAXPROCS). Findings do
+	// not depend on it.
+	Workers int
+	// Budget caps the executions spent deciding whether one action is
+	// enabled at one step (default 10,000); an action that exhausts it is
+	// counted as undecided and skipped at that step.
+	Budget int
+	// Progress, when set, is called about every ProgressEvery (default 2s)
+	// from another goroutine with the statistics so far.
+	Progress      func(Stats)
+	ProgressEvery time.Duration
+	_             struct{}
+}
+
+func (o *Options) fill() error {
+	if o.MaxSteps == 0 {
+		o.MaxSteps = 50
+	}
+	if o.MaxSamples == 0 {
+		o.MaxSamples = 10000
+	}
+	if o.MaxFindings == 0 {
+		o.MaxFindings = 1
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Budget == 0 {
+		o.Budget = 10000
+	}
+	if o.ProgressEvery == 0 {
+		o.ProgressEvery = 2 * time.Second
+	}
+	switch {
+	case o.MaxSteps < 0:
+		return fmt.Errorf("max steps must be positive, got %d", o.MaxSteps)
+	case o.MaxSamples < 0:
+		return fmt.Errorf("max samples must be positive, got %d", o.MaxSamples)
+	case o.MaxFindings < 0:
+		return fmt.Errorf("max findings must be positive, got %d", o.MaxFindings)
+	case o.Workers < 0:
+		return fmt.Errorf("workers must be positive, got %d", o.Workers)
+	case o.Budget < 0:
+		return fmt.Errorf("budget must be positive, got %d", o.Budget)
+	}
+	return nil
+}
+
+// FindingKind says what a finding is.
+type FindingKind int
+
+const (
+	// InvariantViolated: a state violates an invariant.
+	InvariantViolated FindingKind = iota + 1
+	// ExampleFound: a state satisfies the example searched for.
+	ExampleFound
+	// Panicked: user code (an action, init or a property) panicked.
+	Panicked
+)
+
+func (k FindingKind) String() string {
+	switch k {
+	case InvariantViolated:
+		return "invariant violated"
+	case ExampleFound:
+		return "example found"
+	case Panicked:
+		return "panic"
+	}
+	return "unknown"
+}
+
+// Finding is one result worth reporting, with the trace that reproduces it.
+type Finding struct {
+	Kind     FindingKind
+	Property string // the invariant or example; empty for a panic in an action
+	Sample   int    // the sample index; with the seed, enough to replay it
+	Err      error  // the *execspec.PanicError for Panicked
+	Trace    *trace.Trace
+}
+
+// ActionStats counts one action's fate over a run.
+type ActionStats struct {
+	Name string
+	// Tried is how many times the action was considered at a step.
+	Tried int64
+	// Fired is how many times it was taken.
+	Fired int64
+	// Runs is the executions spent on it (including guard backtracking).
+	Runs int64
+	// Undecided counts the steps at which the budget ran out.
+	Undecided int64
+}
+
+// Stats summarises a run.
+type Stats struct {
+	Samples    int64
+	Steps      int64
+	Deadlocks  int64 // samples that ended because no action was enabled
+	MinLen     int64
+	MaxLen     int64
+	Elapsed    time.Duration
+	Actions    []ActionStats
+	Incomplete bool // stopped by the context before the planned samples ran
+}
+
+// AvgLen is the mean sample length in steps.
+func (s Stats) AvgLen() float64 {
+	if s.Samples == 0 {
+		return 0
+	}
+	return float64(s.Steps) / float64(s.Samples)
+}
+
+// StepsPerSecond is the simulation throughput.
+func (s Stats) StepsPerSecond() float64 {
+	if s.Elapsed <= 0 {
+		return 0
+	}
+	return float64(s.Steps) / s.Elapsed.Seconds()
+}
+
+// Result is what Run returns.
+type Result struct {
+	Seed     uint64
+	Findings []Finding
+	Stats    Stats
+	// Property is the property searched for, or "" for all invariants;
+	// PropertyKind says whether it is an invariant or an example.
+	Property     string
+	PropertyKind execspec.PropertyKind
+}
+
+// Run simulates mc with opts. It returns an error only for bad options or
+// names (an *execspec.UnknownNameError lists the valid ones) or a model whose
+// init has no enabled branch; findings are in the Result.
+func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Result, error) {
+	if err := opts.fill(); err != nil {
+		return nil, err
+	}
+	props, kind, err := targets(mc, opts.Property)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner[S]{mc: mc, opts: opts, props: props}
+	r.limit.Store(int64(opts.MaxSamples))
+	start := time.Now()
+	var wg sync.WaitGroup
+	workers := make([]*worker[S], opts.Workers)
+	for i := range workers {
+		workers[i] = r.newWorker()
+	}
+	stopProgress := r.progress(ctx, start, workers)
+	for _, w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.work(ctx, w)
+		}()
+	}
+	wg.Wait()
+	stopProgress()
+	if r.initErr != nil {
+		return nil, r.initErr
+	}
+	res := &Result{Seed: opts.Seed, Property: opts.Property, PropertyKind: kind}
+	res.Stats = r.merge(workers)
+	res.Stats.Elapsed = time.Since(start)
+	res.Stats.Incomplete = ctx.Err() != nil && res.Stats.Samples < int64(opts.MaxSamples) && len(r.found) < opts.MaxFindings
+	sort.Slice(r.found, func(i, j int) bool { return r.found[i].sample < r.found[j].sample })
+	if len(r.found) > opts.MaxFindings {
+		r.found = r.found[:opts.MaxFindings]
+	}
+	for _, f := range r.found {
+		fd, err := r.rebuild(f.sample)
+		if err != nil {
+			return nil, err
+		}
+		res.Findings = append(res.Findings, *fd)
+	}
+	return res, nil
+}
+
+// targets resolves the property option into the properties to check.
+func targets[S any](mc *execspec.Machine[S], name string) ([]execspec.Property[S], execspec.PropertyKind, error) {
+	if name == "" {
+		return mc.PropertiesOf(execspec.Invariant), execspec.Invariant, nil
+	}
+	p, err := mc.Property(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	return []execspec.Property[S]{p}, p.Kind, nil
+}
+
+type runner[S any] struct {
+	mc    *execspec.Machine[S]
+	opts  Options
+	props []execspec.Property[S]
+
+	next  atomic.Int64 // next sample to claim
+	limit atomic.Int64 // samples at or beyond this index are not started
+
+	mu      sync.Mutex
+	found   []found
+	initErr error
+}
+
+type found struct{ sample int }
+
+type worker[S any] struct {
+	ex        *execspec.Executor[S]
+	cur, nxt  *S
+	order     []int
+	stats     Stats
+	actions   []ActionStats
+	liveSteps atomic.Int64
+	liveSamps atomic.Int64
+}
+
+func (r *runner[S]) newWorker() *worker[S] {
+	n := len(r.mc.Actions())
+	w := &worker[S]{ex: r.mc.NewExecutor(), cur: new(S), nxt: new(S), order: make([]int, n), actions: make([]ActionStats, n)}
+	w.stats.MinLen = -1
+	return w
+}
+
+func (r *runner[S]) work(ctx context.Context, w *worker[S]) {
+	for ctx.Err() == nil {
+		s := r.next.Add(1) - 1
+		if s >= r.limit.Load() {
+			return
+		}
+		out := r.sample(w, int(s), nil)
+		if out.err != nil {
+			r.mu.Lock()
+			if r.initErr == nil {
+				r.initErr = out.err
+			}
+			r.mu.Unlock()
+			r.limit.Store(0)
+			return
+		}
+		w.stats.Samples++
+		w.stats.Steps += int64(out.steps)
+		if out.deadlock {
+			w.stats.Deadlocks++
+		}
+		if w.stats.MinLen < 0 || int64(out.steps) < w.stats.MinLen {
+			w.stats.MinLen = int64(out.steps)
+		}
+		if int64(out.steps) > w.stats.MaxLen {
+			w.stats.MaxLen = int64(out.steps)
+		}
+		w.liveSamps.Add(1)
+		if out.finding {
+			r.addFinding(int(s))
+		}
+	}
+}
+
+// addFinding records a finding and lowers the sample limit so that the run
+// ends with the lowest-indexed findings, whatever the number of workers.
+func (r *runner[S]) addFinding(sample int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.found = append(r.found, found{sample})
+	if len(r.found) < r.opts.MaxFindings {
+		return
+	}
+	idx := make([]int, len(r.found))
+	for i, f := range r.found {
+		idx[i] = f.sample
+	}
+	sort.Ints(idx)
+	bound := int64(idx[r.opts.MaxFindings-1]) + 1
+	if bound < r.limit.Load() {
+		r.limit.Store(bound)
+	}
+}
+
+// sampleOutcome is what one sample did.
+type sampleOutcome struct {
+	steps    int
+	deadlock bool
+	finding  bool
+	err      error
+}
+
+// recorder collects a sample's trace when a finding is rebuilt.
+type recorder struct {
+	steps   []trace.Step
+	finding *Finding
+	err     error
+}
+
+// sample runs sample s. With rec non-nil it records every step and the
+// finding, for reporting.
+func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
+	mc, ex := r.mc, w.ex
+	ex.Record(rec != nil)
+	defer ex.Record(false)
+	rnd := rng.New(r.opts.Seed, uint64(s))
+	res, _, _ := ex.Random(execspec.InitAction, nil, w.cur, rnd, 0)
+	if res.Err != nil {
+		r.note(rec, "init", res.Picks, w.cur, &Finding{Kind: Panicked, Err: res.Err})
+		return sampleOutcome{finding: true}
+	}
+	if !res.Enabled {
+		return sampleOutcome{err: fmt.Errorf("model %s: init has no enabled branch (every branch fails a guard)", mc.Name())}
+	}
+	r.note(rec, "init", res.Picks, w.cur, nil)
+	if r.check(w.cur, rec) {
+		return sampleOutcome{finding: true}
+	}
+	for step := 1; step <= r.opts.MaxSteps; step++ {
+		rnd.Perm(w.order)
+		taken := -1
+		for _, a := range w.order {
+			st := &w.actions[a]
+			st.Tried++
+			res, runs, exhausted := ex.Random(a, w.cur, w.nxt, rnd, r.opts.Budget)
+			st.Runs += int64(runs)
+			if res.Err != nil {
+				r.note(rec, mc.ActionName(a), res.Picks, w.cur, &Finding{Kind: Panicked, Err: res.Err})
+				return sampleOutcome{steps: step - 1, finding: true}
+			}
+			if res.Enabled {
+				st.Fired++
+				taken = a
+				r.note(rec, mc.ActionName(a), res.Picks, w.nxt, nil)
+				break
+			}
+			if !exhausted {
+				st.Undecided++
+			}
+		}
+		if taken < 0 {
+			return sampleOutcome{steps: step - 1, deadlock: true}
+		}
+		w.cur, w.nxt = w.nxt, w.cur
+		w.liveSteps.Add(1)
+		if r.check(w.cur, rec) {
+			return sampleOutcome{steps: step, finding: true}
+		}
+	}
+	return sampleOutcome{steps: r.opts.MaxSteps}
+}
+
+// check evaluates the target properties on s and reports whether one is a
+// finding.
+func (r *runner[S]) check(s *S, rec *recorder) bool {
+	for _, p := range r.props {
+		ok, err := r.mc.Eval(p, s)
+		if err != nil {
+			if rec != nil {
+				rec.finding = &Finding{Kind: Panicked, Property: p.Name, Err: err}
+			}
+			return true
+		}
+		if p.Kind == execspec.Invariant && !ok {
+			if rec != nil {
+				rec.finding = &Finding{Kind: InvariantViolated, Property: p.Name}
+			}
+			return true
+		}
+		if p.Kind == execspec.Example && ok {
+			if rec != nil {
+				rec.finding = &Finding{Kind: ExampleFound, Property: p.Name}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// note records a step (and, for a panic, the finding) when recording. A
+// panicking step is recorded with the state before it, since it produced
+// none.
+func (r *runner[S]) note(rec *recorder, action string, picks []execspec.Pick, s *S, f *Finding) {
+	if rec == nil || rec.err != nil {
+		return
+	}
+	st, err := r.mc.TraceStep(action, picks, s)
+	if err != nil {
+		rec.err = err
+		return
+	}
+	if f != nil {
+		rec.finding = f
+		if len(rec.steps) > 0 {
+			// The panic happened in the action; show the picks it made on
+			// top of the last state.
+			st.State = rec.steps[len(rec.steps)-1].State
+		}
+	}
+	rec.steps = append(rec.steps, st)
+}
+
+// rebuild replays sample s with recording on and returns its finding.
+func (r *runner[S]) rebuild(s int) (*Finding, error) {
+	rec := &recorder{}
+	out := r.sample(r.newWorker(), s, rec)
+	switch {
+	case rec.err != nil:
+		return nil, rec.err
+	case out.err != nil:
+		return nil, out.err
+	case rec.finding == nil:
+		return nil, fmt.Errorf("sample %d did not reproduce its finding on replay: the model is not deterministic in its picks", s)
+	}
+	f := rec.finding
+	f.Sample = s
+	f.Trace = r.mc.NewTrace()
+	f.Trace.Steps = rec.steps
+	return f, nil
+}
+
+func (r *runner[S]) merge(ws []*worker[S]) Stats {
+	st := Stats{MinLen: -1}
+	names := r.mc.Actions()
+	st.Actions = make([]ActionStats, len(names))
+	for i, n := range names {
+		st.Actions[i].Name = n
+	}
+	for _, w := range ws {
+		st.Samples += w.stats.Samples
+		st.Steps += w.stats.Steps
+		st.Deadlocks += w.stats.Deadlocks
+		if w.stats.MinLen >= 0 && (st.MinLen < 0 || w.stats.MinLen < st.MinLen) {
+			st.MinLen = w.stats.MinLen
+		}
+		st.MaxLen = max(st.MaxLen, w.stats.MaxLen)
+		for i, a := range w.actions {
+			st.Actions[i].Tried += a.Tried
+			st.Actions[i].Fired += a.Fired
+			st.Actions[i].Runs += a.Runs
+			st.Actions[i].Undecided += a.Undecided
+		}
+	}
+	if st.MinLen < 0 {
+		st.MinLen = 0
+	}
+	return st
+}
+
+func (r *runner[S]) progress(ctx context.Context, start time.Time, ws []*worker[S]) (stop func()) {
+	if r.opts.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(r.opts.ProgressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				var st Stats
+				for _, w := range ws {
+					st.Steps += w.liveSteps.Load()
+					st.Samples += w.liveSamps.Load()
+				}
+				st.Elapsed = time.Since(start)
+				r.opts.Progress(st)
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// ErrNotReproduced is returned by Replay when the sample does not end in the
+// expected finding.
+var ErrNotReproduced = errors.New("the sample did not reproduce the finding")
+
+// Replay re-executes sample number sample of opts.Seed and returns its
+// trace, ending at its first finding (returned too) or after opts.MaxSteps.
+func Replay[S any](mc *execspec.Machine[S], opts Options, sample int) (*trace.Trace, *Finding, error) {
+	if err := opts.fill(); err != nil {
+		return nil, nil, err
+	}
+	if sample < 0 {
+		return nil, nil, fmt.Errorf("sample must be >= 0, got %d", sample)
+	}
+	props, _, err := targets(mc, opts.Property)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &runner[S]{mc: mc, opts: opts, props: props}
+	rec := &recorder{}
+	out := r.sample(r.newWorker(), sample, rec)
+	if out.err != nil {
+		return nil, nil, out.err
+	}
+	if rec.err != nil {
+		return nil, nil, rec.err
+	}
+	t := mc.NewTrace()
+	t.Steps = rec.steps
+	if rec.finding != nil {
+		rec.finding.Sample = sample
+		rec.finding.Trace = t
+	}
+	return t, rec.finding, nil
+}
