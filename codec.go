@@ -190,15 +190,18 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			return encodeMap(b, reflect.NewAt(t, p).Elem(), kc, vc)
 		}
-		c.fix = func(p unsafe.Pointer) {
-			v := reflect.NewAt(t, p).Elem()
-			if v.IsNil() {
-				return
+		c.fix = fastMapFix(t)
+		if c.fix == nil {
+			c.fix = func(p unsafe.Pointer) {
+				v := reflect.NewAt(t, p).Elem()
+				if v.IsNil() {
+					return
+				}
+				v.Set(copyMap(v, vc))
 			}
-			v.Set(copyMap(v, vc))
 		}
 	case reflect.Pointer:
-		ec, err := compileCodec(t.Elem(), "(*"+path+")", stack)
+		ec, err := compileCodec(t.Elem(), path, stack)
 		if err != nil {
 			return nil, err
 		}
@@ -306,12 +309,15 @@ func buildSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, e
 	c.enc = func(b []byte, p unsafe.Pointer) []byte {
 		return encodeMap(b, reflect.NewAt(mt, p).Elem(), ec, nil)
 	}
-	c.fix = func(p unsafe.Pointer) {
-		v := reflect.NewAt(mt, p).Elem()
-		if v.IsNil() {
-			return
+	c.fix = fastMapFix(mt)
+	if c.fix == nil {
+		c.fix = func(p unsafe.Pointer) {
+			v := reflect.NewAt(mt, p).Elem()
+			if v.IsNil() {
+				return
+			}
+			v.Set(copyMap(v, vc))
 		}
-		v.Set(copyMap(v, vc))
 	}
 	return c, nil
 }

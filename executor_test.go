@@ -1,0 +1,184 @@
+package execspec_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/itf"
+)
+
+type pickState struct {
+	A   int
+	B   string
+	Sub []int
+	F   map[string]int
+	Alt string
+}
+
+// enumerate counts the enabled branches of the model's only action.
+func enumerate(t *testing.T, act func(c *execspec.Ctx[pickState])) (int, []pickState) {
+	t.Helper()
+	m := execspec.NewModel[pickState]("p")
+	m.Init(func(c *execspec.Ctx[pickState]) {})
+	m.Action("act", act)
+	mc, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := mc.NewExecutor()
+	var from, to pickState
+	var states []pickState
+	ex.Enumerate(0, &from, &to, func(r execspec.Result) bool {
+		if r.Err != nil {
+			t.Fatalf("unexpected panic: %v", r.Err)
+		}
+		states = append(states, *mc.Clone(&to))
+		return true
+	})
+	return len(states), states
+}
+
+func TestEnumerateCountsEveryBranch(t *testing.T) {
+	cases := []struct {
+		name string
+		act  func(c *execspec.Ctx[pickState])
+		want int
+	}{
+		{"one of", func(c *execspec.Ctx[pickState]) { c.S.B = execspec.OneOf(c, "b", []string{"x", "y", "z"}) }, 3},
+		{"range", func(c *execspec.Ctx[pickState]) { c.S.A = execspec.IntRange(c, "a", 1, 4) }, 4},
+		{"empty range drops", func(c *execspec.Ctx[pickState]) { c.S.A = execspec.IntRange(c, "a", 4, 1) }, 0},
+		{"product", func(c *execspec.Ctx[pickState]) {
+			c.S.B = execspec.OneOf(c, "b", []string{"x", "y", "z"})
+			c.S.A = execspec.IntRange(c, "a", 1, 4)
+		}, 12},
+		{"subset", func(c *execspec.Ctx[pickState]) { c.S.Sub = execspec.SubsetOf(c, "s", []int{1, 2, 3}) }, 8},
+		{"non-empty subset", func(c *execspec.Ctx[pickState]) {
+			c.S.Sub = execspec.SubsetOf(c, "s", []int{1, 2, 3})
+			c.Assume(len(c.S.Sub) > 0)
+		}, 7},
+		{"function", func(c *execspec.Ctx[pickState]) {
+			c.S.F = execspec.FunctionOf(c, "f", []string{"k1", "k2"}, []int{1, 2, 3})
+		}, 9},
+		{"either", func(c *execspec.Ctx[pickState]) {
+			c.Either("alt",
+				execspec.Alt("left", func(c *execspec.Ctx[pickState]) { c.S.Alt = "l" }),
+				execspec.Alt("right", func(c *execspec.Ctx[pickState]) {
+					c.S.Alt = "r"
+					c.S.A = execspec.IntRange(c, "a", 0, 1)
+				}))
+		}, 3},
+		{"guard prunes", func(c *execspec.Ctx[pickState]) {
+			c.S.A = execspec.IntRange(c, "a", 0, 9)
+			if !c.Assume(c.S.A%3 == 0) {
+				return
+			}
+			c.S.B = execspec.OneOf(c, "b", []string{"x", "y"})
+		}, 8},
+		{"code after a failed guard is harmless", func(c *execspec.Ctx[pickState]) {
+			c.Assume(false)
+			var xs []int
+			c.S.A = xs[3] // panics, but the branch is already dropped
+		}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if n, _ := enumerate(t, tc.act); n != tc.want {
+				t.Fatalf("enabled branches = %d, want %d", n, tc.want)
+			}
+		})
+	}
+}
+
+func TestRandomFindsTheOnlyEnabledBranch(t *testing.T) {
+	m := execspec.NewModel[pickState]("p")
+	m.Init(func(c *execspec.Ctx[pickState]) {})
+	m.Action("needle", func(c *execspec.Ctx[pickState]) {
+		c.S.A = execspec.IntRange(c, "a", 0, 999)
+		c.Assume(c.S.A == 637)
+	})
+	m.Action("never", func(c *execspec.Ctx[pickState]) {
+		c.S.A = execspec.IntRange(c, "a", 0, 99)
+		c.Assume(false)
+	})
+	mc, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := mc.NewExecutor()
+	var from, to pickState
+	for seed := uint64(0); seed < 5; seed++ {
+		r, runs, exhausted := ex.Random(0, &from, &to, rng.New(seed, 0), 0)
+		if !r.Enabled || to.A != 637 || exhausted || runs > 1000 {
+			t.Fatalf("seed %d: enabled=%v A=%d runs=%d exhausted=%v", seed, r.Enabled, to.A, runs, exhausted)
+		}
+	}
+	r, runs, exhausted := ex.Random(1, &from, &to, rng.New(1, 0), 0)
+	if r.Enabled || !exhausted || runs != 100 {
+		t.Fatalf("disabled action: enabled=%v runs=%d exhausted=%v, want every one of 100 branches tried", r.Enabled, runs, exhausted)
+	}
+	_, runs, exhausted = ex.Random(1, &from, &to, rng.New(1, 0), 10)
+	if exhausted || runs != 10 {
+		t.Fatalf("budget 10: runs=%d exhausted=%v", runs, exhausted)
+	}
+}
+
+func TestPanicIsReportedWithPicks(t *testing.T) {
+	m := execspec.NewModel[pickState]("p")
+	m.Init(func(c *execspec.Ctx[pickState]) {})
+	m.Action("boom", func(c *execspec.Ctx[pickState]) {
+		d := execspec.OneOf(c, "deployer", []string{"a", "b"})
+		if d == "b" {
+			panic("bad deployer")
+		}
+	})
+	mc, _ := m.Compile()
+	ex := mc.NewExecutor()
+	var from, to pickState
+	var panics []error
+	ex.Enumerate(0, &from, &to, func(r execspec.Result) bool {
+		if r.Err != nil {
+			panics = append(panics, r.Err)
+		}
+		return true
+	})
+	if len(panics) != 1 {
+		t.Fatalf("got %d panics, want 1", len(panics))
+	}
+	var pe *execspec.PanicError
+	if !errors.As(panics[0], &pe) || pe.Where != "action boom" || len(pe.Picks) != 1 || pe.Picks[0].Value != "b" {
+		t.Fatalf("panic error %#v", panics[0])
+	}
+	if !strings.Contains(pe.Error(), `deployer="b"`) || !strings.Contains(pe.Error(), "bad deployer") {
+		t.Fatalf("message %q lacks the pick or the value", pe.Error())
+	}
+}
+
+func TestDirectedPicks(t *testing.T) {
+	m := execspec.NewModel[pickState]("p")
+	m.Init(func(c *execspec.Ctx[pickState]) {})
+	m.Action("act", func(c *execspec.Ctx[pickState]) {
+		c.S.B = execspec.OneOf(c, "b", []string{"x", "y", "z"})
+		c.S.Sub = execspec.SubsetOf(c, "s", []int{1, 2, 3})
+		c.S.F = execspec.FunctionOf(c, "f", []string{"k"}, []int{5, 6})
+	})
+	mc, _ := m.Compile()
+	ex := mc.NewExecutor()
+	var from, to pickState
+	ex.Direct(map[string]itf.Value{
+		"b": itf.String("z"),
+		"s": itf.Set(itf.Int(3), itf.Int(1)),
+		"f": itf.Map(itf.Entry{Key: itf.String("k"), Value: itf.Int(6)}),
+	})
+	r := ex.Exec(0, &from, &to, execspec.Path(nil).Choices())
+	if !r.Enabled || to.B != "z" || len(to.Sub) != 2 || to.Sub[0] != 1 || to.Sub[1] != 3 || to.F["k"] != 6 {
+		t.Fatalf("directed execution: %v, state %+v", r, to)
+	}
+	ex.Direct(map[string]itf.Value{"b": itf.String("w")})
+	r = ex.Exec(0, &from, &to, execspec.Path(nil).Choices())
+	if r.Enabled || !strings.Contains(r.Mismatch, `"w"`) {
+		t.Fatalf("a recorded value outside the candidates: %v", r)
+	}
+}

@@ -1,0 +1,168 @@
+package simulate_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/examples/dnsbalancer"
+	"github.com/execspec/execspec/simulate"
+	"github.com/execspec/execspec/trace"
+)
+
+func dns(t *testing.T, plans, keep int, fixed bool) *execspec.Machine[dnsbalancer.State] {
+	t.Helper()
+	mc, err := dnsbalancer.New(dnsbalancer.Instance(plans, keep, fixed)).Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mc
+}
+
+func printed(t *testing.T, tr *trace.Trace) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := tr.Print(&b, trace.PrintOptions{FullStates: true, Highlight: -1}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestFindsTheDNSOutageOnN3_5_3(t *testing.T) {
+	mc := dns(t, 5, 3, false)
+	res, err := simulate.Run(context.Background(), mc, simulate.Options{Seed: 123, Property: "no_inconsistent_root", Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings: %d, want 1", len(res.Findings))
+	}
+	f := res.Findings[0]
+	if f.Kind != simulate.InvariantViolated || f.Property != "no_inconsistent_root" {
+		t.Fatalf("finding %v %s", f.Kind, f.Property)
+	}
+	last := f.Trace.Steps[len(f.Trace.Steps)-1]
+	if last.Action != "cleanup" {
+		t.Errorf("the violating step is %s, want the cleanup that deletes the root's plan", last.Action)
+	}
+}
+
+// Findings, and their traces, do not depend on the number of workers, and a
+// sample replays alone from (seed, sample).
+func TestDeterministicAcrossWorkersAndReplay(t *testing.T) {
+	mc := dns(t, 5, 3, false)
+	var traces []string
+	var samples []int
+	for _, workers := range []int{1, 2, 2} {
+		res, err := simulate.Run(context.Background(), mc, simulate.Options{Seed: 7, Property: "no_inconsistent_root", Workers: workers, MaxFindings: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Findings) != 2 {
+			t.Fatalf("workers %d: %d findings", workers, len(res.Findings))
+		}
+		traces = append(traces, printed(t, res.Findings[0].Trace)+printed(t, res.Findings[1].Trace))
+		samples = append(samples, res.Findings[0].Sample)
+	}
+	if traces[0] != traces[1] || traces[1] != traces[2] {
+		t.Fatal("findings differ between runs with 1 and 2 workers")
+	}
+	tr, f, err := simulate.Replay(mc, simulate.Options{Seed: 7, Property: "no_inconsistent_root"}, samples[0])
+	if err != nil || f == nil {
+		t.Fatalf("replay: %v, finding %v", err, f)
+	}
+	res, _ := simulate.Run(context.Background(), mc, simulate.Options{Seed: 7, Property: "no_inconsistent_root", Workers: 1})
+	if printed(t, tr) != printed(t, res.Findings[0].Trace) {
+		t.Fatal("replay of the sample differs from the run's trace")
+	}
+}
+
+// An action whose guard rarely holds still fires: actions are chosen among
+// the enabled ones, not drawn blind.
+func TestRarelyEnabledActionsFire(t *testing.T) {
+	type st struct{ N, Cleaned int }
+	m := execspec.NewModel[st]("rare")
+	m.Init(func(c *execspec.Ctx[st]) {})
+	m.Action("tick", func(c *execspec.Ctx[st]) { c.Assume(c.S.N < 3); c.S.N++ })
+	for _, name := range []string{"noise1", "noise2", "noise3", "noise4", "noise5", "noise6", "noise7", "noise8"} {
+		m.Action(name, func(c *execspec.Ctx[st]) {
+			k := execspec.IntRange(c, "k", 0, 50)
+			c.Assume(k < 0)
+		})
+	}
+	m.Action("cleanup", func(c *execspec.Ctx[st]) {
+		c.Assume(c.S.N == 3)
+		c.S.Cleaned++
+		c.S.N = 0
+	})
+	mc, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := simulate.Run(context.Background(), mc, simulate.Options{Seed: 1, MaxSamples: 200, MaxSteps: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range res.Stats.Actions {
+		switch {
+		case a.Name == "cleanup" && a.Fired != 1000:
+			t.Errorf("cleanup fired %d times in %d steps; it is enabled at every fourth step", a.Fired, res.Stats.Steps)
+		case strings.HasPrefix(a.Name, "noise") && a.Fired != 0:
+			t.Errorf("%s fired", a.Name)
+		case strings.HasPrefix(a.Name, "noise") && a.Runs != a.Tried*51:
+			t.Errorf("%s: %d executions for %d tries; deciding it costs all 51 branches", a.Name, a.Runs, a.Tried)
+		}
+	}
+	if res.Stats.Steps != 200*20 {
+		t.Errorf("steps = %d, want %d", res.Stats.Steps, 200*20)
+	}
+}
+
+func TestExamplesAndPanics(t *testing.T) {
+	mc := dns(t, 5, 3, false)
+	res, err := simulate.Run(context.Background(), mc, simulate.Options{Seed: 1, Property: "plans3"})
+	if err != nil || len(res.Findings) != 1 || res.Findings[0].Kind != simulate.ExampleFound {
+		t.Fatalf("plans3: %v %+v", err, res)
+	}
+	if n := len(res.Findings[0].Trace.Steps); n < 4 {
+		t.Fatalf("plans3 witness has %d states; three plans need at least 3 steps", n)
+	}
+
+	type st struct{ N int }
+	m := execspec.NewModel[st]("panicky")
+	m.Init(func(c *execspec.Ctx[st]) {})
+	m.Action("inc", func(c *execspec.Ctx[st]) {
+		by := execspec.IntRange(c, "by", 1, 2)
+		c.S.N += by
+		if c.S.N == 5 {
+			panic("five")
+		}
+	})
+	pmc, _ := m.Compile()
+	pres, err := simulate.Run(context.Background(), pmc, simulate.Options{Seed: 3})
+	if err != nil || len(pres.Findings) != 1 {
+		t.Fatalf("panicky: %v %+v", err, pres)
+	}
+	f := pres.Findings[0]
+	var pe *execspec.PanicError
+	if f.Kind != simulate.Panicked || !errors.As(f.Err, &pe) || pe.Where != "action inc" || len(pe.Picks) != 1 {
+		t.Fatalf("panic finding %+v", f)
+	}
+}
+
+func TestBadOptionsAndNames(t *testing.T) {
+	mc := dns(t, 5, 3, false)
+	for _, o := range []simulate.Options{{MaxSteps: -1}, {MaxSamples: -3}, {Workers: -1}} {
+		if _, err := simulate.Run(context.Background(), mc, o); err == nil {
+			t.Errorf("options %+v accepted", o)
+		}
+	}
+	_, err := simulate.Run(context.Background(), mc, simulate.Options{Property: "nope"})
+	var un *execspec.UnknownNameError
+	if !errors.As(err, &un) || !strings.Contains(err.Error(), "no_inconsistent_root") {
+		t.Fatalf("unknown property: %v", err)
+	}
+}
