@@ -95,22 +95,32 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 	case reflect.Uint8:
 		c.enc = func(b []byte, p unsafe.Pointer) []byte { return append(b, *(*uint8)(p)) }
 	case reflect.Int16:
-		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint16(b, uint16(*(*int16)(p))) }
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			return binary.LittleEndian.AppendUint16(b, uint16(*(*int16)(p)))
+		}
 	case reflect.Uint16:
 		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint16(b, *(*uint16)(p)) }
 	case reflect.Int32:
-		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint32(b, uint32(*(*int32)(p))) }
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			return binary.LittleEndian.AppendUint32(b, uint32(*(*int32)(p)))
+		}
 	case reflect.Uint32:
 		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint32(b, *(*uint32)(p)) }
 	case reflect.Int64:
-		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint64(b, uint64(*(*int64)(p))) }
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			return binary.LittleEndian.AppendUint64(b, uint64(*(*int64)(p)))
+		}
 	case reflect.Uint64:
 		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint64(b, *(*uint64)(p)) }
 	case reflect.Int:
 		// Always eight bytes, so fingerprints agree across architectures.
-		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint64(b, uint64(*(*int)(p))) }
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			return binary.LittleEndian.AppendUint64(b, uint64(*(*int)(p)))
+		}
 	case reflect.Uint:
-		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint64(b, uint64(*(*uint)(p))) }
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			return binary.LittleEndian.AppendUint64(b, uint64(*(*uint)(p)))
+		}
 	case reflect.String:
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			s := *(*string)(p)

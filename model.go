@@ -21,12 +21,12 @@ import (
 // Actions must be deterministic functions of the state and of the picks they
 // make: the engines re-execute an action with the same picks to replay it.
 type Model[S any] struct {
-	name        string
-	init        func(*Ctx[S])
-	actions     []namedAction[S]
-	props       []Property[S]
-	symmetries  []Symmetry[S]
-	errs        []error
+	name       string
+	init       func(*Ctx[S])
+	actions    []namedAction[S]
+	props      []Property[S]
+	symmetries []Symmetry[S]
+	errs       []error
 }
 
 type namedAction[S any] struct {
