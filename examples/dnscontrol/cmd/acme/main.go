@@ -1,0 +1,100 @@
+// Command acme serves the ACME CloudDB DNS control plane: the status page,
+// the health check, the resolver and the model-based testing API of package
+// controlplane.
+//
+// Usage:
+//
+//	go run ./examples/dnscontrol/cmd/acme [-addr 127.0.0.1:8053] [-dir DIR] [-keep 3] [-fixed] [-auto [-slow deployer-c] [-seed 1]]
+//
+// With -auto the planner and the deployers run on their own timers; with
+// -slow deployer-c that deployer lags behind until the outage happens (unless
+// -fixed). Open http://127.0.0.1:8053/ to watch.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/execspec/execspec/examples/dnscontrol/autopilot"
+	"github.com/execspec/execspec/examples/dnscontrol/controlplane"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "acme:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run parses args, serves until ctx is done and shuts down gracefully.
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("acme", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8053", "HTTP listen address")
+	dir := fs.String("dir", filepath.Join(os.TempDir(), "acme-dnscontrol"), "data directory (zone, plans, deployer states)")
+	keep := fs.Int("keep", 3, "plans kept by cleanup")
+	fixed := fs.Bool("fixed", false, "enable the guards that prevent the outage")
+	auto := fs.Bool("auto", false, "run the planner and deployers on timers (autopilot)")
+	slow := fs.String("slow", "", "with -auto, the deployer that waits long between sync and deploy, e.g. deployer-c")
+	seed := fs.Uint64("seed", 1, "with -auto, the seed of the random schedule and plans")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := log.New(stderr, "", 0) // events carry their own time
+
+	cp, err := controlplane.Open(controlplane.Config{Dir: *dir, Keep: *keep, Fixed: *fixed})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: cp.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	logger.Printf("ACME CloudDB control plane on http://%s/ (dir %s, keep %d, fixed %v)", ln.Addr(), *dir, *keep, *fixed)
+
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	if *auto {
+		cfg := cp.Config()
+		apCfg := autopilot.DefaultConfig(cfg.Deployers, cfg.IPs)
+		apCfg.Slow = *slow
+		ap, err := autopilot.New(cp, apCfg, autopilot.SystemClock(), rand.New(rand.NewPCG(*seed, 0)))
+		if err != nil {
+			_ = srv.Close()
+			return err
+		}
+		go func() { errc <- ap.Run(ctx, func(ev autopilot.Event) { logger.Print(ev) }) }()
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) && !errors.Is(err, http.ErrServerClosed) {
+			_ = srv.Close()
+			return err
+		}
+	}
+	logger.Print("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

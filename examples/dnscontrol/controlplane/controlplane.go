@@ -1,0 +1,191 @@
+// Package controlplane runs the ACME CloudDB DNS control plane: one
+// Wormhole53 zone, the planner and the deployers, persisted in one directory,
+// behind a Go API and an HTTP handler.
+//
+// Every mutating operation is serialized, so the control plane is safe for
+// concurrent use; each operation is one step of the executable model
+// examples/dnsbalancer, and Observe reports the state the model-based tests
+// compare with the model's after every step. Handler serves the status page,
+// a health check, a resolver and the model-based testing API under /mbt/.
+package controlplane
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+
+	"github.com/execspec/execspec/examples/dnscontrol/deployer"
+	"github.com/execspec/execspec/examples/dnscontrol/layout"
+	"github.com/execspec/execspec/examples/dnscontrol/planner"
+	"github.com/execspec/execspec/examples/dnscontrol/wormhole53"
+)
+
+// ErrUnknownDeployer: the named deployer is not configured.
+var ErrUnknownDeployer = errors.New("unknown deployer")
+
+// Names of the entries a control plane owns in its directory.
+const (
+	zoneFile     = "zone.json"
+	plansDir     = "plans"
+	deployersDir = "deployers"
+)
+
+// ControlPlane is a running control plane.
+type ControlPlane struct {
+	mu        sync.RWMutex // held for writing by every mutating operation
+	cfg       Config
+	store     *wormhole53.Store
+	plans     *planner.Planner
+	deployers map[string]*deployer.Deployer
+}
+
+// Open opens the control plane stored in cfg.Dir, creating the directory and
+// the initial zone, plans directory and deployer states if they are missing.
+func Open(cfg Config) (*ControlPlane, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("controlplane: %w", err)
+	}
+	c := &ControlPlane{cfg: cfg}
+	if err := c.load(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Config returns the configuration, with defaults applied.
+func (c *ControlPlane) Config() Config {
+	cfg := c.cfg
+	cfg.Deployers = slices.Clone(cfg.Deployers)
+	cfg.IPs = slices.Clone(cfg.IPs)
+	return cfg
+}
+
+// load opens or initializes every component from the directory.
+func (c *ControlPlane) load() error {
+	dir := c.cfg.Dir
+	if err := os.MkdirAll(filepath.Join(dir, deployersDir), 0o755); err != nil {
+		return fmt.Errorf("controlplane: create directory: %w", err)
+	}
+	store, err := wormhole53.Open(filepath.Join(dir, zoneFile), layout.Zone)
+	if err != nil {
+		return fmt.Errorf("controlplane: %w", err)
+	}
+	if len(store.Records()) == 0 {
+		var batch []wormhole53.Change
+		for _, r := range layout.InitialRecords() {
+			batch = append(batch, wormhole53.Change{Action: wormhole53.Create, Record: r})
+		}
+		if err := store.Apply(batch); err != nil {
+			return fmt.Errorf("controlplane: initialize zone: %w", err)
+		}
+	}
+	plans, err := planner.Open(filepath.Join(dir, plansDir), c.cfg.IPs)
+	if err != nil {
+		return fmt.Errorf("controlplane: %w", err)
+	}
+	policy := deployer.Policy{Keep: c.cfg.Keep, Fixed: c.cfg.Fixed}
+	deployers := make(map[string]*deployer.Deployer, len(c.cfg.Deployers))
+	for _, name := range c.cfg.Deployers {
+		d, err := deployer.Open(filepath.Join(dir, deployersDir), name, policy)
+		if err != nil {
+			return fmt.Errorf("controlplane: %w", err)
+		}
+		deployers[name] = d
+	}
+	c.store, c.plans, c.deployers = store, plans, deployers
+	return nil
+}
+
+// Reset deletes the zone, the plans and the deployer states and starts again
+// from the initial state. Other files in the directory are left alone.
+func (c *ControlPlane) Reset() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, name := range []string{zoneFile, plansDir, deployersDir} {
+		if err := os.RemoveAll(filepath.Join(c.cfg.Dir, name)); err != nil {
+			return fmt.Errorf("controlplane: reset: %w", err)
+		}
+	}
+	if err := c.load(); err != nil {
+		return fmt.Errorf("reset: %w", err)
+	}
+	return nil
+}
+
+// Plan creates the next plan with the given weights and returns its id.
+// Invalid weights give an error wrapping planner.ErrInvalidPlan.
+func (c *ControlPlane) Plan(weights map[string]int) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	plan, err := c.plans.Create(weights)
+	if err != nil {
+		return 0, fmt.Errorf("controlplane: %w", err)
+	}
+	return plan.ID, nil
+}
+
+// Sync makes deployer name observe the zone's lock, root and rollback.
+func (c *ControlPlane) Sync(name string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, err := c.deployer(name)
+	if err != nil {
+		return err
+	}
+	if err := d.Sync(c.store); err != nil {
+		return fmt.Errorf("controlplane: %w", err)
+	}
+	return nil
+}
+
+// Deploy makes deployer name deploy its next plan and returns the plan's id.
+// A refusal by the rules satisfies deployer.IsRefusal.
+func (c *ControlPlane) Deploy(name string) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, err := c.deployer(name)
+	if err != nil {
+		return 0, err
+	}
+	id, err := d.Deploy(c.store, c.plans)
+	if err != nil {
+		return id, fmt.Errorf("controlplane: %w", err)
+	}
+	return id, nil
+}
+
+// Cleanup makes deployer name delete the trees of its old plans and returns
+// their ids. A refusal by the rules satisfies deployer.IsRefusal.
+func (c *ControlPlane) Cleanup(name string) ([]int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, err := c.deployer(name)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := d.Cleanup(c.store)
+	if err != nil {
+		return nil, fmt.Errorf("controlplane: %w", err)
+	}
+	return ids, nil
+}
+
+// Resolve resolves a DNS name in the zone (see wormhole53.Store.Resolve).
+func (c *ControlPlane) Resolve(name string) []wormhole53.Address {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.store.Resolve(name)
+}
+
+// deployer returns the deployer called name.
+func (c *ControlPlane) deployer(name string) (*deployer.Deployer, error) {
+	d, ok := c.deployers[name]
+	if !ok {
+		return nil, fmt.Errorf("controlplane: %w %q (known: %v)", ErrUnknownDeployer, name, c.cfg.Deployers)
+	}
+	return d, nil
+}

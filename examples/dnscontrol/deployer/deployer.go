@@ -1,0 +1,114 @@
+// Package deployer implements one CloudDB deployer: an independent, redundant
+// agent that applies the planner's plans to the zone in order.
+//
+// A deployer keeps its own counter of the next plan to apply and its last
+// observation of the zone (lock, root, rollback). Sync refreshes the
+// observation; Deploy applies the next plan in one compare-and-swap batch
+// fenced by the observed lock; Cleanup deletes the trees of plans older than
+// its own counter minus the number of plans kept. Refusals are typed errors
+// (see IsRefusal) that leave the deployer and the zone unchanged.
+//
+// With Policy.Fixed unset the deployer has the bug of the October 2025
+// outage: a deployer far behind may point the root at an old plan whose tree
+// another deployer's cleanup then deletes. Policy.Fixed adds the two guards
+// that prevent it: no deploy of a plan older than the current root, and no
+// cleanup of the plans the root or rollback point at.
+//
+// A deployer's state is persisted in a small JSON file, so it survives a
+// restart.
+package deployer
+
+import (
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"github.com/execspec/execspec/examples/dnscontrol/layout"
+)
+
+// DefaultKeep is the number of plans kept by cleanup when Policy.Keep is 0.
+const DefaultKeep = 3
+
+// Policy configures a deployer's rules. The zero value keeps DefaultKeep
+// plans and has the outage bug.
+type Policy struct {
+	// Keep is the number of recent plans cleanup keeps: it deletes the trees
+	// of plans older than next-Keep. 0 means DefaultKeep.
+	Keep int
+	// Fixed refuses stale deploys and protects the plans the root and the
+	// rollback point at from cleanup.
+	Fixed bool
+}
+
+// keep returns the effective number of plans kept.
+func (p Policy) keep() int {
+	if p.Keep == 0 {
+		return DefaultKeep
+	}
+	return p.Keep
+}
+
+// State is what a deployer remembers: its next plan and its last observation
+// of the zone.
+type State struct {
+	Next     int         `json:"next"`     // next plan to deploy
+	Lock     layout.Lock `json:"lock"`     // observed lock
+	Root     int         `json:"root"`     // observed root plan
+	Rollback int         `json:"rollback"` // observed rollback plan
+}
+
+// InitialState is the state of a new deployer: next plan 1, and the
+// observation of a fresh zone.
+func InitialState() State {
+	return State{Next: 1, Lock: layout.InitialLock(), Root: layout.Placeholder, Rollback: layout.Placeholder}
+}
+
+// Deployer is one deployer. It is safe for concurrent use; its actions are
+// serialized.
+type Deployer struct {
+	mu     sync.Mutex
+	name   string
+	path   string
+	policy Policy
+	state  State
+}
+
+// Open returns deployer name with its state file in dir, loading the state if
+// the file exists and writing the initial state otherwise.
+func Open(dir, name string, policy Policy) (*Deployer, error) {
+	if err := layout.ValidDeployerName(name); err != nil {
+		return nil, fmt.Errorf("deployer: %w", err)
+	}
+	if policy.Keep < 0 {
+		return nil, fmt.Errorf("deployer %s: keep %d is negative", name, policy.Keep)
+	}
+	d := &Deployer{name: name, path: filepath.Join(dir, name+".json"), policy: policy}
+	state, found, err := load(d.path, name)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		state = InitialState()
+		if err := save(d.path, name, state); err != nil {
+			return nil, err
+		}
+	}
+	d.state = state
+	return d, nil
+}
+
+// Name returns the deployer's name, which is also its lock owner name.
+func (d *Deployer) Name() string { return d.name }
+
+// State returns the deployer's current state.
+func (d *Deployer) State() State {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.state
+}
+
+// commit records a new state in memory and on disk.
+func (d *Deployer) commit(s State) error {
+	d.state = s
+	return save(d.path, d.name, s)
+}
