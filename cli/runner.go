@@ -55,10 +55,9 @@ func RunModelEnv[S any](ctx context.Context, args []string, spec *execspec.Spec[
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
+		// Errors that reach here are all about the input: flags, names,
+		// the model's definition, files.
 		fmt.Fprintf(env.Stderr, "execspec %s: %v\n", args[0], err)
-		if isUsage(err) {
-			return ExitUsage
-		}
 		return ExitUsage
 	}
 	return code

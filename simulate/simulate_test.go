@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -164,5 +165,38 @@ func TestBadOptionsAndNames(t *testing.T) {
 	var un *execspec.UnknownNameError
 	if !errors.As(err, &un) || !strings.Contains(err.Error(), "no_inconsistent_root") {
 		t.Fatalf("unknown property: %v", err)
+	}
+}
+
+// recordingTB captures what Test reports instead of failing the real test.
+type recordingTB struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recordingTB) Helper() {}
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+func (r *recordingTB) Fatalf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func TestTestReportsFindingsWithReplayInfo(t *testing.T) {
+	rec := &recordingTB{TB: t}
+	simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, false)), simulate.Options{Seed: 123, Property: "no_inconsistent_root"})
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "invariant violated: no_inconsistent_root (seed 123, sample 0)") ||
+		!strings.Contains(rec.errors[0], "step 0: init") || !strings.Contains(rec.errors[0], "reproduce with seed 123, sample 0") {
+		t.Fatalf("reported: %q", rec.errors)
+	}
+	rec = &recordingTB{TB: t}
+	simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, true)), simulate.Options{Seed: 1, MaxSamples: 100})
+	if len(rec.errors) != 0 {
+		t.Fatalf("the fixed model failed: %q", rec.errors)
+	}
+	rec = &recordingTB{TB: t}
+	simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, true)), simulate.Options{Seed: 1, MaxSamples: 10, MaxSteps: 2, Property: "epoch5"})
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "example epoch5 not reached in 10 samples of up to 2 steps") {
+		t.Fatalf("an unreachable example: %q", rec.errors)
 	}
 }

@@ -1,0 +1,55 @@
+// Package execspec is the model API of execspec: executable specifications
+// of distributed systems in plain Go.
+//
+// A model is a state type S (a struct whose exported fields are the state
+// variables), an init action, named actions and named properties:
+//
+//	type State struct{ Balance int }
+//
+//	m := execspec.NewModel[State]("account")
+//	m.Init(func(c *execspec.Ctx[State]) { c.S.Balance = 10 })
+//	m.Action("withdraw", func(c *execspec.Ctx[State]) {
+//		amount := execspec.IntRange(c, "amount", 1, 5) // a labelled pick
+//		if !c.Assume(amount <= c.S.Balance) {          // a guard
+//			return
+//		}
+//		c.S.Balance -= amount
+//	})
+//	m.Invariant("non_negative", func(s *State) bool { return s.Balance >= 0 })
+//	m.Example("empty", func(s *State) bool { return s.Balance == 0 })
+//
+// Nondeterminism is explicit and labelled: OneOf, OneOfSet, IntRange,
+// SubsetOf, FunctionOf and Ctx.Either. The same action code serves every
+// engine: random simulation draws the picks from a seeded source, the
+// checker enumerates them, replay reads them back from a trace, and
+// model-based testing hands (action, picks) to a driver of the real system.
+// Every step's action and picks are recorded automatically.
+//
+// An action either completes, producing the next state, or has no effect: it
+// works on a private copy of the state (Ctx.S), and a branch on which Assume
+// fails is dropped. A panic inside an action or a property is caught and
+// reported with the action, the picks and the trace that led there.
+//
+// State values may be booleans, integers of any kind, strings, arrays,
+// slices, maps, pointers, structs and Set. Model.Compile checks the type
+// once and reports anything else (a func, a chan, an interface, a float, a
+// recursive type, an unexported field) with the field's path. The engines
+// copy, canonically encode (maps and sets in sorted order) and fingerprint
+// states through a codec compiled once per type.
+//
+// A package that holds a model exposes it to the execspec command with
+// `func Spec() *execspec.Spec[S]`, naming its instances (parameter sets).
+// The engines live in their own packages: simulate (random simulation and
+// replay), check (exhaustive search), validate (trace validation) and mbt
+// (model-based testing); trace holds the model-independent trace type and
+// itf the ITF codec.
+//
+// Index of the API:
+//
+//   - Defining: NewModel, Model.Init, Model.Action, Model.Invariant,
+//     Model.Example, Model.Constraint, Model.Symmetry; NewSpec, Spec.Instance.
+//   - Inside actions: Ctx.S, Ctx.Assume, OneOf, OneOfSet, IntRange, SubsetOf,
+//     FunctionOf, Ctx.Either; Set.
+//   - For engines: Model.Compile, Machine (names, properties, codec, ITF),
+//     Executor (Exec, Enumerate, Random), Choices, Path, Fingerprint.
+package execspec
