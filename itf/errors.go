@@ -1,0 +1,86 @@
+package itf
+
+import (
+	"strconv"
+)
+
+// A DecodeError reports JSON that is malformed or is not a valid ITF trace
+// or value. Functions of this package return it wrapped with context; use
+// errors.As to inspect it.
+type DecodeError struct {
+	// Offset is the byte offset in the input at which the problem was found.
+	Offset int64
+	// Path locates the problem in the trace, for example
+	// `state 3, variable "zone": #map entry 2: value`. It is empty when the
+	// problem is at the top level.
+	Path string
+	// Msg says what is wrong.
+	Msg string
+}
+
+// Error returns the path, the message and the byte offset, for example
+// `state 3, variable "zone": #map entry 2: value: non-integer number 1.5 (at byte offset 812)`.
+func (e *DecodeError) Error() string {
+	s := e.Msg
+	if e.Path != "" {
+		s = e.Path + ": " + s
+	}
+	return s + " (at byte offset " + strconv.FormatInt(e.Offset, 10) + ")"
+}
+
+// within prepends the path segment seg to a *DecodeError and returns err.
+func within(err error, seg string) error {
+	if de, ok := err.(*DecodeError); ok {
+		if de.Path == "" {
+			de.Path = seg
+		} else {
+			de.Path = seg + ": " + de.Path
+		}
+	}
+	return err
+}
+
+// A ValueError reports a value that cannot be encoded as ITF JSON, a Go
+// value that cannot be marshaled to ITF, or an ITF value that cannot be
+// unmarshaled into a Go value, together with where it is.
+type ValueError struct {
+	// Path locates the value with JSON-path-like segments: ".name" for a
+	// record field or struct field, "[i]" for a list, tuple or set element,
+	// ".#map[i].key" and ".#map[i].value" for map entries, ".value" for a
+	// variant's payload. For example `states[3].zone.#map[2].value`. It is
+	// empty for the top-level value.
+	Path string
+	// Err says what is wrong.
+	Err error
+}
+
+// Error returns the path followed by the message.
+func (e *ValueError) Error() string {
+	if e.Path == "" {
+		return e.Err.Error()
+	}
+	return e.Path + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *ValueError) Unwrap() error { return e.Err }
+
+// atPath prepends the path segment seg (such as ".name" or "[3]") to a
+// *ValueError, wrapping other errors into one.
+func atPath(err error, seg string) error {
+	ve, ok := err.(*ValueError)
+	if !ok {
+		return &ValueError{Path: seg, Err: err}
+	}
+	ve.Path = seg + ve.Path
+	return ve
+}
+
+// asValueError wraps err into a *ValueError with an empty path, unless it
+// already is one.
+func asValueError(err error) error {
+	if _, ok := err.(*ValueError); ok || err == nil {
+		return err
+	}
+	return &ValueError{Err: err}
+}

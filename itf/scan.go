@@ -1,0 +1,406 @@
+package itf
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// MaxDepth is the deepest nesting of JSON arrays and objects that the
+// decoder accepts, and of composite values that the encoder writes.
+const MaxDepth = 10000
+
+// parser is a hand-written JSON scanner over a byte slice that builds ITF
+// values directly, without an intermediate tree.
+type parser struct {
+	data  []byte
+	pos   int
+	depth int
+	base  int64 // offset of data[0] in the whole input, for messages
+	// strs interns object keys and short strings: traces repeat the same
+	// field names and values in every state.
+	strs map[string]string
+}
+
+// maxInterned bounds the number of interned strings per parser.
+const maxInterned = 4096
+
+// rawASCII returns the contents of the JSON string at p.pos, without
+// copying, when it holds only printable ASCII and no escapes. Otherwise it
+// reports false and leaves p.pos alone.
+func (p *parser) rawASCII() ([]byte, bool) {
+	if p.next() != '"' {
+		return nil, false
+	}
+	for i := p.pos + 1; i < len(p.data); i++ {
+		switch c := p.data[i]; {
+		case c == '"':
+			b := p.data[p.pos+1 : i]
+			p.pos = i + 1
+			return b, true
+		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// interned parses a JSON string like str, sharing the storage of repeated
+// short strings.
+func (p *parser) interned() (string, error) {
+	b, ok := p.rawASCII()
+	if !ok || len(b) > 32 {
+		if ok {
+			return string(b), nil
+		}
+		return p.str()
+	}
+	if s, ok := p.strs[string(b)]; ok {
+		return s, nil
+	}
+	s := string(b)
+	if p.strs == nil {
+		p.strs = make(map[string]string, 64)
+	}
+	if len(p.strs) < maxInterned {
+		p.strs[s] = s
+	}
+	return s, nil
+}
+
+// errAt returns a *DecodeError at byte position pos of p.data.
+func (p *parser) errAt(pos int, format string, args ...any) error {
+	return &DecodeError{Offset: p.base + int64(pos), Msg: fmt.Sprintf(format, args...)}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
+
+func (p *parser) skipSpace() {
+	for p.pos < len(p.data) && isSpace(p.data[p.pos]) {
+		p.pos++
+	}
+}
+
+// next skips white space and returns the next byte without consuming it; it
+// returns 0 at the end of the input.
+func (p *parser) next() byte {
+	p.skipSpace()
+	if p.pos >= len(p.data) {
+		return 0
+	}
+	return p.data[p.pos]
+}
+
+// unexpected returns an error describing the byte at p.pos, expecting what.
+func (p *parser) unexpected(what string) error {
+	if p.pos >= len(p.data) {
+		return p.errAt(p.pos, "unexpected end of input, expecting %s", what)
+	}
+	return p.errAt(p.pos, "invalid character %s, expecting %s", quoteChar(p.data[p.pos]), what)
+}
+
+func quoteChar(c byte) string {
+	switch {
+	case c == '\'':
+		return `'\''`
+	case c >= 0x20 && c < 0x7f:
+		return "'" + string(rune(c)) + "'"
+	}
+	return fmt.Sprintf("byte 0x%02x", c)
+}
+
+// expect consumes the byte c, after optional white space.
+func (p *parser) expect(c byte, what string) error {
+	if p.next() != c {
+		return p.unexpected(what)
+	}
+	p.pos++
+	return nil
+}
+
+// enter increases the nesting depth, failing beyond MaxDepth.
+func (p *parser) enter() error {
+	p.depth++
+	if p.depth > MaxDepth {
+		return p.errAt(p.pos, "nesting deeper than %d levels", MaxDepth)
+	}
+	return nil
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// str parses a JSON string at p.pos (after white space). Invalid UTF-8 and
+// unpaired surrogates are replaced by U+FFFD, as encoding/json does.
+func (p *parser) str() (string, error) {
+	if p.next() != '"' {
+		return "", p.unexpected("a string")
+	}
+	start := p.pos + 1
+	ascii := true
+	for i := start; i < len(p.data); i++ {
+		c := p.data[i]
+		switch {
+		case c == '"':
+			s := p.data[start:i]
+			if ascii || utf8.Valid(s) {
+				p.pos = i + 1
+				return string(s), nil
+			}
+			return p.strSlow(start)
+		case c == '\\':
+			return p.strSlow(start)
+		case c < 0x20:
+			return "", p.errAt(i, "control character 0x%02x in string", c)
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return "", p.errAt(len(p.data), "unexpected end of input in string starting at byte offset %d", p.base+int64(start-1))
+}
+
+func (p *parser) strSlow(start int) (string, error) {
+	buf := make([]byte, 0, 32)
+	i := start
+	for i < len(p.data) {
+		c := p.data[i]
+		switch {
+		case c == '"':
+			p.pos = i + 1
+			return string(buf), nil
+		case c < 0x20:
+			return "", p.errAt(i, "control character 0x%02x in string", c)
+		case c == '\\':
+			if i+1 >= len(p.data) {
+				return "", p.errAt(len(p.data), "unexpected end of input in string escape")
+			}
+			e := p.data[i+1]
+			switch e {
+			case '"', '\\', '/':
+				buf = append(buf, e)
+			case 'b':
+				buf = append(buf, '\b')
+			case 'f':
+				buf = append(buf, '\f')
+			case 'n':
+				buf = append(buf, '\n')
+			case 'r':
+				buf = append(buf, '\r')
+			case 't':
+				buf = append(buf, '\t')
+			case 'u':
+				r, ok := p.hex4(i + 2)
+				if !ok {
+					return "", p.errAt(i, `invalid \u escape in string`)
+				}
+				i += 6
+				if utf16.IsSurrogate(r) {
+					if r2, ok := p.hex4(i + 2); ok && i+1 < len(p.data) && p.data[i] == '\\' && p.data[i+1] == 'u' {
+						if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+							buf = utf8.AppendRune(buf, dec)
+							i += 6
+							continue
+						}
+					}
+					r = utf8.RuneError
+				}
+				buf = utf8.AppendRune(buf, r)
+				continue
+			default:
+				return "", p.errAt(i, "invalid escape %s in string", quoteChar(e))
+			}
+			i += 2
+		case c < utf8.RuneSelf:
+			buf = append(buf, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(p.data[i:])
+			buf = utf8.AppendRune(buf, r) // RuneError for invalid bytes
+			i += size
+		}
+	}
+	return "", p.errAt(len(p.data), "unexpected end of input in string starting at byte offset %d", p.base+int64(start-1))
+}
+
+// hex4 decodes four hex digits at data[i:i+4].
+func (p *parser) hex4(i int) (rune, bool) {
+	if i < 0 || i+4 > len(p.data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range p.data[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// number scans a JSON number at p.pos and returns its text and whether it
+// is an integer literal (no fraction, no exponent).
+func (p *parser) number() (text []byte, integer bool, err error) {
+	start := p.pos
+	i := start
+	d := p.data
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && '1' <= d[i] && d[i] <= '9':
+		for i < len(d) && '0' <= d[i] && d[i] <= '9' {
+			i++
+		}
+	default:
+		p.pos = i
+		return nil, false, p.unexpected("a digit")
+	}
+	integer = true
+	if i < len(d) && d[i] == '.' {
+		integer = false
+		i++
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			p.pos = i
+			return nil, false, p.unexpected("a digit after the decimal point")
+		}
+		for i < len(d) && '0' <= d[i] && d[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		integer = false
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			p.pos = i
+			return nil, false, p.unexpected("a digit in the exponent")
+		}
+		for i < len(d) && '0' <= d[i] && d[i] <= '9' {
+			i++
+		}
+	}
+	p.pos = i
+	return d[start:i], integer, nil
+}
+
+// literal consumes the keyword lit (true, false or null) at p.pos.
+func (p *parser) literal(lit string) error {
+	end := p.pos + len(lit)
+	if end > len(p.data) || string(p.data[p.pos:end]) != lit {
+		return p.unexpected("a value")
+	}
+	p.pos = end
+	return nil
+}
+
+// any parses arbitrary JSON into the types encoding/json produces with
+// UseNumber: map[string]any, []any, string, json.Number, bool and nil. It is
+// used for "#meta" objects.
+func (p *parser) anyValue() (any, error) {
+	switch c := p.next(); {
+	case c == '{':
+		return p.anyObject()
+	case c == '[':
+		if err := p.enter(); err != nil {
+			return nil, err
+		}
+		p.pos++
+		list := []any{}
+		if p.next() == ']' {
+			p.pos++
+			p.leave()
+			return list, nil
+		}
+		for {
+			x, err := p.anyValue()
+			if err != nil {
+				return nil, within(err, "["+strconv.Itoa(len(list))+"]")
+			}
+			list = append(list, x)
+			switch p.next() {
+			case ',':
+				p.pos++
+			case ']':
+				p.pos++
+				p.leave()
+				return list, nil
+			default:
+				return nil, p.unexpected("',' or ']'")
+			}
+		}
+	case c == '"':
+		return p.str()
+	case c == 't':
+		return true, p.literal("true")
+	case c == 'f':
+		return false, p.literal("false")
+	case c == 'n':
+		return nil, p.literal("null")
+	case c == '-' || ('0' <= c && c <= '9'):
+		text, _, err := p.number()
+		return json.Number(text), err
+	}
+	return nil, p.unexpected("a value")
+}
+
+// anyObject parses a JSON object into a map[string]any; the last of
+// duplicate keys wins.
+func (p *parser) anyObject() (map[string]any, error) {
+	if p.next() != '{' {
+		return nil, p.unexpected("an object")
+	}
+	if err := p.enter(); err != nil {
+		return nil, err
+	}
+	p.pos++
+	m := map[string]any{}
+	if p.next() == '}' {
+		p.pos++
+		p.leave()
+		return m, nil
+	}
+	for {
+		k, err := p.interned()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(':', "':' after object key"); err != nil {
+			return nil, err
+		}
+		x, err := p.anyValue()
+		if err != nil {
+			return nil, within(err, strconv.Quote(k))
+		}
+		m[k] = x
+		switch p.next() {
+		case ',':
+			p.pos++
+		case '}':
+			p.pos++
+			p.leave()
+			return m, nil
+		default:
+			return nil, p.unexpected("',' or '}'")
+		}
+	}
+}
+
+// end checks that only white space is left.
+func (p *parser) end() error {
+	if p.next() != 0 {
+		return p.errAt(p.pos, "unexpected data after the JSON value: %s", quoteChar(p.data[p.pos]))
+	}
+	return nil
+}

@@ -1,0 +1,156 @@
+package itf
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// A Decoder reads a stream of traces: a single JSON object, NDJSON (one
+// trace per line), or JSON objects simply concatenated, with or without
+// white space between them.
+type Decoder struct {
+	dec *json.Decoder
+	n   int // traces read so far
+	err error
+}
+
+// NewDecoder returns a Decoder reading from r. It buffers its input and may
+// read beyond the last trace it returns.
+func NewDecoder(r io.Reader) *Decoder {
+	return &Decoder{dec: json.NewDecoder(r)}
+}
+
+// Next reads and returns the next trace, checked with [Trace.Validate]. It
+// returns io.EOF when the stream ends cleanly. Errors name the trace's
+// position in the stream and byte offsets count from the start of the
+// stream; after an error, Next keeps returning it.
+func (d *Decoder) Next() (*Trace, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
+	var raw json.RawMessage
+	if err := d.dec.Decode(&raw); err != nil {
+		if err != io.EOF {
+			var se *json.SyntaxError
+			if errors.As(err, &se) {
+				// se.Offset counts the offending byte; point at it.
+				err = &DecodeError{Offset: max(se.Offset-1, 0), Msg: se.Error()}
+			} else if err == io.ErrUnexpectedEOF {
+				err = &DecodeError{Offset: d.dec.InputOffset(), Msg: "unexpected end of input"}
+			}
+			err = fmt.Errorf("itf: decode trace %d: %w", d.n, err)
+		}
+		d.err = err
+		return nil, err
+	}
+	p := parser{data: raw, base: d.dec.InputOffset() - int64(len(raw))}
+	t, err := p.trace()
+	if err != nil {
+		d.err = fmt.Errorf("itf: decode trace %d: %w", d.n, err)
+		return nil, d.err
+	}
+	d.n++
+	return t, nil
+}
+
+// ReadFile reads all the traces in the file at path: a single trace, or
+// several as NDJSON or concatenated JSON objects. A file without any trace
+// is an error.
+func ReadFile(path string) ([]*Trace, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("itf: %w", err)
+	}
+	var traces []*Trace
+	p := parser{data: data}
+	for p.next() != 0 {
+		t, err := p.trace()
+		if err != nil {
+			return nil, fmt.Errorf("itf: read %s: trace %d: %w", path, len(traces), err)
+		}
+		traces = append(traces, t)
+	}
+	if len(traces) == 0 {
+		return nil, fmt.Errorf("itf: read %s: no trace in file", path)
+	}
+	return traces, nil
+}
+
+// WriteFile writes traces to the file at path atomically: it writes a
+// temporary file in the same directory, syncs it to disk and renames it
+// over path, so that readers see either the old content or the new one. A
+// single trace is written as one JSON document laid out by
+// [Trace.EncodePretty]; several traces are written as NDJSON, one line each
+// by [Trace.Encode]. The file gets permissions 0644.
+func WriteFile(path string, traces ...*Trace) error {
+	if len(traces) == 0 {
+		return fmt.Errorf("itf: write %s: no traces to write", path)
+	}
+	for i, t := range traces {
+		if t == nil {
+			return fmt.Errorf("itf: write %s: trace %d is nil", path, i)
+		}
+	}
+	if err := writeAtomic(path, traces); err != nil {
+		return fmt.Errorf("itf: write %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeAtomic(path string, traces []*Trace) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if len(traces) == 1 {
+		err = traces[0].encode(f, true)
+	} else {
+		for i, t := range traces {
+			if err = t.encode(f, false); err != nil {
+				err = fmt.Errorf("trace %d: %w", i, err)
+				break
+			}
+		}
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable where the platform allows it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // best effort: not supported everywhere
+		d.Close()
+	}
+}
