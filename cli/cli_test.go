@@ -196,3 +196,37 @@ func TestJSONEvents(t *testing.T) {
 		t.Fatalf("human text should go to stderr with --json:\n%s", r.stderr)
 	}
 }
+
+func TestOutHTMLAndITF(t *testing.T) {
+	dir := t.TempDir()
+	html, itfPath := filepath.Join(dir, "finding.html"), filepath.Join(dir, "finding.itf.json")
+	r := execspec(t, nil, "run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "123", "--out-html", html, "--out-itf", itfPath)
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<!DOCTYPE html>", "no_inconsistent_root", "deployer-a"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if bytes.Contains(page, []byte(`src="http`)) || bytes.Contains(page, []byte(`href="http`)) {
+		t.Error("page loads something from the network")
+	}
+	data, err := os.ReadFile(itfPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"mbt::actionTaken"`, `"mbt::nondetPicks"`, `"seed":"123"`, `"status":"violation"`, `"replay":"execspec replay ./examples/dnsbalancer`} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("ITF lacks %s", want)
+		}
+	}
+	tr := execspec(t, nil, "trace", itfPath)
+	if tr.code != 0 || !strings.Contains(tr.stdout, "step 0: init") || !strings.Contains(tr.stdout, "# property: no_inconsistent_root") {
+		t.Fatalf("execspec trace: exit %d\n%s%s", tr.code, tr.stdout, tr.stderr)
+	}
+}

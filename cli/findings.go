@@ -8,9 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"
+	"github.com/execspec/execspec/viewer"
 )
 
 // Every finding's trace is saved in the cache, keyed by what its replay
@@ -83,6 +86,32 @@ func writeITF(env Env, path string, traces []*trace.Trace) error {
 	}
 	if err := itf.WriteFile(path, its...); err != nil {
 		return fmt.Errorf("writing ITF: %w", err)
+	}
+	return nil
+}
+
+// writeHTML writes each trace as a self-contained HTML page, with every
+// invariant and example evaluated at every step: to path for one trace,
+// to path with -1, -2, ... before its extension for several.
+func writeHTML[S any](env Env, path string, mc *execspec.Machine[S], traces []*trace.Trace) error {
+	if path == "" || len(traces) == 0 {
+		return nil
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(env.Dir, path)
+	}
+	for i, t := range traces {
+		if err := viewer.AnnotateModel(mc, t); err != nil {
+			return fmt.Errorf("writing HTML: %w", err)
+		}
+		out := path
+		if len(traces) > 1 {
+			ext := filepath.Ext(path)
+			out = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(path, ext), i+1, ext)
+		}
+		if err := viewer.WriteFile(out, t.ToITF(), viewer.Options{}); err != nil {
+			return fmt.Errorf("writing HTML: %w", err)
+		}
 	}
 	return nil
 }

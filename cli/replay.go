@@ -79,6 +79,9 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	if err := writeITF(s.env, f.outITF, []*trace.Trace{t}); err != nil {
 		return 0, err
 	}
+	if err := writeHTML(s.env, f.outHTML, mc, []*trace.Trace{t}); err != nil {
+		return 0, err
+	}
 	return s.exitCode(&simulate.Result{Findings: []simulate.Finding{*fd}, Property: f.property, PropertyKind: kindOf(mc, f.property)}, ctx)
 }
 

@@ -20,7 +20,7 @@ type runFlags struct {
 	instance, property, seed string
 	maxSteps                 int
 	jsonOut, fullStates      bool
-	outITF                   string
+	outITF, outHTML          string
 }
 
 func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
@@ -32,6 +32,7 @@ func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
 	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
 	fs.StringVar(&f.outITF, "out-itf", "", "write the trace of each finding as ITF to this file (- for stdout)")
+	fs.StringVar(&f.outHTML, "out-html", "", "write the trace of each finding as a self-contained HTML page to this file")
 	return &flagSet{fs}
 }
 
@@ -106,6 +107,9 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 		traces = append(traces, t)
 	}
 	if err := writeITF(s.env, f.outITF, traces); err != nil {
+		return 0, err
+	}
+	if err := writeHTML(s.env, f.outHTML, mc, traces); err != nil {
 		return 0, err
 	}
 	s.summary(res.Stats)
