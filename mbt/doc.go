@@ -1,0 +1,58 @@
+// Package mbt is execspec's model-based testing: traces drawn from a model
+// drive the real implementation under go test, and after every step the
+// implementation's outcome and state are compared with the model's.
+//
+// A Driver performs a model step on the implementation: Reset before each
+// trace, then Step per step with the action's name and its labelled picks.
+// It returns an error wrapping ErrRefused when the implementation rejects
+// the step; a step the model allows but the implementation refuses, or one
+// the model does not allow but the implementation performs, is a
+// divergence. A driver that is also an Observer returns the implementation's
+// state as the model's state type, compared field by field after every step
+// (Options.Ignore leaves out fields that cannot match):
+//
+//	func TestBank(t *testing.T) {
+//		mbt.Run(t, bankmodel.New(), func(t testing.TB) mbt.Driver[bankmodel.State] {
+//			return &bankDriver{}
+//		}, mbt.Options{Ignore: []string{"version"}})
+//	}
+//
+//	func (d *bankDriver) Step(ctx context.Context, s mbt.Step) error {
+//		switch s.Action {
+//		case "withdraw":
+//			amount, err := mbt.Pick[int](s, "amount")
+//			if err != nil {
+//				return err
+//			}
+//			err = d.bank.Withdraw(amount)
+//			if errors.Is(err, bank.ErrInsufficient) {
+//				return mbt.Refusef("%v", err)
+//			}
+//			return err
+//		...
+//
+// Run replays the test's saved traces, then draws random walks (or a
+// bounded BFS, or a covering set of traces: Strategy), runs each against a
+// Reset driver, and at the first divergence shrinks the trace (dropping
+// steps, then lowering pick choices, while the model still accepts it and
+// the implementation still diverges the same way), fails the test with the
+// shortest trace and a diff of expected versus observed state, saves it as
+// ITF under testdata/execspec/<TestName>/<hash>.itf.json (and in
+// t.ArtifactDir()), and prints the go test command that reproduces it.
+// Saved traces run first on every later go test; commit them as regression
+// tests. At the end Run logs a report: traces, steps, distinct model states,
+// per-action coverage.
+//
+// Replay drives the implementation from ITF files: saved traces, or Quint's
+// `quint run --mbt` traces (mbt::actionTaken, mbt::nondetPicks). HTTPClient
+// and HTTPDriver help with services speaking JSON over HTTP.
+//
+// Flags, with environment twins, override the options: -execspec.seed
+// (EXECSPEC_SEED), -execspec.traces (EXECSPEC_TRACES), -execspec.steps
+// (EXECSPEC_STEPS); -short runs a tenth of the traces.
+//
+// Index: Run, Replay, Options, Strategy, Report; Driver, Observer, Step,
+// Pick, ErrRefused, Refusef, ErrNotObserved; Divergence, DivergenceKind,
+// DriverPanic; HTTPClient, HTTPError, HTTPDriver, StepRequest, PostJSON,
+// GetJSON.
+package mbt

@@ -1,0 +1,437 @@
+package mbt
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/rng"
+)
+
+// generator yields the plans of a run in order; ok is false after the last.
+type generator interface {
+	next(i int) (p plan, ok bool, err error)
+}
+
+func (r *runner[S]) generator() (generator, error) {
+	switch r.set.Strategy {
+	case BFS:
+		plans, err := r.bfsPlans()
+		return &planList{plans: plans, origin: "bfs trace"}, err
+	case Coverage:
+		plans, err := r.coveragePlans()
+		return &planList{plans: plans, origin: "coverage trace"}, err
+	}
+	return newWalker(r.mc, r.set), nil
+}
+
+type planList struct {
+	plans  []plan
+	origin string
+}
+
+func (l *planList) next(i int) (plan, bool, error) {
+	if i >= len(l.plans) {
+		return plan{}, false, nil
+	}
+	p := l.plans[i]
+	p.sample, p.origin = i, fmt.Sprintf("%s %d of %d", l.origin, i, len(l.plans))
+	return p, true, nil
+}
+
+// walker draws random walks: trace i of a seed uses the random stream
+// (seed, i).
+type walker[S any] struct {
+	mc       *execspec.Machine[S]
+	ex       *execspec.Executor[S]
+	set      settings
+	cur, nxt *S
+	order    []int
+	labels   pickLabels
+}
+
+func newWalker[S any](mc *execspec.Machine[S], set settings) *walker[S] {
+	n := len(mc.Actions())
+	w := &walker[S]{mc: mc, ex: mc.NewExecutor(), set: set, cur: new(S), nxt: new(S), order: make([]int, n), labels: pickLabels{}}
+	w.ex.Record(true)
+	return w
+}
+
+func (w *walker[S]) next(i int) (plan, bool, error) {
+	if i >= w.set.Traces {
+		return plan{}, false, nil
+	}
+	rnd := rng.New(w.set.Seed, uint64(i))
+	res, _, _ := w.ex.Random(execspec.InitAction, nil, w.cur, rnd, 0)
+	if res.Err != nil {
+		return plan{}, false, res.Err
+	}
+	if !res.Enabled {
+		return plan{}, false, fmt.Errorf("init has no enabled branch (every branch fails a guard)")
+	}
+	p := plan{init: append([]int(nil), res.Path...), sample: i, origin: fmt.Sprintf("trace %d of seed %d", i, w.set.Seed)}
+	for len(p.steps) < w.set.Steps {
+		if w.set.DisabledRate > 0 && float64(rnd.Uint64()>>11)/(1<<53) < w.set.DisabledRate {
+			a := rnd.IntN(len(w.order))
+			res := w.ex.Exec(a, w.cur, w.nxt, randChoices{rnd})
+			if res.Err != nil {
+				return plan{}, false, res.Err
+			}
+			if !res.Enabled && w.labels.complete(a, res.Picks) {
+				p.steps = append(p.steps, planStep{a, append([]int(nil), res.Path...), false})
+				continue
+			}
+		}
+		rnd.Perm(w.order)
+		taken := false
+		for _, a := range w.order {
+			res, _, _ := w.ex.Random(a, w.cur, w.nxt, rnd, w.set.Budget)
+			if res.Err != nil {
+				return plan{}, false, res.Err
+			}
+			if res.Enabled {
+				w.labels.note(a, res.Picks)
+				p.steps = append(p.steps, planStep{a, append([]int(nil), res.Path...), true})
+				w.cur, w.nxt = w.nxt, w.cur
+				taken = true
+				break
+			}
+		}
+		if !taken {
+			break // deadlock: no action is enabled
+		}
+	}
+	return p, true, nil
+}
+
+type randChoices struct{ r *rng.Rand }
+
+func (c randChoices) Choose(n int) int { return c.r.IntN(n) }
+
+// pickLabels remembers, per action, the sets of pick labels its enabled
+// executions made, to tell whether a disabled execution made all the picks
+// a driver needs.
+type pickLabels map[int]map[string][]string
+
+func labelKey(picks []execspec.Pick) (string, []string) {
+	ls := make([]string, len(picks))
+	for i, p := range picks {
+		ls[i] = p.Label
+	}
+	sort.Strings(ls)
+	return strings.Join(ls, "\x00"), ls
+}
+
+func (pl pickLabels) note(a int, picks []execspec.Pick) {
+	k, ls := labelKey(picks)
+	if pl[a] == nil {
+		pl[a] = map[string][]string{}
+	}
+	if _, ok := pl[a][k]; !ok {
+		pl[a][k] = ls
+	}
+}
+
+// complete reports whether picks include every label of some enabled
+// execution of action a.
+func (pl pickLabels) complete(a int, picks []execspec.Pick) bool {
+	have := make(map[string]bool, len(picks))
+	for _, p := range picks {
+		have[p.Label] = true
+	}
+	for _, ls := range pl[a] {
+		all := true
+		for _, l := range ls {
+			all = all && have[l]
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// bfsPlans enumerates every trace (every sequence of enabled steps, states
+// not merged: the implementation may remember how it got somewhere) level
+// by level up to depth Steps. It returns the traces of the deepest level
+// whose count fits in Traces, and the shorter traces that deadlock; each
+// shorter trace is a prefix of one of those, so all are tested.
+func (r *runner[S]) bfsPlans() ([]plan, error) {
+	mc, set := r.mc, r.set
+	ex := mc.NewExecutor()
+	type path struct {
+		p plan
+		s *S
+	}
+	to := new(S)
+	var level, dead []path
+	var perr error
+	ex.Enumerate(execspec.InitAction, nil, to, func(res execspec.Result) bool {
+		if res.Err != nil {
+			perr = res.Err
+			return false
+		}
+		level = append(level, path{plan{init: append([]int(nil), res.Path...)}, mc.Clone(to)})
+		return true
+	})
+	if perr != nil {
+		return nil, perr
+	}
+	if len(level) == 0 {
+		return nil, fmt.Errorf("init has no enabled branch (every branch fails a guard)")
+	}
+	depth := 0
+	for ; depth < set.Steps; depth++ {
+		var next []path
+		over, deadBefore := false, len(dead)
+		for _, pt := range level {
+			n := 0
+			for a := range mc.Actions() {
+				ex.Enumerate(a, pt.s, to, func(res execspec.Result) bool {
+					if res.Err != nil {
+						perr = res.Err
+						return false
+					}
+					n++
+					if len(next)+len(dead) >= set.Traces {
+						over = true
+						return false
+					}
+					q := pt.p.clone()
+					q.steps = append(q.steps, planStep{a, append([]int(nil), res.Path...), true})
+					next = append(next, path{q, mc.Clone(to)})
+					return true
+				})
+				if perr != nil {
+					return nil, perr
+				}
+				if over {
+					break
+				}
+			}
+			if over {
+				break
+			}
+			if n == 0 {
+				dead = append(dead, pt)
+			}
+		}
+		if over {
+			dead = dead[:deadBefore] // they are in level too
+			r.rep.Incomplete = fmt.Sprintf("all traces up to depth %d of %d: depth %d has more than Traces (%d, -execspec.traces)", depth, set.Steps, depth+1, set.Traces)
+			break
+		}
+		level = next
+		if len(level) == 0 {
+			break
+		}
+	}
+	var plans []plan
+	for _, pt := range dead {
+		plans = append(plans, pt.p)
+	}
+	for _, pt := range level {
+		plans = append(plans, pt.p)
+	}
+	return plans, nil
+}
+
+// node is a model state found by coveragePlans, with how it was first
+// reached.
+type node[S any] struct {
+	s      *S
+	parent int // -1 for an initial state
+	step   planStep
+	depth  int
+}
+
+// coveragePlans searches the model breadth-first (merging equal states) up
+// to depth Steps for the shortest traces that perform each action, try each
+// action where the model does not allow it, and reach each example.
+func (r *runner[S]) coveragePlans() ([]plan, error) {
+	mc, set := r.mc, r.set
+	ex := mc.NewExecutor()
+	ex.Record(true)
+	var (
+		nodes []node[S]
+		index = map[uint64]int{}
+		enc   []byte
+		to    = new(S)
+	)
+	add := func(s *S, parent int, st planStep, depth int) (int, bool) {
+		enc = mc.AppendEncoding(enc[:0], s)
+		fp := execspec.Fingerprint(enc)
+		if i, ok := index[fp]; ok {
+			return i, false
+		}
+		if len(nodes) >= set.MaxStates {
+			return -1, false
+		}
+		index[fp] = len(nodes)
+		nodes = append(nodes, node[S]{s: mc.Clone(s), parent: parent, step: st, depth: depth})
+		return len(nodes) - 1, true
+	}
+	var perr error
+	ex.Enumerate(execspec.InitAction, nil, to, func(res execspec.Result) bool {
+		if res.Err != nil {
+			perr = res.Err
+			return false
+		}
+		add(to, -1, planStep{action: execspec.InitAction, path: append([]int(nil), res.Path...), enabled: true}, 0)
+		return true
+	})
+	if perr != nil {
+		return nil, perr
+	}
+	if len(nodes) == 0 {
+		return nil, fmt.Errorf("init has no enabled branch (every branch fails a guard)")
+	}
+
+	nact := len(mc.Actions())
+	examples := mc.PropertiesOf(execspec.Example)
+	performed := make([]*plan, nact)
+	refused := make([]*plan, nact)
+	reached := make([]int, len(examples)) // node index, -1 until reached
+	for i := range reached {
+		reached[i] = -1
+	}
+	labels := pickLabels{}
+	rnd := rng.New(set.Seed, 1<<63)
+	left := func() []string {
+		var names []string
+		for a, p := range performed {
+			if p == nil {
+				names = append(names, "perform "+mc.ActionName(a))
+			}
+		}
+		for a, p := range refused {
+			if p == nil {
+				names = append(names, "refuse "+mc.ActionName(a))
+			}
+		}
+		for i, n := range reached {
+			if n < 0 {
+				names = append(names, "reach "+examples[i].Name)
+			}
+		}
+		return names
+	}
+	checkExamples := func(n int) {
+		for i, p := range examples {
+			if reached[i] < 0 {
+				if ok, err := mc.Eval(p, nodes[n].s); err == nil && ok {
+					reached[i] = n
+				}
+			}
+		}
+	}
+	checkExamples(0)
+	for n := 0; n < len(nodes) && len(left()) > 0; n++ {
+		if nodes[n].depth >= set.Steps {
+			continue
+		}
+		from := nodes[n].s
+		for a := 0; a < nact; a++ {
+			ex.Enumerate(a, from, to, func(res execspec.Result) bool {
+				if res.Err != nil {
+					perr = res.Err
+					return false
+				}
+				st := planStep{action: a, path: append([]int(nil), res.Path...), enabled: true}
+				labels.note(a, res.Picks)
+				if performed[a] == nil {
+					p := planTo(nodes, n)
+					p.steps = append(p.steps, st)
+					performed[a] = &p
+				}
+				if t, fresh := add(to, n, st, nodes[n].depth+1); fresh {
+					checkExamples(t)
+				}
+				return true
+			})
+			if perr != nil {
+				return nil, perr
+			}
+		}
+		for a := 0; a < nact; a++ {
+			if refused[a] != nil {
+				continue
+			}
+			for try := 0; try < 8; try++ {
+				var ch execspec.Choices = randChoices{rnd}
+				if try == 0 {
+					ch = execspec.Path(nil).Choices()
+				}
+				res := ex.Exec(a, from, to, ch)
+				if !res.Enabled && res.Err == nil && labels.complete(a, res.Picks) {
+					p := planTo(nodes, n)
+					p.steps = append(p.steps, planStep{action: a, path: append([]int(nil), res.Path...)})
+					refused[a] = &p
+					break
+				}
+			}
+		}
+	}
+	var plans []plan
+	for _, ps := range [][]*plan{performed, refused} {
+		for _, p := range ps {
+			if p != nil {
+				plans = append(plans, *p)
+			}
+		}
+	}
+	for _, n := range reached {
+		if n >= 0 {
+			plans = append(plans, planTo(nodes, n))
+		}
+	}
+	if l := left(); len(l) > 0 {
+		r.rep.Incomplete = fmt.Sprintf("within depth %d and %d states, no trace could %s", set.Steps, set.MaxStates, strings.Join(l, ", "))
+	}
+	return dropPrefixes(plans), nil
+}
+
+// planTo returns the plan reaching node n along the search tree.
+func planTo[S any](nodes []node[S], n int) plan {
+	var rev []planStep
+	for ; nodes[n].parent >= 0; n = nodes[n].parent {
+		rev = append(rev, nodes[n].step)
+	}
+	p := plan{init: nodes[n].step.path}
+	for i := len(rev) - 1; i >= 0; i-- {
+		p.steps = append(p.steps, rev[i])
+	}
+	return p
+}
+
+// dropPrefixes removes duplicate plans and plans that are a prefix of
+// another, keeping the order.
+func dropPrefixes(plans []plan) []plan {
+	key := func(p plan) string {
+		var b strings.Builder
+		fmt.Fprint(&b, p.init)
+		for _, s := range p.steps {
+			fmt.Fprintf(&b, "|%d:%v:%v", s.action, s.path, s.enabled)
+		}
+		return b.String()
+	}
+	keys := make([]string, len(plans))
+	for i, p := range plans {
+		keys[i] = key(p)
+	}
+	var out []plan
+	for i, p := range plans {
+		covered := false
+		for j, k := range keys {
+			if j != i && strings.HasPrefix(k, keys[i]) && (len(k) > len(keys[i]) || j < i) && (len(k) == len(keys[i]) || k[len(keys[i])] == '|') {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out = append(out, p)
+		}
+	}
+	return out
+}

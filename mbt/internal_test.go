@@ -1,0 +1,128 @@
+package mbt
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/trace"
+)
+
+func TestIgnorePatterns(t *testing.T) {
+	lock := func(owner string, epoch int64) itf.Value {
+		return itf.Record(itf.Field{Name: "owner", Value: itf.String(owner)}, itf.Field{Name: "epoch", Value: itf.Int(epoch)})
+	}
+	deployers := func(epochA, epochB int64, next int64) itf.Value {
+		return itf.Map(
+			itf.Entry{Key: itf.String("a"), Value: itf.Record(itf.Field{Name: "lock", Value: lock("a", epochA)}, itf.Field{Name: "next", Value: itf.Int(next)})},
+			itf.Entry{Key: itf.String("b"), Value: itf.Record(itf.Field{Name: "lock", Value: lock("b", epochB)}, itf.Field{Name: "next", Value: itf.Int(1)})},
+		)
+	}
+	x, y := deployers(1, 2, 1), deployers(7, 9, 1)
+	for _, tc := range []struct {
+		pattern string
+		a, b    itf.Value
+		changes []string
+	}{
+		{"deployers", x, y, nil},
+		{"deployers[*].lock", x, y, nil},
+		{"deployers[*].lock.epoch", x, y, nil},
+		{"deployers[*].*.epoch", x, y, nil},
+		{`deployers["a"].lock`, x, y, []string{`deployers["b"].lock.epoch`}},
+		{"deployers[a].lock", x, y, []string{`deployers["b"].lock.epoch`}},
+		{"deployers[*].lock.owner", x, y, []string{`deployers["a"].lock.epoch`, `deployers["b"].lock.epoch`}},
+		{"deployers[*].lock", x, deployers(1, 2, 5), []string{`deployers["a"].next`}},
+		{"list[1]", itf.List(itf.Int(1), itf.Int(2)), itf.List(itf.Int(1), itf.Int(3)), nil},
+		{"list[0]", itf.List(itf.Int(1), itf.Int(2)), itf.List(itf.Int(1), itf.Int(3)), []string{"list[1]"}},
+		{"set[*].epoch", itf.Set(lock("a", 1)), itf.Set(lock("a", 2)), nil},
+	} {
+		ip, err := parseIgnore(tc.pattern)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.pattern, err)
+		}
+		c := &comparator[struct{}]{ignore: map[string][][]segment{ip.v: {ip.segs}}}
+		v := ip.v
+		got := c.diffITF([]string{v}, map[string]itf.Value{v: tc.a}, map[string]itf.Value{v: tc.b})
+		var paths []string
+		for _, ch := range got {
+			paths = append(paths, ch.Path)
+		}
+		if strings.Join(paths, " ") != strings.Join(tc.changes, " ") {
+			t.Errorf("%s: changes %q, want %q", tc.pattern, paths, tc.changes)
+		}
+	}
+	for _, bad := range []string{"", ".x", "a..b", "a[", `a["x]`, "a[]", "a[1]x"} {
+		if _, err := parseIgnore(bad); err == nil {
+			t.Errorf("pattern %q accepted", bad)
+		}
+	}
+}
+
+func TestFormatDiff(t *testing.T) {
+	got := formatDiff([]trace.Change{
+		{Path: "a", Old: itf.Int(1), New: itf.Int(2)},
+		{Path: "m[1]", New: itf.String("x")},
+	}, "model", "implementation")
+	want := "    a:\n      model:          1\n      implementation: 2\n    m[1]:\n      model:          (absent)\n      implementation: \"x\"\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestTestDir(t *testing.T) {
+	for name, want := range map[string]string{
+		"TestBank":                 "TestBank",
+		"TestBank/off_by_one":      "TestBank/off_by_one",
+		"TestX/a:b*c":              "TestX/a_b_c",
+		"TestX/..":                 "TestX/_..",
+		"TestX/#01":                "TestX/#01",
+		"TestX/with_space_already": "TestX/with_space_already",
+	} {
+		if got := testDir("root", name); got != filepath.Join("root", filepath.FromSlash(want)) {
+			t.Errorf("testDir(%q) = %q, want root/%s", name, got, want)
+		}
+	}
+}
+
+func TestResolveEnvironment(t *testing.T) {
+	if setFlags()["execspec.traces"] || setFlags()["execspec.seed"] {
+		t.Skip("flags given on the command line take precedence")
+	}
+	t.Setenv("EXECSPEC_TRACES", "7")
+	t.Setenv("EXECSPEC_SEED", "0x10")
+	t.Setenv("EXECSPEC_STEPS", "")
+	s, err := resolve(Options{Traces: 1000, Seed: 3})
+	if err != nil || s.Traces != 7 || s.Seed != 16 || !s.seedGiven || s.Steps != defaultSteps {
+		t.Errorf("resolve: %+v, %v", s, err)
+	}
+	t.Setenv("EXECSPEC_TRACES", "many")
+	if _, err := resolve(Options{}); err == nil || !strings.Contains(err.Error(), `EXECSPEC_TRACES="many"`) {
+		t.Errorf("bad environment value: %v", err)
+	}
+	t.Setenv("EXECSPEC_TRACES", "")
+	t.Setenv("EXECSPEC_SEED", "")
+	s, err = resolve(Options{})
+	want := defaultTraces
+	if testing.Short() {
+		want /= shortDivisor
+	}
+	if err != nil || s.seedGiven || s.Traces != want || s.Dir != defaultDir || s.DisabledRate != defaultDisabledRate {
+		t.Errorf("defaults: %+v, %v", s, err)
+	}
+	if s, _ := resolve(Options{DisabledRate: -1}); s.DisabledRate != 0 {
+		t.Errorf("negative DisabledRate should turn refusal steps off, got %v", s.DisabledRate)
+	}
+}
+
+func TestCommand(t *testing.T) {
+	r := &runner[struct{}]{name: "TestBank/it's", set: settings{Options: Options{Seed: 9}}}
+	got := r.command(plan{sample: 4}, false)
+	want := `go test -run '^TestBank$/^it'\''s$' ./mbt -execspec.seed=9 -execspec.traces=5`
+	if got != want {
+		t.Errorf("command:\n got %s\nwant %s", got, want)
+	}
+	if got := r.command(plan{sample: 4}, true); got != `go test -run '^TestBank$/^it'\''s$' ./mbt` {
+		t.Errorf("command of a saved trace: %s", got)
+	}
+}

@@ -1,0 +1,244 @@
+package mbt
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/trace"
+)
+
+// Saved traces are ITF files, one per divergence, under
+// <Options.Dir>/<TestName>/<hash>.itf.json, where the hash is taken over the
+// trace's steps (not its "#meta"), so the same shrunk trace found twice gets
+// the same name. Each state records mbt::actionTaken and mbt::nondetPicks as
+// Quint does; a step the model does not allow (the implementation had to
+// refuse it) repeats the previous state and carries "enabled": false in its
+// "#meta".
+
+// metaEnabled is the state "#meta" key marking a step the model does not
+// allow.
+const metaEnabled = "enabled"
+
+// testDir is the directory of this test's saved traces: one path element
+// per level of the test's name, with characters unsafe in file names
+// replaced.
+func testDir(root, name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		p = unsafeChars.ReplaceAllString(p, "_")
+		if p == "" || p == "." || p == ".." {
+			p = "_" + p
+		}
+		parts[i] = p
+	}
+	return filepath.Join(append([]string{root}, parts...)...)
+}
+
+var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._,+=#@-]`)
+
+// savedFiles lists the saved traces of dir in name order.
+func savedFiles(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.itf.json"))
+	sort.Strings(files)
+	return files, err
+}
+
+// runSaved replays this test's saved traces; it reports whether they all
+// passed (so that new traces should be generated).
+func (r *runner[S]) runSaved() bool {
+	r.t.Helper()
+	files, err := savedFiles(testDir(r.set.Dir, r.name))
+	if err != nil {
+		r.t.Errorf("execspec mbt: saved traces: %v", err)
+		return false
+	}
+	ok := true
+	for _, f := range files {
+		traces, err := itf.ReadFile(f)
+		if err != nil {
+			r.t.Errorf("execspec mbt: saved trace: %v", err)
+			ok = false
+			continue
+		}
+		for j, it := range traces {
+			src := f
+			if len(traces) > 1 {
+				src = fmt.Sprintf("%s (trace %d)", f, j)
+			}
+			p, err := r.fromITF(it, "saved trace "+src)
+			if err != nil {
+				r.t.Errorf("execspec mbt: saved trace %s no longer fits model %s: %v\n(delete the file if the model changed on purpose)", src, r.mc.Name(), err)
+				ok = false
+				continue
+			}
+			r.rep.Saved++
+			out := r.runPlan(p, false)
+			switch {
+			case out.err != nil:
+				r.t.Errorf("execspec mbt: saved trace %s: %v", src, out.err)
+				return false
+			case out.reject != "":
+				r.t.Errorf("execspec mbt: saved trace %s: %s", src, out.reject)
+				ok = false
+			case out.div != nil:
+				r.report(cut(p, out.div.Step), out.div, f)
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// fail handles a divergence of a generated trace: re-run, shrink, save,
+// report.
+func (r *runner[S]) fail(p plan, out outcome) {
+	r.t.Helper()
+	d := out.div
+	p = cut(p, d.Step)
+	original, runs := len(p.steps), 0
+	again := r.runPlan(p, false)
+	flaky := !sameDivergence(d, again.div)
+	if !flaky {
+		p, d, runs = r.shrink(p, again.div)
+	}
+	d.Original, d.ShrinkRuns, d.Flaky = original, runs, flaky
+	tr, disabled, err := r.modelTrace(p)
+	if err != nil {
+		r.t.Errorf("execspec mbt: %s: %v", p.origin, err)
+		return
+	}
+	d.Trace, d.Disabled = tr, disabled
+	file, err := r.save(p, d)
+	if err != nil {
+		r.t.Logf("execspec mbt: could not save the trace: %v", err)
+	}
+	r.report(p, d, file)
+}
+
+// report completes d with p's model trace, the file and the command, and
+// fails the test with it.
+func (r *runner[S]) report(p plan, d *Divergence, file string) {
+	r.t.Helper()
+	if d.Source == "" {
+		d.Source = p.origin
+	}
+	if d.Original == 0 {
+		d.Original = len(p.steps)
+	}
+	if d.Trace == nil {
+		tr, disabled, err := r.modelTrace(p)
+		if err != nil {
+			r.t.Errorf("execspec mbt: %s: %v", p.origin, err)
+			return
+		}
+		d.Trace, d.Disabled = tr, disabled
+	}
+	d.File = file
+	d.Command = r.command(p, file != "")
+	r.rep.Divergence = d
+	r.t.Errorf("%s", d.message(r.mc.Name()))
+}
+
+// command is the go test command that reproduces a divergence: the test
+// alone (which replays its saved traces first), or with the seed when the
+// trace could not be saved.
+func (r *runner[S]) command(p plan, saved bool) string {
+	parts := strings.Split(r.name, "/")
+	for i, s := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(s) + "$"
+	}
+	run := strings.ReplaceAll(strings.Join(parts, "/"), "'", `'\''`)
+	cmd := fmt.Sprintf("go test -run '%s' %s", run, packageDir())
+	if !saved && p.sample >= 0 && r.set.Strategy == RandomWalks {
+		cmd += fmt.Sprintf(" -execspec.seed=%d -execspec.traces=%d", r.set.Seed, p.sample+1)
+	}
+	return cmd
+}
+
+// packageDir returns the current directory relative to its module's root,
+// as go test's package argument ("./mbt"), or "." when there is no go.mod.
+func packageDir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			rel, err := filepath.Rel(dir, wd)
+			if err != nil || rel == "." {
+				return "."
+			}
+			return "./" + filepath.ToSlash(rel)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "."
+		}
+		dir = parent
+	}
+}
+
+// save writes p's trace under the test's directory and, where the testing
+// package provides one, into t.ArtifactDir(). It returns the file's path.
+func (r *runner[S]) save(p plan, d *Divergence) (string, error) {
+	it := toITF(d.Trace, d.Disabled)
+	name, err := contentName(it)
+	if err != nil {
+		return "", err
+	}
+	dir := testDir(r.set.Dir, r.name)
+	file := filepath.Join(dir, name)
+	it.Meta["tool"] = "execspec mbt"
+	it.Meta[trace.MetaModel] = r.mc.Name()
+	it.Meta["test"] = r.name
+	it.Meta[trace.MetaStatus] = "divergence"
+	it.Meta["description"] = d.Kind.String() + ": " + d.summary()
+	it.Meta[trace.MetaReplay] = r.command(p, true)
+	if p.sample >= 0 {
+		it.Meta[trace.MetaStrategy] = r.set.Strategy.String()
+		it.Meta[trace.MetaSeed] = fmt.Sprint(r.set.Seed)
+		it.Meta[trace.MetaSample] = p.sample
+	}
+	if a, ok := r.t.(interface{ ArtifactDir() string }); ok {
+		if err := itf.WriteFile(filepath.Join(a.ArtifactDir(), name), it); err != nil {
+			r.t.Logf("execspec mbt: artifact: %v", err)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := itf.WriteFile(file, it); err != nil {
+		return "", err
+	}
+	return file, nil
+}
+
+// toITF converts a model trace to ITF, marking the steps the model does
+// not allow.
+func toITF(tr *trace.Trace, disabled []int) *itf.Trace {
+	it := tr.ToITF()
+	for _, i := range disabled {
+		it.States[i].Meta[metaEnabled] = false
+	}
+	return it
+}
+
+// contentName is the file name of a trace: a hash of its states.
+func contentName(it *itf.Trace) (string, error) {
+	bare := *it
+	bare.Meta = nil
+	var buf bytes.Buffer
+	if err := bare.Encode(&buf); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return hex.EncodeToString(sum[:8]) + ".itf.json", nil
+}

@@ -1,0 +1,461 @@
+package mbt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"testing"
+	"time"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/trace"
+)
+
+// Strategy says how Run draws traces from the model.
+type Strategy int
+
+const (
+	// RandomWalks draws seeded random walks of up to Steps steps: at each
+	// step an action uniformly among the enabled ones, its picks uniformly;
+	// with probability DisabledRate a step the model does not allow instead.
+	RandomWalks Strategy = iota
+	// BFS runs every trace of up to Steps steps: it enumerates them level
+	// by level, without merging equal states (the implementation may
+	// remember how it got to one), and runs those of the deepest level whose
+	// number fits in Traces, plus those that end early in a deadlock; they
+	// contain every shorter trace. The report says when Traces cut the
+	// depth. It proposes no steps the model does not allow.
+	BFS
+	// Coverage searches breadth-first (up to depth Steps) for the shortest
+	// traces that perform every action, reach every Example of the model,
+	// and try every action where the model does not allow it; it tests
+	// those traces only.
+	Coverage
+)
+
+func (s Strategy) String() string {
+	switch s {
+	case RandomWalks:
+		return "random walks"
+	case BFS:
+		return "bfs"
+	case Coverage:
+		return "coverage"
+	}
+	return fmt.Sprintf("Strategy(%d)", int(s))
+}
+
+// Options configures Run (and, for Ignore, Replay). The zero value works:
+// zero fields take the defaults given, and the -execspec.* flags and their
+// environment twins override Seed, Traces and Steps.
+type Options struct {
+	// Seed selects the random traces; 0 draws a fresh seed, which the
+	// report and any failure print (-execspec.seed, EXECSPEC_SEED).
+	Seed uint64
+	// Traces is the number of traces to generate (default 100, a tenth with
+	// -short; -execspec.traces, EXECSPEC_TRACES). For BFS it caps the
+	// number of transitions tested.
+	Traces int
+	// Steps bounds the length of a trace, and the depth of BFS and Coverage
+	// (default 50; -execspec.steps, EXECSPEC_STEPS).
+	Steps int
+	// Strategy selects how traces are drawn (default RandomWalks).
+	Strategy Strategy
+	// DisabledRate is the probability that a random-walk step is one the
+	// model does not allow (its guard fails for the picks drawn), to check
+	// that the implementation refuses it (default 0.05; negative: never).
+	// Only steps whose picks are complete are proposed: the action must
+	// have made all the picks it makes when it is enabled.
+	DisabledRate float64
+	// Ignore lists state fields left out of comparisons, as paths from a
+	// state variable: "version", "zone.lock.epoch", `balances["alice"]`,
+	// "deployers[*].lock" ([*] is any map key, list index or set element,
+	// .* any record field). Use it for generated ids, timestamps and
+	// variables the implementation does not have.
+	Ignore []string
+	// Dir is where failing traces are saved and read back from, one
+	// directory per test: Dir/<TestName>/<hash>.itf.json (default
+	// "testdata/execspec", relative to the package under test).
+	Dir string
+	// ShrinkRuns bounds the re-runs spent shrinking a divergence (default
+	// 1000).
+	ShrinkRuns int
+	// Budget caps the model executions spent deciding whether one action is
+	// enabled at one step of a random walk (default 10,000).
+	Budget int
+	// MaxStates caps the states BFS and Coverage keep (default 100,000).
+	MaxStates int
+	_         struct{}
+}
+
+// Run tests the implementation behind newDriver against the model m. It
+// first replays the traces saved under Options.Dir for this test; when they
+// all pass it generates Options.Traces traces (see Strategy) and drives each
+// through a freshly Reset driver, comparing after every step: the step's
+// outcome (performed or refused) with the model's, and the observed state
+// with the model's when the driver is an Observer[S].
+//
+// At the first divergence Run shrinks the trace, fails t with the shortest
+// trace found and a field-level diff, saves it as ITF (replayed first by
+// every later run) and prints the go test command that reproduces it. It
+// logs a report (traces, steps, distinct model states, per-action coverage)
+// and returns it; it returns nil when the options, the model or the driver
+// are unusable, after failing t.
+//
+// newDriver is called once per Run; it may use t (Cleanup, TempDir) to set
+// up the implementation, and Fatal on failure.
+func Run[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB) Driver[S], opts Options) *Report {
+	t.Helper()
+	set, err := resolve(opts)
+	if err != nil {
+		t.Errorf("execspec mbt: options: %v", err)
+		return nil
+	}
+	r, err := newRunner(t, m, set)
+	if err != nil {
+		t.Errorf("execspec mbt: %v", err)
+		return nil
+	}
+	r.setDriver(newDriver(t))
+	rep := r.rep
+	start := time.Now()
+	defer func() {
+		t.Helper()
+		rep.Elapsed = time.Since(start)
+		t.Logf("%s", rep)
+	}()
+	if !r.runSaved() {
+		return rep
+	}
+	gen, err := r.generator()
+	if err != nil {
+		t.Errorf("execspec mbt: %v", err)
+		return rep
+	}
+	for i := 0; ; i++ {
+		p, ok, err := gen.next(i)
+		if err != nil {
+			t.Errorf("execspec mbt: model %s: generating trace %d: %v", r.mc.Name(), i, err)
+			return rep
+		}
+		if !ok {
+			break
+		}
+		out := r.runPlan(p, true)
+		switch {
+		case out.err != nil:
+			t.Errorf("execspec mbt: %s, %v", p.origin, out.err)
+			return rep
+		case out.reject != "":
+			t.Errorf("execspec mbt: internal error: generated %s is not accepted by the model: %s", p.origin, out.reject)
+			return rep
+		case out.div != nil:
+			r.fail(p, out)
+			return rep
+		}
+	}
+	return rep
+}
+
+// plan is a trace as the choices that produce it: init's choice path, then
+// per step the action, its choice path and whether the model allows it.
+// Executing a plan against the model gives the states and picks; it is
+// what shrinking edits.
+type plan struct {
+	init   []int
+	steps  []planStep
+	origin string // "trace 12 of seed 7", or the file it came from
+	sample int    // the trace's index in the run; -1 when it came from a file
+}
+
+type planStep struct {
+	action  int
+	path    []int
+	enabled bool
+}
+
+func (p plan) clone() plan {
+	q := p
+	q.init = append([]int(nil), p.init...)
+	q.steps = make([]planStep, len(p.steps))
+	for i, s := range p.steps {
+		q.steps[i] = planStep{s.action, append([]int(nil), s.path...), s.enabled}
+	}
+	return q
+}
+
+// runner runs plans against the model and the driver.
+type runner[S any] struct {
+	t    testing.TB
+	ctx  context.Context
+	mc   *execspec.Machine[S]
+	ex   *execspec.Executor[S]
+	set  settings
+	drv  Driver[S]
+	obs  Observer[S]
+	cmp  *comparator[S]
+	rep  *Report
+	name string // the test's name
+
+	cur, nxt *S
+	enc      []byte
+	seen     map[uint64]bool
+	examples []execspec.Property[S]
+}
+
+func newRunner[S any](t testing.TB, m *execspec.Model[S], set settings) (*runner[S], error) {
+	mc, err := m.Compile()
+	if err != nil {
+		return nil, err
+	}
+	cmp, err := newComparator(mc, set.Ignore)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
+	}
+	r := &runner[S]{
+		t: t, ctx: tbContext(t), mc: mc, ex: mc.NewExecutor(), set: set, cmp: cmp,
+		name: t.Name(), cur: new(S), nxt: new(S), seen: map[uint64]bool{},
+		examples: mc.PropertiesOf(execspec.Example),
+	}
+	r.ex.Record(true)
+	r.rep = newReport(mc, set)
+	return r, nil
+}
+
+func (r *runner[S]) setDriver(d Driver[S]) {
+	r.drv = d
+	if o, ok := d.(Observer[S]); ok {
+		r.obs = o
+	}
+	r.rep.Observed = r.obs != nil
+}
+
+// outcome is what running a plan gave.
+type outcome struct {
+	div    *Divergence // the implementation diverged (nil: it did not)
+	err    error       // the driver failed, or the model panicked
+	reject string      // the model does not accept the plan
+}
+
+// runPlan executes p against the model and the driver. With collect it
+// counts the steps, states and actions in the report.
+func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
+	mc, ex := r.mc, r.ex
+	res := ex.Exec(execspec.InitAction, nil, r.cur, execspec.Path(p.init).Choices())
+	if res.Err != nil {
+		out.err = fmt.Errorf("model %s: %w", mc.Name(), res.Err)
+		return out
+	}
+	if !res.Enabled {
+		out.reject = "init is not enabled for the recorded choices"
+		return out
+	}
+	st, err := r.step(0, "init", res.Picks, true)
+	if err != nil {
+		out.err = err
+		return out
+	}
+	if collect {
+		r.rep.Traces++
+		r.visit(r.cur)
+	}
+	if pv, err := r.call(func() error { return r.drv.Reset(r.ctx, st) }); pv != nil {
+		out.div = &Divergence{Kind: Panicked, Step: 0, Action: "init", Err: pv}
+		return out
+	} else if err != nil {
+		out.err = fmt.Errorf("driver Reset: %w", err)
+		return out
+	}
+	if out.div, out.err = r.observe(0, "init"); out.div != nil || out.err != nil {
+		return out
+	}
+	for i, ps := range p.steps {
+		idx := i + 1
+		name := mc.ActionName(ps.action)
+		res := ex.Exec(ps.action, r.cur, r.nxt, execspec.Path(ps.path).Choices())
+		if res.Err != nil {
+			out.err = fmt.Errorf("step %d: model %s: %w", idx, mc.Name(), res.Err)
+			return out
+		}
+		if res.Enabled != ps.enabled {
+			verb := "does not allow"
+			if res.Enabled {
+				verb = "allows"
+			}
+			out.reject = fmt.Sprintf("step %d (%s): the model %s it", idx, name, verb)
+			return out
+		}
+		st, err := r.step(idx, name, res.Picks, res.Enabled)
+		if err != nil {
+			out.err = err
+			return out
+		}
+		if collect {
+			r.rep.Steps++
+			if ps.enabled {
+				r.rep.Actions[ps.action].Performed++
+			} else {
+				r.rep.Refusals++
+				r.rep.Actions[ps.action].Refused++
+			}
+		}
+		pv, err := r.call(func() error { return r.drv.Step(r.ctx, st) })
+		refused := errors.Is(err, ErrRefused)
+		switch {
+		case pv != nil:
+			out.div = &Divergence{Kind: Panicked, Step: idx, Action: name, Err: pv}
+			return out
+		case ps.enabled && refused:
+			out.div = &Divergence{Kind: Refused, Step: idx, Action: name, Err: err}
+			return out
+		case !ps.enabled && err == nil:
+			out.div = &Divergence{Kind: Performed, Step: idx, Action: name}
+			return out
+		case err != nil && !refused:
+			out.err = fmt.Errorf("step %d, %s: driver: %w", idx, st, err)
+			return out
+		}
+		if ps.enabled {
+			r.cur, r.nxt = r.nxt, r.cur
+			if collect {
+				r.visit(r.cur)
+			}
+		}
+		if out.div, out.err = r.observe(idx, name); out.div != nil || out.err != nil {
+			return out
+		}
+	}
+	return out
+}
+
+// step builds the driver's Step from the model's picks.
+func (r *runner[S]) step(idx int, action string, picks []execspec.Pick, enabled bool) (Step, error) {
+	st := Step{Index: idx, Action: action, Enabled: enabled}
+	if len(picks) > 0 {
+		st.Picks = append([]execspec.Pick(nil), picks...)
+		st.Values = make([]trace.Pick, len(picks))
+		for i, p := range picks {
+			v, err := itf.Marshal(p.Value)
+			if err != nil {
+				return st, fmt.Errorf("step %d, %s: pick %s: %w", idx, action, p.Label, err)
+			}
+			st.Values[i] = trace.Pick{Label: p.Label, Value: v}
+		}
+	}
+	return st, nil
+}
+
+// modelTrace executes p against the model alone and returns its trace and
+// the indices of the steps the model does not allow.
+func (r *runner[S]) modelTrace(p plan) (*trace.Trace, []int, error) {
+	mc, ex := r.mc, r.ex
+	cur, nxt := new(S), new(S)
+	tr := mc.NewTrace()
+	var disabled []int
+	res := ex.Exec(execspec.InitAction, nil, cur, execspec.Path(p.init).Choices())
+	if res.Err != nil || !res.Enabled {
+		return nil, nil, fmt.Errorf("init is not enabled for the recorded choices")
+	}
+	st, err := mc.TraceStep("init", res.Picks, cur)
+	if err != nil {
+		return nil, nil, err
+	}
+	tr.Steps = append(tr.Steps, st)
+	for i, ps := range p.steps {
+		res := ex.Exec(ps.action, cur, nxt, execspec.Path(ps.path).Choices())
+		if res.Err != nil || res.Enabled != ps.enabled {
+			return nil, nil, fmt.Errorf("step %d: the model no longer agrees with the plan", i+1)
+		}
+		s := nxt
+		if !ps.enabled {
+			s = cur
+			disabled = append(disabled, i+1)
+		}
+		st, err := mc.TraceStep(mc.ActionName(ps.action), res.Picks, s)
+		if err != nil {
+			return nil, nil, err
+		}
+		tr.Steps = append(tr.Steps, st)
+		if ps.enabled {
+			cur, nxt = nxt, cur
+		}
+	}
+	return tr, disabled, nil
+}
+
+// observe compares the implementation's state with the model's after step
+// idx, when the driver observes.
+func (r *runner[S]) observe(idx int, action string) (*Divergence, error) {
+	if r.obs == nil {
+		return nil, nil
+	}
+	var got S
+	pv, err := r.call(func() error {
+		var err error
+		got, err = r.obs.Observe(r.ctx)
+		return err
+	})
+	switch {
+	case pv != nil:
+		return &Divergence{Kind: Panicked, Step: idx, Action: action, Err: pv}, nil
+	case errors.Is(err, ErrNotObserved):
+		r.obs = nil
+		r.rep.Observed = false
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("after step %d (%s): driver Observe: %w", idx, action, err)
+	}
+	diff, err := r.cmp.diff(r.cur, &got)
+	if err != nil {
+		return nil, fmt.Errorf("after step %d (%s): %w", idx, action, err)
+	}
+	if len(diff) > 0 {
+		return &Divergence{Kind: StateMismatch, Step: idx, Action: action, Diff: diff}, nil
+	}
+	return nil, nil
+}
+
+// call runs a driver method, turning a panic into a *DriverPanic.
+func (r *runner[S]) call(f func() error) (pv *DriverPanic, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			pv = &DriverPanic{Value: v, Stack: string(debug.Stack())}
+		}
+	}()
+	return nil, f()
+}
+
+// visit counts a model state reached by a generated trace.
+func (r *runner[S]) visit(s *S) {
+	r.enc = r.mc.AppendEncoding(r.enc[:0], s)
+	fp := execspec.Fingerprint(r.enc)
+	if r.seen[fp] {
+		return
+	}
+	r.seen[fp] = true
+	r.rep.States++
+	for i, p := range r.examples {
+		if ok, err := r.mc.Eval(p, s); err == nil && ok {
+			r.rep.Examples[i].States++
+		}
+	}
+}
+
+// DriverPanic is the error of a Panicked divergence: what the driver (or
+// the implementation it called) panicked with.
+type DriverPanic struct {
+	Value any
+	Stack string
+}
+
+func (p *DriverPanic) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
+
+// tbContext returns t.Context() where the testing package provides it.
+func tbContext(t testing.TB) context.Context {
+	if c, ok := t.(interface{ Context() context.Context }); ok {
+		return c.Context()
+	}
+	return context.Background()
+}
