@@ -9,7 +9,7 @@ package cli
 // Exit codes of the execspec command.
 const (
 	ExitOK          = 0   // clean: nothing found, or replay reproduced a clean run
-	ExitViolation   = 1   // an invariant was violated, or user code panicked
+	ExitViolation   = 1   // an invariant was violated, user code panicked, or (replay --itf) a trace is not a behaviour of the model
 	ExitExample     = 2   // the example searched for was found
 	ExitNoExample   = 3   // the example searched for was not found
 	ExitUsage       = 4   // usage or input error (bad flag, unknown name, model does not build, bad trace file)

@@ -36,8 +36,9 @@ Usage:
 PACKAGE is a Go package path (./examples/dnsbalancer) that declares
 func Spec() *execspec.Spec[S]. Use "execspec COMMAND -h" for a command's flags.
 
-Exit codes: 0 clean, 1 invariant violated, 2 example found, 3 example not
-found, 4 usage or input error, 5 search incomplete, 130 interrupted.
+Exit codes: 0 clean, 1 invariant violated (or, for replay --itf, a trace
+that is not a behaviour of the model), 2 example found, 3 example not found,
+4 usage or input error, 5 search incomplete, 130 interrupted.
 `
 
 // Main runs the execspec command with args (without the program name) and

@@ -7,19 +7,24 @@ import (
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/simulate"
 	"github.com/execspec/execspec/trace"
+	"github.com/execspec/execspec/validate"
 )
 
 func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	var f runFlags
 	fs := s.commonFlags("replay", &f)
 	sample := fs.Int("sample", -1, "the sample to re-execute (printed with the finding)")
-	itfFile := fs.String("itf", "", "validate this ITF trace against the model instead of re-executing a sample")
+	itfFile := fs.String("itf", "", "validate the traces in this ITF file against the model instead of re-executing a sample (exit code 1 when one is not a behaviour of the model)")
+	maxExec := fs.Int("max-executions", validate.DefaultMaxExecutions, "with --itf: executions allowed to find the transition to one state of a trace")
 	if err := parseFlags(fs.FlagSet, args); err != nil {
 		return 0, err
 	}
 	s.setOutput(f.jsonOut)
 	if *itfFile != "" {
-		return s.validateITF(ctx, f, *itfFile)
+		if f.seed != "" || *sample >= 0 || f.property != "" {
+			return 0, usagef("--itf validates a trace file: --seed, --sample and --property do not apply")
+		}
+		return s.validateITF(ctx, f, itfOptions{file: *itfFile, maxExecutions: *maxExec})
 	}
 	if f.seed == "" || *sample < 0 {
 		return 0, usagef("replay needs --seed and --sample (as printed with a finding), or --itf FILE")
