@@ -1,6 +1,6 @@
 module github.com/execspec/execspec
 
-go 1.23
+go 1.24
 
 require github.com/zeebo/xxh3 v1.1.0
 
