@@ -20,7 +20,9 @@
 //     (status page, health check, resolver and the model-based testing API);
 //   - autopilot: runs the planner and the deployers on timers, with an injected
 //     clock and a seeded random source;
-//   - cmd/acme: the server binary.
+//   - cmd/acme: the server binary;
+//   - conformance: the model-based tests of the control plane against the
+//     model, and the flagship story end to end.
 //
 // The executable model with the same semantics is examples/dnsbalancer;
 // model-based tests compare the two step by step through the Observation of
