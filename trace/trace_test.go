@@ -1,0 +1,136 @@
+package trace_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/trace"
+)
+
+func rec(fields ...itf.Field) itf.Value    { return itf.Record(fields...) }
+func f(name string, v itf.Value) itf.Field { return itf.Field{Name: name, Value: v} }
+
+func TestDiff(t *testing.T) {
+	cases := []struct {
+		name string
+		a, b itf.Value
+		want []string
+	}{
+		{"equal", itf.Int(1), itf.Int(1), nil},
+		{"scalar", itf.Int(1), itf.Int(2), []string{"x: 1 -> 2"}},
+		{"record field", rec(f("a", itf.Int(1)), f("b", itf.String("s"))), rec(f("a", itf.Int(1)), f("b", itf.String("t"))), []string{`x.b: "s" -> "t"`}},
+		{"map entry added and changed", itf.Map(itf.Entry{Key: itf.Int(1), Value: itf.Int(10)}),
+			itf.Map(itf.Entry{Key: itf.Int(1), Value: itf.Int(11)}, itf.Entry{Key: itf.Int(2), Value: itf.Int(20)}),
+			[]string{"x[1]: 10 -> 11", "x[2]: + 20"}},
+		{"map entry removed", itf.Map(itf.Entry{Key: itf.String("k"), Value: itf.Bool(true)}), itf.Map(), []string{`x["k"]: - true`}},
+		{"set elements", itf.Set(itf.Int(1), itf.Int(2)), itf.Set(itf.Int(2), itf.Int(3)), []string{"x: - 1", "x: + 3"}},
+		{"set order does not matter", itf.Set(itf.Int(1), itf.Int(2)), itf.Set(itf.Int(2), itf.Int(1)), nil},
+		{"list grows", itf.List(itf.Int(1)), itf.List(itf.Int(1), itf.Int(2)), []string{"x[1]: + 2"}},
+		{"list element", itf.List(itf.Int(1), itf.Int(2)), itf.List(itf.Int(1), itf.Int(5)), []string{"x[1]: 2 -> 5"}},
+		{"variant payload", itf.Some(itf.Int(1)), itf.Some(itf.Int(2)), []string{"x.Some: 1 -> 2"}},
+		{"variant tag", itf.Some(itf.Int(1)), itf.None(), []string{"x: Some(1) -> None"}},
+		{"kind change", itf.Int(1), itf.String("1"), []string{`x: 1 -> "1"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, c := range trace.Diff("x", tc.a, tc.b) {
+				got = append(got, trace.FormatChange(c))
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Fatalf("Diff:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+func sampleTrace() *trace.Trace {
+	loop := 1
+	return &trace.Trace{
+		Vars: []string{"n", "log"},
+		Steps: []trace.Step{
+			{Action: "init", State: map[string]itf.Value{"n": itf.Int(0), "log": itf.List()}},
+			{Action: "inc", Picks: []trace.Pick{{Label: "by", Value: itf.Int(2)}}, State: map[string]itf.Value{"n": itf.Int(2), "log": itf.List(itf.String("inc"))}},
+			{Action: "reset", Picks: []trace.Pick{{Label: "who", Value: itf.String("a")}}, State: map[string]itf.Value{"n": itf.Int(0), "log": itf.List(itf.String("inc"))}},
+		},
+		Loop: &loop,
+		Meta: map[string]any{trace.MetaModel: "m"},
+	}
+}
+
+func TestITFRoundTripWithQuintConventions(t *testing.T) {
+	tr := sampleTrace()
+	it := tr.ToITF()
+	if got := strings.Join(it.Vars, ","); got != "n,log,mbt::actionTaken,mbt::nondetPicks" {
+		t.Fatalf("vars %s", got)
+	}
+	// Every state's picks record has every label, Some where picked.
+	picks := it.States[1].Values[itf.NondetPicksVar]
+	by, _ := picks.Field("by")
+	who, _ := picks.Field("who")
+	if !itf.Equal(by, itf.Some(itf.Int(2))) || !itf.Equal(who, itf.None()) {
+		t.Fatalf("nondetPicks of step 1: %s", picks)
+	}
+	var buf bytes.Buffer
+	if err := it.Encode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := itf.DecodeBytes(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := trace.FromITF(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Loop == nil || *got.Loop != 1 || strings.Join(got.Vars, ",") != "n,log" || len(got.Steps) != 3 {
+		t.Fatalf("round trip: %+v", got)
+	}
+	for i, s := range got.Steps {
+		w := tr.Steps[i]
+		if s.Action != w.Action || len(s.Picks) != len(w.Picks) || len(trace.DiffStates(got.Vars, s.State, w.State)) != 0 {
+			t.Fatalf("step %d: %+v, want %+v", i, s, w)
+		}
+	}
+	if got.Meta[trace.MetaModel] != "m" || got.Meta["format"] != "ITF" {
+		t.Fatalf("meta %v", got.Meta)
+	}
+}
+
+func TestPrint(t *testing.T) {
+	var b bytes.Buffer
+	if err := sampleTrace().Print(&b, trace.PrintOptions{Highlight: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want := `step 0: init
+    n = 0
+    log = []
+-- loop starts here --
+step 1: inc  [by=2]
+    n: 0 -> 2
+    log[0]: + "inc"
+step 2: reset  [who="a"]  <--
+    n: 2 -> 0
+-- back to step 1 --
+`
+	if b.String() != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+	b.Reset()
+	_ = sampleTrace().Print(&b, trace.PrintOptions{FullStates: true, Highlight: -1})
+	if strings.Count(b.String(), "    n = ") != 3 {
+		t.Fatalf("full states:\n%s", b.String())
+	}
+}
+
+func TestProject(t *testing.T) {
+	p, err := sampleTrace().Project([]string{"n"})
+	if err != nil || len(p.Vars) != 1 || len(p.Steps[1].State) != 1 {
+		t.Fatalf("Project: %v %+v", err, p)
+	}
+	if _, err := sampleTrace().Project([]string{"nope"}); err == nil || !strings.Contains(err.Error(), `unknown variable "nope"`) {
+		t.Fatalf("unknown variable: %v", err)
+	}
+}
