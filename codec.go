@@ -1,11 +1,9 @@
 package execspec
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"reflect"
-	"sort"
 	"sync"
 	"unsafe"
 )
@@ -197,8 +195,11 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			return nil, err
 		}
 		c.flat = false
-		c.enc = func(b []byte, p unsafe.Pointer) []byte {
-			return encodeMap(b, reflect.NewAt(t, p).Elem(), kc, vc)
+		c.enc = fastMapEnc(t, kc, vc)
+		if c.enc == nil {
+			c.enc = func(b []byte, p unsafe.Pointer) []byte {
+				return encodeMap(b, reflect.NewAt(t, p).Elem(), kc, vc)
+			}
 		}
 		c.fix = fastMapFix(t)
 		if c.fix == nil {
@@ -316,8 +317,11 @@ func buildSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, e
 	}
 	vc, _ := compileCodec(mt.Elem(), path, stack)
 	c := &codec{t: t, flat: false}
-	c.enc = func(b []byte, p unsafe.Pointer) []byte {
-		return encodeMap(b, reflect.NewAt(mt, p).Elem(), ec, nil)
+	c.enc = fastMapEnc(mt, ec, nil)
+	if c.enc == nil {
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			return encodeMap(b, reflect.NewAt(mt, p).Elem(), ec, nil)
+		}
 	}
 	c.fix = fastMapFix(mt)
 	if c.fix == nil {
@@ -368,19 +372,7 @@ func encodeMap(b []byte, v reflect.Value, kc, vc *codec) []byte {
 		sc.ends = append(sc.ends, [2]int{kend, len(sc.buf)})
 		sc.idx = append(sc.idx, len(sc.idx))
 	}
-	start := func(i int) int {
-		if i == 0 {
-			return 0
-		}
-		return sc.ends[i-1][1]
-	}
-	sort.Slice(sc.idx, func(a, c int) bool {
-		i, j := sc.idx[a], sc.idx[c]
-		return bytes.Compare(sc.buf[start(i):sc.ends[i][0]], sc.buf[start(j):sc.ends[j][0]]) < 0
-	})
-	for _, i := range sc.idx {
-		b = append(b, sc.buf[start(i):sc.ends[i][1]]...)
-	}
+	b = sc.appendSorted(b)
 	mapScratchPool.Put(sc)
 	return b
 }

@@ -1,8 +1,11 @@
 package execspec
 
 import (
+	"bytes"
+	"encoding/binary"
 	"maps"
 	"reflect"
+	"slices"
 	"unsafe"
 )
 
@@ -40,4 +43,87 @@ func cloneAt[M ~map[K]V, K comparable, V any](p unsafe.Pointer) {
 	if *m != nil {
 		*m = maps.Clone(*m)
 	}
+}
+
+// fastMapEnc returns an encoder for the most common map types (and the maps
+// behind the most common Sets, with vc nil) that iterates natively instead
+// of through reflection; nil for other types. Its output is byte for byte
+// encodeMap's.
+func fastMapEnc(t reflect.Type, kc, vc *codec) func(b []byte, p unsafe.Pointer) []byte {
+	switch t {
+	case reflect.TypeFor[map[string]int]():
+		return encodeMapOf[map[string]int](kc, vc)
+	case reflect.TypeFor[map[int]int]():
+		return encodeMapOf[map[int]int](kc, vc)
+	case reflect.TypeFor[map[string]string]():
+		return encodeMapOf[map[string]string](kc, vc)
+	case reflect.TypeFor[map[string]bool]():
+		return encodeMapOf[map[string]bool](kc, vc)
+	case reflect.TypeFor[map[int]bool]():
+		return encodeMapOf[map[int]bool](kc, vc)
+	case reflect.TypeFor[map[int]string]():
+		return encodeMapOf[map[int]string](kc, vc)
+	case reflect.TypeFor[map[string]struct{}]():
+		return encodeMapOf[map[string]struct{}](kc, vc)
+	case reflect.TypeFor[map[int]struct{}]():
+		return encodeMapOf[map[int]struct{}](kc, vc)
+	case reflect.TypeFor[map[string]int64]():
+		return encodeMapOf[map[string]int64](kc, vc)
+	case reflect.TypeFor[map[int64]int64]():
+		return encodeMapOf[map[int64]int64](kc, vc)
+	case reflect.TypeFor[map[int]map[string]int]():
+		return encodeMapOf[map[int]map[string]int](kc, vc)
+	}
+	return nil
+}
+
+func encodeMapOf[M ~map[K]V, K comparable, V any](kc, vc *codec) func(b []byte, p unsafe.Pointer) []byte {
+	return func(b []byte, p unsafe.Pointer) []byte {
+		m := *(*M)(p)
+		b = binary.AppendUvarint(b, uint64(len(m)))
+		switch len(m) {
+		case 0:
+			return b
+		case 1:
+			for k, v := range m {
+				b = kc.enc(b, unsafe.Pointer(&k))
+				if vc != nil {
+					b = vc.enc(b, unsafe.Pointer(&v))
+				}
+			}
+			return b
+		}
+		sc := mapScratchPool.Get().(*mapScratch)
+		sc.buf, sc.ends, sc.idx = sc.buf[:0], sc.ends[:0], sc.idx[:0]
+		for k, v := range m {
+			sc.buf = kc.enc(sc.buf, unsafe.Pointer(&k))
+			kend := len(sc.buf)
+			if vc != nil {
+				sc.buf = vc.enc(sc.buf, unsafe.Pointer(&v))
+			}
+			sc.ends = append(sc.ends, [2]int{kend, len(sc.buf)})
+			sc.idx = append(sc.idx, len(sc.idx))
+		}
+		b = sc.appendSorted(b)
+		mapScratchPool.Put(sc)
+		return b
+	}
+}
+
+// appendSorted appends the scratch's entries in the order of their key
+// encodings.
+func (sc *mapScratch) appendSorted(b []byte) []byte {
+	start := func(i int) int {
+		if i == 0 {
+			return 0
+		}
+		return sc.ends[i-1][1]
+	}
+	slices.SortFunc(sc.idx, func(i, j int) int {
+		return bytes.Compare(sc.buf[start(i):sc.ends[i][0]], sc.buf[start(j):sc.ends[j][0]])
+	})
+	for _, i := range sc.idx {
+		b = append(b, sc.buf[start(i):sc.ends[i][1]]...)
+	}
+	return b
 }

@@ -68,6 +68,16 @@ type execution struct {
 	dropped  bool
 	mismatch string // why a directed pick did not fit, when it did not
 	panicked *PanicError
+	// Data-pick reduction (see Model.DataPicks and Executor.ReduceData):
+	// dataLabels are the model's data pick labels, consulted only when
+	// reduce is on; dataFrom is where the trailing run of choices made by
+	// data picks starts in path (len(path) when the last choice is not one).
+	reduce     bool
+	dataLabels []string
+	dataFrom   int
+	// plain is true when picks need no label bookkeeping: not recording,
+	// not directed, no data-pick reduction (the checker's common case).
+	plain bool
 }
 
 func (x *execution) reset(ch Choices) {
@@ -77,17 +87,44 @@ func (x *execution) reset(ch Choices) {
 	x.path = x.path[:0]
 	x.dropped = false
 	x.mismatch = ""
+	x.dataFrom = 0
+	x.plain = !x.record && x.directed == nil && !x.reduce
 }
 
 func (x *execution) drop() { x.dropped = true }
 
-func (x *execution) choose(n int) int {
+// choose asks the Choices for an index below n; data says whether the pick
+// making the choice is a data pick.
+func (x *execution) choose(n int, data bool) int {
 	i := x.ch.Choose(n)
 	if i < 0 || i >= n {
 		i = 0
 	}
 	x.path = append(x.path, i)
+	if !data {
+		x.dataFrom = len(x.path)
+	}
 	return i
+}
+
+// appendPath records a choice that followed a recorded pick (see Direct).
+func (x *execution) appendPath(i int) {
+	x.path = append(x.path, i)
+	x.dataFrom = len(x.path)
+}
+
+// isData reports whether label (before de-duplication) is a data pick and
+// data-pick reduction is on.
+func (x *execution) isData(label string) bool {
+	if !x.reduce {
+		return false
+	}
+	for _, l := range x.dataLabels {
+		if l == label {
+			return true
+		}
+	}
+	return false
 }
 
 // label returns the unique form of a label within this execution: a label
@@ -165,6 +202,7 @@ func (c *Ctx[S]) Either(label string, branches ...Branch[S]) {
 		x.drop()
 		return
 	}
+	data := x.isData(label)
 	label = x.label(label)
 	i := -1
 	if v, ok := x.recorded(label); ok {
@@ -181,9 +219,9 @@ func (c *Ctx[S]) Either(label string, branches ...Branch[S]) {
 			x.fail("pick %q: recorded branch %s is not one of the alternatives", label, v)
 			return
 		}
-		x.path = append(x.path, i)
+		x.appendPath(i)
 	} else {
-		i = x.choose(len(branches))
+		i = x.choose(len(branches), data)
 	}
 	x.recordPick(label, branches[i].Name)
 	branches[i].Run(c)
@@ -200,6 +238,10 @@ func OneOf[S, T any](c *Ctx[S], label string, xs []T) T {
 		x.drop()
 		return zero
 	}
+	if x.plain {
+		return xs[x.choose(len(xs), false)]
+	}
+	data := x.isData(label)
 	label = x.label(label)
 	var i int
 	if v, ok := x.recorded(label); ok {
@@ -208,9 +250,9 @@ func OneOf[S, T any](c *Ctx[S], label string, xs []T) T {
 			x.fail("pick %q: recorded value %s is not one of the %d candidates", label, v, len(xs))
 			return zero
 		}
-		x.path = append(x.path, i)
+		x.appendPath(i)
 	} else {
-		i = x.choose(len(xs))
+		i = x.choose(len(xs), data)
 	}
 	x.recordPick(label, xs[i])
 	return xs[i]
@@ -236,6 +278,10 @@ func IntRange[S any](c *Ctx[S], label string, lo, hi int) int {
 		x.drop()
 		return lo
 	}
+	if x.plain {
+		return lo + x.choose(hi-lo+1, false)
+	}
+	data := x.isData(label)
 	label = x.label(label)
 	var n int
 	if v, ok := x.recorded(label); ok {
@@ -245,9 +291,9 @@ func IntRange[S any](c *Ctx[S], label string, lo, hi int) int {
 			return lo
 		}
 		n = int(r)
-		x.path = append(x.path, n-lo)
+		x.appendPath(n - lo)
 	} else {
-		n = lo + x.choose(hi-lo+1)
+		n = lo + x.choose(hi-lo+1, data)
 	}
 	x.recordPick(label, n)
 	return n
@@ -260,6 +306,7 @@ func SubsetOf[S, T any](c *Ctx[S], label string, xs []T) []T {
 	if x.dropped {
 		return nil
 	}
+	data := x.isData(label)
 	label = x.label(label)
 	out := make([]T, 0, len(xs))
 	if v, ok := x.recorded(label); ok {
@@ -273,9 +320,9 @@ func SubsetOf[S, T any](c *Ctx[S], label string, xs []T) []T {
 			if in {
 				out = append(out, xs[i])
 				found++
-				x.path = append(x.path, 1)
+				x.appendPath(1)
 			} else {
-				x.path = append(x.path, 0)
+				x.appendPath(0)
 			}
 		}
 		if found != v.Len() {
@@ -284,7 +331,7 @@ func SubsetOf[S, T any](c *Ctx[S], label string, xs []T) []T {
 		}
 	} else {
 		for i := range xs {
-			if x.choose(2) == 1 {
+			if x.choose(2, data) == 1 {
 				out = append(out, xs[i])
 			}
 		}
@@ -304,6 +351,7 @@ func FunctionOf[S any, K comparable, V any](c *Ctx[S], label string, keys []K, v
 		x.drop()
 		return nil
 	}
+	data := x.isData(label)
 	label = x.label(label)
 	out := make(map[K]V, len(keys))
 	if v, ok := x.recorded(label); ok {
@@ -326,7 +374,7 @@ func FunctionOf[S any, K comparable, V any](c *Ctx[S], label string, keys []K, v
 						return nil
 					}
 					out[k] = values[i]
-					x.path = append(x.path, i)
+					x.appendPath(i)
 					found = true
 				}
 			}
@@ -341,7 +389,7 @@ func FunctionOf[S any, K comparable, V any](c *Ctx[S], label string, keys []K, v
 		}
 	} else {
 		for _, k := range keys {
-			out[k] = values[x.choose(len(values))]
+			out[k] = values[x.choose(len(values), data)]
 		}
 	}
 	x.recordPick(label, out)

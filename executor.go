@@ -14,20 +14,30 @@ const InitAction = -1
 // calls, so it is cheap to call millions of times, and it is not safe for
 // concurrent use: give each goroutine its own.
 type Executor[S any] struct {
+	_   [64]byte // keep executors of different goroutines off each other's cache lines
 	mc  *Machine[S]
 	ctx Ctx[S]
 	x   execution
 	odo odometer
 	rs  randomSearch
 	ex  *S
+	_   [64]byte
 }
 
 // NewExecutor returns an Executor for mc.
 func (mc *Machine[S]) NewExecutor() *Executor[S] {
 	e := &Executor[S]{mc: mc, ex: new(S)}
 	e.ctx.x = &e.x
+	e.x.dataLabels = mc.model.dataPicks
 	return e
 }
+
+// ReduceData turns data-pick reduction on or off for Enumerate (off by
+// default). With it on, once a branch is enabled, Enumerate skips the other
+// values of the data picks (see Model.DataPicks) made after the branch's last
+// other choice: each choice of the non-data picks yields one successor, not
+// one per value of the data. Exec, Random and directed picks are unaffected.
+func (e *Executor[S]) ReduceData(on bool) { e.x.reduce = on && len(e.x.dataLabels) > 0 }
 
 // Result describes one execution of init or an action. Its slices belong to
 // the Executor and are valid until its next call.
@@ -128,14 +138,32 @@ func newPanicError(where string, picks []Pick, v any) *PanicError {
 // execution per sequence of choices, in a fixed order. For each branch that
 // is enabled or panicked it calls fn with to holding the successor; fn
 // returns false to stop. Enumerate reports whether it ran to the end.
+// With ReduceData on, branches differing only in trailing data picks are
+// represented by the first enabled one.
+//
+// Every execution starts by deep-copying from into to, replacing every
+// reference to holds, so fn may keep a successor by a shallow copy (v :=
+// *to): later branches never write into what it refers to.
 func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) bool {
 	o := &e.odo
 	o.reset()
 	for {
 		e.run(action, from, to, o)
 		used := len(e.x.path)
+		if e.x.panicked == nil && (e.x.dropped || e.x.mismatch != "") {
+			// Disabled: the common case, without building a Result.
+			if !o.advance(used) {
+				return true
+			}
+			continue
+		}
 		r := e.result()
 		if r.Enabled || r.Err != nil {
+			if e.x.reduce && e.x.dataFrom < used {
+				// The trailing data choices exist for this branch: skip
+				// their other values.
+				used = e.x.dataFrom
+			}
 			if r.Err != nil && !e.x.record {
 				r = e.Exec(action, from, to, Path(append([]int(nil), r.Path...)).Choices())
 			}

@@ -76,6 +76,10 @@ func (mc *Machine[S]) Property(name string) (Property[S], error) {
 	return Property[S]{}, &UnknownNameError{What: "property", Name: name, Valid: valid}
 }
 
+// DataPicks returns the labels the model declares as data picks (see
+// Model.DataPicks).
+func (mc *Machine[S]) DataPicks() []string { return mc.model.dataPicks }
+
 // Symmetries returns the symmetry sets the model declares.
 func (mc *Machine[S]) Symmetries() []Symmetry[S] { return mc.model.symmetries }
 

@@ -26,6 +26,7 @@ type Model[S any] struct {
 	actions    []namedAction[S]
 	props      []Property[S]
 	symmetries []Symmetry[S]
+	dataPicks  []string
 	errs       []error
 }
 
@@ -121,6 +122,30 @@ func (m *Model[S]) Symmetry(name string, n int, permute func(s *S, perm []int)) 
 		return
 	}
 	m.symmetries = append(m.symmetries, Symmetry[S]{Name: name, N: n, Permute: permute})
+}
+
+// DataPicks declares the labels of picks whose values are data: no branch,
+// property or later pick ever depends on which value was picked; the values
+// are only stored and copied around (payloads, weights, addresses). Such a
+// model is data independent in those values (Wolper 1986): every behaviour
+// with one value has a twin with any other, so a checker needs to explore
+// one representative value, not all of them. A guard may still reject some
+// values (a non-empty subset, say): the first value it accepts stands for
+// the others.
+//
+// The checker uses the declaration when enumerating an action's branches:
+// once a branch is enabled, the other values of the data picks made after
+// its last non-data choice are skipped, so those picks behave as "there exists
+// a value". Data picks should therefore come after the action's control picks.
+// Random simulation and replay ignore the declaration. The declaration is a
+// claim the checker cannot verify: if a guard or a property does inspect a
+// data value, reduced searches can miss behaviours (turn the reduction off
+// with the checker's AllData option, `--all-data`, to compare).
+func (m *Model[S]) DataPicks(labels ...string) {
+	for _, l := range labels {
+		m.checkName("data pick", l)
+	}
+	m.dataPicks = append(m.dataPicks, labels...)
 }
 
 // Symmetry is a set of N interchangeable values declared with Model.Symmetry.

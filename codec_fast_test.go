@@ -1,0 +1,47 @@
+package execspec
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"testing"
+)
+
+// The native encoders for common map types must write exactly what the
+// reflective encoder writes, so fingerprints do not depend on which ran.
+func TestFastMapEncodingMatchesReflective(t *testing.T) {
+	values := []any{
+		map[string]int{}, map[string]int{"b": 2}, map[string]int{"b": 2, "a": 1, "zz": -5, "": 0},
+		map[int]int{3: 1, -1: 2, 1 << 40: 3}, map[string]string{"x": "y", "y": "x"},
+		map[string]bool{"t": true, "f": false}, map[int]bool{1: true, 2: false},
+		map[int]string{7: "seven", 8: "eight"}, map[string]struct{}{"a": {}, "b": {}},
+		map[int]struct{}{5: {}, 4: {}}, map[string]int64{"q": 1 << 50, "r": -1}, map[int64]int64{-9: 9, 9: -9},
+		map[int]map[string]int{1: {"a": 1}, 2: {"b": 2, "c": 3}, 3: {}},
+	}
+	for _, v := range values {
+		t.Run(fmt.Sprintf("%T/%d", v, reflect.ValueOf(v).Len()), func(t *testing.T) {
+			typ := reflect.TypeOf(v)
+			kc, err := codecOf(typ.Key())
+			if err != nil {
+				t.Fatal(err)
+			}
+			vc, err := codecOf(typ.Elem())
+			if err != nil {
+				t.Fatal(err)
+			}
+			fast := fastMapEnc(typ, kc, vc)
+			if fast == nil {
+				t.Fatal("no fast encoder")
+			}
+			p := reflect.New(typ)
+			p.Elem().Set(reflect.ValueOf(v))
+			for i := 0; i < 20; i++ { // map iteration order varies
+				got := fast(nil, p.UnsafePointer())
+				want := encodeMap(nil, p.Elem(), kc, vc)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("fast %x, reflective %x", got, want)
+				}
+			}
+		})
+	}
+}
