@@ -1,8 +1,495 @@
 package cli
 
-import "context"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
 
-// check is replaced by the model checker's command.
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/trace"
+)
+
+// checkFlags are the flags of `execspec check`.
+type checkFlags struct {
+	instance, property, strategy, seed string
+	workers, maxDepth, maxFindings     int
+	maxStates                          int64
+	timeout                            time.Duration
+	memory                             int64
+	deadlock, jsonOut, fullStates      bool
+	progress, allData, noSym, fp128    bool
+	outITF                             string
+}
+
 func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
-	return 0, usagef("check is not available yet")
+	var f checkFlags
+	fs := s.newFlags("check")
+	fs.StringVar(&f.instance, "instance", "", "model instance (default: the first one; see `execspec list`)")
+	fs.StringVar(&f.property, "property", "", "invariant or example to search for (default: every invariant)")
+	fs.StringVar(&f.strategy, "strategy", "bfs", "search order: bfs (shortest counterexamples), dfs, random-dfs")
+	fs.StringVar(&f.seed, "seed", "", "random-dfs seed (a fresh one is drawn and printed when not given)")
+	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "parallel workers for bfs (counts and traces do not depend on it)")
+	fs.IntVar(&f.maxDepth, "max-depth", 0, "explore states at most this many steps from an initial state (0: no bound)")
+	fs.Int64Var(&f.maxStates, "max-states", 0, "stop after this many distinct states (0: no limit)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit)")
+	fs.IntVar(&f.maxFindings, "max-findings", 1, "stop after this many findings")
+	fs.BoolVar(&f.deadlock, "deadlock", false, "report reachable states in which no action is enabled")
+	fs.Func("memory", "cap on the search's memory (store and heap), e.g. 2GiB or 500MB (default: 3/4 of the machine's memory)", func(v string) error {
+		n, err := parseSize(v)
+		f.memory = n
+		return err
+	})
+	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
+	fs.StringVar(&f.outITF, "out-itf", "", "write the trace of each finding as ITF to this file (- for stdout)")
+	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
+	fs.BoolVar(&f.progress, "progress", false, "print progress to stderr (default: only when stderr is a terminal)")
+	fs.BoolVar(&f.allData, "all-data", false, "explore every value of the model's data picks (no data-independence reduction)")
+	fs.BoolVar(&f.noSym, "no-symmetry", false, "ignore the model's symmetry declarations (counts then compare with TLC's)")
+	fs.BoolVar(&f.fp128, "fp128", false, "use 128-bit fingerprints (twice the store, negligible collision probability)")
+	if err := parseFlags(fs, args); err != nil {
+		return 0, err
+	}
+	for _, c := range []struct {
+		n string
+		v int
+	}{{"workers", f.workers}, {"max-findings", f.maxFindings}} {
+		if err := positive(c.n, c.v); err != nil {
+			return 0, err
+		}
+	}
+	switch {
+	case f.maxDepth < 0:
+		return 0, usagef("--max-depth must not be negative, got %d", f.maxDepth)
+	case f.maxStates < 0:
+		return 0, usagef("--max-states must not be negative, got %d", f.maxStates)
+	case f.timeout < 0:
+		return 0, usagef("--timeout must not be negative, got %s", f.timeout)
+	}
+	strategy, err := check.ParseStrategy(f.strategy)
+	if err != nil {
+		return 0, &usageError{fmt.Errorf("--strategy: %w", err)}
+	}
+	var seed uint64
+	seedGiven := true
+	if f.seed != "" && strategy != check.RandomDFS {
+		return 0, usagef("--seed applies only to --strategy random-dfs (%s does not draw random numbers)", strategy)
+	}
+	if strategy == check.RandomDFS {
+		if seed, seedGiven, err = parseSeed(f.seed); err != nil {
+			return 0, err
+		}
+	}
+	s.setOutput(f.jsonOut)
+	mc, instance, err := s.machine(f.instance)
+	if err != nil {
+		return 0, err
+	}
+	what := "every invariant"
+	if f.property != "" {
+		p, err := mc.Property(f.property)
+		if err != nil {
+			return 0, &usageError{err}
+		}
+		what = p.Kind.String() + " " + p.Name
+	}
+	memNote := ""
+	if f.memory == 0 {
+		if total := physicalMemory(); total > 0 {
+			f.memory = total / 4 * 3
+			memNote = " (3/4 of RAM; --memory to change)"
+		}
+	}
+	// The search allocates fast and keeps little: let the heap grow to
+	// five times the live data between collections (GOGC=400) rather than
+	// twice, but collect harder as it nears the cap.
+	debug.SetGCPercent(400)
+	if f.memory > 0 {
+		debug.SetMemoryLimit(f.memory)
+	}
+	opts := check.Options{
+		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
+		Timeout: f.timeout, MaxFindings: f.maxFindings, Property: f.property, Deadlock: f.deadlock,
+		MemoryBytes: f.memory, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
+	}
+	if f.progress || s.env.StderrIsTerminal {
+		opts.Progress = func(st check.Stats) {
+			fmt.Fprintf(s.env.Stderr, "progress: %s generated, %s distinct, %s on queue, depth %d, %s distinct/s, %s\n",
+				group(st.Generated), group(st.Distinct), group(st.Frontier), st.Depth, group(int64(st.StatesPerSecond())), st.Elapsed.Round(time.Second))
+		}
+	}
+	s.printHeader(mc, instance, what, &f, strategy, seed, seedGiven, memNote)
+	res, err := check.Run(ctx, mc, opts)
+	if err != nil {
+		var unknown *execspec.UnknownNameError
+		if errors.As(err, &unknown) {
+			return 0, &usageError{err}
+		}
+		return 0, err
+	}
+	reproduce := s.reproduceCommand(instance, &f, strategy, seed)
+	var traces []*trace.Trace
+	for i, fd := range res.Findings {
+		t := s.annotateCheck(fd, mc.Name(), instance, strategy, seed, reproduce)
+		path, err := s.saveCheckFinding(mc.Name(), instance, t, i)
+		replay := ""
+		if err != nil {
+			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace: %v\n", err)
+		} else {
+			replay = fmt.Sprintf("execspec replay %s --instance %s --itf %s", s.pkg, instance, path)
+			t.Meta[trace.MetaReplay] = replay
+		}
+		s.reportCheckFinding(fd, t, res, replay, reproduce, f.fullStates)
+		traces = append(traces, t)
+	}
+	if err := writeITF(s.env, f.outITF, traces); err != nil {
+		return 0, err
+	}
+	s.checkSummary(res)
+	if !seedGiven && len(res.Findings) == 0 {
+		s.printf("Rerun with: %s\n", reproduce)
+	}
+	return checkExitCode(res), nil
+}
+
+func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string, f *checkFlags, strategy check.Strategy, seed uint64, seedGiven bool, memNote string) {
+	order := map[check.Strategy]string{check.BFS: "breadth-first search", check.DFS: "depth-first search", check.RandomDFS: "randomized depth-first search"}[strategy]
+	workers := "1 worker"
+	if strategy == check.BFS && f.workers > 1 {
+		workers = fmt.Sprintf("%d workers", f.workers)
+	}
+	fpBits := 64
+	if f.fp128 {
+		fpBits = 128
+	}
+	s.printf("execspec check %s --instance %s: %s of %s, %s, %d-bit fingerprints", s.pkg, instance, order, what, workers, fpBits)
+	if strategy == check.RandomDFS {
+		s.printf(", seed %d", seed)
+		if !seedGiven {
+			s.printf(" (random; pass --seed to fix it)")
+		}
+	}
+	s.printf("\n")
+	var limits []string
+	if f.maxDepth > 0 {
+		limits = append(limits, fmt.Sprintf("max depth %d steps", f.maxDepth))
+	}
+	if f.maxStates > 0 {
+		limits = append(limits, fmt.Sprintf("max %s states", group(f.maxStates)))
+	}
+	if f.timeout > 0 {
+		limits = append(limits, "timeout "+f.timeout.String())
+	}
+	if f.memory > 0 {
+		limits = append(limits, "memory "+formatBytes(f.memory)+memNote)
+	}
+	if f.deadlock {
+		limits = append(limits, "deadlocks reported")
+	}
+	if len(limits) > 0 {
+		s.printf("  limits: %s\n", strings.Join(limits, ", "))
+	}
+	if cons := mc.PropertiesOf(execspec.Constraint); len(cons) > 0 {
+		var names []string
+		for _, c := range cons {
+			names = append(names, c.Name)
+		}
+		s.printf("  state constraints (states failing them are not expanded): %s\n", strings.Join(names, ", "))
+	}
+	if dp := mc.DataPicks(); len(dp) > 0 {
+		if f.allData {
+			s.printf("  data picks %s: every value explored (--all-data)\n", strings.Join(dp, ", "))
+		} else {
+			s.printf("  data picks reduced: one value of %s per branch (data independence; --all-data explores all)\n", strings.Join(dp, ", "))
+		}
+	}
+	if syms := mc.Symmetries(); len(syms) > 0 {
+		var names []string
+		for _, sy := range syms {
+			names = append(names, sy.Name)
+		}
+		perms := 1
+		for _, sy := range syms {
+			for k := 2; k <= sy.N && perms < 1e9; k++ {
+				perms *= k
+			}
+		}
+		switch {
+		case f.noSym:
+			s.printf("  symmetry %s ignored (--no-symmetry)\n", strings.Join(names, ", "))
+		default:
+			s.printf("  symmetry: %s (one state per orbit: counts differ from a search without symmetry, such as TLC's; --no-symmetry)\n", strings.Join(names, ", "))
+			if perms > 720 {
+				s.printf("  warning: %s renamings tried per state; the reduction may cost more time than it saves\n", group(int64(perms)))
+			}
+		}
+	}
+	s.event("start", map[string]any{"command": "check", "model": mc.Name(), "instance": instance, "property": f.property,
+		"strategy": string(strategy), "seed": strconv.FormatUint(seed, 10), "workers": f.workers, "max_depth": f.maxDepth,
+		"max_states": f.maxStates, "timeout_seconds": f.timeout.Seconds(), "memory_bytes": f.memory, "deadlock": f.deadlock,
+		"data_picks_reduced": len(mc.DataPicks()) > 0 && !f.allData, "symmetry": len(mc.Symmetries()) > 0 && !f.noSym})
+}
+
+// reproduceCommand is the command that repeats the search.
+func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy check.Strategy, seed uint64) string {
+	cmd := fmt.Sprintf("execspec check %s --instance %s%s", s.pkg, instance, propFlag(f.property))
+	if strategy != check.BFS {
+		cmd += " --strategy " + string(strategy)
+	}
+	if strategy == check.RandomDFS {
+		cmd += fmt.Sprintf(" --seed %d", seed)
+	}
+	for _, fl := range []struct {
+		on   bool
+		text string
+	}{
+		{f.maxDepth > 0, fmt.Sprintf(" --max-depth %d", f.maxDepth)},
+		{f.maxStates > 0, fmt.Sprintf(" --max-states %d", f.maxStates)},
+		{f.deadlock, " --deadlock"},
+		{f.allData, " --all-data"},
+		{f.noSym, " --no-symmetry"},
+		{f.fp128, " --fp128"},
+	} {
+		if fl.on {
+			cmd += fl.text
+		}
+	}
+	return cmd
+}
+
+// annotateCheck fills a finding's trace metadata.
+func (s *session[S]) annotateCheck(fd check.Finding, model, instance string, strategy check.Strategy, seed uint64, reproduce string) *trace.Trace {
+	t := fd.Trace
+	status := "violation"
+	switch fd.Kind {
+	case check.ExampleFound:
+		status = "example"
+	case check.Panicked:
+		status = "error"
+	case check.Deadlocked:
+		status = "deadlock"
+	}
+	t.Meta = map[string]any{
+		trace.MetaTool: "execspec " + Version, trace.MetaModel: model, trace.MetaInstance: instance,
+		trace.MetaStatus: status, trace.MetaStrategy: string(strategy), "source": s.pkg, "reproduce": reproduce,
+	}
+	if strategy == check.RandomDFS {
+		t.Meta[trace.MetaSeed] = strconv.FormatUint(seed, 10)
+	}
+	if fd.Property != "" {
+		t.Meta[trace.MetaProperty] = fd.Property
+	}
+	if fd.Err != nil {
+		t.Meta["error"] = fd.Err.Error()
+	}
+	return t
+}
+
+// saveCheckFinding writes a finding's trace to the cache, where `execspec
+// replay --itf` can read it, and returns its path.
+func (s *session[S]) saveCheckFinding(model, instance string, t *trace.Trace, i int) (string, error) {
+	dir, err := cacheDir(s.env)
+	if err != nil {
+		return "", err
+	}
+	it := t.ToITF()
+	var b strings.Builder
+	if err := it.Encode(&b); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	path := filepath.Join(dir, "findings", fmt.Sprintf("check-%s-%s-%s.itf.json", model, instance, hex.EncodeToString(sum[:6])))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", err
+	}
+	if err := itf.WriteFile(path, it); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+func (s *session[S]) reportCheckFinding(fd check.Finding, t *trace.Trace, res *check.Result, replay, reproduce string, full bool) {
+	last := len(t.Steps) - 1
+	shortest := ""
+	if res.Strategy == check.BFS {
+		shortest = ", a shortest trace"
+	}
+	switch fd.Kind {
+	case check.InvariantViolated:
+		s.printf("\nVIOLATION: invariant %s does not hold after step %d (%d steps%s)\n", fd.Property, last, last, shortest)
+	case check.ExampleFound:
+		s.printf("\nEXAMPLE: %s reached at step %d (%d steps%s)\n", fd.Property, last, last, shortest)
+	case check.Deadlocked:
+		s.printf("\nDEADLOCK: no action is enabled after step %d (%d steps%s)\n", last, last, shortest)
+	case check.Panicked:
+		s.printf("\nPANIC at step %d: %v\n", last, fd.Err)
+	}
+	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
+	if pe, ok := fd.Err.(*execspec.PanicError); ok && pe.Stack != "" {
+		s.printf("panic stack:\n%s\n", indent(pe.Stack))
+	}
+	if replay != "" {
+		s.printf("Replay with:\n  %s\n", replay)
+	}
+	s.printf("Reproduce the search with:\n  %s\n", reproduce)
+	s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "steps": last, "replay": replay, "reproduce": reproduce, "trace": t.ToITF()})
+}
+
+func (s *session[S]) checkSummary(res *check.Result) {
+	st := res.Stats
+	s.printf("\n")
+	switch {
+	case res.Complete:
+		verdict := "no invariant is violated"
+		switch {
+		case res.Property != "" && res.PropertyKind == execspec.Example:
+			verdict = fmt.Sprintf("example %s is not reachable", res.Property)
+		case res.Property != "":
+			verdict = fmt.Sprintf("invariant %s holds", res.Property)
+		}
+		if len(res.Findings) > 0 {
+			verdict = fmt.Sprintf("%d finding(s)", len(res.Findings))
+		}
+		s.printf("Search complete: every reachable state explored; %s.\n", verdict)
+	case res.Stopped == check.StoppedFindings:
+		s.printf("Search stopped at the finding (--max-findings %d).\n", len(res.Findings))
+	default:
+		s.printf("SEARCH INCOMPLETE: stopped (%s) before exploring every reachable state", res.Stopped)
+		if len(res.Findings) == 0 {
+			s.printf("; nothing found in the states explored, which proves nothing about the others")
+		}
+		s.printf(".\n")
+	}
+	s.printf("  %s states generated, %s distinct states found, %s states left on queue.\n", group(st.Generated), group(st.Distinct), group(st.Frontier))
+	if res.Strategy == check.BFS {
+		s.printf("  The depth of the state graph search is %d (TLC's convention, initial states at depth 1: the deepest state found is %d step(s) from an initial state).\n", st.Depth, max(st.Depth-1, 0))
+	} else {
+		s.printf("  The deepest path explored has %d states (%d step(s)).\n", st.Depth, max(st.Depth-1, 0))
+	}
+	bits := 64
+	if res.Fingerprint128 {
+		bits = 128
+	}
+	s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d): %.1e\n", bits+1, res.Collision)
+	s.printf("  Store: %s (%.1f bytes/state). Time: %s, %s distinct states/s", formatBytes(st.StoreBytes), st.BytesPerState(),
+		st.Elapsed.Round(time.Millisecond), group(int64(st.StatesPerSecond())))
+	if res.Strategy == check.BFS {
+		s.printf(" (%d workers)", res.Workers)
+	}
+	s.printf("\n")
+	if len(res.DataPicks) > 0 {
+		s.printf("  Data picks reduced (one value per branch): %s.\n", strings.Join(res.DataPicks, ", "))
+	}
+	if len(res.Symmetries) > 0 {
+		s.printf("  Counted under symmetry %s: one state per orbit.\n", strings.Join(res.Symmetries, ", "))
+	}
+	levels := make([]map[string]any, len(st.Levels))
+	for i, l := range st.Levels {
+		levels[i] = map[string]any{"depth": l.Depth, "distinct": l.Distinct, "generated": l.Generated}
+	}
+	s.event("summary", map[string]any{"complete": res.Complete, "stopped": res.Stopped.String(), "findings": len(res.Findings),
+		"generated": st.Generated, "distinct": st.Distinct, "left_on_queue": st.Frontier, "depth": st.Depth,
+		"seconds": st.Elapsed.Seconds(), "distinct_per_second": st.StatesPerSecond(), "store_bytes": st.StoreBytes,
+		"bytes_per_state": st.BytesPerState(), "collision_probability": res.Collision, "fingerprint_bits": bits,
+		"data_picks_reduced": res.DataPicks, "symmetry": res.Symmetries, "levels": levels})
+}
+
+// checkExitCode maps a result to the command's exit code.
+func checkExitCode(res *check.Result) int {
+	found := false
+	for _, fd := range res.Findings {
+		switch fd.Kind {
+		case check.InvariantViolated, check.Panicked, check.Deadlocked:
+			return ExitViolation
+		case check.ExampleFound:
+			found = true
+		}
+	}
+	switch {
+	case found:
+		return ExitExample
+	case res.Stopped == check.StoppedInterrupted:
+		return ExitInterrupted
+	case !res.Complete:
+		return ExitIncomplete
+	case res.PropertyKind == execspec.Example:
+		return ExitNoExample
+	}
+	return ExitOK
+}
+
+// parseSize reads a byte count: a number with an optional unit (B, KB, MB,
+// GB, TB in powers of 1000; KiB, MiB, GiB, TiB in powers of 1024).
+func parseSize(v string) (int64, error) {
+	s := strings.TrimSpace(v)
+	i := len(s)
+	for i > 0 && (s[i-1] < '0' || s[i-1] > '9') && s[i-1] != '.' {
+		i--
+	}
+	num, unit := s[:i], strings.ToLower(strings.TrimSpace(s[i:]))
+	mult := map[string]float64{"": 1, "b": 1, "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[unit]
+	x, err := strconv.ParseFloat(num, 64)
+	if err != nil || mult == 0 || x <= 0 {
+		return 0, fmt.Errorf("%q is not a size such as 2GiB, 500MB or 1000000", v)
+	}
+	return int64(x * mult), nil
+}
+
+// physicalMemory returns the machine's memory in bytes, or 0 when it cannot
+// tell (it reads /proc/meminfo).
+func physicalMemory() int64 {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err == nil {
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// group formats n with thousands separators.
+func group(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

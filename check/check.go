@@ -1,0 +1,103 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/execspec/execspec"
+)
+
+// search is what a strategy hands back to Run.
+type search struct {
+	findings   []pending
+	stopped    StopReason
+	levels     []Level
+	depth      int
+	frontier   int64
+	distinct   int64
+	generated  int64 // when the strategy counts it itself; else the live counter
+	storeBytes int64
+}
+
+// Run checks mc with opts. It returns an error only for bad options or
+// names (an *execspec.UnknownNameError lists the valid ones), a symmetry
+// declaration too large to canonicalize, a memory cap too small for an
+// empty store, a model without initial state, or a trace that cannot be
+// rebuilt (a model whose actions are not deterministic in their picks);
+// findings, statistics and whether the search was complete are in the
+// Result.
+//
+// Cancelling ctx stops the search, as Options.Timeout does; the Result then
+// says so (StoppedInterrupted or StoppedTimeout) and holds what was found.
+func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Result, error) {
+	if err := opts.fill(); err != nil {
+		return nil, err
+	}
+	e, err := newEngine(mc, opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, errTimeout)
+		defer cancel()
+	}
+	start := time.Now()
+	stopProgress := e.progress(start)
+	var s *search
+	if opts.Strategy == BFS {
+		s, err = runBFS(ctx, e)
+	} else {
+		s, err = runDFS(ctx, e)
+	}
+	stopProgress()
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
+	}
+	if s.distinct == 0 && len(s.findings) == 0 && s.stopped == Exhausted {
+		return nil, fmt.Errorf("model %s: init has no enabled branch (every branch fails a guard)", mc.Name())
+	}
+	res := &Result{
+		Strategy:       opts.Strategy,
+		Seed:           opts.Seed,
+		Workers:        opts.Workers,
+		Property:       opts.Property,
+		PropertyKind:   e.kind,
+		Complete:       s.stopped == Exhausted,
+		Stopped:        s.stopped,
+		Fingerprint128: opts.Fingerprint128,
+		Stats: Stats{
+			Generated:  s.generated,
+			Distinct:   s.distinct,
+			Frontier:   s.frontier,
+			Depth:      s.depth,
+			Elapsed:    time.Since(start),
+			StoreBytes: s.storeBytes,
+			Levels:     s.levels,
+		},
+	}
+	if s.generated == 0 {
+		res.Stats.Generated = e.generated.Load()
+	}
+	res.Collision = collision(s.distinct, opts.Fingerprint128)
+	if e.reduce {
+		res.DataPicks = append([]string(nil), mc.DataPicks()...)
+	}
+	if e.sym != nil {
+		for _, sy := range e.sym.syms {
+			res.Symmetries = append(res.Symmetries, sy.Name)
+		}
+	}
+	if len(s.findings) > opts.MaxFindings {
+		s.findings = s.findings[:opts.MaxFindings]
+	}
+	for i := range s.findings {
+		f, err := e.rebuild(&s.findings[i])
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
+		}
+		res.Findings = append(res.Findings, *f)
+	}
+	return res, nil
+}

@@ -1,0 +1,405 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/metrics"
+	"sync/atomic"
+	"time"
+
+	"github.com/execspec/execspec"
+)
+
+// What every search strategy shares: the engine (the compiled model, the
+// options and what follows from them), the expander (one worker's way of
+// producing a state's successors in the canonical order, fingerprinting
+// them and judging them against the properties) and the rebuilding of a
+// finding's trace from successor ordinals. BFS and DFS differ only in the
+// order in which they take states from their frontier (a level-synchronous
+// queue, a stack) and in what they store per state.
+
+// engine is shared, read-only, by the workers of one search, apart from
+// the live counters that progress reports read.
+type engine[S any] struct {
+	mc          *execspec.Machine[S]
+	opts        Options
+	props       []execspec.Property[S] // checked on every distinct state
+	kind        execspec.PropertyKind
+	constraints []execspec.Property[S]
+	sym         *symmetryPlan[S]
+	reduce      bool // data-pick reduction
+	budget      *budget
+
+	// Live counters, written by the workers now and then: kept off the
+	// cache lines of the fields above, which every successor reads.
+	_         [64]byte
+	generated atomic.Int64
+	distinct  atomic.Int64
+	frontier  atomic.Int64
+	depth     atomic.Int64
+}
+
+func newEngine[S any](mc *execspec.Machine[S], opts Options) (*engine[S], error) {
+	e := &engine[S]{mc: mc, opts: opts, budget: &budget{limit: opts.MemoryBytes}}
+	if opts.Property == "" {
+		e.props, e.kind = mc.PropertiesOf(execspec.Invariant), execspec.Invariant
+	} else {
+		p, err := mc.Property(opts.Property)
+		if err != nil {
+			return nil, err
+		}
+		e.props, e.kind = []execspec.Property[S]{p}, p.Kind
+	}
+	e.constraints = mc.PropertiesOf(execspec.Constraint)
+	if !opts.NoSymmetry {
+		sym, err := newSymmetryPlan(mc.Symmetries())
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
+		}
+		e.sym = sym
+	}
+	e.reduce = !opts.AllData && len(mc.DataPicks()) > 0
+	return e, nil
+}
+
+// overMemory reports whether the live Go heap (as of the last garbage
+// collection) has outgrown the memory cap. The stores account for their own
+// memory exactly; this catches the rest (the states waiting in the frontier
+// and the candidates of the next level), whose size only the heap knows.
+func (e *engine[S]) overMemory() bool {
+	if e.budget.limit <= 0 {
+		return false
+	}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return false
+	}
+	return int64(sample[0].Value.Uint64()) > e.budget.limit
+}
+
+// errTimeout is the cause of the context's cancellation when
+// Options.Timeout elapses.
+var errTimeout = errors.New("timeout")
+
+// stopReason says why the context was cancelled.
+func stopReason(ctx context.Context) StopReason {
+	if context.Cause(ctx) == errTimeout {
+		return StoppedTimeout
+	}
+	return StoppedInterrupted
+}
+
+// padded holds a value written often by one worker away from the cache
+// lines of anything else.
+type padded[T any] struct {
+	_ [64]byte
+	v T
+	_ [64]byte
+}
+
+// expander is one worker's successor generator. Its fields are written for
+// every successor, so it is padded against false sharing with the other
+// workers' expanders.
+type expander[S any] struct {
+	_     [64]byte
+	eng   *engine[S]
+	ex    *execspec.Executor[S]
+	next  *S
+	enc   []byte
+	canon *canonicalizer[S]
+	// actions are the action numbers, in the canonical order.
+	actions []int
+
+	// The state of the expansion in progress (see expand).
+	branch  func(execspec.Result) bool
+	emit    func(ord uint32, next *S) bool
+	onPanic func(actionPanic)
+	action  int
+	n       uint32
+	stopped bool
+
+	batch batch[S] // BFS's successors awaiting lookup
+	_     [64]byte
+}
+
+func (e *engine[S]) newExpander() *expander[S] {
+	x := &expander[S]{eng: e, ex: e.mc.NewExecutor(), next: &new(padded[S]).v}
+	x.ex.ReduceData(e.reduce)
+	if e.sym != nil {
+		x.canon = e.sym.newCanonicalizer(e.mc)
+	}
+	x.branch = x.onBranch
+	x.actions = make([]int, len(e.mc.Actions()))
+	for i := range x.actions {
+		x.actions[i] = i
+	}
+	return x
+}
+
+// fingerprint returns the fingerprint of s (of its canonical representative
+// under symmetry) and the length of the encoding hashed.
+func (x *expander[S]) fingerprint(s *S) (fingerprint, int, error) {
+	var err error
+	if x.canon != nil {
+		x.enc, err = x.canon.appendCanonical(x.enc[:0], s)
+		if err != nil {
+			return fingerprint{}, 0, err
+		}
+	} else {
+		x.enc = x.eng.mc.AppendEncoding(x.enc[:0], s)
+	}
+	if x.eng.opts.Fingerprint128 {
+		hi, lo := execspec.Fingerprint128(x.enc)
+		return fingerprint{hi, lo}, len(x.enc), nil
+	}
+	return fingerprint{hi: execspec.Fingerprint(x.enc)}, len(x.enc), nil
+}
+
+// actionPanic is a panic in init or an action while expanding a state: the
+// action, the choices that led to it, and the ordinal the branch would have
+// had had it been enabled.
+type actionPanic struct {
+	ord    uint32
+	action int
+	path   []int
+	err    error
+}
+
+// expand enumerates the successors of s, or the initial states when s is
+// nil, in the canonical order: actions in definition order, each action's
+// branches in execspec.Executor.Enumerate order. It calls emit for each
+// enabled branch with its ordinal in that order and the successor, which is
+// valid until emit returns; emit returns false to stop. A panicking branch
+// is passed to onPanic and does not count. expand returns the number of
+// enabled branches and whether it ran to the end.
+func (x *expander[S]) expand(s *S, emit func(ord uint32, next *S) bool, onPanic func(actionPanic)) (uint32, bool) {
+	x.emit, x.onPanic, x.n, x.stopped = emit, onPanic, 0, false
+	defer func() { x.emit, x.onPanic = nil, nil }()
+	if s == nil {
+		x.action = execspec.InitAction
+		x.ex.Enumerate(execspec.InitAction, nil, x.next, x.branch)
+		return x.n, !x.stopped
+	}
+	for _, a := range x.actions {
+		x.action = a
+		if !x.ex.Enumerate(a, s, x.next, x.branch) {
+			return x.n, false
+		}
+	}
+	return x.n, true
+}
+
+// onBranch is the Enumerate callback of expand (bound once, as x.branch, so
+// that expanding a state allocates nothing).
+func (x *expander[S]) onBranch(r execspec.Result) bool {
+	if r.Err != nil {
+		x.onPanic(actionPanic{ord: x.n, action: x.action, path: append([]int(nil), r.Path...), err: r.Err})
+		return true
+	}
+	ord := x.n
+	x.n++
+	if !x.emit(ord, x.next) {
+		x.stopped = true
+		return false
+	}
+	return true
+}
+
+// verdict is what the properties say of a state.
+type verdict struct {
+	kind     FindingKind // 0: nothing to report
+	property string
+	err      error
+}
+
+// judge evaluates the target properties on s and reports whether the
+// constraints allow expanding it.
+func (x *expander[S]) judge(s *S) (v verdict, expand bool) {
+	mc := x.eng.mc
+	for _, p := range x.eng.props {
+		ok, err := mc.Eval(p, s)
+		switch {
+		case err != nil:
+			v = verdict{kind: Panicked, property: p.Name, err: err}
+		case p.Kind == execspec.Invariant && !ok:
+			v = verdict{kind: InvariantViolated, property: p.Name}
+		case p.Kind == execspec.Example && ok:
+			v = verdict{kind: ExampleFound, property: p.Name}
+		default:
+			continue
+		}
+		break
+	}
+	for _, c := range x.eng.constraints {
+		ok, err := mc.Eval(c, s)
+		if err != nil {
+			if v.kind == 0 {
+				v = verdict{kind: Panicked, property: c.Name, err: err}
+			}
+			return v, false
+		}
+		if !ok {
+			return v, false
+		}
+	}
+	return v, true
+}
+
+// allowed reports whether the constraints allow expanding s (a panicking
+// constraint does not: judge reported it when s was first reached).
+func (x *expander[S]) allowed(s *S) bool {
+	for _, c := range x.eng.constraints {
+		if ok, err := x.eng.mc.Eval(c, s); err != nil || !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// pending is a finding whose trace is still to be rebuilt.
+type pending struct {
+	verdict
+	// ords are the successor ordinals from the initial state to the state
+	// found: ords[0] picks the initial state among the init outcomes.
+	ords []uint32
+	// fp is the found state's fingerprint, to verify the rebuilt trace.
+	fp fingerprint
+	// panic is set for a panic in init or an action, which happened when
+	// expanding the state ords leads to.
+	panic *actionPanic
+	// key orders the findings of one BFS level.
+	key uint64
+	// BFS records where the finding is until its ords are resolved: the
+	// record number of the state (for a panic in an action, of the state
+	// expanded; -1 for the virtual root of the initial states), and the
+	// ordinals to follow from there.
+	at   int64
+	tail []uint32
+}
+
+// rebuild re-executes a finding's steps from the initial state, with
+// recording on, and returns the finding with its trace.
+func (e *engine[S]) rebuild(p *pending) (*Finding, error) {
+	mc := e.mc
+	ex := mc.NewExecutor()
+	ex.ReduceData(e.reduce)
+	x := e.newExpander()
+	cur, nxt := new(S), new(S)
+	t := mc.NewTrace()
+	for i, ord := range p.ords {
+		from := cur
+		actions := []int{execspec.InitAction}
+		if i > 0 {
+			actions = x.actions
+		} else {
+			from = nil
+		}
+		action, path, ok := nthBranch(ex, actions, from, nxt, ord)
+		if !ok {
+			return nil, fmt.Errorf("rebuilding the trace: step %d has no successor number %d: the model is not deterministic in its picks", i, ord)
+		}
+		ex.Record(true)
+		r := ex.Exec(action, from, nxt, execspec.Path(path).Choices())
+		ex.Record(false)
+		if !r.Enabled {
+			return nil, fmt.Errorf("rebuilding the trace: step %d (%s) did not replay: the model is not deterministic in its picks", i, mc.ActionName(action))
+		}
+		st, err := mc.TraceStep(mc.ActionName(action), r.Picks, nxt)
+		if err != nil {
+			return nil, fmt.Errorf("rebuilding the trace: %w", err)
+		}
+		t.Steps = append(t.Steps, st)
+		cur, nxt = nxt, cur
+	}
+	if p.panic == nil && p.fp != (fingerprint{}) {
+		fp, _, err := x.fingerprint(cur)
+		if err == nil && fp != p.fp {
+			return nil, fmt.Errorf("rebuilding the trace: the state reached differs from the state found: the model is not deterministic in its picks")
+		}
+	}
+	if ap := p.panic; ap != nil {
+		from := cur
+		if ap.action == execspec.InitAction {
+			from = nil
+		}
+		ex.Record(true)
+		r := ex.Exec(ap.action, from, nxt, execspec.Path(ap.path).Choices())
+		ex.Record(false)
+		shown := cur
+		if from == nil {
+			shown = nxt
+		}
+		st, err := mc.TraceStep(mc.ActionName(ap.action), r.Picks, shown)
+		if err != nil {
+			return nil, fmt.Errorf("rebuilding the trace: %w", err)
+		}
+		t.Steps = append(t.Steps, st)
+		if r.Err != nil {
+			p.err = r.Err
+		}
+	}
+	return &Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}, nil
+}
+
+// nthBranch finds the enabled branch number ord among the branches of the
+// actions from state from, in the canonical order, leaving its successor
+// in to; it returns the branch's action and choices.
+func nthBranch[S any](ex *execspec.Executor[S], actions []int, from, to *S, ord uint32) (int, []int, bool) {
+	var n uint32
+	var path []int
+	found := false
+	for _, a := range actions {
+		ex.Enumerate(a, from, to, func(r execspec.Result) bool {
+			if !r.Enabled {
+				return true
+			}
+			if n == ord {
+				path = append([]int(nil), r.Path...)
+				found = true
+				return false
+			}
+			n++
+			return true
+		})
+		if found {
+			return a, path, true
+		}
+	}
+	return 0, nil, false
+}
+
+// progress calls opts.Progress periodically with the live counters until
+// the returned function is called.
+func (e *engine[S]) progress(start time.Time) (stop func()) {
+	if e.opts.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(e.opts.ProgressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				e.opts.Progress(e.liveStats(start))
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+func (e *engine[S]) liveStats(start time.Time) Stats {
+	return Stats{
+		Generated: e.generated.Load(),
+		Distinct:  e.distinct.Load(),
+		Frontier:  e.frontier.Load(),
+		Depth:     int(e.depth.Load()),
+		Elapsed:   time.Since(start),
+	}
+}

@@ -1,0 +1,129 @@
+package check
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Strategy is a search order.
+type Strategy string
+
+// The search strategies.
+const (
+	// BFS explores level by level: every counterexample it reports is a
+	// shortest one. It runs on Options.Workers goroutines.
+	BFS Strategy = "bfs"
+	// DFS explores depth-first, successors in their canonical order. It
+	// runs on one goroutine.
+	DFS Strategy = "dfs"
+	// RandomDFS is DFS with the order of each state's successors (and of
+	// the initial states) shuffled by Options.Seed: different seeds dive
+	// into different corners of a state space too large to exhaust.
+	RandomDFS Strategy = "random-dfs"
+)
+
+// Strategies lists the valid strategies.
+var Strategies = []Strategy{BFS, DFS, RandomDFS}
+
+// ParseStrategy returns the strategy named s.
+func ParseStrategy(s string) (Strategy, error) {
+	for _, st := range Strategies {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	names := make([]string, len(Strategies))
+	for i, st := range Strategies {
+		names[i] = string(st)
+	}
+	return "", fmt.Errorf("unknown strategy %q; valid: %s", s, strings.Join(names, ", "))
+}
+
+// Options configures Run. The zero value works: a breadth-first search of
+// every invariant on all cores, with no limits; fill applies the defaults.
+type Options struct {
+	// Strategy is the search order (default BFS).
+	Strategy Strategy
+	// Seed shuffles RandomDFS; the same seed gives the same search.
+	Seed uint64
+	// Workers is the number of goroutines BFS uses (default GOMAXPROCS).
+	// Counts and counterexamples do not depend on it. DFS uses one.
+	Workers int
+	// MaxDepth bounds the search to states at most MaxDepth steps from an
+	// initial state (0: no bound). A search that leaves states beyond the
+	// bound unexplored is incomplete.
+	MaxDepth int
+	// MaxStates stops the search after this many distinct states (0: no
+	// limit).
+	MaxStates int64
+	// Timeout stops the search after this long (0: no limit).
+	Timeout time.Duration
+	// MaxFindings stops the search after this many findings (default 1).
+	MaxFindings int
+	// Property is the invariant or example to search for; empty checks
+	// every invariant.
+	Property string
+	// Deadlock reports reachable states in which no action is enabled
+	// (states that a constraint keeps from being expanded excepted).
+	Deadlock bool
+	// MemoryBytes caps the memory of the fingerprint store, the trace
+	// records and (estimated) the states waiting to be expanded; the search
+	// stops, incomplete, before exceeding it (0: no cap).
+	MemoryBytes int64
+	// Fingerprint128 stores 128-bit fingerprints instead of 64-bit ones:
+	// twice the store, for a collision probability too small to matter at
+	// any size.
+	Fingerprint128 bool
+	// AllData turns off the data-pick reduction (see
+	// execspec.Model.DataPicks): every value of every pick is explored.
+	AllData bool
+	// NoSymmetry ignores the model's symmetry declarations, so that counts
+	// compare with a search (TLC's, say) that does not reduce by symmetry.
+	NoSymmetry bool
+	// Progress, when set, is called about every ProgressEvery (default 2s)
+	// from another goroutine with the statistics so far.
+	Progress      func(Stats)
+	ProgressEvery time.Duration
+	_             struct{}
+}
+
+// fill applies the defaults and validates the options.
+func (o *Options) fill() error {
+	if o.Strategy == "" {
+		o.Strategy = BFS
+	}
+	if _, err := ParseStrategy(string(o.Strategy)); err != nil {
+		return err
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Strategy != BFS {
+		o.Workers = 1
+	}
+	if o.MaxFindings == 0 {
+		o.MaxFindings = 1
+	}
+	if o.ProgressEvery == 0 {
+		o.ProgressEvery = 2 * time.Second
+	}
+	switch {
+	case o.Workers < 0:
+		return fmt.Errorf("workers must be positive, got %d", o.Workers)
+	case o.MaxDepth < 0:
+		return fmt.Errorf("max depth must not be negative, got %d", o.MaxDepth)
+	case o.MaxStates < 0:
+		return fmt.Errorf("max states must not be negative, got %d", o.MaxStates)
+	case o.Timeout < 0:
+		return fmt.Errorf("timeout must not be negative, got %s", o.Timeout)
+	case o.MaxFindings < 0:
+		return fmt.Errorf("max findings must be positive, got %d", o.MaxFindings)
+	case o.MemoryBytes < 0:
+		return fmt.Errorf("memory cap must not be negative, got %d", o.MemoryBytes)
+	case o.ProgressEvery < 0:
+		return fmt.Errorf("progress interval must not be negative, got %s", o.ProgressEvery)
+	}
+	return nil
+}

@@ -1,0 +1,143 @@
+package check
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/execspec/execspec"
+)
+
+// Symmetry reduction: the model declares sets of interchangeable values
+// (execspec.Model.Symmetry) with a function renaming them in a state. The
+// checker fingerprints each state by its canonical representative, the
+// smallest canonical encoding over every combination of permutations of
+// every declared set, so all states of one orbit share a fingerprint and
+// only the first one reached is explored. The cost is one copy, rename and
+// encoding per permutation and per state generated: fine for the small sets
+// models declare (3 deployers: 6 permutations), and refused beyond
+// maxPermutations in all.
+
+// maxPermutations bounds the permutations tried per state.
+const maxPermutations = 40320 // 8!
+
+// symmetryPlan is the list of permutations to try, shared by the workers.
+type symmetryPlan[S any] struct {
+	syms  []execspec.Symmetry[S]
+	perms [][][]int // per set, every permutation of 0..N-1; the identity first
+	total int
+}
+
+func newSymmetryPlan[S any](syms []execspec.Symmetry[S]) (*symmetryPlan[S], error) {
+	if len(syms) == 0 {
+		return nil, nil
+	}
+	p := &symmetryPlan[S]{syms: syms, total: 1}
+	for _, sy := range syms {
+		ps := permutations(sy.N, maxPermutations/p.total+1)
+		if p.total*len(ps) > maxPermutations {
+			return nil, fmt.Errorf("symmetry: %d permutations of the declared sets exceed the %d the checker tries per state; declare fewer or smaller sets, or check without symmetry", p.total*len(ps), maxPermutations)
+		}
+		p.total *= len(ps)
+		p.perms = append(p.perms, ps)
+	}
+	return p, nil
+}
+
+// permutations returns the permutations of 0..n-1 in lexicographic order
+// (the identity first), or more than limit of them when there are more.
+func permutations(n, limit int) [][]int {
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	var out [][]int
+	for {
+		out = append(out, append([]int(nil), perm...))
+		if len(out) > limit {
+			return out
+		}
+		// Next permutation in lexicographic order.
+		i := n - 2
+		for i >= 0 && perm[i] >= perm[i+1] {
+			i--
+		}
+		if i < 0 {
+			return out
+		}
+		j := n - 1
+		for perm[j] <= perm[i] {
+			j--
+		}
+		perm[i], perm[j] = perm[j], perm[i]
+		for a, b := i+1, n-1; a < b; a, b = a+1, b-1 {
+			perm[a], perm[b] = perm[b], perm[a]
+		}
+	}
+}
+
+// canonicalizer is one worker's scratch space for canonical encodings.
+type canonicalizer[S any] struct {
+	plan      *symmetryPlan[S]
+	mc        *execspec.Machine[S]
+	tmp       *S
+	cur, best []byte
+	idx       []int
+}
+
+func (p *symmetryPlan[S]) newCanonicalizer(mc *execspec.Machine[S]) *canonicalizer[S] {
+	return &canonicalizer[S]{plan: p, mc: mc, tmp: new(S), idx: make([]int, len(p.perms))}
+}
+
+// appendCanonical appends the smallest encoding of s over every
+// combination of permutations to dst. A panic in a permute function is
+// returned as a *execspec.PanicError.
+func (c *canonicalizer[S]) appendCanonical(dst []byte, s *S) (out []byte, err error) {
+	c.best = c.mc.AppendEncoding(c.best[:0], s) // the identity
+	clear(c.idx)
+	current := ""
+	defer func() {
+		if r := recover(); r != nil {
+			err = &execspec.PanicError{Where: "symmetry " + current, Value: r, Stack: string(debug.Stack())}
+		}
+	}()
+	for c.next() {
+		c.mc.Copy(c.tmp, s)
+		for i, sy := range c.plan.syms {
+			if c.idx[i] != 0 {
+				current = sy.Name
+				sy.Permute(c.tmp, c.plan.perms[i][c.idx[i]])
+			}
+		}
+		c.cur = c.mc.AppendEncoding(c.cur[:0], c.tmp)
+		if bytes.Compare(c.cur, c.best) < 0 {
+			c.cur, c.best = c.best, c.cur
+		}
+	}
+	return append(dst, c.best...), nil
+}
+
+// next advances idx to the next combination of permutations, reporting
+// false after the last one.
+func (c *canonicalizer[S]) next() bool {
+	for i := len(c.idx) - 1; i >= 0; i-- {
+		c.idx[i]++
+		if c.idx[i] < len(c.plan.perms[i]) {
+			return true
+		}
+		c.idx[i] = 0
+	}
+	return false
+}
+
+// symmetryName returns the name of the symmetry set whose permute function
+// panicked.
+func symmetryName(err error) string {
+	var pe *execspec.PanicError
+	if errors.As(err, &pe) {
+		return strings.TrimPrefix(pe.Where, "symmetry ")
+	}
+	return ""
+}
