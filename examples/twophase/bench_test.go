@@ -1,0 +1,46 @@
+package twophase_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/examples/twophase"
+)
+
+// BenchmarkCheckTwoPhase is the classic scaling benchmark: an exhaustive
+// breadth-first search of two-phase commit with 7, 8 and 9 resource
+// managers, without symmetry (296,448, 1,745,408 and 10,340,352 distinct
+// states), on 1 and 2 workers. One op is one whole search; it reports
+// distinct states per second and the store's bytes per state.
+//
+//	go test ./examples/twophase/ -run '^$' -bench CheckTwoPhase -benchtime 3x -count 3
+func BenchmarkCheckTwoPhase(b *testing.B) {
+	for _, rms := range []int{7, 8, 9} {
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("rm=%d/workers=%d", rms, workers), func(b *testing.B) {
+				mc, err := twophase.New(rms).Compile()
+				if err != nil {
+					b.Fatal(err)
+				}
+				var distinct, bytes int64
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					res, err := check.Run(context.Background(), mc, check.Options{Workers: workers, NoSymmetry: true})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if !res.Complete || len(res.Findings) > 0 {
+						b.Fatalf("complete %v, findings %d", res.Complete, len(res.Findings))
+					}
+					distinct += res.Stats.Distinct
+					bytes = res.Stats.StoreBytes
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(distinct)/b.Elapsed().Seconds(), "states/s")
+				b.ReportMetric(float64(bytes)/float64(distinct/int64(b.N)), "B/state")
+			})
+		}
+	}
+}

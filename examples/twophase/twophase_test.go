@@ -1,0 +1,119 @@
+package twophase_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/examples/tcommit"
+	"github.com/execspec/execspec/examples/twophase"
+)
+
+// TestTLCCounts pins TLC's figures for TwoPhase.cfg (three RMs) from the
+// tlaplus/Examples manifest, 288 distinct states, 1,146 generated, depth 11,
+// and the scaling benchmark's counts for more RMs (without symmetry, as TLC
+// counts them).
+func TestTLCCounts(t *testing.T) {
+	cases := []struct {
+		rms                 int
+		distinct, generated int64
+		depth               int
+		long                bool
+	}{
+		{3, 288, 1146, 11, false},
+		{6, 50816, -1, -1, false}, // TwoPhase.tla's closing comment
+		{7, 296448, -1, -1, true},
+	}
+	for _, c := range cases {
+		if c.long && testing.Short() {
+			continue
+		}
+		res := check.Test(t, twophase.New(c.rms), check.Options{NoSymmetry: true})
+		st := res.Stats
+		if st.Distinct != c.distinct || c.generated >= 0 && st.Generated != c.generated || c.depth >= 0 && st.Depth != c.depth {
+			t.Errorf("%d RMs: %d distinct, %d generated, depth %d; want %d, %d, %d", c.rms, st.Distinct, st.Generated, st.Depth, c.distinct, c.generated, c.depth)
+		}
+	}
+}
+
+// TestSymmetry checks that the RM symmetry leaves one state per orbit,
+// counting the orbits independently: every reachable state (by a plain
+// search over encodings) canonicalized by brute force.
+func TestSymmetry(t *testing.T) {
+	for _, rms := range []int{3, 4} {
+		res := check.Test(t, twophase.New(rms), check.Options{})
+		if want := orbits(t, rms); res.Stats.Distinct != want || len(res.Symmetries) != 1 {
+			t.Errorf("%d RMs under symmetry: %d states, want %d orbits", rms, res.Stats.Distinct, want)
+		}
+	}
+}
+
+func orbits(t *testing.T, rms int) int64 {
+	mc, err := twophase.New(rms).Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sym := mc.Symmetries()[0]
+	ex := mc.NewExecutor()
+	seen := map[string]bool{}
+	var all []twophase.State
+	var to twophase.State
+	visit := func(execspec.Result) bool {
+		if k := string(mc.AppendEncoding(nil, &to)); !seen[k] {
+			seen[k] = true
+			all = append(all, to)
+		}
+		return true
+	}
+	ex.Enumerate(execspec.InitAction, nil, &to, visit)
+	for i := 0; i < len(all); i++ {
+		s := all[i]
+		for a := range mc.Actions() {
+			ex.Enumerate(a, &s, &to, visit)
+		}
+	}
+	canon := map[string]bool{}
+	for _, s := range all {
+		best := ""
+		for _, perm := range permutations(rms) {
+			c := s
+			sym.Permute(&c, perm)
+			if e := string(mc.AppendEncoding(nil, &c)); best == "" || e < best {
+				best = e
+			}
+		}
+		canon[best] = true
+	}
+	return int64(len(canon))
+}
+
+func permutations(n int) [][]int {
+	if n == 0 {
+		return [][]int{{}}
+	}
+	var out [][]int
+	for _, p := range permutations(n - 1) {
+		for i := 0; i <= len(p); i++ {
+			q := append(append(append([]int{}, p[:i]...), n-1), p[i:]...)
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// TestShortestCommit pins the shortest trace to a committed RM: every RM
+// prepares and the TM hears it, the TM commits, an RM learns it.
+func TestShortestCommit(t *testing.T) {
+	m := twophase.New(3)
+	m.Example("committed", func(s *twophase.State) bool { return s.RMState.Any(tcommit.Committed) })
+	res := check.Test(t, m, check.Options{Property: "committed"})
+	var got []string
+	for _, st := range res.Findings[0].Trace.Steps {
+		got = append(got, st.Action)
+	}
+	want := []string{"init", "RMPrepare", "TMRcvPrepared", "RMPrepare", "TMRcvPrepared", "RMPrepare", "TMRcvPrepared", "TMCommit", "RMRcvCommitMsg"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("trace %v, want %v", got, want)
+	}
+}
