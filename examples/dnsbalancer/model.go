@@ -199,6 +199,34 @@ func New(p Params) *execspec.Model[State] {
 		}
 	})
 
+	// The IPs and weights of a plan are data: the deployers copy them into
+	// the zone and no guard or property looks at them, so the checker may
+	// explore one choice of them per plan (see execspec.Model.DataPicks;
+	// `execspec check --all-data` explores all 10,647 per plan step).
+	m.DataPicks("ips", "weights")
+
+	// The deployers are interchangeable: renaming them maps behaviours to
+	// behaviours and leaves every property's value unchanged, so the checker
+	// may keep one state per renaming (see execspec.Model.Symmetry; `execspec
+	// check --no-symmetry` keeps them all).
+	m.Symmetry("deployers", len(p.Deployers), func(s *State, perm []int) {
+		rename := func(name string) string {
+			for i, d := range p.Deployers {
+				if d == name {
+					return p.Deployers[perm[i]]
+				}
+			}
+			return name // "none"
+		}
+		s.Zone.Lock.Owner = rename(s.Zone.Lock.Owner)
+		ds := make(map[string]Deployer, len(s.Deployers))
+		for name, d := range s.Deployers {
+			d.Lock.Owner = rename(d.Lock.Owner)
+			ds[rename(name)] = d
+		}
+		s.Deployers = ds
+	})
+
 	m.Invariant("no_inconsistent_root", func(s *State) bool {
 		return s.Zone.Root == 0 || hasTree(s.Zone, s.Zone.Root)
 	})
