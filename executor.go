@@ -18,7 +18,7 @@ type Executor[S any] struct {
 	mc  *Machine[S]
 	ctx Ctx[S]
 	x   execution
-	odo odometer
+	odo Odometer
 	rs  randomSearch
 	ex  *S
 	_   [64]byte
@@ -146,10 +146,12 @@ func newPanicError(where string, picks []Pick, v any) *PanicError {
 // *to): later branches never write into what it refers to.
 func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) bool {
 	o := &e.odo
-	o.reset()
+	o.Reset()
 	for {
 		e.run(action, from, to, o)
-		used := len(e.x.path)
+		// Count the choices the odometer was asked for: picks directed by
+		// recorded values (Direct) make none.
+		used := o.pos
 		if e.x.panicked == nil && (e.x.dropped || e.x.mismatch != "") {
 			// Disabled: the common case, without building a Result.
 			if !o.advance(used) {
@@ -159,10 +161,11 @@ func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) b
 		}
 		r := e.result()
 		if r.Enabled || r.Err != nil {
-			if e.x.reduce && e.x.dataFrom < used {
+			if trailing := len(e.x.path) - e.x.dataFrom; e.x.reduce && trailing > 0 {
 				// The trailing data choices exist for this branch: skip
-				// their other values.
-				used = e.x.dataFrom
+				// their other values. They were all asked of the odometer,
+				// since a directed pick ends a run of data choices.
+				used -= trailing
 			}
 			if r.Err != nil && !e.x.record {
 				r = e.Exec(action, from, to, Path(append([]int(nil), r.Path...)).Choices())
@@ -212,17 +215,28 @@ func (e *Executor[S]) Random(action int, from, to *S, rng Rand, budget int) (r R
 	}
 }
 
-// odometer enumerates choice sequences depth-first, as a mixed-radix counter
-// whose digits and radixes are discovered by running the action.
-type odometer struct {
+// Odometer is a Choices that enumerates every sequence of choices an action
+// can make, depth-first, as a mixed-radix counter whose digits and radixes
+// are discovered by running the action: execute the action with it, then
+// call Next, and repeat while Next returns true. Picks directed by recorded
+// values (Executor.Direct) ask it for nothing, so they do not disturb it.
+// Enumerate is built on it; engines that need every branch, disabled ones
+// included, use it with Exec.
+type Odometer struct {
 	path  []int
 	sizes []int
 	pos   int
 }
 
-func (o *odometer) reset() { o.path, o.sizes, o.pos = o.path[:0], o.sizes[:0], 0 }
+// Reset starts the enumeration over.
+func (o *Odometer) Reset() { o.path, o.sizes, o.pos = o.path[:0], o.sizes[:0], 0 }
 
-func (o *odometer) Choose(n int) int {
+// Next moves to the next sequence of choices after an execution; false when
+// every sequence has been run.
+func (o *Odometer) Next() bool { return o.advance(o.pos) }
+
+// Choose implements Choices.
+func (o *Odometer) Choose(n int) int {
 	if o.pos < len(o.path) {
 		i := o.path[o.pos]
 		o.sizes[o.pos] = n
@@ -238,9 +252,9 @@ func (o *odometer) Choose(n int) int {
 	return 0
 }
 
-// advance moves to the next choice sequence, given how many choices the last
-// execution made.
-func (o *odometer) advance(used int) bool {
+// advance moves to the next choice sequence, keeping the first used choices
+// of the last execution as the prefix to count on from.
+func (o *Odometer) advance(used int) bool {
 	if used < len(o.path) {
 		o.path, o.sizes = o.path[:used], o.sizes[:used]
 	}

@@ -423,7 +423,7 @@ type validator[S any] struct {
 	vars []string
 	opts Options
 	to   *S
-	odo  odometer
+	odo  execspec.Odometer
 }
 
 func (v *validator[S]) interrupted() bool {
@@ -517,7 +517,7 @@ func (v *validator[S]) step(action int, cur *S, recorded map[string]itf.Value, w
 // stop (budget, interruption).
 func (v *validator[S]) searchAction(action int, cur *S, want map[string]itf.Value, s *search) (outcome[S], Reason, error) {
 	o := &v.odo
-	o.reset()
+	o.Reset()
 	for {
 		if s.runs >= v.opts.MaxExecutions {
 			return outcome[S]{}, Incomplete, nil
@@ -558,7 +558,7 @@ func (v *validator[S]) searchAction(action int, cur *S, want map[string]itf.Valu
 				s.closestDiff = trace.DiffStates(v.vars, want, vals)
 			}
 		}
-		if !o.advance() {
+		if !o.Next() {
 			return outcome[S]{}, 0, nil
 		}
 	}
@@ -593,50 +593,4 @@ func tracePicks(picks []execspec.Pick) ([]trace.Pick, error) {
 		out[i] = trace.Pick{Label: p.Label, Value: val}
 	}
 	return out, nil
-}
-
-// odometer enumerates the choice sequences of an action depth-first, as a
-// mixed-radix counter whose digits and radixes are discovered by running the
-// action. Unlike the executor's own enumeration, it counts only the choices
-// it is asked for, so picks imposed by Direct (which ask for none) do not
-// disturb it.
-type odometer struct {
-	path  []int
-	sizes []int
-	pos   int
-}
-
-func (o *odometer) reset() { o.path, o.sizes, o.pos = o.path[:0], o.sizes[:0], 0 }
-
-// Choose implements execspec.Choices.
-func (o *odometer) Choose(n int) int {
-	if o.pos < len(o.path) {
-		i := o.path[o.pos]
-		o.sizes[o.pos] = n
-		o.pos++
-		return min(i, n-1)
-	}
-	o.path = append(o.path, 0)
-	o.sizes = append(o.sizes, n)
-	o.pos++
-	return 0
-}
-
-// advance moves to the next choice sequence after an execution; false when
-// every sequence has been run.
-func (o *odometer) advance() bool {
-	used := o.pos
-	if used < len(o.path) {
-		o.path, o.sizes = o.path[:used], o.sizes[:used]
-	}
-	o.pos = 0
-	for len(o.path) > 0 {
-		last := len(o.path) - 1
-		o.path[last]++
-		if o.path[last] < o.sizes[last] {
-			return true
-		}
-		o.path, o.sizes = o.path[:last], o.sizes[:last]
-	}
-	return false
 }
