@@ -1,7 +1,6 @@
 package check
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -23,7 +22,7 @@ func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 		t.Fatalf("execspec: %v", err)
 		return nil
 	}
-	res, err := Run(tbContext(t), mc, opts)
+	res, err := Run(t.Context(), mc, opts)
 	if err != nil {
 		t.Fatalf("execspec: check %s: %v", m.Name(), err)
 		return nil
@@ -65,12 +64,4 @@ func Describe(f Finding, res *Result) string {
 		fmt.Fprintf(&b, " with seed %d", res.Seed)
 	}
 	return b.String()
-}
-
-// tbContext returns t.Context() where the testing package provides it.
-func tbContext(t testing.TB) context.Context {
-	if c, ok := t.(interface{ Context() context.Context }); ok {
-		return c.Context()
-	}
-	return context.Background()
 }

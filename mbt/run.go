@@ -215,7 +215,7 @@ func newRunner[S any](t testing.TB, m *execspec.Model[S], set settings) (*runner
 		return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
 	}
 	r := &runner[S]{
-		t: t, ctx: tbContext(t), mc: mc, ex: mc.NewExecutor(), set: set, cmp: cmp,
+		t: t, ctx: t.Context(), mc: mc, ex: mc.NewExecutor(), set: set, cmp: cmp,
 		name: t.Name(), cur: new(S), nxt: new(S), seen: map[uint64]bool{},
 		examples: mc.PropertiesOf(execspec.Example),
 	}
@@ -451,11 +451,3 @@ type DriverPanic struct {
 }
 
 func (p *DriverPanic) Error() string { return fmt.Sprintf("panic: %v", p.Value) }
-
-// tbContext returns t.Context() where the testing package provides it.
-func tbContext(t testing.TB) context.Context {
-	if c, ok := t.(interface{ Context() context.Context }); ok {
-		return c.Context()
-	}
-	return context.Background()
-}

@@ -12,7 +12,7 @@ import (
 // Test runs a simulation from a test. With no property, or an invariant,
 // every finding fails t; with an example, t fails when none is found. Each
 // failure shows the trace and the seed and sample that reproduce it. The
-// context is t.Context when t provides one.
+// run stops when t.Context is cancelled.
 func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 	t.Helper()
 	mc, err := m.Compile()
@@ -20,7 +20,7 @@ func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 		t.Fatalf("execspec: %v", err)
 		return nil
 	}
-	res, err := Run(tbContext(t), mc, opts)
+	res, err := Run(t.Context(), mc, opts)
 	if err != nil {
 		t.Fatalf("execspec: simulate %s: %v", m.Name(), err)
 		return nil
