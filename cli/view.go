@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/execspec/execspec/internal/atomicfile"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/viewer"
 )
@@ -207,7 +208,7 @@ func runView(ctx context.Context, env Env, file string, f viewFlags) error {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(env.Dir, path)
 		}
-		if err := writeFileAtomic(path, page.Bytes()); err != nil {
+		if err := atomicfile.Write(path, page.Bytes(), 0o644); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stderr, "execspec view: wrote %s (%s, %d states)\n", out, viewer.FormatBytes(int64(page.Len())), len(t.States))
@@ -261,36 +262,6 @@ func defaultHTMLPath(file string) string {
 		}
 	}
 	return file + ".html"
-}
-
-// writeFileAtomic writes data to path through a temporary file renamed over
-// it, so a reader never sees half a page.
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing the page: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("writing %s: %w", path, err)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
 
 // openBrowser starts the desktop's browser on u, unless EnvNoBrowser is set

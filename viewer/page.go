@@ -6,12 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/execspec/execspec/internal/atomicfile"
 	"github.com/execspec/execspec/itf"
 )
 
@@ -39,36 +38,15 @@ func Write(w io.Writer, t *itf.Trace, opts Options) error {
 
 // WriteFile writes the page for t to the file at path, atomically (through
 // a temporary file in the same directory renamed over path).
-func WriteFile(path string, t *itf.Trace, opts Options) (err error) {
+func WriteFile(path string, t *itf.Trace, opts Options) error {
 	var buf bytes.Buffer
 	if err := Write(&buf, t, opts); err != nil {
 		return err
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
+	if err := atomicfile.Write(path, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("viewer: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("viewer: writing %s: %w", path, err)
-		}
-	}()
-	if _, err = f.Write(buf.Bytes()); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }
 
 // page is everything a trace page shows: the (filtered) ITF trace, encoded,
