@@ -14,23 +14,84 @@ type Change struct {
 	// zero Value) means absent: New invalid is a removal, Old invalid an
 	// addition.
 	Old, New itf.Value
+	// Segments is the same position as Path, structured: one Segment per
+	// step from the root given to Diff (which Path starts with and which
+	// has no Segment), or, for DiffStates, from the state, whose variable is
+	// the first Segment (a SegField). See Segment for how the steps count.
+	Segments []Segment
+}
+
+// SegmentKind says what kind of step a Segment is.
+type SegmentKind uint8
+
+const (
+	// SegField is a record field, or for DiffStates a state variable:
+	// Segment.Name is its name.
+	SegField SegmentKind = iota
+	// SegKey is a map entry: Segment.Key is its key and Segment.Index its
+	// position among the map's entries in canonical order.
+	SegKey
+	// SegIndex is a list or tuple element: Segment.Index is its index.
+	SegIndex
+	// SegElem is a set element: Segment.Index is its position among the
+	// set's elements in canonical order. Path has no step for it: a set
+	// element's change is reported at the set's path.
+	SegElem
+	// SegTag is a variant's payload: Segment.Name is the variant's tag.
+	SegTag
+)
+
+// Segment is one step of a Change's structured position. Positions that
+// count (Index of SegKey and SegElem) are in the new value (Change.New's
+// side) for additions and changes, and in the old value for removals; the
+// steps before the last are in both values.
+type Segment struct {
+	Kind SegmentKind
+	// Name is the field name (SegField) or the tag (SegTag).
+	Name string
+	// Key is the map key (SegKey); invalid otherwise.
+	Key itf.Value
+	// Index is the position (SegKey, SegIndex, SegElem).
+	Index int
 }
 
 // Diff returns the changes from a to b, as deep as the structure allows:
 // records by field, maps by key, sets by element, lists and tuples by index
-// when their lengths agree. Changes come in a deterministic order.
+// (elements beyond the shorter length are additions or removals), variants
+// by tag. Path strings start with path. Changes come in a deterministic
+// order.
 func Diff(path string, a, b itf.Value) []Change {
-	var out []Change
-	diff(path, a, b, &out)
-	return out
+	var d differ
+	d.diff(path, nil, a, b)
+	return d.out
 }
 
-func diff(path string, a, b itf.Value, out *[]Change) {
+// DiffStates returns the changes between two states over vars.
+func DiffStates(vars []string, a, b map[string]itf.Value) []Change {
+	var d differ
+	for _, v := range vars {
+		d.diff(v, []Segment{{Kind: SegField, Name: v}}, a[v], b[v])
+	}
+	return d.out
+}
+
+type differ struct{ out []Change }
+
+func (d *differ) emit(path string, segs []Segment, a, b itf.Value) {
+	d.out = append(d.out, Change{Path: path, Old: a, New: b, Segments: append([]Segment(nil), segs...)})
+}
+
+// with returns segs and s, without writing into segs' array.
+func with(segs []Segment, s Segment) []Segment {
+	return append(segs[:len(segs):len(segs)], s)
+}
+
+func (d *differ) diff(path string, segs []Segment, a, b itf.Value) {
 	if itf.Equal(a, b) {
 		return
 	}
 	if !a.IsValid() || !b.IsValid() || a.Kind() != b.Kind() {
-		*out = append(*out, Change{path, a, b})
+		d.emit(path, segs, a, b)
 		return
 	}
 	switch a.Kind() {
@@ -40,13 +101,13 @@ func diff(path string, a, b itf.Value, out *[]Change) {
 		for i < len(af) || j < len(bf) {
 			switch {
 			case j >= len(bf) || (i < len(af) && af[i].Name < bf[j].Name):
-				*out = append(*out, Change{join(path, af[i].Name), af[i].Value, itf.Value{}})
+				d.emit(join(path, af[i].Name), with(segs, Segment{Kind: SegField, Name: af[i].Name}), af[i].Value, itf.Value{})
 				i++
 			case i >= len(af) || bf[j].Name < af[i].Name:
-				*out = append(*out, Change{join(path, bf[j].Name), itf.Value{}, bf[j].Value})
+				d.emit(join(path, bf[j].Name), with(segs, Segment{Kind: SegField, Name: bf[j].Name}), itf.Value{}, bf[j].Value)
 				j++
 			default:
-				diff(join(path, af[i].Name), af[i].Value, bf[j].Value, out)
+				d.diff(join(path, af[i].Name), with(segs, Segment{Kind: SegField, Name: af[i].Name}), af[i].Value, bf[j].Value)
 				i++
 				j++
 			}
@@ -66,13 +127,13 @@ func diff(path string, a, b itf.Value, out *[]Change) {
 			}
 			switch {
 			case c < 0:
-				*out = append(*out, Change{path + "[" + ae[i].Key.String() + "]", ae[i].Value, itf.Value{}})
+				d.emit(path+"["+ae[i].Key.String()+"]", with(segs, Segment{Kind: SegKey, Key: ae[i].Key, Index: i}), ae[i].Value, itf.Value{})
 				i++
 			case c > 0:
-				*out = append(*out, Change{path + "[" + be[j].Key.String() + "]", itf.Value{}, be[j].Value})
+				d.emit(path+"["+be[j].Key.String()+"]", with(segs, Segment{Kind: SegKey, Key: be[j].Key, Index: j}), itf.Value{}, be[j].Value)
 				j++
 			default:
-				diff(path+"["+ae[i].Key.String()+"]", ae[i].Value, be[j].Value, out)
+				d.diff(path+"["+ae[i].Key.String()+"]", with(segs, Segment{Kind: SegKey, Key: be[j].Key, Index: j}), ae[i].Value, be[j].Value)
 				i++
 				j++
 			}
@@ -92,10 +153,10 @@ func diff(path string, a, b itf.Value, out *[]Change) {
 			}
 			switch {
 			case c < 0:
-				*out = append(*out, Change{path, ae[i], itf.Value{}})
+				d.emit(path, with(segs, Segment{Kind: SegElem, Index: i}), ae[i], itf.Value{})
 				i++
 			case c > 0:
-				*out = append(*out, Change{path, itf.Value{}, be[j]})
+				d.emit(path, with(segs, Segment{Kind: SegElem, Index: j}), itf.Value{}, be[j])
 				j++
 			default:
 				i++
@@ -104,30 +165,24 @@ func diff(path string, a, b itf.Value, out *[]Change) {
 		}
 	case itf.KindList, itf.KindTuple:
 		ae, be := a.Elems(), b.Elems()
-		if len(ae) == len(be) {
-			for i := range ae {
-				diff(path+"["+strconv.Itoa(i)+"]", ae[i], be[i], out)
-			}
-			return
-		}
 		n := min(len(ae), len(be))
 		for i := 0; i < n; i++ {
-			diff(path+"["+strconv.Itoa(i)+"]", ae[i], be[i], out)
+			d.diff(path+"["+strconv.Itoa(i)+"]", with(segs, Segment{Kind: SegIndex, Index: i}), ae[i], be[i])
 		}
 		for i := n; i < len(ae); i++ {
-			*out = append(*out, Change{path + "[" + strconv.Itoa(i) + "]", ae[i], itf.Value{}})
+			d.emit(path+"["+strconv.Itoa(i)+"]", with(segs, Segment{Kind: SegIndex, Index: i}), ae[i], itf.Value{})
 		}
 		for i := n; i < len(be); i++ {
-			*out = append(*out, Change{path + "[" + strconv.Itoa(i) + "]", itf.Value{}, be[i]})
+			d.emit(path+"["+strconv.Itoa(i)+"]", with(segs, Segment{Kind: SegIndex, Index: i}), itf.Value{}, be[i])
 		}
 	case itf.KindVariant:
 		if a.Tag() == b.Tag() {
-			diff(path+"."+a.Tag(), a.Payload(), b.Payload(), out)
+			d.diff(path+"."+a.Tag(), with(segs, Segment{Kind: SegTag, Name: a.Tag()}), a.Payload(), b.Payload())
 			return
 		}
-		*out = append(*out, Change{path, a, b})
+		d.emit(path, segs, a, b)
 	default:
-		*out = append(*out, Change{path, a, b})
+		d.emit(path, segs, a, b)
 	}
 }
 
@@ -136,13 +191,4 @@ func join(path, field string) string {
 		return field
 	}
 	return path + "." + field
-}
-
-// DiffStates returns the changes between two states over vars.
-func DiffStates(vars []string, a, b map[string]itf.Value) []Change {
-	var out []Change
-	for _, v := range vars {
-		diff(v, a[v], b[v], &out)
-	}
-	return out
 }
