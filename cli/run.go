@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,9 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// A simulation's live heap is a few states per worker, and copying
+	// states allocates at every step: collect less often (GOGC=400).
+	debug.SetGCPercent(400)
 	opts := simulate.Options{
 		Seed: seed, MaxSteps: f.maxSteps, MaxSamples: *maxSamples, Property: f.property,
 		MaxFindings: *maxFindings, Workers: *workers, Budget: *budget,
