@@ -210,7 +210,9 @@ func cacheDir(env Env) (string, error) {
 	}
 	d, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("no cache directory (set EXECSPEC_CACHE): %w", err)
+		// No $HOME or $XDG_CACHE_HOME (some CI and container setups):
+		// the temporary directory still works, only less persistently.
+		return filepath.Join(os.TempDir(), "execspec-cache"), nil
 	}
 	return filepath.Join(d, "execspec"), nil
 }
