@@ -201,7 +201,7 @@ func (s *session[S]) reportFinding(fd simulate.Finding, t *trace.Trace, replay s
 
 func (s *session[S]) summary(st simulate.Stats) {
 	s.printf("\nSummary: %d samples, %d steps in %s (%.0f steps/s, %.0f samples/s); trace length min/avg/max %d/%.1f/%d",
-		st.Samples, st.Steps, st.Elapsed.Round(time.Millisecond), st.StepsPerSecond(), float64(st.Samples)/max(st.Elapsed.Seconds(), 1e-9), st.MinLen, st.AvgLen(), st.MaxLen)
+		st.Samples, st.Steps, roundDuration(st.Elapsed), st.StepsPerSecond(), float64(st.Samples)/max(st.Elapsed.Seconds(), 1e-9), st.MinLen, st.AvgLen(), st.MaxLen)
 	if st.Deadlocks > 0 {
 		s.printf("; %d samples ended with no enabled action", st.Deadlocks)
 	}
@@ -264,4 +264,15 @@ func kindOf[S any](mc *execspec.Machine[S], property string) execspec.PropertyKi
 		return execspec.Invariant
 	}
 	return p.Kind
+}
+
+// roundDuration keeps three significant digits or so: 412µs, 38.2ms, 5.77s.
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond)
+	case d < time.Second:
+		return d.Round(100 * time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
 }
