@@ -382,7 +382,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	}
 	s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d): %.1e\n", bits+1, res.Collision)
 	s.printf("  Store: %s (%.1f bytes/state). Time: %s, %s distinct states/s", formatBytes(st.StoreBytes), st.BytesPerState(),
-		st.Elapsed.Round(time.Millisecond), group(int64(st.StatesPerSecond())))
+		roundDuration(st.Elapsed), group(int64(st.StatesPerSecond())))
 	if res.Strategy == check.BFS {
 		s.printf(" (%d workers)", res.Workers)
 	}
