@@ -35,7 +35,7 @@ type Choices interface {
 // chooses 0.
 type Path []int
 
-// PathChoices returns a Choices reading p from its start.
+// Choices returns a Choices reading p from its start.
 func (p Path) Choices() Choices { return &pathReader{p: p} }
 
 type pathReader struct {
