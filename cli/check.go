@@ -29,7 +29,7 @@ type checkFlags struct {
 	memory                             int64
 	deadlock, jsonOut, fullStates      bool
 	progress, allData, noSym, fp128    bool
-	outITF                             string
+	outITF, outHTML                    string
 }
 
 func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
@@ -52,6 +52,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	})
 	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
 	fs.StringVar(&f.outITF, "out-itf", "", "write the trace of each finding as ITF to this file (- for stdout)")
+	fs.StringVar(&f.outHTML, "out-html", "", "write the trace of each finding as a self-contained HTML page to this file")
 	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
 	fs.BoolVar(&f.progress, "progress", false, "print progress to stderr (default: only when stderr is a terminal)")
 	fs.BoolVar(&f.allData, "all-data", false, "explore every value of the model's data picks (no data-independence reduction)")
@@ -153,6 +154,9 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		traces = append(traces, t)
 	}
 	if err := writeITF(s.env, f.outITF, traces); err != nil {
+		return 0, err
+	}
+	if err := writeHTML(s.env, f.outHTML, mc, traces); err != nil {
 		return 0, err
 	}
 	s.checkSummary(res)

@@ -230,3 +230,18 @@ func TestOutHTMLAndITF(t *testing.T) {
 		t.Fatalf("execspec trace: exit %d\n%s%s", tr.code, tr.stdout, tr.stderr)
 	}
 }
+
+func TestCheckOutHTML(t *testing.T) {
+	html := filepath.Join(t.TempDir(), "shortest.html")
+	r := execspec(t, nil, "check", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--workers", "1", "--out-html", html)
+	if r.code != 1 {
+		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(page, []byte("<!DOCTYPE html>")) || !bytes.Contains(page, []byte("no_inconsistent_root")) {
+		t.Fatal("the page lacks the document type or the property")
+	}
+}

@@ -326,6 +326,7 @@ func (d *Divergence) message(model string) string {
 	}
 	if d.File != "" {
 		fmt.Fprintf(&b, "saved: %s (replayed first by every later go test)\n", d.File)
+		fmt.Fprintf(&b, "view:  go run github.com/execspec/execspec/cmd/execspec view %s\n", d.File)
 	}
 	if d.Command != "" {
 		fmt.Fprintf(&b, "reproduce: %s", d.Command)
