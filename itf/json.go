@@ -134,31 +134,47 @@ func (p *parser) elems(seg string) ([]Value, error) {
 	if p.next() != '[' {
 		return nil, p.unexpected("an array")
 	}
+	var elems []Value
+	err := p.array(" in array", func(i int) error {
+		v, err := p.value()
+		if err != nil {
+			return within(err, seg+"["+strconv.Itoa(i)+"]")
+		}
+		if elems == nil {
+			elems = make([]Value, 0, 4)
+		}
+		elems = append(elems, v)
+		return nil
+	})
+	return elems, err
+}
+
+// array parses the JSON array at p.pos, whose '[' the caller has seen:
+// elements separated by ',' up to ']', each parsed by elem with its index.
+// where completes the error for a missing separator (" in #map").
+func (p *parser) array(where string, elem func(i int) error) error {
 	if err := p.enter(); err != nil {
-		return nil, err
+		return err
 	}
 	p.pos++
 	if p.next() == ']' {
 		p.pos++
 		p.leave()
-		return nil, nil
+		return nil
 	}
-	elems := make([]Value, 0, 4)
-	for {
-		v, err := p.value()
-		if err != nil {
-			return nil, within(err, seg+"["+strconv.Itoa(len(elems))+"]")
+	for i := 0; ; i++ {
+		if err := elem(i); err != nil {
+			return err
 		}
-		elems = append(elems, v)
 		switch p.next() {
 		case ',':
 			p.pos++
 		case ']':
 			p.pos++
 			p.leave()
-			return elems, nil
+			return nil
 		default:
-			return nil, p.unexpected("',' or ']' in array")
+			return p.unexpected("',' or ']'" + where)
 		}
 	}
 }
@@ -295,33 +311,22 @@ func (p *parser) mapEntries() (Value, error) {
 	if p.next() != '[' {
 		return Value{}, within(p.unexpected("an array of [key, value] arrays"), "#map")
 	}
-	if err := p.enter(); err != nil {
-		return Value{}, err
-	}
-	p.pos++
 	var entries []Entry
-	if p.next() == ']' {
-		p.pos++
-		p.leave()
-		return Value{kind: KindMap}, nil
-	}
-	for {
+	err := p.array(" in #map", func(i int) error {
 		e, err := p.mapEntry()
 		if err != nil {
-			return Value{}, within(err, "#map entry "+strconv.Itoa(len(entries)))
+			return within(err, "#map entry "+strconv.Itoa(i))
 		}
 		entries = append(entries, e)
-		switch p.next() {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			p.leave()
-			return mapOwned(entries), nil
-		default:
-			return Value{}, p.unexpected("',' or ']' in #map")
-		}
+		return nil
+	})
+	if err != nil {
+		return Value{}, err
 	}
+	if len(entries) == 0 {
+		return Value{kind: KindMap}, nil
+	}
+	return mapOwned(entries), nil
 }
 
 func (p *parser) mapEntry() (Entry, error) {

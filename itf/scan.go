@@ -313,33 +313,16 @@ func (p *parser) anyValue() (any, error) {
 	case c == '{':
 		return p.anyObject()
 	case c == '[':
-		if err := p.enter(); err != nil {
-			return nil, err
-		}
-		p.pos++
 		list := []any{}
-		if p.next() == ']' {
-			p.pos++
-			p.leave()
-			return list, nil
-		}
-		for {
+		err := p.array("", func(i int) error {
 			x, err := p.anyValue()
 			if err != nil {
-				return nil, within(err, "["+strconv.Itoa(len(list))+"]")
+				return within(err, "["+strconv.Itoa(i)+"]")
 			}
 			list = append(list, x)
-			switch p.next() {
-			case ',':
-				p.pos++
-			case ']':
-				p.pos++
-				p.leave()
-				return list, nil
-			default:
-				return nil, p.unexpected("',' or ']'")
-			}
-		}
+			return nil
+		})
+		return list, err
 	case c == '"':
 		return p.str()
 	case c == 't':

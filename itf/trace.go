@@ -176,31 +176,19 @@ func (p *parser) names() ([]string, error) {
 	if p.next() != '[' {
 		return nil, p.unexpected("an array of strings")
 	}
-	p.pos++
 	names := []string{}
-	if p.next() == ']' {
-		p.pos++
-		return names, nil
-	}
-	for {
+	err := p.array("", func(i int) error {
 		if p.next() != '"' {
-			return nil, within(p.unexpected("a string"), "["+strconv.Itoa(len(names))+"]")
+			return within(p.unexpected("a string"), "["+strconv.Itoa(i)+"]")
 		}
 		s, err := p.str()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		names = append(names, s)
-		switch p.next() {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			return names, nil
-		default:
-			return nil, p.unexpected("',' or ']'")
-		}
-	}
+		return nil
+	})
+	return names, err
 }
 
 // loop parses the "loop" field: a non-negative integer, plain or #bigint.
@@ -227,33 +215,16 @@ func (p *parser) states(nvars int) ([]State, error) {
 	if p.next() != '[' {
 		return nil, within(p.unexpected("an array of state objects"), "states")
 	}
-	if err := p.enter(); err != nil {
-		return nil, err
-	}
-	p.pos++
 	states := []State{}
-	if p.next() == ']' {
-		p.pos++
-		p.leave()
-		return states, nil
-	}
-	for {
-		s, err := p.state(len(states), nvars)
+	err := p.array(" in states", func(i int) error {
+		s, err := p.state(i, nvars)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		states = append(states, s)
-		switch p.next() {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
-			p.leave()
-			return states, nil
-		default:
-			return nil, p.unexpected("',' or ']' in states")
-		}
-	}
+		return nil
+	})
+	return states, err
 }
 
 // state parses the state with index i.
