@@ -283,10 +283,9 @@ func (s *session[S]) annotateCheck(fd check.Finding, model, instance string, str
 	case check.Deadlocked:
 		status = "deadlock"
 	}
-	t.Meta = map[string]any{
-		trace.MetaTool: "execspec " + Version, trace.MetaModel: model, trace.MetaInstance: instance,
-		trace.MetaStatus: status, trace.MetaStrategy: string(strategy), "source": s.pkg, "reproduce": reproduce,
-	}
+	t.Meta = s.findingMeta(model, instance, status)
+	t.Meta[trace.MetaStrategy] = string(strategy)
+	t.Meta["reproduce"] = reproduce
 	if strategy == check.RandomDFS {
 		t.Meta[trace.MetaSeed] = strconv.FormatUint(seed, 10)
 	}

@@ -156,6 +156,15 @@ func (s *session[S]) replayCommand(instance, property string, seed uint64, sampl
 	return fmt.Sprintf("execspec replay %s --instance %s%s --seed %d --sample %d --max-steps %d", s.pkg, instance, propFlag(property), seed, sample, maxSteps)
 }
 
+// findingMeta returns the trace metadata every finding carries, whatever
+// the engine: tool, model, instance, status and the package as given.
+func (s *session[S]) findingMeta(model, instance, status string) map[string]any {
+	return map[string]any{
+		trace.MetaTool: "execspec " + Version, trace.MetaModel: model, trace.MetaInstance: instance,
+		trace.MetaStatus: status, "source": s.pkg,
+	}
+}
+
 // annotate fills a finding's trace metadata.
 func (s *session[S]) annotate(t *trace.Trace, model, instance, property string, fd simulate.Finding, seed uint64, replay string) *trace.Trace {
 	status := "violation"
@@ -165,11 +174,10 @@ func (s *session[S]) annotate(t *trace.Trace, model, instance, property string, 
 	case simulate.Panicked:
 		status = "error"
 	}
-	t.Meta = map[string]any{
-		trace.MetaTool: "execspec " + Version, trace.MetaModel: model, trace.MetaInstance: instance,
-		trace.MetaSeed: strconv.FormatUint(seed, 10), trace.MetaSample: fd.Sample, trace.MetaStatus: status,
-		trace.MetaReplay: replay, "source": s.pkg,
-	}
+	t.Meta = s.findingMeta(model, instance, status)
+	t.Meta[trace.MetaSeed] = strconv.FormatUint(seed, 10)
+	t.Meta[trace.MetaSample] = fd.Sample
+	t.Meta[trace.MetaReplay] = replay
 	if fd.Property != "" {
 		t.Meta[trace.MetaProperty] = fd.Property
 	} else if property != "" {
