@@ -42,7 +42,6 @@ type chunk[S any] struct {
 	states []S
 	fps    []fingerprint
 	keys   []uint64
-	expand []bool    // the constraints allow expanding the candidate
 	found  []pending // findings, in key order
 	gen    int64
 	counts []uint32 // successors of each state expanded
@@ -57,7 +56,7 @@ func (c *chunk[S]) reset(lo, hi int) {
 		c.states[i] = zero // drop references
 	}
 	c.lo, c.hi = lo, hi
-	c.states, c.fps, c.keys, c.expand, c.found, c.counts = c.states[:0], c.fps[:0], c.keys[:0], c.expand[:0], c.found[:0], c.counts[:0]
+	c.states, c.fps, c.keys, c.found, c.counts = c.states[:0], c.fps[:0], c.keys[:0], c.found[:0], c.counts[:0]
 	c.gen, c.offset = 0, 0
 }
 
@@ -66,6 +65,8 @@ type bfs[S any] struct {
 	ctx   context.Context
 	seen  fpStore[struct{}] // the states of the levels committed
 	level fpStore[uint64]   // the new states of the level being expanded, with their smallest key
+	out   fpStore[uint64]   // the level's states outside the model with a finding, with their smallest key
+	outs  fpStore[struct{}] // the states outside the model reported by the levels committed
 	recs  records
 	xs    []*expander[S] // one per worker
 
@@ -112,6 +113,14 @@ func runBFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 	}
 	defer b.level.Close()
+	if b.out, err = newMemTable[uint64](e.opts.Fingerprint128, 0, e.budget); err != nil {
+		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
+	}
+	defer b.out.Close()
+	if b.outs, err = newMemTable[struct{}](e.opts.Fingerprint128, 0, e.budget); err != nil {
+		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
+	}
+	defer b.outs.Close()
 	for i := 0; i < e.opts.Workers; i++ {
 		b.xs = append(b.xs, e.newExpander())
 	}
@@ -234,6 +243,7 @@ func (b *bfs[S]) expandLevel(probe bool) {
 		c.reset(i*size, min(n, (i+1)*size))
 	}
 	b.level.Reset()
+	b.out.Reset()
 	b.claimed, b.enough = 0, false
 	b.newFound.Store(0)
 	b.parallel(nchunks, func(w int) {
@@ -279,11 +289,19 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			if bt.seen[i] {
 				continue
 			}
+			k := key(pos, bt.ords[i])
+			if len(e.constraints) > 0 {
+				if out, v := x.outside(&bt.states[i]); out {
+					if v.kind != 0 && !b.offerOutside(c, v, pos, bt.ords[i], fp, k, need) {
+						break
+					}
+					continue
+				}
+			}
 			if probe {
 				b.cutoff.Store(true)
 				continue
 			}
-			k := key(pos, bt.ords[i])
 			old, absent, err := b.level.Put(fp, k, minKey)
 			if err != nil {
 				b.abort.CompareAndSwap(abortNone, abortMemory)
@@ -293,10 +311,9 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 				continue
 			}
 			c.states = append(c.states, bt.states[i])
-			v, expand := x.judge(&c.states[len(c.states)-1])
+			v := x.judge(&c.states[len(c.states)-1])
 			c.fps = append(c.fps, fp)
 			c.keys = append(c.keys, k)
-			c.expand = append(c.expand, expand)
 			if v.kind != 0 {
 				c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{bt.ords[i]}, fp: fp, key: k})
 				if absent && b.newFound.Add(1) >= need {
@@ -352,6 +369,29 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 	}
 }
 
+// offerOutside records a finding on a state outside the model (see
+// expander.outside). Such a state is not a candidate for the level, so its
+// findings are deduplicated in a table of their own, keeping the smallest
+// key as for candidates. It returns false when the memory cap is reached.
+func (b *bfs[S]) offerOutside(c *chunk[S], v verdict, pos int, ord uint32, fp fingerprint, k uint64, need int64) bool {
+	if _, done := b.outs.Get(fp); done {
+		return true // reported by an earlier level
+	}
+	old, absent, err := b.out.Put(fp, k, minKey)
+	if err != nil {
+		b.abort.CompareAndSwap(abortNone, abortMemory)
+		return false
+	}
+	if !absent && old <= k {
+		return true
+	}
+	c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{ord}, fp: fp, key: k, out: true})
+	if absent && b.newFound.Add(1) >= need {
+		b.stopClaiming()
+	}
+	return true
+}
+
 // batchSize is the number of successors looked up in the store at once.
 const batchSize = 64
 
@@ -403,7 +443,7 @@ func (b *bfs[S]) commit(depth int) bool {
 				continue
 			}
 			if j != k {
-				c.states[j], c.fps[j], c.keys[j], c.expand[j] = c.states[k], c.fps[k], c.keys[k], c.expand[k]
+				c.states[j], c.fps[j], c.keys[j] = c.states[k], c.fps[k], c.keys[k]
 			}
 			j++
 		}
@@ -411,11 +451,15 @@ func (b *bfs[S]) commit(depth int) bool {
 		for k := j; k < len(c.states); k++ {
 			c.states[k] = zero
 		}
-		c.states, c.fps, c.keys, c.expand = c.states[:j], c.fps[:j], c.keys[:j], c.expand[:j]
+		c.states, c.fps, c.keys = c.states[:j], c.fps[:j], c.keys[:j]
 		found := c.found[:0]
 		for _, p := range c.found {
 			if p.fp != (fingerprint{}) && p.panic == nil {
-				if v, _ := b.level.Get(p.fp); v != p.key {
+				table := b.level
+				if p.out {
+					table = b.out
+				}
+				if v, _ := table.Get(p.fp); v != p.key {
 					continue // a duplicate of a state found with a smaller key
 				}
 			}
@@ -504,15 +548,20 @@ func (b *bfs[S]) commit(depth int) bool {
 	nextIdx := b.frontIdx[:0]
 	for _, c := range b.chunks {
 		for j := range c.states {
-			if c.expand[j] {
-				next = append(next, c.states[j])
-				nextIdx = append(nextIdx, uint32(base+c.offset+int64(j)))
-			}
+			next = append(next, c.states[j])
+			nextIdx = append(nextIdx, uint32(base+c.offset+int64(j)))
 		}
 	}
 	b.recs.extend(total)
 	b.front, b.frontIdx, b.init = next, nextIdx, false
 	b.findings = append(b.findings, level...)
+	for _, p := range level {
+		if p.out {
+			if _, _, err := b.outs.Put(p.fp, struct{}{}, nil); err != nil {
+				b.stopped = StoppedMemory
+			}
+		}
+	}
 	b.generated += gen
 	if total > 0 {
 		b.levels = append(b.levels, Level{Depth: depth + 1, Distinct: total, Generated: gen})
@@ -561,7 +610,7 @@ func (b *bfs[S]) cutBefore(limit uint64) {
 		for i := n; i < len(c.states); i++ {
 			c.states[i] = zero
 		}
-		c.states, c.fps, c.keys, c.expand = c.states[:n], c.fps[:n], c.keys[:n], c.expand[:n]
+		c.states, c.fps, c.keys = c.states[:n], c.fps[:n], c.keys[:n]
 	}
 }
 

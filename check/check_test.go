@@ -184,10 +184,44 @@ func counterModel(limit int, constrained bool) *execspec.Model[counter] {
 func TestConstraint(t *testing.T) {
 	for _, strategy := range check.Strategies {
 		res := run(t, counterModel(-1, true), check.Options{Strategy: strategy})
-		// 0..5 are expanded; 6 fails the constraint: counted, checked, not
-		// expanded.
-		if !res.Complete || res.Stats.Distinct != 7 {
-			t.Errorf("%s: complete %v, %d distinct; want 7", strategy, res.Complete, res.Stats.Distinct)
+		// TLC's CONSTRAINT: 0..5 are stored and expanded; 6 fails the
+		// constraint: its invariants are checked, but it is neither
+		// counted nor expanded.
+		if !res.Complete || res.Stats.Distinct != 6 || len(res.Findings) != 0 {
+			t.Errorf("%s: complete %v, %d distinct, %d findings; want complete, 6, none", strategy, res.Complete, res.Stats.Distinct, len(res.Findings))
+		}
+	}
+}
+
+// A state outside the constraint is still judged: a violation there is
+// reported (once, however often the state is generated), with its trace.
+func TestConstraintChecksInvariantsOutside(t *testing.T) {
+	m := counterModel(-1, true)
+	m.Invariant("at_most_5", func(s *counter) bool { return s.N <= 5 })
+	// a second way into 6 and beyond, so the state outside is generated twice
+	m.Action("jump", func(c *execspec.Ctx[counter]) {
+		if c.Assume(c.S.N == 4) {
+			c.S.N = 6
+		}
+	})
+	for _, strategy := range check.Strategies {
+		res := run(t, m, check.Options{Strategy: strategy, MaxFindings: 3})
+		if len(res.Findings) != 1 {
+			t.Fatalf("%s: %d findings, want 1 (the state outside, once): %+v", strategy, len(res.Findings), res.Findings)
+		}
+		f := res.Findings[0]
+		if f.Kind != check.InvariantViolated || f.Property != "at_most_5" {
+			t.Errorf("%s: finding %s %s", strategy, f.Kind, f.Property)
+		}
+		last := f.Trace.Steps[len(f.Trace.Steps)-1].State["N"]
+		if last.String() != "6" {
+			t.Errorf("%s: trace ends at N=%s, want 6", strategy, last)
+		}
+		if strategy == check.BFS && f.Trace.Len() != 6 {
+			t.Errorf("bfs: trace of %d states, want the shortest (6: init, 4 incs, jump)", f.Trace.Len())
+		}
+		if res.Stats.Distinct != 6 || !res.Complete {
+			t.Errorf("%s: %d distinct, complete %v; want 6, complete", strategy, res.Stats.Distinct, res.Complete)
 		}
 	}
 }

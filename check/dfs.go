@@ -78,6 +78,18 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 		f.next++
 		s, fp, ord := &f.succ[i], f.fps[i], f.ords[i]
 		depth := len(d.stack) - 1 // steps from an initial state
+		if len(e.constraints) > 0 {
+			if out, v := d.x.outside(s); out {
+				if v.kind != 0 && !d.reported(fp) {
+					d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp, out: true})
+					if len(d.findings) >= e.opts.MaxFindings {
+						d.stopped = StoppedFindings
+						break
+					}
+				}
+				continue
+			}
+		}
 		if lim := e.opts.MaxStates; lim > 0 && e.distinct.Load() >= lim {
 			if _, ok := d.seen.Get(fp); !ok {
 				d.stopped = StoppedMaxStates // a state beyond the limit
@@ -94,23 +106,15 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 		}
 		d.maxDepth = max(d.maxDepth, depth+1)
 		e.depth.Store(int64(d.maxDepth))
-		expand := true
 		if absent {
 			e.distinct.Add(1)
-			var v verdict
-			v, expand = d.x.judge(s)
-			if v.kind != 0 {
+			if v := d.x.judge(s); v.kind != 0 {
 				d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp})
 				if len(d.findings) >= e.opts.MaxFindings {
 					d.stopped = StoppedFindings
 					break
 				}
 			}
-		} else {
-			expand = d.x.allowed(s)
-		}
-		if !expand {
-			continue
 		}
 		if bounded && depth >= e.opts.MaxDepth {
 			d.probe(s, ord)
@@ -133,6 +137,18 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 		distinct:   d.seen.Len(),
 		storeBytes: d.seen.Bytes(),
 	}, nil
+}
+
+// reported reports whether a finding on the state with fingerprint fp was
+// already recorded: a state outside the model is never stored, so it can be
+// reached, and judged, again.
+func (d *dfs[S]) reported(fp fingerprint) bool {
+	for _, p := range d.findings {
+		if p.out && p.fp == fp {
+			return true
+		}
+	}
+	return false
 }
 
 // path returns the successor ordinals from the virtual root to the

@@ -214,48 +214,40 @@ type verdict struct {
 	err      error
 }
 
-// judge evaluates the target properties on s and reports whether the
-// constraints allow expanding it.
-func (x *expander[S]) judge(s *S) (v verdict, expand bool) {
+// judge evaluates the target properties on s.
+func (x *expander[S]) judge(s *S) verdict {
 	mc := x.eng.mc
 	for _, p := range x.eng.props {
 		ok, err := mc.Eval(p, s)
 		switch {
 		case err != nil:
-			v = verdict{kind: Panicked, property: p.Name, err: err}
+			return verdict{kind: Panicked, property: p.Name, err: err}
 		case p.Kind == execspec.Invariant && !ok:
-			v = verdict{kind: InvariantViolated, property: p.Name}
+			return verdict{kind: InvariantViolated, property: p.Name}
 		case p.Kind == execspec.Example && ok:
-			v = verdict{kind: ExampleFound, property: p.Name}
-		default:
-			continue
-		}
-		break
-	}
-	for _, c := range x.eng.constraints {
-		ok, err := mc.Eval(c, s)
-		if err != nil {
-			if v.kind == 0 {
-				v = verdict{kind: Panicked, property: c.Name, err: err}
-			}
-			return v, false
-		}
-		if !ok {
-			return v, false
+			return verdict{kind: ExampleFound, property: p.Name}
 		}
 	}
-	return v, true
+	return verdict{}
 }
 
-// allowed reports whether the constraints allow expanding s (a panicking
-// constraint does not: judge reported it when s was first reached).
-func (x *expander[S]) allowed(s *S) bool {
+// outside reports whether the state constraints put s outside the model,
+// with the verdict on it. A state outside the model is what TLC's
+// CONSTRAINT makes of it: its properties are checked (and a violation is
+// reported), but it is never stored, counted or expanded, so it is judged
+// again each time it is generated. A panicking constraint puts s outside
+// and is itself the verdict.
+func (x *expander[S]) outside(s *S) (bool, verdict) {
 	for _, c := range x.eng.constraints {
-		if ok, err := x.eng.mc.Eval(c, s); err != nil || !ok {
-			return false
+		ok, err := x.eng.mc.Eval(c, s)
+		if err != nil {
+			return true, verdict{kind: Panicked, property: c.Name, err: err}
+		}
+		if !ok {
+			return true, x.judge(s)
 		}
 	}
-	return true
+	return false, verdict{}
 }
 
 // pending is a finding whose trace is still to be rebuilt.
@@ -271,6 +263,8 @@ type pending struct {
 	panic *actionPanic
 	// key orders the findings of one BFS level.
 	key uint64
+	// out: the state found is outside the model (see expander.outside).
+	out bool
 	// BFS records where the finding is until its ords are resolved: the
 	// record number of the state (for a panic in an action, of the state
 	// expanded; -1 for the virtual root of the initial states), and the
