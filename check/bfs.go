@@ -97,6 +97,7 @@ const (
 	abortNone = iota
 	abortCtx
 	abortMemory
+	abortNondet
 )
 
 func minKey(old, v uint64) uint64 { return min(old, v) }
@@ -132,6 +133,8 @@ func runBFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 			b.stopped = stopReason(ctx)
 		case abortMemory:
 			b.stopped = StoppedMemory
+		case abortNondet:
+			b.stopped = StoppedNondeterminism
 		}
 		if b.stopped != Exhausted || probe {
 			b.findings = append(b.findings, b.levelFindings()...)
@@ -148,6 +151,12 @@ func runBFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 		if b.stopped != Exhausted || !more {
 			break
 		}
+	}
+	if b.stopped == StoppedNondeterminism {
+		// The model error comes first, whatever else the level found.
+		sort.SliceStable(b.findings, func(i, j int) bool {
+			return b.findings[i].kind == Nondeterministic && b.findings[j].kind != Nondeterministic
+		})
 	}
 	if len(b.findings) > e.opts.MaxFindings {
 		b.findings = b.findings[:e.opts.MaxFindings]
@@ -277,6 +286,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 		room = e.opts.MaxStates - b.recs.n
 	}
 	var pos int
+	var parent *S // the state at pos
 	// Successors are fingerprinted as they are generated and looked up in
 	// the store in batches: the lookups are independent, so the processor
 	// overlaps their cache misses.
@@ -310,6 +320,14 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			if !absent && old <= k {
 				continue
 			}
+			if absent {
+				if err := x.recheck(bt.actions[i], parent, bt.path(i), fp, &bt.states[i]); err != nil {
+					ap := &actionPanic{ord: bt.ords[i], action: bt.actions[i], path: append([]int(nil), bt.path(i)...), err: err}
+					c.found = append(c.found, pending{verdict: verdict{kind: Nondeterministic, err: err}, at: b.parentOf(pos), panic: ap, key: k})
+					b.abort.CompareAndSwap(abortNone, abortNondet)
+					break
+				}
+			}
 			c.states = append(c.states, bt.states[i])
 			v := x.judge(&c.states[len(c.states)-1])
 			c.fps = append(c.fps, fp)
@@ -336,7 +354,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			}
 			return true
 		}
-		bt.add(ord, fp, next) // see execspec.Executor.Enumerate: keeping the successor is safe
+		bt.add(ord, fp, next, x.action, x.path) // see execspec.Executor.Enumerate: keeping the successor is safe
 		if len(bt.fps) >= batchSize {
 			flush()
 		}
@@ -356,6 +374,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 		if !b.init {
 			s = &b.front[pos]
 		}
+		parent = s
 		before := len(c.found)
 		n, _ := x.expand(s, emit, onPanic)
 		flush()
@@ -397,17 +416,32 @@ const batchSize = 64
 
 // batch holds successors waiting to be looked up in the store.
 type batch[S any] struct {
-	ords   []uint32
-	fps    []fingerprint
-	states []S
-	seen   []bool
+	ords    []uint32
+	fps     []fingerprint
+	states  []S
+	seen    []bool
+	actions []int
+	paths   []int // the choices of every successor, end to end
+	ends    []int // where each successor's choices end in paths
 }
 
-func (bt *batch[S]) add(ord uint32, fp fingerprint, s *S) {
+func (bt *batch[S]) add(ord uint32, fp fingerprint, s *S, action int, path []int) {
 	bt.ords = append(bt.ords, ord)
 	bt.fps = append(bt.fps, fp)
 	bt.states = append(bt.states, *s)
 	bt.seen = append(bt.seen, false)
+	bt.actions = append(bt.actions, action)
+	bt.paths = append(bt.paths, path...)
+	bt.ends = append(bt.ends, len(bt.paths))
+}
+
+// path returns the choices of successor i.
+func (bt *batch[S]) path(i int) []int {
+	lo := 0
+	if i > 0 {
+		lo = bt.ends[i-1]
+	}
+	return bt.paths[lo:bt.ends[i]]
 }
 
 func (bt *batch[S]) reset() {
@@ -416,6 +450,7 @@ func (bt *batch[S]) reset() {
 		bt.states[i] = zero
 	}
 	bt.ords, bt.fps, bt.states, bt.seen = bt.ords[:0], bt.fps[:0], bt.states[:0], bt.seen[:0]
+	bt.actions, bt.paths, bt.ends = bt.actions[:0], bt.paths[:0], bt.ends[:0]
 }
 
 // parentOf returns the record number of the state at frontier position pos

@@ -94,6 +94,11 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 	}
 	for i := range s.findings {
 		f, err := e.rebuild(&s.findings[i])
+		if err != nil && s.findings[i].kind == Nondeterministic {
+			// The path to the state may not replay either: report the
+			// action without a trace rather than nothing.
+			f, err = &Finding{Kind: Nondeterministic, Err: s.findings[i].err}, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
 		}

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"sort"
 
 	"github.com/execspec/execspec/internal/rng"
 )
@@ -39,6 +40,7 @@ type dfs[S any] struct {
 
 	findings []pending
 	stopped  StopReason
+	nondet   bool // a Nondeterministic finding was made
 	cutoff   bool
 	maxDepth int // deepest stack, in states
 }
@@ -57,7 +59,7 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 	}
 	bounded := e.opts.MaxDepth > 0
 	d.push(nil, 0)
-	for iter := 0; len(d.stack) > 0; iter++ {
+	for iter := 0; len(d.stack) > 0 && !d.nondet; iter++ {
 		if iter&63 == 0 {
 			if ctx.Err() != nil {
 				d.stopped = stopReason(ctx)
@@ -125,6 +127,12 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 			d.stopped = StoppedFindings
 			break
 		}
+	}
+	if d.nondet {
+		d.stopped = StoppedNondeterminism
+		sort.SliceStable(d.findings, func(i, j int) bool {
+			return d.findings[i].kind == Nondeterministic && d.findings[j].kind != Nondeterministic
+		})
 	}
 	if d.stopped == Exhausted && d.cutoff {
 		d.stopped = StoppedMaxDepth
@@ -195,6 +203,12 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 		}
 		if old, ok := d.seen.Get(fp); ok && (!bounded || int(old) <= depth) {
 			return true // would be skipped when visited: depths only decrease
+		}
+		if err := d.x.recheck(d.x.action, s, d.x.path, fp, next); err != nil {
+			ap := &actionPanic{ord: o, action: d.x.action, path: append([]int(nil), d.x.path...), err: err}
+			d.findings = append(d.findings, pending{verdict: verdict{kind: Nondeterministic, err: err}, ords: append([]uint32(nil), pathTo()...), panic: ap})
+			d.nondet = true
+			return false
 		}
 		f.succ = append(f.succ, *next) // see execspec.Executor.Enumerate: keeping it is safe
 		f.fps = append(f.fps, fp)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/trace"
 )
 
 // What every search strategy shares: the engine (the compiled model, the
@@ -117,8 +118,14 @@ type expander[S any] struct {
 	emit    func(ord uint32, next *S) bool
 	onPanic func(actionPanic)
 	action  int
+	path    []int // the choices of the branch being emitted
 	n       uint32
 	stopped bool
+
+	// The determinism check (see recheck): its own executor, since it runs
+	// while ex is enumerating.
+	verify *execspec.Executor[S]
+	vnext  *S
 
 	batch batch[S] // BFS's successors awaiting lookup
 	_     [64]byte
@@ -131,6 +138,11 @@ func (e *engine[S]) newExpander() *expander[S] {
 		x.canon = e.sym.newCanonicalizer(e.mc)
 	}
 	x.branch = x.onBranch
+	if !e.opts.NoDeterminismCheck {
+		x.verify = e.mc.NewExecutor()
+		x.verify.ReduceData(e.reduce)
+		x.vnext = new(S)
+	}
 	x.actions = make([]int, len(e.mc.Actions()))
 	for i := range x.actions {
 		x.actions[i] = i
@@ -200,11 +212,54 @@ func (x *expander[S]) onBranch(r execspec.Result) bool {
 	}
 	ord := x.n
 	x.n++
+	x.path = r.Path
 	if !x.emit(ord, x.next) {
 		x.stopped = true
 		return false
 	}
 	return true
+}
+
+// recheck executes action again from state from with the same choices and
+// returns a *NondeterminismError when the result differs from the
+// successor got the first time (fingerprint fp, state first). The engines
+// call it once for every new state, so that a model whose actions are not
+// functions of their state and picks (an action ranging over a Go map,
+// reading the clock, a global or a random source) is reported where it
+// happens, instead of making a search look clean or a trace fail to
+// rebuild. It returns nil when the check is off.
+func (x *expander[S]) recheck(action int, from *S, path []int, fp fingerprint, first *S) error {
+	if x.verify == nil {
+		return nil
+	}
+	ch := execspec.Path(path).Choices()
+	r := x.verify.Exec(action, from, x.vnext, ch)
+	if r.Enabled && r.Err == nil {
+		if fp2, _, err := x.fingerprint(x.vnext); err == nil && fp2 == fp {
+			return nil
+		}
+	}
+	mc := x.eng.mc
+	nd := &NondeterminismError{Action: mc.ActionName(action)}
+	switch {
+	case r.Err != nil:
+		nd.Detail = fmt.Sprintf("the second execution panicked: %v", r.Err)
+	case !r.Enabled:
+		nd.Detail = "the second execution was disabled (a guard failed)"
+	default:
+		nd.Detail = "the two executions produced different states"
+		a, err1 := mc.ToITF(first)
+		b, err2 := mc.ToITF(x.vnext)
+		if err1 == nil && err2 == nil {
+			nd.Changes = trace.DiffStates(mc.Vars(), a, b)
+		}
+	}
+	// Once more with recording on, for the picks to report.
+	x.verify.Record(true)
+	r = x.verify.Exec(action, from, x.vnext, execspec.Path(path).Choices())
+	x.verify.Record(false)
+	nd.Picks = append(nd.Picks, r.Picks...)
+	return nd
 }
 
 // verdict is what the properties say of a state.

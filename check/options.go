@@ -79,6 +79,10 @@ type Options struct {
 	// AllData turns off the data-pick reduction (see
 	// execspec.Model.DataPicks): every value of every pick is explored.
 	AllData bool
+	// NoDeterminismCheck turns off the re-execution of the transition to
+	// every new state that detects nondeterministic actions (about one
+	// execution more per distinct state).
+	NoDeterminismCheck bool
 	// NoSymmetry ignores the model's symmetry declarations, so that counts
 	// compare with a search (TLC's, say) that does not reduce by symmetry.
 	NoSymmetry bool

@@ -1,7 +1,9 @@
 package check
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/execspec/execspec"
@@ -22,6 +24,11 @@ const (
 	// Panicked: user code (init, an action, a property or a symmetry's
 	// permute function) panicked.
 	Panicked
+	// Nondeterministic: an action executed twice from the same state with
+	// the same picks gave different results (Err is a
+	// *NondeterminismError). The search stops: its counts would mean
+	// nothing.
+	Nondeterministic
 )
 
 func (k FindingKind) String() string {
@@ -34,6 +41,8 @@ func (k FindingKind) String() string {
 		return "deadlock"
 	case Panicked:
 		return "panic"
+	case Nondeterministic:
+		return "nondeterministic model"
 	}
 	return "unknown"
 }
@@ -72,6 +81,9 @@ const (
 	StoppedMemory
 	// StoppedInterrupted: the context was cancelled (Ctrl-C).
 	StoppedInterrupted
+	// StoppedNondeterminism: an action turned out not to be deterministic
+	// (a Nondeterministic finding).
+	StoppedNondeterminism
 )
 
 func (r StopReason) String() string {
@@ -90,6 +102,8 @@ func (r StopReason) String() string {
 		return "memory cap reached"
 	case StoppedInterrupted:
 		return "interrupted"
+	case StoppedNondeterminism:
+		return "nondeterministic model"
 	}
 	return "unknown"
 }
@@ -184,4 +198,32 @@ func collision(n int64, wide bool) float64 {
 		bits = 129
 	}
 	return float64(n) * float64(n) / math.Pow(2, bits)
+}
+
+// NondeterminismError describes an action that is not a function of its
+// state and picks: executed twice from the same state with the same picks,
+// it gave different results.
+type NondeterminismError struct {
+	Action  string
+	Picks   []execspec.Pick
+	Detail  string         // what differed
+	Changes []trace.Change // the second successor against the first
+}
+
+func (e *NondeterminismError) Error() string {
+	var b strings.Builder
+	picks := "no picks"
+	if len(e.Picks) > 0 {
+		picks = "picks " + execspec.FormatPicks(e.Picks)
+	}
+	fmt.Fprintf(&b, "action %s is not deterministic: executed twice from the same state with the same choices (%s), %s", e.Action, picks, e.Detail)
+	for i, c := range e.Changes {
+		if i == 8 {
+			fmt.Fprintf(&b, "\n  ... and %d more", len(e.Changes)-i)
+			break
+		}
+		fmt.Fprintf(&b, "\n  %s", trace.FormatChange(c))
+	}
+	b.WriteString("\nan action must depend only on its state and its picks: ranging over a Go map (use a sorted slice of keys, or a pick), the clock, a random source or a global variable makes it nondeterministic")
+	return b.String()
 }

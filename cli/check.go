@@ -141,6 +141,10 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	reproduce := s.reproduceCommand(instance, &f, strategy, seed)
 	var traces []*trace.Trace
 	for i, fd := range res.Findings {
+		if fd.Kind == check.Nondeterministic {
+			s.reportNondeterminism(fd, f.fullStates)
+			continue
+		}
 		t := s.annotateCheck(fd, mc.Name(), instance, strategy, seed, reproduce)
 		path, err := s.saveCheckFinding(mc.Name(), instance, t, i)
 		replay := ""
@@ -321,6 +325,18 @@ func (s *session[S]) saveCheckFinding(model, instance string, t *trace.Trace, i 
 	return path, nil
 }
 
+// reportNondeterminism reports a model error found during the search: an
+// action that is not a function of its state and picks.
+func (s *session[S]) reportNondeterminism(fd check.Finding, full bool) {
+	s.printf("\nNONDETERMINISTIC MODEL: %v\n", fd.Err)
+	if t := fd.Trace; t != nil && len(t.Steps) > 0 {
+		s.printf("The state it was executed from, and the step:\n")
+		_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: len(t.Steps) - 1})
+	}
+	s.printf("The search stopped: its counts and verdicts would mean nothing for such a model.\n")
+	s.event("finding", map[string]any{"kind": fd.Kind.String(), "error": fd.Err.Error()})
+}
+
 func (s *session[S]) reportCheckFinding(fd check.Finding, t *trace.Trace, res *check.Result, replay, reproduce string, full bool) {
 	last := len(t.Steps) - 1
 	shortest := ""
@@ -410,6 +426,11 @@ func (s *session[S]) checkSummary(res *check.Result) {
 // checkExitCode maps a result to the command's exit code.
 func checkExitCode(res *check.Result) int {
 	found := false
+	for _, fd := range res.Findings {
+		if fd.Kind == check.Nondeterministic {
+			return ExitUsage // a model error, whatever else was found
+		}
+	}
 	for _, fd := range res.Findings {
 		switch fd.Kind {
 		case check.InvariantViolated, check.Panicked, check.Deadlocked:

@@ -104,6 +104,8 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"no such package", nil, []string{"run", "./no/such/package"}, 4, []string{"no/such/package"}},
 		{"func field in state", nil, []string{"run", "./cli/testdata/models/funcfield"}, 4,
 			[]string{"state field State.Zone.OnChange (type func()): functions cannot be part of state"}},
+		{"nondeterministic model", nil, []string{"check", "./cli/testdata/models/nondet"}, 4,
+			[]string{"NONDETERMINISTIC MODEL: action choose is not deterministic", "Last:", "ranging over a Go map"}},
 		{"unknown instance", nil, []string{"run", dns, "--instance", "n9"}, 4,
 			[]string{`unknown instance "n9"; valid: n3_20_3, n3_20_3_fixed, n3_30_20`}},
 		{"unknown property", nil, []string{"run", dns, "--property", "nope"}, 4,

@@ -55,7 +55,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	}
 	if saved != nil {
 		if i, diff := firstDifference(saved, t); i >= 0 {
-			s.printf("replay does NOT reproduce the trace saved by the run that printed this command: the model or its instance changed.\n")
+			s.printf("replay does NOT reproduce the trace saved by the run that printed this command: the model or its instance changed, or the model is not deterministic (an action that ranges over a Go map, reads the clock or a global: execspec check reports such actions).\n")
 			s.printf("First difference at step %d:\n%s", i, diff)
 			s.printf("\nReplayed trace:\n")
 			_ = t.Print(s.out, trace.PrintOptions{FullStates: f.fullStates, Highlight: i})
@@ -66,7 +66,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	rc := s.replayCommand(instance, f.property, seed, *sample, f.maxSteps)
 	if fd == nil {
 		if f.property != "" || saved != nil {
-			s.printf("replay does NOT reproduce a finding: sample %d ran %d steps without one (the model may have changed)\n", *sample, len(t.Steps)-1)
+			s.printf("replay does NOT reproduce a finding: sample %d ran %d steps without one (the model may have changed, or is not deterministic: execspec check reports such actions)\n", *sample, len(t.Steps)-1)
 			_ = t.Print(s.out, trace.PrintOptions{FullStates: f.fullStates, Highlight: -1})
 			s.event("replay", map[string]any{"reproduced": false})
 			return ExitUsage, nil

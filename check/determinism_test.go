@@ -1,0 +1,74 @@
+package check_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/check"
+)
+
+// chooser writes TLA+'s CHOOSE the tempting Go way: the first key a range
+// over a map yields, which Go randomises.
+type chooser struct {
+	N    int
+	Last string
+}
+
+func chooserModel() *execspec.Model[chooser] {
+	keys := map[string]bool{"a": true, "b": true, "c": true, "d": true, "e": true, "f": true, "g": true, "h": true}
+	m := execspec.NewModel[chooser]("chooser")
+	m.Init(func(c *execspec.Ctx[chooser]) {})
+	m.Action("choose", func(c *execspec.Ctx[chooser]) {
+		if !c.Assume(c.S.N < 40) {
+			return
+		}
+		c.S.N++
+		for k := range keys {
+			c.S.Last = k
+			break
+		}
+	})
+	m.Invariant("anything", func(*chooser) bool { return true })
+	return m
+}
+
+// The check catches a nondeterministic action during the search, for every
+// strategy, instead of reporting a clean result; turned off, it does not.
+func TestNondeterminismDetected(t *testing.T) {
+	for _, strategy := range check.Strategies {
+		res := run(t, chooserModel(), check.Options{Strategy: strategy, Seed: 3})
+		if res.Complete || res.Stopped != check.StoppedNondeterminism {
+			t.Fatalf("%s: complete=%v stopped=%s; want stopped on nondeterminism", strategy, res.Complete, res.Stopped)
+		}
+		if len(res.Findings) == 0 || res.Findings[0].Kind != check.Nondeterministic {
+			t.Fatalf("%s: findings %+v", strategy, res.Findings)
+		}
+		var nd *check.NondeterminismError
+		if !errors.As(res.Findings[0].Err, &nd) || nd.Action != "choose" {
+			t.Fatalf("%s: error %v", strategy, res.Findings[0].Err)
+		}
+		if len(nd.Changes) == 0 || nd.Changes[0].Path != "Last" {
+			t.Errorf("%s: changes %+v; want Last", strategy, nd.Changes)
+		}
+		if msg := nd.Error(); !strings.Contains(msg, "Go map") {
+			t.Errorf("%s: message does not name the likely cause: %s", strategy, msg)
+		}
+	}
+	res := run(t, chooserModel(), check.Options{NoDeterminismCheck: true})
+	if res.Stopped == check.StoppedNondeterminism {
+		t.Errorf("NoDeterminismCheck: still checked")
+	}
+}
+
+// Deterministic models are not flagged: the check re-executes every new
+// state's transition and finds the same successor.
+func TestDeterministicModelPasses(t *testing.T) {
+	for _, strategy := range check.Strategies {
+		res := run(t, counterModel(5, false), check.Options{Strategy: strategy, Seed: 1})
+		if !res.Complete || res.Stats.Distinct != 6 {
+			t.Errorf("%s: complete=%v (%s), %d distinct", strategy, res.Complete, res.Stopped, res.Stats.Distinct)
+		}
+	}
+}
