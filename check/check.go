@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"github.com/execspec/execspec/engine"
 	"time"
 
 	"github.com/execspec/execspec"
@@ -11,7 +12,7 @@ import (
 // search is what a strategy hands back to Run.
 type search struct {
 	findings   []pending
-	stopped    StopReason
+	stopped    engine.Stop
 	levels     []Level
 	depth      int
 	frontier   int64
@@ -29,12 +30,12 @@ type search struct {
 // Result.
 //
 // Cancelling ctx stops the search, as Options.Timeout does; the Result then
-// says so (StoppedInterrupted or StoppedTimeout) and holds what was found.
+// says so (engine.StoppedInterrupted or engine.StoppedTimeout) and holds what was found.
 func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Result, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
-	e, err := newEngine(mc, opts)
+	e, err := newSearcher(mc, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +56,7 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
 	}
-	if s.distinct == 0 && len(s.findings) == 0 && s.stopped == Exhausted {
+	if s.distinct == 0 && len(s.findings) == 0 && s.stopped == engine.Exhausted {
 		return nil, fmt.Errorf("model %s: init has no enabled branch (every branch fails a guard)", mc.Name())
 	}
 	res := &Result{
@@ -64,7 +65,7 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 		Workers:        opts.Workers,
 		Property:       opts.Property,
 		PropertyKind:   e.kind,
-		Complete:       s.stopped == Exhausted,
+		Complete:       s.stopped == engine.Exhausted,
 		Stopped:        s.stopped,
 		Fingerprint128: opts.Fingerprint128,
 		Stats: Stats{
@@ -94,10 +95,10 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 	}
 	for i := range s.findings {
 		f, err := e.rebuild(&s.findings[i])
-		if err != nil && s.findings[i].kind == Nondeterministic {
+		if err != nil && s.findings[i].kind == engine.Nondeterministic {
 			// The path to the state may not replay either: report the
 			// action without a trace rather than nothing.
-			f, err = &Finding{Kind: Nondeterministic, Err: s.findings[i].err}, nil
+			f, err = &engine.Finding{Kind: engine.Nondeterministic, Err: s.findings[i].err}, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/execspec/execspec/engine"
 	"reflect"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func run[S any](t *testing.T, m *execspec.Model[S], opts check.Options) *check.R
 }
 
 // actions returns a trace's action names.
-func actions(f check.Finding) []string {
+func actions(f engine.Finding) []string {
 	var out []string
 	for _, s := range f.Trace.Steps {
 		out = append(out, s.Action)
@@ -63,7 +64,7 @@ func TestCountsAndDepth(t *testing.T) {
 	for _, strategy := range check.Strategies {
 		for _, workers := range []int{1, 2, 3} {
 			res := run(t, gridModel(), check.Options{Strategy: strategy, Workers: workers, Property: "always", Seed: 5})
-			if !res.Complete || res.Stopped != check.Exhausted || len(res.Findings) != 0 {
+			if !res.Complete || res.Stopped != engine.Exhausted || len(res.Findings) != 0 {
 				t.Fatalf("%s/%d: complete %v stopped %s findings %d", strategy, workers, res.Complete, res.Stopped, len(res.Findings))
 			}
 			if res.Stats.Distinct != 16 || res.Stats.Generated != 25 {
@@ -92,14 +93,14 @@ func TestBFSShortestAndDeterministic(t *testing.T) {
 	var first *check.Result
 	for i, workers := range []int{1, 1, 2, 4} {
 		res := run(t, gridModel(), check.Options{Workers: workers, Property: "sum_below_5"})
-		if len(res.Findings) != 1 || res.Findings[0].Kind != check.InvariantViolated {
+		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.InvariantViolated {
 			t.Fatalf("workers %d: findings %+v", workers, res.Findings)
 		}
 		f := res.Findings[0]
 		if n := len(f.Trace.Steps) - 1; n != 5 {
 			t.Errorf("workers %d: violation after %d steps, want 5 (shortest)", workers, n)
 		}
-		if res.Complete || res.Stopped != check.StoppedFindings {
+		if res.Complete || res.Stopped != engine.StoppedFindings {
 			t.Errorf("stopped %s, complete %v", res.Stopped, res.Complete)
 		}
 		if i == 0 {
@@ -126,7 +127,7 @@ func TestBFSShortestAndDeterministic(t *testing.T) {
 
 func TestExamples(t *testing.T) {
 	res := run(t, gridModel(), check.Options{Property: "corner"})
-	if len(res.Findings) != 1 || res.Findings[0].Kind != check.ExampleFound || len(res.Findings[0].Trace.Steps) != 7 {
+	if len(res.Findings) != 1 || res.Findings[0].Kind != engine.ExampleFound || len(res.Findings[0].Trace.Steps) != 7 {
 		t.Fatalf("corner: %+v", res.Findings)
 	}
 	res = run(t, gridModel(), check.Options{Property: "outside"})
@@ -210,7 +211,7 @@ func TestConstraintChecksInvariantsOutside(t *testing.T) {
 			t.Fatalf("%s: %d findings, want 1 (the state outside, once): %+v", strategy, len(res.Findings), res.Findings)
 		}
 		f := res.Findings[0]
-		if f.Kind != check.InvariantViolated || f.Property != "at_most_5" {
+		if f.Kind != engine.InvariantViolated || f.Property != "at_most_5" {
 			t.Errorf("%s: finding %s %s", strategy, f.Kind, f.Property)
 		}
 		last := f.Trace.Steps[len(f.Trace.Steps)-1].State["N"]
@@ -229,7 +230,7 @@ func TestConstraintChecksInvariantsOutside(t *testing.T) {
 func TestDeadlock(t *testing.T) {
 	for _, strategy := range check.Strategies {
 		res := run(t, counterModel(3, false), check.Options{Strategy: strategy, Deadlock: true})
-		if len(res.Findings) != 1 || res.Findings[0].Kind != check.Deadlocked || res.Findings[0].Trace.Len() != 4 {
+		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Deadlocked || res.Findings[0].Trace.Len() != 4 {
 			t.Fatalf("%s: %+v", strategy, res.Findings)
 		}
 		res = run(t, counterModel(3, false), check.Options{Strategy: strategy})
@@ -246,16 +247,16 @@ func TestIncompleteNeverSucceeds(t *testing.T) {
 		name string
 		ctx  context.Context
 		opts check.Options
-		want check.StopReason
+		want engine.Stop
 	}{
-		{"max states bfs", context.Background(), check.Options{MaxStates: 50}, check.StoppedMaxStates},
-		{"max states dfs", context.Background(), check.Options{MaxStates: 50, Strategy: check.DFS}, check.StoppedMaxStates},
-		{"max depth bfs", context.Background(), check.Options{MaxDepth: 20}, check.StoppedMaxDepth},
-		{"max depth dfs", context.Background(), check.Options{MaxDepth: 20, Strategy: check.DFS}, check.StoppedMaxDepth},
-		{"timeout bfs", context.Background(), check.Options{Timeout: 20 * time.Millisecond}, check.StoppedTimeout},
-		{"timeout dfs", context.Background(), check.Options{Timeout: 20 * time.Millisecond, Strategy: check.RandomDFS}, check.StoppedTimeout},
-		{"interrupted", ctx, check.Options{}, check.StoppedInterrupted},
-		{"memory", context.Background(), check.Options{MemoryBytes: 64 << 10}, check.StoppedMemory},
+		{"max states bfs", context.Background(), check.Options{MaxStates: 50}, engine.StoppedMaxStates},
+		{"max states dfs", context.Background(), check.Options{MaxStates: 50, Strategy: check.DFS}, engine.StoppedMaxStates},
+		{"max depth bfs", context.Background(), check.Options{MaxDepth: 20}, engine.StoppedMaxDepth},
+		{"max depth dfs", context.Background(), check.Options{MaxDepth: 20, Strategy: check.DFS}, engine.StoppedMaxDepth},
+		{"timeout bfs", context.Background(), check.Options{Timeout: 20 * time.Millisecond}, engine.StoppedTimeout},
+		{"timeout dfs", context.Background(), check.Options{Timeout: 20 * time.Millisecond, Strategy: check.RandomDFS}, engine.StoppedTimeout},
+		{"interrupted", ctx, check.Options{}, engine.StoppedInterrupted},
+		{"memory", context.Background(), check.Options{MemoryBytes: 64 << 10}, engine.StoppedMemory},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mc, _ := counterModel(-1, false).Compile()
@@ -325,7 +326,7 @@ func TestDFSDepthBoundIsSound(t *testing.T) {
 	// Without the violation reachable within the bound, the search is
 	// incomplete, not clean.
 	res = run(t, detourModel(), check.Options{Strategy: check.DFS, MaxDepth: 1})
-	if len(res.Findings) != 0 || res.Complete || res.Stopped != check.StoppedMaxDepth {
+	if len(res.Findings) != 0 || res.Complete || res.Stopped != engine.StoppedMaxDepth {
 		t.Errorf("bound 1: findings %d, complete %v, stopped %s", len(res.Findings), res.Complete, res.Stopped)
 	}
 }
@@ -428,7 +429,7 @@ func TestPanicsAreFindings(t *testing.T) {
 			}
 			f := res.Findings[0]
 			var pe *execspec.PanicError
-			if f.Kind != check.Panicked || !errors.As(f.Err, &pe) || f.Property != tc.property {
+			if f.Kind != engine.Panicked || !errors.As(f.Err, &pe) || f.Property != tc.property {
 				t.Fatalf("%s/%s: %+v", tc.where, strategy, f)
 			}
 			if strategy == check.BFS && f.Trace.Len()-1 != tc.steps {
@@ -519,7 +520,7 @@ func TestProgress(t *testing.T) {
 			}
 		},
 	})
-	if err != nil || res.Stopped != check.StoppedTimeout {
+	if err != nil || res.Stopped != engine.StoppedTimeout {
 		t.Fatalf("%v, %v", err, res.Stopped)
 	}
 	if len(calls) == 0 {

@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"errors"
+	"github.com/execspec/execspec/engine"
 	"strings"
 	"testing"
 
@@ -39,10 +40,10 @@ func chooserModel() *execspec.Model[chooser] {
 func TestNondeterminismDetected(t *testing.T) {
 	for _, strategy := range check.Strategies {
 		res := run(t, chooserModel(), check.Options{Strategy: strategy, Seed: 3})
-		if res.Complete || res.Stopped != check.StoppedNondeterminism {
+		if res.Complete || res.Stopped != engine.StoppedNondeterminism {
 			t.Fatalf("%s: complete=%v stopped=%s; want stopped on nondeterminism", strategy, res.Complete, res.Stopped)
 		}
-		if len(res.Findings) == 0 || res.Findings[0].Kind != check.Nondeterministic {
+		if len(res.Findings) == 0 || res.Findings[0].Kind != engine.Nondeterministic {
 			t.Fatalf("%s: findings %+v", strategy, res.Findings)
 		}
 		var nd *check.NondeterminismError
@@ -57,7 +58,7 @@ func TestNondeterminismDetected(t *testing.T) {
 		}
 	}
 	res := run(t, chooserModel(), check.Options{NoDeterminismCheck: true})
-	if res.Stopped == check.StoppedNondeterminism {
+	if res.Stopped == engine.StoppedNondeterminism {
 		t.Errorf("NoDeterminismCheck: still checked")
 	}
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"github.com/execspec/execspec/engine"
 	"sort"
 
 	"github.com/execspec/execspec/internal/rng"
@@ -31,7 +32,7 @@ type dfsFrame[S any] struct {
 }
 
 type dfs[S any] struct {
-	eng    *engine[S]
+	eng    *searcher[S]
 	x      *expander[S]
 	seen   fpStore[uint32] // each state's smallest depth seen
 	frames []*dfsFrame[S]
@@ -39,16 +40,16 @@ type dfs[S any] struct {
 	rnd    *rng.Rand
 
 	findings []pending
-	stopped  StopReason
-	nondet   bool // a Nondeterministic finding was made
+	stopped  engine.Stop
+	nondet   bool // a engine.Nondeterministic finding was made
 	cutoff   bool
 	maxDepth int // deepest stack, in states
 }
 
 func minDepth(old, v uint32) uint32 { return min(old, v) }
 
-func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
-	d := &dfs[S]{eng: e, x: e.newExpander(), stopped: Exhausted}
+func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
+	d := &dfs[S]{eng: e, x: e.newExpander(), stopped: engine.Exhausted}
 	var err error
 	if d.seen, err = newMemTable[uint32](e.opts.Fingerprint128, e.opts.MaxStates, e.budget); err != nil {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
@@ -66,7 +67,7 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 				break
 			}
 			if iter&(1<<12-1) == 0 && e.overMemory() {
-				d.stopped = StoppedMemory
+				d.stopped = engine.StoppedMemory
 				break
 			}
 			e.frontier.Store(int64(len(d.stack)))
@@ -85,7 +86,7 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 				if v.kind != 0 && !d.reported(fp) {
 					d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp, out: true})
 					if len(d.findings) >= e.opts.MaxFindings {
-						d.stopped = StoppedFindings
+						d.stopped = engine.StoppedFindings
 						break
 					}
 				}
@@ -94,13 +95,13 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 		}
 		if lim := e.opts.MaxStates; lim > 0 && e.distinct.Load() >= lim {
 			if _, ok := d.seen.Get(fp); !ok {
-				d.stopped = StoppedMaxStates // a state beyond the limit
+				d.stopped = engine.StoppedMaxStates // a state beyond the limit
 				break
 			}
 		}
 		old, absent, err := d.seen.Put(fp, uint32(depth), minDepth)
 		if err != nil {
-			d.stopped = StoppedMemory
+			d.stopped = engine.StoppedMemory
 			break
 		}
 		if !absent && (!bounded || int(old) <= depth) {
@@ -113,7 +114,7 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 			if v := d.x.judge(s); v.kind != 0 {
 				d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp})
 				if len(d.findings) >= e.opts.MaxFindings {
-					d.stopped = StoppedFindings
+					d.stopped = engine.StoppedFindings
 					break
 				}
 			}
@@ -124,18 +125,18 @@ func runDFS[S any](ctx context.Context, e *engine[S]) (*search, error) {
 			d.push(s, ord)
 		}
 		if len(d.findings) >= e.opts.MaxFindings {
-			d.stopped = StoppedFindings
+			d.stopped = engine.StoppedFindings
 			break
 		}
 	}
 	if d.nondet {
-		d.stopped = StoppedNondeterminism
+		d.stopped = engine.StoppedNondeterminism
 		sort.SliceStable(d.findings, func(i, j int) bool {
-			return d.findings[i].kind == Nondeterministic && d.findings[j].kind != Nondeterministic
+			return d.findings[i].kind == engine.Nondeterministic && d.findings[j].kind != engine.Nondeterministic
 		})
 	}
-	if d.stopped == Exhausted && d.cutoff {
-		d.stopped = StoppedMaxDepth
+	if d.stopped == engine.Exhausted && d.cutoff {
+		d.stopped = engine.StoppedMaxDepth
 	}
 	return &search{
 		findings:   d.findings,
@@ -198,7 +199,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 		e.generated.Add(1)
 		fp, _, err := d.x.fingerprint(next)
 		if err != nil {
-			d.findings = append(d.findings, pending{verdict: verdict{kind: Panicked, property: symmetryName(err), err: err}, ords: append(append([]uint32(nil), pathTo()...), o)})
+			d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, property: symmetryName(err), err: err}, ords: append(append([]uint32(nil), pathTo()...), o)})
 			return true
 		}
 		if old, ok := d.seen.Get(fp); ok && (!bounded || int(old) <= depth) {
@@ -206,7 +207,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 		}
 		if err := d.x.recheck(d.x.action, s, d.x.path, fp, next); err != nil {
 			ap := &actionPanic{ord: o, action: d.x.action, path: append([]int(nil), d.x.path...), err: err}
-			d.findings = append(d.findings, pending{verdict: verdict{kind: Nondeterministic, err: err}, ords: append([]uint32(nil), pathTo()...), panic: ap})
+			d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Nondeterministic, err: err}, ords: append([]uint32(nil), pathTo()...), panic: ap})
 			d.nondet = true
 			return false
 		}
@@ -217,12 +218,12 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 		return true
 	}
 	onPanic := func(ap actionPanic) {
-		d.findings = append(d.findings, pending{verdict: verdict{kind: Panicked, err: ap.err}, ords: append([]uint32(nil), pathTo()...), panic: &ap})
+		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, err: ap.err}, ords: append([]uint32(nil), pathTo()...), panic: &ap})
 	}
 	before := len(d.findings)
 	n, _ := d.x.expand(s, emit, onPanic)
 	if n == 0 && s != nil && e.opts.Deadlock && len(d.findings) == before {
-		d.findings = append(d.findings, pending{verdict: verdict{kind: Deadlocked}, ords: pathTo()})
+		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Deadlocked}, ords: pathTo()})
 	}
 	if d.rnd != nil {
 		d.rnd.Perm(f.order)
@@ -246,9 +247,9 @@ func (d *dfs[S]) probe(s *S, ord uint32) {
 		}
 		return true
 	}, func(ap actionPanic) {
-		d.findings = append(d.findings, pending{verdict: verdict{kind: Panicked, err: ap.err}, ords: d.path(ord), panic: &ap})
+		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, err: ap.err}, ords: d.path(ord), panic: &ap})
 	})
 	if n == 0 && e.opts.Deadlock && len(d.findings) == before {
-		d.findings = append(d.findings, pending{verdict: verdict{kind: Deadlocked}, ords: d.path(ord)})
+		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Deadlocked}, ords: d.path(ord)})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/execspec/execspec/engine"
 	"runtime/metrics"
 	"sync/atomic"
 	"time"
@@ -20,9 +21,9 @@ import (
 // order in which they take states from their frontier (a level-synchronous
 // queue, a stack) and in what they store per state.
 
-// engine is shared, read-only, by the workers of one search, apart from
+// searcher is shared, read-only, by the workers of one search, apart from
 // the live counters that progress reports read.
-type engine[S any] struct {
+type searcher[S any] struct {
 	mc          *execspec.Machine[S]
 	opts        Options
 	props       []execspec.Property[S] // checked on every distinct state
@@ -41,8 +42,8 @@ type engine[S any] struct {
 	depth     atomic.Int64
 }
 
-func newEngine[S any](mc *execspec.Machine[S], opts Options) (*engine[S], error) {
-	e := &engine[S]{mc: mc, opts: opts, budget: &budget{limit: opts.MemoryBytes}}
+func newSearcher[S any](mc *execspec.Machine[S], opts Options) (*searcher[S], error) {
+	e := &searcher[S]{mc: mc, opts: opts, budget: &budget{limit: opts.MemoryBytes}}
 	if opts.Property == "" {
 		e.props, e.kind = mc.PropertiesOf(execspec.Invariant), execspec.Invariant
 	} else {
@@ -68,7 +69,7 @@ func newEngine[S any](mc *execspec.Machine[S], opts Options) (*engine[S], error)
 // collection) has outgrown the memory cap. The stores account for their own
 // memory exactly; this catches the rest (the states waiting in the frontier
 // and the candidates of the next level), whose size only the heap knows.
-func (e *engine[S]) overMemory() bool {
+func (e *searcher[S]) overMemory() bool {
 	if e.budget.limit <= 0 {
 		return false
 	}
@@ -85,11 +86,11 @@ func (e *engine[S]) overMemory() bool {
 var errTimeout = errors.New("timeout")
 
 // stopReason says why the context was cancelled.
-func stopReason(ctx context.Context) StopReason {
+func stopReason(ctx context.Context) engine.Stop {
 	if context.Cause(ctx) == errTimeout {
-		return StoppedTimeout
+		return engine.StoppedTimeout
 	}
-	return StoppedInterrupted
+	return engine.StoppedInterrupted
 }
 
 // padded holds a value written often by one worker away from the cache
@@ -105,7 +106,7 @@ type padded[T any] struct {
 // workers' expanders.
 type expander[S any] struct {
 	_     [64]byte
-	eng   *engine[S]
+	eng   *searcher[S]
 	ex    *execspec.Executor[S]
 	next  *S
 	enc   []byte
@@ -131,7 +132,7 @@ type expander[S any] struct {
 	_     [64]byte
 }
 
-func (e *engine[S]) newExpander() *expander[S] {
+func (e *searcher[S]) newExpander() *expander[S] {
 	x := &expander[S]{eng: e, ex: e.mc.NewExecutor(), next: &new(padded[S]).v}
 	x.ex.ReduceData(e.reduce)
 	if e.sym != nil {
@@ -264,7 +265,7 @@ func (x *expander[S]) recheck(action int, from *S, path []int, fp fingerprint, f
 
 // verdict is what the properties say of a state.
 type verdict struct {
-	kind     FindingKind // 0: nothing to report
+	kind     engine.Kind // 0: nothing to report
 	property string
 	err      error
 }
@@ -276,11 +277,11 @@ func (x *expander[S]) judge(s *S) verdict {
 		ok, err := mc.Eval(p, s)
 		switch {
 		case err != nil:
-			return verdict{kind: Panicked, property: p.Name, err: err}
+			return verdict{kind: engine.Panicked, property: p.Name, err: err}
 		case p.Kind == execspec.Invariant && !ok:
-			return verdict{kind: InvariantViolated, property: p.Name}
+			return verdict{kind: engine.InvariantViolated, property: p.Name}
 		case p.Kind == execspec.Example && ok:
-			return verdict{kind: ExampleFound, property: p.Name}
+			return verdict{kind: engine.ExampleFound, property: p.Name}
 		}
 	}
 	return verdict{}
@@ -296,7 +297,7 @@ func (x *expander[S]) outside(s *S) (bool, verdict) {
 	for _, c := range x.eng.constraints {
 		ok, err := x.eng.mc.Eval(c, s)
 		if err != nil {
-			return true, verdict{kind: Panicked, property: c.Name, err: err}
+			return true, verdict{kind: engine.Panicked, property: c.Name, err: err}
 		}
 		if !ok {
 			return true, x.judge(s)
@@ -330,7 +331,7 @@ type pending struct {
 
 // rebuild re-executes a finding's steps from the initial state, with
 // recording on, and returns the finding with its trace.
-func (e *engine[S]) rebuild(p *pending) (*Finding, error) {
+func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, error) {
 	mc := e.mc
 	ex := mc.NewExecutor()
 	ex.ReduceData(e.reduce)
@@ -389,7 +390,7 @@ func (e *engine[S]) rebuild(p *pending) (*Finding, error) {
 			p.err = r.Err
 		}
 	}
-	return &Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}, nil
+	return &engine.Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}, nil
 }
 
 // nthBranch finds the enabled branch number ord among the branches of the
@@ -421,7 +422,7 @@ func nthBranch[S any](ex *execspec.Executor[S], actions []int, from, to *S, ord 
 
 // progress calls opts.Progress periodically with the live counters until
 // the returned function is called.
-func (e *engine[S]) progress(start time.Time) (stop func()) {
+func (e *searcher[S]) progress(start time.Time) (stop func()) {
 	if e.opts.Progress == nil {
 		return func() {}
 	}
@@ -443,7 +444,7 @@ func (e *engine[S]) progress(start time.Time) (stop func()) {
 	return func() { close(done); <-finished }
 }
 
-func (e *engine[S]) liveStats(start time.Time) Stats {
+func (e *searcher[S]) liveStats(start time.Time) Stats {
 	return Stats{
 		Generated: e.generated.Load(),
 		Distinct:  e.distinct.Load(),

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"github.com/execspec/execspec/engine"
 	"math"
 	"strings"
 	"time"
@@ -9,104 +10,6 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/trace"
 )
-
-// FindingKind says what a finding is.
-type FindingKind int
-
-const (
-	// InvariantViolated: a reachable state violates an invariant.
-	InvariantViolated FindingKind = iota + 1
-	// ExampleFound: a reachable state satisfies the example searched for.
-	ExampleFound
-	// Deadlocked: a reachable state has no enabled action (with
-	// Options.Deadlock).
-	Deadlocked
-	// Panicked: user code (init, an action, a property or a symmetry's
-	// permute function) panicked.
-	Panicked
-	// Nondeterministic: an action executed twice from the same state with
-	// the same picks gave different results (Err is a
-	// *NondeterminismError). The search stops: its counts would mean
-	// nothing.
-	Nondeterministic
-)
-
-func (k FindingKind) String() string {
-	switch k {
-	case InvariantViolated:
-		return "invariant violated"
-	case ExampleFound:
-		return "example found"
-	case Deadlocked:
-		return "deadlock"
-	case Panicked:
-		return "panic"
-	case Nondeterministic:
-		return "nondeterministic model"
-	}
-	return "unknown"
-}
-
-// Finding is one result worth reporting, with the trace that reaches it.
-type Finding struct {
-	Kind FindingKind
-	// Property is the invariant or example; for a panic, the property or
-	// symmetry that panicked (empty when an action or init did).
-	Property string
-	// Err is the *execspec.PanicError of a panic.
-	Err error
-	// Trace leads from an initial state to the state found. For a panic in
-	// an action, its last step shows the action and the picks it made on
-	// top of the state it started from. With BFS it is a shortest trace.
-	Trace *trace.Trace
-}
-
-// StopReason says why a search ended.
-type StopReason int
-
-const (
-	// Exhausted: every reachable state (within the constraints) was
-	// explored. The search is complete.
-	Exhausted StopReason = iota
-	// StoppedFindings: the search stopped after Options.MaxFindings
-	// findings.
-	StoppedFindings
-	// StoppedTimeout: Options.Timeout elapsed.
-	StoppedTimeout
-	// StoppedMaxStates: Options.MaxStates distinct states were reached.
-	StoppedMaxStates
-	// StoppedMaxDepth: states beyond Options.MaxDepth were left unexplored.
-	StoppedMaxDepth
-	// StoppedMemory: the store would have outgrown Options.MemoryBytes.
-	StoppedMemory
-	// StoppedInterrupted: the context was cancelled (Ctrl-C).
-	StoppedInterrupted
-	// StoppedNondeterminism: an action turned out not to be deterministic
-	// (a Nondeterministic finding).
-	StoppedNondeterminism
-)
-
-func (r StopReason) String() string {
-	switch r {
-	case Exhausted:
-		return "exhausted"
-	case StoppedFindings:
-		return "max findings reached"
-	case StoppedTimeout:
-		return "timeout"
-	case StoppedMaxStates:
-		return "max states reached"
-	case StoppedMaxDepth:
-		return "max depth reached"
-	case StoppedMemory:
-		return "memory cap reached"
-	case StoppedInterrupted:
-		return "interrupted"
-	case StoppedNondeterminism:
-		return "nondeterministic model"
-	}
-	return "unknown"
-}
 
 // Level counts one BFS level: the states first reached in Depth-1 steps
 // (TLC's depth convention: initial states are at depth 1).
@@ -168,14 +71,14 @@ type Result struct {
 	// PropertyKind says whether it is an invariant or an example.
 	Property     string
 	PropertyKind execspec.PropertyKind
-	Findings     []Finding
+	Findings     []engine.Finding
 	Stats        Stats
 	// Complete is true when every reachable state was explored (Stopped is
-	// Exhausted). A search that stopped at its first finding is not
+	// engine.Exhausted). A search that stopped at its first finding is not
 	// complete, but its finding is real; an incomplete search with no
 	// finding proves nothing.
 	Complete bool
-	Stopped  StopReason
+	Stopped  engine.Stop
 	// Collision is the estimated probability that two distinct states
 	// share a fingerprint, making the search skip one: n²/2^65 for n
 	// distinct states and 64-bit fingerprints (n²/2^129 for 128-bit). It is

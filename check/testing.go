@@ -2,19 +2,22 @@ package check
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/trace"
+	"github.com/execspec/execspec/engine"
 )
 
-// Test checks m from a test and returns the result. Every finding fails t
-// with its trace, except that for an example (opts.Property naming one) t
-// fails when no witness is found. A search that ends incomplete (a limit, a
-// timeout, the memory cap) without a finding also fails t: it proves
-// nothing. Call Run instead for a deliberately bounded exploration. The
-// search stops when the test's context (t.Context) is cancelled.
+// Test checks m from a test, with the go test convention of package
+// engine (see engine.RunTest): traces saved by earlier failures of the
+// test are replayed first; every finding fails t with its trace, saved as
+// ITF under testdata/execspec/<TestName>/, and the go test command that
+// reproduces it; a search for an example fails t when no witness is found;
+// a search that ends incomplete (a limit, a timeout, the memory cap)
+// without a finding fails t too: it proves nothing. Call Run instead for a
+// deliberately bounded exploration. -execspec.seed (or EXECSPEC_SEED)
+// overrides opts.Seed for RandomDFS. The search stops when t's context is
+// cancelled.
 func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 	t.Helper()
 	mc, err := m.Compile()
@@ -22,46 +25,44 @@ func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 		t.Fatalf("execspec: %v", err)
 		return nil
 	}
-	res, err := Run(t.Context(), mc, opts)
+	seed, from, random, err := engine.SeedSetting(opts.Seed)
 	if err != nil {
 		t.Fatalf("execspec: check %s: %v", m.Name(), err)
 		return nil
 	}
-	example := res.PropertyKind == execspec.Example
-	for _, f := range res.Findings {
-		if f.Kind != ExampleFound {
-			t.Errorf("%s", Describe(f, res))
+	opts.Seed = seed
+	if random {
+		t.Logf("execspec: check %s: seed %d (from %s)", m.Name(), seed, from)
+	}
+	var res *Result
+	engine.RunTest(t, mc, "check", opts.Property, func() (*engine.Outcome, error) {
+		var err error
+		res, err = Run(t.Context(), mc, opts)
+		if err != nil {
+			return nil, err
 		}
-	}
-	switch {
-	case example && len(res.Findings) > 0:
-	case len(res.Findings) > 0:
-	case !res.Complete:
-		t.Errorf("execspec: check %s: search incomplete (%s) after %d distinct states: nothing found, which proves nothing", m.Name(), res.Stopped, res.Stats.Distinct)
-	case example:
-		t.Errorf("execspec: check %s: example %s is not reachable (%d distinct states, complete search)", m.Name(), res.Property, res.Stats.Distinct)
-	}
+		return res.outcome(), nil
+	})
 	return res
 }
 
-// Describe renders a finding for a log: what was found, its trace, and how
-// the search was run.
-func Describe(f Finding, res *Result) string {
-	var b strings.Builder
-	switch f.Kind {
-	case Panicked:
-		fmt.Fprintf(&b, "execspec: %v\n", f.Err)
-	case Deadlocked:
-		fmt.Fprintf(&b, "execspec: deadlock: no action is enabled\n")
-	default:
-		fmt.Fprintf(&b, "execspec: %s: %s\n", f.Kind, f.Property)
+// outcome is the result as engine.RunTest reads it.
+func (res *Result) outcome() *engine.Outcome {
+	out := &engine.Outcome{
+		Findings: res.Findings,
+		Stopped:  res.Stopped,
+		Summary:  fmt.Sprintf("%d distinct states, %s", res.Stats.Distinct, res.Strategy),
+		Proof:    true,
+		Meta: func(int) map[string]any {
+			m := map[string]any{"strategy": string(res.Strategy)}
+			if res.Strategy == RandomDFS {
+				m["seed"] = fmt.Sprint(res.Seed)
+			}
+			return m
+		},
 	}
-	if f.Trace != nil {
-		_ = f.Trace.Print(&b, trace.PrintOptions{Highlight: len(f.Trace.Steps) - 1})
-	}
-	fmt.Fprintf(&b, "found by %s", res.Strategy)
 	if res.Strategy == RandomDFS {
-		fmt.Fprintf(&b, " with seed %d", res.Seed)
+		out.Reproduce = func(int) []string { return []string{fmt.Sprintf("-execspec.seed=%d", res.Seed)} }
 	}
-	return b.String()
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/execspec/execspec/engine"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -29,6 +30,7 @@ type checkFlags struct {
 	memory                             int64
 	deadlock, jsonOut, fullStates      bool
 	progress, allData, noSym, fp128    bool
+	noDetCheck                         bool
 	outITF, outHTML                    string
 }
 
@@ -57,6 +59,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.BoolVar(&f.progress, "progress", false, "print progress to stderr (default: only when stderr is a terminal)")
 	fs.BoolVar(&f.allData, "all-data", false, "explore every value of the model's data picks (no data-independence reduction)")
 	fs.BoolVar(&f.noSym, "no-symmetry", false, "ignore the model's symmetry declarations (counts then compare with TLC's)")
+	fs.BoolVar(&f.noDetCheck, "no-determinism-check", false, "do not re-execute the transition to each new state to detect nondeterministic actions")
 	fs.BoolVar(&f.fp128, "fp128", false, "use 128-bit fingerprints (twice the store, negligible collision probability)")
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
@@ -122,6 +125,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
 		Timeout: f.timeout, MaxFindings: f.maxFindings, Property: f.property, Deadlock: f.deadlock,
 		MemoryBytes: f.memory, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
+		NoDeterminismCheck: f.noDetCheck,
 	}
 	if f.progress || s.env.StderrIsTerminal {
 		opts.Progress = func(st check.Stats) {
@@ -141,7 +145,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	reproduce := s.reproduceCommand(instance, &f, strategy, seed)
 	var traces []*trace.Trace
 	for i, fd := range res.Findings {
-		if fd.Kind == check.Nondeterministic {
+		if fd.Kind == engine.Nondeterministic {
 			s.reportNondeterminism(fd, f.fullStates)
 			continue
 		}
@@ -276,15 +280,15 @@ func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy c
 }
 
 // annotateCheck fills a finding's trace metadata.
-func (s *session[S]) annotateCheck(fd check.Finding, model, instance string, strategy check.Strategy, seed uint64, reproduce string) *trace.Trace {
+func (s *session[S]) annotateCheck(fd engine.Finding, model, instance string, strategy check.Strategy, seed uint64, reproduce string) *trace.Trace {
 	t := fd.Trace
 	status := "violation"
 	switch fd.Kind {
-	case check.ExampleFound:
+	case engine.ExampleFound:
 		status = "example"
-	case check.Panicked:
+	case engine.Panicked:
 		status = "error"
-	case check.Deadlocked:
+	case engine.Deadlocked:
 		status = "deadlock"
 	}
 	t.Meta = s.findingMeta(model, instance, status)
@@ -327,7 +331,7 @@ func (s *session[S]) saveCheckFinding(model, instance string, t *trace.Trace, i 
 
 // reportNondeterminism reports a model error found during the search: an
 // action that is not a function of its state and picks.
-func (s *session[S]) reportNondeterminism(fd check.Finding, full bool) {
+func (s *session[S]) reportNondeterminism(fd engine.Finding, full bool) {
 	s.printf("\nNONDETERMINISTIC MODEL: %v\n", fd.Err)
 	if t := fd.Trace; t != nil && len(t.Steps) > 0 {
 		s.printf("The state it was executed from, and the step:\n")
@@ -337,20 +341,20 @@ func (s *session[S]) reportNondeterminism(fd check.Finding, full bool) {
 	s.event("finding", map[string]any{"kind": fd.Kind.String(), "error": fd.Err.Error()})
 }
 
-func (s *session[S]) reportCheckFinding(fd check.Finding, t *trace.Trace, res *check.Result, replay, reproduce string, full bool) {
+func (s *session[S]) reportCheckFinding(fd engine.Finding, t *trace.Trace, res *check.Result, replay, reproduce string, full bool) {
 	last := len(t.Steps) - 1
 	shortest := ""
 	if res.Strategy == check.BFS {
 		shortest = ", a shortest trace"
 	}
 	switch fd.Kind {
-	case check.InvariantViolated:
+	case engine.InvariantViolated:
 		s.printf("\nVIOLATION: invariant %s does not hold after step %d (%d steps%s)\n", fd.Property, last, last, shortest)
-	case check.ExampleFound:
+	case engine.ExampleFound:
 		s.printf("\nEXAMPLE: %s reached at step %d (%d steps%s)\n", fd.Property, last, last, shortest)
-	case check.Deadlocked:
+	case engine.Deadlocked:
 		s.printf("\nDEADLOCK: no action is enabled after step %d (%d steps%s)\n", last, last, shortest)
-	case check.Panicked:
+	case engine.Panicked:
 		s.printf("\nPANIC at step %d: %v\n", last, fd.Err)
 	}
 	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
@@ -380,7 +384,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 			verdict = fmt.Sprintf("%d finding(s)", len(res.Findings))
 		}
 		s.printf("Search complete: every reachable state explored; %s.\n", verdict)
-	case res.Stopped == check.StoppedFindings:
+	case res.Stopped == engine.StoppedFindings:
 		s.printf("Search stopped at the finding (--max-findings %d).\n", len(res.Findings))
 	default:
 		s.printf("SEARCH INCOMPLETE: stopped (%s) before exploring every reachable state", res.Stopped)
@@ -427,22 +431,22 @@ func (s *session[S]) checkSummary(res *check.Result) {
 func checkExitCode(res *check.Result) int {
 	found := false
 	for _, fd := range res.Findings {
-		if fd.Kind == check.Nondeterministic {
+		if fd.Kind == engine.Nondeterministic {
 			return ExitUsage // a model error, whatever else was found
 		}
 	}
 	for _, fd := range res.Findings {
 		switch fd.Kind {
-		case check.InvariantViolated, check.Panicked, check.Deadlocked:
+		case engine.InvariantViolated, engine.Panicked, engine.Deadlocked:
 			return ExitViolation
-		case check.ExampleFound:
+		case engine.ExampleFound:
 			found = true
 		}
 	}
 	switch {
 	case found:
 		return ExitExample
-	case res.Stopped == check.StoppedInterrupted:
+	case res.Stopped == engine.StoppedInterrupted:
 		return ExitInterrupted
 	case !res.Complete:
 		return ExitIncomplete

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"github.com/execspec/execspec/engine"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -116,7 +117,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	if err := writeHTML(s.env, f.outHTML, mc, traces); err != nil {
 		return 0, err
 	}
-	s.summary(res.Stats)
+	s.summary(res)
 	if !given {
 		s.printf("Rerun with: execspec run %s --instance %s%s --seed %d --max-steps %d --max-samples %d\n", s.pkg, instance, propFlag(f.property), seed, f.maxSteps, *maxSamples)
 	}
@@ -125,7 +126,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 
 func (s *session[S]) exitCode(res *simulate.Result, ctx context.Context) (int, error) {
 	for _, fd := range res.Findings {
-		if fd.Kind == simulate.InvariantViolated || fd.Kind == simulate.Panicked {
+		if fd.Kind == engine.InvariantViolated || fd.Kind == engine.Panicked {
 			return ExitViolation, nil
 		}
 	}
@@ -169,9 +170,9 @@ func (s *session[S]) findingMeta(model, instance, status string) map[string]any 
 func (s *session[S]) annotate(t *trace.Trace, model, instance, property string, fd simulate.Finding, seed uint64, replay string) *trace.Trace {
 	status := "violation"
 	switch fd.Kind {
-	case simulate.ExampleFound:
+	case engine.ExampleFound:
 		status = "example"
-	case simulate.Panicked:
+	case engine.Panicked:
 		status = "error"
 	}
 	t.Meta = s.findingMeta(model, instance, status)
@@ -192,11 +193,11 @@ func (s *session[S]) annotate(t *trace.Trace, model, instance, property string, 
 func (s *session[S]) reportFinding(fd simulate.Finding, t *trace.Trace, replay string, full bool) {
 	last := len(t.Steps) - 1
 	switch fd.Kind {
-	case simulate.InvariantViolated:
+	case engine.InvariantViolated:
 		s.printf("\nVIOLATION: invariant %s does not hold after step %d (sample %d)\n", fd.Property, last, fd.Sample)
-	case simulate.ExampleFound:
+	case engine.ExampleFound:
 		s.printf("\nEXAMPLE: %s reached at step %d (sample %d)\n", fd.Property, last, fd.Sample)
-	case simulate.Panicked:
+	case engine.Panicked:
 		s.printf("\nPANIC at step %d (sample %d): %v\n", last, fd.Sample, fd.Err)
 	}
 	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
@@ -207,13 +208,15 @@ func (s *session[S]) reportFinding(fd simulate.Finding, t *trace.Trace, replay s
 	s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "sample": fd.Sample, "steps": last, "replay": replay, "trace": t.ToITF()})
 }
 
-func (s *session[S]) summary(st simulate.Stats) {
+func (s *session[S]) summary(res *simulate.Result) {
+	st := res.Stats
+	interrupted := res.Stopped == engine.StoppedInterrupted
 	s.printf("\nSummary: %d samples, %d steps in %s (%.0f steps/s, %.0f samples/s); trace length min/avg/max %d/%.1f/%d",
 		st.Samples, st.Steps, roundDuration(st.Elapsed), st.StepsPerSecond(), float64(st.Samples)/max(st.Elapsed.Seconds(), 1e-9), st.MinLen, st.AvgLen(), st.MaxLen)
 	if st.Deadlocks > 0 {
 		s.printf("; %d samples ended with no enabled action", st.Deadlocks)
 	}
-	if st.Incomplete {
+	if interrupted {
 		s.printf("; interrupted before all samples ran")
 	}
 	s.printf("\n")
@@ -241,7 +244,7 @@ func (s *session[S]) summary(st simulate.Stats) {
 		actions[i] = map[string]any{"name": a.Name, "tried": a.Tried, "fired": a.Fired, "executions": a.Runs, "undecided": a.Undecided}
 	}
 	s.event("summary", map[string]any{"samples": st.Samples, "steps": st.Steps, "seconds": st.Elapsed.Seconds(), "steps_per_second": st.StepsPerSecond(),
-		"min_len": st.MinLen, "avg_len": st.AvgLen(), "max_len": st.MaxLen, "deadlocks": st.Deadlocks, "actions": actions, "incomplete": st.Incomplete})
+		"min_len": st.MinLen, "avg_len": st.AvgLen(), "max_len": st.MaxLen, "deadlocks": st.Deadlocks, "actions": actions, "incomplete": interrupted})
 }
 
 func parseSeed(v string) (seed uint64, given bool, err error) {

@@ -1,10 +1,12 @@
 package mbt
 
 import (
+	"flag"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"
 )
@@ -79,18 +81,20 @@ func TestTestDir(t *testing.T) {
 		"TestX/#01":                "TestX/#01",
 		"TestX/with_space_already": "TestX/with_space_already",
 	} {
-		if got := testDir("root", name); got != filepath.Join("root", filepath.FromSlash(want)) {
+		if got := engine.TestDir("root", name); got != filepath.Join("root", filepath.FromSlash(want)) {
 			t.Errorf("testDir(%q) = %q, want root/%s", name, got, want)
 		}
 	}
 }
 
 func TestResolveEnvironment(t *testing.T) {
-	if setFlags()["execspec.traces"] || setFlags()["execspec.seed"] {
+	given := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if given["execspec.traces"] || given["execspec.seed"] {
 		t.Skip("flags given on the command line take precedence")
 	}
 	t.Setenv("EXECSPEC_TRACES", "7")
-	t.Setenv("EXECSPEC_SEED", "0x10")
+	t.Setenv("EXECSPEC_SEED", "16")
 	t.Setenv("EXECSPEC_STEPS", "")
 	s, err := resolve(Options{Traces: 1000, Seed: 3})
 	if err != nil || s.Traces != 7 || s.Seed != 16 || !s.seedGiven || s.Steps != defaultSteps {
@@ -105,11 +109,20 @@ func TestResolveEnvironment(t *testing.T) {
 	s, err = resolve(Options{})
 	want := defaultTraces
 	if testing.Short() {
-		want /= shortDivisor
+		want /= engine.ShortDivisor
 	}
-	if err != nil || s.seedGiven || s.Traces != want || s.Dir != defaultDir || s.DisabledRate != defaultDisabledRate {
-		t.Errorf("defaults: %+v, %v", s, err)
+	if err != nil || !s.seedGiven || s.Seed != 0 || s.Traces != want || s.Dir != defaultDir || s.DisabledRate != defaultDisabledRate {
+		t.Errorf("defaults (seed 0, deterministic): %+v, %v", s, err)
 	}
+	t.Setenv("EXECSPEC_SEED", "random")
+	if s, err := resolve(Options{Seed: 5}); err != nil || s.seedGiven {
+		t.Errorf("EXECSPEC_SEED=random: %+v, %v; want a fresh seed, not marked as given", s, err)
+	}
+	t.Setenv("EXECSPEC_SEED", "0x10")
+	if _, err := resolve(Options{}); err == nil || !strings.Contains(err.Error(), "EXECSPEC_SEED") {
+		t.Errorf("a seed that is not decimal: %v", err)
+	}
+	t.Setenv("EXECSPEC_SEED", "")
 	if s, _ := resolve(Options{DisabledRate: -1}); s.DisabledRate != 0 {
 		t.Errorf("negative DisabledRate should turn refusal steps off, got %v", s.DisabledRate)
 	}

@@ -1,16 +1,9 @@
 package mbt
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
-	"sort"
-	"strings"
 
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"
 )
@@ -27,35 +20,11 @@ import (
 // allow.
 const metaEnabled = "enabled"
 
-// testDir is the directory of this test's saved traces: one path element
-// per level of the test's name, with characters unsafe in file names
-// replaced.
-func testDir(root, name string) string {
-	parts := strings.Split(name, "/")
-	for i, p := range parts {
-		p = unsafeChars.ReplaceAllString(p, "_")
-		if p == "" || p == "." || p == ".." {
-			p = "_" + p
-		}
-		parts[i] = p
-	}
-	return filepath.Join(append([]string{root}, parts...)...)
-}
-
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._,+=#@-]`)
-
-// savedFiles lists the saved traces of dir in name order.
-func savedFiles(dir string) ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.itf.json"))
-	sort.Strings(files)
-	return files, err
-}
-
 // runSaved replays this test's saved traces; it reports whether they all
 // passed (so that new traces should be generated).
 func (r *runner[S]) runSaved() bool {
 	r.t.Helper()
-	files, err := savedFiles(testDir(r.set.Dir, r.name))
+	files, err := engine.SavedTraces(engine.TestDir(r.set.Dir, r.name))
 	if err != nil {
 		r.t.Errorf("execspec mbt: saved traces: %v", err)
 		return false
@@ -151,51 +120,16 @@ func (r *runner[S]) report(p plan, d *Divergence, file string) {
 // alone (which replays its saved traces first), or with the seed when the
 // trace could not be saved.
 func (r *runner[S]) command(p plan, saved bool) string {
-	parts := strings.Split(r.name, "/")
-	for i, s := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(s) + "$"
-	}
-	run := strings.ReplaceAll(strings.Join(parts, "/"), "'", `'\''`)
-	cmd := fmt.Sprintf("go test -run '%s' %s", run, packageDir())
 	if !saved && p.sample >= 0 && r.set.Strategy == RandomWalks {
-		cmd += fmt.Sprintf(" -execspec.seed=%d -execspec.traces=%d", r.set.Seed, p.sample+1)
+		return engine.TestCommand(r.name, fmt.Sprintf("-execspec.seed=%d", r.set.Seed), fmt.Sprintf("-execspec.traces=%d", p.sample+1))
 	}
-	return cmd
-}
-
-// packageDir returns the current directory relative to its module's root,
-// as go test's package argument ("./mbt"), or "." when there is no go.mod.
-func packageDir() string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for dir := wd; ; {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			rel, err := filepath.Rel(dir, wd)
-			if err != nil || rel == "." {
-				return "."
-			}
-			return "./" + filepath.ToSlash(rel)
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "."
-		}
-		dir = parent
-	}
+	return engine.TestCommand(r.name)
 }
 
 // save writes p's trace under the test's directory and, where the testing
 // package provides one, into t.ArtifactDir(). It returns the file's path.
 func (r *runner[S]) save(p plan, d *Divergence) (string, error) {
 	it := toITF(d.Trace, d.Disabled)
-	name, err := contentName(it)
-	if err != nil {
-		return "", err
-	}
-	dir := testDir(r.set.Dir, r.name)
-	file := filepath.Join(dir, name)
 	it.Meta["tool"] = "execspec mbt"
 	it.Meta[trace.MetaModel] = r.mc.Name()
 	it.Meta["test"] = r.name
@@ -207,18 +141,7 @@ func (r *runner[S]) save(p plan, d *Divergence) (string, error) {
 		it.Meta[trace.MetaSeed] = fmt.Sprint(r.set.Seed)
 		it.Meta[trace.MetaSample] = p.sample
 	}
-	if a, ok := r.t.(interface{ ArtifactDir() string }); ok {
-		if err := itf.WriteFile(filepath.Join(a.ArtifactDir(), name), it); err != nil {
-			r.t.Logf("execspec mbt: artifact: %v", err)
-		}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	if err := itf.WriteFile(file, it); err != nil {
-		return "", err
-	}
-	return file, nil
+	return engine.SaveTrace(r.t, engine.TestDir(r.set.Dir, r.name), it)
 }
 
 // toITF converts a model trace to ITF, marking the steps the model does
@@ -229,16 +152,4 @@ func toITF(tr *trace.Trace, disabled []int) *itf.Trace {
 		it.States[i].Meta[metaEnabled] = false
 	}
 	return it
-}
-
-// contentName is the file name of a trace: a hash of its states.
-func contentName(it *itf.Trace) (string, error) {
-	bare := *it
-	bare.Meta = nil
-	var buf bytes.Buffer
-	if err := bare.Encode(&buf); err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	return hex.EncodeToString(sum[:8]) + ".itf.json", nil
 }

@@ -51,8 +51,9 @@ func (s Strategy) String() string {
 // zero fields take the defaults given, and the -execspec.* flags and their
 // environment twins override Seed, Traces and Steps.
 type Options struct {
-	// Seed selects the random traces; 0 draws a fresh seed, which the
-	// report and any failure print (-execspec.seed, EXECSPEC_SEED).
+	// Seed selects the random traces, 0 included: the same seed gives the
+	// same traces. -execspec.seed (EXECSPEC_SEED) overrides it; the value
+	// "random" draws a fresh seed, which the report and any failure print.
 	Seed uint64
 	// Traces is the number of traces to generate (default 100, a tenth with
 	// -short; -execspec.traces, EXECSPEC_TRACES). For BFS it caps the

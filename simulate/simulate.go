@@ -26,9 +26,13 @@ import (
 	"time"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/trace"
 )
+
+// defaultMaxSteps is the default of Options.MaxSteps.
+const defaultMaxSteps = 50
 
 // Options configures Run. The zero value works: defaults are applied by
 // fill.
@@ -60,7 +64,7 @@ type Options struct {
 
 func (o *Options) fill() error {
 	if o.MaxSteps == 0 {
-		o.MaxSteps = 50
+		o.MaxSteps = defaultMaxSteps
 	}
 	if o.MaxSamples == 0 {
 		o.MaxSamples = 10000
@@ -92,37 +96,11 @@ func (o *Options) fill() error {
 	return nil
 }
 
-// FindingKind says what a finding is.
-type FindingKind int
-
-const (
-	// InvariantViolated: a state violates an invariant.
-	InvariantViolated FindingKind = iota + 1
-	// ExampleFound: a state satisfies the example searched for.
-	ExampleFound
-	// Panicked: user code (an action, init or a property) panicked.
-	Panicked
-)
-
-func (k FindingKind) String() string {
-	switch k {
-	case InvariantViolated:
-		return "invariant violated"
-	case ExampleFound:
-		return "example found"
-	case Panicked:
-		return "panic"
-	}
-	return "unknown"
-}
-
-// Finding is one result worth reporting, with the trace that reproduces it.
+// Finding is one result worth reporting, with the trace that reproduces
+// it and the sample that found it.
 type Finding struct {
-	Kind     FindingKind
-	Property string // the invariant or example; empty for a panic in an action
-	Sample   int    // the sample index; with the seed, enough to replay it
-	Err      error  // the *execspec.PanicError for Panicked
-	Trace    *trace.Trace
+	engine.Finding
+	Sample int // the sample index; with the seed, enough to replay it
 }
 
 // ActionStats counts one action's fate over a run.
@@ -140,14 +118,13 @@ type ActionStats struct {
 
 // Stats summarises a run.
 type Stats struct {
-	Samples    int64
-	Steps      int64
-	Deadlocks  int64 // samples that ended because no action was enabled
-	MinLen     int64
-	MaxLen     int64
-	Elapsed    time.Duration
-	Actions    []ActionStats
-	Incomplete bool // stopped by the context before the planned samples ran
+	Samples   int64
+	Steps     int64
+	Deadlocks int64 // samples that ended because no action was enabled
+	MinLen    int64
+	MaxLen    int64
+	Elapsed   time.Duration
+	Actions   []ActionStats
 }
 
 // AvgLen is the mean sample length in steps.
@@ -175,6 +152,11 @@ type Result struct {
 	// PropertyKind says whether it is an invariant or an example.
 	Property     string
 	PropertyKind execspec.PropertyKind
+	// Stopped is engine.Exhausted when every planned sample ran (or the
+	// run ended at its findings: StoppedFindings), StoppedInterrupted when
+	// the context was cancelled first. A simulation never proves a
+	// property: it only fails to find a violation.
+	Stopped engine.Stop
 }
 
 // Run simulates mc with opts. It returns an error only for bad options or
@@ -184,7 +166,7 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
-	props, kind, err := targets(mc, opts.Property)
+	props, kind, err := engine.Targets(mc, opts.Property)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +194,12 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 	res := &Result{Seed: opts.Seed, Property: opts.Property, PropertyKind: kind}
 	res.Stats = r.merge(workers)
 	res.Stats.Elapsed = time.Since(start)
-	res.Stats.Incomplete = ctx.Err() != nil && res.Stats.Samples < int64(opts.MaxSamples) && len(r.found) < opts.MaxFindings
+	switch {
+	case len(r.found) >= opts.MaxFindings:
+		res.Stopped = engine.StoppedFindings
+	case ctx.Err() != nil && res.Stats.Samples < int64(opts.MaxSamples):
+		res.Stopped = engine.StoppedInterrupted
+	}
 	sort.Slice(r.found, func(i, j int) bool { return r.found[i].sample < r.found[j].sample })
 	if len(r.found) > opts.MaxFindings {
 		r.found = r.found[:opts.MaxFindings]
@@ -225,18 +212,6 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 		res.Findings = append(res.Findings, *fd)
 	}
 	return res, nil
-}
-
-// targets resolves the property option into the properties to check.
-func targets[S any](mc *execspec.Machine[S], name string) ([]execspec.Property[S], execspec.PropertyKind, error) {
-	if name == "" {
-		return mc.PropertiesOf(execspec.Invariant), execspec.Invariant, nil
-	}
-	p, err := mc.Property(name)
-	if err != nil {
-		return nil, 0, err
-	}
-	return []execspec.Property[S]{p}, p.Kind, nil
 }
 
 type runner[S any] struct {
@@ -349,7 +324,7 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 	rnd := rng.New(r.opts.Seed, uint64(s))
 	res, _, _ := ex.Random(execspec.InitAction, nil, w.cur, rnd, 0)
 	if res.Err != nil {
-		r.note(rec, "init", res.Picks, w.cur, &Finding{Kind: Panicked, Err: res.Err})
+		r.note(rec, "init", res.Picks, w.cur, &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
 		return sampleOutcome{finding: true}
 	}
 	if !res.Enabled {
@@ -368,7 +343,7 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 			res, runs, exhausted := ex.Random(a, w.cur, w.nxt, rnd, r.opts.Budget)
 			st.Runs += int64(runs)
 			if res.Err != nil {
-				r.note(rec, mc.ActionName(a), res.Picks, w.cur, &Finding{Kind: Panicked, Err: res.Err})
+				r.note(rec, mc.ActionName(a), res.Picks, w.cur, &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
 				return sampleOutcome{steps: step - 1, finding: true}
 			}
 			if res.Enabled {
@@ -396,28 +371,14 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 // check evaluates the target properties on s and reports whether one is a
 // finding.
 func (r *runner[S]) check(s *S, rec *recorder) bool {
-	for _, p := range r.props {
-		ok, err := r.mc.Eval(p, s)
-		if err != nil {
-			if rec != nil {
-				rec.finding = &Finding{Kind: Panicked, Property: p.Name, Err: err}
-			}
-			return true
-		}
-		if p.Kind == execspec.Invariant && !ok {
-			if rec != nil {
-				rec.finding = &Finding{Kind: InvariantViolated, Property: p.Name}
-			}
-			return true
-		}
-		if p.Kind == execspec.Example && ok {
-			if rec != nil {
-				rec.finding = &Finding{Kind: ExampleFound, Property: p.Name}
-			}
-			return true
-		}
+	v := engine.Judge(r.mc, r.props, s)
+	if v.Kind == 0 {
+		return false
 	}
-	return false
+	if rec != nil {
+		rec.finding = &Finding{Finding: engine.Finding{Kind: v.Kind, Property: v.Property, Err: v.Err}}
+	}
+	return true
 }
 
 // note records a step (and, for a panic, the finding) when recording. A
@@ -533,7 +494,7 @@ func Replay[S any](mc *execspec.Machine[S], opts Options, sample int) (*trace.Tr
 	if sample < 0 {
 		return nil, nil, fmt.Errorf("sample must be >= 0, got %d", sample)
 	}
-	props, _, err := targets(mc, opts.Property)
+	props, _, err := engine.Targets(mc, opts.Property)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,8 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/execspec/execspec/engine"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/dnsbalancer"
@@ -42,7 +46,7 @@ func TestFindsTheDNSOutageOnN3_5_3(t *testing.T) {
 		t.Fatalf("findings: %d, want 1", len(res.Findings))
 	}
 	f := res.Findings[0]
-	if f.Kind != simulate.InvariantViolated || f.Property != "no_inconsistent_root" {
+	if f.Kind != engine.InvariantViolated || f.Property != "no_inconsistent_root" {
 		t.Fatalf("finding %v %s", f.Kind, f.Property)
 	}
 	last := f.Trace.Steps[len(f.Trace.Steps)-1]
@@ -125,7 +129,7 @@ func TestRarelyEnabledActionsFire(t *testing.T) {
 func TestExamplesAndPanics(t *testing.T) {
 	mc := dns(t, 5, 3, false)
 	res, err := simulate.Run(context.Background(), mc, simulate.Options{Seed: 1, Property: "plans3"})
-	if err != nil || len(res.Findings) != 1 || res.Findings[0].Kind != simulate.ExampleFound {
+	if err != nil || len(res.Findings) != 1 || res.Findings[0].Kind != engine.ExampleFound {
 		t.Fatalf("plans3: %v %+v", err, res)
 	}
 	if n := len(res.Findings[0].Trace.Steps); n < 4 {
@@ -149,7 +153,7 @@ func TestExamplesAndPanics(t *testing.T) {
 	}
 	f := pres.Findings[0]
 	var pe *execspec.PanicError
-	if f.Kind != simulate.Panicked || !errors.As(f.Err, &pe) || pe.Where != "action inc" || len(pe.Picks) != 1 {
+	if f.Kind != engine.Panicked || !errors.As(f.Err, &pe) || pe.Where != "action inc" || len(pe.Picks) != 1 {
 		t.Fatalf("panic finding %+v", f)
 	}
 }
@@ -183,11 +187,36 @@ func (r *recordingTB) Fatalf(format string, args ...any) {
 }
 
 func TestTestReportsFindingsWithReplayInfo(t *testing.T) {
+	t.Chdir(t.TempDir()) // failing traces are saved under ./testdata
 	rec := &recordingTB{TB: t}
 	simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, false)), simulate.Options{Seed: 123, Property: "no_inconsistent_root"})
-	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "invariant violated: no_inconsistent_root (seed 123, sample 0)") ||
-		!strings.Contains(rec.errors[0], "step 0: init") || !strings.Contains(rec.errors[0], "reproduce with seed 123, sample 0") {
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "invariant violated: no_inconsistent_root") ||
+		!strings.Contains(rec.errors[0], "step 0: init") || !strings.Contains(rec.errors[0], "saved as testdata/execspec/TestTestReportsFindingsWithReplayInfo/") ||
+		!strings.Contains(rec.errors[0], "reproduce with: go test -run '^TestTestReportsFindingsWithReplayInfo$' .") {
 		t.Fatalf("reported: %q", rec.errors)
+	}
+	files, _ := filepath.Glob("testdata/execspec/TestTestReportsFindingsWithReplayInfo/*.itf.json")
+	if len(files) != 1 {
+		t.Fatalf("saved traces: %v", files)
+	}
+	// The next run replays the saved trace first and fails on it without
+	// searching (a seed that would find nothing in one sample).
+	rec = &recordingTB{TB: t}
+	if res := simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, false)), simulate.Options{Seed: 1, MaxSamples: 1, MaxSteps: 1, Property: "no_inconsistent_root"}); res != nil {
+		t.Errorf("searched although a saved trace fails")
+	}
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "from the saved trace "+files[0]) {
+		t.Fatalf("saved trace replay: %q", rec.errors)
+	}
+	// The fixed model forbids a step of the saved trace: the file no longer
+	// fits, which is reported rather than ignored.
+	rec = &recordingTB{TB: t}
+	simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, true)), simulate.Options{Seed: 1, MaxSamples: 100})
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "no longer fits model") {
+		t.Fatalf("a saved trace the model no longer allows: %q", rec.errors)
+	}
+	if err := os.RemoveAll("testdata"); err != nil {
+		t.Fatal(err)
 	}
 	rec = &recordingTB{TB: t}
 	simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, true)), simulate.Options{Seed: 1, MaxSamples: 100})
@@ -196,7 +225,38 @@ func TestTestReportsFindingsWithReplayInfo(t *testing.T) {
 	}
 	rec = &recordingTB{TB: t}
 	simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, true)), simulate.Options{Seed: 1, MaxSamples: 10, MaxSteps: 2, Property: "epoch5"})
-	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "example epoch5 not reached in 10 samples of up to 2 steps") {
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "example epoch5 not reached (10 samples of up to 2 steps, seed 1)") {
 		t.Fatalf("an unreachable example: %q", rec.errors)
+	}
+}
+
+// A panic in user code fails the test even when the search is for an
+// example (any finding used to count as the example reached).
+func TestTestPanicDuringExampleSearchFails(t *testing.T) {
+	t.Chdir(t.TempDir())
+	m := execspec.NewModel[struct{ N int }]("panicky")
+	m.Init(func(c *execspec.Ctx[struct{ N int }]) {})
+	m.Action("inc", func(c *execspec.Ctx[struct{ N int }]) {
+		if c.S.N == 3 {
+			panic("boom")
+		}
+		c.S.N++
+	})
+	m.Example("ten", func(s *struct{ N int }) bool { return s.N == 10 })
+	rec := &recordingTB{TB: t}
+	simulate.Test(rec, m, simulate.Options{Seed: 1, MaxSamples: 5, Property: "ten"})
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "panic: ") || !strings.Contains(rec.errors[0], "boom") {
+		t.Fatalf("reported: %q", rec.errors)
+	}
+}
+
+// The recording TB used above records what it is told: a sanity check of
+// the helper itself, failure path included.
+func TestRecordingTB(t *testing.T) {
+	rec := &recordingTB{TB: t}
+	rec.Errorf("a %d", 1)
+	rec.Fatalf("b %s", "x")
+	if len(rec.errors) != 2 || rec.errors[0] != "a 1" || rec.errors[1] != "b x" {
+		t.Fatalf("recorded %q", rec.errors)
 	}
 }

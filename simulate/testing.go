@@ -2,17 +2,29 @@ package simulate
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/trace"
+	"github.com/execspec/execspec/engine"
 )
 
-// Test runs a simulation from a test. With no property, or an invariant,
-// every finding fails t; with an example, t fails when none is found. Each
-// failure shows the trace and the seed and sample that reproduce it. The
-// run stops when t.Context is cancelled.
+// DefaultSamples is the number of samples Test runs when neither opts nor
+// -execspec.traces says (divided by 10 with -short).
+const DefaultSamples = 1000
+
+// Test runs a simulation from a test, with the go test convention of
+// package engine (see engine.RunTest): traces saved by earlier failures of
+// the test are replayed first; with no property, or an invariant, every
+// finding (a panic included) fails t with its trace, saved as ITF under
+// testdata/execspec/<TestName>/, and the go test command that reproduces
+// it; with an example, t fails when none is reached. A run interrupted
+// before its planned samples fails t when it found nothing.
+//
+// The flags -execspec.seed, -execspec.traces (samples) and
+// -execspec.steps, and their environment twins EXECSPEC_SEED,
+// EXECSPEC_TRACES and EXECSPEC_STEPS, override opts; -short divides the
+// number of samples by 10 unless a flag or variable gave it. The run stops
+// when t's context is cancelled.
 func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 	t.Helper()
 	mc, err := m.Compile()
@@ -20,43 +32,53 @@ func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 		t.Fatalf("execspec: %v", err)
 		return nil
 	}
-	res, err := Run(t.Context(), mc, opts)
-	if err != nil {
+	if err := testSettings(&opts); err != nil {
 		t.Fatalf("execspec: simulate %s: %v", m.Name(), err)
 		return nil
 	}
-	if res.PropertyKind == execspec.Example && opts.Property != "" {
-		if len(res.Findings) == 0 {
-			t.Errorf("execspec: example %s not reached in %d samples of up to %d steps (seed %d)", opts.Property, res.Stats.Samples, maxSteps(opts), opts.Seed)
+	var res *Result
+	engine.RunTest(t, mc, "simulate", opts.Property, func() (*engine.Outcome, error) {
+		var err error
+		res, err = Run(t.Context(), mc, opts)
+		if err != nil {
+			return nil, err
 		}
-		return res
-	}
-	for _, f := range res.Findings {
-		t.Errorf("%s", Describe(f, res.Seed))
-	}
+		return res.outcome(opts), nil
+	})
 	return res
 }
 
-// Describe renders a finding for a log: what was found, the trace and the
-// seed and sample to replay it.
-func Describe(f Finding, seed uint64) string {
-	var b strings.Builder
-	switch f.Kind {
-	case Panicked:
-		fmt.Fprintf(&b, "execspec: %v\n", f.Err)
-	default:
-		fmt.Fprintf(&b, "execspec: %s: %s (seed %d, sample %d)\n", f.Kind, f.Property, seed, f.Sample)
+// testSettings applies the go test flags and their environment twins to
+// opts.
+func testSettings(opts *Options) error {
+	seed, _, _, err := engine.SeedSetting(opts.Seed)
+	if err != nil {
+		return err
 	}
-	if f.Trace != nil {
-		_ = f.Trace.Print(&b, trace.PrintOptions{Highlight: len(f.Trace.Steps) - 1})
+	opts.Seed = seed
+	if opts.MaxSamples, _, err = engine.TracesSetting(opts.MaxSamples, DefaultSamples); err != nil {
+		return err
 	}
-	fmt.Fprintf(&b, "reproduce with seed %d, sample %d", seed, f.Sample)
-	return b.String()
+	opts.MaxSteps, err = engine.StepsSetting(opts.MaxSteps, defaultMaxSteps)
+	return err
 }
 
-func maxSteps(o Options) int {
-	if o.MaxSteps == 0 {
-		return 50
+// outcome is the result as engine.RunTest reads it.
+func (res *Result) outcome(opts Options) *engine.Outcome {
+	findings := make([]engine.Finding, len(res.Findings))
+	for i, f := range res.Findings {
+		findings[i] = f.Finding
 	}
-	return o.MaxSteps
+	return &engine.Outcome{
+		Findings: findings,
+		Stopped:  res.Stopped,
+		Summary:  fmt.Sprintf("%d samples of up to %d steps, seed %d", res.Stats.Samples, opts.MaxSteps, res.Seed),
+		Reproduce: func(i int) []string {
+			s := res.Findings[i].Sample
+			return []string{fmt.Sprintf("-execspec.seed=%d", res.Seed), fmt.Sprintf("-execspec.traces=%d", s+1), fmt.Sprintf("-execspec.steps=%d", opts.MaxSteps)}
+		},
+		Meta: func(i int) map[string]any {
+			return map[string]any{"seed": fmt.Sprint(res.Seed), "sample": res.Findings[i].Sample}
+		},
+	}
 }

@@ -1,6 +1,7 @@
 package viewer
 
 import (
+	"github.com/execspec/execspec/engine"
 	"testing"
 
 	"github.com/execspec/execspec"
@@ -31,7 +32,7 @@ func dnsViolation(t testing.TB, mc *execspec.Machine[dnsbalancer.State]) *trace.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fd == nil || fd.Kind != simulate.InvariantViolated {
+	if fd == nil || fd.Kind != engine.InvariantViolated {
 		t.Fatalf("seed 123, sample 0 no longer violates no_inconsistent_root (finding %+v): pick another", fd)
 	}
 	tr.Meta = map[string]any{"model": mc.Name(), "instance": "n3_5_3", "property": "no_inconsistent_root", "status": "violation"}

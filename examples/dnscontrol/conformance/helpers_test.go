@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"context"
 	"fmt"
+	"github.com/execspec/execspec/engine"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -54,7 +55,7 @@ func outageTrace(t testing.TB) *trace.Trace {
 		t.Fatalf("seed %d: no violation of %s in %d samples", outageSeed, outageProperty, res.Stats.Samples)
 	}
 	f := res.Findings[0]
-	if f.Kind != simulate.InvariantViolated || f.Property != outageProperty {
+	if f.Kind != engine.InvariantViolated || f.Property != outageProperty {
 		t.Fatalf("finding = %s %s, want a violation of %s", f.Kind, f.Property, outageProperty)
 	}
 	tr := f.Trace

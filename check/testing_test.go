@@ -1,0 +1,142 @@
+package check_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/execspec/execspec/check"
+)
+
+// recordingTB captures what Test reports instead of failing the real test.
+type recordingTB struct {
+	testing.TB
+	errors []string
+	logs   []string
+}
+
+func (r *recordingTB) Helper() {}
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+func (r *recordingTB) Fatalf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+func (r *recordingTB) Logf(format string, args ...any) {
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+
+func TestRecordingTB(t *testing.T) {
+	rec := &recordingTB{TB: t}
+	rec.Errorf("a %d", 1)
+	rec.Fatalf("b")
+	rec.Logf("c")
+	if len(rec.errors) != 2 || rec.errors[0] != "a 1" || len(rec.logs) != 1 {
+		t.Fatalf("recorded %q %q", rec.errors, rec.logs)
+	}
+}
+
+// Every way check.Test can fail a test, and the one way it passes.
+func TestTestFailurePaths(t *testing.T) {
+	t.Chdir(t.TempDir()) // failing traces are saved under ./testdata
+	cases := []struct {
+		name string
+		run  func(tb *recordingTB) *check.Result
+		want []string // substrings of the one error; none: passes
+	}{
+		{"clean complete search passes", func(tb *recordingTB) *check.Result {
+			return check.Test(tb, counterModel(5, false), check.Options{})
+		}, nil},
+		{"invariant violated", func(tb *recordingTB) *check.Result {
+			m := counterModel(5, false)
+			m.Invariant("below_3", func(s *counter) bool { return s.N < 3 })
+			return check.Test(tb, m, check.Options{})
+		}, []string{"invariant violated: below_3", "step 3: inc  <--", "saved as testdata/execspec/TestTestFailurePaths/invariant_violated/", "reproduce with: go test -run '^TestTestFailurePaths$/^invariant_violated$' ."}},
+		{"incomplete search proves nothing", func(tb *recordingTB) *check.Result {
+			return check.Test(tb, counterModel(-1, false), check.Options{MaxStates: 10})
+		}, []string{"search incomplete (max states reached)", "proves nothing"}},
+		{"example not reachable", func(tb *recordingTB) *check.Result {
+			m := counterModel(5, false)
+			m.Example("seven", func(s *counter) bool { return s.N == 7 })
+			return check.Test(tb, m, check.Options{Property: "seven"})
+		}, []string{"example seven is not reachable", "complete search"}},
+		{"example found passes", func(tb *recordingTB) *check.Result {
+			m := counterModel(5, false)
+			m.Example("four", func(s *counter) bool { return s.N == 4 })
+			return check.Test(tb, m, check.Options{Property: "four"})
+		}, nil},
+		{"panic in an example search fails", func(tb *recordingTB) *check.Result {
+			m := counterModel(5, false)
+			m.Example("boom", func(s *counter) bool {
+				if s.N == 2 {
+					panic("boom")
+				}
+				return false
+			})
+			return check.Test(tb, m, check.Options{Property: "boom"})
+		}, []string{"panic: ", "boom"}},
+		{"unknown property", func(tb *recordingTB) *check.Result {
+			return check.Test(tb, counterModel(5, false), check.Options{Property: "nope"})
+		}, []string{`unknown property "nope"`}},
+		{"bad options", func(tb *recordingTB) *check.Result {
+			return check.Test(tb, counterModel(5, false), check.Options{Workers: -1})
+		}, []string{"workers must be positive"}},
+		{"nondeterministic model", func(tb *recordingTB) *check.Result {
+			return check.Test(tb, chooserModel(), check.Options{})
+		}, []string{"nondeterministic model: action choose is not deterministic"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &recordingTB{TB: t}
+			tc.run(rec)
+			if len(tc.want) == 0 {
+				if len(rec.errors) > 0 {
+					t.Fatalf("failed: %q", rec.errors)
+				}
+				return
+			}
+			if len(rec.errors) != 1 {
+				t.Fatalf("%d errors, want 1: %q", len(rec.errors), rec.errors)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(rec.errors[0], w) {
+					t.Errorf("error lacks %q:\n%s", w, rec.errors[0])
+				}
+			}
+		})
+	}
+}
+
+// A failing trace is saved, replayed first by the next run (which then
+// does not search), and kept as a regression test once the bug is fixed.
+func TestTestSavesAndReplaysFailures(t *testing.T) {
+	t.Chdir(t.TempDir())
+	buggy := counterModel(5, false)
+	buggy.Invariant("below_3", func(s *counter) bool { return s.N < 3 })
+	rec := &recordingTB{TB: t}
+	check.Test(rec, buggy, check.Options{})
+	files, _ := filepath.Glob("testdata/execspec/TestTestSavesAndReplaysFailures/*.itf.json")
+	if len(rec.errors) != 1 || len(files) != 1 {
+		t.Fatalf("first run: errors %q, files %v", rec.errors, files)
+	}
+	rec = &recordingTB{TB: t}
+	if res := check.Test(rec, buggy, check.Options{}); res != nil {
+		t.Errorf("searched although a saved trace fails")
+	}
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "from the saved trace "+files[0]) || !strings.Contains(rec.errors[0], "invariant violated: below_3") {
+		t.Fatalf("second run: %q", rec.errors)
+	}
+	// Fixed: the saved trace still fits the model, no longer fails, and
+	// the search runs.
+	rec = &recordingTB{TB: t}
+	if res := check.Test(rec, counterModel(5, false), check.Options{}); res == nil || len(rec.errors) != 0 {
+		t.Fatalf("fixed model: %q", rec.errors)
+	}
+	// A model the saved trace does not fit any more.
+	rec = &recordingTB{TB: t}
+	check.Test(rec, counterModel(1, false), check.Options{})
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "no longer fits model counter") {
+		t.Fatalf("changed model: %q", rec.errors)
+	}
+}

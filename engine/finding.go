@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/trace"
+)
+
+// Kind says what a finding is.
+type Kind int
+
+const (
+	// InvariantViolated: a reachable state violates an invariant.
+	InvariantViolated Kind = iota + 1
+	// ExampleFound: a reachable state satisfies the example searched for.
+	ExampleFound
+	// Deadlocked: a reachable state has no enabled action (when deadlocks
+	// are reported).
+	Deadlocked
+	// Panicked: user code (init, an action, a property or a symmetry's
+	// permute function) panicked.
+	Panicked
+	// Nondeterministic: an action executed twice from the same state with
+	// the same choices gave different results. It is an error in the
+	// model, not a behaviour of the system: the search stops.
+	Nondeterministic
+)
+
+func (k Kind) String() string {
+	switch k {
+	case InvariantViolated:
+		return "invariant violated"
+	case ExampleFound:
+		return "example found"
+	case Deadlocked:
+		return "deadlock"
+	case Panicked:
+		return "panic"
+	case Nondeterministic:
+		return "nondeterministic model"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Failure reports whether a finding of this kind fails a search for the
+// target kind: every kind but ExampleFound does, and ExampleFound is what
+// a search for an example wants.
+func (k Kind) Failure() bool { return k != ExampleFound }
+
+// Finding is one result worth reporting, with the trace that reaches it.
+type Finding struct {
+	Kind Kind
+	// Property is the invariant or example; for a panic, the property (or
+	// symmetry, or constraint) that panicked, empty when init or an action
+	// did.
+	Property string
+	// Err is the *execspec.PanicError of a panic, or the error describing
+	// a nondeterministic action.
+	Err error
+	// Trace leads from an initial state to the state found. For a panic in
+	// an action its last step shows the action and the picks it made, on
+	// top of the state it started from. It may be nil for a
+	// Nondeterministic finding whose path does not replay.
+	Trace *trace.Trace
+}
+
+// Headline is the finding's first line, as a log shows it.
+func (f Finding) Headline() string {
+	switch f.Kind {
+	case Panicked, Nondeterministic:
+		return fmt.Sprintf("%s: %v", f.Kind, f.Err)
+	case Deadlocked:
+		return "deadlock: no action is enabled"
+	}
+	return fmt.Sprintf("%s: %s", f.Kind, f.Property)
+}
+
+// Describe renders a finding for a log: its headline, its trace with the
+// last step highlighted, the panic stack if any, and how lines (for
+// example the command that reproduces it), one per line.
+func Describe(f Finding, how ...string) string {
+	var b strings.Builder
+	b.WriteString("execspec: ")
+	b.WriteString(f.Headline())
+	b.WriteByte('\n')
+	if f.Trace != nil && len(f.Trace.Steps) > 0 {
+		_ = f.Trace.Print(&b, trace.PrintOptions{Highlight: len(f.Trace.Steps) - 1})
+	}
+	if pe, ok := f.Err.(*execspec.PanicError); ok && pe.Stack != "" {
+		b.WriteString("panic stack:\n")
+		b.WriteString(pe.Stack)
+		if !strings.HasSuffix(pe.Stack, "\n") {
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteString(strings.Join(how, "\n"))
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,173 @@
+package engine
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/trace"
+)
+
+// Outcome is what a search run by a go test helper reports back to
+// RunTest.
+type Outcome struct {
+	Findings []Finding
+	Stopped  Stop
+	// Summary says how far the search went ("1,234 distinct states",
+	// "10000 samples of up to 50 steps"), for the messages.
+	Summary string
+	// Proof: a search that ran to its end with nothing found proves the
+	// invariants (an exhaustive check), rather than only not finding a
+	// violation (a simulation). A search that was stopped fails either
+	// way.
+	Proof bool
+	// Reproduce returns, for the finding numbered i, the engine's own way
+	// to reproduce it (a seed and sample), as extra go test flags; nil
+	// when the saved trace is the only way.
+	Reproduce func(i int) []string
+	// Meta is added to the "#meta" of every saved trace (engine, strategy,
+	// seed, sample...).
+	Meta func(i int) map[string]any
+}
+
+// RunTest is the go test convention that check.Test and simulate.Test
+// share, around one search of mc for property ("" for every invariant):
+//
+//  1. The traces saved by earlier failures of this test
+//     (DefaultDir/<TestName>/*.itf.json) are replayed first: a trace that
+//     still leads to a violation fails the test at once, without a new
+//     search; a trace that no longer fits the model fails it too (delete
+//     the file if the model changed on purpose); a trace that fits and no
+//     longer fails (the bug is fixed) stays as a regression test.
+//  2. search runs. Every finding but the example searched for fails the
+//     test, with its trace, saved as readable ITF under DefaultDir (and in
+//     t.ArtifactDir), and the exact go test command that reproduces it.
+//  3. A search for an example fails when none is found; a search stopped by
+//     a limit or interrupted before its end fails when it found nothing:
+//     it proves nothing.
+//
+// It returns the outcome, or nil when the search did not run.
+func RunTest[S any](t testing.TB, mc *execspec.Machine[S], engine, property string, search func() (*Outcome, error)) *Outcome {
+	t.Helper()
+	props, kind, err := Targets(mc, property)
+	if err != nil {
+		t.Fatalf("execspec: %s %s: %v", engine, mc.Name(), err)
+		return nil
+	}
+	dir := TestDir(DefaultDir, t.Name())
+	if !replaySaved(t, mc, props, dir) {
+		return nil
+	}
+	out, err := search()
+	if err != nil {
+		t.Fatalf("execspec: %s %s: %v", engine, mc.Name(), err)
+		return nil
+	}
+	exampleFound, failed := false, false
+	for i, f := range out.Findings {
+		if f.Kind == ExampleFound && kind == execspec.Example {
+			exampleFound = true
+			continue
+		}
+		failed = true
+		var how []string
+		extra := []string(nil)
+		if out.Reproduce != nil {
+			extra = out.Reproduce(i)
+		}
+		if f.Trace != nil && len(f.Trace.Steps) > 0 {
+			it := f.Trace.ToITF()
+			if it.Meta == nil {
+				it.Meta = map[string]any{}
+			}
+			it.Meta[trace.MetaTool] = "execspec " + engine
+			it.Meta[trace.MetaModel] = mc.Name()
+			it.Meta["test"] = t.Name()
+			it.Meta[trace.MetaStatus] = status(f.Kind)
+			it.Meta["description"] = f.Headline()
+			it.Meta[trace.MetaReplay] = TestCommand(t.Name())
+			if out.Meta != nil {
+				maps.Copy(it.Meta, out.Meta(i))
+			}
+			if file, err := SaveTrace(t, dir, it); err != nil {
+				t.Logf("execspec: could not save the trace: %v", err)
+			} else {
+				how = append(how, "saved as "+file+" (replayed first by every later go test; view it with: execspec view "+file+")")
+				extra = nil // the saved trace reproduces it
+			}
+		}
+		how = append(how, "reproduce with: "+TestCommand(t.Name(), extra...))
+		t.Errorf("%s", Describe(f, how...))
+	}
+	switch {
+	case exampleFound || failed:
+	case kind == execspec.Example && out.Stopped == Exhausted && out.Proof:
+		t.Errorf("execspec: %s %s: example %s is not reachable (%s, complete search)", engine, mc.Name(), property, out.Summary)
+	case kind == execspec.Example:
+		t.Errorf("execspec: %s %s: example %s not reached (%s)", engine, mc.Name(), property, out.Summary)
+	case out.Stopped != Exhausted:
+		t.Errorf("execspec: %s %s: search incomplete (%s) after %s: nothing found, which proves nothing", engine, mc.Name(), out.Stopped, out.Summary)
+	}
+	return out
+}
+
+// status is a finding's ITF "#meta" status, in Quint's terms.
+func status(k Kind) string {
+	switch k {
+	case ExampleFound:
+		return "example"
+	case Panicked, Nondeterministic:
+		return "error"
+	case Deadlocked:
+		return "deadlock"
+	}
+	return "violation"
+}
+
+// replaySaved replays the test's saved traces; it reports whether the
+// search should run (none still fails).
+func replaySaved[S any](t testing.TB, mc *execspec.Machine[S], props []execspec.Property[S], dir string) bool {
+	t.Helper()
+	files, err := SavedTraces(dir)
+	if err != nil {
+		t.Errorf("execspec: saved traces: %v", err)
+		return false
+	}
+	ok := true
+	for _, file := range files {
+		traces, err := itf.ReadFile(file)
+		if err != nil {
+			t.Errorf("execspec: saved trace: %v", err)
+			ok = false
+			continue
+		}
+		for _, it := range traces {
+			tr, err := trace.FromITF(it)
+			if err != nil {
+				t.Errorf("execspec: saved trace %s: %v", file, err)
+				ok = false
+				continue
+			}
+			var v Verdict
+			at := -1
+			err = Follow(mc, tr, func(i int, s *S) bool {
+				v = Judge(mc, props, s)
+				at = i
+				return v.Kind == 0 || !v.Kind.Failure()
+			})
+			switch {
+			case err != nil:
+				t.Errorf("execspec: saved trace %s no longer fits model %s: %v\n(delete the file if the model changed on purpose)", file, mc.Name(), err)
+				ok = false
+			case v.Kind != 0 && v.Kind.Failure():
+				cut := *tr
+				cut.Steps = tr.Steps[:at+1]
+				f := Finding{Kind: v.Kind, Property: v.Property, Err: v.Err, Trace: &cut}
+				t.Errorf("%s", Describe(f, "from the saved trace "+file+" (a failure found earlier: it is replayed first until the bug is fixed, then kept as a regression test)", "reproduce with: "+TestCommand(t.Name())))
+				ok = false
+			}
+		}
+	}
+	return ok
+}

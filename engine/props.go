@@ -1,0 +1,44 @@
+package engine
+
+import "github.com/execspec/execspec"
+
+// Targets resolves the property a search is asked for: every invariant
+// when name is empty, else the named invariant or example (an
+// *execspec.UnknownNameError lists the valid names). kind is what the
+// search looks for: a violation of an invariant, or a state satisfying an
+// example.
+func Targets[S any](mc *execspec.Machine[S], name string) (props []execspec.Property[S], kind execspec.PropertyKind, err error) {
+	if name == "" {
+		return mc.PropertiesOf(execspec.Invariant), execspec.Invariant, nil
+	}
+	p, err := mc.Property(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	return []execspec.Property[S]{p}, p.Kind, nil
+}
+
+// Verdict is what the target properties say of a state: Kind 0 when there
+// is nothing to report.
+type Verdict struct {
+	Kind     Kind
+	Property string
+	Err      error // the *execspec.PanicError of a panicking property
+}
+
+// Judge evaluates props on s, in order, and returns the first finding: a
+// violated invariant, a satisfied example or a panic.
+func Judge[S any](mc *execspec.Machine[S], props []execspec.Property[S], s *S) Verdict {
+	for _, p := range props {
+		ok, err := mc.Eval(p, s)
+		switch {
+		case err != nil:
+			return Verdict{Kind: Panicked, Property: p.Name, Err: err}
+		case p.Kind == execspec.Invariant && !ok:
+			return Verdict{Kind: InvariantViolated, Property: p.Name}
+		case p.Kind == execspec.Example && ok:
+			return Verdict{Kind: ExampleFound, Property: p.Name}
+		}
+	}
+	return Verdict{}
+}
