@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/rng"
 )
 
@@ -40,21 +41,21 @@ func (l *planList) next(i int) (plan, bool, error) {
 	return p, true, nil
 }
 
-// walker draws random walks: trace i of a seed uses the random stream
-// (seed, i).
+// walker draws random walks (engine.Walk): trace i of a seed uses the
+// random stream (seed, i). With probability DisabledRate before each step
+// it also proposes a step the model does not allow, to test that the
+// implementation refuses it.
 type walker[S any] struct {
-	mc       *execspec.Machine[S]
-	ex       *execspec.Executor[S]
-	set      settings
-	cur, nxt *S
-	order    []int
-	labels   pickLabels
+	mc      *execspec.Machine[S]
+	walk    *engine.Walk[S]
+	set     settings
+	scratch *S // the successor of a proposed step, discarded
+	labels  pickLabels
 }
 
 func newWalker[S any](mc *execspec.Machine[S], set settings) *walker[S] {
-	n := len(mc.Actions())
-	w := &walker[S]{mc: mc, ex: mc.NewExecutor(), set: set, cur: new(S), nxt: new(S), order: make([]int, n), labels: pickLabels{}}
-	w.ex.Record(true)
+	w := &walker[S]{mc: mc, walk: engine.NewWalk(mc, set.Budget), set: set, scratch: new(S), labels: pickLabels{}}
+	w.walk.Executor().Record(true)
 	return w
 }
 
@@ -63,7 +64,7 @@ func (w *walker[S]) next(i int) (plan, bool, error) {
 		return plan{}, false, nil
 	}
 	rnd := rng.New(w.set.Seed, uint64(i))
-	res, _, _ := w.ex.Random(execspec.InitAction, nil, w.cur, rnd, 0)
+	res := w.walk.Start(rnd)
 	if res.Err != nil {
 		return plan{}, false, res.Err
 	}
@@ -71,10 +72,11 @@ func (w *walker[S]) next(i int) (plan, bool, error) {
 		return plan{}, false, fmt.Errorf("init has no enabled branch (every branch fails a guard)")
 	}
 	p := plan{init: append([]int(nil), res.Path...), sample: i, origin: fmt.Sprintf("trace %d of seed %d", i, w.set.Seed)}
+	ex, n := w.walk.Executor(), len(w.mc.Actions())
 	for len(p.steps) < w.set.Steps {
 		if w.set.DisabledRate > 0 && float64(rnd.Uint64()>>11)/(1<<53) < w.set.DisabledRate {
-			a := rnd.IntN(len(w.order))
-			res := w.ex.Exec(a, w.cur, w.nxt, randChoices{rnd})
+			a := rnd.IntN(n)
+			res := ex.Exec(a, w.walk.State(), w.scratch, randChoices{rnd})
 			if res.Err != nil {
 				return plan{}, false, res.Err
 			}
@@ -83,24 +85,15 @@ func (w *walker[S]) next(i int) (plan, bool, error) {
 				continue
 			}
 		}
-		rnd.Perm(w.order)
-		taken := false
-		for _, a := range w.order {
-			res, _, _ := w.ex.Random(a, w.cur, w.nxt, rnd, w.set.Budget)
-			if res.Err != nil {
-				return plan{}, false, res.Err
-			}
-			if res.Enabled {
-				w.labels.note(a, res.Picks)
-				p.steps = append(p.steps, planStep{a, append([]int(nil), res.Path...), true})
-				w.cur, w.nxt = w.nxt, w.cur
-				taken = true
-				break
-			}
-		}
-		if !taken {
+		a, res := w.walk.Step(rnd)
+		if a < 0 {
 			break // deadlock: no action is enabled
 		}
+		if res.Err != nil {
+			return plan{}, false, res.Err
+		}
+		w.labels.note(a, res.Picks)
+		p.steps = append(p.steps, planStep{a, append([]int(nil), res.Path...), true})
 	}
 	return p, true, nil
 }

@@ -104,17 +104,7 @@ type Finding struct {
 }
 
 // ActionStats counts one action's fate over a run.
-type ActionStats struct {
-	Name string
-	// Tried is how many times the action was considered at a step.
-	Tried int64
-	// Fired is how many times it was taken.
-	Fired int64
-	// Runs is the executions spent on it (including guard backtracking).
-	Runs int64
-	// Undecided counts the steps at which the budget ran out.
-	Undecided int64
-}
+type ActionStats = engine.ActionStats
 
 // Stats summarises a run.
 type Stats struct {
@@ -230,18 +220,14 @@ type runner[S any] struct {
 type found struct{ sample int }
 
 type worker[S any] struct {
-	ex        *execspec.Executor[S]
-	cur, nxt  *S
-	order     []int
+	walk      *engine.Walk[S]
 	stats     Stats
-	actions   []ActionStats
 	liveSteps atomic.Int64
 	liveSamps atomic.Int64
 }
 
 func (r *runner[S]) newWorker() *worker[S] {
-	n := len(r.mc.Actions())
-	w := &worker[S]{ex: r.mc.NewExecutor(), cur: new(S), nxt: new(S), order: make([]int, n), actions: make([]ActionStats, n)}
+	w := &worker[S]{walk: engine.NewWalk(r.mc, r.opts.Budget)}
 	w.stats.MinLen = -1
 	return w
 }
@@ -318,50 +304,35 @@ type recorder struct {
 // sample runs sample s. With rec non-nil it records every step and the
 // finding, for reporting.
 func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
-	mc, ex := r.mc, w.ex
+	mc, walk := r.mc, w.walk
+	ex := walk.Executor()
 	ex.Record(rec != nil)
 	defer ex.Record(false)
 	rnd := rng.New(r.opts.Seed, uint64(s))
-	res, _, _ := ex.Random(execspec.InitAction, nil, w.cur, rnd, 0)
+	res := walk.Start(rnd)
 	if res.Err != nil {
-		r.note(rec, "init", res.Picks, w.cur, &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
+		r.note(rec, "init", res.Picks, walk.State(), &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
 		return sampleOutcome{finding: true}
 	}
 	if !res.Enabled {
 		return sampleOutcome{err: fmt.Errorf("model %s: init has no enabled branch (every branch fails a guard)", mc.Name())}
 	}
-	r.note(rec, "init", res.Picks, w.cur, nil)
-	if r.check(w.cur, rec) {
+	r.note(rec, "init", res.Picks, walk.State(), nil)
+	if r.check(walk.State(), rec) {
 		return sampleOutcome{finding: true}
 	}
 	for step := 1; step <= r.opts.MaxSteps; step++ {
-		rnd.Perm(w.order)
-		taken := -1
-		for _, a := range w.order {
-			st := &w.actions[a]
-			st.Tried++
-			res, runs, exhausted := ex.Random(a, w.cur, w.nxt, rnd, r.opts.Budget)
-			st.Runs += int64(runs)
-			if res.Err != nil {
-				r.note(rec, mc.ActionName(a), res.Picks, w.cur, &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
-				return sampleOutcome{steps: step - 1, finding: true}
-			}
-			if res.Enabled {
-				st.Fired++
-				taken = a
-				r.note(rec, mc.ActionName(a), res.Picks, w.nxt, nil)
-				break
-			}
-			if !exhausted {
-				st.Undecided++
-			}
-		}
-		if taken < 0 {
+		a, res := walk.Step(rnd)
+		if a < 0 {
 			return sampleOutcome{steps: step - 1, deadlock: true}
 		}
-		w.cur, w.nxt = w.nxt, w.cur
+		if res.Err != nil {
+			r.note(rec, mc.ActionName(a), res.Picks, walk.State(), &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
+			return sampleOutcome{steps: step - 1, finding: true}
+		}
+		r.note(rec, mc.ActionName(a), res.Picks, walk.State(), nil)
 		w.liveSteps.Add(1)
-		if r.check(w.cur, rec) {
+		if r.check(walk.State(), rec) {
 			return sampleOutcome{steps: step, finding: true}
 		}
 	}
@@ -438,7 +409,7 @@ func (r *runner[S]) merge(ws []*worker[S]) Stats {
 			st.MinLen = w.stats.MinLen
 		}
 		st.MaxLen = max(st.MaxLen, w.stats.MaxLen)
-		for i, a := range w.actions {
+		for i, a := range w.walk.Actions {
 			st.Actions[i].Tried += a.Tried
 			st.Actions[i].Fired += a.Fired
 			st.Actions[i].Runs += a.Runs
