@@ -216,7 +216,7 @@ func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string,
 		for _, c := range cons {
 			names = append(names, c.Name)
 		}
-		s.printf("  state constraints (states failing them are not expanded): %s\n", strings.Join(names, ", "))
+		s.printf("  state constraints (TLC's CONSTRAINT: a state failing one is checked, but neither stored nor expanded): %s\n", strings.Join(names, ", "))
 	}
 	if dp := mc.DataPicks(); len(dp) > 0 {
 		if f.allData {

@@ -59,8 +59,14 @@ type result struct {
 
 func execspec(t *testing.T, env []string, args ...string) result {
 	t.Helper()
+	return execspecIn(t, rootDir, env, args...)
+}
+
+// execspecIn runs the execspec binary in dir.
+func execspecIn(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
 	c := exec.Command(binary, args...)
-	c.Dir = rootDir
+	c.Dir = dir
 	c.Env = append(append(os.Environ(), "EXECSPEC_CACHE="+cache), env...)
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr

@@ -24,6 +24,7 @@ type Env struct {
 const usage = `execspec: executable specifications and model-based testing for Go.
 
 Usage:
+  execspec init    [DIR] [flags]     write a new model package (model, go tests, MBT driver, CI snippet)
   execspec run     PACKAGE [flags]   random simulation: search for invariant violations or examples
   execspec replay  PACKAGE [flags]   re-execute one sample (--seed, --sample) or validate an ITF trace (--itf)
   execspec check   PACKAGE [flags]   exhaustive model checking (BFS, DFS, random DFS)
@@ -57,6 +58,8 @@ func Main(args []string, env Env) int {
 	case "version", "-version", "--version":
 		fmt.Fprintf(env.Stdout, "execspec %s %s\n", Version, goVersion())
 		return ExitOK
+	case "init":
+		return cmdInit(rest, env)
 	case "trace":
 		return cmdTrace(rest, env)
 	case "view":
@@ -65,7 +68,7 @@ func Main(args []string, env Env) int {
 		pkg, flags := splitPackage(rest)
 		return runModelCommand(cmd, pkg, flags, env)
 	}
-	fmt.Fprintf(env.Stderr, "execspec: unknown command %q; commands: run, replay, check, list, explore, trace, view, version\n", cmd)
+	fmt.Fprintf(env.Stderr, "execspec: unknown command %q; commands: init, run, replay, check, list, explore, trace, view, version\n", cmd)
 	return ExitUsage
 }
 

@@ -1,0 +1,81 @@
+package cli_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestInit scaffolds a model package in a user's module (which takes
+// execspec from this checkout) and runs what the scaffold promises: the
+// checker on it, and its go tests.
+func TestInit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and tests a generated module")
+	}
+	mod := t.TempDir()
+	gomod := "module example.com/acme\n\ngo 1.24\n\nrequire github.com/execspec/execspec v0.0.0\n\nreplace github.com/execspec/execspec => " + rootDir + "\n"
+	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := execspecIn(t, mod, nil, "init", "internal/lock")
+	if r.code != 0 || !strings.Contains(r.stdout, "wrote "+filepath.Join(mod, "internal", "lock", "model.go")) || !strings.Contains(r.stdout, "execspec check ./internal/lock --instance small") {
+		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	goCmd(t, mod, "mod", "tidy")
+	r = execspecIn(t, mod, nil, "check", "./internal/lock", "--instance", "small")
+	if r.code != 0 || !strings.Contains(r.stdout, "no invariant is violated") {
+		t.Fatalf("check of the scaffold: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	out := goCmd(t, mod, "test", "-count=1", "./...")
+	if !strings.Contains(out, "ok  \texample.com/acme/internal/lock") {
+		t.Fatalf("go test of the scaffold:\n%s", out)
+	}
+	// Again into the same directory: refused, nothing overwritten.
+	before, _ := os.ReadFile(filepath.Join(mod, "internal", "lock", "model.go"))
+	r = execspecIn(t, mod, nil, "init", "internal/lock")
+	after, _ := os.ReadFile(filepath.Join(mod, "internal", "lock", "model.go"))
+	if r.code != 4 || !strings.Contains(r.stderr, "already holds Go files") || string(before) != string(after) {
+		t.Fatalf("init over a package: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// Outside any module, init writes a go.mod too and says what to run next.
+func TestInitOutsideModule(t *testing.T) {
+	dir := t.TempDir()
+	r := execspecIn(t, dir, nil, "init", "my-model")
+	if r.code != 0 || !strings.Contains(r.stdout, "go get github.com/execspec/execspec") {
+		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	gomod, err := os.ReadFile(filepath.Join(dir, "my-model", "go.mod"))
+	if err != nil || !strings.HasPrefix(string(gomod), "module mymodel\n") {
+		t.Fatalf("go.mod: %q, %v", gomod, err)
+	}
+	model, _ := os.ReadFile(filepath.Join(dir, "my-model", "model.go"))
+	if !strings.Contains(string(model), "package mymodel") {
+		t.Errorf("package name not derived from the directory:\n%.200s", model)
+	}
+	for _, bad := range [][]string{{"init", "--name", "func", "x"}, {"init", "a", "b"}, {"init", "--frobnicate"}} {
+		if r := execspecIn(t, dir, nil, bad...); r.code != 4 {
+			t.Errorf("%q: exit %d, want 4\n%s", bad, r.code, r.stderr)
+		}
+	}
+	if r := execspecIn(t, dir, nil, "init", "-h"); r.code != 0 || !strings.Contains(r.stderr, "Usage: execspec init") {
+		t.Errorf("init -h: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// goCmd runs the go command in dir and returns its output, failing t when
+// it fails.
+func goCmd(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	c := exec.Command("go", args...)
+	c.Dir = dir
+	out, err := c.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
