@@ -71,9 +71,9 @@ func (w *walker[S]) next(i int) (plan, bool, error) {
 	if !res.Enabled {
 		return plan{}, false, fmt.Errorf("init has no enabled branch (every branch fails a guard)")
 	}
-	p := plan{init: append([]int(nil), res.Path...), sample: i, origin: fmt.Sprintf("trace %d of seed %d", i, w.set.Seed)}
+	p := plan{Plan: engine.Plan{Init: append([]int(nil), res.Path...)}, sample: i, origin: fmt.Sprintf("trace %d of seed %d", i, w.set.Seed)}
 	ex, n := w.walk.Executor(), len(w.mc.Actions())
-	for len(p.steps) < w.set.Steps {
+	for len(p.Steps) < w.set.Steps {
 		if w.set.DisabledRate > 0 && float64(rnd.Uint64()>>11)/(1<<53) < w.set.DisabledRate {
 			a := rnd.IntN(n)
 			res := ex.Exec(a, w.walk.State(), w.scratch, randChoices{rnd})
@@ -81,7 +81,7 @@ func (w *walker[S]) next(i int) (plan, bool, error) {
 				return plan{}, false, res.Err
 			}
 			if !res.Enabled && w.labels.complete(a, res.Picks) {
-				p.steps = append(p.steps, planStep{a, append([]int(nil), res.Path...), false})
+				p.Steps = append(p.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: false})
 				continue
 			}
 		}
@@ -93,7 +93,7 @@ func (w *walker[S]) next(i int) (plan, bool, error) {
 			return plan{}, false, res.Err
 		}
 		w.labels.note(a, res.Picks)
-		p.steps = append(p.steps, planStep{a, append([]int(nil), res.Path...), true})
+		p.Steps = append(p.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true})
 	}
 	return p, true, nil
 }
@@ -165,7 +165,7 @@ func (r *runner[S]) bfsPlans() ([]plan, error) {
 			perr = res.Err
 			return false
 		}
-		level = append(level, path{plan{init: append([]int(nil), res.Path...)}, mc.Clone(to)})
+		level = append(level, path{plan{Plan: engine.Plan{Init: append([]int(nil), res.Path...)}}, mc.Clone(to)})
 		return true
 	})
 	if perr != nil {
@@ -192,7 +192,7 @@ func (r *runner[S]) bfsPlans() ([]plan, error) {
 						return false
 					}
 					q := pt.p.clone()
-					q.steps = append(q.steps, planStep{a, append([]int(nil), res.Path...), true})
+					q.Steps = append(q.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true})
 					next = append(next, path{q, mc.Clone(to)})
 					return true
 				})
@@ -235,7 +235,7 @@ func (r *runner[S]) bfsPlans() ([]plan, error) {
 type node[S any] struct {
 	s      *S
 	parent int // -1 for an initial state
-	step   planStep
+	step   engine.PlanStep
 	depth  int
 }
 
@@ -252,7 +252,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 		enc   []byte
 		to    = new(S)
 	)
-	add := func(s *S, parent int, st planStep, depth int) (int, bool) {
+	add := func(s *S, parent int, st engine.PlanStep, depth int) (int, bool) {
 		enc = mc.AppendEncoding(enc[:0], s)
 		fp := execspec.Fingerprint(enc)
 		if i, ok := index[fp]; ok {
@@ -271,7 +271,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 			perr = res.Err
 			return false
 		}
-		add(to, -1, planStep{action: execspec.InitAction, path: append([]int(nil), res.Path...), enabled: true}, 0)
+		add(to, -1, engine.PlanStep{Action: execspec.InitAction, Path: append([]int(nil), res.Path...), Enabled: true}, 0)
 		return true
 	})
 	if perr != nil {
@@ -331,11 +331,11 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 					perr = res.Err
 					return false
 				}
-				st := planStep{action: a, path: append([]int(nil), res.Path...), enabled: true}
+				st := engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true}
 				labels.note(a, res.Picks)
 				if performed[a] == nil {
 					p := planTo(nodes, n)
-					p.steps = append(p.steps, st)
+					p.Steps = append(p.Steps, st)
 					performed[a] = &p
 				}
 				if t, fresh := add(to, n, st, nodes[n].depth+1); fresh {
@@ -359,7 +359,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 				res := ex.Exec(a, from, to, ch)
 				if !res.Enabled && res.Err == nil && labels.complete(a, res.Picks) {
 					p := planTo(nodes, n)
-					p.steps = append(p.steps, planStep{action: a, path: append([]int(nil), res.Path...)})
+					p.Steps = append(p.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...)})
 					refused[a] = &p
 					break
 				}
@@ -387,13 +387,13 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 
 // planTo returns the plan reaching node n along the search tree.
 func planTo[S any](nodes []node[S], n int) plan {
-	var rev []planStep
+	var rev []engine.PlanStep
 	for ; nodes[n].parent >= 0; n = nodes[n].parent {
 		rev = append(rev, nodes[n].step)
 	}
-	p := plan{init: nodes[n].step.path}
+	p := plan{Plan: engine.Plan{Init: nodes[n].step.Path}}
 	for i := len(rev) - 1; i >= 0; i-- {
-		p.steps = append(p.steps, rev[i])
+		p.Steps = append(p.Steps, rev[i])
 	}
 	return p
 }
@@ -403,9 +403,9 @@ func planTo[S any](nodes []node[S], n int) plan {
 func dropPrefixes(plans []plan) []plan {
 	key := func(p plan) string {
 		var b strings.Builder
-		fmt.Fprint(&b, p.init)
-		for _, s := range p.steps {
-			fmt.Fprintf(&b, "|%d:%v:%v", s.action, s.path, s.enabled)
+		fmt.Fprint(&b, p.Init)
+		for _, s := range p.Steps {
+			fmt.Fprintf(&b, "|%d:%v:%v", s.Action, s.Path, s.Enabled)
 		}
 		return b.String()
 	}

@@ -72,7 +72,7 @@ func (r *runner[S]) fail(p plan, out outcome) {
 	r.t.Helper()
 	d := out.div
 	p = cut(p, d.Step)
-	original, runs := len(p.steps), 0
+	original, runs := len(p.Steps), 0
 	again := r.runPlan(p, false)
 	flaky := !sameDivergence(d, again.div)
 	if !flaky {
@@ -100,7 +100,7 @@ func (r *runner[S]) report(p plan, d *Divergence, file string) {
 		d.Source = p.origin
 	}
 	if d.Original == 0 {
-		d.Original = len(p.steps)
+		d.Original = len(p.Steps)
 	}
 	if d.Trace == nil {
 		tr, disabled, err := r.modelTrace(p)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"
 )
@@ -172,9 +173,9 @@ func (r *runner[S]) fromITF(it *itf.Trace, origin string) (plan, error) {
 		}
 		path := append([]int(nil), res.Path...)
 		if i == 0 {
-			p.init = path
+			p.Init = path
 		} else {
-			p.steps = append(p.steps, planStep{action: action, path: path, enabled: enabled})
+			p.Steps = append(p.Steps, engine.PlanStep{Action: action, Path: path, Enabled: enabled})
 		}
 		if enabled {
 			cur, nxt = nxt, cur

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"
 )
@@ -165,26 +166,14 @@ func Run[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB) D
 // Executing a plan against the model gives the states and picks; it is
 // what shrinking edits.
 type plan struct {
-	init   []int
-	steps  []planStep
+	engine.Plan
 	origin string // "trace 12 of seed 7", or the file it came from
 	sample int    // the trace's index in the run; -1 when it came from a file
 }
 
-type planStep struct {
-	action  int
-	path    []int
-	enabled bool
-}
-
 func (p plan) clone() plan {
-	q := p
-	q.init = append([]int(nil), p.init...)
-	q.steps = make([]planStep, len(p.steps))
-	for i, s := range p.steps {
-		q.steps[i] = planStep{s.action, append([]int(nil), s.path...), s.enabled}
-	}
-	return q
+	p.Plan = p.Plan.Clone()
+	return p
 }
 
 // runner runs plans against the model and the driver.
@@ -244,7 +233,7 @@ type outcome struct {
 // counts the steps, states and actions in the report.
 func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 	mc, ex := r.mc, r.ex
-	res := ex.Exec(execspec.InitAction, nil, r.cur, execspec.Path(p.init).Choices())
+	res := ex.Exec(execspec.InitAction, nil, r.cur, execspec.Path(p.Init).Choices())
 	if res.Err != nil {
 		out.err = fmt.Errorf("model %s: %w", mc.Name(), res.Err)
 		return out
@@ -272,15 +261,15 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 	if out.div, out.err = r.observe(0, "init"); out.div != nil || out.err != nil {
 		return out
 	}
-	for i, ps := range p.steps {
+	for i, ps := range p.Steps {
 		idx := i + 1
-		name := mc.ActionName(ps.action)
-		res := ex.Exec(ps.action, r.cur, r.nxt, execspec.Path(ps.path).Choices())
+		name := mc.ActionName(ps.Action)
+		res := ex.Exec(ps.Action, r.cur, r.nxt, execspec.Path(ps.Path).Choices())
 		if res.Err != nil {
 			out.err = fmt.Errorf("step %d: model %s: %w", idx, mc.Name(), res.Err)
 			return out
 		}
-		if res.Enabled != ps.enabled {
+		if res.Enabled != ps.Enabled {
 			verb := "does not allow"
 			if res.Enabled {
 				verb = "allows"
@@ -295,11 +284,11 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 		}
 		if collect {
 			r.rep.Steps++
-			if ps.enabled {
-				r.rep.Actions[ps.action].Performed++
+			if ps.Enabled {
+				r.rep.Actions[ps.Action].Performed++
 			} else {
 				r.rep.Refusals++
-				r.rep.Actions[ps.action].Refused++
+				r.rep.Actions[ps.Action].Refused++
 			}
 		}
 		pv, err := r.call(func() error { return r.drv.Step(r.ctx, st) })
@@ -308,17 +297,17 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 		case pv != nil:
 			out.div = &Divergence{Kind: Panicked, Step: idx, Action: name, Err: pv}
 			return out
-		case ps.enabled && refused:
+		case ps.Enabled && refused:
 			out.div = &Divergence{Kind: Refused, Step: idx, Action: name, Err: err}
 			return out
-		case !ps.enabled && err == nil:
+		case !ps.Enabled && err == nil:
 			out.div = &Divergence{Kind: Performed, Step: idx, Action: name}
 			return out
 		case err != nil && !refused:
 			out.err = fmt.Errorf("step %d, %s: driver: %w", idx, st, err)
 			return out
 		}
-		if ps.enabled {
+		if ps.Enabled {
 			r.cur, r.nxt = r.nxt, r.cur
 			if collect {
 				r.visit(r.cur)
@@ -355,7 +344,7 @@ func (r *runner[S]) modelTrace(p plan) (*trace.Trace, []int, error) {
 	cur, nxt := new(S), new(S)
 	tr := mc.NewTrace()
 	var disabled []int
-	res := ex.Exec(execspec.InitAction, nil, cur, execspec.Path(p.init).Choices())
+	res := ex.Exec(execspec.InitAction, nil, cur, execspec.Path(p.Init).Choices())
 	if res.Err != nil || !res.Enabled {
 		return nil, nil, fmt.Errorf("init is not enabled for the recorded choices")
 	}
@@ -364,22 +353,22 @@ func (r *runner[S]) modelTrace(p plan) (*trace.Trace, []int, error) {
 		return nil, nil, err
 	}
 	tr.Steps = append(tr.Steps, st)
-	for i, ps := range p.steps {
-		res := ex.Exec(ps.action, cur, nxt, execspec.Path(ps.path).Choices())
-		if res.Err != nil || res.Enabled != ps.enabled {
+	for i, ps := range p.Steps {
+		res := ex.Exec(ps.Action, cur, nxt, execspec.Path(ps.Path).Choices())
+		if res.Err != nil || res.Enabled != ps.Enabled {
 			return nil, nil, fmt.Errorf("step %d: the model no longer agrees with the plan", i+1)
 		}
 		s := nxt
-		if !ps.enabled {
+		if !ps.Enabled {
 			s = cur
 			disabled = append(disabled, i+1)
 		}
-		st, err := mc.TraceStep(mc.ActionName(ps.action), res.Picks, s)
+		st, err := mc.TraceStep(mc.ActionName(ps.Action), res.Picks, s)
 		if err != nil {
 			return nil, nil, err
 		}
 		tr.Steps = append(tr.Steps, st)
-		if ps.enabled {
+		if ps.Enabled {
 			cur, nxt = nxt, cur
 		}
 	}
