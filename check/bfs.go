@@ -3,10 +3,11 @@ package check
 import (
 	"context"
 	"errors"
-	"github.com/execspec/execspec/engine"
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/execspec/execspec/engine"
 )
 
 // Breadth-first search, level-synchronous and parallel.

@@ -3,8 +3,9 @@ package check
 import (
 	"context"
 	"fmt"
-	"github.com/execspec/execspec/engine"
 	"time"
+
+	"github.com/execspec/execspec/engine"
 
 	"github.com/execspec/execspec"
 )
@@ -94,7 +95,10 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 		s.findings = s.findings[:opts.MaxFindings]
 	}
 	for i := range s.findings {
-		f, err := e.rebuild(&s.findings[i])
+		f, plan, err := e.rebuild(&s.findings[i])
+		if err == nil && opts.Strategy != BFS && !opts.NoShrink {
+			err = e.shrink(f, plan)
+		}
 		if err != nil && s.findings[i].kind == engine.Nondeterministic {
 			// The path to the state may not replay either: report the
 			// action without a trace rather than nothing.
@@ -106,4 +110,36 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 		res.Findings = append(res.Findings, *f)
 	}
 	return res, nil
+}
+
+// shrink shrinks a finding of a depth-first search (BFS's are shortest
+// already) and replaces its trace by the shrunk one.
+func (e *searcher[S]) shrink(f *engine.Finding, plan engine.Plan) error {
+	switch f.Kind {
+	case engine.InvariantViolated, engine.ExampleFound, engine.Panicked:
+	default:
+		return nil // deadlocks and model errors keep the trace found
+	}
+	if len(plan.Steps) < 2 || (f.Kind == engine.Panicked && f.Property != "" && e.sym != nil) {
+		return nil // a panicking permute function is not a property the shrinker judges
+	}
+	want := engine.Verdict{Kind: f.Kind, Property: f.Property}
+	p, _ := engine.ShrinkFinding(e.mc, e.props, plan, want, e.opts.ShrinkRuns)
+	if len(p.Steps) >= len(plan.Steps) {
+		return nil
+	}
+	t, err := engine.TraceOf(e.mc, p)
+	if err != nil {
+		return fmt.Errorf("shrinking the trace: %w", err)
+	}
+	if f.Kind == engine.Panicked {
+		engine.Execute(e.mc, e.mc.NewExecutor(), p, func(_, _ int, r execspec.Result, _ *S) bool {
+			if r.Err != nil {
+				f.Err = r.Err
+			}
+			return true
+		})
+	}
+	f.Original, f.Trace = len(plan.Steps), t
+	return nil
 }

@@ -2,9 +2,10 @@ package check_test
 
 import (
 	"errors"
-	"github.com/execspec/execspec/engine"
 	"strings"
 	"testing"
+
+	"github.com/execspec/execspec/engine"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"

@@ -3,8 +3,9 @@ package check
 import (
 	"context"
 	"errors"
-	"github.com/execspec/execspec/engine"
 	"sort"
+
+	"github.com/execspec/execspec/engine"
 
 	"github.com/execspec/execspec/internal/rng"
 )

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/execspec/execspec/engine"
 	"runtime/metrics"
 	"sync/atomic"
 	"time"
+
+	"github.com/execspec/execspec/engine"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/trace"
@@ -330,8 +331,10 @@ type pending struct {
 }
 
 // rebuild re-executes a finding's steps from the initial state, with
-// recording on, and returns the finding with its trace.
-func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, error) {
+// recording on, and returns the finding with its trace and the plan of
+// that trace.
+func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) {
+	var plan engine.Plan
 	mc := e.mc
 	ex := mc.NewExecutor()
 	ex.ReduceData(e.reduce)
@@ -348,17 +351,22 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, error) {
 		}
 		action, path, ok := nthBranch(ex, actions, from, nxt, ord)
 		if !ok {
-			return nil, fmt.Errorf("rebuilding the trace: step %d has no successor number %d: the model is not deterministic in its picks", i, ord)
+			return nil, plan, fmt.Errorf("rebuilding the trace: step %d has no successor number %d: the model is not deterministic in its picks", i, ord)
 		}
 		ex.Record(true)
 		r := ex.Exec(action, from, nxt, execspec.Path(path).Choices())
 		ex.Record(false)
 		if !r.Enabled {
-			return nil, fmt.Errorf("rebuilding the trace: step %d (%s) did not replay: the model is not deterministic in its picks", i, mc.ActionName(action))
+			return nil, plan, fmt.Errorf("rebuilding the trace: step %d (%s) did not replay: the model is not deterministic in its picks", i, mc.ActionName(action))
+		}
+		if i == 0 {
+			plan.Init = path
+		} else {
+			plan.Steps = append(plan.Steps, engine.PlanStep{Action: action, Path: path, Enabled: true})
 		}
 		st, err := mc.TraceStep(mc.ActionName(action), r.Picks, nxt)
 		if err != nil {
-			return nil, fmt.Errorf("rebuilding the trace: %w", err)
+			return nil, plan, fmt.Errorf("rebuilding the trace: %w", err)
 		}
 		t.Steps = append(t.Steps, st)
 		cur, nxt = nxt, cur
@@ -366,7 +374,7 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, error) {
 	if p.panic == nil && p.fp != (fingerprint{}) {
 		fp, _, err := x.fingerprint(cur)
 		if err == nil && fp != p.fp {
-			return nil, fmt.Errorf("rebuilding the trace: the state reached differs from the state found: the model is not deterministic in its picks")
+			return nil, plan, fmt.Errorf("rebuilding the trace: the state reached differs from the state found: the model is not deterministic in its picks")
 		}
 	}
 	if ap := p.panic; ap != nil {
@@ -383,14 +391,15 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, error) {
 		}
 		st, err := mc.TraceStep(mc.ActionName(ap.action), r.Picks, shown)
 		if err != nil {
-			return nil, fmt.Errorf("rebuilding the trace: %w", err)
+			return nil, plan, fmt.Errorf("rebuilding the trace: %w", err)
 		}
 		t.Steps = append(t.Steps, st)
 		if r.Err != nil {
 			p.err = r.Err
 		}
+		plan.Steps = append(plan.Steps, engine.PlanStep{Action: ap.action, Path: ap.path, Enabled: true})
 	}
-	return &engine.Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}, nil
+	return &engine.Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}, plan, nil
 }
 
 // nthBranch finds the enabled branch number ord among the branches of the

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/execspec/execspec/engine"
 )
 
 // Strategy is a search order.
@@ -79,6 +81,12 @@ type Options struct {
 	// AllData turns off the data-pick reduction (see
 	// execspec.Model.DataPicks): every value of every pick is explored.
 	AllData bool
+	// NoShrink reports the findings of DFS and RandomDFS as found; by
+	// default they are shrunk (BFS's are shortest already).
+	NoShrink bool
+	// ShrinkRuns bounds the candidate runs spent shrinking one finding
+	// (default engine.DefaultShrinkRuns).
+	ShrinkRuns int
 	// NoDeterminismCheck turns off the re-execution of the transition to
 	// every new state that detects nondeterministic actions (about one
 	// execution more per distinct state).
@@ -113,6 +121,9 @@ func (o *Options) fill() error {
 	if o.ProgressEvery == 0 {
 		o.ProgressEvery = 2 * time.Second
 	}
+	if o.ShrinkRuns == 0 {
+		o.ShrinkRuns = engine.DefaultShrinkRuns
+	}
 	switch {
 	case o.Workers < 0:
 		return fmt.Errorf("workers must be positive, got %d", o.Workers)
@@ -126,6 +137,8 @@ func (o *Options) fill() error {
 		return fmt.Errorf("max findings must be positive, got %d", o.MaxFindings)
 	case o.MemoryBytes < 0:
 		return fmt.Errorf("memory cap must not be negative, got %d", o.MemoryBytes)
+	case o.ShrinkRuns < 0:
+		return fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
 	case o.ProgressEvery < 0:
 		return fmt.Errorf("progress interval must not be negative, got %s", o.ProgressEvery)
 	}

@@ -2,10 +2,11 @@ package check
 
 import (
 	"fmt"
-	"github.com/execspec/execspec/engine"
 	"math"
 	"strings"
 	"time"
+
+	"github.com/execspec/execspec/engine"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/trace"

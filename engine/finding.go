@@ -64,6 +64,9 @@ type Finding struct {
 	// top of the state it started from. It may be nil for a
 	// Nondeterministic finding whose path does not replay.
 	Trace *trace.Trace
+	// Original is the length in steps of the trace as the search found
+	// it, when it was shrunk to Trace; 0 when it was not.
+	Original int
 }
 
 // Headline is the finding's first line, as a log shows it.

@@ -51,6 +51,11 @@ type Options struct {
 	// Workers is the number of goroutines (default GOMAXPROCS). Findings do
 	// not depend on it.
 	Workers int
+	// NoShrink reports findings as the samples found them, unshrunk.
+	NoShrink bool
+	// ShrinkRuns bounds the candidate runs spent shrinking one finding
+	// (default engine.DefaultShrinkRuns).
+	ShrinkRuns int
 	// Budget caps the executions spent deciding whether one action is
 	// enabled at one step (default 10,000); an action that exhausts it is
 	// counted as undecided and skipped at that step.
@@ -78,6 +83,9 @@ func (o *Options) fill() error {
 	if o.Budget == 0 {
 		o.Budget = 10000
 	}
+	if o.ShrinkRuns == 0 {
+		o.ShrinkRuns = engine.DefaultShrinkRuns
+	}
 	if o.ProgressEvery == 0 {
 		o.ProgressEvery = 2 * time.Second
 	}
@@ -92,6 +100,8 @@ func (o *Options) fill() error {
 		return fmt.Errorf("workers must be positive, got %d", o.Workers)
 	case o.Budget < 0:
 		return fmt.Errorf("budget must be positive, got %d", o.Budget)
+	case o.ShrinkRuns < 0:
+		return fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
 	}
 	return nil
 }
@@ -296,6 +306,7 @@ type sampleOutcome struct {
 
 // recorder collects a sample's trace when a finding is rebuilt.
 type recorder struct {
+	plan    engine.Plan // the choices that make the sample
 	steps   []trace.Step
 	finding *Finding
 	err     error
@@ -318,6 +329,9 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 		return sampleOutcome{err: fmt.Errorf("model %s: init has no enabled branch (every branch fails a guard)", mc.Name())}
 	}
 	r.note(rec, "init", res.Picks, walk.State(), nil)
+	if rec != nil {
+		rec.plan.Init = append([]int(nil), res.Path...)
+	}
 	if r.check(walk.State(), rec) {
 		return sampleOutcome{finding: true}
 	}
@@ -325,6 +339,9 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 		a, res := walk.Step(rnd)
 		if a < 0 {
 			return sampleOutcome{steps: step - 1, deadlock: true}
+		}
+		if rec != nil {
+			rec.plan.Steps = append(rec.plan.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true})
 		}
 		if res.Err != nil {
 			r.note(rec, mc.ActionName(a), res.Picks, walk.State(), &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
@@ -375,7 +392,8 @@ func (r *runner[S]) note(rec *recorder, action string, picks []execspec.Pick, s 
 	rec.steps = append(rec.steps, st)
 }
 
-// rebuild replays sample s with recording on and returns its finding.
+// rebuild replays sample s with recording on and returns its finding,
+// shrunk unless Options.NoShrink.
 func (r *runner[S]) rebuild(s int) (*Finding, error) {
 	rec := &recorder{}
 	out := r.sample(r.newWorker(), s, rec)
@@ -385,13 +403,46 @@ func (r *runner[S]) rebuild(s int) (*Finding, error) {
 	case out.err != nil:
 		return nil, out.err
 	case rec.finding == nil:
-		return nil, fmt.Errorf("sample %d did not reproduce its finding on replay: the model is not deterministic in its picks", s)
+		return nil, fmt.Errorf("sample %d did not reproduce its finding on replay: the model is not deterministic (an action ranging over a Go map, reading the clock or a global; execspec check reports which)", s)
 	}
+	_, f, err := r.finish(rec, s)
+	return f, err
+}
+
+// finish turns a recorded sample into its trace and, if it has one, its
+// finding, shrunk unless Options.NoShrink (deterministically: a replay of
+// the sample shrinks it the same way).
+func (r *runner[S]) finish(rec *recorder, s int) (*trace.Trace, *Finding, error) {
+	t := r.mc.NewTrace()
+	t.Steps = rec.steps
 	f := rec.finding
-	f.Sample = s
-	f.Trace = r.mc.NewTrace()
-	f.Trace.Steps = rec.steps
-	return f, nil
+	if f == nil {
+		return t, nil, nil
+	}
+	f.Sample, f.Trace = s, t
+	if r.opts.NoShrink || len(rec.plan.Steps) < 2 {
+		return t, f, nil
+	}
+	want := engine.Verdict{Kind: f.Kind, Property: f.Property}
+	p, _ := engine.ShrinkFinding(r.mc, r.props, rec.plan, want, r.opts.ShrinkRuns)
+	if len(p.Steps) >= len(rec.plan.Steps) {
+		return t, f, nil
+	}
+	shrunk, err := engine.TraceOf(r.mc, p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sample %d: shrinking: %w", s, err)
+	}
+	if f.Kind == engine.Panicked {
+		// The panic of the shrunk trace, with its own picks and stack.
+		engine.Execute(r.mc, r.mc.NewExecutor(), p, func(_, _ int, res execspec.Result, _ *S) bool {
+			if res.Err != nil {
+				f.Err = res.Err
+			}
+			return true
+		})
+	}
+	f.Original, f.Trace = len(rec.plan.Steps), shrunk
+	return shrunk, f, nil
 }
 
 func (r *runner[S]) merge(ws []*worker[S]) Stats {
@@ -478,11 +529,5 @@ func Replay[S any](mc *execspec.Machine[S], opts Options, sample int) (*trace.Tr
 	if rec.err != nil {
 		return nil, nil, rec.err
 	}
-	t := mc.NewTrace()
-	t.Steps = rec.steps
-	if rec.finding != nil {
-		rec.finding.Sample = sample
-		rec.finding.Trace = t
-	}
-	return t, rec.finding, nil
+	return r.finish(rec, sample)
 }
