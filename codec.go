@@ -132,6 +132,9 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 	if t.Implements(setValueType) && t.Kind() == reflect.Struct {
 		return buildSetCodec(t, path, stack)
 	}
+	if t == bigIntValueType {
+		return bigIntCodec(), nil
+	}
 	if t == bigIntType || t == reflect.PointerTo(bigIntType) {
 		return nil, &TypeError{Path: path, Type: t, Reason: "math/big integers are mutable and shared through pointers, so a copied state would share them; use execspec.BigInt, an immutable big integer (written to ITF as #bigint)"}
 	}
