@@ -251,12 +251,13 @@ func (b *builder) fill(c *codec, k codecKey) {
 		hasM := pt.Implements(marshalerType)
 		hasU := pt.Implements(unmarshalerType)
 		hasV := pt.Implements(variantType)
-		if hasM || hasU || hasV {
+		regTag, hasR := registeredTag(t)
+		if hasM || hasU || hasV || hasR {
 			base := b.build(codecKey{t: t, tuple: k.tuple, base: true})
 			c.enc = func(rv reflect.Value, depth int) (Value, error) { return base.enc(rv, depth) }
 			c.dec = func(val Value, rv reflect.Value) error { return base.dec(val, rv) }
-			if hasV {
-				c.enc, c.dec = variantCodec(t, base)
+			if hasV || hasR {
+				c.enc, c.dec = variantCodec(t, base, regTag)
 			}
 			if hasM {
 				c.enc = marshalerEnc(t)
@@ -391,7 +392,11 @@ func (b *builder) fill(c *codec, k codecKey) {
 	case reflect.Pointer:
 		c.enc, c.dec = b.pointerCodec(t, k.tuple)
 	case reflect.Interface:
-		c.enc, c.dec = interfaceCodec(t)
+		if len(Variants(t)) > 0 {
+			c.enc, c.dec = sumCodec(t)
+		} else {
+			c.enc, c.dec = interfaceCodec(t)
+		}
 	default:
 		c.enc, c.dec = failing(fmt.Errorf("unsupported type %s: ITF has no %s values", t, kind))
 	}
@@ -418,10 +423,14 @@ func marshalerEnc(t reflect.Type) encFunc {
 	}
 }
 
-// variantCodec wraps base in Variant(ITFTag(), payload).
-func variantCodec(t reflect.Type, base *codec) (encFunc, decFunc) {
+// variantCodec wraps base in Variant(tag, payload), where the tag is
+// regTag when the type is a registered variant, else ITFTag().
+func variantCodec(t reflect.Type, base *codec, regTag string) (encFunc, decFunc) {
 	valueRecv := t.Implements(variantType)
 	tagOf := func(rv reflect.Value) string {
+		if regTag != "" {
+			return regTag
+		}
 		if valueRecv {
 			return rv.Interface().(VariantValue).ITFTag()
 		}
