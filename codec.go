@@ -344,7 +344,7 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 	case reflect.Chan:
 		return nil, &TypeError{Path: path, Type: t, Reason: "channels cannot be part of state; model a channel as a slice (queue) or a Set (unordered network)"}
 	case reflect.Interface:
-		return nil, &TypeError{Path: path, Type: t, Reason: "interface-typed fields are not supported: use a struct with one field per alternative (a tagged union) or a concrete type"}
+		return buildVariantCodec(t, path, stack)
 	default:
 		return nil, &TypeError{Path: path, Type: t, Reason: "unsupported kind " + t.Kind().String() + "; use an integer, a string, or a struct of supported fields"}
 	}
@@ -354,7 +354,9 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 // checkKeyType rejects map keys whose identity would change on copy.
 func checkKeyType(t reflect.Type, path string) error {
 	switch t.Kind() {
-	case reflect.Pointer, reflect.Interface, reflect.Chan, reflect.UnsafePointer:
+	case reflect.Interface:
+		return variantKeyError(t, path)
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
 		return &TypeError{Path: path, Type: t, Reason: "map keys and set elements must be plain values (no pointers or interfaces)"}
 	case reflect.Array:
 		return checkKeyType(t.Elem(), path+"[i]")

@@ -1,0 +1,164 @@
+package execspec
+
+import (
+	"encoding/binary"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"github.com/execspec/execspec/itf"
+)
+
+// Variants declares the variants of a sum type used in model state: the Go
+// types that values of the interface type I may hold, one per kind of
+// message, event or command. A Paxos message is one of
+//
+//	type Msg interface{ isMsg() }
+//	type Prepare struct{ Bal int }
+//	type Promise struct{ Acc string; Bal, MBal int }
+//	func (Prepare) isMsg() {}
+//	func (Promise) isMsg() {}
+//
+//	execspec.Variants[Msg](Prepare{}, Promise{})
+//
+// after which state fields, set elements, map keys and picks of type Msg
+// are copied, encoded canonically (the tag, then the payload) and
+// fingerprinted like any other value, written to ITF as Quint variants
+// ({"tag": "Promise", "value": {...}}; a struct without fields as the unit
+// {"#tup": []}), read back by tag, and printed as Promise{Acc: "a1", ...}.
+// A variant's tag is its type name, or its ITFTag method's result (see
+// itf.VariantValue).
+//
+// Call Variants before Compile, in the function that builds the model or
+// in a package-level var or init. The registration is global, like the
+// type it describes: a Go type has one form in every trace, pick and log
+// line. That is safe: registering the same case again does nothing,
+// several calls add cases, and every model compiled afterwards sees them.
+// Mistakes (a pointer case, a tag used twice) are reported by Compile for
+// any model whose state holds I; a state field of interface type with no
+// registered variants is a Compile error naming the field and this fix.
+//
+// Variants must be value types (register Prepare{}, not &Prepare{}) so
+// copies of a state never share a message. A nil I encodes as "no
+// variant" but cannot be written to a trace: give such fields a value in
+// Init (a variant without fields does nicely).
+func Variants[I any](cases ...I) {
+	err := itf.RegisterVariants(cases...)
+	iface := reflectTypeOf[I]()
+	if err != nil {
+		variantErrs.Store(iface, err)
+	}
+	// Codecs compiled before know nothing of the new cases.
+	codecCache.Clear()
+}
+
+var variantErrs sync.Map // interface type -> error from its registration
+
+// variantCase is one variant as the state codec sees it.
+type variantCase struct {
+	tag string
+	t   reflect.Type
+	c   *codec
+}
+
+// buildVariantCodec compiles the codec of an interface type from its
+// registered cases.
+func buildVariantCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, error) {
+	name := t.String()
+	if v, ok := variantErrs.Load(t); ok {
+		return nil, &TypeError{Path: path, Type: t, Reason: fmt.Sprintf("the variants of %s were registered with errors: %v", name, v)}
+	}
+	cases := itf.Variants(t)
+	if len(cases) == 0 {
+		return nil, &TypeError{Path: path, Type: t, Reason: fmt.Sprintf("interface type with no registered variants: declare the types it may hold before Compile, e.g. execspec.Variants[%s](CaseA{}, CaseB{}), or use a concrete type", name)}
+	}
+	byType := make(map[reflect.Type]*variantCase, len(cases))
+	var errs []error
+	flat := true
+	for _, vc := range cases {
+		c, err := compileCodec(vc.Type, path+"("+vc.Tag+")", stack)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		byType[vc.Type] = &variantCase{tag: vc.Tag, t: vc.Type, c: c}
+		flat = flat && c.flat
+	}
+	if err := joinTypeErrors(errs...); err != nil {
+		return nil, err
+	}
+	c := &codec{t: t, flat: flat}
+	c.enc = func(b []byte, p unsafe.Pointer) []byte {
+		iv := reflect.NewAt(t, p).Elem()
+		if iv.IsNil() {
+			return append(b, 0) // the empty tag: no variant
+		}
+		dyn := iv.Elem()
+		vc := byType[dyn.Type()]
+		if vc == nil {
+			// Not registered: encoded under its type's name and printed
+			// form, so the state still gets a distinct fingerprint;
+			// writing it to ITF reports the problem.
+			s := dyn.Type().String()
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+			s = fmt.Sprintf("%#v", dyn.Interface())
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			return append(b, s...)
+		}
+		b = binary.AppendUvarint(b, uint64(len(vc.tag)))
+		b = append(b, vc.tag...)
+		if vc.t.Size() == 0 {
+			return b
+		}
+		// The value inside an interface is not addressable: copy it out.
+		tmp := reflect.New(vc.t)
+		tmp.Elem().Set(dyn)
+		return vc.c.enc(b, tmp.UnsafePointer())
+	}
+	if !flat {
+		// Flat variants can be shared: a value inside an interface cannot
+		// be changed in place. Others are copied deeply.
+		c.fix = func(p unsafe.Pointer) {
+			iv := reflect.NewAt(t, p).Elem()
+			if iv.IsNil() {
+				return
+			}
+			dyn := iv.Elem()
+			vc := byType[dyn.Type()]
+			if vc == nil || vc.c.fix == nil {
+				return
+			}
+			tmp := reflect.New(vc.t)
+			tmp.Elem().Set(dyn)
+			vc.c.fix(tmp.UnsafePointer())
+			iv.Set(tmp.Elem())
+		}
+	}
+	return c, nil
+}
+
+// variantKeyError checks that every case of an interface used as a map key
+// or set element is a plain comparable value.
+func variantKeyError(t reflect.Type, path string) error {
+	cases := itf.Variants(t)
+	if len(cases) == 0 {
+		return &TypeError{Path: path, Type: t, Reason: "map keys and set elements must be plain values (no pointers or interfaces); an interface works once its variants are registered with execspec.Variants"}
+	}
+	var bad []string
+	for _, vc := range cases {
+		if !vc.Type.Comparable() {
+			bad = append(bad, vc.Tag)
+			continue
+		}
+		if err := checkKeyType(vc.Type, path+"("+vc.Tag+")"); err != nil {
+			return err
+		}
+	}
+	if len(bad) > 0 {
+		return &TypeError{Path: path, Type: t, Reason: fmt.Sprintf("variants %s are not comparable, so they cannot be map keys or Set elements; use a VSet", strings.Join(bad, ", "))}
+	}
+	return nil
+}
