@@ -132,6 +132,9 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 	if t.Implements(setValueType) && t.Kind() == reflect.Struct {
 		return buildSetCodec(t, path, stack)
 	}
+	if t.Kind() == reflect.Struct && t.Implements(vsetValueType) {
+		return buildVSetCodec(t, path, stack)
+	}
 	if t == bigIntValueType {
 		return bigIntCodec(), nil
 	}
