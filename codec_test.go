@@ -30,7 +30,7 @@ type rich struct {
 	Inner inner
 }
 
-func compileWith[S any](t *testing.T, init func(*S)) *execspec.Machine[S] {
+func compileWith[S any](t testing.TB, init func(*S)) *execspec.Machine[S] {
 	t.Helper()
 	m := execspec.NewModel[S]("t")
 	m.Init(func(c *execspec.Ctx[S]) { init(c.S) })
