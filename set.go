@@ -15,6 +15,12 @@ import (
 // needs to copy a Set itself. The zero Set is empty and ready to use.
 // Sets are encoded canonically (elements in sorted order) and appear in ITF
 // traces as {"#set": [...]}.
+//
+// Besides Add and Remove, which change the set in place, Set has the set
+// algebra with value semantics (With, Without, Union, Intersect, Diff,
+// IsSubsetOf, Filter, ...; see setalgebra.go), which returns new sets:
+// `m[q] = m[q].With(x)` works on a map of sets. For elements that are not
+// comparable (sets, records holding sets or maps), use VSet.
 type Set[T comparable] struct {
 	m map[T]struct{}
 }
