@@ -77,3 +77,18 @@ func BenchmarkSetStateWith(b *testing.B) {
 		}
 	})
 }
+
+type variantHeavy struct {
+	Msgs execspec.Set[vMsg]
+	Last vMsg
+}
+
+// BenchmarkSetStateVariants measures a Paxos-like set of sum-type messages.
+func BenchmarkSetStateVariants(b *testing.B) {
+	s := variantHeavy{Last: Ping{}}
+	for i := range 10 {
+		s.Msgs.Add(P1a{Bal: i})
+		s.Msgs.Add(P1b{Acc: fmt.Sprint("a", i%3), Bal: i, MBal: i - 1})
+	}
+	benchCopyEncode(b, s)
+}
