@@ -252,3 +252,16 @@ func TestEveryTypeProblemIsReported(t *testing.T) {
 		t.Fatalf("message %q does not count the problems", err)
 	}
 }
+
+// Model mistakes and state type problems come back together.
+func TestCompileReportsModelAndTypeErrorsTogether(t *testing.T) {
+	m := execspec.NewModel[manyProblems]("m")
+	m.Action("a", func(*execspec.Ctx[manyProblems]) {})
+	m.Action("a", func(*execspec.Ctx[manyProblems]) {})
+	_, err := m.Compile()
+	var all execspec.TypeErrors
+	if err == nil || !errors.As(err, &all) || len(all) != 7 ||
+		!strings.Contains(err.Error(), "no Init") || !strings.Contains(err.Error(), `action "a" defined twice`) {
+		t.Fatalf("Compile = %v; want the model's two mistakes and the 7 type problems", err)
+	}
+}

@@ -180,22 +180,25 @@ func (m *Model[S]) checkName(what, name string) {
 // or the state fields whose types cannot be handled, all of them at once
 // (a TypeErrors, each *TypeError with its path and what to use instead).
 func (m *Model[S]) Compile() (*Machine[S], error) {
-	if len(m.errs) > 0 {
-		return nil, fmt.Errorf("model %s: %w", m.name, errors.Join(m.errs...))
-	}
+	errs := append([]error(nil), m.errs...)
 	if m.init == nil {
-		return nil, fmt.Errorf("model %s: no Init action", m.name)
+		errs = append(errs, errors.New("no Init action"))
 	}
 	if len(m.actions) == 0 {
-		return nil, fmt.Errorf("model %s: no actions", m.name)
+		errs = append(errs, errors.New("no actions"))
 	}
 	t := reflectTypeOf[S]()
+	var c *codec
 	if t.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("model %s: state type %s must be a struct whose fields are the state variables", m.name, t)
+		errs = append(errs, fmt.Errorf("state type %s must be a struct whose fields are the state variables", t))
+	} else {
+		var err error
+		if c, err = compileCodec(t, t.Name(), nil); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	c, err := compileCodec(t, t.Name(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", m.name, err)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("model %s: %w", m.name, errors.Join(errs...))
 	}
 	mc := &Machine[S]{model: m, codec: c, vars: stateVars(t)}
 	for _, a := range m.actions {
