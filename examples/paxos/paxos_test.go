@@ -6,14 +6,31 @@ import (
 
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/paxos"
+	"github.com/execspec/execspec/examples/voting"
 )
 
-// TestTLCCounts pins TLC's figures for MCPaxos.cfg from the tlaplus/Examples
-// manifest: 25 distinct states, depth 9, every invariant holding.
+// TestTLCCounts pins TLC's figures from the tlaplus/Examples manifests,
+// every invariant holding: MCPaxos.cfg, 25 distinct states and depth 9;
+// and, for three acceptors, two values and the majority quorums,
+// PaxosHowToWinATuringAward's MCPaxosTiny.cfg, whose Paxos.tla differs
+// from this one only in layout: 3,921 distinct states, depth 17.
 func TestTLCCounts(t *testing.T) {
-	res := check.Test(t, paxos.New(paxos.MC()), check.Options{})
-	if st := res.Stats; st.Distinct != 25 || st.Depth != 9 {
-		t.Errorf("%d distinct states, depth %d; want 25 and 9", st.Distinct, st.Depth)
+	cases := []struct {
+		name     string
+		cfg      voting.Config
+		distinct int64
+		depth    int
+	}{
+		{"MCPaxos", paxos.MC(), 25, 9},
+		{"MCPaxosTiny", voting.MC(), 3921, 17},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := check.Test(t, paxos.New(tc.cfg), check.Options{})
+			if st := res.Stats; st.Distinct != tc.distinct || st.Depth != tc.depth {
+				t.Errorf("%d distinct states, depth %d; want %d and %d", st.Distinct, st.Depth, tc.distinct, tc.depth)
+			}
+		})
 	}
 }
 
