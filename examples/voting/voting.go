@@ -19,6 +19,10 @@
 // acceptors a1, a2, a3, values v1, v2, quorums the three pairs, ballots
 // 0..1, with both sets declared symmetric (MCSymmetry). TLC finds 77
 // distinct states and a search depth of 11 (tlaplus/Examples manifest).
+// The instance ballots3 is MCVoting.cfg of the repository's
+// PaxosHowToWinATuringAward/Voting.tla (the same specification, laid out
+// differently): ballots 0..2 and no symmetry, 6,752 distinct states, depth
+// 16 (check it with --no-symmetry).
 // MCVoting.cfg's invariant Inv is checked; its temporal property
 // ConsensusSpecBar (refinement of Consensus) is not.
 package voting
@@ -235,7 +239,12 @@ func (c Config) Inv(s *State) bool {
 func Spec() *execspec.Spec[State] {
 	return execspec.NewSpec[State]("voting").
 		Doc("The Voting algorithm behind Paxos (Lamport), Voting.tla from tlaplus/Examples; mc is MCVoting (3 acceptors, 2 values, ballots 0..1).").
-		Instance("mc", func() *execspec.Model[State] { return New(MC()) })
+		Instance("mc", func() *execspec.Model[State] { return New(MC()) }).
+		Instance("ballots3", func() *execspec.Model[State] {
+			c := MC()
+			c.MaxBallot = 2
+			return New(c)
+		})
 }
 
 // New builds the model for the constants c.
