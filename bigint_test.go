@@ -141,3 +141,12 @@ func TestBigIntInState(t *testing.T) {
 		t.Fatalf("changing the copy changed the original: %s", s.Ledger["a"])
 	}
 }
+
+// BigInts are not comparable with ==, so sets of them are VSets, which
+// compare numbers, not pointers.
+func TestVSetOfBigInts(t *testing.T) {
+	s := execspec.VSetOf(execspec.Big(1), execspec.BigFrom(big.NewInt(1)), execspec.Big(2).Sub(execspec.Big(1)), execspec.Big(-3))
+	if s.Len() != 2 || !s.Has(execspec.Big(-3)) || s.String() != "{-3, 1}" && s.String() != "{1, -3}" {
+		t.Fatalf("set = %s, want {1, -3}", s)
+	}
+}

@@ -54,6 +54,7 @@ func (e *TypeError) Error() string {
 // list and each *TypeError in it.
 type TypeErrors []*TypeError
 
+// Error lists the problems, one per line.
 func (e TypeErrors) Error() string {
 	msgs := make([]string, len(e))
 	for i, te := range e {
