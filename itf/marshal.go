@@ -54,7 +54,8 @@ type VariantValue interface {
 //   - an interface value is marshaled by its dynamic value (nil is an
 //     error);
 //   - a Value is itself; types implementing [Marshaler] or [VariantValue]
-//     are converted by them.
+//     are converted by them; a type registered as a variant with
+//     [RegisterVariants] becomes Variant(tag, payload).
 //
 // Floating-point and complex numbers, channels and functions cannot be
 // marshaled. Errors are *ValueError values giving the path of the value
@@ -86,9 +87,11 @@ func Marshal(v any) (Value, error) {
 //   - a map[string]T (any string key type) accepts records too; a
 //     map[K]struct{} or map[K]bool accepts sets;
 //   - a pointer accepts Some(x) and None;
-//   - an interface that Value implements (such as any) receives val
-//     itself; a non-nil interface holding a pointer receives the value in
-//     the pointee; other interfaces are an error.
+//   - an interface with registered variants ([RegisterVariants]) accepts
+//     a variant of one of them, chosen by tag; an interface that Value
+//     implements (such as any) receives val itself; a non-nil interface
+//     holding a pointer receives the value in the pointee; other
+//     interfaces are an error.
 //
 // Errors are *ValueError values giving the path of the value that did not
 // fit, for example `.zone.#map[2].value: cannot unmarshal string into int`.
