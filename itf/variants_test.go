@@ -1,8 +1,10 @@
 package itf_test
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/execspec/execspec/itf"
@@ -171,4 +173,40 @@ func FuzzUnmarshalSumType(f *testing.F) {
 			t.Fatalf("round trip: %s then %s (%v)", w, w2, err)
 		}
 	})
+}
+
+// Registering the same variants from several goroutines while others
+// marshal and unmarshal is safe (run with -race) and idempotent.
+func TestRegisterVariantsConcurrently(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 8 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			errs <- itf.RegisterVariants[paxosMsg](Prepare{}, Nack{})
+		}()
+		go func() {
+			defer wg.Done()
+			v, err := itf.Marshal(inbox{Last: Prepare{Bal: i}, By: map[paxosMsg]int{}})
+			if err == nil {
+				var out inbox
+				err = itf.Unmarshal(v, &out)
+				if err == nil && out.Last != (Prepare{Bal: i}) {
+					err = fmt.Errorf("round trip gave %v", out.Last)
+				}
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(itf.Variants(reflect.TypeFor[paxosMsg]())); n != 4 {
+		t.Fatalf("%d variants registered, want 4", n)
+	}
 }
