@@ -361,7 +361,7 @@ func checkKeyType(t reflect.Type, path string) error {
 	case reflect.Interface:
 		return variantKeyError(t, path)
 	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
-		return &TypeError{Path: path, Type: t, Reason: "map keys and set elements must be plain values (no pointers or interfaces)"}
+		return &TypeError{Path: path, Type: t, Reason: "map keys and set elements must be plain values (no pointers or channels; an interface only once its variants are registered and comparable); use the value itself, or a VSet for set elements"}
 	case reflect.Array:
 		return checkKeyType(t.Elem(), path+"[i]")
 	case reflect.Struct:
