@@ -58,9 +58,67 @@ var variantErrs sync.Map // interface type -> error from its registration
 
 // variantCase is one variant as the state codec sees it.
 type variantCase struct {
-	tag string
-	t   reflect.Type
-	c   *codec
+	tag    string
+	prefix []byte // the encoded tag
+	t      reflect.Type
+	c      *codec
+	layout ifaceLayout
+}
+
+// ifaceLayout says where a value of a variant type lives inside an
+// interface. An interface is two words, a type word and a data word; Go
+// stores a pointer-shaped value (a pointer, a map, a chan, a func, or a
+// struct or one-element array wrapping one) in the data word itself and any
+// other value behind it, in an immutable copy. Knowing which lets the codec
+// encode a variant in place instead of copying it out through reflection.
+type ifaceLayout int
+
+const (
+	layoutCopy   ifaceLayout = iota // unknown: copy the value out (reflection)
+	layoutInWord                    // the value is the data word
+	layoutBehind                    // the data word points to the value
+)
+
+// layoutOf computes the layout by the compiler's rule and checks it against
+// a boxed zero value (nil data word for pointer-shaped types, a non-nil
+// pointer to a zero value otherwise); if they ever disagree, the codec
+// falls back to copying, which is always right.
+func layoutOf(t reflect.Type) ifaceLayout {
+	box := reflect.New(reflect.TypeFor[any]()).Elem()
+	box.Set(reflect.Zero(t))
+	inWord := (*[2]unsafe.Pointer)(box.Addr().UnsafePointer())[1] == nil
+	switch rule := pointerShaped(t); {
+	case rule != inWord:
+		return layoutCopy
+	case rule:
+		return layoutInWord
+	}
+	return layoutBehind
+}
+
+func pointerShaped(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return t.Len() == 1 && pointerShaped(t.Elem())
+	case reflect.Struct:
+		return t.NumField() == 1 && pointerShaped(t.Field(0).Type)
+	}
+	return false
+}
+
+// valueIn returns a pointer to the value held by the non-nil interface at
+// p, whose dynamic type is vc.t, or nil when its layout is unknown.
+func (vc *variantCase) valueIn(p unsafe.Pointer) unsafe.Pointer {
+	words := (*[2]unsafe.Pointer)(p)
+	switch vc.layout {
+	case layoutInWord:
+		return unsafe.Pointer(&words[1])
+	case layoutBehind:
+		return words[1]
+	}
+	return nil
 }
 
 // buildVariantCodec compiles the codec of an interface type from its
@@ -83,7 +141,8 @@ func buildVariantCodec(t reflect.Type, path string, stack []reflect.Type) (*code
 			errs = append(errs, err)
 			continue
 		}
-		byType[vc.Type] = &variantCase{tag: vc.Tag, t: vc.Type, c: c}
+		prefix := binary.AppendUvarint(nil, uint64(len(vc.Tag)))
+		byType[vc.Type] = &variantCase{tag: vc.Tag, prefix: append(prefix, vc.Tag...), t: vc.Type, c: c, layout: layoutOf(vc.Type)}
 		flat = flat && c.flat
 	}
 	if err := joinTypeErrors(errs...); err != nil {
@@ -108,10 +167,12 @@ func buildVariantCodec(t reflect.Type, path string, stack []reflect.Type) (*code
 			b = binary.AppendUvarint(b, uint64(len(s)))
 			return append(b, s...)
 		}
-		b = binary.AppendUvarint(b, uint64(len(vc.tag)))
-		b = append(b, vc.tag...)
+		b = append(b, vc.prefix...)
 		if vc.t.Size() == 0 {
 			return b
+		}
+		if q := vc.valueIn(p); q != nil {
+			return vc.c.enc(b, q) // read in place: the boxed value never changes
 		}
 		// The value inside an interface is not addressable: copy it out.
 		tmp := reflect.New(vc.t)
