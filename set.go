@@ -2,6 +2,7 @@ package execspec
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -99,15 +100,21 @@ func (s Set[T]) Equal(t Set[T]) bool {
 	return true
 }
 
-// String formats the set as {a, b, c} in canonical order.
+// String formats the set as {a, b, c} in canonical order. Elements of a
+// sum type show as their variants (Promise{Bal: 1}).
 func (s Set[T]) String() string {
 	var b strings.Builder
 	b.WriteByte('{')
+	sum := reflectTypeOf[T]().Kind() == reflect.Interface
 	for i, e := range s.Elems() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprint(&b, e)
+		if sum {
+			b.WriteString(FormatValue(e))
+		} else {
+			fmt.Fprint(&b, e)
+		}
 	}
 	b.WriteByte('}')
 	return b.String()

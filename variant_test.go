@@ -83,6 +83,9 @@ func TestVariantsInState(t *testing.T) {
 	if got := execspec.FormatValue(vMsg(P1b{Acc: "a2", Bal: 3, MBal: 1})); got != `P1b{Acc: "a2", Bal: 3, MBal: 1}` {
 		t.Fatalf("FormatValue = %s", got)
 	}
+	if got := s.Msgs.String(); got != `{P1a{Bal: 1}, P1b{Acc: "a1", Bal: 1, MBal: -1}, Ping}` {
+		t.Fatalf("Set.String = %s", got)
+	}
 }
 
 func TestVariantEncodingsAreDistinct(t *testing.T) {
