@@ -180,7 +180,7 @@ func (m *Model[S]) checkName(what, name string) {
 // or the state fields whose types cannot be handled, all of them at once
 // (a TypeErrors, each *TypeError with its path and what to use instead).
 func (m *Model[S]) Compile() (*Machine[S], error) {
-	errs := append([]error(nil), m.errs...)
+	errs := append(append([]error(nil), m.errs...), variantMisuse()...)
 	if m.init == nil {
 		errs = append(errs, errors.New("no Init action"))
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 	"unsafe"
@@ -37,8 +38,9 @@ import (
 // line. That is safe: registering the same case again does nothing,
 // several calls add cases, and every model compiled afterwards sees them.
 // Mistakes (a pointer case, a tag used twice) are reported by Compile for
-// any model whose state holds I; a state field of interface type with no
-// registered variants is a Compile error naming the field and this fix.
+// any model whose state holds I, and an I that is not an interface type by
+// every Compile; a state field of interface type with no registered
+// variants is a Compile error naming the field and this fix.
 //
 // Variants must be value types (register Prepare{}, not &Prepare{}) so
 // copies of a state never share a message. A nil I encodes as "no
@@ -47,14 +49,41 @@ import (
 func Variants[I any](cases ...I) {
 	err := itf.RegisterVariants(cases...)
 	iface := reflectTypeOf[I]()
-	if err != nil {
+	switch {
+	case err != nil && iface.Kind() != reflect.Interface:
+		// No state field can have this type as a sum type, so no field
+		// would ever report the mistake: every Compile does.
+		misusedVariants.Store(iface, fmt.Errorf("execspec.Variants[%s]: %w", iface, err))
+	case err != nil:
 		variantErrs.Store(iface, err)
 	}
 	// Codecs compiled before know nothing of the new cases.
 	codecCache.Clear()
 }
 
-var variantErrs sync.Map // interface type -> error from its registration
+var (
+	variantErrs     sync.Map // interface type -> error from its registration
+	misusedVariants sync.Map // non-interface type -> error from Variants
+)
+
+// variantMisuse returns the errors of Variants calls made with a type
+// parameter that is not an interface, in a stable order.
+func variantMisuse() []error {
+	var msgs []string
+	byMsg := map[string]error{}
+	misusedVariants.Range(func(_, v any) bool {
+		err := v.(error)
+		msgs = append(msgs, err.Error())
+		byMsg[err.Error()] = err
+		return true
+	})
+	sort.Strings(msgs)
+	out := make([]error, len(msgs))
+	for i, m := range msgs {
+		out[i] = byMsg[m]
+	}
+	return out
+}
 
 // variantCase is one variant as the state codec sees it.
 type variantCase struct {

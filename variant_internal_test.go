@@ -3,6 +3,7 @@ package execspec
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"unsafe"
 )
@@ -74,5 +75,27 @@ func TestVariantEncodedInPlace(t *testing.T) {
 		if !bytes.Equal(fast, slow) {
 			t.Errorf("%#v: in place %x, copied %x", tc.v, fast, slow)
 		}
+	}
+}
+
+type notAnInterface struct{ N int }
+
+// Variants with a type that is not an interface would otherwise be lost:
+// no field can report it, so every Compile does.
+func TestVariantsOfANonInterfaceFailsCompile(t *testing.T) {
+	typ := reflect.TypeFor[notAnInterface]()
+	t.Cleanup(func() { misusedVariants.Delete(typ) })
+	Variants[notAnInterface](notAnInterface{1})
+	type st struct{ N int }
+	m := NewModel[st]("unrelated")
+	m.Init(func(*Ctx[st]) {})
+	m.Action("a", func(*Ctx[st]) {})
+	_, err := m.Compile()
+	if err == nil || !strings.Contains(err.Error(), "execspec.Variants[execspec.notAnInterface]") || !strings.Contains(err.Error(), "not an interface") {
+		t.Fatalf("Compile = %v, want the misused Variants call", err)
+	}
+	misusedVariants.Delete(typ)
+	if _, err := m.Compile(); err != nil {
+		t.Fatalf("after the cleanup: %v", err)
 	}
 }
