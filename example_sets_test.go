@@ -61,3 +61,22 @@ func ExampleVariants() {
 	// {Prepare{Bal: 1}, Promise{Acc: "a1", Bal: 1}}
 	// {"#set":[{"tag":"Prepare","value":{"Bal":{"#bigint":"1"}}},{"tag":"Promise","value":{"Acc":"a1","Bal":{"#bigint":"1"}}}]}
 }
+
+// A counter that outgrows int64 stays exact, and is written to ITF as a
+// #bigint.
+func ExampleBigInt() {
+	type Ledger struct{ Supply execspec.BigInt }
+	m := execspec.NewModel[Ledger]("ledger")
+	m.Init(func(c *execspec.Ctx[Ledger]) { c.S.Supply = execspec.Big(1 << 62) })
+	m.Action("mint", func(c *execspec.Ctx[Ledger]) { c.S.Supply = c.S.Supply.Mul(execspec.Big(4)) })
+	mc, err := m.Compile()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := Ledger{Supply: execspec.Big(1 << 62).Mul(execspec.Big(4))}
+	vals, _ := mc.ToITF(&s)
+	js, _ := vals["Supply"].MarshalJSON()
+	fmt.Println(s.Supply, string(js))
+	// Output: 18446744073709551616 {"#bigint":"18446744073709551616"}
+}
