@@ -32,8 +32,11 @@ import (
 // A variant's tag is its type name, or its ITFTag method's result (see
 // itf.VariantValue).
 //
-// Call Variants before Compile, in the function that builds the model or
-// in a package-level var or init. The registration is global, like the
+// Call Variants before Compile and before building any VSet of I (a VSet
+// orders its elements by their encoding when it is built), in the function
+// that builds the model or in an init function; package-level vars are
+// initialized before init runs, so build VSets of I inside functions. The
+// registration is global, like the
 // type it describes: a Go type has one form in every trace, pick and log
 // line. That is safe: registering the same case again does nothing,
 // several calls add cases, and every model compiled afterwards sees them.
