@@ -3,7 +3,9 @@ package execspec
 import (
 	"encoding/binary"
 	"fmt"
+	"math/big"
 	"reflect"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -46,9 +48,60 @@ func (e *TypeError) Error() string {
 	return fmt.Sprintf("state field %s (type %s): %s", e.Path, e.Type, e.Reason)
 }
 
+// TypeErrors is every problem found in a state type, in field order, so a
+// model's author fixes them all in one go. Compile returns it (wrapped)
+// when the state type has more than one problem; errors.As finds both the
+// list and each *TypeError in it.
+type TypeErrors []*TypeError
+
+// Error lists the problems, one per line.
+func (e TypeErrors) Error() string {
+	msgs := make([]string, len(e))
+	for i, te := range e {
+		msgs[i] = te.Error()
+	}
+	return fmt.Sprintf("%d problems with the state type:\n\t%s", len(e), strings.Join(msgs, "\n\t"))
+}
+
+// Unwrap returns the individual errors.
+func (e TypeErrors) Unwrap() []error {
+	out := make([]error, len(e))
+	for i, te := range e {
+		out[i] = te
+	}
+	return out
+}
+
+// joinTypeErrors flattens errs (nil, *TypeError or TypeErrors) into nil,
+// one *TypeError, or TypeErrors.
+func joinTypeErrors(errs ...error) error {
+	var all TypeErrors
+	for _, err := range errs {
+		switch e := err.(type) {
+		case nil:
+		case *TypeError:
+			all = append(all, e)
+		case TypeErrors:
+			all = append(all, e...)
+		default:
+			all = append(all, &TypeError{Reason: err.Error()})
+		}
+	}
+	switch len(all) {
+	case 0:
+		return nil
+	case 1:
+		return all[0]
+	}
+	return all
+}
+
 var codecCache sync.Map // reflect.Type -> *codec
 
-var setValueType = reflect.TypeOf((*setValue)(nil)).Elem()
+var (
+	setValueType = reflect.TypeOf((*setValue)(nil)).Elem()
+	bigIntType   = reflect.TypeFor[big.Int]()
+)
 
 func reflectTypeOf[T any]() reflect.Type { return reflect.TypeOf((*T)(nil)).Elem() }
 
@@ -79,6 +132,15 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 	c := &codec{t: t, flat: true}
 	if t.Implements(setValueType) && t.Kind() == reflect.Struct {
 		return buildSetCodec(t, path, stack)
+	}
+	if t.Kind() == reflect.Struct && t.Implements(vsetValueType) {
+		return buildVSetCodec(t, path, stack)
+	}
+	if t == bigIntValueType {
+		return bigIntCodec(), nil
+	}
+	if t == bigIntType || t == reflect.PointerTo(bigIntType) {
+		return nil, &TypeError{Path: path, Type: t, Reason: "math/big integers are mutable and shared through pointers, so a copied state would share them; use execspec.BigInt, an immutable big integer (written to ITF as #bigint)"}
 	}
 	switch t.Kind() {
 	case reflect.Bool:
@@ -183,15 +245,13 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			}
 		}
 	case reflect.Map:
-		if err := checkKeyType(t.Key(), path+"[key]"); err != nil {
-			return nil, err
-		}
+		kerr := checkKeyType(t.Key(), path+"[key]")
 		kc, err := compileCodec(t.Key(), path+"[key]", stack)
-		if err != nil {
-			return nil, err
+		if kerr == nil {
+			kerr = err
 		}
-		vc, err := compileCodec(t.Elem(), path+"[value]", stack)
-		if err != nil {
+		vc, verr := compileCodec(t.Elem(), path+"[value]", stack)
+		if err := joinTypeErrors(kerr, verr); err != nil {
 			return nil, err
 		}
 		c.flat = false
@@ -242,18 +302,25 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			c   *codec
 		}
 		var fields []field
+		var errs []error
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			fpath := path + "." + f.Name
 			if !f.IsExported() {
-				return nil, &TypeError{Path: fpath, Type: f.Type, Reason: "unexported field: execspec copies, compares and prints every state field, so state fields must be exported"}
+				reason := "unexported field: execspec copies, compares and prints every state field, so state fields must be exported; export it, or keep the value outside the state (in the model's closure); a type from another package that hides its fields (time.Time, say) needs a plain representation instead (an integer, a string)"
+				errs = append(errs, &TypeError{Path: fpath, Type: f.Type, Reason: reason})
+				continue
 			}
 			fc, err := compileCodec(f.Type, fpath, stack)
 			if err != nil {
-				return nil, err
+				errs = append(errs, err)
+				continue
 			}
 			fields = append(fields, field{f.Offset, fc})
 			c.flat = c.flat && fc.flat
+		}
+		if err := joinTypeErrors(errs...); err != nil {
+			return nil, err
 		}
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			for _, f := range fields {
@@ -275,15 +342,15 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			}
 		}
 	case reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
-		return nil, &TypeError{Path: path, Type: t, Reason: "floating-point values are not supported (ITF has no floats, and float equality makes state counts unstable); use an integer in fixed units"}
+		return nil, &TypeError{Path: path, Type: t, Reason: "floating-point values are not supported (ITF has no floats, and float equality makes state counts unstable); use an integer in fixed units (cents, milliseconds), execspec.BigInt for unbounded integers, or a rational as two integers (numerator, denominator)"}
 	case reflect.Func:
 		return nil, &TypeError{Path: path, Type: t, Reason: "functions cannot be part of state (they cannot be copied, compared or written to a trace); keep them in the model, outside the state"}
 	case reflect.Chan:
 		return nil, &TypeError{Path: path, Type: t, Reason: "channels cannot be part of state; model a channel as a slice (queue) or a Set (unordered network)"}
 	case reflect.Interface:
-		return nil, &TypeError{Path: path, Type: t, Reason: "interface-typed fields are not supported: use a struct with one field per alternative (a tagged union) or a concrete type"}
+		return buildVariantCodec(t, path, stack)
 	default:
-		return nil, &TypeError{Path: path, Type: t, Reason: "unsupported kind " + t.Kind().String()}
+		return nil, &TypeError{Path: path, Type: t, Reason: "unsupported kind " + t.Kind().String() + "; use an integer, a string, or a struct of supported fields"}
 	}
 	return c, nil
 }
@@ -291,8 +358,10 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 // checkKeyType rejects map keys whose identity would change on copy.
 func checkKeyType(t reflect.Type, path string) error {
 	switch t.Kind() {
-	case reflect.Pointer, reflect.Interface, reflect.Chan, reflect.UnsafePointer:
-		return &TypeError{Path: path, Type: t, Reason: "map keys and set elements must be plain values (no pointers or interfaces)"}
+	case reflect.Interface:
+		return variantKeyError(t, path)
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
+		return &TypeError{Path: path, Type: t, Reason: "map keys and set elements must be plain values (no pointers or channels; an interface only once its variants are registered and comparable); use the value itself, or a VSet for set elements"}
 	case reflect.Array:
 		return checkKeyType(t.Elem(), path+"[i]")
 	case reflect.Struct:

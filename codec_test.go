@@ -3,6 +3,7 @@ package execspec_test
 import (
 	"bytes"
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -29,7 +30,7 @@ type rich struct {
 	Inner inner
 }
 
-func compileWith[S any](t *testing.T, init func(*S)) *execspec.Machine[S] {
+func compileWith[S any](t testing.TB, init func(*S)) *execspec.Machine[S] {
 	t.Helper()
 	m := execspec.NewModel[S]("t")
 	m.Init(func(c *execspec.Ctx[S]) { init(c.S) })
@@ -205,5 +206,62 @@ func TestModelDefinitionErrors(t *testing.T) {
 	var notStruct execspec.Model[int]
 	if _, err := (&notStruct).Compile(); err == nil {
 		t.Fatal("a non-struct state compiled")
+	}
+}
+
+type manyProblems struct {
+	OK      int
+	Ratio   float64
+	Handler func()
+	Big     *big.Int
+	Inner   struct {
+		Ch     chan int
+		hidden int
+	}
+	Weights map[*int]float32
+}
+
+func TestEveryTypeProblemIsReported(t *testing.T) {
+	err := compileErr[manyProblems]()
+	var all execspec.TypeErrors
+	if !errors.As(err, &all) {
+		t.Fatalf("error %v is not a TypeErrors", err)
+	}
+	want := []struct{ path, fix string }{
+		{"manyProblems.Ratio", "integer in fixed units"},
+		{"manyProblems.Handler", "outside the state"},
+		{"manyProblems.Big", "execspec.BigInt"},
+		{"manyProblems.Inner.Ch", "as a slice"},
+		{"manyProblems.Inner.hidden", "export it"},
+		{"manyProblems.Weights[key]", "plain values"},
+		{"manyProblems.Weights[value]", "integer in fixed units"},
+	}
+	if len(all) != len(want) {
+		t.Fatalf("%d problems reported, want %d:\n%v", len(all), len(want), err)
+	}
+	for i, w := range want {
+		if all[i].Path != w.path || !strings.Contains(all[i].Reason, w.fix) {
+			t.Errorf("problem %d = %s: %s; want path %s with fix %q", i, all[i].Path, all[i].Reason, w.path, w.fix)
+		}
+	}
+	var one *execspec.TypeError
+	if !errors.As(err, &one) || one.Path != "manyProblems.Ratio" {
+		t.Fatalf("errors.As(*TypeError) = %v, want the first problem", one)
+	}
+	if !strings.Contains(err.Error(), "7 problems") {
+		t.Fatalf("message %q does not count the problems", err)
+	}
+}
+
+// Model mistakes and state type problems come back together.
+func TestCompileReportsModelAndTypeErrorsTogether(t *testing.T) {
+	m := execspec.NewModel[manyProblems]("m")
+	m.Action("a", func(*execspec.Ctx[manyProblems]) {})
+	m.Action("a", func(*execspec.Ctx[manyProblems]) {})
+	_, err := m.Compile()
+	var all execspec.TypeErrors
+	if err == nil || !errors.As(err, &all) || len(all) != 7 ||
+		!strings.Contains(err.Error(), "no Init") || !strings.Contains(err.Error(), `action "a" defined twice`) {
+		t.Fatalf("Compile = %v; want the model's two mistakes and the 7 type problems", err)
 	}
 }

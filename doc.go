@@ -31,11 +31,21 @@
 // reported with the action, the picks and the trace that led there.
 //
 // State values may be booleans, integers of any kind, strings, arrays,
-// slices, maps, pointers, structs and Set. Model.Compile checks the type
-// once and reports anything else (a func, a chan, an interface, a float, a
-// recursive type, an unexported field) with the field's path. The engines
-// copy, canonically encode (maps and sets in sorted order) and fingerprint
-// states through a codec compiled once per type.
+// slices, maps, pointers, structs, Set (comparable elements), VSet (any
+// state value as element: sets of sets, sets of records holding sets),
+// BigInt (unbounded integers) and sum types: interface types whose variants
+// are registered with Variants, written to traces as Quint variants. The
+// Set and VSet methods (With, Without, Union, Intersect, Diff, IsSubsetOf,
+// Filter, ...) return new sets, so updates read like the spec:
+//
+//	execspec.Variants[Msg](Prepare{}, Promise{}) // Msg is an interface
+//	s.Inbox[q] = s.Inbox[q].With(Promise{Bal: b})
+//
+// Model.Compile checks the type once and reports every problem (a func, a
+// chan, a float, an interface without variants, a recursive type, an
+// unexported field) with the field's path and what to use instead. The
+// engines copy, canonically encode (maps and sets in sorted order) and
+// fingerprint states through a codec compiled once per type.
 //
 // A package that holds a model exposes it to the execspec command with
 // `func Spec() *execspec.Spec[S]`, naming its instances (parameter sets).
@@ -48,8 +58,11 @@
 //
 //   - Defining: NewModel, Model.Init, Model.Action, Model.Invariant,
 //     Model.Example, Model.Constraint, Model.Symmetry; NewSpec, Spec.Instance.
-//   - Inside actions: Ctx.S, Ctx.Assume, OneOf, OneOfSet, IntRange, SubsetOf,
-//     FunctionOf, Ctx.Either; Set.
+//   - Inside actions: Ctx.S, Ctx.Assume, OneOf, OneOfSet, OneOfVSet,
+//     IntRange, SubsetOf, SubsetOfSet, SubsetOfVSet, FunctionOf, Ctx.Either.
+//   - State values: Set, SetOf, SetRange, UnionAll, MapSet, SetMin, SetMax;
+//     VSet, VSetOf, MapVSet; BigInt, Big, BigFrom, ParseBig; Variants (sum
+//     types); TypeError and TypeErrors (what Compile reports).
 //   - For engines: Model.Compile, Machine (names, properties, codec, ITF),
 //     Executor (Exec, Enumerate, Random), Choices, Path, Fingerprint.
 package execspec

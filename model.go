@@ -15,7 +15,8 @@ import (
 //
 // S must be a struct; its exported fields are the state variables. Field
 // values may be booleans, integers of any kind, strings, arrays, slices, maps,
-// Sets, pointers and structs of those. Rename a variable in traces with an
+// Sets, VSets, BigInts, pointers, structs of those, and interfaces whose
+// variants are registered with Variants. Rename a variable in traces with an
 // `itf:"name"` tag.
 //
 // Actions must be deterministic functions of the state and of the picks they
@@ -176,24 +177,28 @@ func (m *Model[S]) checkName(what, name string) {
 
 // Compile validates the model and its state type and returns the Machine the
 // engines run. Errors name what is wrong: a missing init, a duplicate name,
-// or a state field whose type cannot be handled (with its path).
+// or the state fields whose types cannot be handled, all of them at once
+// (a TypeErrors, each *TypeError with its path and what to use instead).
 func (m *Model[S]) Compile() (*Machine[S], error) {
-	if len(m.errs) > 0 {
-		return nil, fmt.Errorf("model %s: %w", m.name, errors.Join(m.errs...))
-	}
+	errs := append(append([]error(nil), m.errs...), variantMisuse()...)
 	if m.init == nil {
-		return nil, fmt.Errorf("model %s: no Init action", m.name)
+		errs = append(errs, errors.New("no Init action"))
 	}
 	if len(m.actions) == 0 {
-		return nil, fmt.Errorf("model %s: no actions", m.name)
+		errs = append(errs, errors.New("no actions"))
 	}
 	t := reflectTypeOf[S]()
+	var c *codec
 	if t.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("model %s: state type %s must be a struct whose fields are the state variables", m.name, t)
+		errs = append(errs, fmt.Errorf("state type %s must be a struct whose fields are the state variables", t))
+	} else {
+		var err error
+		if c, err = compileCodec(t, t.Name(), nil); err != nil {
+			errs = append(errs, err)
+		}
 	}
-	c, err := compileCodec(t, t.Name(), nil)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", m.name, err)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("model %s: %w", m.name, errors.Join(errs...))
 	}
 	mc := &Machine[S]{model: m, codec: c, vars: stateVars(t)}
 	for _, a := range m.actions {

@@ -2,6 +2,7 @@ package execspec
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -15,6 +16,12 @@ import (
 // needs to copy a Set itself. The zero Set is empty and ready to use.
 // Sets are encoded canonically (elements in sorted order) and appear in ITF
 // traces as {"#set": [...]}.
+//
+// Besides Add and Remove, which change the set in place, Set has the set
+// algebra with value semantics (With, Without, Union, Intersect, Diff,
+// IsSubsetOf, Filter, ...; see setalgebra.go), which returns new sets:
+// `m[q] = m[q].With(x)` works on a map of sets. For elements that are not
+// comparable (sets, records holding sets or maps), use VSet.
 type Set[T comparable] struct {
 	m map[T]struct{}
 }
@@ -93,15 +100,21 @@ func (s Set[T]) Equal(t Set[T]) bool {
 	return true
 }
 
-// String formats the set as {a, b, c} in canonical order.
+// String formats the set as {a, b, c} in canonical order. Elements of a
+// sum type show as their variants (Promise{Bal: 1}).
 func (s Set[T]) String() string {
 	var b strings.Builder
 	b.WriteByte('{')
+	sum := reflectTypeOf[T]().Kind() == reflect.Interface
 	for i, e := range s.Elems() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprint(&b, e)
+		if sum {
+			b.WriteString(FormatValue(e))
+		} else {
+			fmt.Fprint(&b, e)
+		}
 	}
 	b.WriteByte('}')
 	return b.String()

@@ -32,7 +32,9 @@
 //
 // [Marshal] and [Unmarshal] map between ITF values and Go values (structs
 // to records, maps to maps, pointers to Quint's Option, and so on), with
-// [Marshaler], [Unmarshaler] and [VariantValue] for custom mappings.
+// [Marshaler], [Unmarshaler] and [VariantValue] for custom mappings, and
+// [RegisterVariants] for sum types (an interface whose values are one of
+// several Go types, written as variants and read back by tag).
 //
 // The package depends on the standard library only.
 package itf

@@ -80,7 +80,7 @@ func ExampleMarshal() {
 		Pending:  []Deposit{{"alice", 5}},
 	})
 	fmt.Println(v, err)
-	// Output: {balances: Map("alice" -> 10, "bob" -> 3), frozen: None, pending: [Deposit({account: "alice", amount: 5})]} <nil>
+	// Output: {balances: Map("alice" -> 10, "bob" -> 3), frozen: None, pending: [Deposit{account: "alice", amount: 5}]} <nil>
 }
 
 func ExampleUnmarshal() {

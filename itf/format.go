@@ -15,6 +15,7 @@ import (
 //	Map(1 -> "a", 2 -> "b")   map
 //	{x: 1, y: true}           record
 //	Some(3)  None             variant (the payload is omitted when it is unit)
+//	Promise{bal: 1}           variant whose payload is a record
 //	<unserializable: Int>     unserializable
 //	<invalid>                 the zero Value
 //
@@ -69,6 +70,10 @@ func writeValue(sb *strings.Builder, v Value) {
 		sb.WriteString(v.str)
 		p := v.Payload()
 		if p.kind == KindTuple && p.Len() == 0 {
+			return
+		}
+		if p.kind == KindRecord && p.Len() > 0 {
+			writeValue(sb, p)
 			return
 		}
 		sb.WriteByte('(')

@@ -54,7 +54,8 @@ type VariantValue interface {
 //   - an interface value is marshaled by its dynamic value (nil is an
 //     error);
 //   - a Value is itself; types implementing [Marshaler] or [VariantValue]
-//     are converted by them.
+//     are converted by them; a type registered as a variant with
+//     [RegisterVariants] becomes Variant(tag, payload).
 //
 // Floating-point and complex numbers, channels and functions cannot be
 // marshaled. Errors are *ValueError values giving the path of the value
@@ -86,9 +87,11 @@ func Marshal(v any) (Value, error) {
 //   - a map[string]T (any string key type) accepts records too; a
 //     map[K]struct{} or map[K]bool accepts sets;
 //   - a pointer accepts Some(x) and None;
-//   - an interface that Value implements (such as any) receives val
-//     itself; a non-nil interface holding a pointer receives the value in
-//     the pointee; other interfaces are an error.
+//   - an interface with registered variants ([RegisterVariants]) accepts
+//     a variant of one of them, chosen by tag; an interface that Value
+//     implements (such as any) receives val itself; a non-nil interface
+//     holding a pointer receives the value in the pointee; other
+//     interfaces are an error.
 //
 // Errors are *ValueError values giving the path of the value that did not
 // fit, for example `.zone.#map[2].value: cannot unmarshal string into int`.
@@ -251,12 +254,13 @@ func (b *builder) fill(c *codec, k codecKey) {
 		hasM := pt.Implements(marshalerType)
 		hasU := pt.Implements(unmarshalerType)
 		hasV := pt.Implements(variantType)
-		if hasM || hasU || hasV {
+		regTag, hasR := registeredTag(t)
+		if hasM || hasU || hasV || hasR {
 			base := b.build(codecKey{t: t, tuple: k.tuple, base: true})
 			c.enc = func(rv reflect.Value, depth int) (Value, error) { return base.enc(rv, depth) }
 			c.dec = func(val Value, rv reflect.Value) error { return base.dec(val, rv) }
-			if hasV {
-				c.enc, c.dec = variantCodec(t, base)
+			if hasV || hasR {
+				c.enc, c.dec = variantCodec(t, base, regTag)
 			}
 			if hasM {
 				c.enc = marshalerEnc(t)
@@ -391,7 +395,11 @@ func (b *builder) fill(c *codec, k codecKey) {
 	case reflect.Pointer:
 		c.enc, c.dec = b.pointerCodec(t, k.tuple)
 	case reflect.Interface:
-		c.enc, c.dec = interfaceCodec(t)
+		if len(Variants(t)) > 0 {
+			c.enc, c.dec = sumCodec(t)
+		} else {
+			c.enc, c.dec = interfaceCodec(t)
+		}
 	default:
 		c.enc, c.dec = failing(fmt.Errorf("unsupported type %s: ITF has no %s values", t, kind))
 	}
@@ -418,10 +426,14 @@ func marshalerEnc(t reflect.Type) encFunc {
 	}
 }
 
-// variantCodec wraps base in Variant(ITFTag(), payload).
-func variantCodec(t reflect.Type, base *codec) (encFunc, decFunc) {
+// variantCodec wraps base in Variant(tag, payload), where the tag is
+// regTag when the type is a registered variant, else ITFTag().
+func variantCodec(t reflect.Type, base *codec, regTag string) (encFunc, decFunc) {
 	valueRecv := t.Implements(variantType)
 	tagOf := func(rv reflect.Value) string {
+		if regTag != "" {
+			return regTag
+		}
 		if valueRecv {
 			return rv.Interface().(VariantValue).ITFTag()
 		}
