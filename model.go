@@ -32,8 +32,9 @@ type Model[S any] struct {
 }
 
 type namedAction[S any] struct {
-	name string
-	f    func(*Ctx[S])
+	name   string
+	f      func(*Ctx[S])
+	weight float64 // for random walks; 0 means 1 (see Weight)
 }
 
 // PropertyKind says how an engine uses a property.
@@ -97,7 +98,7 @@ func (m *Model[S]) Action(name string, f func(*Ctx[S])) {
 			m.errs = append(m.errs, fmt.Errorf("action %q defined twice", name))
 		}
 	}
-	m.actions = append(m.actions, namedAction[S]{name, f})
+	m.actions = append(m.actions, namedAction[S]{name: name, f: f})
 }
 
 // Invariant adds a property that must hold in every reachable state.

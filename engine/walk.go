@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/internal/rng"
 )
@@ -22,6 +25,12 @@ type Walk[S any] struct {
 	order  []int
 	cur    *S
 	nxt    *S
+	// The choice among enabled actions: model weights times the Choice's
+	// (nil weights and off: uniform).
+	model   []float64
+	weights []float64
+	off     []bool
+	pool    []int
 	// Actions counts each action's fate over every walk so far.
 	Actions []ActionStats
 }
@@ -49,7 +58,93 @@ func NewWalk[S any](mc *execspec.Machine[S], budget int) *Walk[S] {
 	for i, n := range names {
 		w.Actions[i].Name = n
 	}
+	w.model = mc.ActionWeights()
+	w.SetChoice(Choice{})
 	return w
+}
+
+// Choice shapes how a walk chooses among the enabled actions. Actions Off
+// are taken only at a step where no other action is enabled; the others
+// are chosen in proportion to their Weights (nil: equal) times the model's
+// weights (execspec.Model.Weight). The zero Choice is the model's own
+// choice: uniform unless the model declares weights.
+type Choice struct {
+	Off     []bool
+	Weights []float64
+}
+
+// IsZero reports whether c changes nothing.
+func (c Choice) IsZero() bool { return c.Off == nil && c.Weights == nil }
+
+// Describe renders c with the action names, as findings report it:
+// "off: sync; weights: plan 3, deploy 5, cleanup 1".
+func (c Choice) Describe(names []string) string {
+	if c.IsZero() {
+		return "uniform"
+	}
+	var off, ws []string
+	for i, n := range names {
+		if i < len(c.Off) && c.Off[i] {
+			off = append(off, n)
+			continue
+		}
+		if i < len(c.Weights) {
+			ws = append(ws, fmt.Sprintf("%s %g", n, c.Weights[i]))
+		}
+	}
+	out := "off: none"
+	if len(off) > 0 {
+		out = "off: " + strings.Join(off, ", ")
+	}
+	if len(ws) > 0 {
+		out += "; weights: " + strings.Join(ws, ", ")
+	}
+	return out
+}
+
+// SetChoice makes the walk choose as c says from its next step on.
+func (w *Walk[S]) SetChoice(c Choice) {
+	w.off = c.Off
+	w.weights = nil
+	if c.Weights == nil && w.model == nil {
+		return
+	}
+	w.weights = make([]float64, len(w.order))
+	for i := range w.weights {
+		w.weights[i] = 1
+		if w.model != nil {
+			w.weights[i] = w.model[i]
+		}
+		if i < len(c.Weights) {
+			w.weights[i] *= c.Weights[i]
+		}
+	}
+}
+
+// swarmStream marks the random streams of swarm configurations, apart
+// from the samples' own streams.
+const swarmStream = 1 << 63
+
+// SwarmChoice draws the swarm configuration of sample (seed, sample)
+// (Groce et al., "Swarm testing", ISSTA 2012): each action is switched off
+// with probability 1/2 (one is always left on), and the others get random
+// weights from 1 to 8. It draws from a stream of its own, so the sample's
+// walk is the same for a given configuration.
+func SwarmChoice(n int, seed, sample uint64) Choice {
+	rnd := rng.New(seed, sample|swarmStream)
+	c := Choice{Off: make([]bool, n), Weights: make([]float64, n)}
+	on := 0
+	for i := range c.Off {
+		c.Off[i] = rnd.Uint64()&1 == 1
+		c.Weights[i] = float64(1 + rnd.IntN(8))
+		if !c.Off[i] {
+			on++
+		}
+	}
+	if on == 0 && n > 0 {
+		c.Off[rnd.IntN(n)] = false
+	}
+	return c
 }
 
 // Executor is the walk's executor: turn recording on with its Record to
@@ -72,23 +167,89 @@ func (w *Walk[S]) Start(rnd *rng.Rand) execspec.Result {
 // result's Err set, State unchanged; when no action is enabled it returns
 // -1 (a deadlock).
 func (w *Walk[S]) Step(rnd *rng.Rand) (int, execspec.Result) {
+	if w.weights != nil || w.off != nil {
+		return w.weightedStep(rnd)
+	}
 	rnd.Perm(w.order)
 	for _, a := range w.order {
+		if a, res, done := w.try(a, rnd); done {
+			return a, res
+		}
+	}
+	return -1, execspec.Result{}
+}
+
+// weightedStep draws the actions that are on without replacement, each in
+// proportion to its weight, and takes the first enabled one: among the
+// enabled actions, each is taken in proportion to its weight. When none is
+// enabled it tries the actions that are off, in a uniform order.
+func (w *Walk[S]) weightedStep(rnd *rng.Rand) (int, execspec.Result) {
+	w.pool = w.pool[:0]
+	total := 0.0
+	for a := range w.order {
+		if w.off != nil && a < len(w.off) && w.off[a] {
+			continue
+		}
+		w.pool = append(w.pool, a)
+		total += w.weight(a)
+	}
+	for len(w.pool) > 0 {
+		x := float64(rnd.Uint64()>>11) / (1 << 53) * total
+		k := len(w.pool) - 1 // rounding: the last one
+		for i, a := range w.pool {
+			if x < w.weight(a) {
+				k = i
+				break
+			}
+			x -= w.weight(a)
+		}
+		a := w.pool[k]
+		total -= w.weight(a)
+		w.pool[k] = w.pool[len(w.pool)-1]
+		w.pool = w.pool[:len(w.pool)-1]
+		if a, res, done := w.try(a, rnd); done {
+			return a, res
+		}
+	}
+	if w.off == nil {
+		return -1, execspec.Result{}
+	}
+	rnd.Perm(w.order)
+	for _, a := range w.order {
+		if a < len(w.off) && w.off[a] {
+			if a, res, done := w.try(a, rnd); done {
+				return a, res
+			}
+		}
+	}
+	return -1, execspec.Result{}
+}
+
+func (w *Walk[S]) weight(a int) float64 {
+	if w.weights == nil {
+		return 1
+	}
+	return w.weights[a]
+}
+
+// try executes action a at a step: done when it is taken (or panicked).
+func (w *Walk[S]) try(a int, rnd *rng.Rand) (int, execspec.Result, bool) {
+	{
 		st := &w.Actions[a]
 		st.Tried++
 		res, runs, exhausted := w.ex.Random(a, w.cur, w.nxt, rnd, w.budget)
 		st.Runs += int64(runs)
 		if res.Err != nil {
-			return a, res
+			return a, res, true
 		}
 		if res.Enabled {
 			st.Fired++
 			w.cur, w.nxt = w.nxt, w.cur
-			return a, res
+			return a, res, true
 		}
 		if !exhausted {
 			st.Undecided++
 		}
 	}
-	return -1, execspec.Result{}
+	return -1, execspec.Result{}, false
 }
