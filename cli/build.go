@@ -137,7 +137,7 @@ import (
 )
 
 func main() {
-	os.Exit(cli.RunModel(os.Args[1:], model.Spec()))
+	os.Exit(cli.RunSpec(os.Args[1:], model.Spec))
 }
 `
 
