@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/execspec/execspec"
 )
@@ -31,8 +33,7 @@ func RunSpec[S any](args []string, spec func() *execspec.Spec[S]) int {
 	if os.Getenv(envTerminal) == "1" {
 		env.StderrIsTerminal = true
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, got := stopOnSignals()
 	sp, err := recoverUser("Spec()", func() (*execspec.Spec[S], error) { return spec(), nil })
 	if err == nil && sp == nil {
 		err = errors.New("Spec() returned nil")
@@ -52,7 +53,48 @@ func RunSpec[S any](args []string, spec func() *execspec.Spec[S]) int {
 		reportError(env, cmd, err)
 		return ExitUsage
 	}
+	if code == ExitInterrupted {
+		code = interruptedCode(got())
+	}
 	return code
+}
+
+// stopOnSignals returns a context cancelled by the first SIGINT, SIGTERM
+// or SIGHUP, and a function returning that signal (nil before). The
+// signals stay caught until the process exits: a second one (a terminal's
+// Ctrl-C reaches the runner both directly and forwarded by the front end)
+// must not kill the runner while it prints its statistics.
+func stopOnSignals() (context.Context, func() os.Signal) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 4)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	var mu sync.Mutex
+	var first os.Signal
+	go func() {
+		for sig := range ch {
+			mu.Lock()
+			if first == nil {
+				first = sig
+			}
+			mu.Unlock()
+			cancel()
+		}
+	}()
+	return ctx, func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		return first
+	}
+}
+
+// interruptedCode is the exit code of a command stopped by sig, by the
+// shell's convention 128+n: 130 for SIGINT (and when sig is unknown), 143
+// for SIGTERM, 129 for SIGHUP.
+func interruptedCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok && s != syscall.SIGINT {
+		return 128 + int(s)
+	}
+	return ExitInterrupted
 }
 
 // reportError prints an error that ends a command: the message, and the
