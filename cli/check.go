@@ -153,17 +153,11 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		s.reportCheckFinding(fd, t, res, replay, reproduce, f.fullStates)
 		traces = append(traces, t)
 	}
-	if err := writeITF(s.env, f.outITF, traces); err != nil {
-		return 0, err
-	}
-	if err := writeHTML(s.env, f.outHTML, mc, traces); err != nil {
-		return 0, err
-	}
 	s.checkSummary(res)
 	if !seedGiven && len(res.Findings) == 0 {
 		s.printf("Rerun with: %s\n", reproduce)
 	}
-	return checkExitCode(res), nil
+	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, checkExitCode(res)), nil
 }
 
 func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string, f *checkFlags, strategy check.Strategy, seed uint64, seedGiven bool, memNote string) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -17,26 +18,41 @@ func cmdTrace(args []string, env Env) int {
 		return ExitUsage
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(env.Stderr, "usage: execspec trace [--full-states] FILE.itf.json")
+		fmt.Fprintln(env.Stderr, "usage: execspec trace [--full-states] FILE.itf.json (- for stdin)")
 		return ExitUsage
 	}
-	path := fs.Arg(0)
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(env.Dir, path)
-	}
-	if _, err := os.Stat(path); err != nil {
-		fmt.Fprintf(env.Stderr, "execspec trace: %v\n", err)
-		return ExitUsage
-	}
-	its, err := itf.ReadFile(path)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "execspec trace: %s: %v\n", fs.Arg(0), err)
-		return ExitUsage
+	name := fs.Arg(0)
+	var its []*itf.Trace
+	if name == "-" {
+		name = "stdin"
+		data, err := io.ReadAll(env.Stdin)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "execspec trace: reading stdin: %v\n", err)
+			return ExitUsage
+		}
+		if its, err = decodeTraces(data); err != nil {
+			fmt.Fprintf(env.Stderr, "execspec trace: stdin: %v\n", err)
+			return ExitUsage
+		}
+	} else {
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(env.Dir, path)
+		}
+		if _, err := os.Stat(path); err != nil {
+			fmt.Fprintf(env.Stderr, "execspec trace: %v\n", err)
+			return ExitUsage
+		}
+		var err error
+		if its, err = itf.ReadFile(path); err != nil {
+			fmt.Fprintf(env.Stderr, "execspec trace: %s: %v\n", name, err)
+			return ExitUsage
+		}
 	}
 	for i, it := range its {
 		t, err := trace.FromITF(it)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "execspec trace: %s: trace %d: %v\n", fs.Arg(0), i, err)
+			fmt.Fprintf(env.Stderr, "execspec trace: %s: trace %d: %v\n", name, i, err)
 			return ExitUsage
 		}
 		if len(its) > 1 {

@@ -91,13 +91,7 @@ func (s *session[S]) validateITF(ctx context.Context, f runFlags, o itfOptions) 
 		s.printf("A trace that is not a behaviour of the model is reported like a violation (exit code 1).\n")
 	}
 	s.event("summary", map[string]any{"traces": len(traces), "valid": valid})
-	if err := writeITF(s.env, f.outITF, out); err != nil {
-		return 0, err
-	}
-	if err := writeHTML(s.env, f.outHTML, mc, out); err != nil {
-		return 0, err
-	}
-	return code, nil
+	return writeOutputs(s, f.outITF, f.outHTML, mc, out, code), nil
 }
 
 func traceLabel(i, n int) string {

@@ -1,0 +1,88 @@
+package cli_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// execspecIn runs execspec like execspec does, with stdin as its input.
+func execspecIn(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	c := exec.Command(binary, args...)
+	c.Dir = rootDir
+	c.Env = append(os.Environ(), "EXECSPEC_CACHE="+cache)
+	c.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	err := c.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running execspec: %v", err)
+	}
+	return result{code, stdout.String(), stderr.String()}
+}
+
+// Help needs no model; --out-itf and --out-html accept a directory; a file
+// that cannot be written does not hide what the search found; replay names
+// a bad sample number; trace reads stdin.
+func TestHelpOutputsAndSmallInputs(t *testing.T) {
+	dir := t.TempDir()
+	htmlDir := filepath.Join(dir, "pages")
+	if err := os.Mkdir(htmlDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	noDir := filepath.Join(dir, "no", "such", "dir", "finding.itf.json")
+	const panicky = "./cli/testdata/models/panicky"
+	cases := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		want  []string // substrings of stdout+stderr
+		files []string // files that must exist afterwards
+	}{
+		{"check --help without a package", "", []string{"check", "--help"}, 0, []string{"usage: execspec check PACKAGE", "-max-depth"}, nil},
+		{"run -h with a package", "", []string{"run", "./cli/testdata/models/broken", "-h"}, 0, []string{"-max-samples"}, nil},
+		{"replay --sample -1", "", []string{"replay", panicky, "--seed", "1", "--sample", "-1"}, 4,
+			[]string{"--sample -1: samples are numbered from 0"}, nil},
+		{"--out-html DIR", "", []string{"run", panicky, "--seed", "1", "--out-html", htmlDir}, 1,
+			[]string{"PANIC at step"}, []string{filepath.Join(htmlDir, "panicky-default.html")}},
+		{"--out-itf DIR/ (check)", "", []string{"check", panicky, "--out-itf", htmlDir + "/"}, 1,
+			[]string{"PANIC"}, []string{filepath.Join(htmlDir, "panicky-default.itf.json")}},
+		{"unwritable --out-itf keeps the finding's exit code", "", []string{"run", panicky, "--seed", "1", "--out-itf", noDir}, 1,
+			[]string{"PANIC at step", "Replay with:", "execspec: writing ITF: ", "no such file or directory"}, nil},
+		{"trace - reads stdin", `{"vars":["x"],"states":[{"x":1},{"x":2}]}`, []string{"trace", "-"}, 0, []string{"x: 1 -> 2"}, nil},
+		{"trace - with bad stdin", `{"vars":["x"],"states":[{"x":1},]}`, []string{"trace", "-"}, 4, []string{"execspec trace: stdin: ", "byte offset"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := execspecIn(t, tc.stdin, tc.args...)
+			out := r.stdout + r.stderr
+			if r.code != tc.code {
+				t.Errorf("exit code %d, want %d\n%s", r.code, tc.code, out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, f := range tc.files {
+				if _, err := os.Stat(f); err != nil {
+					t.Errorf("%v\n%s", err, out)
+				}
+			}
+		})
+	}
+	// Nothing was written outside the directories named.
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%s holds %d entries, want only pages/", dir, len(entries))
+	}
+}
