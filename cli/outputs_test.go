@@ -86,3 +86,49 @@ func TestHelpOutputsAndSmallInputs(t *testing.T) {
 		t.Errorf("%s holds %d entries, want only pages/", dir, len(entries))
 	}
 }
+
+// Traces written by the workshop's Python tool hold "loop": null and null
+// values: trace, view and replay --itf accept them, and refuse them with
+// --strict.
+func TestNullTracesAndStrict(t *testing.T) {
+	dir := t.TempDir()
+	const door = "itf/testdata/wunderspec-door.itf.json"
+	counter := filepath.Join(dir, "counter.itf.json")
+	if err := os.WriteFile(counter, []byte(`{"vars":["n","moves"],"states":[{"n":0,"moves":0,"ghost_action":null},{"n":1,"moves":{"#bigint":"1"},"ghost_action":"up"}],"loop":null}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(dir, "door.html")
+	const model = "./cli/testdata/models/counter"
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want []string
+	}{
+		{"trace", []string{"trace", door}, 0, []string{"owner: null}", `ghost_action: null -> "unlock"`}},
+		{"trace --strict", []string{"trace", "--strict", door}, 4, []string{`field "owner": null is not an ITF value (strict mode) (at byte offset 229)`}},
+		{"view", []string{"view", door, "-o", page}, 0, []string{"wrote"}},
+		{"view --strict", []string{"view", "--strict", door, "-o", page}, 4, []string{"null is not an ITF value (strict mode)"}},
+		{"replay --itf", []string{"replay", model, "--instance", "small", "--itf", counter}, 0, []string{"trace valid: 1 steps"}},
+		{"replay --itf --strict", []string{"replay", model, "--instance", "small", "--itf", counter, "--strict"}, 4,
+			[]string{`state 0: variable "ghost_action" is not declared in vars or params (strict mode) (at byte offset 49)`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := execspec(t, nil, tc.args...)
+			out := r.stdout + r.stderr
+			if r.code != tc.code {
+				t.Errorf("exit code %d, want %d\n%s", r.code, tc.code, out)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+	data, err := os.ReadFile(page)
+	if err != nil || !bytes.Contains(data, []byte(`"owner":null`)) {
+		t.Errorf("the page lacks the null owner (%v)", err)
+	}
+}

@@ -16,6 +16,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	fs := s.commonFlags("replay", &f)
 	sample := fs.Int("sample", -1, "the sample to re-execute, from 0 (printed with the finding)")
 	itfFile := fs.String("itf", "", "validate the traces in this ITF file against the model instead of re-executing a sample (exit code 1 when one is not a behaviour of the model)")
+	strict := fs.Bool("strict", false, "with --itf: "+strictUsage)
 	maxExec := fs.Int("max-executions", validate.DefaultMaxExecutions, "with --itf: executions allowed to find the transition to one state of a trace")
 	if err := parseFlags(fs.FlagSet, args); err != nil {
 		return 0, err
@@ -30,7 +31,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 		if f.seed != "" || *sample >= 0 || f.property != "" {
 			return 0, usagef("--itf validates a trace file: --seed, --sample and --property do not apply")
 		}
-		return s.validateITF(ctx, f, itfOptions{file: *itfFile, maxExecutions: *maxExec})
+		return s.validateITF(ctx, f, itfOptions{file: *itfFile, maxExecutions: *maxExec, strict: *strict})
 	}
 	if f.seed == "" || *sample < 0 {
 		return 0, usagef("replay needs --seed and --sample (as printed with a finding), or --itf FILE")

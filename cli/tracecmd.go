@@ -14,11 +14,12 @@ import (
 func cmdTrace(args []string, env Env) int {
 	fs := newFrontFlags("trace", env)
 	full := fs.Bool("full-states", false, "print every variable of every state")
+	strict := fs.Bool("strict", false, strictUsage)
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(env.Stderr, "usage: execspec trace [--full-states] FILE.itf.json (- for stdin)")
+		fmt.Fprintln(env.Stderr, "usage: execspec trace [--full-states] [--strict] FILE.itf.json (- for stdin)")
 		return ExitUsage
 	}
 	name := fs.Arg(0)
@@ -30,7 +31,7 @@ func cmdTrace(args []string, env Env) int {
 			fmt.Fprintf(env.Stderr, "execspec trace: reading stdin: %v\n", err)
 			return ExitUsage
 		}
-		if its, err = decodeTraces(data); err != nil {
+		if its, err = decodeTraces(data, itf.DecodeOptions{Strict: *strict}); err != nil {
 			fmt.Fprintf(env.Stderr, "execspec trace: stdin: %v\n", err)
 			return ExitUsage
 		}
@@ -44,7 +45,7 @@ func cmdTrace(args []string, env Env) int {
 			return ExitUsage
 		}
 		var err error
-		if its, err = itf.ReadFile(path); err != nil {
+		if its, err = (itf.DecodeOptions{Strict: *strict}).ReadFile(path); err != nil {
 			fmt.Fprintf(env.Stderr, "execspec trace: %s: %v\n", name, err)
 			return ExitUsage
 		}

@@ -24,6 +24,7 @@ import (
 type itfOptions struct {
 	file          string
 	maxExecutions int
+	strict        bool
 }
 
 // validateITF validates the traces of an ITF file against the model.
@@ -39,7 +40,7 @@ func (s *session[S]) validateITF(ctx context.Context, f runFlags, o itfOptions) 
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(s.env.Dir, path)
 	}
-	its, err := itf.ReadFile(path)
+	its, err := itf.DecodeOptions{Strict: o.strict}.ReadFile(path)
 	if err != nil {
 		return 0, &usageError{err}
 	}

@@ -48,7 +48,7 @@ func cmdView(args []string, env Env) int {
 // viewFlags are the view command's settings.
 type viewFlags struct {
 	out, serve, vars, steps, actor, maxSize, title string
-	open                                           bool
+	open, strict                                   bool
 	trace                                          int
 }
 
@@ -62,6 +62,7 @@ func viewMain(ctx context.Context, args []string, env Env) int {
 	fs.StringVar(&f.steps, "steps", "", "show only these steps: FROM..TO (both included), FROM.., ..TO or STEP")
 	fs.StringVar(&f.actor, "actor", "", "pick label naming each step's actor, for the lanes view (default: detected; - for none)")
 	fs.StringVar(&f.maxSize, "max-size", "50MiB", "refuse a trace whose JSON is larger than this (KiB, MiB, GiB; MB means MiB; 0 for no limit)")
+	fs.BoolVar(&f.strict, "strict", false, strictUsage)
 	fs.IntVar(&f.trace, "trace", 0, "which trace to show, from 0, when the file holds several (NDJSON)")
 	fs.StringVar(&f.title, "title", "", "the page's title (default: from the trace's #meta, or the file name)")
 	fs.Usage = func() {
@@ -176,7 +177,7 @@ func runView(ctx context.Context, env Env, file string, f viewFlags) error {
 			return err
 		}
 	}
-	traces, err := decodeTraces(data)
+	traces, err := decodeTraces(data, itf.DecodeOptions{Strict: f.strict})
 	if err != nil {
 		return fmt.Errorf("%s: not a valid ITF trace: %w", name, err)
 	}
@@ -233,9 +234,12 @@ func runView(ctx context.Context, env Env, file string, f viewFlags) error {
 	return nil
 }
 
+// strictUsage documents the --strict flag of trace, view and replay --itf.
+const strictUsage = "refuse what ADR-015 does not define but producers write: null values, \"loop\": null, state variables not in \"vars\""
+
 // decodeTraces reads one trace or several (NDJSON, concatenated).
-func decodeTraces(data []byte) ([]*itf.Trace, error) {
-	dec := itf.NewDecoder(bytes.NewReader(data))
+func decodeTraces(data []byte, opts itf.DecodeOptions) ([]*itf.Trace, error) {
+	dec := opts.NewDecoder(bytes.NewReader(data))
 	var out []*itf.Trace
 	for {
 		t, err := dec.Next()

@@ -16,12 +16,17 @@ import (
 //
 // An object with exactly the two keys "tag" and "value", where "tag" is a
 // string, is a variant: ADR-015 gives no way to write a record with exactly
-// those fields. When an object repeats a key, the last one wins. Invalid
-// UTF-8 in strings is replaced by U+FFFD. Nesting is limited to MaxDepth
-// levels, a plain JSON integer counting as one (it is written back as
-// {"#bigint": ...}).
+// those fields. JSON null is the value [Null]. When an object repeats a
+// key, the last one wins. Nesting is limited to MaxDepth levels, a plain
+// JSON integer counting as one (it is written back as {"#bigint": ...}).
+// ParseValue decodes with the zero [DecodeOptions].
 func ParseValue(data []byte) (Value, error) {
-	p := parser{data: data}
+	return DecodeOptions{}.ParseValue(data)
+}
+
+// ParseValue is [ParseValue] with the options o.
+func (o DecodeOptions) ParseValue(data []byte) (Value, error) {
+	p := parser{data: data, opts: o}
 	v, err := p.value()
 	if err == nil {
 		err = p.end()
@@ -57,8 +62,8 @@ func (v Value) MarshalJSON() ([]byte, error) {
 
 // AppendJSON appends the canonical ITF JSON encoding of v to dst, like
 // [Value.MarshalJSON], and returns the extended buffer. It does not fail:
-// zero Values are written as null (which does not decode), record field
-// names are written as they are.
+// zero Values are written as null (which decodes as [Null], not as a zero
+// Value), record field names are written as they are.
 func AppendJSON(dst []byte, v Value) []byte {
 	dst, _ = appendValue(dst, v, 0, false)
 	return dst
@@ -83,7 +88,10 @@ func (p *parser) value() (Value, error) {
 		if err := p.literal("null"); err != nil {
 			return Value{}, err
 		}
-		return Value{}, p.errAt(p.pos-4, "null is not an ITF value")
+		if p.opts.Strict {
+			return Value{}, p.errAt(p.pos-4, "null is not an ITF value (strict mode)")
+		}
+		return Null(), nil
 	case c == '-' || ('0' <= c && c <= '9'):
 		start := p.pos
 		if p.depth >= MaxDepth {
@@ -453,6 +461,8 @@ func appendValue(dst []byte, v Value, depth int, strict bool) ([]byte, error) {
 		dst = append(dst, `{"#unserializable":`...)
 		dst = appendString(dst, v.str)
 		return append(dst, '}'), nil
+	case KindNull:
+		return append(dst, "null"...), nil
 	}
 	if strict {
 		return dst, &ValueError{Err: errInvalidValue}

@@ -166,8 +166,8 @@ func TestParseValueErrors(t *testing.T) {
 		{``, "unexpected end of input, expecting a value (at byte offset 0)"},
 		{`   `, "(at byte offset 3)"},
 		{`nul`, "invalid character 'n', expecting a value"},
-		{`null`, "null is not an ITF value (at byte offset 0)"},
-		{`[1, null]`, "[1]: null is not an ITF value (at byte offset 4)"},
+		{`null`, "null is not an ITF value (strict mode) (at byte offset 0)"},
+		{`[1, null]`, "[1]: null is not an ITF value (strict mode) (at byte offset 4)"},
 		{`1.5`, "non-integer number 1.5"},
 		{`[1e3]`, "[0]: non-integer number 1e3"},
 		{`01`, "unexpected data after the JSON value"},
@@ -211,8 +211,9 @@ func TestParseValueErrors(t *testing.T) {
 		{`[] []`, "unexpected data after the JSON value: '['"},
 		{"\xff", "invalid character byte 0xff"},
 	}
+	// Strict mode: the errors are the default mode's, and null is one.
 	for _, tt := range tests {
-		_, err := ParseValue([]byte(tt.in))
+		_, err := DecodeOptions{Strict: true}.ParseValue([]byte(tt.in))
 		if err == nil {
 			t.Errorf("ParseValue(%q) succeeded, want error containing %q", tt.in, tt.want)
 			continue

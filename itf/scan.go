@@ -22,6 +22,10 @@ type parser struct {
 	// strs interns object keys and short strings: traces repeat the same
 	// field names and values in every state.
 	strs map[string]string
+	opts DecodeOptions
+	// declared holds the names of "vars" and "params" once seen, in
+	// strict mode, to refuse other names where they appear.
+	declared map[string]bool
 }
 
 // maxInterned bounds the number of interned strings per parser.

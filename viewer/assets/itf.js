@@ -6,7 +6,8 @@
 
 var ITF = (function () {
   function kind(v) {
-    if (v === null || v === undefined) return "invalid";
+    if (v === null) return "null"; // JSON null, itf.Null in Go
+    if (v === undefined) return "invalid";
     if (typeof v === "boolean") return "bool";
     if (typeof v === "number") return "int";
     if (typeof v === "string") return "str";
@@ -80,6 +81,7 @@ var ITF = (function () {
           if (isUnit(v.value)) return true;
           return put("(") && walk(v.value) && put(")");
         case "unser": return put("<unserializable: " + v["#unserializable"] + ">");
+        case "null": return put("null");
       }
       return put("<invalid>");
     }
