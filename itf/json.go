@@ -3,7 +3,6 @@ package itf
 import (
 	"errors"
 	"fmt"
-	"math/big"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -105,6 +104,9 @@ func (p *parser) value() (Value, error) {
 		if !integer {
 			return Value{}, p.errAt(start, "non-integer number %s (ITF has integers only)", text)
 		}
+		if err := p.checkDigits(text, start); err != nil {
+			return Value{}, err
+		}
 		return parseInt(text), nil
 	}
 	return Value{}, p.unexpected("a value")
@@ -132,8 +134,21 @@ func parseInt(text []byte) Value {
 			return Int(n)
 		}
 	}
-	b, _ := new(big.Int).SetString(string(text), 10)
-	return bigOwned(b)
+	return bigOwned(parseDecimal(text))
+}
+
+// checkDigits refuses an integer literal longer than the options allow,
+// before it is converted.
+func (p *parser) checkDigits(text []byte, start int) error {
+	limit := p.opts.maxIntDigits()
+	n := len(text)
+	if n > 0 && text[0] == '-' {
+		n--
+	}
+	if limit > 0 && n > limit {
+		return p.errAt(start, "integer of %d digits, over the limit of %d (DecodeOptions.MaxIntDigits)", n, limit)
+	}
+	return nil
 }
 
 // elems parses a JSON array of values; seg prefixes the "[i]" path segment
@@ -265,6 +280,9 @@ func (p *parser) special(key string, keyPos int) (Value, error) {
 		}
 		start := p.pos
 		if b, ok := p.rawASCII(); ok && validDigits(b) {
+			if err := p.checkDigits(b, start); err != nil {
+				return Value{}, within(err, key)
+			}
 			return parseInt(b), nil
 		}
 		p.pos = start
@@ -274,6 +292,9 @@ func (p *parser) special(key string, keyPos int) (Value, error) {
 		}
 		if !validDigits([]byte(s)) {
 			return Value{}, within(p.errAt(start, "malformed integer %s (want an optional '-' and decimal digits)", strconv.Quote(s)), key)
+		}
+		if err := p.checkDigits([]byte(s), start); err != nil {
+			return Value{}, within(err, key)
 		}
 		return parseInt([]byte(s)), nil
 	case "#tup", "#set":

@@ -57,7 +57,23 @@ type DecodeOptions struct {
 	// loop), and state variables not declared in "vars" or "params"
 	// (otherwise kept in State.Values and written back).
 	Strict bool
-	_      struct{}
+	// MaxIntDigits caps the number of decimal digits of an integer, plain
+	// or "#bigint"; 0 means DefaultMaxIntDigits and a negative value no
+	// limit. Conversion takes time near-linear in the digits, but a trace
+	// of huge integers is more likely a mistake or an attack than data.
+	MaxIntDigits int
+	_            struct{}
+}
+
+// DefaultMaxIntDigits is the limit on the digits of one integer when
+// DecodeOptions.MaxIntDigits is 0: a 332,000-bit integer.
+const DefaultMaxIntDigits = 100_000
+
+func (o DecodeOptions) maxIntDigits() int {
+	if o.MaxIntDigits == 0 {
+		return DefaultMaxIntDigits
+	}
+	return o.MaxIntDigits
 }
 
 // Decode reads one trace, a single JSON object, from r. Use [NewDecoder] to
