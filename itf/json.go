@@ -3,6 +3,7 @@ package itf
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -16,7 +17,8 @@ import (
 // An object with exactly the two keys "tag" and "value", where "tag" is a
 // string, is a variant: ADR-015 gives no way to write a record with exactly
 // those fields. JSON null is the value [Null]. When an object repeats a
-// key, the last one wins. Nesting is limited to MaxDepth levels, a plain
+// key, the last one wins; a "#map" that repeats a key (by [Equal]) and a
+// string holding invalid UTF-8 are errors. Nesting is limited to MaxDepth levels, a plain
 // JSON integer counting as one (it is written back as {"#bigint": ...}).
 // ParseValue decodes with the zero [DecodeOptions].
 func ParseValue(data []byte) (Value, error) {
@@ -341,7 +343,9 @@ func (p *parser) mapEntries() (Value, error) {
 		return Value{}, within(p.unexpected("an array of [key, value] arrays"), "#map")
 	}
 	var entries []Entry
+	var starts []int
 	err := p.array(" in #map", func(i int) error {
+		starts = append(starts, p.next0())
 		e, err := p.mapEntry()
 		if err != nil {
 			return within(err, "#map entry "+strconv.Itoa(i))
@@ -355,7 +359,37 @@ func (p *parser) mapEntries() (Value, error) {
 	if len(entries) == 0 {
 		return Value{kind: KindMap}, nil
 	}
+	if i, j := duplicateKey(entries); j >= 0 {
+		return Value{}, within(p.errAt(starts[j], "duplicate key %s (entry %d has it too)", entries[j].Key, i), "#map entry "+strconv.Itoa(j))
+	}
 	return mapOwned(entries), nil
+}
+
+// duplicateKey returns the first entry j whose key an earlier entry i has,
+// or -1, -1.
+func duplicateKey(entries []Entry) (int, int) {
+	sorted := true
+	for k := 1; k < len(entries); k++ {
+		if Compare(entries[k-1].Key, entries[k].Key) >= 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return -1, -1
+	}
+	idx := make([]int, len(entries))
+	for k := range idx {
+		idx[k] = k
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return Compare(entries[a].Key, entries[b].Key) })
+	first, second := -1, -1
+	for k := 1; k < len(idx); k++ {
+		if Equal(entries[idx[k-1]].Key, entries[idx[k]].Key) && (second < 0 || idx[k] < second) {
+			first, second = idx[k-1], idx[k]
+		}
+	}
+	return first, second
 }
 
 func (p *parser) mapEntry() (Entry, error) {

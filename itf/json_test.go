@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -88,13 +89,23 @@ func TestValueJSON(t *testing.T) {
 }
 
 func TestValueJSONInvalidUTF8(t *testing.T) {
-	v, err := ParseValue([]byte("\"a\xffb\""))
-	if err != nil {
-		t.Fatal(err)
+	// Decoding refuses invalid UTF-8, with the offset of the bad byte, on
+	// the fast path (no escapes) and the slow one.
+	for in, want := range map[string]string{
+		"\"a\xffb\"":                 "invalid UTF-8 (byte 0xff) in string (at byte offset 2)",
+		"\"\\n\xe2\x82\"":            "invalid UTF-8 (byte 0xe2) in string (at byte offset 3)",
+		"{\"k\xc0\":1}":              "invalid UTF-8 (byte 0xc0) in string (at byte offset 3)",
+		"[\"ok\", \"\xf0\x9f\x98\"]": "[1]: invalid UTF-8 (byte 0xf0) in string (at byte offset 8)",
+	} {
+		if _, err := ParseValue([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseValue(%q) = %v, want %q", in, err, want)
+		}
 	}
-	if s, _ := v.AsString(); s != "a\uFFFDb" {
-		t.Errorf("got %q", s)
+	// Valid multi-byte UTF-8 and escaped unpaired surrogates decode.
+	if v, err := ParseValue([]byte("\"é\\ud800\"")); err != nil || v.String() != strconv.Quote("é\uFFFD") {
+		t.Errorf("valid UTF-8: %v, %v", v, err)
 	}
+	// Encoding a programmatic string with invalid UTF-8 replaces it.
 	if got := AppendJSON(nil, String("x\xfe")); string(got) != "\"x\uFFFD\"" {
 		t.Errorf("AppendJSON of invalid UTF-8 = %q", got)
 	}
