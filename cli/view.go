@@ -61,7 +61,7 @@ func viewMain(ctx context.Context, args []string, env Env) int {
 	fs.StringVar(&f.vars, "vars", "", "show only these variables, comma-separated (e.g. zone,plans)")
 	fs.StringVar(&f.steps, "steps", "", "show only these steps: FROM..TO (both included), FROM.., ..TO or STEP")
 	fs.StringVar(&f.actor, "actor", "", "pick label naming each step's actor, for the lanes view (default: detected; - for none)")
-	fs.StringVar(&f.maxSize, "max-size", "50MiB", "refuse a trace whose JSON is larger than this (KiB, MiB, GiB; MB means MiB; 0 for no limit)")
+	fs.StringVar(&f.maxSize, "max-size", defaultMaxSize, "refuse a trace whose JSON is larger than this (KiB, MiB, GiB; MB means MiB; 0 for no limit)")
 	fs.BoolVar(&f.strict, "strict", false, strictUsage)
 	fs.IntVar(&f.trace, "trace", 0, "which trace to show, from 0, when the file holds several (NDJSON)")
 	fs.StringVar(&f.title, "title", "", "the page's title (default: from the trace's #meta, or the file name)")
