@@ -185,6 +185,8 @@ func mustRequest(t *testing.T, method, url, body string) *http.Request {
 	r, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Error(err) // not Fatal: called from worker goroutines
+		return r
 	}
+	r.Header.Set("Content-Type", "application/json")
 	return r
 }
