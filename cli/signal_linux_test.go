@@ -167,3 +167,46 @@ func TestProcHelpers(t *testing.T) {
 		t.Error("statField accepted garbage")
 	}
 }
+
+// SIGTERM to the front end stops an explore server too (it kept serving):
+// the runner stops serving, and a server's stop is a clean exit.
+func TestSignalStopsExplore(t *testing.T) {
+	c := exec.Command(binary, "explore", "./cli/testdata/models/counter", "--instance", "small")
+	c.Dir = rootDir
+	c.Env = append(os.Environ(), "EXECSPEC_CACHE="+cache)
+	stderr, err := c.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Process.Kill(); _ = c.Wait() }()
+	r := bufio.NewReader(stderr)
+	var out strings.Builder
+	for !strings.Contains(out.String(), "serving http://") {
+		line, err := r.ReadString('\n')
+		out.WriteString(line)
+		if err != nil {
+			t.Fatalf("explore did not start serving: %v\n%s", err, out.String())
+		}
+	}
+	child, err := childOf(c.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	r.WriteTo(&out)
+	if err := c.Wait(); err != nil {
+		t.Errorf("explore after SIGTERM: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "execspec explore: stopped") {
+		t.Errorf("no stop message:\n%s", out.String())
+	}
+	if err := waitGone(child, 10*time.Second); err != nil {
+		syscall.Kill(child, syscall.SIGKILL)
+		t.Error(err)
+	}
+}
