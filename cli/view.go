@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/internal/atomicfile"
+	"github.com/execspec/execspec/internal/localguard"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/viewer"
 )
@@ -229,7 +230,9 @@ func runView(ctx context.Context, env Env, file string, f viewFlags) error {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Write(page.Bytes())
 		})
-		return serveUntilDone(ctx, env, "view", f.serve, mux)
+		// The page is the trace: a page on another site must not read it
+		// by re-pointing its name at this address (DNS rebinding).
+		return serveUntilDone(ctx, env, "view", f.serve, localguard.Wrap(mux, localguard.ListenHost(f.serve)))
 	}
 	return nil
 }

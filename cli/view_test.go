@@ -257,6 +257,14 @@ func TestViewServe(t *testing.T) {
 	if code, _ := getBody(t, base+"/other"); code != 404 {
 		t.Errorf("GET /other: %d, want 404", code)
 	}
+	// A page on another site cannot read the trace by DNS rebinding.
+	req, _ := http.NewRequest(http.MethodGet, base+"/", nil)
+	req.Host = "evil.example"
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("GET / with Host evil.example: %v, %v; want 403", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	// --serve writes no file unless asked.
 	if _, err := os.Stat(strings.TrimSuffix(file, ".itf.json") + ".html"); err == nil {
 		t.Error("--serve wrote a page file without -o")
