@@ -57,12 +57,38 @@ func runModelCommand(cmd, pkg string, args []string, env Env) int {
 	if env.StderrIsTerminal {
 		c.Env = append(c.Env, envTerminal+"=1")
 	}
-	// The runner handles Ctrl-C itself (it prints the statistics so far);
-	// the front end only waits for it.
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt)
-	defer signal.Stop(sig)
-	err = c.Run()
+	// The runner handles SIGINT, SIGTERM and SIGHUP itself: it stops the
+	// search and prints the statistics so far, exiting 130, 143 or 129.
+	// The front end forwards them (a supervisor, CI runner or `timeout`
+	// signals only this process, not its process group) and waits; if it
+	// is killed outright, the runner gets SIGKILL from the kernel where
+	// the platform can arrange it (see setParentDeathSignal).
+	setParentDeathSignal(c)
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, forwardedSignals...)
+	defer signal.Stop(sigs)
+	if err := c.Start(); err != nil {
+		fmt.Fprintf(env.Stderr, "execspec: starting the model runner: %v\n", err)
+		return ExitUsage
+	}
+	done := make(chan struct{})
+	var last os.Signal
+	forwarded := make(chan struct{})
+	go func() {
+		defer close(forwarded)
+		for {
+			select {
+			case sig := <-sigs:
+				last = sig
+				_ = c.Process.Signal(sig) // fails only once the runner has exited
+			case <-done:
+				return
+			}
+		}
+	}()
+	err = c.Wait()
+	close(done)
+	<-forwarded
 	var exitErr *exec.ExitError
 	switch {
 	case err == nil:
@@ -70,8 +96,9 @@ func runModelCommand(cmd, pkg string, args []string, env Env) int {
 	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
 		return exitErr.ExitCode()
 	case errors.As(err, &exitErr):
+		// Killed by a signal before it could handle it.
 		fmt.Fprintf(env.Stderr, "execspec: model runner: %v\n", err)
-		return ExitInterrupted
+		return interruptedCode(last)
 	}
 	fmt.Fprintf(env.Stderr, "execspec: running the model runner: %v\n", err)
 	return ExitUsage
@@ -137,7 +164,7 @@ import (
 )
 
 func main() {
-	os.Exit(cli.RunModel(os.Args[1:], model.Spec()))
+	os.Exit(cli.RunSpec(os.Args[1:], model.Spec))
 }
 `
 

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/execspec/execspec/engine"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,6 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/bytesize"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
@@ -47,8 +49,8 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit)")
 	fs.IntVar(&f.maxFindings, "max-findings", 1, "stop after this many findings")
 	fs.BoolVar(&f.deadlock, "deadlock", false, "report reachable states in which no action is enabled")
-	fs.Func("memory", "cap on the search's memory (store and heap), e.g. 2GiB or 500MB (default: 3/4 of the machine's memory)", func(v string) error {
-		n, err := parseSize(v)
+	fs.Func("memory", "cap on the search's memory (store and heap), e.g. 2GiB or 500MiB; MB means MiB (default: 3/4 of the machine's memory)", func(v string) error {
+		n, err := bytesize.Parse(v)
 		f.memory = n
 		return err
 	})
@@ -161,17 +163,11 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		s.reportCheckFinding(fd, t, res, replay, reproduce, f.fullStates)
 		traces = append(traces, t)
 	}
-	if err := writeITF(s.env, f.outITF, traces); err != nil {
-		return 0, err
-	}
-	if err := writeHTML(s.env, f.outHTML, mc, traces); err != nil {
-		return 0, err
-	}
 	s.checkSummary(res)
 	if !seedGiven && len(res.Findings) == 0 {
 		s.printf("Rerun with: %s\n", reproduce)
 	}
-	return checkExitCode(res), nil
+	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, checkExitCode(res)), nil
 }
 
 func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string, f *checkFlags, strategy check.Strategy, seed uint64, seedGiven bool, memNote string) {
@@ -203,7 +199,7 @@ func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string,
 		limits = append(limits, "timeout "+f.timeout.String())
 	}
 	if f.memory > 0 {
-		limits = append(limits, "memory "+formatBytes(f.memory)+memNote)
+		limits = append(limits, "memory "+bytesize.Format(f.memory)+memNote)
 	}
 	if f.deadlock {
 		limits = append(limits, "deadlocks reported")
@@ -404,7 +400,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 		bits = 128
 	}
 	s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d): %.1e\n", bits+1, res.Collision)
-	s.printf("  Store: %s (%.1f bytes/state). Time: %s, %s distinct states/s", formatBytes(st.StoreBytes), st.BytesPerState(),
+	s.printf("  Store: %s (%.1f bytes/state). Time: %s, %s distinct states/s", bytesize.Format(st.StoreBytes), st.BytesPerState(),
 		roundDuration(st.Elapsed), group(int64(st.StatesPerSecond())))
 	if res.Strategy == check.BFS {
 		s.printf(" (%d workers)", res.Workers)
@@ -456,24 +452,6 @@ func checkExitCode(res *check.Result) int {
 	return ExitOK
 }
 
-// parseSize reads a byte count: a number with an optional unit (B, KB, MB,
-// GB, TB in powers of 1000; KiB, MiB, GiB, TiB in powers of 1024).
-func parseSize(v string) (int64, error) {
-	s := strings.TrimSpace(v)
-	i := len(s)
-	for i > 0 && (s[i-1] < '0' || s[i-1] > '9') && s[i-1] != '.' {
-		i--
-	}
-	num, unit := s[:i], strings.ToLower(strings.TrimSpace(s[i:]))
-	mult := map[string]float64{"": 1, "b": 1, "k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
-		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[unit]
-	x, err := strconv.ParseFloat(num, 64)
-	if err != nil || mult == 0 || x <= 0 {
-		return 0, fmt.Errorf("%q is not a size such as 2GiB, 500MB or 1000000", v)
-	}
-	return int64(x * mult), nil
-}
-
 // physicalMemory returns the machine's memory in bytes, or 0 when it cannot
 // tell (it reads /proc/meminfo).
 func physicalMemory() int64 {
@@ -490,18 +468,6 @@ func physicalMemory() int64 {
 		}
 	}
 	return 0
-}
-
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // group formats n with thousands separators.

@@ -40,7 +40,7 @@ func TestCheckExitCodesAndMessages(t *testing.T) {
 		{"unknown instance", []string{tc3, "--instance", "rm9"}, 4, []string{`unknown instance "rm9"; valid: rm3, rm4, rm5`}},
 		{"unknown property", []string{tc3, "--property", "nope"}, 4, []string{`unknown property "nope"; valid: AllCommitted, Disagree, TCConsistent, TCTypeOK`}},
 		{"bad timeout", []string{tc3, "--timeout", "soon"}, 4, []string{`invalid value "soon" for flag -timeout`}},
-		{"bad memory", []string{tc3, "--memory", "lots"}, 4, []string{`"lots" is not a size such as 2GiB`}},
+		{"bad memory", []string{tc3, "--memory", "lots"}, 4, []string{`"lots" is not a size such as 50MiB, 2GiB`}},
 		{"negative depth", []string{tc3, "--max-depth", "-1"}, 4, []string{"--max-depth must not be negative"}},
 		{"invariant holds", []string{tc3, "--property", "TCConsistent", "--strategy", "dfs"}, 0, []string{"Search complete: every reachable state explored; invariant TCConsistent holds."}},
 		{"memory cap too small to start", []string{tc3, "--memory", "1KiB"}, 4, []string{"the memory cap is too small for an empty fingerprint store"}},

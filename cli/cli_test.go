@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -59,15 +60,29 @@ type result struct {
 
 func execspec(t *testing.T, env []string, args ...string) result {
 	t.Helper()
-	return execspecIn(t, rootDir, env, args...)
+	return invocation{dir: rootDir, env: env}.run(t, args...)
 }
 
 // execspecIn runs the execspec binary in dir.
 func execspecIn(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
+	return invocation{dir: dir, env: env}.run(t, args...)
+}
+
+// invocation is how a test runs the execspec binary: in dir, with env
+// added to the environment and stdin as its input.
+type invocation struct {
+	dir   string
+	env   []string
+	stdin string
+}
+
+func (inv invocation) run(t *testing.T, args ...string) result {
+	t.Helper()
 	c := exec.Command(binary, args...)
-	c.Dir = dir
-	c.Env = append(append(os.Environ(), "EXECSPEC_CACHE="+cache), env...)
+	c.Dir = inv.dir
+	c.Env = append(append(os.Environ(), "EXECSPEC_CACHE="+cache), inv.env...)
+	c.Stdin = strings.NewReader(inv.stdin)
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
 	err := c.Run()
@@ -103,6 +118,14 @@ func TestExitCodesAndMessages(t *testing.T) {
 			[]string{"(random; pass --seed to fix it)", "Rerun with: execspec run ./cli/testdata/models/counter --instance large --seed "}},
 		{"panic is a finding", nil, []string{"run", "./cli/testdata/models/panicky", "--seed", "1"}, 1,
 			[]string{"PANIC at step", "panic in action pop_at with picks index=", "slice bounds out of range", "Replay with:"}},
+		{"Spec panics", nil, []string{"run", "./cli/testdata/models/specpanic"}, 4,
+			[]string{"execspec: model code panicked in Spec(): spec table not loaded", "EXECSPEC_TRACEBACK=1"}},
+		{"Spec panics, stack asked for", []string{"EXECSPEC_TRACEBACK=1"}, []string{"check", "./cli/testdata/models/specpanic"}, 4,
+			[]string{"model code panicked in Spec(): spec table not loaded", "goroutine 1 [running]", "specpanic.Spec("}},
+		{"instance constructor panics", []string{"SPECPANIC=ctor"}, []string{"check", "./cli/testdata/models/specpanic"}, 4,
+			[]string{`execspec check: model code panicked in the constructor of instance "boom": assignment to entry in nil map`}},
+		{"instance constructor panics in list", []string{"SPECPANIC=ctor"}, []string{"list", "./cli/testdata/models/specpanic"}, 4,
+			[]string{`model code panicked in the constructor of instance "boom"`}},
 		{"no model in package", nil, []string{"run", "./cli/testdata/models/nospec"}, 4,
 			[]string{"has no execspec model: it must declare func Spec()"}},
 		{"package does not compile", nil, []string{"run", "./cli/testdata/models/broken"}, 4,
@@ -138,9 +161,15 @@ func TestExitCodesAndMessages(t *testing.T) {
 					t.Errorf("output lacks %q:\n%s", w, out)
 				}
 			}
+			// An input error shows a goroutine dump only when asked for.
+			if tc.code == 4 && goroutineRE.MatchString(out) && !slices.Contains(tc.env, "EXECSPEC_TRACEBACK=1") {
+				t.Errorf("unasked-for goroutine dump:\n%s", out)
+			}
 		})
 	}
 }
+
+var goroutineRE = regexp.MustCompile(`goroutine \d+ \[`)
 
 var replayRE = regexp.MustCompile(`execspec replay (\S+) (.*)`)
 

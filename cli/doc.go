@@ -15,4 +15,5 @@ const (
 	ExitUsage       = 4   // usage or input error (bad flag, unknown name, model does not build, bad trace file)
 	ExitIncomplete  = 5   // a search stopped by a limit or timeout before it finished, with nothing found
 	ExitInterrupted = 130 // interrupted (Ctrl-C); statistics so far were printed
+	ExitTerminated  = 143 // terminated by SIGTERM; statistics so far were printed
 )

@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"strings"
+
 	"context"
 	"fmt"
+	"github.com/execspec/execspec/internal/localguard"
 	"path/filepath"
 
 	"github.com/execspec/execspec/itf"
@@ -15,6 +18,7 @@ func (s *session[S]) explore(ctx context.Context, args []string) (int, error) {
 	fs := s.newFlags("explore")
 	instance := fs.String("instance", "", "model instance (default: the first one; see `execspec list`)")
 	addr := fs.String("addr", "127.0.0.1:0", "address to serve on; the host defaults to 127.0.0.1 and port 0 picks a free one")
+	allowHosts := fs.String("allow-host", "", "host names, comma-separated, under which the page may be reached besides loopback names and the --addr host (requests naming other hosts are refused, against DNS rebinding)")
 	itfFile := fs.String("itf", "", "a saved ITF trace of this model to jump along")
 	traceN := fs.Int("trace", 0, "which trace of the --itf file, from 0, when it holds several")
 	pageSize := fs.Int("page-size", 50, "successors per page")
@@ -34,7 +38,12 @@ func (s *session[S]) explore(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	opts := viewer.ExplorerOptions{Instance: name, Source: s.pkg, PageSize: *pageSize, MaxSuccessors: *maxSucc}
+	opts := viewer.ExplorerOptions{Instance: name, Source: s.pkg, PageSize: *pageSize, MaxSuccessors: *maxSucc, Hosts: []string{localguard.ListenHost(*addr)}}
+	for _, h := range strings.Split(*allowHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			opts.Hosts = append(opts.Hosts, h)
+		}
+	}
 	if *itfFile != "" {
 		path := *itfFile
 		if !filepath.IsAbs(path) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/execspec/execspec"
@@ -16,7 +17,9 @@ func (s *session[S]) list(args []string) (int, error) {
 	s.setOutput(*jsonOut)
 	names := s.spec.Instances()
 	if *instance != "" {
-		if _, err := s.spec.Model(*instance); err != nil {
+		if _, err := recoverUser(fmt.Sprintf("the constructor of instance %q", *instance), func() (*execspec.Model[S], error) {
+			return s.spec.Model(*instance)
+		}); err != nil {
 			return 0, &usageError{err}
 		}
 		names = []string{*instance}

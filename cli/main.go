@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"runtime/debug"
 	"strings"
+
+	"github.com/execspec/execspec"
 )
 
 // Version is execspec's version, printed by `execspec version`.
@@ -30,7 +33,7 @@ Usage:
   execspec check   PACKAGE [flags]   exhaustive model checking (BFS, DFS, random DFS)
   execspec list    PACKAGE [flags]   the model's instances, actions, invariants and examples
   execspec explore PACKAGE [flags]   serve an interactive state explorer on a local web page
-  execspec trace   FILE              print an ITF trace readably, without a model
+  execspec trace   FILE [flags]      print an ITF trace readably, without a model (- reads stdin)
   execspec view    FILE [flags]      turn an ITF trace into one self-contained HTML page
   execspec version                   print the version
 
@@ -39,7 +42,8 @@ func Spec() *execspec.Spec[S]. Use "execspec COMMAND -h" for a command's flags.
 
 Exit codes: 0 clean, 1 invariant violated (or, for replay --itf, a trace
 that is not a behaviour of the model), 2 example found, 3 example not found,
-4 usage or input error, 5 search incomplete, 130 interrupted.
+4 usage or input error, 5 search incomplete, 130 interrupted (SIGINT),
+143 terminated (SIGTERM).
 `
 
 // Main runs the execspec command with args (without the program name) and
@@ -66,10 +70,30 @@ func Main(args []string, env Env) int {
 		return cmdView(rest, env)
 	case "run", "replay", "check", "list", "explore":
 		pkg, flags := splitPackage(rest)
+		if wantsHelp(flags) {
+			// The flags do not depend on the model: show them without
+			// building one (the package may be missing or broken).
+			fmt.Fprintf(env.Stderr, "usage: execspec %s PACKAGE [flags]\n", cmd)
+			return RunModelEnv(context.Background(), append([]string{cmd}, flags...), execspec.NewSpec[struct{}]("help"), env)
+		}
 		return runModelCommand(cmd, pkg, flags, env)
 	}
 	fmt.Fprintf(env.Stderr, "execspec: unknown command %q; commands: init, run, replay, check, list, explore, trace, view, version\n", cmd)
 	return ExitUsage
+}
+
+// wantsHelp reports whether args ask for help (-h, -help or --help before
+// any "--").
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 // splitPackage takes the package argument: the first argument when it is not

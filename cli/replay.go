@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 
 	"github.com/execspec/execspec/itf"
@@ -13,18 +14,24 @@ import (
 func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	var f runFlags
 	fs := s.commonFlags("replay", &f)
-	sample := fs.Int("sample", -1, "the sample to re-execute (printed with the finding)")
+	sample := fs.Int("sample", -1, "the sample to re-execute, from 0 (printed with the finding)")
 	itfFile := fs.String("itf", "", "validate the traces in this ITF file against the model instead of re-executing a sample (exit code 1 when one is not a behaviour of the model)")
+	strict := fs.Bool("strict", false, "with --itf: "+strictUsage)
 	maxExec := fs.Int("max-executions", validate.DefaultMaxExecutions, "with --itf: executions allowed to find the transition to one state of a trace")
 	if err := parseFlags(fs.FlagSet, args); err != nil {
 		return 0, err
 	}
 	s.setOutput(f.jsonOut)
+	sampleGiven := false
+	fs.Visit(func(fl *flag.Flag) { sampleGiven = sampleGiven || fl.Name == "sample" })
+	if sampleGiven && *sample < 0 {
+		return 0, usagef("--sample %d: samples are numbered from 0 (the number printed with the finding)", *sample)
+	}
 	if *itfFile != "" {
 		if f.seed != "" || *sample >= 0 || f.property != "" {
 			return 0, usagef("--itf validates a trace file: --seed, --sample and --property do not apply")
 		}
-		return s.validateITF(ctx, f, itfOptions{file: *itfFile, maxExecutions: *maxExec})
+		return s.validateITF(ctx, f, itfOptions{file: *itfFile, maxExecutions: *maxExec, strict: *strict})
 	}
 	if f.seed == "" || *sample < 0 {
 		return 0, usagef("replay needs --seed and --sample (as printed with a finding), or --itf FILE")
@@ -81,13 +88,11 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 		s.printf("Reproduced: identical to the trace saved by the run.\n")
 	}
 	s.event("replay", map[string]any{"reproduced": true})
-	if err := writeITF(s.env, f.outITF, []*trace.Trace{t}); err != nil {
+	code, err := s.exitCode(&simulate.Result{Findings: []simulate.Finding{*fd}, Property: f.property, PropertyKind: kindOf(mc, f.property)}, ctx)
+	if err != nil {
 		return 0, err
 	}
-	if err := writeHTML(s.env, f.outHTML, mc, []*trace.Trace{t}); err != nil {
-		return 0, err
-	}
-	return s.exitCode(&simulate.Result{Findings: []simulate.Finding{*fd}, Property: f.property, PropertyKind: kindOf(mc, f.property)}, ctx)
+	return writeOutputs(s, f.outITF, f.outHTML, mc, []*trace.Trace{t}, code), nil
 }
 
 // firstDifference compares two traces step by step (action, picks, state)

@@ -5,12 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
-	"github.com/execspec/execspec/engine"
 	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/execspec/execspec/engine"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/simulate"
@@ -111,17 +112,15 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 		}
 		traces = append(traces, t)
 	}
-	if err := writeITF(s.env, f.outITF, traces); err != nil {
-		return 0, err
-	}
-	if err := writeHTML(s.env, f.outHTML, mc, traces); err != nil {
-		return 0, err
-	}
 	s.summary(res)
 	if !given {
 		s.printf("Rerun with: execspec run %s --instance %s%s --seed %d --max-steps %d --max-samples %d\n", s.pkg, instance, propFlag(f.property), seed, f.maxSteps, *maxSamples)
 	}
-	return s.exitCode(res, ctx)
+	code, err := s.exitCode(res, ctx)
+	if err != nil {
+		return 0, err
+	}
+	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, code), nil
 }
 
 func (s *session[S]) exitCode(res *simulate.Result, ctx context.Context) (int, error) {

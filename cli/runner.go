@@ -10,20 +10,109 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/execspec/execspec"
 )
 
 // RunModel is the main function of a model runner: it runs one execspec
 // command (run, replay, check, list) on spec and returns the exit code.
+// Prefer [RunSpec], which also reports a panic in the Spec function itself.
 func RunModel[S any](args []string, spec *execspec.Spec[S]) int {
+	return RunSpec(args, func() *execspec.Spec[S] { return spec })
+}
+
+// RunSpec is the main function of a model runner: it calls spec (the
+// model package's Spec function), runs one execspec command on its result
+// and returns the exit code. A panic in spec, in an instance's constructor
+// or while compiling the model is reported as an input error (exit 4)
+// naming what panicked, not as a crash.
+func RunSpec[S any](args []string, spec func() *execspec.Spec[S]) int {
 	env := ProcessEnv()
 	if os.Getenv(envTerminal) == "1" {
 		env.StderrIsTerminal = true
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	return RunModelEnv(ctx, args, spec, env)
+	ctx, got := stopOnSignals()
+	sp, err := recoverUser("Spec()", func() (*execspec.Spec[S], error) { return spec(), nil })
+	if err == nil && sp == nil {
+		err = errors.New("Spec() returned nil")
+	}
+	if err != nil {
+		reportError(env, "", err)
+		return ExitUsage
+	}
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	code, err := recoverUser("execspec "+cmd+" (model code outside an action)", func() (int, error) {
+		return RunModelEnv(ctx, args, sp, env), nil
+	})
+	if err != nil {
+		reportError(env, cmd, err)
+		return ExitUsage
+	}
+	if code == ExitInterrupted {
+		code = interruptedCode(got())
+	}
+	return code
+}
+
+// stopOnSignals returns a context cancelled by the first SIGINT, SIGTERM
+// or SIGHUP, and a function returning that signal (nil before). The
+// signals stay caught until the process exits: a second one (a terminal's
+// Ctrl-C reaches the runner both directly and forwarded by the front end)
+// must not kill the runner while it prints its statistics.
+func stopOnSignals() (context.Context, func() os.Signal) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 4)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	var mu sync.Mutex
+	var first os.Signal
+	go func() {
+		for sig := range ch {
+			mu.Lock()
+			if first == nil {
+				first = sig
+			}
+			mu.Unlock()
+			cancel()
+		}
+	}()
+	return ctx, func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		return first
+	}
+}
+
+// interruptedCode is the exit code of a command stopped by sig, by the
+// shell's convention 128+n: 130 for SIGINT (and when sig is unknown), 143
+// for SIGTERM, 129 for SIGHUP.
+func interruptedCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok && s != syscall.SIGINT {
+		return 128 + int(s)
+	}
+	return ExitInterrupted
+}
+
+// reportError prints an error that ends a command: the message, and the
+// stack of a panic when the environment asks for it.
+func reportError(env Env, cmd string, err error) {
+	prefix := "execspec"
+	if cmd != "" {
+		prefix += " " + cmd
+	}
+	fmt.Fprintf(env.Stderr, "%s: %v\n", prefix, err)
+	var up *userPanicError
+	if errors.As(err, &up) {
+		if tracebackWanted(env.Environ) {
+			fmt.Fprintf(env.Stderr, "%s\n", up.stack)
+		} else {
+			fmt.Fprintf(env.Stderr, "(set %s=1 for the goroutine stack)\n", EnvTraceback)
+		}
+	}
 }
 
 // RunModelEnv is RunModel with an explicit context and environment (for
@@ -57,7 +146,7 @@ func RunModelEnv[S any](ctx context.Context, args []string, spec *execspec.Spec[
 		}
 		// Errors that reach here are all about the input: flags, names,
 		// the model's definition, files.
-		fmt.Fprintf(env.Stderr, "execspec %s: %v\n", args[0], err)
+		reportError(env, args[0], err)
 		return ExitUsage
 	}
 	return code
@@ -116,11 +205,13 @@ func (s *session[S]) machine(instance string) (*execspec.Machine[S], string, err
 		}
 		instance = names[0]
 	}
-	m, err := s.spec.Model(instance)
+	m, err := recoverUser(fmt.Sprintf("the constructor of instance %q", instance), func() (*execspec.Model[S], error) {
+		return s.spec.Model(instance)
+	})
 	if err != nil {
 		return nil, "", &usageError{err}
 	}
-	mc, err := m.Compile()
+	mc, err := recoverUser(fmt.Sprintf("compiling instance %q", instance), m.Compile)
 	if err != nil {
 		return nil, "", &usageError{err}
 	}

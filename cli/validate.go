@@ -24,6 +24,7 @@ import (
 type itfOptions struct {
 	file          string
 	maxExecutions int
+	strict        bool
 }
 
 // validateITF validates the traces of an ITF file against the model.
@@ -39,7 +40,7 @@ func (s *session[S]) validateITF(ctx context.Context, f runFlags, o itfOptions) 
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(s.env.Dir, path)
 	}
-	its, err := itf.ReadFile(path)
+	its, err := itf.DecodeOptions{Strict: o.strict}.ReadFile(path)
 	if err != nil {
 		return 0, &usageError{err}
 	}
@@ -91,13 +92,7 @@ func (s *session[S]) validateITF(ctx context.Context, f runFlags, o itfOptions) 
 		s.printf("A trace that is not a behaviour of the model is reported like a violation (exit code 1).\n")
 	}
 	s.event("summary", map[string]any{"traces": len(traces), "valid": valid})
-	if err := writeITF(s.env, f.outITF, out); err != nil {
-		return 0, err
-	}
-	if err := writeHTML(s.env, f.outHTML, mc, out); err != nil {
-		return 0, err
-	}
-	return code, nil
+	return writeOutputs(s, f.outITF, f.outHTML, mc, out, code), nil
 }
 
 func traceLabel(i, n int) string {

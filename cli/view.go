@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/internal/atomicfile"
+	"github.com/execspec/execspec/internal/localguard"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/viewer"
 )
@@ -48,7 +49,7 @@ func cmdView(args []string, env Env) int {
 // viewFlags are the view command's settings.
 type viewFlags struct {
 	out, serve, vars, steps, actor, maxSize, title string
-	open                                           bool
+	open, strict                                   bool
 	trace                                          int
 }
 
@@ -61,7 +62,8 @@ func viewMain(ctx context.Context, args []string, env Env) int {
 	fs.StringVar(&f.vars, "vars", "", "show only these variables, comma-separated (e.g. zone,plans)")
 	fs.StringVar(&f.steps, "steps", "", "show only these steps: FROM..TO (both included), FROM.., ..TO or STEP")
 	fs.StringVar(&f.actor, "actor", "", "pick label naming each step's actor, for the lanes view (default: detected; - for none)")
-	fs.StringVar(&f.maxSize, "max-size", "50MB", "refuse a trace whose JSON is larger than this (KB, MB, GB; 0 for no limit)")
+	fs.StringVar(&f.maxSize, "max-size", defaultMaxSize, "refuse a trace whose JSON is larger than this (KiB, MiB, GiB; MB means MiB; 0 for no limit)")
+	fs.BoolVar(&f.strict, "strict", false, strictUsage)
 	fs.IntVar(&f.trace, "trace", 0, "which trace to show, from 0, when the file holds several (NDJSON)")
 	fs.StringVar(&f.title, "title", "", "the page's title (default: from the trace's #meta, or the file name)")
 	fs.Usage = func() {
@@ -176,7 +178,7 @@ func runView(ctx context.Context, env Env, file string, f viewFlags) error {
 			return err
 		}
 	}
-	traces, err := decodeTraces(data)
+	traces, err := decodeTraces(data, itf.DecodeOptions{Strict: f.strict})
 	if err != nil {
 		return fmt.Errorf("%s: not a valid ITF trace: %w", name, err)
 	}
@@ -228,14 +230,19 @@ func runView(ctx context.Context, env Env, file string, f viewFlags) error {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Write(page.Bytes())
 		})
-		return serveUntilDone(ctx, env, "view", f.serve, mux)
+		// The page is the trace: a page on another site must not read it
+		// by re-pointing its name at this address (DNS rebinding).
+		return serveUntilDone(ctx, env, "view", f.serve, localguard.Wrap(mux, localguard.ListenHost(f.serve)))
 	}
 	return nil
 }
 
+// strictUsage documents the --strict flag of trace, view and replay --itf.
+const strictUsage = "refuse what ADR-015 does not define but producers write: null values, \"loop\": null, state variables not in \"vars\""
+
 // decodeTraces reads one trace or several (NDJSON, concatenated).
-func decodeTraces(data []byte) ([]*itf.Trace, error) {
-	dec := itf.NewDecoder(bytes.NewReader(data))
+func decodeTraces(data []byte, opts itf.DecodeOptions) ([]*itf.Trace, error) {
+	dec := opts.NewDecoder(bytes.NewReader(data))
 	var out []*itf.Trace
 	for {
 		t, err := dec.Next()

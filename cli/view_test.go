@@ -143,8 +143,8 @@ func TestViewRefusesBadInput(t *testing.T) {
 		{"unknown var", []string{"view", file, "--vars", "zone,nope"}, []string{`"nope"`, "plans, zone, deployers"}},
 		{"empty vars", []string{"view", file, "--vars", ","}, []string{"--vars"}},
 		{"unknown actor", []string{"view", file, "--actor", "who"}, []string{`"who"`, "deployer"}},
-		{"too large", []string{"view", file, "--max-size", "10KB"}, []string{"over the limit of 10.0 KB", "--vars", "--steps"}},
-		{"too large after filters", []string{"view", file, "--max-size", "1KB", "--vars", "zone"}, []string{"over the limit of 1.0 KB", "--vars"}},
+		{"too large", []string{"view", file, "--max-size", "10KB"}, []string{"over the limit of 10.0 KiB", "--vars", "--steps"}},
+		{"too large after filters", []string{"view", file, "--max-size", "1KB", "--vars", "zone"}, []string{"over the limit of 1.0 KiB", "--vars"}},
 		{"bad size", []string{"view", file, "--max-size", "big"}, []string{"--max-size"}},
 		{"open and serve", []string{"view", file, "--open", "--serve", ":0"}, []string{"do not go together"}},
 		{"trace number", []string{"view", file, "--trace", "2"}, []string{"holds 1 trace"}},
@@ -256,6 +256,14 @@ func TestViewServe(t *testing.T) {
 	}
 	if code, _ := getBody(t, base+"/other"); code != 404 {
 		t.Errorf("GET /other: %d, want 404", code)
+	}
+	// A page on another site cannot read the trace by DNS rebinding.
+	req, _ := http.NewRequest(http.MethodGet, base+"/", nil)
+	req.Host = "evil.example"
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("GET / with Host evil.example: %v, %v; want 403", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	// --serve writes no file unless asked.
 	if _, err := os.Stat(strings.TrimSuffix(file, ".itf.json") + ".html"); err == nil {

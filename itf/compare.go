@@ -13,7 +13,7 @@ func Equal(a, b Value) bool {
 		return false
 	}
 	switch a.kind {
-	case 0:
+	case 0, KindNull:
 		return true
 	case KindBool:
 		return a.num == b.num

@@ -30,6 +30,13 @@
 // (at byte offset 812)`. Encoding is canonical: every integer is written as
 // {"#bigint": "..."}, and the same trace always gives the same bytes.
 //
+// Beyond ADR-015, decoding accepts by default what real producers write:
+// JSON null as a value (the kind [KindNull], made by [Null]; it encodes
+// back to null, prints as null, and sorts after every other kind),
+// "loop": null for a trace without a loop, and state variables not named
+// in "vars" (kept in [State.Values]). [DecodeOptions] with Strict set
+// refuses all three, with the position of the first one.
+//
 // [Marshal] and [Unmarshal] map between ITF values and Go values (structs
 // to records, maps to maps, pointers to Quint's Option, and so on), with
 // [Marshaler], [Unmarshaler] and [VariantValue] for custom mappings, and

@@ -2,6 +2,7 @@ package itf
 
 import (
 	"strconv"
+	"strings"
 )
 
 // A DecodeError reports JSON that is malformed or is not a valid ITF trace
@@ -12,11 +13,25 @@ type DecodeError struct {
 	Offset int64
 	// Path locates the problem in the trace, for example
 	// `state 3, variable "zone": #map entry 2: value`. It is empty when the
-	// problem is at the top level.
+	// problem is at the top level. In a deeply nested value, the middle of
+	// the path is elided: `state 0, variable "x": [0]: ... 9,984 more
+	// levels ...: [0]: [0]`, so that messages stay short.
 	Path string
 	// Msg says what is wrong.
 	Msg string
+
+	// segs are the path's segments, innermost first, without the elided
+	// ones: the first pathInner innermost, then the outermost since.
+	segs   []string
+	elided int
 }
+
+// At most pathInner innermost and pathOuter outermost path segments are
+// kept in a DecodeError.
+const (
+	pathInner = 4
+	pathOuter = 12
+)
 
 // Error returns the path, the message and the byte offset, for example
 // `state 3, variable "zone": #map entry 2: value: non-integer number 1.5 (at byte offset 812)`.
@@ -30,13 +45,31 @@ func (e *DecodeError) Error() string {
 
 // within prepends the path segment seg to a *DecodeError and returns err.
 func within(err error, seg string) error {
-	if de, ok := err.(*DecodeError); ok {
-		if de.Path == "" {
-			de.Path = seg
-		} else {
-			de.Path = seg + ": " + de.Path
+	de, ok := err.(*DecodeError)
+	if !ok {
+		return err
+	}
+	if len(de.segs) == 0 && de.Path != "" {
+		de.segs = []string{de.Path}
+	}
+	if len(de.segs) == pathInner+pathOuter {
+		// Drop the innermost of the outer segments kept so far.
+		copy(de.segs[pathInner:], de.segs[pathInner+1:])
+		de.segs = de.segs[:len(de.segs)-1]
+		de.elided++
+	}
+	de.segs = append(de.segs, seg)
+	var sb strings.Builder
+	for i := len(de.segs) - 1; i >= 0; i-- {
+		sb.WriteString(de.segs[i])
+		if i > 0 {
+			sb.WriteString(": ")
+		}
+		if i == pathInner && de.elided > 0 {
+			sb.WriteString("... " + strconv.Itoa(de.elided) + " more levels ...: ")
 		}
 	}
+	de.Path = sb.String()
 	return err
 }
 

@@ -79,6 +79,8 @@ func writeValue(sb *strings.Builder, v Value) {
 		sb.WriteByte('(')
 		writeValue(sb, p)
 		sb.WriteByte(')')
+	case KindNull:
+		sb.WriteString("null")
 	case KindUnserializable:
 		sb.WriteString("<unserializable: ")
 		sb.WriteString(v.str)

@@ -32,6 +32,8 @@ func FuzzDecode(f *testing.F) {
 		`{"vars":["x"],"states":[{"x":{"#map":[[{"#set":[1,2]},{"tag":"A","value":{"#tup":[]}}]]}}],"loop":0}`,
 		`{"#meta":{"a":[1.5e3,null]},"params":["p"],"vars":["x"],"states":[{"#meta":{},"p":"\u00e9","x":-0}]}`,
 		`{"#bigint":"-1"}`, `[1,[2,[3]]]`, `{"tag":"x","value":"y"}`, `"\ud800"`, `{"#unserializable":"Int"}`,
+		`{"vars":["x"],"states":[{"x":null,"y":[null,{"a":null}]}],"loop":null}`, `[null,{"#set":[null,null]}]`,
+		`{"#map":[[1,2],[{"#bigint":"1"},3]]}`, "\"a\xffb\"", `{"#bigint":"` + strings.Repeat("9", 3000) + `"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -83,6 +85,7 @@ func FuzzValueRoundTrip(f *testing.F) {
 		"", "\x00", "\x04\x03\x01\x02\x03", "\x08\x02\x00\x01a\x01\x01b\x03\x02hi",
 		"\x06\x05\x01\x01\x01\x01\x02\xff\xff\xff\xff\xff\xff\xff\xff\x03\x01\xfe",
 		"\x08\x02\x00\x01\x03\x03tag\x01\x02\x00\x00", "\x07\x02\x06\x01\x01\x00\x06\x00\x00\x09\x01x\x0a\x02In",
+		"\x0b\x00", "\x04\x02\x0b\x00\x0b\x00", "\x07\x02\x03\x01\xff\x00\x03\x01\xfe\x00",
 	} {
 		f.Add([]byte(s))
 	}
@@ -95,6 +98,14 @@ func FuzzValueRoundTrip(f *testing.F) {
 			t.Fatalf("MarshalJSON(%v): %v", v, err)
 		}
 		back, err := ParseValue(enc)
+		if mergesKeys(v) {
+			// Map keys that differ only in invalid UTF-8 are written as
+			// the same key, which decoding refuses as a duplicate.
+			if err == nil || !strings.Contains(err.Error(), "duplicate key") {
+				t.Fatalf("ParseValue(%s) = %v, want a duplicate key error", enc, err)
+			}
+			return
+		}
 		if err != nil {
 			t.Fatalf("ParseValue(%s): %v", enc, err)
 		}
@@ -158,7 +169,7 @@ func (g *gen) name() string {
 }
 
 func (g *gen) value(depth int) Value {
-	k := g.byte() % 11
+	k := g.byte() % 12
 	if depth >= 5 && k >= 4 && k <= 9 {
 		k = 0
 	}
@@ -198,8 +209,41 @@ func (g *gen) value(depth int) Value {
 		return Record(fields...)
 	case 9:
 		return Variant(g.str(), g.value(depth+1))
+	case 11:
+		return Null()
 	}
 	return Unserializable(g.str())
+}
+
+// mergesKeys reports whether a map inside v has keys that normalize makes
+// equal.
+func mergesKeys(v Value) bool {
+	switch v.Kind() {
+	case KindList, KindTuple, KindSet:
+		for _, e := range v.Elems() {
+			if mergesKeys(e) {
+				return true
+			}
+		}
+	case KindMap:
+		if normalize(v).Len() != v.Len() {
+			return true
+		}
+		for _, e := range v.Entries() {
+			if mergesKeys(e.Key) || mergesKeys(e.Value) {
+				return true
+			}
+		}
+	case KindRecord:
+		for _, f := range v.Fields() {
+			if mergesKeys(f.Value) {
+				return true
+			}
+		}
+	case KindVariant:
+		return mergesKeys(v.Payload())
+	}
+	return false
 }
 
 // normalize returns what v becomes after encoding and decoding: invalid

@@ -3,7 +3,7 @@ package itf
 import (
 	"errors"
 	"fmt"
-	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -16,12 +16,18 @@ import (
 //
 // An object with exactly the two keys "tag" and "value", where "tag" is a
 // string, is a variant: ADR-015 gives no way to write a record with exactly
-// those fields. When an object repeats a key, the last one wins. Invalid
-// UTF-8 in strings is replaced by U+FFFD. Nesting is limited to MaxDepth
-// levels, a plain JSON integer counting as one (it is written back as
-// {"#bigint": ...}).
+// those fields. JSON null is the value [Null]. When an object repeats a
+// key, the last one wins; a "#map" that repeats a key (by [Equal]) and a
+// string holding invalid UTF-8 are errors. Nesting is limited to MaxDepth levels, a plain
+// JSON integer counting as one (it is written back as {"#bigint": ...}).
+// ParseValue decodes with the zero [DecodeOptions].
 func ParseValue(data []byte) (Value, error) {
-	p := parser{data: data}
+	return DecodeOptions{}.ParseValue(data)
+}
+
+// ParseValue is [ParseValue] with the options o.
+func (o DecodeOptions) ParseValue(data []byte) (Value, error) {
+	p := parser{data: data, opts: o}
 	v, err := p.value()
 	if err == nil {
 		err = p.end()
@@ -57,8 +63,8 @@ func (v Value) MarshalJSON() ([]byte, error) {
 
 // AppendJSON appends the canonical ITF JSON encoding of v to dst, like
 // [Value.MarshalJSON], and returns the extended buffer. It does not fail:
-// zero Values are written as null (which does not decode), record field
-// names are written as they are.
+// zero Values are written as null (which decodes as [Null], not as a zero
+// Value), record field names are written as they are.
 func AppendJSON(dst []byte, v Value) []byte {
 	dst, _ = appendValue(dst, v, 0, false)
 	return dst
@@ -83,7 +89,10 @@ func (p *parser) value() (Value, error) {
 		if err := p.literal("null"); err != nil {
 			return Value{}, err
 		}
-		return Value{}, p.errAt(p.pos-4, "null is not an ITF value")
+		if p.opts.Strict {
+			return Value{}, p.errAt(p.pos-4, "null is not an ITF value (strict mode)")
+		}
+		return Null(), nil
 	case c == '-' || ('0' <= c && c <= '9'):
 		start := p.pos
 		if p.depth >= MaxDepth {
@@ -96,6 +105,9 @@ func (p *parser) value() (Value, error) {
 		}
 		if !integer {
 			return Value{}, p.errAt(start, "non-integer number %s (ITF has integers only)", text)
+		}
+		if err := p.checkDigits(text, start); err != nil {
+			return Value{}, err
 		}
 		return parseInt(text), nil
 	}
@@ -124,8 +136,21 @@ func parseInt(text []byte) Value {
 			return Int(n)
 		}
 	}
-	b, _ := new(big.Int).SetString(string(text), 10)
-	return bigOwned(b)
+	return bigOwned(parseDecimal(text))
+}
+
+// checkDigits refuses an integer literal longer than the options allow,
+// before it is converted.
+func (p *parser) checkDigits(text []byte, start int) error {
+	limit := p.opts.maxIntDigits()
+	n := len(text)
+	if n > 0 && text[0] == '-' {
+		n--
+	}
+	if limit > 0 && n > limit {
+		return p.errAt(start, "integer of %d digits, over the limit of %d (DecodeOptions.MaxIntDigits)", n, limit)
+	}
+	return nil
 }
 
 // elems parses a JSON array of values; seg prefixes the "[i]" path segment
@@ -257,6 +282,9 @@ func (p *parser) special(key string, keyPos int) (Value, error) {
 		}
 		start := p.pos
 		if b, ok := p.rawASCII(); ok && validDigits(b) {
+			if err := p.checkDigits(b, start); err != nil {
+				return Value{}, within(err, key)
+			}
 			return parseInt(b), nil
 		}
 		p.pos = start
@@ -266,6 +294,9 @@ func (p *parser) special(key string, keyPos int) (Value, error) {
 		}
 		if !validDigits([]byte(s)) {
 			return Value{}, within(p.errAt(start, "malformed integer %s (want an optional '-' and decimal digits)", strconv.Quote(s)), key)
+		}
+		if err := p.checkDigits([]byte(s), start); err != nil {
+			return Value{}, within(err, key)
 		}
 		return parseInt([]byte(s)), nil
 	case "#tup", "#set":
@@ -312,7 +343,9 @@ func (p *parser) mapEntries() (Value, error) {
 		return Value{}, within(p.unexpected("an array of [key, value] arrays"), "#map")
 	}
 	var entries []Entry
+	var starts []int
 	err := p.array(" in #map", func(i int) error {
+		starts = append(starts, p.next0())
 		e, err := p.mapEntry()
 		if err != nil {
 			return within(err, "#map entry "+strconv.Itoa(i))
@@ -326,7 +359,37 @@ func (p *parser) mapEntries() (Value, error) {
 	if len(entries) == 0 {
 		return Value{kind: KindMap}, nil
 	}
+	if i, j := duplicateKey(entries); j >= 0 {
+		return Value{}, within(p.errAt(starts[j], "duplicate key %s (entry %d has it too)", entries[j].Key, i), "#map entry "+strconv.Itoa(j))
+	}
 	return mapOwned(entries), nil
+}
+
+// duplicateKey returns the first entry j whose key an earlier entry i has,
+// or -1, -1.
+func duplicateKey(entries []Entry) (int, int) {
+	sorted := true
+	for k := 1; k < len(entries); k++ {
+		if Compare(entries[k-1].Key, entries[k].Key) >= 0 {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return -1, -1
+	}
+	idx := make([]int, len(entries))
+	for k := range idx {
+		idx[k] = k
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return Compare(entries[a].Key, entries[b].Key) })
+	first, second := -1, -1
+	for k := 1; k < len(idx); k++ {
+		if Equal(entries[idx[k-1]].Key, entries[idx[k]].Key) && (second < 0 || idx[k] < second) {
+			first, second = idx[k-1], idx[k]
+		}
+	}
+	return first, second
 }
 
 func (p *parser) mapEntry() (Entry, error) {
@@ -453,6 +516,8 @@ func appendValue(dst []byte, v Value, depth int, strict bool) ([]byte, error) {
 		dst = append(dst, `{"#unserializable":`...)
 		dst = appendString(dst, v.str)
 		return append(dst, '}'), nil
+	case KindNull:
+		return append(dst, "null"...), nil
 	}
 	if strict {
 		return dst, &ValueError{Err: errInvalidValue}

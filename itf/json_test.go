@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -88,13 +89,23 @@ func TestValueJSON(t *testing.T) {
 }
 
 func TestValueJSONInvalidUTF8(t *testing.T) {
-	v, err := ParseValue([]byte("\"a\xffb\""))
-	if err != nil {
-		t.Fatal(err)
+	// Decoding refuses invalid UTF-8, with the offset of the bad byte, on
+	// the fast path (no escapes) and the slow one.
+	for in, want := range map[string]string{
+		"\"a\xffb\"":                 "invalid UTF-8 (byte 0xff) in string (at byte offset 2)",
+		"\"\\n\xe2\x82\"":            "invalid UTF-8 (byte 0xe2) in string (at byte offset 3)",
+		"{\"k\xc0\":1}":              "invalid UTF-8 (byte 0xc0) in string (at byte offset 3)",
+		"[\"ok\", \"\xf0\x9f\x98\"]": "[1]: invalid UTF-8 (byte 0xf0) in string (at byte offset 8)",
+	} {
+		if _, err := ParseValue([]byte(in)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseValue(%q) = %v, want %q", in, err, want)
+		}
 	}
-	if s, _ := v.AsString(); s != "a\uFFFDb" {
-		t.Errorf("got %q", s)
+	// Valid multi-byte UTF-8 and escaped unpaired surrogates decode.
+	if v, err := ParseValue([]byte("\"é\\ud800\"")); err != nil || v.String() != strconv.Quote("é\uFFFD") {
+		t.Errorf("valid UTF-8: %v, %v", v, err)
 	}
+	// Encoding a programmatic string with invalid UTF-8 replaces it.
 	if got := AppendJSON(nil, String("x\xfe")); string(got) != "\"x\uFFFD\"" {
 		t.Errorf("AppendJSON of invalid UTF-8 = %q", got)
 	}
@@ -166,8 +177,8 @@ func TestParseValueErrors(t *testing.T) {
 		{``, "unexpected end of input, expecting a value (at byte offset 0)"},
 		{`   `, "(at byte offset 3)"},
 		{`nul`, "invalid character 'n', expecting a value"},
-		{`null`, "null is not an ITF value (at byte offset 0)"},
-		{`[1, null]`, "[1]: null is not an ITF value (at byte offset 4)"},
+		{`null`, "null is not an ITF value (strict mode) (at byte offset 0)"},
+		{`[1, null]`, "[1]: null is not an ITF value (strict mode) (at byte offset 4)"},
 		{`1.5`, "non-integer number 1.5"},
 		{`[1e3]`, "[0]: non-integer number 1e3"},
 		{`01`, "unexpected data after the JSON value"},
@@ -211,8 +222,9 @@ func TestParseValueErrors(t *testing.T) {
 		{`[] []`, "unexpected data after the JSON value: '['"},
 		{"\xff", "invalid character byte 0xff"},
 	}
+	// Strict mode: the errors are the default mode's, and null is one.
 	for _, tt := range tests {
-		_, err := ParseValue([]byte(tt.in))
+		_, err := DecodeOptions{Strict: true}.ParseValue([]byte(tt.in))
 		if err == nil {
 			t.Errorf("ParseValue(%q) succeeded, want error containing %q", tt.in, tt.want)
 			continue

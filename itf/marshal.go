@@ -807,6 +807,10 @@ func (b *builder) pointerCodec(t reflect.Type, tuple bool) (encFunc, decFunc) {
 		return Some(v), nil
 	}
 	dec := func(val Value, rv reflect.Value) error {
+		if val.kind == KindNull {
+			rv.SetZero() // null, like None, is a nil pointer
+			return nil
+		}
 		if val.kind == KindVariant {
 			switch val.str {
 			case "None":

@@ -22,6 +22,10 @@ type parser struct {
 	// strs interns object keys and short strings: traces repeat the same
 	// field names and values in every state.
 	strs map[string]string
+	opts DecodeOptions
+	// declared holds the names of "vars" and "params" once seen, in
+	// strict mode, to refuse other names where they appear.
+	declared map[string]bool
 }
 
 // maxInterned bounds the number of interned strings per parser.
@@ -83,6 +87,12 @@ func (p *parser) skipSpace() {
 	}
 }
 
+// next0 skips white space and returns the position reached.
+func (p *parser) next0() int {
+	p.skipSpace()
+	return p.pos
+}
+
 // next skips white space and returns the next byte without consuming it; it
 // returns 0 at the end of the input.
 func (p *parser) next() byte {
@@ -131,8 +141,9 @@ func (p *parser) enter() error {
 
 func (p *parser) leave() { p.depth-- }
 
-// str parses a JSON string at p.pos (after white space). Invalid UTF-8 and
-// unpaired surrogates are replaced by U+FFFD, as encoding/json does.
+// str parses a JSON string at p.pos (after white space). Invalid UTF-8 is
+// an error (JSON text is UTF-8); an escaped unpaired surrogate (\ud800)
+// is replaced by U+FFFD, as encoding/json does.
 func (p *parser) str() (string, error) {
 	if p.next() != '"' {
 		return "", p.unexpected("a string")
@@ -148,7 +159,7 @@ func (p *parser) str() (string, error) {
 				p.pos = i + 1
 				return string(s), nil
 			}
-			return p.strSlow(start)
+			return "", p.invalidUTF8(start, i)
 		case c == '\\':
 			return p.strSlow(start)
 		case c < 0x20:
@@ -216,11 +227,28 @@ func (p *parser) strSlow(start int) (string, error) {
 			i++
 		default:
 			r, size := utf8.DecodeRune(p.data[i:])
-			buf = utf8.AppendRune(buf, r) // RuneError for invalid bytes
+			if r == utf8.RuneError && size == 1 {
+				return "", p.invalidUTF8(i, i+1)
+			}
+			buf = utf8.AppendRune(buf, r)
 			i += size
 		}
 	}
 	return "", p.errAt(len(p.data), "unexpected end of input in string starting at byte offset %d", p.base+int64(start-1))
+}
+
+// invalidUTF8 returns the error for the first invalid UTF-8 byte in
+// p.data[from:to].
+func (p *parser) invalidUTF8(from, to int) error {
+	i := from
+	for i < to {
+		r, size := utf8.DecodeRune(p.data[i:to])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		i += size
+	}
+	return p.errAt(i, "invalid UTF-8 (byte 0x%02x) in string", p.data[min(i, len(p.data)-1)])
 }
 
 // hex4 decodes four hex digits at data[i:i+4].

@@ -13,15 +13,21 @@ import (
 // trace per line), or JSON objects simply concatenated, with or without
 // white space between them.
 type Decoder struct {
-	dec *json.Decoder
-	n   int // traces read so far
-	err error
+	opts DecodeOptions
+	dec  *json.Decoder
+	n    int // traces read so far
+	err  error
 }
 
 // NewDecoder returns a Decoder reading from r. It buffers its input and may
 // read beyond the last trace it returns.
 func NewDecoder(r io.Reader) *Decoder {
-	return &Decoder{dec: json.NewDecoder(r)}
+	return DecodeOptions{}.NewDecoder(r)
+}
+
+// NewDecoder is [NewDecoder] with the options o.
+func (o DecodeOptions) NewDecoder(r io.Reader) *Decoder {
+	return &Decoder{opts: o, dec: json.NewDecoder(r)}
 }
 
 // Next reads and returns the next trace, checked with [Trace.Validate]. It
@@ -47,7 +53,7 @@ func (d *Decoder) Next() (*Trace, error) {
 		d.err = err
 		return nil, err
 	}
-	p := parser{data: raw, base: d.dec.InputOffset() - int64(len(raw))}
+	p := parser{data: raw, base: d.dec.InputOffset() - int64(len(raw)), opts: d.opts}
 	t, err := p.trace()
 	if err != nil {
 		d.err = fmt.Errorf("itf: decode trace %d: %w", d.n, err)
@@ -61,21 +67,44 @@ func (d *Decoder) Next() (*Trace, error) {
 // several as NDJSON or concatenated JSON objects. A file without any trace
 // is an error.
 func ReadFile(path string) ([]*Trace, error) {
+	return DecodeOptions{}.ReadFile(path)
+}
+
+// ReadFile is [ReadFile] with the options o.
+func (o DecodeOptions) ReadFile(path string) ([]*Trace, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("itf: %w", err)
 	}
+	traces, err := o.decodeAll(data)
+	if err != nil {
+		return nil, fmt.Errorf("itf: read %s: %w", path, err)
+	}
+	return traces, nil
+}
+
+// DecodeAll decodes every trace in data: a single trace, or several as
+// NDJSON or concatenated JSON objects. Data without any trace is an error.
+func (o DecodeOptions) DecodeAll(data []byte) ([]*Trace, error) {
+	traces, err := o.decodeAll(data)
+	if err != nil {
+		return nil, fmt.Errorf("itf: decode: %w", err)
+	}
+	return traces, nil
+}
+
+func (o DecodeOptions) decodeAll(data []byte) ([]*Trace, error) {
 	var traces []*Trace
-	p := parser{data: data}
+	p := parser{data: data, opts: o}
 	for p.next() != 0 {
 		t, err := p.trace()
 		if err != nil {
-			return nil, fmt.Errorf("itf: read %s: trace %d: %w", path, len(traces), err)
+			return nil, fmt.Errorf("trace %d: %w", len(traces), err)
 		}
 		traces = append(traces, t)
 	}
 	if len(traces) == 0 {
-		return nil, fmt.Errorf("itf: read %s: no trace in file", path)
+		return nil, errors.New("no trace in file")
 	}
 	return traces, nil
 }

@@ -156,11 +156,11 @@ func TestReadFileErrors(t *testing.T) {
 	}
 	tests := []struct{ path, want string }{
 		{write("empty.json", " \n"), "no trace in file"},
-		{write("bad.json", `{"vars":[],"states":[]}`+"\n"+`{"vars":[],"states":[{"x":null}]}`), `trace 1: state 0, variable "x": null is not an ITF value (at byte offset 50)`},
+		{write("bad.json", `{"vars":[],"states":[]}`+"\n"+`{"vars":["x"],"states":[{"x":null}]}`), `trace 1: state 0, variable "x": null is not an ITF value (strict mode) (at byte offset 53)`},
 		{filepath.Join(dir, "absent.json"), "no such file"},
 	}
 	for _, tt := range tests {
-		_, err := ReadFile(tt.path)
+		_, err := DecodeOptions{Strict: true}.ReadFile(tt.path)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("ReadFile(%s) = %v, want %q", filepath.Base(tt.path), err, tt.want)
 		}

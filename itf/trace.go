@@ -48,6 +48,34 @@ func (s State) Get(name string) (Value, bool) {
 	return v, ok
 }
 
+// DecodeOptions configures decoding. The zero value is the default: lenient
+// toward what real producers write. Use its methods (DecodeBytes,
+// NewDecoder, ReadFile, ParseValue) to decode with options.
+type DecodeOptions struct {
+	// Strict refuses what ADR-015 does not define but the default accepts:
+	// JSON null as a value (otherwise [Null]), "loop": null (otherwise no
+	// loop), and state variables not declared in "vars" or "params"
+	// (otherwise kept in State.Values and written back).
+	Strict bool
+	// MaxIntDigits caps the number of decimal digits of an integer, plain
+	// or "#bigint"; 0 means DefaultMaxIntDigits and a negative value no
+	// limit. Conversion takes time near-linear in the digits, but a trace
+	// of huge integers is more likely a mistake or an attack than data.
+	MaxIntDigits int
+	_            struct{}
+}
+
+// DefaultMaxIntDigits is the limit on the digits of one integer when
+// DecodeOptions.MaxIntDigits is 0: a 332,000-bit integer.
+const DefaultMaxIntDigits = 100_000
+
+func (o DecodeOptions) maxIntDigits() int {
+	if o.MaxIntDigits == 0 {
+		return DefaultMaxIntDigits
+	}
+	return o.MaxIntDigits
+}
+
 // Decode reads one trace, a single JSON object, from r. Use [NewDecoder] to
 // read several traces from one stream. The trace is checked with
 // [Trace.Validate].
@@ -62,7 +90,12 @@ func Decode(r io.Reader) (*Trace, error) {
 // DecodeBytes decodes one trace, a single JSON object, from data. The trace
 // is checked with [Trace.Validate].
 func DecodeBytes(data []byte) (*Trace, error) {
-	p := parser{data: data}
+	return DecodeOptions{}.DecodeBytes(data)
+}
+
+// DecodeBytes is [DecodeBytes] with the options o.
+func (o DecodeOptions) DecodeBytes(data []byte) (*Trace, error) {
+	p := parser{data: data, opts: o}
 	t, err := p.trace()
 	if err == nil {
 		if err = p.end(); err != nil {
@@ -97,6 +130,7 @@ func (p *parser) trace() (*Trace, error) {
 	}
 	p.pos++
 	t := new(Trace)
+	p.declared = nil
 	var haveVars, haveStates, haveParams, haveMeta bool
 	first := true
 	for {
@@ -128,11 +162,13 @@ func (p *parser) trace() (*Trace, error) {
 			if t.Params, err = p.names(); err != nil {
 				return nil, within(err, key)
 			}
+			p.declare(t.Params)
 		case "vars":
 			dup, haveVars = haveVars, true
 			if t.Vars, err = p.names(); err != nil {
 				return nil, within(err, key)
 			}
+			p.declare(t.Vars)
 		case "states":
 			dup, haveStates = haveStates, true
 			if t.States, err = p.states(len(t.Vars)); err != nil {
@@ -168,7 +204,30 @@ func (p *parser) trace() (*Trace, error) {
 	if err := t.validate(false); err != nil {
 		return nil, &DecodeError{Offset: p.base + int64(startPos), Msg: err.Error()}
 	}
+	if p.opts.Strict {
+		// States given before "vars" could not be checked as they came.
+		for i, s := range t.States {
+			for name := range s.Values {
+				if !p.declared[name] {
+					return nil, p.errAt(startPos, "state %d: variable %q is not declared in vars or params (strict mode)", i, name)
+				}
+			}
+		}
+	}
 	return t, nil
+}
+
+// declare records names as declared, in strict mode.
+func (p *parser) declare(names []string) {
+	if !p.opts.Strict {
+		return
+	}
+	if p.declared == nil {
+		p.declared = make(map[string]bool, len(names))
+	}
+	for _, n := range names {
+		p.declared[n] = true
+	}
 }
 
 // names parses a JSON array of strings.
@@ -196,7 +255,11 @@ func (p *parser) loop() (*int, error) {
 	c := p.next()
 	start := p.pos
 	if c == 'n' {
-		return nil, p.errAt(p.pos, "loop must be a non-negative integer, not null (omit the field instead)")
+		if p.opts.Strict {
+			return nil, p.errAt(p.pos, "loop must be a non-negative integer, not null (strict mode; omit the field instead)")
+		}
+		// Some producers write "loop": null for a trace without a loop.
+		return nil, p.literal("null")
 	}
 	v, err := p.value()
 	if err != nil {
@@ -268,6 +331,9 @@ func (p *parser) state(i, nvars int) (State, error) {
 			}
 			if _, dup := s.Values[key]; dup {
 				return State{}, p.errAt(keyPos, "%s: duplicate variable %q", seg, key)
+			}
+			if p.declared != nil && !p.declared[key] {
+				return State{}, p.errAt(keyPos, "%s: variable %q is not declared in vars or params (strict mode)", seg, key)
 			}
 			v, err := p.value()
 			if err != nil {

@@ -326,6 +326,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"loop negative", `{"vars":[],"states":[{}],"loop":-1}`, `loop: loop must be a non-negative integer, got -1`},
 		{"loop string", `{"vars":[],"states":[{}],"loop":"0"}`, `loop must be a non-negative integer, got "0"`},
 		{"loop null", `{"vars":[],"states":[{}],"loop":null}`, `loop must be a non-negative integer, not null`},
+		{"undeclared variable", `{"vars":["x"],"states":[{"x":1},{"x":2,"ghost":3}]}`, `state 1: variable "ghost" is not declared in vars or params (strict mode) (at byte offset 39)`},
+		{"undeclared variable before vars", `{"states":[{"x":1,"y":2}],"vars":["x"]}`, `state 0: variable "y" is not declared in vars or params (strict mode) (at byte offset 0)`},
 		{"loop huge", `{"vars":[],"states":[{}],"loop":99999999999999999999}`, `loop must be a non-negative integer`},
 		{"trailing data", `{"vars":[],"states":[]} x`, `after the trace (use NewDecoder or ReadFile for several traces): unexpected data after the JSON value: 'x' (at byte offset 24)`},
 		{"two traces", `{"vars":[],"states":[]}{"vars":[],"states":[]}`, `after the trace`},
@@ -335,7 +337,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := DecodeBytes([]byte(tt.in))
+			_, err := DecodeOptions{Strict: true}.DecodeBytes([]byte(tt.in))
 			if err == nil {
 				t.Fatalf("DecodeBytes succeeded, want error containing %q", tt.want)
 			}

@@ -22,6 +22,7 @@ const (
 	KindRecord                         // JSON object with field names not starting with '#'
 	KindVariant                        // {"tag": "T", "value": v}
 	KindUnserializable                 // {"#unserializable": "text"}
+	KindNull                           // JSON null (not ADR-015; see Null)
 )
 
 var kindNames = [...]string{
@@ -36,6 +37,7 @@ var kindNames = [...]string{
 	KindRecord:         "record",
 	KindVariant:        "variant",
 	KindUnserializable: "unserializable",
+	KindNull:           "null",
 }
 
 // String returns the lower-case name of the kind, such as "set" or "record".
@@ -146,6 +148,13 @@ func Record(fields ...Field) Value { return recordOwned(clone(fields)) }
 func Variant(tag string, v Value) Value {
 	return Value{kind: KindVariant, str: tag, ref: &v}
 }
+
+// Null returns the null value: JSON null, which ADR-015 does not define
+// but which some producers write inside states (an unset field such as a
+// "ghost_action" before the first step). It decodes from and encodes to
+// null, prints as null, is equal only to itself and sorts after every
+// other kind. Decoding in strict mode ([DecodeOptions].Strict) refuses it.
+func Null() Value { return Value{kind: KindNull} }
 
 // Unserializable returns a value standing for something a tool could not
 // write, such as the infinite set Int. text is its human-readable form.

@@ -119,7 +119,9 @@ func (c *HTTPClient) Do(ctx context.Context, method, path string, body, out any)
 	if err != nil {
 		return fail(0, nil, err)
 	}
-	if rd != nil {
+	if rd != nil || method == http.MethodPost {
+		// Also on an empty POST: servers that guard against cross-site
+		// requests refuse POSTs that are not JSON.
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/execspec/execspec/internal/localguard"
 	"html"
 	"io"
 	"mime"
@@ -33,7 +34,13 @@ type ExplorerOptions struct {
 	// MaxSuccessors caps the successors listed per action at one state
 	// (default 100,000); beyond it the list says it is incomplete.
 	MaxSuccessors int
-	_             struct{}
+	// Hosts are the host names or addresses, besides loopback ones,
+	// accepted in requests' Host header: the listen address's host and
+	// any the user allows. Requests naming another host (DNS rebinding),
+	// with an Origin other than the host, or POSTs without a JSON
+	// Content-Type are refused.
+	Hosts []string
+	_     struct{}
 }
 
 func (o *ExplorerOptions) fill() {
@@ -68,10 +75,11 @@ func (o *ExplorerOptions) fill() {
 // a stale version gets 409 Conflict. An Explorer serves one user: its state
 // is shared by all requests, under a mutex.
 type Explorer[S any] struct {
-	mc    *execspec.Machine[S]
-	opts  ExplorerOptions
-	props []execspec.Property[S]
-	page  []byte
+	guarded http.Handler // serve behind localguard
+	mc      *execspec.Machine[S]
+	opts    ExplorerOptions
+	props   []execspec.Property[S]
+	page    []byte
 
 	mu      sync.Mutex
 	ex      *execspec.Executor[S]
@@ -133,6 +141,7 @@ type propStatus struct {
 func NewExplorer[S any](mc *execspec.Machine[S], opts ExplorerOptions) (*Explorer[S], error) {
 	opts.fill()
 	e := &Explorer[S]{mc: mc, opts: opts, ex: mc.NewExecutor(), scratch: new(S), at: -1}
+	e.guarded = localguard.Wrap(http.HandlerFunc(e.serve), opts.Hosts...)
 	e.ex.Record(true)
 	for _, p := range mc.Properties() {
 		if p.Kind == execspec.Invariant || p.Kind == execspec.Example {
@@ -356,8 +365,13 @@ func (e *Explorer[S]) successors() (*exSuccessors, error) {
 	return sc, nil
 }
 
-// ServeHTTP serves the page and the API.
+// ServeHTTP serves the page and the API, to loopback and ExplorerOptions.Hosts
+// names only, same-origin only.
 func (e *Explorer[S]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.guarded.ServeHTTP(w, r)
+}
+
+func (e *Explorer[S]) serve(w http.ResponseWriter, r *http.Request) {
 	route := func(method string, h func(http.ResponseWriter, *http.Request)) {
 		if r.Method != method && !(method == http.MethodGet && r.Method == http.MethodHead) {
 			w.Header().Set("Allow", method)

@@ -517,3 +517,40 @@ func TestExplorerInitChoiceAndPanics(t *testing.T) {
 		t.Errorf("back to the start: %d, depth %d", code, back.Depth)
 	}
 }
+
+// The explorer answers only to loopback names and its configured hosts
+// (DNS rebinding), only same-origin, and only to JSON POSTs.
+func TestExplorerRefusesOtherSites(t *testing.T) {
+	ex, err := NewExplorer(choiceMachine(t), ExplorerOptions{Hosts: []string{"dev.box"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, method, path, host, origin, ctype string
+		want                                    int
+	}{
+		{"page on loopback", "GET", "/", "127.0.0.1:8000", "", "", http.StatusOK},
+		{"page on an allowed host", "GET", "/", "dev.box:8000", "", "", http.StatusOK},
+		{"rebinding", "GET", "/api/state", "evil.example:8000", "", "", http.StatusForbidden},
+		{"cross-site restart", "POST", "/api/restart", "127.0.0.1:8000", "http://evil.example", "application/json", http.StatusForbidden},
+		{"text/plain restart", "POST", "/api/restart", "127.0.0.1:8000", "", "text/plain", http.StatusUnsupportedMediaType},
+		{"same-origin restart", "POST", "/api/restart", "127.0.0.1:8000", "http://127.0.0.1:8000", "application/json", http.StatusOK},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(tc.method, tc.path, strings.NewReader("{}"))
+			r.Host = tc.host
+			if tc.origin != "" {
+				r.Header.Set("Origin", tc.origin)
+			}
+			if tc.ctype != "" {
+				r.Header.Set("Content-Type", tc.ctype)
+			}
+			w := httptest.NewRecorder()
+			ex.ServeHTTP(w, r)
+			if w.Code != tc.want {
+				t.Errorf("status %d, want %d: %s", w.Code, tc.want, w.Body)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package viewer
 import (
 	"errors"
 	"fmt"
+	"github.com/execspec/execspec/internal/bytesize"
 	"strconv"
 	"strings"
 )
@@ -133,36 +134,17 @@ func (e *TooLargeError) Error() string {
 		FormatBytes(e.Size), FormatBytes(e.Max))
 }
 
-// FormatBytes formats a size in bytes for messages: "812 B", "3.4 MB".
-func FormatBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GB"
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	case n >= 1<<10:
-		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " B"
-}
+// FormatBytes formats a size in bytes for messages, in binary units:
+// "812 B", "3.4 MiB".
+func FormatBytes(n int64) string { return bytesize.Format(n) }
 
-// ParseBytes parses a size such as "50MB", "1.5GB", "200KB" or "1000"
-// (bytes); units are powers of 1024.
+// ParseBytes parses a size such as "50MiB", "1.5GiB", "200KB" or "1000"
+// (bytes). Units are binary, and MB, GB and KB mean MiB, GiB and KiB: the
+// one convention of every size flag of execspec.
 func ParseBytes(s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
-			break
-		}
+	n, err := bytesize.Parse(s)
+	if err != nil {
+		return 0, fmt.Errorf("size: %w", err)
 	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 {
-		return 0, fmt.Errorf("size %q: want a number of bytes, optionally with KB, MB or GB", s)
-	}
-	return int64(f * float64(mult)), nil
+	return n, nil
 }

@@ -280,7 +280,7 @@ func TestParseSteps(t *testing.T) {
 	if got, _ := ParseVars("a, b,,c "); strings.Join(got, "|") != "a|b|c" {
 		t.Errorf("ParseVars = %q", got)
 	}
-	for in, want := range map[string]int64{"50MB": 50 << 20, "1.5kb": 1536, "200": 200, "1G": 1 << 30, "0": 0} {
+	for in, want := range map[string]int64{"50MB": 50 << 20, "50MiB": 50 << 20, "1.5kb": 1536, "200": 200, "1G": 1 << 30, "0": 0} {
 		if got, err := ParseBytes(in); err != nil || got != want {
 			t.Errorf("ParseBytes(%q) = %d, %v; want %d", in, got, err, want)
 		}

@@ -6,7 +6,8 @@
 
 var ITF = (function () {
   function kind(v) {
-    if (v === null || v === undefined) return "invalid";
+    if (v === null) return "null"; // JSON null, itf.Null in Go
+    if (v === undefined) return "invalid";
     if (typeof v === "boolean") return "bool";
     if (typeof v === "number") return "int";
     if (typeof v === "string") return "str";
@@ -82,6 +83,7 @@ var ITF = (function () {
           if (kind(v.value) === "rec" && Object.keys(v.value).length > 0) return walk(v.value);
           return put("(") && walk(v.value) && put(")");
         case "unser": return put("<unserializable: " + v["#unserializable"] + ">");
+        case "null": return put("null");
       }
       return put("<invalid>");
     }

@@ -141,7 +141,11 @@ func (l *Local) Observe(context.Context) (controlplane.Observation, error) { ret
 // without a network.
 func (l *Local) Health(context.Context) (Health, error) {
 	rec := httptest.NewRecorder()
-	l.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	// A loopback Host: the handler refuses other names (DNS rebinding).
+	l.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1/healthz", nil))
+	if rec.Code != http.StatusOK && rec.Code != http.StatusServiceUnavailable {
+		return Health{}, fmt.Errorf("conformance: GET /healthz: status %d: %s", rec.Code, strings.TrimSpace(rec.Body.String()))
+	}
 	return Health{
 		OK:       rec.Code == http.StatusOK,
 		Root:     l.CP.Resolve(layout.Root),

@@ -33,6 +33,10 @@ type Config struct {
 	Keep int
 	// Fixed turns on the guards that prevent the outage.
 	Fixed bool
+	// Hosts are the host names or addresses, besides loopback ones, that
+	// the HTTP interface answers to in the Host header: the listen
+	// address's host and any the operator allows. See Handler.
+	Hosts []string
 }
 
 // withDefaults validates cfg and returns a copy with defaults applied.
@@ -54,6 +58,7 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	cfg.Deployers = slices.Clone(cfg.Deployers)
 	cfg.IPs = slices.Clone(cfg.IPs)
+	cfg.Hosts = slices.Clone(cfg.Hosts)
 	for i, name := range cfg.Deployers {
 		if err := layout.ValidDeployerName(name); err != nil {
 			return Config{}, fmt.Errorf("config: %w", err)

@@ -12,12 +12,14 @@ package controlplane
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 
 	"github.com/execspec/execspec/examples/dnscontrol/deployer"
+	"github.com/execspec/execspec/examples/dnscontrol/internal/atomicfile"
 	"github.com/execspec/execspec/examples/dnscontrol/layout"
 	"github.com/execspec/execspec/examples/dnscontrol/planner"
 	"github.com/execspec/execspec/examples/dnscontrol/wormhole53"
@@ -70,6 +72,9 @@ func (c *ControlPlane) load() error {
 	if err := os.MkdirAll(filepath.Join(dir, deployersDir), 0o755); err != nil {
 		return fmt.Errorf("controlplane: create directory: %w", err)
 	}
+	if err := c.removeStale(); err != nil {
+		return err
+	}
 	store, err := wormhole53.Open(filepath.Join(dir, zoneFile), layout.Zone)
 	if err != nil {
 		return fmt.Errorf("controlplane: %w", err)
@@ -97,6 +102,30 @@ func (c *ControlPlane) load() error {
 		deployers[name] = d
 	}
 	c.store, c.plans, c.deployers = store, plans, deployers
+	return nil
+}
+
+// removeStale removes the temporary files a killed process left behind:
+// only those of the files the control plane itself writes (the zone, plan
+// files, deployer states).
+func (c *ControlPlane) removeStale() error {
+	deployers := make(map[string]bool, len(c.cfg.Deployers))
+	for _, name := range c.cfg.Deployers {
+		deployers[name+".json"] = true
+	}
+	for _, d := range []struct {
+		dir  string
+		owns func(string) bool
+	}{
+		{c.cfg.Dir, func(t string) bool { return t == zoneFile }},
+		{filepath.Join(c.cfg.Dir, plansDir), func(t string) bool { return planner.IsFileName(t) }},
+		{filepath.Join(c.cfg.Dir, deployersDir), func(t string) bool { return deployers[t] }},
+	} {
+		_, err := atomicfile.RemoveStale(d.dir, d.owns)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("controlplane: %w", err)
+		}
+	}
 	return nil
 }
 

@@ -185,6 +185,47 @@ func mustRequest(t *testing.T, method, url, body string) *http.Request {
 	r, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Error(err) // not Fatal: called from worker goroutines
+		return r
 	}
+	r.Header.Set("Content-Type", "application/json")
 	return r
+}
+
+// A control plane killed between writing a temporary file and renaming it
+// leaves the file behind; the next start removes those of its own files,
+// and nothing else.
+func TestOpenRemovesStaleTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	cp, err := Open(Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cp.Plan(map[string]int{"192.0.2.1": 100}); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{ // path: removed at start
+		"plans/.plan-000002.json.tmp-4242":  true,
+		".zone.json.tmp-17":                 true,
+		"deployers/.deployer-b.json.tmp-99": true,
+		"deployers/.deployer-z.json.tmp-99": false, // not a configured deployer
+		".notes.txt.tmp-1":                  false,
+		"plans/.plan-000002.json.tmp-draft": false,
+		"plans/operator-notes.txt":          false,
+	}
+	for name := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := Open(Config{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	for name, removed := range files {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err != nil) != removed {
+			t.Errorf("%s: stat error %v, want removed=%v", name, err, removed)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plans", "plan-000001.json")); err != nil {
+		t.Errorf("the plan was removed: %v", err)
+	}
 }

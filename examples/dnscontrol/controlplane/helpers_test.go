@@ -44,6 +44,9 @@ func (c *client) do(method, path, body string) (int, []byte) {
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	if method != http.MethodGet {
+		req.Header.Set("Content-Type", "application/json") // as the API requires
+	}
 	resp, err := c.srv.Client().Do(req)
 	if err != nil {
 		c.t.Fatal(err)

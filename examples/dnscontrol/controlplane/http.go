@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/execspec/execspec/internal/localguard"
 	"io"
 	"net/http"
 
@@ -31,6 +32,12 @@ const maxBody = 1 << 20
 // Bad requests get a 4xx status and {"error":"..."} and change nothing: 400
 // for a malformed body or invalid plan, 404 for an unknown deployer, action or
 // path, 405 for a wrong method.
+//
+// The interface is for the operator's machine, and web pages the operator
+// visits must not drive it: a request whose Host is neither a loopback name
+// nor one of Config.Hosts (DNS rebinding) or whose Origin names another
+// site gets 403, and a POST without Content-Type: application/json (a form
+// or text/plain post, which needs no CORS preflight) gets 415.
 func (c *ControlPlane) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{$}", only(http.MethodGet, c.servePage))
@@ -43,7 +50,7 @@ func (c *ControlPlane) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Errorf("no such path %s", r.URL.Path))
 	})
-	return mux
+	return localguard.Wrap(mux, c.cfg.Hosts...)
 }
 
 // only restricts h to one method (GET also allows HEAD).

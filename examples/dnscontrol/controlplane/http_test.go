@@ -2,6 +2,7 @@ package controlplane
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"reflect"
 	"strings"
@@ -118,5 +119,54 @@ func TestMethodNotAllowedHeader(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != http.MethodPost || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 		t.Fatalf("GET /mbt/reset = %d, Allow %q, Content-Type %q", resp.StatusCode, resp.Header.Get("Allow"), resp.Header.Get("Content-Type"))
+	}
+}
+
+// Web pages the operator visits cannot drive the API: not by DNS
+// rebinding (Host), not cross-site (Origin), not by a form or text/plain
+// post (Content-Type). Refused requests change nothing.
+func TestCrossSiteRequestsRefused(t *testing.T) {
+	tests := []struct {
+		name, host, origin, ctype string
+		status                    int
+	}{
+		{"rebinding and cross-site reset", "evil.example", "http://evil.example", "application/json", 403},
+		{"rebinding", "evil.example:8053", "", "application/json", 403},
+		{"cross-site", "", "http://evil.example", "application/json", 403},
+		{"text/plain from a page", "", "", "text/plain", 415},
+		{"form post", "", "", "application/x-www-form-urlencoded", 415},
+		{"no content type", "", "", "", 415},
+		{"allowed host", "dns.internal:8053", "http://dns.internal:8053", "application/json", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClient(t, Config{Hosts: []string{"dns.internal"}})
+			c.plan(`{"192.0.2.1":100}`)
+			before := snapshot(t, c.cp.Config().Dir)
+			req, err := http.NewRequest(http.MethodPost, c.srv.URL+"/mbt/reset", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.host != "" {
+				req.Host = tt.host
+			}
+			if tt.origin != "" {
+				req.Header.Set("Origin", tt.origin)
+			}
+			if tt.ctype != "" {
+				req.Header.Set("Content-Type", tt.ctype)
+			}
+			resp, err := c.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
+			}
+			if after := snapshot(t, c.cp.Config().Dir); tt.status != 200 && !maps.Equal(before, after) {
+				t.Errorf("a refused reset changed the directory")
+			}
+		})
 	}
 }

@@ -158,6 +158,12 @@ func (p *Planner) path(id int) string { return filepath.Join(p.dir, FileName(id)
 // FileName returns the file name of plan id, e.g. plan-000001.json.
 func FileName(id int) string { return fmt.Sprintf("plan-%06d.json", id) }
 
+// IsFileName reports whether name is the file name of a plan.
+func IsFileName(name string) bool {
+	_, ok := parseFileName(name)
+	return ok
+}
+
 // parseFileName returns the id of a plan file name.
 func parseFileName(name string) (int, bool) {
 	var id int

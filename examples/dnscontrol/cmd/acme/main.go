@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run ./examples/dnscontrol/cmd/acme [-addr 127.0.0.1:8053] [-dir DIR] [-keep 3] [-fixed] [-auto [-slow deployer-c] [-seed 1]]
+//	go run ./examples/dnscontrol/cmd/acme [-addr 127.0.0.1:8053] [-allow-host NAME,...] [-dir DIR] [-keep 3] [-fixed] [-auto [-slow deployer-c] [-seed 1]]
 //
 // With -auto the planner and the deployers run on their own timers; with
 // -slow deployer-c that deployer lags behind until the outage happens (unless
@@ -24,11 +24,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/execspec/execspec/examples/dnscontrol/autopilot"
 	"github.com/execspec/execspec/examples/dnscontrol/controlplane"
+	"github.com/execspec/execspec/internal/localguard"
 )
 
 func main() {
@@ -52,12 +54,19 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	auto := fs.Bool("auto", false, "run the planner and deployers on timers (autopilot)")
 	slow := fs.String("slow", "", "with -auto, the deployer that waits long between sync and deploy, e.g. deployer-c")
 	seed := fs.Uint64("seed", 1, "with -auto, the seed of the random schedule and plans")
+	allowHosts := fs.String("allow-host", "", "host names, comma-separated, the API answers to besides loopback names and the -addr host (others are refused, against DNS rebinding)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	logger := log.New(stderr, "", 0) // events carry their own time
 
-	cp, err := controlplane.Open(controlplane.Config{Dir: *dir, Keep: *keep, Fixed: *fixed})
+	hosts := []string{localguard.ListenHost(*addr)}
+	for _, h := range strings.Split(*allowHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	cp, err := controlplane.Open(controlplane.Config{Dir: *dir, Keep: *keep, Fixed: *fixed, Hosts: hosts})
 	if err != nil {
 		return err
 	}

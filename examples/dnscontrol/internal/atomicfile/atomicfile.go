@@ -4,10 +4,13 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // Write replaces the file at path with data: it writes a temporary file in the
@@ -38,6 +41,48 @@ func Create(path string, data []byte, perm os.FileMode) error {
 		return fmt.Errorf("atomicfile: create %s: %w", path, err)
 	}
 	return syncDir(filepath.Dir(path))
+}
+
+// TempName reports whether name is the name of a temporary file Write or
+// Create made for a file named target: "." + target + ".tmp-" + digits.
+func TempName(name string) (target string, ok bool) {
+	rest, ok := strings.CutPrefix(name, ".")
+	if !ok {
+		return "", false
+	}
+	i := strings.LastIndex(rest, ".tmp-")
+	if i <= 0 {
+		return "", false
+	}
+	digits := rest[i+len(".tmp-"):]
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	return rest[:i], true
+}
+
+// RemoveStale removes the temporary files that Write and Create leave in
+// dir when the process dies between writing and renaming (kill -9, power
+// loss), for the targets that owns reports as its own. Other files are
+// left alone. It returns the names removed. Call it only when no other
+// process writes to dir.
+func RemoveStale(dir string, owns func(target string) bool) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("atomicfile: remove stale temporary files: %w", err)
+	}
+	var removed []string
+	for _, e := range entries {
+		target, ok := TempName(e.Name())
+		if !ok || !e.Type().IsRegular() || !owns(target) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("atomicfile: remove stale temporary file: %w", err)
+		}
+		removed = append(removed, e.Name())
+	}
+	return removed, nil
 }
 
 // writeTemp writes data to a new synced temporary file next to path and

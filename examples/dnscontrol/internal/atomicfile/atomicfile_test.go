@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -56,5 +57,61 @@ func assertOnlyFile(t *testing.T, dir, name string) {
 			names = append(names, e.Name())
 		}
 		t.Fatalf("directory holds %v, want only %s (no temporary files left)", names, name)
+	}
+}
+
+func TestTempName(t *testing.T) {
+	cases := []struct {
+		name, target string
+		ok           bool
+	}{
+		{".plan-000003.json.tmp-1234567", "plan-000003.json", true},
+		{".zone.json.tmp-0", "zone.json", true},
+		{".a.tmp-1.tmp-22", "a.tmp-1", true},
+		{"plan-000003.json", "", false},
+		{".plan-000003.json.tmp-", "", false},
+		{".plan-000003.json.tmp-12x", "", false},
+		{"..tmp-12", "", false},
+		{".notes.txt", "", false},
+	}
+	for _, tc := range cases {
+		target, ok := TempName(tc.name)
+		if target != tc.target || ok != tc.ok {
+			t.Errorf("TempName(%q) = %q, %v; want %q, %v", tc.name, target, ok, tc.target, tc.ok)
+		}
+	}
+}
+
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]bool{ // name: removed
+		".plan-000001.json.tmp-123": true,
+		".zone.json.tmp-9":          false, // not owned
+		"plan-000001.json":          false,
+		".plan-000001.json.tmp-x":   false, // not our pattern
+		"notes.txt":                 false,
+	}
+	for name := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, ".plan-000002.json.tmp-5"), 0o755); err != nil { // a directory: kept
+		t.Fatal(err)
+	}
+	removed, err := RemoveStale(dir, func(target string) bool { return strings.HasPrefix(target, "plan-") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 1 || removed[0] != ".plan-000001.json.tmp-123" {
+		t.Errorf("removed %v", removed)
+	}
+	for name, gone := range files {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err != nil) != gone {
+			t.Errorf("%s: stat error %v, want removed=%v", name, err, gone)
+		}
+	}
+	if _, err := RemoveStale(filepath.Join(dir, "absent"), func(string) bool { return true }); err == nil {
+		t.Error("RemoveStale of a missing directory: no error")
 	}
 }

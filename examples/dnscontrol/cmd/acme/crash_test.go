@@ -1,0 +1,410 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/execspec/execspec/examples/dnscontrol/controlplane"
+	"github.com/execspec/execspec/examples/dnscontrol/internal/atomicfile"
+)
+
+// envServe makes the test binary run as the acme service (see TestMain),
+// so that the crash test can kill -9 a real process without building one.
+const envServe = "ACME_TEST_SERVE"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(envServe) == "1" {
+		if err := run(context.Background(), os.Args[1:], os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "acme:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// service is a running acme process.
+type service struct {
+	cmd  *exec.Cmd
+	base string // http://127.0.0.1:PORT
+}
+
+// startService starts acme on dir, on a free loopback port, and waits for
+// its listening message.
+func startService(t *testing.T, dir string) *service {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-addr", "127.0.0.1:0", "-dir", dir)
+	cmd.Env = append(os.Environ(), envServe+"=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(stderr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("acme did not start: %v: %s", err, line)
+	}
+	_, rest, ok := strings.Cut(line, "http://")
+	host, _, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 {
+		t.Fatalf("no address in %q", line)
+	}
+	go io.Copy(io.Discard, stderr) // keep the pipe drained
+	return &service{cmd: cmd, base: "http://" + host}
+}
+
+// kill9 kills the service with SIGKILL and reaps it.
+func (s *service) kill9() {
+	_ = s.cmd.Process.Kill()
+	_ = s.cmd.Wait()
+}
+
+// op is one operation of the load: a plan or a deployer action.
+type op struct {
+	path    string
+	weights map[string]int // for /mbt/plan
+}
+
+func (o op) String() string {
+	if o.weights != nil {
+		return fmt.Sprintf("plan %v", o.weights)
+	}
+	return o.path
+}
+
+func randomOp(r *rand.Rand) op {
+	if r.IntN(4) == 0 {
+		w := map[string]int{}
+		for _, ip := range controlplane.DefaultIPs {
+			if r.IntN(2) == 0 {
+				w[ip] = 1 + r.IntN(100)
+			}
+		}
+		if len(w) == 0 {
+			w[controlplane.DefaultIPs[0]] = 100
+		}
+		return op{path: "/mbt/plan", weights: w}
+	}
+	d := controlplane.DefaultDeployers[r.IntN(len(controlplane.DefaultDeployers))]
+	action := []string{"sync", "deploy", "deploy", "cleanup"}[r.IntN(4)]
+	return op{path: "/mbt/deployers/" + d + "/" + action}
+}
+
+// send performs o on the service; ok is false when no response came (the
+// service was killed).
+func (s *service) send(ctx context.Context, o op) (status int, ok bool) {
+	var body io.Reader
+	if o.weights != nil {
+		data, _ := json.Marshal(map[string]any{"weights": o.weights})
+		body = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.base+o.path, body)
+	if err != nil {
+		return 0, false
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, false
+	}
+	defer resp.Body.Close()
+	if _, err := io.ReadAll(resp.Body); err != nil {
+		return 0, false
+	}
+	return resp.StatusCode, true
+}
+
+// apply performs o on the in-process shadow and returns the status the
+// service answers for that outcome.
+func apply(cp *controlplane.ControlPlane, o op) int {
+	var err error
+	switch {
+	case o.weights != nil:
+		_, err = cp.Plan(o.weights)
+	case strings.HasSuffix(o.path, "/sync"):
+		err = cp.Sync(deployerOf(o.path))
+	case strings.HasSuffix(o.path, "/deploy"):
+		_, err = cp.Deploy(deployerOf(o.path))
+	default:
+		_, err = cp.Cleanup(deployerOf(o.path))
+	}
+	if err != nil {
+		return http.StatusConflict
+	}
+	return http.StatusOK
+}
+
+func deployerOf(path string) string { return strings.Split(path, "/")[3] }
+
+// observe returns the service's /mbt/state, decoded as plain JSON.
+func (s *service) observe(ctx context.Context, t *testing.T) any {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/mbt/state", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v any
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// shadowState returns the shadow's observation as plain JSON.
+func shadowState(t *testing.T, cp *controlplane.ControlPlane) any {
+	t.Helper()
+	obs, err := cp.Observe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(obs)
+	var v any
+	_ = json.Unmarshal(data, &v)
+	return v
+}
+
+// tempFiles lists the temporary files of atomic writes under dir.
+func tempFiles(dir string) []string {
+	var out []string
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil {
+			if _, ok := atomicfile.TempName(d.Name()); ok {
+				out = append(out, path)
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// The service is killed with SIGKILL at seeded points of a seeded load and
+// restarted on the same directory. Every operation it answered is still
+// there: its state is the state of an in-process control plane (the
+// shadow) that performed the same operations. The operation in flight when
+// it died, unanswered, may be lost, applied, or applied in part: each file
+// the service writes (the zone, each plan, each deployer's state) holds
+// its content from before or after that operation, never anything else.
+// No temporary file remains after a restart.
+func TestKill9LosesNothingAcknowledged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills the service 24 times")
+	}
+	const (
+		seed   = 20261129
+		rounds = 12
+		maxOps = 12
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	r := rand.New(rand.NewPCG(seed, 0))
+	dir := t.TempDir()
+	// As if an earlier run had been killed while writing plan 1.
+	if err := os.MkdirAll(filepath.Join(dir, "plans"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "plans", ".plan-000001.json.tmp-12345"), []byte(`{"id":`), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	shadow := openCopy(t, dir)
+	outcomes := map[string]int{}
+	for round := 0; round < rounds; round++ {
+		svc := startService(t, dir)
+		if left := tempFiles(dir); len(left) > 0 {
+			t.Fatalf("round %d: temporary files left after restart: %v", round, left)
+		}
+		if got, want := svc.observe(ctx, t), shadowState(t, shadow); !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: after restart the service's state is\n%v\nwant\n%v", round, got, want)
+		}
+		// Answered operations, then one in flight when SIGKILL lands after
+		// a seeded delay (0 kills it before it is even read).
+		n := r.IntN(maxOps)
+		for i := 0; i < n; i++ {
+			o := randomOp(r)
+			status, ok := svc.send(ctx, o)
+			if !ok {
+				t.Fatalf("round %d: %v: no answer from a live service", round, o)
+			}
+			if want := apply(shadow, o); status != want {
+				t.Fatalf("round %d: %v: status %d, the in-process control plane says %d", round, o, status, want)
+			}
+		}
+		inflight := randomOp(r)
+		delay := time.Duration(r.IntN(4)) * 300 * time.Microsecond
+		answered := make(chan int, 1)
+		go func() {
+			status, ok := svc.send(ctx, inflight)
+			if !ok {
+				status = 0
+			}
+			answered <- status
+		}()
+		time.Sleep(delay) // fault injection: where the kill lands, not synchronisation
+		svc.kill9()
+		status := <-answered
+
+		before := shadowState(t, shadow)
+		want := apply(shadow, inflight)
+		after := shadowState(t, shadow)
+		svc2 := startService(t, dir)
+		got := svc2.observe(ctx, t)
+		svc2.kill9()
+		switch {
+		case status != 0:
+			outcomes["answered"]++
+			if status != want || !reflect.DeepEqual(got, after) {
+				t.Fatalf("round %d: %v was answered %d (the in-process control plane says %d) before kill -9, but the state is\n%v\nwant\n%v", round, inflight, status, want, got, after)
+			}
+		case reflect.DeepEqual(got, before):
+			outcomes["lost"]++
+		case reflect.DeepEqual(got, after):
+			outcomes["applied"]++
+		default:
+			outcomes["applied in part"]++
+			if err := eachFileBeforeOrAfter(got, before, after); err != nil {
+				t.Fatalf("round %d: after kill -9 during %v: %v", round, inflight, err)
+			}
+		}
+		if left := tempFiles(dir); len(left) > 0 {
+			t.Fatalf("round %d: temporary files left after restart: %v", round, left)
+		}
+		shadow = openCopy(t, dir) // continue from what survived
+	}
+	t.Logf("%d rounds, the operation in flight at kill -9: %v", rounds, outcomes)
+}
+
+// eachFileBeforeOrAfter checks an observation against the observations
+// before and after an operation, file by file: the zone and each
+// deployer's state equal one of the two, and the plans are those of
+// before or after, with those of both kept.
+func eachFileBeforeOrAfter(got, before, after any) error {
+	g, b, a := got.(map[string]any), before.(map[string]any), after.(map[string]any)
+	if !reflect.DeepEqual(g["zone"], b["zone"]) && !reflect.DeepEqual(g["zone"], a["zone"]) {
+		return fmt.Errorf("the zone is neither as before nor as after: %v", g["zone"])
+	}
+	gd, bd, ad := g["deployers"].(map[string]any), b["deployers"].(map[string]any), a["deployers"].(map[string]any)
+	for name := range bd {
+		if !reflect.DeepEqual(gd[name], bd[name]) && !reflect.DeepEqual(gd[name], ad[name]) {
+			return fmt.Errorf("deployer %s's state is neither as before nor as after: %v", name, gd[name])
+		}
+	}
+	set := func(v any) map[string]bool {
+		out := map[string]bool{}
+		list, _ := v.([]any)
+		for _, p := range list {
+			data, _ := json.Marshal(p)
+			out[string(data)] = true
+		}
+		return out
+	}
+	gp, bp, ap := set(g["plans"]), set(b["plans"]), set(a["plans"])
+	for p := range gp {
+		if !bp[p] && !ap[p] {
+			return fmt.Errorf("plan %s was never written", p)
+		}
+	}
+	for p := range bp {
+		if ap[p] && !gp[p] {
+			return fmt.Errorf("plan %s, acknowledged, is lost", p)
+		}
+	}
+	return nil
+}
+
+// openCopy opens an in-process control plane on a copy of dir.
+func openCopy(t *testing.T, dir string) *controlplane.ControlPlane {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := controlplane.Open(controlplane.Config{Dir: dst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cp
+}
+
+// The crash test's helpers find what they look for, and only that.
+func TestCrashTestHelpers(t *testing.T) {
+	obs := func(zone, dep string, plans ...string) any {
+		ps := []any{}
+		for _, p := range plans {
+			ps = append(ps, map[string]any{"id": p})
+		}
+		return map[string]any{"zone": zone, "deployers": map[string]any{"a": dep}, "plans": ps}
+	}
+	before, after := obs("z1", "d1", "1", "2"), obs("z2", "d2", "2", "3")
+	for _, tc := range []struct {
+		got any
+		ok  bool
+	}{
+		{before, true}, {after, true}, {obs("z2", "d1", "2"), true}, {obs("z1", "d2", "2", "3"), true},
+		{obs("z3", "d1", "2"), false}, {obs("z1", "d3", "2"), false}, {obs("z1", "d1", "1"), false}, {obs("z1", "d1", "2", "4"), false},
+	} {
+		if err := eachFileBeforeOrAfter(tc.got, before, after); (err == nil) != tc.ok {
+			t.Errorf("eachFileBeforeOrAfter(%v) = %v, want ok=%v", tc.got, err, tc.ok)
+		}
+	}
+	dir := t.TempDir()
+	if got := tempFiles(dir); len(got) != 0 {
+		t.Errorf("tempFiles of an empty directory = %v", got)
+	}
+	for _, name := range []string{".zone.json.tmp-7", "zone.json", ".zone.json.tmp-x"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := tempFiles(dir); len(got) != 1 || filepath.Base(got[0]) != ".zone.json.tmp-7" {
+		t.Errorf("tempFiles = %v, want the one temporary file", got)
+	}
+	r := rand.New(rand.NewPCG(1, 0))
+	shadow, err := controlplane.Open(controlplane.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[int]bool{}
+	for range 200 {
+		o := randomOp(r)
+		if o.weights == nil && !slices.Contains(controlplane.DefaultDeployers, deployerOf(o.path)) {
+			t.Fatalf("%v names no deployer", o)
+		}
+		statuses[apply(shadow, o)] = true
+	}
+	if !statuses[http.StatusOK] || !statuses[http.StatusConflict] {
+		t.Errorf("200 random operations gave statuses %v, want both successes and refusals", statuses)
+	}
+}
