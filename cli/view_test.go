@@ -70,7 +70,7 @@ func TestViewWritesPages(t *testing.T) {
 		t.Fatalf("view with filters: exit %d, %s", r.code, r.stderr)
 	}
 	page, _ = os.ReadFile(out)
-	for _, want := range []string{`"vars":["zone"]`, `showing steps 2..5 of 0..34`, `<title>part</title>`, `"actor":null`} {
+	for _, want := range []string{`"vars":["zone"]`, `showing steps 2..5 of 0..11`, `<title>part</title>`, `"actor":null`} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the filtered page lacks %s", want)
 		}
@@ -139,7 +139,7 @@ func TestViewRefusesBadInput(t *testing.T) {
 		{"two files", []string{"view", file, file}, []string{"usage: execspec view"}},
 		{"bad steps", []string{"view", file, "--steps", "5..2"}, []string{"--steps", "the end is before the start", "10..40"}},
 		{"steps syntax", []string{"view", file, "--steps", "x"}, []string{"--steps", `"x"`}},
-		{"steps past the end", []string{"view", file, "--steps", "99.."}, []string{"steps 0..34"}},
+		{"steps past the end", []string{"view", file, "--steps", "99.."}, []string{"steps 0..11"}},
 		{"unknown var", []string{"view", file, "--vars", "zone,nope"}, []string{`"nope"`, "plans, zone, deployers"}},
 		{"empty vars", []string{"view", file, "--vars", ","}, []string{"--vars"}},
 		{"unknown actor", []string{"view", file, "--actor", "who"}, []string{`"who"`, "deployer"}},
@@ -310,7 +310,7 @@ func TestExplore(t *testing.T) {
 	if err := json.Unmarshal(body, &st); err != nil || code != 200 {
 		t.Fatalf("GET /api/state: %d, %v", code, err)
 	}
-	if st.Instance != "n3_5_3" || st.Depth != 1 || st.Successors.Total != 10650 || st.Successors.PageSize != 20 || len(st.Trace.Steps) != 35 {
+	if st.Instance != "n3_5_3" || st.Depth != 1 || st.Successors.Total != 10650 || st.Successors.PageSize != 20 || len(st.Trace.Steps) != 12 {
 		t.Errorf("state %+v", st)
 	}
 	code, body = getBody(t, base+"/api/export.itf.json")
