@@ -32,7 +32,7 @@ type checkFlags struct {
 	memory                             int64
 	deadlock, jsonOut, fullStates      bool
 	progress, allData, noSym, fp128    bool
-	noDetCheck                         bool
+	noDetCheck, noShrink               bool
 	outITF, outHTML                    string
 }
 
@@ -61,6 +61,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.BoolVar(&f.progress, "progress", false, "print progress to stderr (default: only when stderr is a terminal)")
 	fs.BoolVar(&f.allData, "all-data", false, "explore every value of the model's data picks (no data-independence reduction)")
 	fs.BoolVar(&f.noSym, "no-symmetry", false, "ignore the model's symmetry declarations (counts then compare with TLC's)")
+	fs.BoolVar(&f.noShrink, "no-shrink", false, "report the findings of dfs and random-dfs as found, without shrinking them (bfs's are shortest)")
 	fs.BoolVar(&f.noDetCheck, "no-determinism-check", false, "do not re-execute the transition to each new state to detect nondeterministic actions")
 	fs.BoolVar(&f.fp128, "fp128", false, "use 128-bit fingerprints (twice the store, negligible collision probability)")
 	if err := parseFlags(fs, args); err != nil {
@@ -127,7 +128,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
 		Timeout: f.timeout, MaxFindings: f.maxFindings, Property: f.property, Deadlock: f.deadlock,
 		MemoryBytes: f.memory, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
-		NoDeterminismCheck: f.noDetCheck,
+		NoDeterminismCheck: f.noDetCheck, NoShrink: f.noShrink,
 	}
 	if f.progress || s.env.StderrIsTerminal {
 		opts.Progress = func(st check.Stats) {
@@ -151,16 +152,22 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 			s.reportNondeterminism(fd, f.fullStates)
 			continue
 		}
-		t := s.annotateCheck(fd, mc.Name(), instance, strategy, seed, reproduce)
-		path, err := s.saveCheckFinding(mc.Name(), instance, t, i)
-		replay := ""
-		if err != nil {
+		fc := findingContext{model: mc.Name(), instance: instance, property: f.property, reproduce: reproduce,
+			meta: map[string]any{trace.MetaStrategy: string(strategy)}}
+		if strategy == check.BFS {
+			fc.where = "a shortest trace"
+		}
+		if strategy == check.RandomDFS {
+			fc.meta[trace.MetaSeed] = strconv.FormatUint(seed, 10)
+		}
+		t := s.annotate(fd, fc)
+		if path, err := s.saveCheckFinding(mc.Name(), instance, t, i); err != nil {
 			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace: %v\n", err)
 		} else {
-			replay = fmt.Sprintf("execspec replay %s --instance %s --itf %s", s.pkg, instance, path)
-			t.Meta[trace.MetaReplay] = replay
+			fc.replay = fmt.Sprintf("execspec replay %s --instance %s --itf %s", s.pkg, instance, path)
+			t.Meta[trace.MetaReplay] = fc.replay
 		}
-		s.reportCheckFinding(fd, t, res, replay, reproduce, f.fullStates)
+		s.reportFinding(fd, t, fc, f.fullStates)
 		traces = append(traces, t)
 	}
 	s.checkSummary(res)
@@ -266,6 +273,8 @@ func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy c
 		{f.deadlock, " --deadlock"},
 		{f.allData, " --all-data"},
 		{f.noSym, " --no-symmetry"},
+		{f.noShrink, " --no-shrink"},
+		{f.noDetCheck, " --no-determinism-check"},
 		{f.fp128, " --fp128"},
 	} {
 		if fl.on {
@@ -273,33 +282,6 @@ func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy c
 		}
 	}
 	return cmd
-}
-
-// annotateCheck fills a finding's trace metadata.
-func (s *session[S]) annotateCheck(fd engine.Finding, model, instance string, strategy check.Strategy, seed uint64, reproduce string) *trace.Trace {
-	t := fd.Trace
-	status := "violation"
-	switch fd.Kind {
-	case engine.ExampleFound:
-		status = "example"
-	case engine.Panicked:
-		status = "error"
-	case engine.Deadlocked:
-		status = "deadlock"
-	}
-	t.Meta = s.findingMeta(model, instance, status)
-	t.Meta[trace.MetaStrategy] = string(strategy)
-	t.Meta["reproduce"] = reproduce
-	if strategy == check.RandomDFS {
-		t.Meta[trace.MetaSeed] = strconv.FormatUint(seed, 10)
-	}
-	if fd.Property != "" {
-		t.Meta[trace.MetaProperty] = fd.Property
-	}
-	if fd.Err != nil {
-		t.Meta["error"] = fd.Err.Error()
-	}
-	return t
 }
 
 // saveCheckFinding writes a finding's trace to the cache, where `execspec
@@ -335,33 +317,6 @@ func (s *session[S]) reportNondeterminism(fd engine.Finding, full bool) {
 	}
 	s.printf("The search stopped: its counts and verdicts would mean nothing for such a model.\n")
 	s.event("finding", map[string]any{"kind": fd.Kind.String(), "error": fd.Err.Error()})
-}
-
-func (s *session[S]) reportCheckFinding(fd engine.Finding, t *trace.Trace, res *check.Result, replay, reproduce string, full bool) {
-	last := len(t.Steps) - 1
-	shortest := ""
-	if res.Strategy == check.BFS {
-		shortest = ", a shortest trace"
-	}
-	switch fd.Kind {
-	case engine.InvariantViolated:
-		s.printf("\nVIOLATION: invariant %s does not hold after step %d (%d steps%s)\n", fd.Property, last, last, shortest)
-	case engine.ExampleFound:
-		s.printf("\nEXAMPLE: %s reached at step %d (%d steps%s)\n", fd.Property, last, last, shortest)
-	case engine.Deadlocked:
-		s.printf("\nDEADLOCK: no action is enabled after step %d (%d steps%s)\n", last, last, shortest)
-	case engine.Panicked:
-		s.printf("\nPANIC at step %d: %v\n", last, fd.Err)
-	}
-	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
-	if pe, ok := fd.Err.(*execspec.PanicError); ok && pe.Stack != "" {
-		s.printf("panic stack:\n%s\n", indent(pe.Stack))
-	}
-	if replay != "" {
-		s.printf("Replay with:\n  %s\n", replay)
-	}
-	s.printf("Reproduce the search with:\n  %s\n", reproduce)
-	s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "steps": last, "replay": replay, "reproduce": reproduce, "trace": t.ToITF()})
 }
 
 func (s *session[S]) checkSummary(res *check.Result) {

@@ -109,7 +109,14 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"violation", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "123"}, 1,
 			[]string{"VIOLATION: invariant no_inconsistent_root", "Replay with:", "execspec replay ./examples/dnsbalancer --instance n3_5_3 --property no_inconsistent_root --seed 123 --sample", "tried", "fired"}},
 		{"clean", nil, []string{"run", dns, "--instance", "n3_5_3_fixed", "--seed", "1", "--max-samples", "200"}, 0,
-			[]string{"Summary: 200 samples, 10000 steps"}},
+			[]string{"Summary: 200 samples, 20000 steps"}},
+		{"swarm finding", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "5", "--strategy", "swarm"}, 1,
+			[]string{"VIOLATION: invariant no_inconsistent_root", ", swarm off: ", "shrunk from ", " --strategy swarm"}},
+		{"unshrunk finding", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "123", "--no-shrink"}, 1,
+			[]string{"does not hold after step 34 (34 steps, sample 0)", " --no-shrink"}},
+		{"timeout proves nothing", nil, []string{"run", dns, "--instance", "n3_5_3_fixed", "--seed", "1", "--max-samples", "100000000", "--timeout", "300ms"}, 5,
+			[]string{"stopped by --timeout before all samples ran: nothing found, which proves nothing"}},
+		{"unknown strategy", nil, []string{"run", dns, "--strategy", "psychic"}, 4, []string{`unknown simulation strategy "psychic"; valid: uniform, swarm`}},
 		{"example found", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "plans3", "--seed", "1"}, 2,
 			[]string{"EXAMPLE: plans3 reached"}},
 		{"example not found", nil, []string{"run", "./cli/testdata/models/counter", "--property", "negative", "--seed", "1", "--max-samples", "20"}, 3,
@@ -280,5 +287,19 @@ func TestCheckOutHTML(t *testing.T) {
 	}
 	if !bytes.Contains(page, []byte("<!DOCTYPE html>")) || !bytes.Contains(page, []byte("no_inconsistent_root")) {
 		t.Fatal("the page lacks the document type or the property")
+	}
+}
+
+// A swarm sample's finding, shrunk, replays to the same trace: the replay
+// command carries the strategy and re-draws the sample's configuration.
+func TestSwarmFindingReplays(t *testing.T) {
+	run := execspec(t, nil, "run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "5", "--strategy", "swarm")
+	m := replayRE.FindStringSubmatch(run.stdout)
+	if run.code != 1 || m == nil || !strings.Contains(m[2], "--strategy swarm") {
+		t.Fatalf("run: exit %d, replay command %q\n%s%s", run.code, m, run.stdout, run.stderr)
+	}
+	rep := execspec(t, nil, append([]string{"replay", m[1]}, strings.Fields(m[2])...)...)
+	if rep.code != 1 || !strings.Contains(rep.stdout, "Reproduced: identical to the trace saved by the run.") {
+		t.Fatalf("replay: exit %d\n%s%s", rep.code, rep.stdout, rep.stderr)
 	}
 }

@@ -5,8 +5,9 @@ import (
 
 	"context"
 	"fmt"
-	"github.com/execspec/execspec/internal/localguard"
 	"path/filepath"
+
+	"github.com/execspec/execspec/internal/localguard"
 
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/viewer"

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"
 	"github.com/execspec/execspec/viewer"
@@ -155,4 +156,90 @@ func writeHTML[S any](env Env, path string, mc *execspec.Machine[S], traces []*t
 		}
 	}
 	return nil
+}
+
+// findingContext is what the report of one finding says besides the
+// finding itself: where it was found and how to reproduce it.
+type findingContext struct {
+	model, instance string
+	// property is the property searched for ("" for every invariant).
+	property string
+	// where qualifies the step count: "sample 3", "a shortest trace".
+	where string
+	// meta is added to the trace's "#meta" (seed, sample, strategy...).
+	meta map[string]any
+	// replay re-executes the trace; reproduce re-runs the search.
+	replay, reproduce string
+}
+
+// annotate sets a finding's trace metadata, whatever the engine.
+func (s *session[S]) annotate(fd engine.Finding, fc findingContext) *trace.Trace {
+	t := fd.Trace
+	t.Meta = s.findingMeta(fc.model, fc.instance, engine.Status(fd.Kind))
+	for k, v := range fc.meta {
+		t.Meta[k] = v
+	}
+	switch {
+	case fd.Property != "":
+		t.Meta[trace.MetaProperty] = fd.Property
+	case fc.property != "":
+		t.Meta[trace.MetaProperty] = fc.property
+	}
+	if fd.Err != nil {
+		t.Meta["error"] = fd.Err.Error()
+	}
+	if fc.replay != "" {
+		t.Meta[trace.MetaReplay] = fc.replay
+	}
+	if fc.reproduce != "" {
+		t.Meta["reproduce"] = fc.reproduce
+	}
+	if fd.Original > 0 {
+		t.Meta["shrunk_from"] = fd.Original
+	}
+	return t
+}
+
+// reportFinding prints one finding, whatever the engine: what was found,
+// the trace, the panic stack, and how to replay and reproduce it.
+func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc findingContext, full bool) {
+	last := len(t.Steps) - 1
+	where := ""
+	if fc.where != "" {
+		where = ", " + fc.where
+	}
+	switch fd.Kind {
+	case engine.InvariantViolated:
+		s.printf("\nVIOLATION: invariant %s does not hold after step %d (%d steps%s)\n", fd.Property, last, last, where)
+	case engine.ExampleFound:
+		s.printf("\nEXAMPLE: %s reached at step %d (%d steps%s)\n", fd.Property, last, last, where)
+	case engine.Deadlocked:
+		s.printf("\nDEADLOCK: no action is enabled after step %d (%d steps%s)\n", last, last, where)
+	case engine.Panicked:
+		s.printf("\nPANIC at step %d (%d steps%s): %v\n", last, last, where, fd.Err)
+	}
+	if fd.Original > 0 {
+		s.printf("(shrunk from %d to %d steps; --no-shrink shows the trace as found)\n", fd.Original, last)
+	}
+	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
+	if pe, ok := fd.Err.(*execspec.PanicError); ok && pe.Stack != "" {
+		s.printf("panic stack:\n%s\n", indent(pe.Stack))
+	}
+	if fc.replay != "" {
+		s.printf("Replay with:\n  %s\n", fc.replay)
+	}
+	if fc.reproduce != "" {
+		s.printf("Reproduce the search with:\n  %s\n", fc.reproduce)
+	}
+	ev := map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "steps": last, "replay": fc.replay, "trace": t.ToITF()}
+	if fc.reproduce != "" {
+		ev["reproduce"] = fc.reproduce
+	}
+	if fd.Original > 0 {
+		ev["shrunk_from"] = fd.Original
+	}
+	for k, v := range fc.meta {
+		ev[k] = v
+	}
+	s.event("finding", ev)
 }

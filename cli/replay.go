@@ -52,7 +52,11 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 			return 0, &usageError{err}
 		}
 	}
-	t, fd, err := simulate.Replay(mc, simulate.Options{Seed: seed, MaxSteps: f.maxSteps, Property: f.property}, *sample)
+	strategy, err := simulate.ParseStrategy(f.strategy)
+	if err != nil {
+		return 0, &usageError{err}
+	}
+	t, fd, err := simulate.Replay(mc, simulate.Options{Seed: seed, MaxSteps: f.maxSteps, Property: f.property, Strategy: strategy, NoShrink: f.noShrink}, *sample)
 	if err != nil {
 		return 0, err
 	}
@@ -70,7 +74,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 			return ExitUsage, nil
 		}
 	}
-	rc := s.replayCommand(instance, f.property, seed, *sample, f.maxSteps)
+	rc := s.replayCommand(instance, seed, *sample, &f)
 	if fd == nil {
 		if f.property != "" || saved != nil {
 			s.printf("replay does NOT reproduce a finding: sample %d ran %d steps without one (the model may have changed, or is not deterministic: execspec check reports such actions)\n", *sample, len(t.Steps)-1)
@@ -82,8 +86,9 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 		_ = t.Print(s.out, trace.PrintOptions{FullStates: f.fullStates, Highlight: -1})
 		return ExitOK, nil
 	}
-	t = s.annotate(t, mc.Name(), instance, f.property, *fd, seed, rc)
-	s.reportFinding(*fd, t, rc, f.fullStates)
+	fc := s.runFindingContext(mc.Name(), instance, f.property, seed, *fd, rc)
+	t = s.annotate(fd.Finding, fc)
+	s.reportFinding(fd.Finding, t, fc, f.fullStates)
 	if saved != nil {
 		s.printf("Reproduced: identical to the trace saved by the run.\n")
 	}

@@ -21,8 +21,10 @@ import (
 // runFlags are the flags shared by run and replay.
 type runFlags struct {
 	instance, property, seed string
+	strategy                 string
 	maxSteps                 int
 	jsonOut, fullStates      bool
+	noShrink                 bool
 	outITF, outHTML          string
 }
 
@@ -31,7 +33,9 @@ func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 	fs.StringVar(&f.instance, "instance", "", "model instance (default: the first one; see `execspec list`)")
 	fs.StringVar(&f.property, "property", "", "invariant or example to search for (default: every invariant)")
 	fs.StringVar(&f.seed, "seed", "", "random seed (a fresh one is drawn and printed when not given)")
-	fs.IntVar(&f.maxSteps, "max-steps", 50, "maximum steps per sample")
+	fs.IntVar(&f.maxSteps, "max-steps", 100, "maximum steps per sample")
+	fs.StringVar(&f.strategy, "strategy", string(simulate.Uniform), "how each step chooses among the enabled actions: uniform, or swarm (each sample switches a random half of the actions off and weighs the rest)")
+	fs.BoolVar(&f.noShrink, "no-shrink", false, "report findings as found, without shrinking them")
 	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
 	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
 	fs.StringVar(&f.outITF, "out-itf", "", "write the trace of each finding as ITF to this file (- for stdout)")
@@ -47,8 +51,16 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel workers (findings do not depend on it)")
 	budget := fs.Int("budget", 10000, "executions allowed to decide whether one action is enabled at one step")
 	progress := fs.Bool("progress", false, "print progress to stderr (default: only when stderr is a terminal)")
+	timeout := fs.Duration("timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit); a run stopped with nothing found exits 5")
 	if err := parseFlags(fs.FlagSet, args); err != nil {
 		return 0, err
+	}
+	if *timeout < 0 {
+		return 0, usagef("--timeout must not be negative, got %s", *timeout)
+	}
+	strategy, err := simulate.ParseStrategy(f.strategy)
+	if err != nil {
+		return 0, &usageError{err}
 	}
 	for _, c := range []struct {
 		n string
@@ -73,6 +85,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	opts := simulate.Options{
 		Seed: seed, MaxSteps: f.maxSteps, MaxSamples: *maxSamples, Property: f.property,
 		MaxFindings: *maxFindings, Workers: *workers, Budget: *budget,
+		Strategy: strategy, Timeout: *timeout, NoShrink: f.noShrink,
 	}
 	if *progress || s.env.StderrIsTerminal {
 		opts.Progress = func(st simulate.Stats) {
@@ -104,9 +117,9 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	}
 	var traces []*trace.Trace
 	for _, fd := range res.Findings {
-		rc := s.replayCommand(instance, f.property, seed, fd.Sample, f.maxSteps)
-		t := s.annotate(fd.Trace, mc.Name(), instance, f.property, fd, seed, rc)
-		s.reportFinding(fd, t, rc, f.fullStates)
+		fc := s.runFindingContext(mc.Name(), instance, f.property, seed, fd, s.replayCommand(instance, seed, fd.Sample, &f))
+		t := s.annotate(fd.Finding, fc)
+		s.reportFinding(fd.Finding, t, fc, f.fullStates)
 		if err := saveFinding(s.env, mc.Name(), instance, f.property, seed, fd.Sample, t); err != nil {
 			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace for replay comparison: %v\n", err)
 		}
@@ -133,13 +146,19 @@ func (s *session[S]) exitCode(res *simulate.Result, ctx context.Context) (int, e
 		if len(res.Findings) > 0 {
 			return ExitExample, nil
 		}
+		if res.Stopped == engine.StoppedTimeout {
+			return ExitIncomplete, nil
+		}
 		if ctx.Err() != nil {
 			return ExitInterrupted, nil
 		}
 		s.printf("example %s not reached\n", res.Property)
 		return ExitNoExample, nil
 	}
-	if ctx.Err() != nil {
+	switch {
+	case res.Stopped == engine.StoppedTimeout:
+		return ExitIncomplete, nil
+	case ctx.Err() != nil:
 		return ExitInterrupted, nil
 	}
 	return ExitOK, nil
@@ -152,8 +171,15 @@ func propFlag(p string) string {
 	return " --property " + p
 }
 
-func (s *session[S]) replayCommand(instance, property string, seed uint64, sample, maxSteps int) string {
-	return fmt.Sprintf("execspec replay %s --instance %s%s --seed %d --sample %d --max-steps %d", s.pkg, instance, propFlag(property), seed, sample, maxSteps)
+func (s *session[S]) replayCommand(instance string, seed uint64, sample int, f *runFlags) string {
+	cmd := fmt.Sprintf("execspec replay %s --instance %s%s --seed %d --sample %d --max-steps %d", s.pkg, instance, propFlag(f.property), seed, sample, f.maxSteps)
+	if f.strategy != string(simulate.Uniform) {
+		cmd += " --strategy " + f.strategy
+	}
+	if f.noShrink {
+		cmd += " --no-shrink"
+	}
+	return cmd
 }
 
 // findingMeta returns the trace metadata every finding carries, whatever
@@ -165,46 +191,16 @@ func (s *session[S]) findingMeta(model, instance, status string) map[string]any 
 	}
 }
 
-// annotate fills a finding's trace metadata.
-func (s *session[S]) annotate(t *trace.Trace, model, instance, property string, fd simulate.Finding, seed uint64, replay string) *trace.Trace {
-	status := "violation"
-	switch fd.Kind {
-	case engine.ExampleFound:
-		status = "example"
-	case engine.Panicked:
-		status = "error"
+// runFindingContext is what a simulation finding's report says of where it
+// was found and how to replay it.
+func (s *session[S]) runFindingContext(model, instance, property string, seed uint64, fd simulate.Finding, replay string) findingContext {
+	fc := findingContext{model: model, instance: instance, property: property, where: fmt.Sprintf("sample %d", fd.Sample), replay: replay,
+		meta: map[string]any{trace.MetaSeed: strconv.FormatUint(seed, 10), trace.MetaSample: fd.Sample}}
+	if fd.Config != "" {
+		fc.where += ", swarm " + fd.Config
+		fc.meta["swarm"] = fd.Config
 	}
-	t.Meta = s.findingMeta(model, instance, status)
-	t.Meta[trace.MetaSeed] = strconv.FormatUint(seed, 10)
-	t.Meta[trace.MetaSample] = fd.Sample
-	t.Meta[trace.MetaReplay] = replay
-	if fd.Property != "" {
-		t.Meta[trace.MetaProperty] = fd.Property
-	} else if property != "" {
-		t.Meta[trace.MetaProperty] = property
-	}
-	if fd.Err != nil {
-		t.Meta["error"] = fd.Err.Error()
-	}
-	return t
-}
-
-func (s *session[S]) reportFinding(fd simulate.Finding, t *trace.Trace, replay string, full bool) {
-	last := len(t.Steps) - 1
-	switch fd.Kind {
-	case engine.InvariantViolated:
-		s.printf("\nVIOLATION: invariant %s does not hold after step %d (sample %d)\n", fd.Property, last, fd.Sample)
-	case engine.ExampleFound:
-		s.printf("\nEXAMPLE: %s reached at step %d (sample %d)\n", fd.Property, last, fd.Sample)
-	case engine.Panicked:
-		s.printf("\nPANIC at step %d (sample %d): %v\n", last, fd.Sample, fd.Err)
-	}
-	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
-	if pe, ok := fd.Err.(*execspec.PanicError); ok {
-		s.printf("panic stack:\n%s\n", indent(pe.Stack))
-	}
-	s.printf("Replay with:\n  %s\n", replay)
-	s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "sample": fd.Sample, "steps": last, "replay": replay, "trace": t.ToITF()})
+	return fc
 }
 
 func (s *session[S]) summary(res *simulate.Result) {
@@ -215,8 +211,11 @@ func (s *session[S]) summary(res *simulate.Result) {
 	if st.Deadlocks > 0 {
 		s.printf("; %d samples ended with no enabled action", st.Deadlocks)
 	}
-	if interrupted {
+	switch {
+	case interrupted:
 		s.printf("; interrupted before all samples ran")
+	case res.Stopped == engine.StoppedTimeout:
+		s.printf("; stopped by --timeout before all samples ran: nothing found, which proves nothing")
 	}
 	s.printf("\n")
 	width := len("action")
@@ -243,7 +242,7 @@ func (s *session[S]) summary(res *simulate.Result) {
 		actions[i] = map[string]any{"name": a.Name, "tried": a.Tried, "fired": a.Fired, "executions": a.Runs, "undecided": a.Undecided}
 	}
 	s.event("summary", map[string]any{"samples": st.Samples, "steps": st.Steps, "seconds": st.Elapsed.Seconds(), "steps_per_second": st.StepsPerSecond(),
-		"min_len": st.MinLen, "avg_len": st.AvgLen(), "max_len": st.MaxLen, "deadlocks": st.Deadlocks, "actions": actions, "incomplete": interrupted})
+		"min_len": st.MinLen, "avg_len": st.AvgLen(), "max_len": st.MaxLen, "deadlocks": st.Deadlocks, "actions": actions, "incomplete": interrupted || res.Stopped == engine.StoppedTimeout, "stopped": res.Stopped.String()})
 }
 
 func parseSeed(v string) (seed uint64, given bool, err error) {

@@ -2,11 +2,12 @@ package cli
 
 import (
 	"fmt"
-	"github.com/execspec/execspec/internal/bytesize"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/execspec/execspec/internal/bytesize"
 
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"

@@ -84,7 +84,7 @@ func RunTest[S any](t testing.TB, mc *execspec.Machine[S], engine, property stri
 			it.Meta[trace.MetaTool] = "execspec " + engine
 			it.Meta[trace.MetaModel] = mc.Name()
 			it.Meta["test"] = t.Name()
-			it.Meta[trace.MetaStatus] = status(f.Kind)
+			it.Meta[trace.MetaStatus] = Status(f.Kind)
 			it.Meta["description"] = f.Headline()
 			it.Meta[trace.MetaReplay] = TestCommand(t.Name())
 			if out.Meta != nil {
@@ -112,8 +112,9 @@ func RunTest[S any](t testing.TB, mc *execspec.Machine[S], engine, property stri
 	return out
 }
 
-// status is a finding's ITF "#meta" status, in Quint's terms.
-func status(k Kind) string {
+// Status is a finding's ITF "#meta" status, in Quint's terms: violation,
+// example, deadlock or error.
+func Status(k Kind) string {
 	switch k {
 	case ExampleFound:
 		return "example"

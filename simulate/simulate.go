@@ -32,14 +32,56 @@ import (
 )
 
 // defaultMaxSteps is the default of Options.MaxSteps.
-const defaultMaxSteps = 50
+const defaultMaxSteps = 100
+
+// Strategy is how a simulation chooses among the enabled actions.
+type Strategy string
+
+// The strategies.
+const (
+	// Uniform takes each enabled action with the same chance (times the
+	// model's weights, execspec.Model.Weight), at every step of every
+	// sample.
+	Uniform Strategy = "uniform"
+	// Swarm gives each sample its own configuration (engine.SwarmChoice):
+	// about half the actions switched off (taken only when nothing else is
+	// enabled) and random weights for the rest. Bugs that need one common
+	// action not to fire for a long stretch come out of the samples where
+	// it is off. The configuration is drawn from (seed, sample), so a
+	// sample replays alone.
+	Swarm Strategy = "swarm"
+)
+
+// Strategies lists the valid strategies.
+var Strategies = []Strategy{Uniform, Swarm}
+
+// ParseStrategy returns the strategy named s.
+func ParseStrategy(s string) (Strategy, error) {
+	for _, st := range Strategies {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown simulation strategy %q; valid: uniform, swarm", s)
+}
+
+// errTimeout is the cause of the context's cancellation when
+// Options.Timeout elapses.
+var errTimeout = errors.New("timeout")
 
 // Options configures Run. The zero value works: defaults are applied by
 // fill.
 type Options struct {
 	// Seed selects the random streams; the same seed gives the same samples.
 	Seed uint64
-	// MaxSteps bounds the length of a sample (default 50).
+	// Strategy is how each step chooses its action (default Uniform).
+	Strategy Strategy
+	// Timeout stops the run after this long (0: no limit); the result then
+	// says StoppedTimeout.
+	Timeout time.Duration
+	// MaxSteps bounds the length of a sample (default 100: long enough for
+	// bugs that need a few dozen steps, such as the DNS outage with 20 plans
+	// kept, whose shortest trace has 45).
 	MaxSteps int
 	// MaxSamples is how many samples to run (default 10,000).
 	MaxSamples int
@@ -68,6 +110,12 @@ type Options struct {
 }
 
 func (o *Options) fill() error {
+	if o.Strategy == "" {
+		o.Strategy = Uniform
+	}
+	if _, err := ParseStrategy(string(o.Strategy)); err != nil {
+		return err
+	}
 	if o.MaxSteps == 0 {
 		o.MaxSteps = defaultMaxSteps
 	}
@@ -100,6 +148,8 @@ func (o *Options) fill() error {
 		return fmt.Errorf("workers must be positive, got %d", o.Workers)
 	case o.Budget < 0:
 		return fmt.Errorf("budget must be positive, got %d", o.Budget)
+	case o.Timeout < 0:
+		return fmt.Errorf("timeout must not be negative, got %s", o.Timeout)
 	case o.ShrinkRuns < 0:
 		return fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
 	}
@@ -111,6 +161,9 @@ func (o *Options) fill() error {
 type Finding struct {
 	engine.Finding
 	Sample int // the sample index; with the seed, enough to replay it
+	// Config describes the sample's swarm configuration ("off: sync;
+	// weights: ..."), empty for uniform choice.
+	Config string
 }
 
 // ActionStats counts one action's fate over a run.
@@ -172,6 +225,11 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 	}
 	r := &runner[S]{mc: mc, opts: opts, props: props}
 	r.limit.Store(int64(opts.MaxSamples))
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, errTimeout)
+		defer cancel()
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	workers := make([]*worker[S], opts.Workers)
@@ -199,6 +257,9 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 		res.Stopped = engine.StoppedFindings
 	case ctx.Err() != nil && res.Stats.Samples < int64(opts.MaxSamples):
 		res.Stopped = engine.StoppedInterrupted
+		if context.Cause(ctx) == errTimeout {
+			res.Stopped = engine.StoppedTimeout
+		}
 	}
 	sort.Slice(r.found, func(i, j int) bool { return r.found[i].sample < r.found[j].sample })
 	if len(r.found) > opts.MaxFindings {
@@ -306,7 +367,8 @@ type sampleOutcome struct {
 
 // recorder collects a sample's trace when a finding is rebuilt.
 type recorder struct {
-	plan    engine.Plan // the choices that make the sample
+	plan    engine.Plan   // the choices that make the sample
+	choice  engine.Choice // the sample's swarm configuration
 	steps   []trace.Step
 	finding *Finding
 	err     error
@@ -320,6 +382,14 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 	ex.Record(rec != nil)
 	defer ex.Record(false)
 	rnd := rng.New(r.opts.Seed, uint64(s))
+	choice := engine.Choice{}
+	if r.opts.Strategy == Swarm {
+		choice = engine.SwarmChoice(len(mc.Actions()), r.opts.Seed, uint64(s))
+	}
+	walk.SetChoice(choice)
+	if rec != nil {
+		rec.choice = choice
+	}
 	res := walk.Start(rnd)
 	if res.Err != nil {
 		r.note(rec, "init", res.Picks, walk.State(), &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
@@ -420,6 +490,9 @@ func (r *runner[S]) finish(rec *recorder, s int) (*trace.Trace, *Finding, error)
 		return t, nil, nil
 	}
 	f.Sample, f.Trace = s, t
+	if !rec.choice.IsZero() {
+		f.Config = rec.choice.Describe(r.mc.Actions())
+	}
 	if r.opts.NoShrink || len(rec.plan.Steps) < 2 {
 		return t, f, nil
 	}
