@@ -28,6 +28,7 @@ type Model[S any] struct {
 	props      []Property[S]
 	symmetries []Symmetry[S]
 	dataPicks  []string
+	params     any // see Params
 	errs       []error
 }
 

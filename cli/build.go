@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // How a model package becomes a program: execspec generates a tiny main
@@ -146,7 +147,14 @@ func buildRunner(pkg string, env Env) (string, error) {
 	build.Dir = info.Module.Dir
 	build.Env = env.Environ
 	build.Stderr = &stderr
-	if err := build.Run(); err != nil {
+	// A first build compiles the model and execspec and can take a while:
+	// say so rather than sit silent.
+	slow := time.AfterFunc(time.Second, func() {
+		fmt.Fprintf(env.Stderr, "execspec: building the model runner for %s (the first build compiles the model and execspec; later ones are incremental)...\n", pkg)
+	})
+	err = build.Run()
+	slow.Stop()
+	if err != nil {
 		return "", fmt.Errorf("model package %s does not build:\n%s", pkg, strings.TrimRight(rewriteBuildErrors(stderr.String(), virtual), "\n"))
 	}
 	return bin, nil
@@ -170,8 +178,21 @@ func main() {
 
 func listPackage(pkg string, env Env) (*pkgInfo, error) {
 	var stdout, stderr bytes.Buffer
-	c := exec.Command(goTool(), "list", "-e", "-json", pkg)
-	c.Dir = env.Dir
+	// A directory is listed from inside it, so that a model runs by any
+	// path, from inside its module or from anywhere else.
+	dir, arg := env.Dir, pkg
+	if p := pkg; filepath.IsAbs(p) || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") || p == "." || p == ".." {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(env.Dir, p)
+		}
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			dir, arg = p, "."
+		} else if err != nil {
+			return nil, fmt.Errorf("package %s: %w", pkg, err)
+		}
+	}
+	c := exec.Command(goTool(), "list", "-e", "-json", arg)
+	c.Dir = dir
 	c.Env = env.Environ
 	c.Stdout, c.Stderr = &stdout, &stderr
 	if err := c.Run(); err != nil {

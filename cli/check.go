@@ -39,8 +39,8 @@ type checkFlags struct {
 func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	var f checkFlags
 	fs := s.newFlags("check")
-	fs.StringVar(&f.instance, "instance", "", "model instance (default: the first one; see `execspec list`)")
-	fs.StringVar(&f.property, "property", "", "invariant or example to search for (default: every invariant)")
+	fs.StringVar(&f.instance, "instance", "", "the model instance `NAME` (default: the first one; see execspec list)")
+	fs.StringVar(&f.property, "property", "", "the invariant or example `NAME` to search for (default: every invariant)")
 	fs.StringVar(&f.strategy, "strategy", "bfs", "search order: bfs (shortest counterexamples), dfs, random-dfs")
 	fs.StringVar(&f.seed, "seed", "", "random-dfs seed (a fresh one is drawn and printed when not given)")
 	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "parallel workers for bfs (counts and traces do not depend on it)")

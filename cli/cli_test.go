@@ -153,7 +153,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"unknown command", nil, []string{"frobnicate"}, 4, []string{`unknown command "frobnicate"`}},
 		{"replay without seed", nil, []string{"replay", dns, "--sample", "1"}, 4, []string{"replay needs --seed and --sample"}},
 		{"list", nil, []string{"list", dns, "--instance", "n3_5_3"}, 0,
-			[]string{"instance n3_5_3", "actions:     plan, sync, deploy, cleanup", "invariants:  no_inconsistent_root, no_inconsistent_rollback", "examples:    epoch5, plans3"}},
+			[]string{"instance n3_5_3", "parameters:  {Deployers: [\"deployer-a\", \"deployer-b\", \"deployer-c\"], Fixed: false,", "actions:     plan, sync, deploy, cleanup", "invariants:  no_inconsistent_root, no_inconsistent_rollback", "examples:    epoch5, plans3"}},
 		{"version", nil, []string{"version"}, 0, []string{"execspec "}},
 	}
 	for _, tc := range cases {
@@ -301,5 +301,30 @@ func TestSwarmFindingReplays(t *testing.T) {
 	rep := execspec(t, nil, append([]string{"replay", m[1]}, strings.Fields(m[2])...)...)
 	if rep.code != 1 || !strings.Contains(rep.stdout, "Reproduced: identical to the trace saved by the run.") {
 		t.Fatalf("replay: exit %d\n%s%s", rep.code, rep.stdout, rep.stderr)
+	}
+}
+
+// A model runs by any path: an absolute one, from outside its module.
+func TestModelByAbsolutePathOutsideModule(t *testing.T) {
+	r := execspecIn(t, t.TempDir(), nil, "list", filepath.Join(rootDir, "cli", "testdata", "models", "counter"))
+	if r.code != 0 || !strings.Contains(r.stdout, "model counter") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// Every command's help lists its flags as the README writes them, without
+// the flag package's artefacts.
+func TestHelpHasNoFlagArtefacts(t *testing.T) {
+	for _, cmd := range []string{"run", "replay", "check", "list", "explore", "trace", "view", "init"} {
+		r := execspec(t, nil, cmd, "-h")
+		out := r.stdout + r.stderr
+		if r.code != 0 || !strings.Contains(out, "Usage: execspec "+cmd) || !strings.Contains(out, "\n  --") {
+			t.Errorf("%s -h: exit %d\n%s", cmd, r.code, out)
+		}
+		for _, bad := range []string{"Usage of", "execspec list\n    \t", "-instance execspec"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s -h shows %q:\n%s", cmd, bad, out)
+			}
+		}
 	}
 }

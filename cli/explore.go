@@ -17,7 +17,7 @@ import (
 // model until ctx is done (Ctrl-C).
 func (s *session[S]) explore(ctx context.Context, args []string) (int, error) {
 	fs := s.newFlags("explore")
-	instance := fs.String("instance", "", "model instance (default: the first one; see `execspec list`)")
+	instance := fs.String("instance", "", "the model instance `NAME` (default: the first one; see execspec list)")
 	addr := fs.String("addr", "127.0.0.1:0", "address to serve on; the host defaults to 127.0.0.1 and port 0 picks a free one")
 	allowHosts := fs.String("allow-host", "", "host names, comma-separated, under which the page may be reached besides loopback names and the --addr host (requests naming other hosts are refused, against DNS rebinding)")
 	itfFile := fs.String("itf", "", "a saved ITF trace of this model to jump along")

@@ -49,7 +49,7 @@ func cmdInit(args []string, env Env) int {
 	module := fs.String("module", "", "the module path of a new go.mod, outside a module (default: the package name)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), initUsage)
-		fs.PrintDefaults()
+		printFlags(fs.Output(), fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

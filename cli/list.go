@@ -9,7 +9,7 @@ import (
 
 func (s *session[S]) list(args []string) (int, error) {
 	fs := s.newFlags("list")
-	instance := fs.String("instance", "", "list only this instance")
+	instance := fs.String("instance", "", "list only the instance `NAME`")
 	jsonOut := fs.Bool("json", false, "write the listing as NDJSON (one event per instance)")
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
@@ -43,6 +43,9 @@ func (s *session[S]) list(args []string) (int, error) {
 		}
 		inv, ex, cons := byKind(execspec.Invariant), byKind(execspec.Example), byKind(execspec.Constraint)
 		s.printf("\ninstance %s\n", name)
+		if p := mc.Params(); p != "" {
+			s.printf("  parameters:  %s\n", p)
+		}
 		s.printf("  actions:     %s\n", strings.Join(mc.Actions(), ", "))
 		s.printf("  invariants:  %s\n", orNone(inv))
 		s.printf("  examples:    %s\n", orNone(ex))
@@ -57,7 +60,7 @@ func (s *session[S]) list(args []string) (int, error) {
 			s.printf("  symmetries:  %s\n", strings.Join(syms, ", "))
 		}
 		s.printf("  variables:   %s\n", strings.Join(mc.Vars(), ", "))
-		s.event("instance", map[string]any{"name": name, "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "symmetries": syms, "variables": mc.Vars()})
+		s.event("instance", map[string]any{"name": name, "parameters": mc.Params(), "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "symmetries": syms, "variables": mc.Vars()})
 	}
 	return ExitOK, nil
 }

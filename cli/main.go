@@ -73,7 +73,6 @@ func Main(args []string, env Env) int {
 		if wantsHelp(flags) {
 			// The flags do not depend on the model: show them without
 			// building one (the package may be missing or broken).
-			fmt.Fprintf(env.Stderr, "usage: execspec %s PACKAGE [flags]\n", cmd)
 			return RunModelEnv(context.Background(), append([]string{cmd}, flags...), execspec.NewSpec[struct{}]("help"), env)
 		}
 		return runModelCommand(cmd, pkg, flags, env)

@@ -27,7 +27,7 @@ func TestHelpOutputsAndSmallInputs(t *testing.T) {
 		want  []string // substrings of stdout+stderr
 		files []string // files that must exist afterwards
 	}{
-		{"check --help without a package", "", []string{"check", "--help"}, 0, []string{"usage: execspec check PACKAGE", "-max-depth"}, nil},
+		{"check --help without a package", "", []string{"check", "--help"}, 0, []string{"Usage: execspec check PACKAGE", "--max-depth N", "--instance NAME"}, nil},
 		{"run -h with a package", "", []string{"run", "./cli/testdata/models/broken", "-h"}, 0, []string{"-max-samples"}, nil},
 		{"replay --sample -1", "", []string{"replay", panicky, "--seed", "1", "--sample", "-1"}, 4,
 			[]string{"--sample -1: samples are numbered from 0"}, nil},

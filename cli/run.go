@@ -30,8 +30,8 @@ type runFlags struct {
 
 func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 	fs := s.newFlags(name)
-	fs.StringVar(&f.instance, "instance", "", "model instance (default: the first one; see `execspec list`)")
-	fs.StringVar(&f.property, "property", "", "invariant or example to search for (default: every invariant)")
+	fs.StringVar(&f.instance, "instance", "", "the model instance `NAME` (default: the first one; see execspec list)")
+	fs.StringVar(&f.property, "property", "", "the invariant or example `NAME` to search for (default: every invariant)")
 	fs.StringVar(&f.seed, "seed", "", "random seed (a fresh one is drawn and printed when not given)")
 	fs.IntVar(&f.maxSteps, "max-steps", 100, "maximum steps per sample")
 	fs.StringVar(&f.strategy, "strategy", string(simulate.Uniform), "how each step chooses among the enabled actions: uniform, or swarm (each sample switches a random half of the actions off and weighs the rest)")

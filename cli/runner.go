@@ -220,9 +220,7 @@ func (s *session[S]) machine(instance string) (*execspec.Machine[S], string, err
 
 // newFlags returns a flag set whose errors go to stderr.
 func (s *session[S]) newFlags(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet("execspec "+name, flag.ContinueOnError)
-	fs.SetOutput(s.env.Stderr)
-	return fs
+	return newFlagSet(name, "execspec "+name+" PACKAGE [flags]", s.env.Stderr)
 }
 
 func parseFlags(fs *flag.FlagSet, args []string) error {

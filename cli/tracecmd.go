@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,15 +17,18 @@ import (
 
 // cmdTrace prints ITF traces readably, without a model.
 func cmdTrace(args []string, env Env) int {
-	fs := newFrontFlags("trace", env)
+	fs := newFlagSet("trace", "execspec trace [flags] FILE.itf.json (- reads stdin)", env.Stderr)
 	full := fs.Bool("full-states", false, "print every variable of every state")
 	strict := fs.Bool("strict", false, strictUsage)
 	maxSize := fs.String("max-size", defaultMaxSize, "refuse a trace whose JSON is larger than this (KiB, MiB, GiB; MB means MiB; 0 for no limit)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
 		return ExitUsage
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(env.Stderr, "usage: execspec trace [--full-states] [--strict] [--max-size SIZE] FILE.itf.json (- for stdin)")
+		fs.Usage()
 		return ExitUsage
 	}
 	fail := func(err error) int {

@@ -295,7 +295,7 @@ func TestTraceCommand(t *testing.T) {
 		{"a directory", []string{dir}, 4, []string{"is a directory, not an ITF trace file"}},
 		{"not a trace", []string{write("array.itf.json", `[1, 2]`)}, 4, []string{"execspec trace: "}},
 		{"no such file", []string{filepath.Join(dir, "nope.itf.json")}, 4, []string{"no such file"}},
-		{"no argument", nil, 4, []string{"usage: execspec trace"}},
+		{"no argument", nil, 4, []string{"Usage: execspec trace"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

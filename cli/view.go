@@ -28,7 +28,7 @@ import (
 // from launching the desktop's browser (it still prints the page's URL).
 const EnvNoBrowser = "EXECSPEC_NO_BROWSER"
 
-const viewUsage = `usage: execspec view TRACE.itf.json [flags]
+const viewUsage = `Usage: execspec view TRACE.itf.json [flags]
 
 Writes the ITF trace (execspec's, Quint's or Apalache's; - reads stdin) as
 one self-contained HTML page: a timeline of the steps, the state at each
@@ -68,7 +68,7 @@ func viewMain(ctx context.Context, args []string, env Env) int {
 	fs.StringVar(&f.title, "title", "", "the page's title (default: from the trace's #meta, or the file name)")
 	fs.Usage = func() {
 		fmt.Fprint(env.Stderr, viewUsage)
-		fs.PrintDefaults()
+		printFlags(env.Stderr, fs)
 	}
 	files, err := parseInterleaved(fs, args)
 	if err != nil {

@@ -47,6 +47,7 @@ var Data = []string{"d1", "d2"}
 // the state constraint SeqConstraint.
 func New(msgQLen, ackQLen int) *execspec.Model[State] {
 	m := execspec.NewModel[State]("alternatingbit")
+	m.Params(map[string]any{"Data": Data, "msgQLen": msgQLen, "ackQLen": ackQLen})
 	m.Init(func(c *execspec.Ctx[State]) { // ABInit
 		c.S.SBit = execspec.IntRange(c, "sBit", 0, 1)
 		c.S.SAck, c.S.RBit = c.S.SBit, c.S.SBit

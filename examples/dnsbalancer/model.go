@@ -110,6 +110,7 @@ func Spec() *execspec.Spec[State] {
 // New builds the model for p.
 func New(p Params) *execspec.Model[State] {
 	m := execspec.NewModel[State]("dnsbalancer")
+	m.Params(p)
 	weights := make([]int, 0, p.MaxWeight-p.MinWeight+1)
 	for w := p.MinWeight; w <= p.MaxWeight; w++ {
 		weights = append(weights, w)
