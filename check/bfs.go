@@ -85,6 +85,7 @@ type bfs[S any] struct {
 	claimed  int
 	enough   bool         // no more chunks: the level's outcome is known
 	newFound atomic.Int64 // distinct new states with a finding in this level
+	expanded atomic.Int64 // frontier states expanded in this level
 
 	findings  []pending
 	levels    []Level
@@ -127,6 +128,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	for i := 0; i < e.opts.Workers; i++ {
 		b.xs = append(b.xs, e.newExpander())
 	}
+	var partial int64 // new states of a level the search stopped in
 	for depth := 0; ; depth++ {
 		probe := e.opts.MaxDepth > 0 && depth > e.opts.MaxDepth
 		b.expandLevel(probe)
@@ -139,6 +141,11 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 			b.stopped = engine.StoppedNondeterminism
 		}
 		if b.stopped != engine.Exhausted || probe {
+			if !probe {
+				// Stopped in the middle of a level: its new states were
+				// found (progress reported them) though not expanded.
+				partial = b.level.Len()
+			}
 			b.findings = append(b.findings, b.levelFindings()...)
 			b.generated = e.generated.Load() // the level was expanded in full, or the search was cut short anyway
 			if probe && b.stopped == engine.Exhausted && b.cutoff.Load() {
@@ -170,6 +177,10 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	if b.init {
 		left = 0
 	}
+	if partial > 0 {
+		// The rest of the level, and the new states found in it.
+		left = max(0, left-b.expanded.Load()) + partial
+	}
 	e.frontier.Store(left)
 	return &search{
 		findings:   b.findings,
@@ -177,7 +188,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		levels:     b.levels,
 		depth:      len(b.levels),
 		frontier:   left,
-		distinct:   b.seen.Len(),
+		distinct:   b.seen.Len() + partial,
 		generated:  b.generated,
 		storeBytes: b.seen.Bytes() + b.recs.bytes(),
 	}, nil
@@ -255,6 +266,7 @@ func (b *bfs[S]) expandLevel(probe bool) {
 	}
 	b.level.Reset()
 	b.out.Reset()
+	b.expanded.Store(0)
 	b.claimed, b.enough = 0, false
 	b.newFound.Store(0)
 	b.parallel(nchunks, func(w int) {
@@ -275,7 +287,10 @@ func (b *bfs[S]) expandLevel(probe bool) {
 			b.expandChunk(b.xs[w], c, probe)
 			e.generated.Add(c.gen)
 			e.distinct.Store(b.recs.n + b.level.Len())
-			e.frontier.Add(-int64(c.hi - c.lo))
+			// On the queue: the level's states not expanded yet, and the
+			// new states found, which wait for the next level.
+			done := b.expanded.Add(int64(c.hi - c.lo))
+			e.frontier.Store(int64(n) - done + b.level.Len())
 		}
 	})
 }

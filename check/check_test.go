@@ -540,3 +540,41 @@ func TestNoInitialState(t *testing.T) {
 		}
 	}
 }
+
+// The statistics of an interrupted search never fall below what progress
+// reported: the states of the level it stopped in count as found.
+func TestInterruptedStatsAgreeWithProgress(t *testing.T) {
+	type big struct{ X, Y int }
+	m := execspec.NewModel[big]("big")
+	m.Init(func(c *execspec.Ctx[big]) {})
+	m.Action("x", func(c *execspec.Ctx[big]) {
+		if c.Assume(c.S.X < 2000) {
+			c.S.X++
+		}
+	})
+	m.Action("y", func(c *execspec.Ctx[big]) {
+		if c.Assume(c.S.Y < 2000) {
+			c.S.Y++
+		}
+	})
+	mc, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var seen check.Stats
+	calls := 0
+	res, err := check.Run(ctx, mc, check.Options{Workers: 2, ProgressEvery: time.Millisecond, Progress: func(st check.Stats) {
+		seen = st
+		if calls++; calls == 3 {
+			cancel()
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stopped == engine.StoppedInterrupted && (res.Stats.Distinct < seen.Distinct || res.Stats.Generated < seen.Generated) {
+		t.Errorf("final %d distinct / %d generated, below the progress report's %d / %d", res.Stats.Distinct, res.Stats.Generated, seen.Distinct, seen.Generated)
+	}
+}
