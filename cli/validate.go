@@ -159,7 +159,7 @@ func (s *session[S]) reportValidation(t *trace.Trace, rep *validate.Report, i, n
 		ev["closest"] = map[string]any{"action": f.Closest.Action, "picks": picksJSON(f.Closest.Picks)}
 		diff := make([]map[string]any, len(f.Diff))
 		for j, c := range f.Diff {
-			diff[j] = map[string]any{"path": c.Path, "recorded": jsonValue(c.Old), "model": jsonValue(c.New)}
+			diff[j] = map[string]any{"path": c.Path, "model": jsonValue(c.Old), "recorded": jsonValue(c.New)}
 		}
 		ev["diff"] = diff
 	}

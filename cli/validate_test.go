@@ -105,7 +105,7 @@ func TestReplayITFValidatesOwnTraces(t *testing.T) {
 		"trace INVALID at state " + itoa(k) + " (" + action,
 		"no successor of action " + action + " equals the recorded state",
 		"closest successor: " + action,
-		"moves: 1000 -> " + itoa(k),
+		"moves: " + itoa(k) + " -> 1000",
 		"The trace up to that state:",
 		"<--",
 		"reported like a violation (exit code 1)",

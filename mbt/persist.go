@@ -136,6 +136,7 @@ func (r *runner[S]) save(p plan, d *Divergence) (string, error) {
 	it.Meta[trace.MetaStatus] = "divergence"
 	it.Meta["description"] = d.Kind.String() + ": " + d.summary()
 	it.Meta[trace.MetaReplay] = r.command(p, true)
+	it.Meta[MetaDivergence] = divergenceMeta(d)
 	if p.sample >= 0 {
 		it.Meta[trace.MetaStrategy] = r.set.Strategy.String()
 		it.Meta[trace.MetaSeed] = fmt.Sprint(r.set.Seed)
@@ -152,4 +153,26 @@ func toITF(tr *trace.Trace, disabled []int) *itf.Trace {
 		it.States[i].Meta[metaEnabled] = false
 	}
 	return it
+}
+
+// MetaDivergence is the "#meta" key under which a saved trace records its
+// divergence: the step, the kind, a summary and, for a state mismatch, each
+// field the model expected and the implementation showed ("expected" and
+// "observed", absent when the field is). The viewer draws them side by
+// side.
+const MetaDivergence = "divergence"
+
+func divergenceMeta(d *Divergence) map[string]any {
+	fields := []any{}
+	for _, c := range d.Diff {
+		f := map[string]any{"path": c.Path}
+		if c.Old.IsValid() {
+			f["expected"] = c.Old
+		}
+		if c.New.IsValid() {
+			f["observed"] = c.New
+		}
+		fields = append(fields, f)
+	}
+	return map[string]any{"step": d.Step, "kind": d.Kind.String(), "summary": d.summary(), "fields": fields}
 }

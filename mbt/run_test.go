@@ -2,6 +2,7 @@ package mbt_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,8 +90,18 @@ func TestPlantedBugs(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(rt.artifacts, filepath.Base(d.File))); err != nil {
 				t.Errorf("no copy in the artifact directory: %v", err)
 			}
-			if _, err := itf.ReadFile(d.File); err != nil {
+			saved, err := itf.ReadFile(d.File)
+			if err != nil {
 				t.Fatalf("saved trace unreadable: %v", err)
+			}
+			// The divergence is in #meta, for the page to show it: at the
+			// last step, with the fields side by side for a mismatch.
+			dv, _ := saved[0].Meta[mbt.MetaDivergence].(map[string]any)
+			if step, _ := dv["step"].(json.Number).Int64(); dv == nil || int(step) != d.Step || dv["kind"] != d.Kind.String() {
+				t.Errorf("#meta divergence %v, want step %d kind %s", dv, d.Step, d.Kind)
+			}
+			if fields, _ := dv["fields"].([]any); tc.kind == mbt.StateMismatch && len(fields) != len(d.Diff) {
+				t.Errorf("#meta divergence fields %v, want %d", fields, len(d.Diff))
 			}
 			if testing.Verbose() {
 				t.Logf("failure message:\n%s", msg)

@@ -12,7 +12,9 @@ type Change struct {
 	Path string
 	// Old and New are the values before and after; an invalid Value (the
 	// zero Value) means absent: New invalid is a removal, Old invalid an
-	// addition.
+	// addition. Where an expected value is compared with an actual one
+	// (validate's closest successor, mbt's observed state), Old is always
+	// the expected one, the model's, and New the actual one.
 	Old, New itf.Value
 	// Segments is the same position as Path, structured: one Segment per
 	// step from the root given to Diff (which Path starts with and which

@@ -143,7 +143,8 @@ type Failure struct {
 	// the recorded state; nil when there is none (Disabled, PickMismatch).
 	Closest *Successor
 	// Diff lists those differences over the model's variables: Old is the
-	// recorded (trace) value, New the model's.
+	// model's value (what was expected), New the recorded one (what the
+	// trace shows), as in every comparison of expected and actual values.
 	Diff []trace.Change
 	// Executions is the number of executions of the model spent on it.
 	Executions int
@@ -227,7 +228,7 @@ func (f *Failure) Describe(indent string) string {
 		fmt.Fprintf(&b, "%s(some branches panicked: %v)\n", indent, f.Err)
 	}
 	if f.Closest != nil {
-		fmt.Fprintf(&b, "%sclosest successor: %s%s, %d difference(s) (recorded -> model):\n", indent, f.Closest.Action, picksSuffix(f.Closest.Picks), len(f.Diff))
+		fmt.Fprintf(&b, "%sclosest successor: %s%s, %d difference(s) (model -> recorded):\n", indent, f.Closest.Action, picksSuffix(f.Closest.Picks), len(f.Diff))
 		for _, c := range f.Diff {
 			fmt.Fprintf(&b, "%s    %s\n", indent, trace.FormatChange(c))
 		}
@@ -555,7 +556,7 @@ func (v *validator[S]) searchAction(action int, cur *S, want map[string]itf.Valu
 			}
 			if s.closest == nil || diffCountBelow(v.vars, want, vals, len(s.closestDiff)) {
 				s.closest = &Successor{Action: name, Picks: picks, State: vals}
-				s.closestDiff = trace.DiffStates(v.vars, want, vals)
+				s.closestDiff = trace.DiffStates(v.vars, vals, want)
 			}
 		}
 		if !o.Next() {

@@ -296,11 +296,11 @@ func TestClosestSuccessorDiff(t *testing.T) {
 		t.Fatalf("want one difference, got %+v", f)
 	}
 	c := f.Diff[0]
-	if got, _ := c.Old.AsInt64(); got != a+100 {
-		t.Errorf("recorded value %s, want %d", c.Old, a+100)
+	if got, _ := c.New.AsInt64(); got != a+100 {
+		t.Errorf("recorded value (New) %s, want %d", c.New, a+100)
 	}
-	if got, _ := c.New.AsInt64(); got != a {
-		t.Errorf("model value %s, want %d", c.New, a)
+	if got, _ := c.Old.AsInt64(); got != a {
+		t.Errorf("model value (Old) %s, want %d", c.Old, a)
 	}
 	if f.Closest.Action != "deposit" {
 		t.Errorf("closest action %s", f.Closest.Action)

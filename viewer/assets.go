@@ -68,6 +68,9 @@ func (v *pageView) encode(w *bytes.Buffer) error {
 		return fmt.Errorf("encoding the view model: %w", err)
 	}
 	// Replace the trailing "steps":null} by the steps, one per line.
+	if !bytes.HasSuffix(b, []byte(`"steps":null}`)) {
+		return fmt.Errorf("encoding the view model: steps must be its last field")
+	}
 	b = bytes.TrimSuffix(b, []byte(`"steps":null}`))
 	w.Write(b)
 	w.WriteString(`"steps":[`)

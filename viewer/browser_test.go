@@ -46,8 +46,8 @@ func TestBrowserTraceView(t *testing.T) {
 		}
 		return n
 	}
-	if s := step(); s != 0 {
-		t.Fatalf("the page opens at step %d, want 0", s)
+	if s := step(); s != last {
+		t.Fatalf("the page opens at step %d, want the violation at step %d", s, last)
 	}
 	if n := b.evalString(`String(document.querySelectorAll("#steps li.step").length)`); n != strconv.Itoa(len(tr.Steps)) {
 		t.Errorf("the timeline has %s steps, want %d", n, len(tr.Steps))
@@ -57,7 +57,7 @@ func TestBrowserTraceView(t *testing.T) {
 	for _, k := range []struct {
 		key  string
 		want int
-	}{{"ArrowRight", 1}, {"j", 2}, {"j", 3}, {"k", 2}, {"ArrowLeft", 1}, {"End", last}, {"Home", 0}} {
+	}{{"Home", 0}, {"ArrowRight", 1}, {"j", 2}, {"j", 3}, {"k", 2}, {"ArrowLeft", 1}, {"End", last}, {"Home", 0}} {
 		b.press(k.key)
 		b.waitFor(fmt.Sprintf(`document.body.dataset.step === "%d"`, k.want), fmt.Sprintf("key %s to select step %d", k.key, k.want))
 	}
@@ -177,6 +177,36 @@ func TestBrowserTraceView(t *testing.T) {
 		t.Errorf("boxes per lane %v: want %d in the deployers' lanes and %d in the last", perLane, withActor, len(tr.Steps)-withActor)
 	}
 	b.screenshot("view-lanes.png")
+}
+
+// A model-based testing failure opens at the divergence and shows what the
+// model expected beside what the implementation showed.
+func TestBrowserDivergence(t *testing.T) {
+	mc := dnsMachine(t)
+	tr := dnsViolation(t, mc)
+	tr.Meta = map[string]any{"status": "divergence", "divergence": map[string]any{
+		"step": 3, "kind": "state mismatch", "summary": "the implementation's state differs from the model's",
+		"fields": []any{
+			map[string]any{"path": "zone.root", "expected": itf.Int(2), "observed": itf.Int(1)},
+			map[string]any{"path": "plans[2]", "expected": itf.String("p3")},
+		},
+	}}
+	b := startBrowser(t, 1400, 900)
+	b.navigate(writePage(t, tr, Options{}))
+	b.waitFor(`document.body.dataset.ready === "1"`, "the page to start")
+	if s := b.evalString(`document.body.dataset.step`); s != "3" {
+		t.Fatalf("the page opens at step %s, want the divergence at 3", s)
+	}
+	var rows [][]string
+	b.eval(`Array.from(document.querySelectorAll("#divergence table tr")).map(function (tr) { return Array.from(tr.children).map(function (c) { return c.textContent; }); })`, &rows)
+	want := [][]string{{"field", "model (expected)", "implementation (observed)"}, {"zone.root", "2", "1"}, {"plans[2]", `"p3"`, "(absent)"}}
+	if fmt.Sprint(rows) != fmt.Sprint(want) {
+		t.Errorf("the side-by-side table is %q, want %q", rows, want)
+	}
+	if b.evalString(`String(document.getElementById("divergence").hidden)`) != "false" {
+		t.Error("the divergence panel is hidden")
+	}
+	b.screenshot("view-divergence.png")
 }
 
 func TestBrowserLasso(t *testing.T) {

@@ -73,7 +73,14 @@ type pageView struct {
 	Actor      *actorView  `json:"actor"`
 	Properties []propView  `json:"properties"`
 	Status     *statusView `json:"status"`
-	Steps      []stepView  `json:"steps"`
+	// Start is the step the page opens at: the divergence, the finding
+	// (the step the trace's #meta or the property table marks), or 0.
+	Start int `json:"start"`
+	// Divergence is what model-based testing saw at the step where the
+	// implementation departed from the model (a "divergence" in #meta).
+	Divergence *divergenceView `json:"divergence"`
+	// Steps stays last: encode writes it one step per line.
+	Steps []stepView `json:"steps"`
 }
 
 type stepView struct {
@@ -104,6 +111,53 @@ type statusView struct {
 	Step     int    `json:"step"`
 	Status   string `json:"status"`
 	Property string `json:"property"`
+}
+
+// divergenceView is the implementation's departure from the model at one
+// step, as mbt writes it into a saved trace's #meta: the fields the model
+// expected and the implementation showed, side by side.
+type divergenceView struct {
+	Step    int         `json:"step"`
+	Kind    string      `json:"kind"`
+	Summary string      `json:"summary"`
+	Fields  []fieldView `json:"fields"`
+}
+
+type fieldView struct {
+	Path     string          `json:"path"`
+	Expected json.RawMessage `json:"expected"` // null: absent
+	Observed json.RawMessage `json:"observed"`
+}
+
+// divergenceOf reads the "divergence" of a trace's #meta (mbt.MetaDivergence),
+// shifted to the page's first step; nil when there is none or it lies
+// outside the steps shown.
+func divergenceOf(meta map[string]any, from, to int) *divergenceView {
+	raw, ok := meta["divergence"]
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil
+	}
+	var d divergenceView
+	if json.Unmarshal(b, &d) != nil || d.Step < from || d.Step > to {
+		return nil
+	}
+	d.Step -= from
+	if d.Fields == nil {
+		d.Fields = []fieldView{}
+	}
+	for i := range d.Fields {
+		if len(d.Fields[i].Expected) == 0 {
+			d.Fields[i].Expected = json.RawMessage("null")
+		}
+		if len(d.Fields[i].Observed) == 0 {
+			d.Fields[i].Observed = json.RawMessage("null")
+		}
+	}
+	return &d
 }
 
 // metaOrder lists the #meta keys the page shows, in order.
@@ -261,6 +315,29 @@ func buildPage(t *itf.Trace, opts Options) (*page, error) {
 		if status == "violation" || status == "example" || status == "error" {
 			view.Status = &statusView{Step: to - from, Status: status, Property: prop}
 		}
+	}
+	view.Divergence = divergenceOf(t.Meta, from, to)
+	switch {
+	case view.Divergence != nil:
+		view.Start = view.Divergence.Step
+	case view.Status != nil:
+		view.Start = view.Status.Step
+	default:
+		// The first invariant violated; else the example the trace was
+		// searched for, where it is reached.
+		target, _ := t.Meta["property"].(string)
+		first := -1
+		for _, p := range props {
+			if p.First >= 0 && p.Kind == "invariant" && (first < 0 || p.First < first) {
+				first = p.First
+			}
+		}
+		for _, p := range props {
+			if first < 0 && p.First >= 0 && p.Kind == "example" && p.Name == target {
+				first = p.First
+			}
+		}
+		view.Start = max(first, 0)
 	}
 	return &page{itfJSON: buf.Bytes(), view: view}, nil
 }

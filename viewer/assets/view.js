@@ -121,6 +121,38 @@
   document.getElementById("expand").addEventListener("click", function () { tree.setAll(true); });
   document.getElementById("collapse").addEventListener("click", function () { tree.setAll(false); });
 
+  // The implementation's departure from the model (model-based testing):
+  // what the model expected and what the implementation showed, side by
+  // side, at the step where they part.
+  function renderDivergence() {
+    var box = document.getElementById("divergence");
+    var d = V.divergence;
+    if (!d) return;
+    box.hidden = false;
+    box.textContent = "";
+    box.className = cur === d.step ? "here" : "";
+    var head = el("div", "dhead", "✗ divergence at step " + steps[d.step].i + ": " + (d.summary || d.kind));
+    if (cur !== d.step) {
+      var go = el("button", "jump", "go to step " + steps[d.step].i);
+      go.addEventListener("click", function () { select(d.step); });
+      head.appendChild(go);
+    }
+    box.appendChild(head);
+    if (!d.fields.length) return;
+    var table = el("table", "sidebyside");
+    var hr = el("tr");
+    ["field", "model (expected)", "implementation (observed)"].forEach(function (h) { hr.appendChild(el("th", null, h)); });
+    table.appendChild(hr);
+    d.fields.forEach(function (f) {
+      var tr = el("tr");
+      tr.appendChild(el("td", "path", f.path));
+      tr.appendChild(el("td", "exp", f.expected === null ? "(absent)" : str(f.expected, 300)));
+      tr.appendChild(el("td", "obs", f.observed === null ? "(absent)" : str(f.observed, 300)));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+  }
+
   function renderState() {
     var s = steps[cur];
     var head = document.getElementById("stephead");
@@ -142,6 +174,7 @@
       var what = V.status.property ? m.name + (m.state === "violated" ? " violated here" : " reached here") : V.status.status + " at this step";
       sp.appendChild(el("span", "pstat " + m.state + " first", (m.state === "violated" ? "✗ " : "★ ") + what + " (as the trace's #meta says)"));
     });
+    renderDivergence();
     var state = stateAt(cur);
     var ul = document.getElementById("changes");
     ul.textContent = "";
@@ -336,7 +369,8 @@
     "1": function () { showTab("state"); }, "2": function () { showTab("history"); }, "3": function () { showTab("lanes"); }
   });
 
-  var start = 0;
+  // Open where the trace is interesting: the divergence or the finding.
+  var start = V.start || 0;
   var m = /step=(\d+)/.exec(location.hash);
   if (m) {
     steps.forEach(function (s, k) { if (s.i === Number(m[1])) start = k; });
