@@ -61,7 +61,7 @@ func (s *session[S]) validateITF(ctx context.Context, f runFlags, o itfOptions) 
 	valid := 0
 	var out []*trace.Trace
 	for i, t := range traces {
-		rep, err := validate.Trace(mc, t, validate.Options{MaxExecutions: o.maxExecutions, Done: ctx.Done()})
+		rep, err := validate.Trace(ctx, mc, t, validate.Options{MaxExecutions: o.maxExecutions})
 		if err != nil {
 			return 0, usagef("%s: %s%v", o.file, traceLabel(i, len(traces)), err)
 		}

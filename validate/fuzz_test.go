@@ -2,6 +2,7 @@ package validate_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/execspec/execspec/itf"
@@ -45,7 +46,7 @@ func FuzzValidate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		rep, err := validate.Trace(mc, tr, validate.Options{MaxExecutions: 500})
+		rep, err := validate.Trace(context.Background(), mc, tr, validate.Options{MaxExecutions: 500})
 		if err != nil {
 			if rep != nil {
 				t.Fatalf("both a report and an error: %v", err)

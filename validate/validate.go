@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -22,10 +23,7 @@ type Options struct {
 	// recorded multiplies the cost by its number of candidates, and a step
 	// without a recorded action tries every action.
 	MaxExecutions int
-	// Done, when closed, stops validation; the Report then fails with
-	// Interrupted.
-	Done <-chan struct{}
-	_    struct{}
+	_             struct{}
 }
 
 // Reason says why a state of the trace is not reached.
@@ -48,7 +46,7 @@ const (
 	// Incomplete: Options.MaxExecutions ran out before a matching successor
 	// was found; the trace may still be valid.
 	Incomplete
-	// Interrupted: Options.Done was closed.
+	// Interrupted: the context was cancelled.
 	Interrupted
 )
 
@@ -250,8 +248,9 @@ func picksSuffix(picks []trace.Pick) string {
 // Trace validates t against the model: see the package documentation. It
 // returns an error, not a Report, when t cannot be validated at all: it has
 // no states, lacks a variable of the model, names an action the model does
-// not have, or the model's states cannot be converted to ITF.
-func Trace[S any](mc *execspec.Machine[S], t *trace.Trace, opts Options) (*Report, error) {
+// not have, or the model's states cannot be converted to ITF. Cancelling
+// ctx stops the validation; the Report then fails with Interrupted.
+func Trace[S any](ctx context.Context, mc *execspec.Machine[S], t *trace.Trace, opts Options) (*Report, error) {
 	if opts.MaxExecutions <= 0 {
 		opts.MaxExecutions = DefaultMaxExecutions
 	}
@@ -280,7 +279,7 @@ func Trace[S any](mc *execspec.Machine[S], t *trace.Trace, opts Options) (*Repor
 		return nil, fmt.Errorf("loop %d is out of range for %d states", *t.Loop, len(t.Steps))
 	}
 
-	v := &validator[S]{mc: mc, ex: mc.NewExecutor(), vars: mc.Vars(), opts: opts, to: new(S)}
+	v := &validator[S]{ctx: ctx, mc: mc, ex: mc.NewExecutor(), vars: mc.Vars(), opts: opts, to: new(S)}
 	v.ex.Record(true)
 	defer v.ex.Direct(nil)
 	var cur *S
@@ -419,6 +418,7 @@ func sameState(vars []string, a, b map[string]itf.Value) bool {
 }
 
 type validator[S any] struct {
+	ctx  context.Context
 	mc   *execspec.Machine[S]
 	ex   *execspec.Executor[S]
 	vars []string
@@ -427,17 +427,7 @@ type validator[S any] struct {
 	odo  execspec.Odometer
 }
 
-func (v *validator[S]) interrupted() bool {
-	if v.opts.Done == nil {
-		return false
-	}
-	select {
-	case <-v.opts.Done:
-		return true
-	default:
-		return false
-	}
-}
+func (v *validator[S]) interrupted() bool { return v.ctx.Err() != nil }
 
 // outcome is the result of looking for the transition to one state.
 type outcome[S any] struct {

@@ -2,6 +2,7 @@ package validate_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -204,7 +205,7 @@ func TestTrace(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := clone(base)
 			tc.edit(tr)
-			rep, err := validate.Trace(mc, tr, tc.opts)
+			rep, err := validate.Trace(context.Background(), mc, tr, tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -287,7 +288,7 @@ func TestClosestSuccessorDiff(t *testing.T) {
 	tr.Steps[dep].State["balances"] = itf.Map(
 		itf.Entry{Key: itf.String("alice"), Value: itf.Int(a + 100)},
 		itf.Entry{Key: itf.String("bob"), Value: bal.Entries()[1].Value})
-	rep, err := validate.Trace(mc, tr, validate.Options{})
+	rep, err := validate.Trace(context.Background(), mc, tr, validate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +334,7 @@ func TestTraceErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := clone(base)
 			tc.edit(tr)
-			_, err := validate.Trace(mc, tr, validate.Options{})
+			_, err := validate.Trace(context.Background(), mc, tr, validate.Options{})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -381,7 +382,7 @@ func TestQuintStyleTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := validate.Trace(mc, tr, validate.Options{})
+	rep, err := validate.Trace(context.Background(), mc, tr, validate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,7 +415,7 @@ func TestBudget(t *testing.T) {
 	mc := compile(t, bankModel())
 	tr := mc.NewTrace()
 	tr.Steps = []trace.Step{{State: modeState("open")}, {State: modeState("closed")}}
-	rep, err := validate.Trace(mc, tr, validate.Options{MaxExecutions: 1})
+	rep, err := validate.Trace(context.Background(), mc, tr, validate.Options{MaxExecutions: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +425,7 @@ func TestBudget(t *testing.T) {
 	}
 	// deposit and withdraw run 2*3 branches each before toggle's "open"
 	// and "closed".
-	rep, err = validate.Trace(mc, tr, validate.Options{})
+	rep, err = validate.Trace(context.Background(), mc, tr, validate.Options{})
 	if err != nil || !rep.Valid() || rep.Steps[1].Action != "toggle" || !rep.Steps[1].Inferred || rep.Steps[1].Executions != 14 {
 		t.Fatalf("with the default budget: %v %+v", err, rep.Steps)
 	}
@@ -454,7 +455,7 @@ func TestLasso(t *testing.T) {
 				tr.Steps = append(tr.Steps, trace.Step{State: state(m)})
 			}
 			tr.Loop = loop(tc.loop)
-			rep, err := validate.Trace(mc, tr, validate.Options{})
+			rep, err := validate.Trace(context.Background(), mc, tr, validate.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -471,7 +472,7 @@ func TestLasso(t *testing.T) {
 	s1["balances"] = itf.Map(itf.Entry{Key: itf.String("alice"), Value: itf.Int(1)}, itf.Entry{Key: itf.String("bob"), Value: itf.Int(0)})
 	tr.Steps = []trace.Step{{State: s0}, {State: s1}}
 	tr.Loop = loop(0)
-	rep, err := validate.Trace(mc, tr, validate.Options{})
+	rep, err := validate.Trace(context.Background(), mc, tr, validate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -497,7 +498,7 @@ func TestPanickingModel(t *testing.T) {
 		{State: map[string]itf.Value{"N": itf.Int(0)}},
 		{Action: "inc", Picks: []trace.Pick{{Label: "by", Value: itf.Int(2)}}, State: map[string]itf.Value{"N": itf.Int(2)}},
 	}
-	rep, err := validate.Trace(mc, tr, validate.Options{})
+	rep, err := validate.Trace(context.Background(), mc, tr, validate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -509,7 +510,7 @@ func TestPanickingModel(t *testing.T) {
 	// Without the pick, the other branch is enabled but does not match; the
 	// panic is mentioned.
 	tr.Steps[1].Picks = nil
-	rep, err = validate.Trace(mc, tr, validate.Options{})
+	rep, err = validate.Trace(context.Background(), mc, tr, validate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -520,9 +521,9 @@ func TestPanickingModel(t *testing.T) {
 
 func TestInterrupted(t *testing.T) {
 	mc := compile(t, bankModel())
-	done := make(chan struct{})
-	close(done)
-	rep, err := validate.Trace(mc, sampleTrace(t, mc, 1, 0, 3), validate.Options{Done: done})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep, err := validate.Trace(ctx, mc, sampleTrace(t, mc, 1, 0, 3), validate.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -548,7 +549,7 @@ func TestOwnITFRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := validate.Trace(mc, back, validate.Options{})
+		rep, err := validate.Trace(context.Background(), mc, back, validate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -440,7 +440,7 @@ func validateTraces[S any](t *testing.T, m *execspec.Model[S], traces []quintTra
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		rep, err := validate.Trace(mc, tr, validate.Options{})
+		rep, err := validate.Trace(context.Background(), mc, tr, validate.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -495,7 +495,7 @@ func validateTraces[S any](t *testing.T, m *execspec.Model[S], traces []quintTra
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep, err := validate.Trace(mc, ptr, validate.Options{}); err != nil || !rep.Valid() {
+		if rep, err := validate.Trace(context.Background(), mc, ptr, validate.Options{}); err != nil || !rep.Valid() {
 			t.Fatalf("%s without mbt:: variables: %v %+v", name, err, rep.Failure)
 		}
 
@@ -503,7 +503,7 @@ func validateTraces[S any](t *testing.T, m *execspec.Model[S], traces []quintTra
 		bad := clone(tr)
 		last := len(bad.Steps) - 1
 		bad.Steps[last].State[mut.variable] = mut.edit(bad.Steps[last].State[mut.variable])
-		rep, err = validate.Trace(mc, bad, validate.Options{})
+		rep, err = validate.Trace(context.Background(), mc, bad, validate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -517,7 +517,7 @@ func validateTraces[S any](t *testing.T, m *execspec.Model[S], traces []quintTra
 		bad.Steps[last].Picks = append(bad.Steps[last].Picks[:0:0], bad.Steps[last].Picks...)
 		if len(bad.Steps[last].Picks) > 0 {
 			bad.Steps[last].Picks[0].Value = itf.String("no such candidate")
-			rep, err = validate.Trace(mc, bad, validate.Options{})
+			rep, err = validate.Trace(context.Background(), mc, bad, validate.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
