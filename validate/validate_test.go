@@ -306,7 +306,7 @@ func TestClosestSuccessorDiff(t *testing.T) {
 	if f.Closest.Action != "deposit" {
 		t.Errorf("closest action %s", f.Closest.Action)
 	}
-	want := `balances["alice"]: ` + itf.Int(a+100).String() + " -> " + alice.String()
+	want := `balances["alice"]: ` + alice.String() + " -> " + itf.Int(a+100).String()
 	if !strings.Contains(f.Describe(""), want) {
 		t.Errorf("Describe lacks %q:\n%s", want, f.Describe(""))
 	}
