@@ -142,8 +142,18 @@ func buildRunner(pkg string, env Env) (string, error) {
 		return "", fmt.Errorf("runner cache: %w", err)
 	}
 	bin := filepath.Join(dir, "runner")
+	// Several execspec commands may build the same runner at once (tests
+	// in parallel, a user's two terminals): each builds into a file of its
+	// own and renames it into place, which is atomic.
+	tmp, err := os.CreateTemp(dir, "runner.tmp-*")
+	if err != nil {
+		return "", fmt.Errorf("runner cache: %w", err)
+	}
+	tmpBin := tmp.Name()
+	tmp.Close()
+	defer os.Remove(tmpBin)
 	var stderr bytes.Buffer
-	build := exec.Command(goTool(), "build", "-overlay", overlayFile, "-o", bin, "./"+filepath.Base(filepath.Dir(virtual)))
+	build := exec.Command(goTool(), "build", "-overlay", overlayFile, "-o", tmpBin, "./"+filepath.Base(filepath.Dir(virtual)))
 	build.Dir = info.Module.Dir
 	build.Env = env.Environ
 	build.Stderr = &stderr
@@ -156,6 +166,9 @@ func buildRunner(pkg string, env Env) (string, error) {
 	slow.Stop()
 	if err != nil {
 		return "", fmt.Errorf("model package %s does not build:\n%s", pkg, strings.TrimRight(rewriteBuildErrors(stderr.String(), virtual), "\n"))
+	}
+	if err := os.Rename(tmpBin, bin); err != nil {
+		return "", fmt.Errorf("runner cache: %w", err)
 	}
 	return bin, nil
 }
@@ -243,11 +256,19 @@ func writeIfChanged(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 		return nil
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 func cacheDir(env Env) (string, error) {

@@ -181,7 +181,7 @@ func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string,
 	order := map[check.Strategy]string{check.BFS: "breadth-first search", check.DFS: "depth-first search", check.RandomDFS: "randomized depth-first search"}[strategy]
 	workers := "1 worker"
 	if strategy == check.BFS && f.workers > 1 {
-		workers = fmt.Sprintf("%d workers", f.workers)
+		workers = plural(f.workers, "worker")
 	}
 	fpBits := 64
 	if f.fp128 {
@@ -358,7 +358,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	s.printf("  Store: %s (%.1f bytes/state). Time: %s, %s distinct states/s", bytesize.Format(st.StoreBytes), st.BytesPerState(),
 		roundDuration(st.Elapsed), group(int64(st.StatesPerSecond())))
 	if res.Strategy == check.BFS {
-		s.printf(" (%d workers)", res.Workers)
+		s.printf(" (%s)", plural(res.Workers, "worker"))
 	}
 	s.printf("\n")
 	if len(res.DataPicks) > 0 {
@@ -441,4 +441,12 @@ func group(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// plural writes a count with its noun: "1 worker", "2 workers".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

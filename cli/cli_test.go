@@ -106,58 +106,23 @@ func TestExitCodesAndMessages(t *testing.T) {
 		code int
 		want []string // substrings of stdout+stderr
 	}{
-		{"violation", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "123"}, 1,
-			[]string{"VIOLATION: invariant no_inconsistent_root", "Replay with:", "execspec replay ./examples/dnsbalancer --instance n3_5_3 --property no_inconsistent_root --seed 123 --sample", "tried", "fired"}},
-		{"clean", nil, []string{"run", dns, "--instance", "n3_5_3_fixed", "--seed", "1", "--max-samples", "200"}, 0,
-			[]string{"Summary: 200 samples, 20000 steps"}},
-		{"swarm finding", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "5", "--strategy", "swarm"}, 1,
-			[]string{"VIOLATION: invariant no_inconsistent_root", ", swarm off: ", "shrunk from ", " --strategy swarm"}},
-		{"unshrunk finding", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "123", "--no-shrink"}, 1,
-			[]string{"does not hold after step 34 (34 steps, sample 0)", " --no-shrink"}},
-		{"timeout proves nothing", nil, []string{"run", dns, "--instance", "n3_5_3_fixed", "--seed", "1", "--max-samples", "100000000", "--timeout", "300ms"}, 5,
-			[]string{"stopped by --timeout before all samples ran: nothing found, which proves nothing"}},
-		{"unknown strategy", nil, []string{"run", dns, "--strategy", "psychic"}, 4, []string{`unknown simulation strategy "psychic"; valid: uniform, swarm`}},
-		{"example found", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "plans3", "--seed", "1"}, 2,
-			[]string{"EXAMPLE: plans3 reached"}},
-		{"example not found", nil, []string{"run", "./cli/testdata/models/counter", "--property", "negative", "--seed", "1", "--max-samples", "20"}, 3,
-			[]string{"example negative not reached"}},
+		// The rest of the command's behaviour is pinned by the scripts
+		// under testdata/script (TestScripts); these outputs vary from run
+		// to run (a fresh seed, a timeout, a goroutine stack, Go's map
+		// order, the toolchain version), so they are checked by substrings.
 		{"seed printed when not given", nil, []string{"run", "./cli/testdata/models/counter", "--instance", "large", "--max-samples", "5"}, 0,
 			[]string{"(random; pass --seed to fix it)", "Rerun with: execspec run ./cli/testdata/models/counter --instance large --seed "}},
-		{"panic is a finding", nil, []string{"run", "./cli/testdata/models/panicky", "--seed", "1"}, 1,
-			[]string{"PANIC at step", "panic in action pop_at with picks index=", "slice bounds out of range", "Replay with:"}},
-		{"Spec panics", nil, []string{"run", "./cli/testdata/models/specpanic"}, 4,
-			[]string{"execspec: model code panicked in Spec(): spec table not loaded", "EXECSPEC_TRACEBACK=1"}},
+		{"timeout proves nothing", nil, []string{"run", dns, "--instance", "n3_5_3_fixed", "--seed", "1", "--max-samples", "100000000", "--timeout", "300ms"}, 5,
+			[]string{"stopped by --timeout before all samples ran: nothing found, which proves nothing"}},
 		{"Spec panics, stack asked for", []string{"EXECSPEC_TRACEBACK=1"}, []string{"check", "./cli/testdata/models/specpanic"}, 4,
 			[]string{"model code panicked in Spec(): spec table not loaded", "goroutine 1 [running]", "specpanic.Spec("}},
-		{"instance constructor panics", []string{"SPECPANIC=ctor"}, []string{"check", "./cli/testdata/models/specpanic"}, 4,
-			[]string{`execspec check: model code panicked in the constructor of instance "boom": assignment to entry in nil map`}},
-		{"instance constructor panics in list", []string{"SPECPANIC=ctor"}, []string{"list", "./cli/testdata/models/specpanic"}, 4,
-			[]string{`model code panicked in the constructor of instance "boom"`}},
-		{"no model in package", nil, []string{"run", "./cli/testdata/models/nospec"}, 4,
-			[]string{"has no execspec model: it must declare func Spec()"}},
-		{"package does not compile", nil, []string{"run", "./cli/testdata/models/broken"}, 4,
-			[]string{"does not build", `broken.go:10:14: cannot use "not a number"`}},
-		{"no such package", nil, []string{"run", "./no/such/package"}, 4, []string{"no/such/package"}},
-		{"func field in state", nil, []string{"run", "./cli/testdata/models/funcfield"}, 4,
-			[]string{"state field State.Zone.OnChange (type func()): functions cannot be part of state"}},
 		{"nondeterministic model", nil, []string{"check", "./cli/testdata/models/nondet"}, 4,
 			[]string{"NONDETERMINISTIC MODEL: action choose is not deterministic", "Last:", "ranging over a Go map"}},
-		{"unknown instance", nil, []string{"run", dns, "--instance", "n9"}, 4,
-			[]string{`unknown instance "n9"; valid: n3_20_3, n3_20_3_fixed, n3_30_20`}},
-		{"unknown property", nil, []string{"run", dns, "--property", "nope"}, 4,
-			[]string{`unknown property "nope"; valid: epoch5, no_inconsistent_rollback, no_inconsistent_root, plans3`}},
-		{"zero max steps", nil, []string{"run", dns, "--max-steps", "0"}, 4, []string{"--max-steps must be at least 1, got 0"}},
-		{"negative samples", nil, []string{"run", dns, "--max-samples", "-5"}, 4, []string{"--max-samples must be at least 1, got -5"}},
-		{"bad seed", nil, []string{"run", dns, "--seed", "-1"}, 4, []string{`--seed "-1": not a non-negative integer`}},
-		{"unknown flag", nil, []string{"run", dns, "--frobnicate"}, 4, []string{"flag provided but not defined: -frobnicate"}},
-		{"unknown command", nil, []string{"frobnicate"}, 4, []string{`unknown command "frobnicate"`}},
-		{"replay without seed", nil, []string{"replay", dns, "--sample", "1"}, 4, []string{"replay needs --seed and --sample"}},
-		{"list", nil, []string{"list", dns, "--instance", "n3_5_3"}, 0,
-			[]string{"instance n3_5_3", "parameters:  {Deployers: [\"deployer-a\", \"deployer-b\", \"deployer-c\"], Fixed: false,", "actions:     plan, sync, deploy, cleanup", "invariants:  no_inconsistent_root, no_inconsistent_rollback", "examples:    epoch5, plans3"}},
 		{"version", nil, []string{"version"}, 0, []string{"execspec "}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			r := execspec(t, tc.env, tc.args...)
 			out := r.stdout + r.stderr
 			if r.code != tc.code {

@@ -204,19 +204,19 @@ func (s *session[S]) annotate(fd engine.Finding, fc findingContext) *trace.Trace
 // the trace, the panic stack, and how to replay and reproduce it.
 func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc findingContext, full bool) {
 	last := len(t.Steps) - 1
-	where := ""
+	where := plural(last, "step")
 	if fc.where != "" {
-		where = ", " + fc.where
+		where += ", " + fc.where
 	}
 	switch fd.Kind {
 	case engine.InvariantViolated:
-		s.printf("\nVIOLATION: invariant %s does not hold after step %d (%d steps%s)\n", fd.Property, last, last, where)
+		s.printf("\nVIOLATION: invariant %s does not hold after step %d (%s)\n", fd.Property, last, where)
 	case engine.ExampleFound:
-		s.printf("\nEXAMPLE: %s reached at step %d (%d steps%s)\n", fd.Property, last, last, where)
+		s.printf("\nEXAMPLE: %s reached at step %d (%s)\n", fd.Property, last, where)
 	case engine.Deadlocked:
-		s.printf("\nDEADLOCK: no action is enabled after step %d (%d steps%s)\n", last, last, where)
+		s.printf("\nDEADLOCK: no action is enabled after step %d (%s)\n", last, where)
 	case engine.Panicked:
-		s.printf("\nPANIC at step %d (%d steps%s): %v\n", last, last, where, fd.Err)
+		s.printf("\nPANIC at step %d (%s): %v\n", last, where, fd.Err)
 	}
 	if fd.Original > 0 {
 		s.printf("(shrunk from %d to %d steps; --no-shrink shows the trace as found)\n", fd.Original, last)

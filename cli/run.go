@@ -104,8 +104,8 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	if !given {
 		seedNote = " (random; pass --seed to fix it)"
 	}
-	s.printf("execspec run %s --instance %s: checking %s in up to %d samples of up to %d steps, seed %d%s, %d workers\n",
-		s.pkg, instance, what, *maxSamples, f.maxSteps, seed, seedNote, *workers)
+	s.printf("execspec run %s --instance %s: checking %s in up to %d samples of up to %d steps, seed %d%s, %s\n",
+		s.pkg, instance, what, *maxSamples, f.maxSteps, seed, seedNote, plural(*workers, "worker"))
 	s.event("start", map[string]any{"command": "run", "model": mc.Name(), "instance": instance, "property": f.property, "seed": strconv.FormatUint(seed, 10), "max_steps": f.maxSteps, "max_samples": *maxSamples, "workers": *workers})
 
 	res, err := simulate.Run(ctx, mc, opts)
