@@ -28,6 +28,7 @@ type Model[S any] struct {
 	props      []Property[S]
 	symmetries []Symmetry[S]
 	dataPicks  []string
+	fairness   []*Fairness
 	errs       []error
 }
 
@@ -48,6 +49,9 @@ const (
 	// Constraint properties bound exploration: the checker does not expand a
 	// state that fails one (TLC's CONSTRAINT).
 	Constraint
+	// Temporal properties speak about whole behaviours (see Model.Temporal);
+	// only the checker verifies them.
+	Temporal
 )
 
 func (k PropertyKind) String() string {
@@ -58,15 +62,19 @@ func (k PropertyKind) String() string {
 		return "example"
 	case Constraint:
 		return "constraint"
+	case Temporal:
+		return "temporal"
 	}
 	return fmt.Sprintf("PropertyKind(%d)", int(k))
 }
 
-// Property is a named predicate over states.
+// Property is a named predicate over states or, for a Temporal property,
+// a conjunction of temporal formulas (Pred is then nil).
 type Property[S any] struct {
-	Name string
-	Kind PropertyKind
-	Pred func(*S) bool
+	Name     string
+	Kind     PropertyKind
+	Pred     func(*S) bool
+	Formulas []Formula[S]
 }
 
 // NewModel returns an empty model named name.
@@ -181,6 +189,7 @@ func (m *Model[S]) checkName(what, name string) {
 // (a TypeErrors, each *TypeError with its path and what to use instead).
 func (m *Model[S]) Compile() (*Machine[S], error) {
 	errs := append(append([]error(nil), m.errs...), variantMisuse()...)
+	errs = append(errs, m.checkFairness()...)
 	if m.init == nil {
 		errs = append(errs, errors.New("no Init action"))
 	}
