@@ -49,7 +49,9 @@ func newSearcher[S any](mc *execspec.Machine[S], opts Options) (*searcher[S], er
 	switch p, err := mc.Property(opts.Property); {
 	case opts.Property == "":
 		e.props, e.kind = mc.PropertiesOf(execspec.Invariant), execspec.Invariant
-		e.temporal = mc.PropertiesOf(execspec.Temporal)
+		if !opts.NoTemporal {
+			e.temporal = mc.PropertiesOf(execspec.Temporal)
+		}
 	case err != nil:
 		return nil, err
 	case p.Kind == execspec.Temporal:

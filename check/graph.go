@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
+	"strconv"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
@@ -40,6 +40,8 @@ type graph struct {
 
 	sets    [][]uint32 // interned sorted sets of fairness classes
 	setIdx  map[string]uint32
+	single  []uint32 // single[c]: 1 + the index of the set {c}, 0 if none yet
+	keyBuf  []byte
 	classes []fairClass
 	byKey   map[string]uint32
 }
@@ -55,6 +57,9 @@ type fairClass struct {
 // intern returns the index of the set of classes cs (sorted, deduplicated
 // in place).
 func (g *graph) intern(cs []uint32) uint32 {
+	if len(cs) == 1 && int(cs[0]) < len(g.single) && g.single[cs[0]] != 0 {
+		return g.single[cs[0]] - 1
+	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
 	k := 0
 	for i, c := range cs {
@@ -64,16 +69,24 @@ func (g *graph) intern(cs []uint32) uint32 {
 		}
 	}
 	cs = cs[:k]
-	var b strings.Builder
+	g.keyBuf = g.keyBuf[:0]
 	for _, c := range cs {
-		fmt.Fprintf(&b, "%d,", c)
+		g.keyBuf = strconv.AppendUint(g.keyBuf, uint64(c), 10)
+		g.keyBuf = append(g.keyBuf, ',')
 	}
-	if i, ok := g.setIdx[b.String()]; ok {
+	if i, ok := g.setIdx[string(g.keyBuf)]; ok {
 		return i
 	}
+	i := uint32(len(g.sets))
 	g.sets = append(g.sets, append([]uint32(nil), cs...))
-	g.setIdx[b.String()] = uint32(len(g.sets) - 1)
-	return uint32(len(g.sets) - 1)
+	g.setIdx[string(g.keyBuf)] = i
+	if len(cs) == 1 {
+		for len(g.single) <= int(cs[0]) {
+			g.single = append(g.single, 0)
+		}
+		g.single[cs[0]] = i + 1
+	}
+	return i
 }
 
 func (g *graph) pred(v uint32, bit int) bool {
@@ -111,6 +124,7 @@ type graphBuilder[S any] struct {
 	formulas []tformula[S]
 	decls    []fairDecl
 	record   bool // a Per declaration needs the picks
+	key      []byte
 }
 
 // tformula is one formula of a temporal property being checked.
@@ -292,30 +306,35 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 
 // classesOf appends to cs the fairness classes a step of action a with
 // the given picks takes (or, in a state, makes enabled), creating the
-// classes of new pick values.
+// classes of new pick values. A pick a Per declaration names that the
+// step does not make counts as the value "-".
 func (b *graphBuilder[S]) classesOf(a int, picks []execspec.Pick, cs []uint32) []uint32 {
 	g := b.g
 	for i, d := range b.decls {
 		if !d.actions[a] {
 			continue
 		}
-		var key strings.Builder
-		fmt.Fprintf(&key, "%d", i)
+		key := strconv.AppendInt(b.key[:0], int64(i), 10)
 		for _, l := range d.per {
-			key.WriteByte('|')
+			key = append(key, '|')
+			found := false
 			for _, p := range picks {
 				if p.Label == l {
-					key.WriteString(execspec.FormatValue(p.Value))
+					key = fmt.Append(key, p.Value)
+					found = true
 					break
 				}
 			}
+			if !found {
+				key = append(key, '-')
+			}
 		}
-		k := key.String()
-		c, ok := g.byKey[k]
+		b.key = key
+		c, ok := g.byKey[string(key)]
 		if !ok {
 			c = uint32(len(g.classes))
-			g.classes = append(g.classes, fairClass{kind: d.kind, decl: i, key: strings.TrimPrefix(k, fmt.Sprint(i))})
-			g.byKey[k] = c
+			g.classes = append(g.classes, fairClass{kind: d.kind, decl: i, key: string(key)})
+			g.byKey[string(key)] = c
 		}
 		cs = append(cs, c)
 	}

@@ -30,7 +30,7 @@ type checkFlags struct {
 	memory                             int64
 	deadlock, jsonOut, fullStates      bool
 	progress, allData, noSym, fp128    bool
-	noDetCheck                         bool
+	noDetCheck, noTemporal             bool
 	outITF, outHTML                    string
 }
 
@@ -38,7 +38,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	var f checkFlags
 	fs := s.newFlags("check")
 	fs.StringVar(&f.instance, "instance", "", "model instance (default: the first one; see `execspec list`)")
-	fs.StringVar(&f.property, "property", "", "invariant or example to search for (default: every invariant)")
+	fs.StringVar(&f.property, "property", "", "invariant, example or temporal property to check (default: every invariant and every temporal property)")
 	fs.StringVar(&f.strategy, "strategy", "bfs", "search order: bfs (shortest counterexamples), dfs, random-dfs")
 	fs.StringVar(&f.seed, "seed", "", "random-dfs seed (a fresh one is drawn and printed when not given)")
 	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "parallel workers for bfs (counts and traces do not depend on it)")
@@ -60,6 +60,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.BoolVar(&f.allData, "all-data", false, "explore every value of the model's data picks (no data-independence reduction)")
 	fs.BoolVar(&f.noSym, "no-symmetry", false, "ignore the model's symmetry declarations (counts then compare with TLC's)")
 	fs.BoolVar(&f.noDetCheck, "no-determinism-check", false, "do not re-execute the transition to each new state to detect nondeterministic actions")
+	fs.BoolVar(&f.noTemporal, "no-temporal", false, "without --property: check the invariants only, not the temporal properties (no behaviour graph)")
 	fs.BoolVar(&f.fp128, "fp128", false, "use 128-bit fingerprints (twice the store, negligible collision probability)")
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
@@ -100,12 +101,24 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		return 0, err
 	}
 	what := "every invariant"
+	var temporal []string
 	if f.property != "" {
 		p, err := mc.Property(f.property)
 		if err != nil {
 			return 0, &usageError{err}
 		}
 		what = p.Kind.String() + " " + p.Name
+		if p.Kind == execspec.Temporal {
+			temporal = []string{p.Name}
+			what = "temporal property " + p.Name
+		}
+	} else if !f.noTemporal {
+		for _, p := range mc.PropertiesOf(execspec.Temporal) {
+			temporal = append(temporal, p.Name)
+		}
+		if len(temporal) > 0 {
+			what = fmt.Sprintf("every invariant and every temporal property (%s)", strings.Join(temporal, ", "))
+		}
 	}
 	memNote := ""
 	if f.memory == 0 {
@@ -125,7 +138,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
 		Timeout: f.timeout, MaxFindings: f.maxFindings, Property: f.property, Deadlock: f.deadlock,
 		MemoryBytes: f.memory, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
-		NoDeterminismCheck: f.noDetCheck,
+		NoDeterminismCheck: f.noDetCheck, NoTemporal: f.noTemporal,
 	}
 	if f.progress || s.env.StderrIsTerminal {
 		opts.Progress = func(st check.Stats) {
@@ -134,6 +147,9 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		}
 	}
 	s.printHeader(mc, instance, what, &f, strategy, seed, seedGiven, memNote)
+	if len(temporal) > 0 {
+		s.temporalHeader(mc, &f)
+	}
 	res, err := check.Run(ctx, mc, opts)
 	if err != nil {
 		var unknown *execspec.UnknownNameError
@@ -158,7 +174,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 			replay = fmt.Sprintf("execspec replay %s --instance %s --itf %s", s.pkg, instance, path)
 			t.Meta[trace.MetaReplay] = replay
 		}
-		s.reportCheckFinding(fd, t, res, replay, reproduce, f.fullStates)
+		s.reportCheckFinding(fd, t, res, replay, reproduce, f.fullStates, formulaCount(mc, fd.Property))
 		traces = append(traces, t)
 	}
 	if err := writeITF(s.env, f.outITF, traces); err != nil {
@@ -252,6 +268,25 @@ func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string,
 		"data_picks_reduced": len(mc.DataPicks()) > 0 && !f.allData, "symmetry": len(mc.Symmetries()) > 0 && !f.noSym})
 }
 
+// temporalHeader says how temporal properties are checked: under which
+// fairness, without symmetry, on the constrained graph.
+func (s *session[S]) temporalHeader(mc *execspec.Machine[S], f *checkFlags) {
+	var fair []string
+	for _, fd := range mc.Fairness() {
+		fair = append(fair, fd.String())
+	}
+	if len(fair) == 0 {
+		fair = []string{"none (a behaviour may stop anywhere and stutter forever)"}
+	}
+	s.printf("  temporal properties: checked on the behaviour graph after the safety search; fairness: %s\n", strings.Join(fair, ", "))
+	if len(mc.Symmetries()) > 0 && !f.noSym {
+		s.printf("  note: symmetry reduces the safety search only; the behaviour graph holds every state (symmetry is unsound with liveness)\n")
+	}
+	if len(mc.PropertiesOf(execspec.Constraint)) > 0 {
+		s.printf("  note: temporal properties speak of the behaviours that stay inside the state constraints (the graph is the constrained graph)\n")
+	}
+}
+
 // reproduceCommand is the command that repeats the search.
 func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy check.Strategy, seed uint64) string {
 	cmd := fmt.Sprintf("execspec check %s --instance %s%s", s.pkg, instance, propFlag(f.property))
@@ -270,6 +305,7 @@ func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy c
 		{f.deadlock, " --deadlock"},
 		{f.allData, " --all-data"},
 		{f.noSym, " --no-symmetry"},
+		{f.noTemporal && f.property == "", " --no-temporal"},
 		{f.fp128, " --fp128"},
 	} {
 		if fl.on {
@@ -341,7 +377,7 @@ func (s *session[S]) reportNondeterminism(fd engine.Finding, full bool) {
 	s.event("finding", map[string]any{"kind": fd.Kind.String(), "error": fd.Err.Error()})
 }
 
-func (s *session[S]) reportCheckFinding(fd engine.Finding, t *trace.Trace, res *check.Result, replay, reproduce string, full bool) {
+func (s *session[S]) reportCheckFinding(fd engine.Finding, t *trace.Trace, res *check.Result, replay, reproduce string, full bool, formulas int) {
 	last := len(t.Steps) - 1
 	shortest := ""
 	if res.Strategy == check.BFS {
@@ -356,6 +392,27 @@ func (s *session[S]) reportCheckFinding(fd engine.Finding, t *trace.Trace, res *
 		s.printf("\nDEADLOCK: no action is enabled after step %d (%d steps%s)\n", last, last, shortest)
 	case engine.Panicked:
 		s.printf("\nPANIC at step %d: %v\n", last, fd.Err)
+	case engine.LivenessViolated:
+		loop := last
+		if t.Loop != nil {
+			loop = *t.Loop
+		}
+		s.printf("\nLIVENESS VIOLATION: temporal property %s does not hold", fd.Property)
+		if formulas > 1 {
+			s.printf(" (its formula %d fails)", fd.Formula)
+		}
+		if loop == last {
+			s.printf(": the behaviour reaches step %d and stutters there forever (no fair action obliges it to move)\n", last)
+		} else {
+			s.printf(": after step %d the behaviour repeats steps %d..%d forever (a lasso, fair to every fairness condition)\n", loop, loop+1, last)
+		}
+		_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: loop})
+		if replay != "" {
+			s.printf("Replay with:\n  %s\n", replay)
+		}
+		s.printf("Reproduce the search with:\n  %s\n", reproduce)
+		s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "steps": last, "loop": loop, "replay": replay, "reproduce": reproduce, "trace": t.ToITF()})
+		return
 	}
 	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
 	if pe, ok := fd.Err.(*execspec.PanicError); ok && pe.Stack != "" {
@@ -366,6 +423,16 @@ func (s *session[S]) reportCheckFinding(fd engine.Finding, t *trace.Trace, res *
 	}
 	s.printf("Reproduce the search with:\n  %s\n", reproduce)
 	s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "steps": last, "replay": replay, "reproduce": reproduce, "trace": t.ToITF()})
+}
+
+// formulaCount returns the number of formulas of the named temporal
+// property (0 when there is none such).
+func formulaCount[S any](mc *execspec.Machine[S], name string) int {
+	p, err := mc.Property(name)
+	if err != nil {
+		return 0
+	}
+	return len(p.Formulas)
 }
 
 func (s *session[S]) checkSummary(res *check.Result) {
@@ -380,6 +447,11 @@ func (s *session[S]) checkSummary(res *check.Result) {
 		case res.Property != "":
 			verdict = fmt.Sprintf("invariant %s holds", res.Property)
 		}
+		if res.PropertyKind == execspec.Temporal {
+			verdict = fmt.Sprintf("temporal property %s holds", res.Property)
+		} else if lv := res.Liveness; lv != nil {
+			verdict += "; temporal properties hold: " + strings.Join(lv.Properties, ", ")
+		}
 		if len(res.Findings) > 0 {
 			verdict = fmt.Sprintf("%d finding(s)", len(res.Findings))
 		}
@@ -392,6 +464,13 @@ func (s *session[S]) checkSummary(res *check.Result) {
 			s.printf("; nothing found in the states explored, which proves nothing about the others")
 		}
 		s.printf(".\n")
+		if lv := res.Liveness; lv != nil || res.PropertyKind == execspec.Temporal {
+			s.printf("  Temporal properties NOT verified: a liveness verdict needs the whole graph.\n")
+		}
+	}
+	if lv := res.Liveness; lv != nil {
+		s.printf("  Behaviour graph (temporal properties %s): %s states, %s edges, %d fairness condition(s), %s, %s.\n",
+			strings.Join(lv.Properties, ", "), group(lv.States), group(lv.Edges), lv.Classes, formatBytes(lv.Bytes), roundDuration(lv.Elapsed))
 	}
 	s.printf("  %s states generated, %s distinct states found, %s states left on queue.\n", group(st.Generated), group(st.Distinct), group(st.Frontier))
 	if res.Strategy == check.BFS {
@@ -437,7 +516,7 @@ func checkExitCode(res *check.Result) int {
 	}
 	for _, fd := range res.Findings {
 		switch fd.Kind {
-		case engine.InvariantViolated, engine.Panicked, engine.Deadlocked:
+		case engine.InvariantViolated, engine.Panicked, engine.Deadlocked, engine.LivenessViolated:
 			return ExitViolation
 		case engine.ExampleFound:
 			found = true
