@@ -330,18 +330,11 @@ func (a *analyzer) violation(r region) *lasso {
 			}
 		}
 	}
-	t := ^uint32(0)
-	for v := uint32(0); v < g.n; v++ { // ids are in breadth-first order
-		if comp[v] >= 0 && good[comp[v]] && r.trigger(v) {
-			t = v
-			break
-		}
-	}
-	if t == ^uint32(0) {
+	inGood := func(w uint32) bool { return comp[w] >= 0 && good[comp[w]] }
+	t, end, path, ok := a.nearest(r, inGood, func(v uint32) bool { return goal[v] != 0 })
+	if !ok {
 		return nil
 	}
-	inGood := func(w uint32) bool { return comp[w] >= 0 && good[comp[w]] }
-	path, end := a.bfs(t, inGood, func(v uint32) bool { return goal[v] != 0 }, nil, false)
 	l := &lasso{trigger: t, path: path}
 	if goal[end] == 1 {
 		return l // stutter in end forever
@@ -349,6 +342,65 @@ func (a *analyzer) violation(r region) *lasso {
 	f := fair[goal[end]-2]
 	l.loop = a.cycle(r, f, end)
 	return l
+}
+
+// nearest finds the trigger and the way from it inside B to a goal state
+// that make the shortest prefix: it minimizes the steps from an initial
+// state to the trigger plus the steps from the trigger to the goal. It is a
+// breadth-first search inside B from every trigger at once, each trigger
+// joining the frontier at the level of its own breadth-first depth (ids are
+// in breadth-first order, so depths grow with ids).
+func (a *analyzer) nearest(r region, inGood, isGoal func(uint32) bool) (trigger, end uint32, path []uint32, ok bool) {
+	g := a.g
+	depth := make([]uint32, g.n)
+	for v := uint32(0); v < g.n; v++ {
+		if p := g.rec[v].parent; p != noParent {
+			depth[v] = depth[p] + 1
+		}
+	}
+	const none = ^uint32(0)
+	a.seenAt++
+	var frontier, next []uint32
+	v := uint32(0) // the next candidate trigger
+	for level := uint32(0); ; level++ {
+		for ; v < g.n && depth[v] <= level; v++ {
+			if !inGood(v) || !r.trigger(v) || a.seen[v] == a.seenAt {
+				continue
+			}
+			a.seen[v], a.parEdge[v], a.parent[v] = a.seenAt, none, v
+			if isGoal(v) {
+				return v, v, nil, true
+			}
+			frontier = append(frontier, v)
+		}
+		if len(frontier) == 0 && v >= g.n {
+			return 0, 0, nil, false
+		}
+		next = next[:0]
+		for _, u := range frontier {
+			for e := g.off[u]; e < g.off[u+1]; e++ {
+				w := g.to[e]
+				if !inGood(w) || a.seen[w] == a.seenAt {
+					continue
+				}
+				a.seen[w], a.parEdge[w], a.parent[w] = a.seenAt, e, u
+				if isGoal(w) {
+					var edges []uint32
+					x := w
+					for a.parEdge[x] != none {
+						edges = append(edges, a.parEdge[x])
+						x = a.parent[x]
+					}
+					for i, j := 0, len(edges)-1; i < j; i, j = i+1, j-1 {
+						edges[i], edges[j] = edges[j], edges[i]
+					}
+					return x, w, edges, true
+				}
+				next = append(next, w)
+			}
+		}
+		frontier, next = next, frontier
+	}
 }
 
 // bfs searches breadth-first from src along edges to states where allowed
