@@ -33,6 +33,10 @@ type Config struct {
 	Keep int
 	// Fixed turns on the guards that prevent the outage.
 	Fixed bool
+	// Live adds to Fixed (which it implies) the second fix: a deployer
+	// that fell behind the root skips to the newest plan instead of being
+	// refused as stale for ever.
+	Live bool
 }
 
 // withDefaults validates cfg and returns a copy with defaults applied.
@@ -48,6 +52,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.Keep == 0 {
 		cfg.Keep = deployer.DefaultKeep
+	}
+	if cfg.Live {
+		cfg.Fixed = true
 	}
 	if cfg.Keep < 0 {
 		return Config{}, fmt.Errorf("config: Keep %d is negative", cfg.Keep)
