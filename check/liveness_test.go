@@ -315,3 +315,35 @@ func TestTemporalSelection(t *testing.T) {
 		})
 	}
 }
+
+// TestTemporalPanicAndStrategies: a formula's predicate that panics is a
+// finding with the trace to the state, and the verdicts do not depend on
+// the strategy of the safety search.
+func TestTemporalPanicAndStrategies(t *testing.T) {
+	for _, strategy := range check.Strategies {
+		m := liveCounter(true)
+		m.WeakFair("inc")
+		m.Temporal("reaches3", execspec.Eventually(func(s *live) bool { return s.X == 3 }))
+		m.Temporal("boom", execspec.Eventually(func(s *live) bool {
+			if s.X == 2 {
+				panic("two")
+			}
+			return false
+		}))
+		mc, err := m.Compile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := check.Run(context.Background(), mc, check.Options{Strategy: strategy, Seed: 1, Workers: 1, Property: "reaches3"})
+		if err != nil || !res.Complete || len(res.Findings) > 0 {
+			t.Fatalf("%s: reaches3: %v, complete %v, %v", strategy, err, res.Complete, res.Findings)
+		}
+		res, err = check.Run(context.Background(), mc, check.Options{Strategy: strategy, Seed: 1, Workers: 1, Property: "boom"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Panicked || res.Findings[0].Property != "boom" || len(res.Findings[0].Trace.Steps) != 3 {
+			t.Fatalf("%s: boom: %v", strategy, res.Findings)
+		}
+	}
+}
