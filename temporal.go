@@ -154,8 +154,8 @@ type Fairness struct {
 
 // Per makes the fairness condition hold separately for each combination
 // of values of the picks labelled labels: WeakFair("deploy").Per("deployer")
-// is weak fairness of each deployer's deploy. An action of the declaration
-// that does not make one of these picks counts for every combination. It
+// is weak fairness of each deployer's deploy. A step that does not make
+// one of these picks has the value "-" for it (its own combination). It
 // returns f, to chain.
 func (f *Fairness) Per(labels ...string) *Fairness {
 	f.PerPick = append(f.PerPick, labels...)

@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/execspec/execspec"
@@ -345,5 +346,38 @@ func TestTemporalPanicAndStrategies(t *testing.T) {
 		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Panicked || res.Findings[0].Property != "boom" || len(res.Findings[0].Trace.Steps) != 3 {
 			t.Fatalf("%s: boom: %v", strategy, res.Findings)
 		}
+	}
+}
+
+// TestLassoDeterministic: the lasso does not depend on the workers or the
+// strategy of the safety search: byte-identical ITF.
+func TestLassoDeterministic(t *testing.T) {
+	var first string
+	for _, strategy := range check.Strategies {
+		for _, workers := range []int{1, 2} {
+			m := twoProcs()
+			m.WeakFair("step")
+			m.Temporal("p1_moves", execspec.AlwaysEventually(func(s *live) bool { return s.Pos[1] == 2 }))
+			mc, err := m.Compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := check.Run(context.Background(), mc, check.Options{Strategy: strategy, Workers: workers, Seed: 3})
+			if err != nil || len(res.Findings) != 1 {
+				t.Fatalf("%v %v", err, res)
+			}
+			var b strings.Builder
+			if err := res.Findings[0].Trace.ToITF().Encode(&b); err != nil {
+				t.Fatal(err)
+			}
+			if first == "" {
+				first = b.String()
+			} else if b.String() != first {
+				t.Errorf("%s, %d workers: a different lasso:\n%s\nwant\n%s", strategy, workers, b.String(), first)
+			}
+		}
+	}
+	if !strings.Contains(first, `"loop"`) {
+		t.Errorf("no loop in the ITF: %s", first)
 	}
 }

@@ -499,7 +499,12 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	for i, l := range st.Levels {
 		levels[i] = map[string]any{"depth": l.Depth, "distinct": l.Distinct, "generated": l.Generated}
 	}
-	s.event("summary", map[string]any{"complete": res.Complete, "stopped": res.Stopped.String(), "findings": len(res.Findings),
+	var temporal map[string]any
+	if lv := res.Liveness; lv != nil {
+		temporal = map[string]any{"properties": lv.Properties, "graph_states": lv.States, "graph_edges": lv.Edges,
+			"fairness_conditions": lv.Classes, "graph_bytes": lv.Bytes, "seconds": lv.Elapsed.Seconds()}
+	}
+	s.event("summary", map[string]any{"temporal": temporal, "complete": res.Complete, "stopped": res.Stopped.String(), "findings": len(res.Findings),
 		"generated": st.Generated, "distinct": st.Distinct, "left_on_queue": st.Frontier, "depth": st.Depth,
 		"seconds": st.Elapsed.Seconds(), "distinct_per_second": st.StatesPerSecond(), "store_bytes": st.StoreBytes,
 		"bytes_per_state": st.BytesPerState(), "collision_probability": res.Collision, "fingerprint_bits": bits,
