@@ -132,6 +132,7 @@ const (
 	Strong
 )
 
+// String returns "WF" or "SF", as TLA+ writes them.
 func (k FairnessKind) String() string {
 	switch k {
 	case Weak:
