@@ -115,7 +115,9 @@ func (m *Model[S]) Invariant(name string, pred func(*S) bool) { m.addProp(name, 
 func (m *Model[S]) Example(name string, pred func(*S) bool) { m.addProp(name, Example, pred) }
 
 // Constraint adds a state constraint: the checker explores no further from a
-// state that fails it (it still checks the state's invariants).
+// state that fails it (it still checks the state's invariants). Temporal
+// properties are checked on the constrained graph, as in TLC: they speak of
+// the behaviours that stay inside the constraints.
 func (m *Model[S]) Constraint(name string, pred func(*S) bool) { m.addProp(name, Constraint, pred) }
 
 // Symmetry declares a named set of interchangeable values (for example process
