@@ -165,7 +165,7 @@ func TestCheckLasso(t *testing.T) {
 	if tr.Loop == nil || *tr.Loop != len(tr.States)-1 {
 		t.Fatalf("loop %v for %d states, want the last state (a stuttering lasso)", tr.Loop, len(tr.States))
 	}
-	if r := execspec(t, nil, "replay", dns, "--instance", "n3_5_3_fixed", "--itf", file); r.code != 0 {
+	if r := execspec(t, nil, "replay", dns, "--instance", "n3_5_3_fixed", "--itf", file); r.code != 0 || !strings.Contains(r.stdout+r.stderr, "a lasso stuttering in state") {
 		t.Errorf("replay --itf of the lasso: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	page := filepath.Join(dir, "stuck.html")
