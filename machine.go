@@ -84,8 +84,12 @@ func (mc *Machine[S]) DataPicks() []string { return mc.model.dataPicks }
 func (mc *Machine[S]) Symmetries() []Symmetry[S] { return mc.model.symmetries }
 
 // Eval evaluates p on s. A panic in the predicate is returned as a
-// *PanicError.
+// *PanicError; a temporal property, which is not a predicate over one
+// state, is an error.
 func (mc *Machine[S]) Eval(p Property[S], s *S) (ok bool, err error) {
+	if p.Pred == nil {
+		return false, fmt.Errorf("%s %s is not a predicate over one state", p.Kind, p.Name)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = newPanicError(p.Kind.String()+" "+p.Name, nil, r)

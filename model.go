@@ -29,6 +29,7 @@ type Model[S any] struct {
 	symmetries []Symmetry[S]
 	dataPicks  []string
 	params     any // see Params
+	fairness   []*Fairness
 	errs       []error
 }
 
@@ -50,6 +51,9 @@ const (
 	// Constraint properties bound exploration: the checker does not expand a
 	// state that fails one (TLC's CONSTRAINT).
 	Constraint
+	// Temporal properties speak about whole behaviours (see Model.Temporal);
+	// only the checker verifies them.
+	Temporal
 )
 
 func (k PropertyKind) String() string {
@@ -60,15 +64,19 @@ func (k PropertyKind) String() string {
 		return "example"
 	case Constraint:
 		return "constraint"
+	case Temporal:
+		return "temporal"
 	}
 	return fmt.Sprintf("PropertyKind(%d)", int(k))
 }
 
-// Property is a named predicate over states.
+// Property is a named predicate over states or, for a Temporal property,
+// a conjunction of temporal formulas (Pred is then nil).
 type Property[S any] struct {
-	Name string
-	Kind PropertyKind
-	Pred func(*S) bool
+	Name     string
+	Kind     PropertyKind
+	Pred     func(*S) bool
+	Formulas []Formula[S]
 }
 
 // NewModel returns an empty model named name.
@@ -109,7 +117,9 @@ func (m *Model[S]) Invariant(name string, pred func(*S) bool) { m.addProp(name, 
 func (m *Model[S]) Example(name string, pred func(*S) bool) { m.addProp(name, Example, pred) }
 
 // Constraint adds a state constraint: the checker explores no further from a
-// state that fails it (it still checks the state's invariants).
+// state that fails it (it still checks the state's invariants). Temporal
+// properties are checked on the constrained graph, as in TLC: they speak of
+// the behaviours that stay inside the constraints.
 func (m *Model[S]) Constraint(name string, pred func(*S) bool) { m.addProp(name, Constraint, pred) }
 
 // Symmetry declares a named set of interchangeable values (for example process
@@ -183,6 +193,7 @@ func (m *Model[S]) checkName(what, name string) {
 // (a TypeErrors, each *TypeError with its path and what to use instead).
 func (m *Model[S]) Compile() (*Machine[S], error) {
 	errs := append(append([]error(nil), m.errs...), variantMisuse()...)
+	errs = append(errs, m.checkFairness()...)
 	if m.init == nil {
 		errs = append(errs, errors.New("no Init action"))
 	}

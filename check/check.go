@@ -60,6 +60,21 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 	if s.distinct == 0 && len(s.findings) == 0 && s.stopped == engine.Exhausted {
 		return nil, fmt.Errorf("model %s: init has no enabled branch (every branch fails a guard)", mc.Name())
 	}
+	// Temporal properties, on the behaviour graph: only after a safety
+	// search that explored everything and found nothing (TLC's order).
+	var live *LivenessStats
+	var liveFindings []engine.Finding
+	if len(e.temporal) > 0 && s.stopped == engine.Exhausted && len(s.findings) == 0 {
+		var stop engine.Stop
+		live, stop, liveFindings, err = e.checkTemporal(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
+		}
+		s.stopped = stop
+		if len(liveFindings) > 0 && len(liveFindings) >= opts.MaxFindings {
+			s.stopped = engine.StoppedFindings
+		}
+	}
 	res := &Result{
 		Strategy:       opts.Strategy,
 		Seed:           opts.Seed,
@@ -109,6 +124,8 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 		}
 		res.Findings = append(res.Findings, *f)
 	}
+	res.Findings = append(res.Findings, liveFindings...)
+	res.Liveness = live
 	return res, nil
 }
 

@@ -64,6 +64,32 @@
 // property inspects are explored with one value per branch instead of all
 // (data independence); Options.AllData turns it off.
 //
+// # Temporal properties
+//
+// Temporal properties (execspec.Model.Temporal) are checked after a
+// complete safety search that found nothing, as TLC does: a second
+// breadth-first exploration builds the behaviour graph without keeping
+// states (uint32 ids in breadth-first order, compressed edge rows with each
+// edge's successor ordinal and the fairness classes it takes, the classes
+// enabled in each state and one bit per formula predicate). Stuttering steps
+// are not edges. Each formula becomes a search for a fair strongly
+// connected component (Tarjan's algorithm; for strong fairness the states
+// enabling a neglected action are removed and the rest decomposed again) or
+// a state that may stutter for ever, reachable from a trigger state; the
+// violation is rebuilt as a lasso whose prefix is shortest and whose loop
+// takes every fairness condition it must (engine.LivenessViolated, with
+// trace.Trace.Loop set). Options.Property selects one temporal property;
+// empty checks every invariant and every temporal property, unless
+// Options.NoTemporal.
+//
+// Symmetry is not used for the graph (TLC's symmetry with liveness is
+// unsound): it holds every state. State constraints bound the graph as
+// they bound the search (TLC's semantics): temporal properties speak of the
+// behaviours that stay inside; a step to a state outside is not an edge,
+// but its action counts as enabled for fairness. Result.Liveness describes
+// the graph; a search stopped by a limit, before or while building it,
+// leaves temporal properties unverified and the Result incomplete.
+//
 // # Results
 //
 // A search is Complete only when every reachable state was explored. A limit

@@ -30,6 +30,7 @@ type searcher[S any] struct {
 	props       []execspec.Property[S] // checked on every distinct state
 	kind        execspec.PropertyKind
 	constraints []execspec.Property[S]
+	temporal    []execspec.Property[S] // checked on the behaviour graph after the search
 	sym         *symmetryPlan[S]
 	reduce      bool // data-pick reduction
 	budget      *budget
@@ -45,13 +46,17 @@ type searcher[S any] struct {
 
 func newSearcher[S any](mc *execspec.Machine[S], opts Options) (*searcher[S], error) {
 	e := &searcher[S]{mc: mc, opts: opts, budget: &budget{limit: opts.MemoryBytes}}
-	if opts.Property == "" {
+	switch p, err := mc.Property(opts.Property); {
+	case opts.Property == "":
 		e.props, e.kind = mc.PropertiesOf(execspec.Invariant), execspec.Invariant
-	} else {
-		p, err := mc.Property(opts.Property)
-		if err != nil {
-			return nil, err
+		if !opts.NoTemporal {
+			e.temporal = mc.PropertiesOf(execspec.Temporal)
 		}
+	case err != nil:
+		return nil, err
+	case p.Kind == execspec.Temporal:
+		e.kind, e.temporal = p.Kind, []execspec.Property[S]{p}
+	default:
 		e.props, e.kind = []execspec.Property[S]{p}, p.Kind
 	}
 	e.constraints = mc.PropertiesOf(execspec.Constraint)

@@ -64,9 +64,12 @@ type Options struct {
 	Timeout time.Duration
 	// MaxFindings stops the search after this many findings (default 1).
 	MaxFindings int
-	// Property is the invariant or example to search for; empty checks
-	// every invariant.
+	// Property is the invariant, example or temporal property to check;
+	// empty checks every invariant and every temporal property.
 	Property string
+	// NoTemporal, with an empty Property, checks the invariants only: no
+	// behaviour graph is built.
+	NoTemporal bool
 	// Deadlock reports reachable states in which no action is enabled
 	// (states that a constraint keeps from being expanded excepted).
 	Deadlock bool

@@ -68,8 +68,9 @@ type Result struct {
 	Strategy Strategy
 	Seed     uint64
 	Workers  int
-	// Property is the property searched for, or "" for every invariant;
-	// PropertyKind says whether it is an invariant or an example.
+	// Property is the property searched for, or "" for every invariant and
+	// every temporal property; PropertyKind says whether it is an
+	// invariant, an example or a temporal property.
 	Property     string
 	PropertyKind execspec.PropertyKind
 	Findings     []engine.Finding
@@ -92,6 +93,11 @@ type Result struct {
 	DataPicks []string
 	// Symmetries are the symmetry sets the states were reduced by.
 	Symmetries []string
+	// Liveness describes the check of the temporal properties on the
+	// behaviour graph; nil when none was checked (none asked for, or the
+	// safety search found something or stopped early: a temporal property
+	// is then not verified, and Complete is false or there are findings).
+	Liveness *LivenessStats
 }
 
 // collision returns the birthday-bound estimate for n fingerprints of the

@@ -32,7 +32,7 @@ type checkFlags struct {
 	memory                             int64
 	deadlock, jsonOut, fullStates      bool
 	progress, allData, noSym, fp128    bool
-	noDetCheck, noShrink               bool
+	noDetCheck, noShrink, noTemporal   bool
 	outITF, outHTML                    string
 }
 
@@ -40,7 +40,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	var f checkFlags
 	fs := s.newFlags("check")
 	fs.StringVar(&f.instance, "instance", "", "the model instance `NAME` (default: the first one; see execspec list)")
-	fs.StringVar(&f.property, "property", "", "the invariant or example `NAME` to search for (default: every invariant)")
+	fs.StringVar(&f.property, "property", "", "the invariant, example or temporal property `NAME` to check (default: every invariant and every temporal property)")
 	fs.StringVar(&f.strategy, "strategy", "bfs", "search order: bfs (shortest counterexamples), dfs, random-dfs")
 	fs.StringVar(&f.seed, "seed", "", "random-dfs seed (a fresh one is drawn and printed when not given)")
 	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "parallel workers for bfs (counts and traces do not depend on it)")
@@ -63,6 +63,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.BoolVar(&f.noSym, "no-symmetry", false, "ignore the model's symmetry declarations (counts then compare with TLC's)")
 	fs.BoolVar(&f.noShrink, "no-shrink", false, "report the findings of dfs and random-dfs as found, without shrinking them (bfs's are shortest)")
 	fs.BoolVar(&f.noDetCheck, "no-determinism-check", false, "do not re-execute the transition to each new state to detect nondeterministic actions")
+	fs.BoolVar(&f.noTemporal, "no-temporal", false, "without --property: check the invariants only, not the temporal properties (no behaviour graph)")
 	fs.BoolVar(&f.fp128, "fp128", false, "use 128-bit fingerprints (twice the store, negligible collision probability)")
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
@@ -103,12 +104,24 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		return 0, err
 	}
 	what := "every invariant"
+	var temporal []string
 	if f.property != "" {
 		p, err := mc.Property(f.property)
 		if err != nil {
 			return 0, &usageError{err}
 		}
 		what = p.Kind.String() + " " + p.Name
+		if p.Kind == execspec.Temporal {
+			temporal = []string{p.Name}
+			what = "temporal property " + p.Name
+		}
+	} else if !f.noTemporal {
+		for _, p := range mc.PropertiesOf(execspec.Temporal) {
+			temporal = append(temporal, p.Name)
+		}
+		if len(temporal) > 0 {
+			what = fmt.Sprintf("every invariant and every temporal property (%s)", strings.Join(temporal, ", "))
+		}
 	}
 	memNote := ""
 	if f.memory == 0 {
@@ -128,7 +141,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
 		Timeout: f.timeout, MaxFindings: f.maxFindings, Property: f.property, Deadlock: f.deadlock,
 		MemoryBytes: f.memory, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
-		NoDeterminismCheck: f.noDetCheck, NoShrink: f.noShrink,
+		NoDeterminismCheck: f.noDetCheck, NoShrink: f.noShrink, NoTemporal: f.noTemporal,
 	}
 	if f.progress || s.env.StderrIsTerminal {
 		opts.Progress = func(st check.Stats) {
@@ -137,6 +150,9 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		}
 	}
 	s.printHeader(mc, instance, what, &f, strategy, seed, seedGiven, memNote)
+	if len(temporal) > 0 {
+		s.temporalHeader(mc, &f)
+	}
 	res, err := check.Run(ctx, mc, opts)
 	if err != nil {
 		var unknown *execspec.UnknownNameError
@@ -167,6 +183,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 			fc.replay = fmt.Sprintf("execspec replay %s --instance %s --itf %s", s.pkg, instance, path)
 			t.Meta[trace.MetaReplay] = fc.replay
 		}
+		fc.formulas = formulaCount(mc, fd.Property)
 		s.reportFinding(fd, t, fc, f.fullStates)
 		traces = append(traces, t)
 	}
@@ -255,6 +272,25 @@ func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string,
 		"data_picks_reduced": len(mc.DataPicks()) > 0 && !f.allData, "symmetry": len(mc.Symmetries()) > 0 && !f.noSym})
 }
 
+// temporalHeader says how temporal properties are checked: under which
+// fairness, without symmetry, on the constrained graph.
+func (s *session[S]) temporalHeader(mc *execspec.Machine[S], f *checkFlags) {
+	var fair []string
+	for _, fd := range mc.Fairness() {
+		fair = append(fair, fd.String())
+	}
+	if len(fair) == 0 {
+		fair = []string{"none (a behaviour may stop anywhere and stutter forever)"}
+	}
+	s.printf("  temporal properties: checked on the behaviour graph after the safety search; fairness: %s\n", strings.Join(fair, ", "))
+	if len(mc.Symmetries()) > 0 && !f.noSym {
+		s.printf("  note: symmetry reduces the safety search only; the behaviour graph holds every state (symmetry is unsound with liveness)\n")
+	}
+	if len(mc.PropertiesOf(execspec.Constraint)) > 0 {
+		s.printf("  note: temporal properties speak of the behaviours that stay inside the state constraints (the graph is the constrained graph)\n")
+	}
+}
+
 // reproduceCommand is the command that repeats the search.
 func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy check.Strategy, seed uint64) string {
 	cmd := fmt.Sprintf("execspec check %s --instance %s%s", s.pkg, instance, propFlag(f.property))
@@ -275,6 +311,7 @@ func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy c
 		{f.noSym, " --no-symmetry"},
 		{f.noShrink, " --no-shrink"},
 		{f.noDetCheck, " --no-determinism-check"},
+		{f.noTemporal && f.property == "", " --no-temporal"},
 		{f.fp128, " --fp128"},
 	} {
 		if fl.on {
@@ -319,6 +356,16 @@ func (s *session[S]) reportNondeterminism(fd engine.Finding, full bool) {
 	s.event("finding", map[string]any{"kind": fd.Kind.String(), "error": fd.Err.Error()})
 }
 
+// formulaCount returns the number of formulas of the named temporal
+// property (0 when there is none such).
+func formulaCount[S any](mc *execspec.Machine[S], name string) int {
+	p, err := mc.Property(name)
+	if err != nil {
+		return 0
+	}
+	return len(p.Formulas)
+}
+
 func (s *session[S]) checkSummary(res *check.Result) {
 	st := res.Stats
 	s.printf("\n")
@@ -330,6 +377,11 @@ func (s *session[S]) checkSummary(res *check.Result) {
 			verdict = fmt.Sprintf("example %s is not reachable", res.Property)
 		case res.Property != "":
 			verdict = fmt.Sprintf("invariant %s holds", res.Property)
+		}
+		if res.PropertyKind == execspec.Temporal {
+			verdict = fmt.Sprintf("temporal property %s holds", res.Property)
+		} else if lv := res.Liveness; lv != nil {
+			verdict += "; temporal properties hold: " + strings.Join(lv.Properties, ", ")
 		}
 		if len(res.Findings) > 0 {
 			verdict = fmt.Sprintf("%d finding(s)", len(res.Findings))
@@ -343,6 +395,13 @@ func (s *session[S]) checkSummary(res *check.Result) {
 			s.printf("; nothing found in the states explored, which proves nothing about the others")
 		}
 		s.printf(".\n")
+		if lv := res.Liveness; lv != nil || res.PropertyKind == execspec.Temporal {
+			s.printf("  Temporal properties NOT verified: a liveness verdict needs the whole graph.\n")
+		}
+	}
+	if lv := res.Liveness; lv != nil {
+		s.printf("  Behaviour graph (temporal properties %s): %s states, %s edges, %d fairness condition(s), %s, %s.\n",
+			strings.Join(lv.Properties, ", "), group(lv.States), group(lv.Edges), lv.Classes, bytesize.Format(lv.Bytes), roundDuration(lv.Elapsed))
 	}
 	s.printf("  %s states generated, %s distinct states found, %s states left on queue.\n", group(st.Generated), group(st.Distinct), group(st.Frontier))
 	if res.Strategy == check.BFS {
@@ -371,7 +430,12 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	for i, l := range st.Levels {
 		levels[i] = map[string]any{"depth": l.Depth, "distinct": l.Distinct, "generated": l.Generated}
 	}
-	s.event("summary", map[string]any{"complete": res.Complete, "stopped": res.Stopped.String(), "findings": len(res.Findings),
+	var temporal map[string]any
+	if lv := res.Liveness; lv != nil {
+		temporal = map[string]any{"properties": lv.Properties, "graph_states": lv.States, "graph_edges": lv.Edges,
+			"fairness_conditions": lv.Classes, "graph_bytes": lv.Bytes, "seconds": lv.Elapsed.Seconds()}
+	}
+	s.event("summary", map[string]any{"temporal": temporal, "complete": res.Complete, "stopped": res.Stopped.String(), "findings": len(res.Findings),
 		"generated": st.Generated, "distinct": st.Distinct, "left_on_queue": st.Frontier, "depth": st.Depth,
 		"seconds": st.Elapsed.Seconds(), "distinct_per_second": st.StatesPerSecond(), "store_bytes": st.StoreBytes,
 		"bytes_per_state": st.BytesPerState(), "collision_probability": res.Collision, "fingerprint_bits": bits,
@@ -388,7 +452,7 @@ func checkExitCode(res *check.Result) int {
 	}
 	for _, fd := range res.Findings {
 		switch fd.Kind {
-		case engine.InvariantViolated, engine.Panicked, engine.Deadlocked:
+		case engine.InvariantViolated, engine.Panicked, engine.Deadlocked, engine.LivenessViolated:
 			return ExitViolation
 		case engine.ExampleFound:
 			found = true

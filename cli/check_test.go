@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -44,6 +45,8 @@ func TestCheckExitCodesAndMessages(t *testing.T) {
 		{"negative depth", []string{tc3, "--max-depth", "-1"}, 4, []string{"--max-depth must not be negative"}},
 		{"invariant holds", []string{tc3, "--property", "TCConsistent", "--strategy", "dfs"}, 0, []string{"Search complete: every reachable state explored; invariant TCConsistent holds."}},
 		{"memory cap too small to start", []string{tc3, "--memory", "1KiB"}, 4, []string{"the memory cap is too small for an empty fingerprint store"}},
+		{"temporal property: limit never proves it", []string{dns, "--instance", "n3_5_3_live", "--property", "no_stuck_deployer", "--max-states", "500"}, 5,
+			[]string{"SEARCH INCOMPLETE", "Temporal properties NOT verified"}},
 		{"memory cap reached", []string{"./examples/twophase", "--instance", "rm8", "--no-symmetry", "--memory", "4MiB"}, 5, []string{"SEARCH INCOMPLETE: stopped (memory cap reached)"}},
 	}
 	for _, tc := range cases {
@@ -134,5 +137,46 @@ func TestCheckTraceReplays(t *testing.T) {
 		if rep.code != 0 || !strings.Contains(rep.stdout+rep.stderr, "trace valid") {
 			t.Errorf("%s: replay exit %d\n%s%s", c.pkg, rep.code, rep.stdout, rep.stderr)
 		}
+	}
+}
+
+// TestCheckLasso: the flagship's liveness failure. check exits 1 with a
+// lasso, written as ITF with "loop"; replay --itf validates it as a
+// behaviour of the model (exit 0); view draws its loop.
+func TestCheckLasso(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "stuck.itf.json")
+	r := execspec(t, nil, "check", dns, "--instance", "n3_5_3_fixed", "--property", "no_stuck_deployer", "--out-itf", file)
+	out := r.stdout + r.stderr
+	if r.code != 1 {
+		t.Fatalf("check: exit %d, want 1\n%s", r.code, out)
+	}
+	for _, w := range []string{"temporal property no_stuck_deployer", "LIVENESS VIOLATION: temporal property no_stuck_deployer does not hold",
+		"fairness: WF(sync per deployer), WF(deploy per deployer)", "symmetry reduces the safety search only", "forever (stuttering)", "Replay with:"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	trs, err := itf.ReadFile(file)
+	if err != nil || len(trs) != 1 {
+		t.Fatalf("%d traces, %v", len(trs), err)
+	}
+	tr := trs[0]
+	if tr.Loop == nil || *tr.Loop != len(tr.States)-1 {
+		t.Fatalf("loop %v for %d states, want the last state (a stuttering lasso)", tr.Loop, len(tr.States))
+	}
+	if r := execspec(t, nil, "replay", dns, "--instance", "n3_5_3_fixed", "--itf", file); r.code != 0 || !strings.Contains(r.stdout+r.stderr, "a lasso stuttering in state") {
+		t.Errorf("replay --itf of the lasso: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	page := filepath.Join(dir, "stuck.html")
+	if r := execspec(t, nil, "view", file, "-o", page); r.code != 0 {
+		t.Fatalf("view: exit %d\n%s", r.code, r.stderr)
+	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf(`"loop":%d`, *tr.Loop); !strings.Contains(string(html), want) {
+		t.Errorf("the page lacks %s", want)
 	}
 }

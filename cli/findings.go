@@ -170,6 +170,9 @@ type findingContext struct {
 	meta map[string]any
 	// replay re-executes the trace; reproduce re-runs the search.
 	replay, reproduce string
+	// formulas is the number of formulas of the temporal property of a
+	// liveness violation.
+	formulas int
 }
 
 // annotate sets a finding's trace metadata, whatever the engine.
@@ -217,6 +220,9 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 		s.printf("\nDEADLOCK: no action is enabled after step %d (%s)\n", last, where)
 	case engine.Panicked:
 		s.printf("\nPANIC at step %d (%s): %v\n", last, where, fd.Err)
+	case engine.LivenessViolated:
+		s.reportLasso(fd, t, fc, full)
+		return
 	}
 	if fd.Original > 0 {
 		s.printf("(shrunk from %d to %d steps; --no-shrink shows the trace as found)\n", fd.Original, last)
@@ -242,4 +248,31 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 		ev[k] = v
 	}
 	s.event("finding", ev)
+}
+
+// reportLasso prints a liveness violation: a lasso, whose loop the
+// behaviour repeats forever.
+func (s *session[S]) reportLasso(fd engine.Finding, t *trace.Trace, fc findingContext, full bool) {
+	last := len(t.Steps) - 1
+	loop := last
+	if t.Loop != nil {
+		loop = *t.Loop
+	}
+	s.printf("\nLIVENESS VIOLATION: temporal property %s does not hold", fd.Property)
+	if fc.formulas > 1 {
+		s.printf(" (its formula %d of %d fails)", fd.Formula+1, fc.formulas)
+	}
+	if loop == last {
+		s.printf(": the behaviour reaches step %d and stutters there forever (no fair action obliges it to move)\n", last)
+	} else {
+		s.printf(": after step %d the behaviour repeats steps %d..%d forever (a lasso, fair to every fairness condition)\n", loop, loop+1, last)
+	}
+	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: loop})
+	if fc.replay != "" {
+		s.printf("Replay with:\n  %s\n", fc.replay)
+	}
+	if fc.reproduce != "" {
+		s.printf("Reproduce the search with:\n  %s\n", fc.reproduce)
+	}
+	s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "steps": last, "loop": loop, "replay": fc.replay, "reproduce": fc.reproduce, "trace": t.ToITF()})
 }

@@ -42,6 +42,17 @@ func (s *session[S]) list(args []string) (int, error) {
 			return out
 		}
 		inv, ex, cons := byKind(execspec.Invariant), byKind(execspec.Example), byKind(execspec.Constraint)
+		var temporal, fairness []string
+		for _, p := range mc.PropertiesOf(execspec.Temporal) {
+			forms := make([]string, len(p.Formulas))
+			for i, f := range p.Formulas {
+				forms[i] = f.String()
+			}
+			temporal = append(temporal, p.Name+" ("+strings.Join(forms, " /\\ ")+")")
+		}
+		for _, f := range mc.Fairness() {
+			fairness = append(fairness, f.String())
+		}
 		s.printf("\ninstance %s\n", name)
 		if p := mc.Params(); p != "" {
 			s.printf("  parameters:  %s\n", p)
@@ -49,6 +60,12 @@ func (s *session[S]) list(args []string) (int, error) {
 		s.printf("  actions:     %s\n", strings.Join(mc.Actions(), ", "))
 		s.printf("  invariants:  %s\n", orNone(inv))
 		s.printf("  examples:    %s\n", orNone(ex))
+		if len(temporal) > 0 {
+			s.printf("  temporal:    %s\n", strings.Join(temporal, ", "))
+		}
+		if len(fairness) > 0 {
+			s.printf("  fairness:    %s\n", strings.Join(fairness, ", "))
+		}
 		if len(cons) > 0 {
 			s.printf("  constraints: %s\n", strings.Join(cons, ", "))
 		}
@@ -60,7 +77,7 @@ func (s *session[S]) list(args []string) (int, error) {
 			s.printf("  symmetries:  %s\n", strings.Join(syms, ", "))
 		}
 		s.printf("  variables:   %s\n", strings.Join(mc.Vars(), ", "))
-		s.event("instance", map[string]any{"name": name, "parameters": mc.Params(), "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "symmetries": syms, "variables": mc.Vars()})
+		s.event("instance", map[string]any{"name": name, "parameters": mc.Params(), "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "temporal": temporal, "fairness": fairness, "symmetries": syms, "variables": mc.Vars()})
 	}
 	return ExitOK, nil
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/simulate"
 	"github.com/execspec/execspec/trace"
@@ -48,8 +49,12 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 		return 0, err
 	}
 	if f.property != "" {
-		if _, err := mc.Property(f.property); err != nil {
+		p, err := mc.Property(f.property)
+		if err != nil {
 			return 0, &usageError{err}
+		}
+		if err := engine.RefuseTemporal("replay --seed", p.Kind, p.Name); err != nil {
+			return 0, usagef("%v; a lasso found by check replays with: execspec replay %s --itf FILE", err, s.pkg)
 		}
 	}
 	strategy, err := simulate.ParseStrategy(f.strategy)

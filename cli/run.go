@@ -98,6 +98,9 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 		if err != nil {
 			return 0, &usageError{err}
 		}
+		if err := engine.RefuseTemporal("simulation", p.Kind, p.Name); err != nil {
+			return 0, usagef("%v; check it with: execspec check %s --instance %s --property %s", err, s.pkg, instance, p.Name)
+		}
 		what = p.Kind.String() + " " + p.Name
 	}
 	seedNote := ""
@@ -106,6 +109,9 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	}
 	s.printf("execspec run %s --instance %s: checking %s in up to %d samples of up to %d steps, seed %d%s, %s\n",
 		s.pkg, instance, what, *maxSamples, f.maxSteps, seed, seedNote, plural(*workers, "worker"))
+	if f.property == "" {
+		s.temporalNote(mc, "simulation")
+	}
 	s.event("start", map[string]any{"command": "run", "model": mc.Name(), "instance": instance, "property": f.property, "seed": strconv.FormatUint(seed, 10), "max_steps": f.maxSteps, "max_samples": *maxSamples, "workers": *workers})
 
 	res, err := simulate.Run(ctx, mc, opts)
@@ -134,6 +140,18 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 		return 0, err
 	}
 	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, code), nil
+}
+
+// temporalNote says that the model's temporal properties are not checked
+// by what (a finite sample cannot show that progress never comes).
+func (s *session[S]) temporalNote(mc *execspec.Machine[S], what string) {
+	if tps := mc.PropertiesOf(execspec.Temporal); len(tps) > 0 {
+		var names []string
+		for _, p := range tps {
+			names = append(names, p.Name)
+		}
+		s.printf("  note: %s does not check temporal properties (%s): `execspec check` does\n", what, strings.Join(names, ", "))
+	}
 }
 
 func (s *session[S]) exitCode(res *simulate.Result, ctx context.Context) (int, error) {

@@ -127,8 +127,13 @@ func (s *session[S]) reportValidation(t *trace.Trace, rep *validate.Report, i, n
 		if inferred > 0 {
 			extra = fmt.Sprintf(" (%d action(s) not recorded, found by search)", inferred)
 		}
-		if rep.Closing != nil {
+		switch {
+		case rep.Closing != nil:
 			extra += fmt.Sprintf("; the lasso closes with %s%s", rep.Closing.Action, formatPicks(rep.Closing.Picks))
+		case t.Loop != nil && *t.Loop == len(t.Steps)-1:
+			extra += fmt.Sprintf("; a lasso stuttering in state %d for ever", *t.Loop)
+		case t.Loop != nil:
+			extra += fmt.Sprintf("; a lasso: the last state is state %d again, where its loop starts", *t.Loop)
 		}
 		s.printf("%s valid: %d steps%s\n", name, rep.Transitions(), extra)
 		s.event("validation", ev)

@@ -26,6 +26,10 @@ const (
 	// the same choices gave different results. It is an error in the
 	// model, not a behaviour of the system: the search stops.
 	Nondeterministic
+	// LivenessViolated: a behaviour allowed by the model's fairness
+	// violates a temporal property. Its trace is a lasso (trace.Trace.Loop
+	// is set): a prefix, then a loop repeated forever.
+	LivenessViolated
 )
 
 func (k Kind) String() string {
@@ -40,6 +44,8 @@ func (k Kind) String() string {
 		return "panic"
 	case Nondeterministic:
 		return "nondeterministic model"
+	case LivenessViolated:
+		return "temporal property violated"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -52,7 +58,9 @@ func (k Kind) Failure() bool { return k != ExampleFound }
 // Finding is one result worth reporting, with the trace that reaches it.
 type Finding struct {
 	Kind Kind
-	// Property is the invariant or example; for a panic, the property (or
+	// Property is the invariant, example or temporal property; for a
+	// LivenessViolated finding, Formula is the index of the formula of the
+	// temporal property that fails; for a panic, the property (or
 	// symmetry, or constraint) that panicked, empty when init or an action
 	// did.
 	Property string
@@ -67,6 +75,9 @@ type Finding struct {
 	// Original is the length in steps of the trace as the search found
 	// it, when it was shrunk to Trace; 0 when it was not.
 	Original int
+	// Formula is, for a LivenessViolated finding, the index of the
+	// violated formula among the temporal property's formulas.
+	Formula int
 }
 
 // Headline is the finding's first line, as a log shows it.
@@ -76,6 +87,10 @@ func (f Finding) Headline() string {
 		return fmt.Sprintf("%s: %v", f.Kind, f.Err)
 	case Deadlocked:
 		return "deadlock: no action is enabled"
+	case LivenessViolated:
+		if f.Trace != nil && f.Trace.Loop != nil {
+			return fmt.Sprintf("%s: %s (a lasso: loop back to step %d)", f.Kind, f.Property, *f.Trace.Loop)
+		}
 	}
 	return fmt.Sprintf("%s: %s", f.Kind, f.Property)
 }

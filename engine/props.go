@@ -1,9 +1,31 @@
 package engine
 
-import "github.com/execspec/execspec"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/execspec/execspec"
+)
+
+// ErrTemporal is wrapped by the error of an engine asked to check a
+// temporal property it cannot check: only the model checker verifies
+// temporal properties, which speak about infinite behaviours.
+var ErrTemporal = errors.New("only the model checker (execspec check) verifies temporal properties")
+
+// RefuseTemporal returns an error wrapping ErrTemporal when kind is
+// execspec.Temporal: engines that see finite samples (simulation, replay,
+// model-based testing) call it so that a temporal property is never
+// reported as passing when nothing checked it.
+func RefuseTemporal(engine string, kind execspec.PropertyKind, name string) error {
+	if kind != execspec.Temporal {
+		return nil
+	}
+	return fmt.Errorf("%s %q is a temporal property: %s cannot check it: %w", kind, name, engine, ErrTemporal)
+}
 
 // Targets resolves the property a search is asked for: every invariant
-// when name is empty, else the named invariant or example (an
+// when name is empty, else the named invariant, example or temporal
+// property (an
 // *execspec.UnknownNameError lists the valid names). kind is what the
 // search looks for: a violation of an invariant, or a state satisfying an
 // example.
@@ -27,9 +49,13 @@ type Verdict struct {
 }
 
 // Judge evaluates props on s, in order, and returns the first finding: a
-// violated invariant, a satisfied example or a panic.
+// violated invariant, a satisfied example or a panic. Temporal properties
+// are not judged on single states and are skipped.
 func Judge[S any](mc *execspec.Machine[S], props []execspec.Property[S], s *S) Verdict {
 	for _, p := range props {
+		if p.Kind == execspec.Temporal {
+			continue
+		}
 		ok, err := mc.Eval(p, s)
 		switch {
 		case err != nil:

@@ -223,6 +223,9 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 	if err != nil {
 		return nil, err
 	}
+	if err := engine.RefuseTemporal("simulation", kind, opts.Property); err != nil {
+		return nil, err
+	}
 	r := &runner[S]{mc: mc, opts: opts, props: props}
 	r.limit.Store(int64(opts.MaxSamples))
 	if opts.Timeout > 0 {
@@ -589,8 +592,11 @@ func Replay[S any](mc *execspec.Machine[S], opts Options, sample int) (*trace.Tr
 	if sample < 0 {
 		return nil, nil, fmt.Errorf("sample must be >= 0, got %d", sample)
 	}
-	props, _, err := engine.Targets(mc, opts.Property)
+	props, kind, err := engine.Targets(mc, opts.Property)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := engine.RefuseTemporal("simulation replay", kind, opts.Property); err != nil {
 		return nil, nil, err
 	}
 	r := &runner[S]{mc: mc, opts: opts, props: props}

@@ -260,3 +260,21 @@ func TestRecordingTB(t *testing.T) {
 		t.Fatalf("recorded %q", rec.errors)
 	}
 }
+
+// TestRefusesTemporal: simulation and replay by seed never pass a temporal
+// property silently: they refuse it with an error wrapping
+// engine.ErrTemporal; with no property they check the invariants only.
+func TestRefusesTemporal(t *testing.T) {
+	mc := dns(t, 5, 3, true)
+	_, err := simulate.Run(context.Background(), mc, simulate.Options{Seed: 1, MaxSamples: 1, Property: "no_stuck_deployer"})
+	if !errors.Is(err, engine.ErrTemporal) || !strings.Contains(err.Error(), "no_stuck_deployer") {
+		t.Errorf("Run: %v, want engine.ErrTemporal", err)
+	}
+	if _, _, err := simulate.Replay(mc, simulate.Options{Seed: 1, Property: "no_stuck_deployer"}, 0); !errors.Is(err, engine.ErrTemporal) {
+		t.Errorf("Replay: %v, want engine.ErrTemporal", err)
+	}
+	res, err := simulate.Run(context.Background(), mc, simulate.Options{Seed: 1, MaxSamples: 5})
+	if err != nil || len(res.Findings) > 0 {
+		t.Errorf("every invariant: %v, %v", err, res)
+	}
+}

@@ -48,7 +48,10 @@ func (t *Trace) Print(w io.Writer, opts PrintOptions) error {
 			pw.printf("    %s\n", FormatChange(c))
 		}
 	}
-	if t.Loop != nil {
+	switch {
+	case t.Loop != nil && *t.Loop == len(t.Steps)-1:
+		pw.printf("-- stays in step %d forever (stuttering) --\n", *t.Loop)
+	case t.Loop != nil:
 		pw.printf("-- back to step %d --\n", *t.Loop)
 	}
 	return pw.err

@@ -16,7 +16,9 @@
 // semantics: a state that fails the constraint has its invariants checked
 // but is neither counted nor expanded. With Data = {d1, d2} and both
 // bounds 2 (MCAlternatingBit.cfg) TLC reports 240 distinct states, 1,392
-// generated, and a depth of 10.
+// generated, and a depth of 10. The configuration's temporal property
+// SentLeadsToRcvd holds under ABFairness on the constrained graph, as TLC
+// reports (ABCSpec, a refinement, is not ported).
 package alternatingbit
 
 import (
@@ -113,6 +115,20 @@ func New(msgQLen, ackQLen int) *execspec.Model[State] {
 		}
 		return bit(s.SBit) && bit(s.SAck) && bit(s.RBit) && isData(s.Sent) && isData(s.Rcvd)
 	})
+	// SentLeadsToRcvd == \A d \in Data : (sent = d) /\ (sBit # sAck) ~>
+	// (rcvd = d), under ABFairness: WF of ReSndMsg and SndAck, SF of
+	// RcvMsg and RcvAck (MCAlternatingBit.cfg's PROPERTIES).
+	var leadsTo []execspec.Formula[State]
+	for _, d := range Data {
+		leadsTo = append(leadsTo, execspec.LeadsTo(
+			func(s *State) bool { return s.Sent == d && s.SBit != s.SAck },
+			func(s *State) bool { return s.Rcvd == d }))
+	}
+	m.Temporal("SentLeadsToRcvd", leadsTo...)
+	m.WeakFair("ReSndMsg")
+	m.WeakFair("SndAck")
+	m.StrongFair("RcvMsg")
+	m.StrongFair("RcvAck")
 	m.Constraint("SeqConstraint", func(s *State) bool {
 		return len(s.MsgQ) <= msgQLen && len(s.AckQ) <= ackQLen
 	})

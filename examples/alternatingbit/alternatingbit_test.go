@@ -37,3 +37,13 @@ func TestTLCCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestSentLeadsToRcvd pins TLC's verdict for MCAlternatingBit.cfg's
+// PROPERTY SentLeadsToRcvd under ABFairness: it holds (the manifest's
+// "success"), on the constrained graph of TLC's 240 states.
+func TestSentLeadsToRcvd(t *testing.T) {
+	res := check.Test(t, alternatingbit.New(2, 2), check.Options{Property: "SentLeadsToRcvd"})
+	if lv := res.Liveness; lv == nil || lv.States != 240 || len(res.Findings) > 0 {
+		t.Errorf("liveness %+v, findings %v", lv, res.Findings)
+	}
+}

@@ -13,7 +13,7 @@
 //
 // TLC finds 67 distinct states (336 generated) and a search depth of 29 with
 // NP = 5 (DiningPhilosophers.cfg). The configuration's liveness property
-// NobodyStarves is not checked: execspec checks safety only.
+// NobodyStarves holds under the fair processes, as TLC reports.
 package diningphilosophers
 
 import (
@@ -151,6 +151,16 @@ func New(np int) *execspec.Model[State] {
 		fork(s, rightFork(self)).Clean = false
 		s.PC[self-1] = Loop
 	})
+
+	// NobodyStarves == \A p \in 1..NP : []<>(~hungry[p]), under the
+	// fairness of the PlusCal "fair process": WF_vars(Philosopher(self))
+	// for each self, Philosopher(self) being Loop, Eat or Think.
+	var fed []execspec.Formula[State]
+	for _, p := range philosophers {
+		fed = append(fed, execspec.AlwaysEventually(func(s *State) bool { return !s.Hungry[p-1] }))
+	}
+	m.Temporal("NobodyStarves", fed...)
+	m.WeakFair("Loop", "Eat", "Think").Per("self")
 
 	m.Invariant("TypeOK", func(s *State) bool {
 		if len(s.Forks) != np || len(s.PC) != np || len(s.Hungry) != np {

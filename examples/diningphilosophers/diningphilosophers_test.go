@@ -21,3 +21,12 @@ func TestTLCCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestNobodyStarves pins TLC's verdict for DiningPhilosophers.cfg's
+// PROPERTY NobodyStarves: it holds, on a graph of TLC's 67 states.
+func TestNobodyStarves(t *testing.T) {
+	res := check.Test(t, diningphilosophers.New(5), check.Options{Property: "NobodyStarves"})
+	if lv := res.Liveness; lv == nil || lv.States != 67 || len(res.Findings) > 0 {
+		t.Errorf("liveness %+v, findings %v", lv, res.Findings)
+	}
+}

@@ -11,7 +11,10 @@
 // 100..120. The *_fixed instances add the fix, shared with the implementation
 // in examples/dnscontrol: cleanup never deletes the plan the root or the
 // rollback points at, and a deployer refuses to apply a plan older than the
-// one the root points at.
+// one the root points at. The fixed instances keep the invariants but not
+// the liveness property no_stuck_deployer: a deployer that falls behind the
+// root is refused for ever. The *_live instances add a second fix: such a
+// deployer deploys the newest plan instead, skipping the ones in between.
 //
 // Run it with
 //
@@ -72,6 +75,11 @@ type Params struct {
 	MaxWeight int
 	Keep      int  // plans kept before cleanup
 	Fixed     bool // apply the fix
+	// Live adds the second fix (it implies Fixed): a deployer whose next
+	// plan is older than the plan the root points at deploys the newest
+	// plan instead, skipping the plans in between, rather than being
+	// refused for ever.
+	Live bool
 }
 
 // DefaultIPs are the load balancers' addresses (documentation range).
@@ -94,6 +102,15 @@ func Instance(maxPlans, keep int, fixed bool) Params {
 	}
 }
 
+// LiveInstance returns the parameters of the workshop's instance with both
+// fixes: the guards of the fixed instance, and a deployer that falls
+// behind skipping to the newest plan.
+func LiveInstance(maxPlans, keep int) Params {
+	p := Instance(maxPlans, keep, true)
+	p.Live = true
+	return p
+}
+
 // Spec lists the model's instances for the execspec command.
 func Spec() *execspec.Spec[State] {
 	s := execspec.NewSpec[State]("dnsbalancer").Doc("ACME CloudDB DNS control plane: planner, deployers with a lock and cleanup (shared/DNS-SCENARIO.md).")
@@ -103,6 +120,7 @@ func Spec() *execspec.Spec[State] {
 	}{{"n3_5_3", 5, 3}, {"n3_20_3", 20, 3}, {"n3_30_20", 30, 20}} {
 		s.Instance(in.name, func() *execspec.Model[State] { return New(Instance(in.plans, in.keep, false)) })
 		s.Instance(in.name+"_fixed", func() *execspec.Model[State] { return New(Instance(in.plans, in.keep, true)) })
+		s.Instance(in.name+"_live", func() *execspec.Model[State] { return New(LiveInstance(in.plans, in.keep)) })
 	}
 	return s
 }
@@ -163,13 +181,17 @@ func New(p Params) *execspec.Model[State] {
 		if !c.Assume(st.Root == 0 || hasTree(s.Zone, st.Root)) { // safety check
 			return
 		}
-		if p.Fixed && !c.Assume(st.Next >= s.Zone.Root) { // stale plan
+		next := st.Next
+		if p.Live && next < s.Zone.Root { // behind: skip to the newest plan
+			next = len(s.Plans)
+		}
+		if p.Fixed && !c.Assume(next >= s.Zone.Root) { // stale plan
 			return
 		}
 		if !c.Assume(st.Lock == s.Zone.Lock) { // the lock moved: batch rejected
 			return
 		}
-		plan := s.Plans[st.Next-1]
+		plan := s.Plans[next-1]
 		lock := Lock{Owner: d, Epoch: st.Lock.Epoch + 1}
 		tree := make(map[string]int, len(plan.Weights))
 		for ip, w := range plan.Weights {
@@ -179,7 +201,7 @@ func New(p Params) *execspec.Model[State] {
 		s.Zone.Trees[plan.ID] = tree
 		s.Zone.Rollback = st.Root
 		s.Zone.Root = plan.ID
-		st.Next++
+		st.Next = next + 1
 		st.Lock = lock
 		st.Rollback = st.Root
 		st.Root = plan.ID
@@ -234,6 +256,25 @@ func New(p Params) *execspec.Model[State] {
 	m.Invariant("no_inconsistent_rollback", func(s *State) bool {
 		return s.Zone.Rollback == 0 || hasTree(s.Zone, s.Zone.Rollback)
 	})
+	// no_stuck_deployer: every deployer eventually applies or skips every
+	// plan that exists. Plans are bounded (MaxPlans) and a deployer's
+	// counter only grows, so "infinitely often, deployer d has dealt with
+	// every plan written so far" ([]<>(next > len(plans)), one formula per
+	// deployer) says that once the planner stops, d catches up with its
+	// last plan; it is the same as "plan k exists ~> d's next > k" for
+	// every k. It holds only if the deployers are not starved: sync and
+	// deploy are weakly fair for each deployer (the planner and cleanup
+	// need no fairness: the planner may stop at any time). The fixed
+	// instances violate it: a deployer that fell behind the root has its
+	// every deploy refused as stale, for ever.
+	var caughtUp []execspec.Formula[State]
+	for _, d := range p.Deployers {
+		caughtUp = append(caughtUp, execspec.AlwaysEventually(func(s *State) bool { return s.Deployers[d].Next > len(s.Plans) }))
+	}
+	m.Temporal("no_stuck_deployer", caughtUp...)
+	m.WeakFair("sync").Per("deployer")
+	m.WeakFair("deploy").Per("deployer")
+
 	m.Example("epoch5", func(s *State) bool { return s.Zone.Lock.Epoch >= 5 })
 	m.Example("plans3", func(s *State) bool { return len(s.Plans) >= 3 })
 	return m

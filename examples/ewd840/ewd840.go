@@ -15,8 +15,9 @@
 // TLC finds 302 distinct states (2001 generated) and a search depth of 10
 // with N = 3 (EWD840.cfg), checking TypeOK, TerminationDetection and Inv.
 // Initially the token is black and everything else is any type-correct
-// value: 192 initial states. The configuration's liveness properties are not
-// checked: execspec checks safety only.
+// value: 192 initial states. The configuration's liveness property Liveness
+// (terminated ~> terminationDetected, under WF_vars(System)) holds, as TLC
+// reports; its other property, TDSpec, is a refinement, not ported.
 //
 // TLC explores a guard that is a disjunction one branch per true disjunct,
 // so the same successor can be generated (and counted among the states
@@ -148,6 +149,14 @@ func New(n int) *execspec.Model[State] {
 			s.Active[i] = false
 		}
 	})
+
+	// Liveness == terminated ~> terminationDetected, under
+	// WF_vars(System), System being InitiateProbe or PassToken: the token
+	// keeps moving while it can.
+	m.Temporal("Liveness", execspec.LeadsTo(terminated, func(s *State) bool {
+		return s.TPos == 0 && s.TColor == White && s.Color[0] == White && !s.Active[0]
+	}))
+	m.WeakFair("InitiateProbe", "PassToken")
 
 	m.Invariant("TypeOK", func(s *State) bool {
 		if len(s.Active) != n || len(s.Color) != n || s.TPos < 0 || s.TPos >= n || (s.TColor != White && s.TColor != Black) {

@@ -63,3 +63,12 @@ func TestDepthIndependently(t *testing.T) {
 		t.Errorf("%d states, depth %d; want 302, 9", len(seen), depth)
 	}
 }
+
+// TestLiveness pins TLC's verdict for EWD840.cfg's PROPERTY Liveness: it
+// holds, on a behaviour graph of TLC's 302 states.
+func TestLiveness(t *testing.T) {
+	res := check.Test(t, ewd840.New(3), check.Options{Property: "Liveness"})
+	if lv := res.Liveness; lv == nil || lv.States != 302 || len(res.Findings) > 0 {
+		t.Errorf("liveness %+v, findings %v", lv, res.Findings)
+	}
+}

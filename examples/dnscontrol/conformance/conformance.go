@@ -26,26 +26,30 @@ import (
 type State = dnsbalancer.State
 
 // Instance returns the parameters of a dnsbalancer instance named
-// n3_<plans>_<keep>, with the suffix _fixed for the fixed model: n3_5_3,
-// n3_20_3_fixed, n3_30_20...
+// n3_<plans>_<keep>, with the suffix _fixed for the fixed model or _live
+// for the model with both fixes: n3_5_3, n3_20_3_fixed, n3_5_3_live...
 func Instance(name string) (dnsbalancer.Params, error) {
 	base, fixed := strings.CutSuffix(name, "_fixed")
+	base, live := strings.CutSuffix(base, "_live")
 	parts := strings.Split(base, "_")
-	if len(parts) == 3 && parts[0] == "n3" {
+	if len(parts) == 3 && parts[0] == "n3" && !(fixed && live) {
 		plans, err1 := strconv.Atoi(parts[1])
 		keep, err2 := strconv.Atoi(parts[2])
 		if err1 == nil && err2 == nil && plans > 0 && keep > 0 {
+			if live {
+				return dnsbalancer.LiveInstance(plans, keep), nil
+			}
 			return dnsbalancer.Instance(plans, keep, fixed), nil
 		}
 	}
-	return dnsbalancer.Params{}, fmt.Errorf("instance %q: want n3_<plans>_<keep>[_fixed], such as n3_5_3 or n3_5_3_fixed", name)
+	return dnsbalancer.Params{}, fmt.Errorf("instance %q: want n3_<plans>_<keep>[_fixed|_live], such as n3_5_3, n3_5_3_fixed or n3_5_3_live", name)
 }
 
 // Config returns the configuration of a control plane in dir that
 // implements the model instance p: the same deployers, load-balancer IPs,
-// plans kept by cleanup, and fix.
+// plans kept by cleanup, and fixes.
 func Config(p dnsbalancer.Params, dir string) controlplane.Config {
-	return controlplane.Config{Dir: dir, Deployers: p.Deployers, IPs: p.IPs, Keep: p.Keep, Fixed: p.Fixed}
+	return controlplane.Config{Dir: dir, Deployers: p.Deployers, IPs: p.IPs, Keep: p.Keep, Fixed: p.Fixed, Live: p.Live}
 }
 
 // ToState maps an Observation of the control plane onto the model's state,

@@ -33,6 +33,11 @@
 //     endpoint going down exactly when the model's invariant fails. Model-
 //     based testing shows the implementation does what the model says; the
 //     model's invariant is what says it is an outage (TestConformance*).
+//  5. The second fix: the fixed design keeps the invariants but a deployer
+//     behind the root is refused for ever (the model's no_stuck_deployer
+//     fails on *_fixed). The service started with -live skips such a
+//     deployer to the newest plan, and conforms to the *_live model
+//     (TestConformanceLive).
 //
 // Commands:
 //
@@ -51,7 +56,8 @@
 //
 // which runs random traces and then leaves the server at the end of the
 // outage trace (open http://127.0.0.1:8053/). For a server started with
-// -fixed, set EXECSPEC_DNS_INSTANCE=n3_5_3_fixed.
+// -fixed, set EXECSPEC_DNS_INSTANCE=n3_5_3_fixed; with -live,
+// EXECSPEC_DNS_INSTANCE=n3_5_3_live.
 //
 // The control planes of the tests live in Dir: on /dev/shm when it exists,
 // where the fsyncs of every write cost nothing; on a disk they bound

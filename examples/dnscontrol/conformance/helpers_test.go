@@ -23,6 +23,7 @@ type State = dnsbalancer.State
 var (
 	buggy = dnsbalancer.Instance(5, 3, false) // n3_5_3
 	fixed = dnsbalancer.Instance(5, 3, true)  // n3_5_3_fixed
+	live  = dnsbalancer.LiveInstance(5, 3)    // n3_5_3_live
 )
 
 // The counterexample the README's command finds:

@@ -68,6 +68,27 @@ func TestConformanceFixedHTTP(t *testing.T) {
 	}
 }
 
+// TestConformanceLive: the service with both fixes (acme -live) conforms to
+// the *_live model over 300 random traces of 50 steps, in process, and
+// its endpoint never goes down; on the realistic instance too (100 traces).
+func TestConformanceLive(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		traces int
+	}{{"n3_5_3_live", 300}, {"n3_30_20_live", 100}} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := conformance.Instance(c.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := conform(t, p, c.traces, inProcess)
+			if d.Outages > 0 {
+				t.Errorf("the live service lost its endpoint in %d observed states", d.Outages)
+			}
+		})
+	}
+}
+
 // TestConformanceBuggy: the buggy service conforms to the buggy model, bug
 // included. Random traces walk into the outage (the driver's health check
 // sees the endpoint down exactly when the model's invariant fails), and

@@ -37,6 +37,10 @@ type Config struct {
 	// the HTTP interface answers to in the Host header: the listen
 	// address's host and any the operator allows. See Handler.
 	Hosts []string
+	// Live adds to Fixed (which it implies) the second fix: a deployer
+	// that fell behind the root skips to the newest plan instead of being
+	// refused as stale for ever.
+	Live bool
 }
 
 // withDefaults validates cfg and returns a copy with defaults applied.
@@ -52,6 +56,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.Keep == 0 {
 		cfg.Keep = deployer.DefaultKeep
+	}
+	if cfg.Live {
+		cfg.Fixed = true
 	}
 	if cfg.Keep < 0 {
 		return Config{}, fmt.Errorf("config: Keep %d is negative", cfg.Keep)

@@ -92,7 +92,7 @@ func (c *ControlPlane) load() error {
 	if err != nil {
 		return fmt.Errorf("controlplane: %w", err)
 	}
-	policy := deployer.Policy{Keep: c.cfg.Keep, Fixed: c.cfg.Fixed}
+	policy := deployer.Policy{Keep: c.cfg.Keep, Fixed: c.cfg.Fixed, Live: c.cfg.Live}
 	deployers := make(map[string]*deployer.Deployer, len(c.cfg.Deployers))
 	for _, name := range c.cfg.Deployers {
 		d, err := deployer.Open(filepath.Join(dir, deployersDir), name, policy)

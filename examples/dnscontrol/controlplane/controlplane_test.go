@@ -229,3 +229,28 @@ func TestOpenRemovesStaleTemporaryFiles(t *testing.T) {
 		t.Errorf("the plan was removed: %v", err)
 	}
 }
+
+// TestModes: Live implies Fixed, and the status page names the mode.
+func TestModes(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		cfg       Config
+		wantFixed bool
+		wantPage  string
+	}{
+		{"original", Config{}, false, "original (outage bug)"},
+		{"fixed", Config{Fixed: true}, true, "<b>fixed</b>"},
+		{"live", Config{Live: true}, true, "live (both fixes)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.Dir = t.TempDir()
+			c := newClient(t, tc.cfg)
+			if got := c.cp.Config(); got.Fixed != tc.wantFixed || got.Live != tc.cfg.Live {
+				t.Errorf("config fixed %v live %v; want %v %v", got.Fixed, got.Live, tc.wantFixed, tc.cfg.Live)
+			}
+			if page := string(c.ok("GET", "/", "")); !strings.Contains(page, tc.wantPage) {
+				t.Errorf("the page lacks %q", tc.wantPage)
+			}
+		})
+	}
+}

@@ -22,7 +22,7 @@ func (d *Deployer) Cleanup(store *wormhole53.Store) ([]int, error) {
 		return nil, fmt.Errorf("deployer %s: cleanup (next %d, keep %d): %w", d.name, d.state.Next, d.policy.keep(), err)
 	}
 	protected := map[int]bool{}
-	if d.policy.Fixed {
+	if d.policy.Fixed || d.policy.Live {
 		for _, name := range []string{layout.Root, layout.Rollback} {
 			id, err := layout.ReadAlias(store, name)
 			if err != nil {

@@ -14,8 +14,9 @@ import (
 // It is refused (nothing changes) with ErrNothingToDeploy if the plan does
 // not exist yet, ErrSafetyCheck if the observed root is not the placeholder
 // and its tree is gone from the zone, ErrStalePlan in fixed mode if the plan
-// is older than the plan the root points at, and ErrLockMoved if the zone's
-// lock is not the observed one.
+// is older than the plan the root points at (in live mode the deployer
+// deploys the newest plan instead), and ErrLockMoved if the zone's lock is
+// not the observed one.
 //
 // Otherwise it sends one batch: replace the observed lock by its own lock
 // with the next epoch (the compare-and-swap fence), upsert the plan's tree,
@@ -37,12 +38,18 @@ func (d *Deployer) Deploy(store *wormhole53.Store, plans *planner.Planner) (int,
 	if s.Root != layout.Placeholder && !layout.TreeExists(store, s.Root) {
 		return fail(fmt.Errorf("%w: observed root %s missing", ErrSafetyCheck, planLabel(s.Root)))
 	}
-	if d.policy.Fixed {
+	if d.policy.Fixed || d.policy.Live {
 		current, err := layout.ReadAlias(store, layout.Root)
 		if err != nil {
 			return fail(err)
 		}
-		if s.Next < current {
+		if s.Next < current && d.policy.Live {
+			// Behind the root: skip to the newest plan.
+			if plan, err = plans.Latest(); err != nil {
+				return fail(err)
+			}
+		}
+		if plan.ID < current {
 			return fail(fmt.Errorf("%w: root already points at %s", ErrStalePlan, planLabel(current)))
 		}
 	}
@@ -69,7 +76,7 @@ func (d *Deployer) Deploy(store *wormhole53.Store, plans *planner.Planner) (int,
 		}
 		return fail(err)
 	}
-	if err := d.commit(State{Next: s.Next + 1, Lock: lock, Root: plan.ID, Rollback: s.Root}); err != nil {
+	if err := d.commit(State{Next: plan.ID + 1, Lock: lock, Root: plan.ID, Rollback: s.Root}); err != nil {
 		return plan.ID, fmt.Errorf("deploy plan %d applied: %w", plan.ID, err)
 	}
 	return plan.ID, nil

@@ -12,7 +12,9 @@
 // outage: a deployer far behind may point the root at an old plan whose tree
 // another deployer's cleanup then deletes. Policy.Fixed adds the two guards
 // that prevent it: no deploy of a plan older than the current root, and no
-// cleanup of the plans the root or rollback point at.
+// cleanup of the plans the root or rollback point at. Policy.Live adds the
+// second fix: a deployer that fell behind the root skips to the newest plan
+// instead of staying stuck.
 //
 // A deployer's state is persisted in a small JSON file, so it survives a
 // restart.
@@ -38,6 +40,11 @@ type Policy struct {
 	// Fixed refuses stale deploys and protects the plans the root and the
 	// rollback point at from cleanup.
 	Fixed bool
+	// Live, with Fixed, is the second fix: a deployer whose next plan is
+	// older than the plan the root points at deploys the newest plan
+	// instead (skipping the ones in between) rather than being refused as
+	// stale for ever.
+	Live bool
 }
 
 // keep returns the effective number of plans kept.

@@ -275,3 +275,40 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("Open accepted a corrupt state file")
 	}
 }
+
+// TestLiveSkipsToNewest: with Policy.Live, the deployer that the fixed
+// policy refuses as stale deploys the newest plan instead, and its counter
+// moves past it.
+func TestLiveSkipsToNewest(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		policy   Policy
+		wantID   int
+		wantNext int
+		wantErr  error
+	}{
+		{"fixed refuses", Policy{Fixed: true}, 0, 1, ErrStalePlan},
+		{"live skips", Policy{Fixed: true, Live: true}, 3, 4, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, tt.policy, 3)
+			a := e.deployer("deployer-a")
+			e.syncDeploy(a)
+			e.syncDeploy(a) // the root points at plan 2
+			c := e.deployer("deployer-c")
+			if err := c.Sync(e.store); err != nil {
+				t.Fatal(err)
+			}
+			id, err := c.Deploy(e.store, e.plans)
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Fatalf("Deploy = %d, %v; want error %v", id, err, tt.wantErr)
+			}
+			if id != tt.wantID || c.State().Next != tt.wantNext {
+				t.Errorf("deployed %d, next %d; want %d, %d", id, c.State().Next, tt.wantID, tt.wantNext)
+			}
+			if tt.wantErr == nil && e.alias(layout.Root) != tt.wantID {
+				t.Errorf("root at %d, want %d", e.alias(layout.Root), tt.wantID)
+			}
+		})
+	}
+}

@@ -136,6 +136,18 @@ func (p *Planner) List() ([]Plan, error) {
 	return plans, nil
 }
 
+// Latest returns the newest plan, or ErrNotFound when there is none.
+func (p *Planner) Latest() (Plan, error) {
+	ids, err := p.ids()
+	if err != nil {
+		return Plan{}, fmt.Errorf("planner: latest: %w", err)
+	}
+	if len(ids) == 0 {
+		return Plan{}, fmt.Errorf("planner: latest: %w", ErrNotFound)
+	}
+	return p.Get(ids[len(ids)-1])
+}
+
 // ids returns the ids of the plan files in the directory, sorted.
 func (p *Planner) ids() ([]int, error) {
 	entries, err := os.ReadDir(p.dir)

@@ -133,3 +133,20 @@ func TestCorruptPlanFile(t *testing.T) {
 		t.Fatalf("List error = %v, want ErrCorrupt", err)
 	}
 }
+
+// TestLatest: the newest plan, and ErrNotFound before the first.
+func TestLatest(t *testing.T) {
+	p, _ := open(t)
+	if _, err := p.Latest(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Latest with no plan: %v, want ErrNotFound", err)
+	}
+	for want := 1; want <= 3; want++ {
+		if _, err := p.Create(map[string]int{ips[0]: 100 + want}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.Latest()
+		if err != nil || got.ID != want || got.Weights[ips[0]] != 100+want {
+			t.Fatalf("Latest = %+v, %v; want plan %d", got, err, want)
+		}
+	}
+}

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run ./examples/dnscontrol/cmd/acme [-addr 127.0.0.1:8053] [-allow-host NAME,...] [-dir DIR] [-keep 3] [-fixed] [-auto [-slow deployer-c] [-seed 1]]
+//	go run ./examples/dnscontrol/cmd/acme [-addr 127.0.0.1:8053] [-allow-host NAME,...] [-dir DIR] [-keep 3] [-fixed | -live] [-auto [-slow deployer-c] [-seed 1]]
 //
 // With -auto the planner and the deployers run on their own timers; with
 // -slow deployer-c that deployer lags behind until the outage happens (unless
@@ -51,6 +51,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	dir := fs.String("dir", filepath.Join(os.TempDir(), "acme-dnscontrol"), "data directory (zone, plans, deployer states)")
 	keep := fs.Int("keep", 3, "plans kept by cleanup")
 	fixed := fs.Bool("fixed", false, "enable the guards that prevent the outage")
+	live := fs.Bool("live", false, "also let a deployer behind the root skip to the newest plan (implies -fixed)")
 	auto := fs.Bool("auto", false, "run the planner and deployers on timers (autopilot)")
 	slow := fs.String("slow", "", "with -auto, the deployer that waits long between sync and deploy, e.g. deployer-c")
 	seed := fs.Uint64("seed", 1, "with -auto, the seed of the random schedule and plans")
@@ -66,7 +67,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 			hosts = append(hosts, h)
 		}
 	}
-	cp, err := controlplane.Open(controlplane.Config{Dir: *dir, Keep: *keep, Fixed: *fixed, Hosts: hosts})
+	cp, err := controlplane.Open(controlplane.Config{Dir: *dir, Keep: *keep, Fixed: *fixed || *live, Live: *live, Hosts: hosts})
 	if err != nil {
 		return err
 	}
@@ -75,7 +76,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{Handler: cp.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	logger.Printf("ACME CloudDB control plane on http://%s/ (dir %s, keep %d, fixed %v)", ln.Addr(), *dir, *keep, *fixed)
+	logger.Printf("ACME CloudDB control plane on http://%s/ (dir %s, keep %d, fixed %v, live %v)", ln.Addr(), *dir, *keep, *fixed || *live, *live)
 
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()

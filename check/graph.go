@@ -1,0 +1,342 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/engine"
+)
+
+// The behaviour graph that temporal properties are checked on. It is built
+// only when a temporal property is checked, after the safety search, by a
+// breadth-first exploration of its own (the safety search keeps no edges
+// and stores one state per symmetry orbit; the graph keeps every state).
+//
+// It stores no states: a state is a uint32 id (its rank in breadth-first
+// order, so smaller ids are nearer an initial state), its fingerprint lives
+// only in the id table, and the edges are compressed rows (off, to) with,
+// per edge, the successor ordinal that rebuilds the step and the fairness
+// classes the step takes. Per state it keeps the breadth-first parent
+// record (for shortest prefixes), the fairness classes enabled there and
+// one bit per predicate of the formulas checked. Steps that leave the state
+// unchanged are stuttering steps: they are not edges, and do not count as
+// taking or enabling an action, as in TLA+'s WF_vars/SF_vars.
+
+// graph is the behaviour graph.
+type graph struct {
+	n       uint32
+	rec     []record // breadth-first parent and successor ordinal
+	off     []uint32 // edges of state v: off[v] .. off[v+1]
+	to      []uint32
+	ord     []uint32 // the successor ordinal of each edge
+	lab     []uint32 // the fairness classes each edge takes (index into sets)
+	enabled []uint32 // the fairness classes enabled in each state (index into sets)
+	preds   []uint64 // bit 2k (P) and 2k+1 (Q) of formula k, state after state
+	npred   int      // predicate bits per state
+
+	sets    [][]uint32 // interned sorted sets of fairness classes
+	setIdx  map[string]uint32
+	single  []uint32 // single[c]: 1 + the index of the set {c}, 0 if none yet
+	keyBuf  []byte
+	classes []fairClass
+	byKey   map[string]uint32
+}
+
+// fairClass is one fairness condition: a declaration, and for a Per
+// declaration one combination of pick values.
+type fairClass struct {
+	kind execspec.FairnessKind
+	decl int
+	key  string // the pick values, "" without Per
+}
+
+// intern returns the index of the set of classes cs (sorted, deduplicated
+// in place).
+func (g *graph) intern(cs []uint32) uint32 {
+	if len(cs) == 1 && int(cs[0]) < len(g.single) && g.single[cs[0]] != 0 {
+		return g.single[cs[0]] - 1
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
+	k := 0
+	for i, c := range cs {
+		if i == 0 || c != cs[k-1] {
+			cs[k] = c
+			k++
+		}
+	}
+	cs = cs[:k]
+	g.keyBuf = g.keyBuf[:0]
+	for _, c := range cs {
+		g.keyBuf = strconv.AppendUint(g.keyBuf, uint64(c), 10)
+		g.keyBuf = append(g.keyBuf, ',')
+	}
+	if i, ok := g.setIdx[string(g.keyBuf)]; ok {
+		return i
+	}
+	i := uint32(len(g.sets))
+	g.sets = append(g.sets, append([]uint32(nil), cs...))
+	g.setIdx[string(g.keyBuf)] = i
+	if len(cs) == 1 {
+		for len(g.single) <= int(cs[0]) {
+			g.single = append(g.single, 0)
+		}
+		g.single[cs[0]] = i + 1
+	}
+	return i
+}
+
+func (g *graph) pred(v uint32, bit int) bool {
+	i := uint64(v)*uint64(g.npred) + uint64(bit)
+	return g.preds[i/64]&(1<<(i%64)) != 0
+}
+
+func (g *graph) setPred(v uint32, bit int) {
+	i := uint64(v)*uint64(g.npred) + uint64(bit)
+	for uint64(len(g.preds)) <= i/64 {
+		g.preds = append(g.preds, 0)
+	}
+	g.preds[i/64] |= 1 << (i % 64)
+}
+
+// bytes is the graph's memory, without the id table.
+func (g *graph) bytes() int64 {
+	return int64(len(g.rec))*8 + int64(len(g.off)+len(g.to)+len(g.ord)+len(g.lab)+len(g.enabled))*4 + int64(len(g.preds))*8
+}
+
+// fairDecl is a fairness declaration resolved against the machine.
+type fairDecl struct {
+	kind    execspec.FairnessKind
+	actions map[int]bool
+	per     []string
+}
+
+// errMaxStates stops the graph at Options.MaxStates states.
+var errMaxStates = errors.New("max states reached")
+
+// graphBuilder builds the graph.
+type graphBuilder[S any] struct {
+	e        *searcher[S] // without symmetry
+	g        *graph
+	formulas []tformula[S]
+	decls    []fairDecl
+	record   bool // a Per declaration needs the picks
+	key      []byte
+}
+
+// tformula is one formula of a temporal property being checked.
+type tformula[S any] struct {
+	prop execspec.Property[S]
+	idx  int
+}
+
+// buildGraph explores every reachable state (within the constraints) and
+// returns the graph, or why it stopped early (engine.Exhausted when it did
+// not), or a finding (a predicate of a formula that panicked).
+func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[S]) (*graph, engine.Stop, *pending, error) {
+	b := &graphBuilder[S]{e: e, formulas: formulas, g: &graph{setIdx: map[string]uint32{}, byKey: map[string]uint32{}, npred: 2 * len(formulas)}}
+	for _, f := range e.mc.Fairness() {
+		d := fairDecl{kind: f.Kind, actions: map[int]bool{}, per: f.PerPick}
+		for _, a := range f.Actions {
+			i, err := e.mc.ActionIndex(a)
+			if err != nil {
+				return nil, 0, nil, fmt.Errorf("fairness %s: %w", &f, err)
+			}
+			d.actions[i] = true
+		}
+		b.record = b.record || len(d.per) > 0
+		b.decls = append(b.decls, d)
+	}
+	g := b.g
+	g.intern(nil) // set 0 is the empty set
+	ids, err := newMemTable[uint32](e.opts.Fingerprint128, 1<<10, e.budget)
+	if err != nil {
+		return nil, engine.StoppedMemory, nil, nil
+	}
+	defer ids.Close()
+	x := e.newExpander()
+	ex := e.mc.NewExecutor()
+	ex.ReduceData(e.reduce)
+	ex.Record(b.record)
+	type queued struct {
+		s  S
+		fp fingerprint
+	}
+	var queue []queued
+	head := 0
+	var enabled, taken []uint32
+	next := new(S)
+	// add gives s an id when it is new, and queues it.
+	add := func(s *S, fp fingerprint, r record) (uint32, bool, *pending, error) {
+		if id, ok := ids.Get(fp); ok {
+			return id, false, nil, nil
+		}
+		if e.opts.MaxStates > 0 && int64(g.n) >= e.opts.MaxStates {
+			return 0, false, nil, errMaxStates
+		}
+		if uint64(g.n) >= uint64(maxStates) {
+			return 0, false, nil, fmt.Errorf("more than %d states: graph ids are 32 bits", maxStates)
+		}
+		id := g.n
+		if _, _, err := ids.Put(fp, id, nil); err != nil {
+			return 0, false, nil, err
+		}
+		g.n++
+		g.rec = append(g.rec, r)
+		if need := (uint64(g.n)*uint64(g.npred) + 63) / 64; uint64(len(g.preds)) < need {
+			g.preds = append(g.preds, make([]uint64, need-uint64(len(g.preds)))...)
+		}
+		for k, f := range formulas {
+			pv, qv, err := e.mc.EvalFormula(f.prop, f.idx, s)
+			if err != nil {
+				return id, true, &pending{verdict: verdict{kind: engine.Panicked, property: f.prop.Name, err: err}, at: int64(id)}, nil
+			}
+			if pv {
+				g.setPred(id, 2*k)
+			}
+			if qv {
+				g.setPred(id, 2*k+1)
+			}
+		}
+		var c S
+		e.mc.Copy(&c, s)
+		queue = append(queue, queued{c, fp})
+		return id, true, nil, nil
+	}
+	stop := func() (engine.Stop, bool) {
+		switch {
+		case ctx.Err() != nil:
+			return stopReason(ctx), true
+		case e.overMemory():
+			return engine.StoppedMemory, true
+		}
+		return engine.Exhausted, false
+	}
+	var ord uint32
+	var failure *pending
+	var addErr error
+	ex.Enumerate(execspec.InitAction, nil, next, func(r execspec.Result) bool {
+		if r.Err != nil {
+			return true // the safety search reported it
+		}
+		fp, _, err := x.fingerprint(next)
+		if err != nil {
+			addErr = err
+			return false
+		}
+		_, _, failure, addErr = add(next, fp, record{parent: noParent, succ: ord})
+		ord++
+		return failure == nil && addErr == nil
+	})
+	base := 0 // the id of queue[0]
+	for failure == nil && addErr == nil && head < len(queue) {
+		if v := base + head; v%1024 == 0 {
+			if why, stopped := stop(); stopped {
+				return g, why, nil, nil
+			}
+		}
+		cur := &queue[head]
+		v := uint32(base + head)
+		head++
+		g.off = append(g.off, uint32(len(g.to)))
+		enabled = enabled[:0]
+		ord = 0
+		for a := range e.mc.Actions() {
+			ex.Enumerate(a, &cur.s, next, func(r execspec.Result) bool {
+				if r.Err != nil {
+					return true // the safety search reported it
+				}
+				o := ord
+				ord++
+				fp, _, err := x.fingerprint(next)
+				if err != nil {
+					addErr = err
+					return false
+				}
+				if fp == cur.fp {
+					return true // a stuttering step
+				}
+				taken = b.classesOf(a, r.Picks, taken[:0])
+				enabled = append(enabled, taken...)
+				for _, c := range e.constraints {
+					if ok, err := e.mc.Eval(c, next); err != nil || !ok {
+						return true // outside the model: no edge, but the action is enabled
+					}
+				}
+				var w uint32
+				w, _, failure, addErr = add(next, fp, record{parent: v, succ: o})
+				if failure != nil || addErr != nil {
+					return false
+				}
+				g.to = append(g.to, w)
+				g.ord = append(g.ord, o)
+				g.lab = append(g.lab, g.intern(append([]uint32(nil), taken...)))
+				return true
+			})
+			if failure != nil || addErr != nil {
+				break
+			}
+		}
+		g.enabled = append(g.enabled, g.intern(enabled))
+		if head > 4096 && 2*head > len(queue) {
+			// Drop the expanded states.
+			queue = append([]queued(nil), queue[head:]...)
+			base += head
+			head = 0
+		}
+	}
+	if addErr != nil {
+		switch addErr {
+		case errMemory:
+			return g, engine.StoppedMemory, nil, nil
+		case errMaxStates:
+			return g, engine.StoppedMaxStates, nil, nil
+		}
+		return nil, 0, nil, addErr
+	}
+	if failure != nil {
+		return g, engine.Exhausted, failure, nil
+	}
+	g.off = append(g.off, uint32(len(g.to)))
+	return g, engine.Exhausted, nil, nil
+}
+
+// classesOf appends to cs the fairness classes a step of action a with
+// the given picks takes (or, in a state, makes enabled), creating the
+// classes of new pick values. A pick a Per declaration names that the
+// step does not make counts as the value "-".
+func (b *graphBuilder[S]) classesOf(a int, picks []execspec.Pick, cs []uint32) []uint32 {
+	g := b.g
+	for i, d := range b.decls {
+		if !d.actions[a] {
+			continue
+		}
+		key := strconv.AppendInt(b.key[:0], int64(i), 10)
+		for _, l := range d.per {
+			key = append(key, '|')
+			found := false
+			for _, p := range picks {
+				if p.Label == l {
+					key = fmt.Append(key, p.Value)
+					found = true
+					break
+				}
+			}
+			if !found {
+				key = append(key, '-')
+			}
+		}
+		b.key = key
+		c, ok := g.byKey[string(key)]
+		if !ok {
+			c = uint32(len(g.classes))
+			g.classes = append(g.classes, fairClass{kind: d.kind, decl: i, key: string(key)})
+			g.byKey[string(key)] = c
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}

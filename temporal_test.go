@@ -1,0 +1,79 @@
+package execspec_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/execspec/execspec"
+)
+
+type tstate struct{ X int }
+
+func TestTemporalDeclarations(t *testing.T) {
+	pos := func(s *tstate) bool { return s.X > 0 }
+	for _, c := range []struct {
+		name    string
+		declare func(m *execspec.Model[tstate])
+		wantErr string // "" when the model compiles
+	}{
+		{"fine", func(m *execspec.Model[tstate]) {
+			m.Temporal("p", execspec.Eventually(pos), execspec.LeadsTo(pos, pos))
+			m.WeakFair("inc").Per("n")
+		}, ""},
+		{"unknown action", func(m *execspec.Model[tstate]) { m.StrongFair("dec") }, `unknown action "dec"`},
+		{"no action", func(m *execspec.Model[tstate]) { m.WeakFair() }, "WF declared without actions"},
+		{"no formula", func(m *execspec.Model[tstate]) { m.Temporal("p") }, "has no formula"},
+		{"incomplete formula", func(m *execspec.Model[tstate]) {
+			m.Temporal("p", execspec.Formula[tstate]{Form: execspec.FormLeadsTo, P: pos})
+		}, "formula 0 is incomplete"},
+		{"duplicate", func(m *execspec.Model[tstate]) {
+			m.Invariant("p", pos)
+			m.Temporal("p", execspec.Eventually(pos))
+		}, `property "p" defined twice`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := execspec.NewModel[tstate]("t")
+			m.Init(func(c *execspec.Ctx[tstate]) {})
+			m.Action("inc", func(c *execspec.Ctx[tstate]) { c.S.X = execspec.IntRange(c, "n", 1, 2) })
+			c.declare(m)
+			mc, err := m.Compile()
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, err := mc.Property("p")
+				if err != nil || p.Kind != execspec.Temporal || len(p.Formulas) != 2 {
+					t.Fatalf("property %+v, %v", p, err)
+				}
+				if f := mc.Fairness(); len(f) != 1 || f[0].String() != "WF(inc per n)" {
+					t.Errorf("fairness %v", f)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Fatalf("error %v, want one containing %q", err, c.wantErr)
+			}
+		})
+	}
+}
+
+func TestFormulaString(t *testing.T) {
+	p := func(s *tstate) bool { return true }
+	for f, want := range map[*execspec.Formula[tstate]]string{
+		ptr(execspec.Eventually(p)):       "<>P",
+		ptr(execspec.AlwaysEventually(p)): "[]<>P",
+		ptr(execspec.EventuallyAlways(p)): "<>[]P",
+		ptr(execspec.LeadsTo(p, p)):       "P ~> Q",
+		ptr(execspec.LeadsToAlways(p, p)): "P ~> []Q",
+		{Form: execspec.TemporalForm(9)}:  "TemporalForm(9)",
+	} {
+		if got := f.String(); got != want {
+			t.Errorf("%q, want %q", got, want)
+		}
+	}
+	if s := (&execspec.Fairness{Kind: execspec.Strong, Actions: []string{"a", "b"}}).String(); s != `SF(a \/ b)` {
+		t.Errorf("%s", s)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
