@@ -702,38 +702,48 @@ func (e *Explorer[S]) checkVersion(w http.ResponseWriter, v *int) bool {
 	return true
 }
 
+// mutate serves a request that changes the exploration: it decodes the
+// body into req, checks the version the page shows (*version, when given)
+// under the lock, runs do, and answers with the new state, or with do's
+// status and error when it refuses.
+func (e *Explorer[S]) mutate(w http.ResponseWriter, r *http.Request, req any, version **int, do func() (int, error)) {
+	if err := readBody(w, r, req); err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.checkVersion(w, *version) {
+		return
+	}
+	if status, err := do(); err != nil {
+		writeError(w, status, err)
+		return
+	}
+	e.respondState(w)
+}
+
 func (e *Explorer[S]) serveStep(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Index   *int `json:"index"`
 		Version *int `json:"version"`
 	}
-	if err := readBody(w, r, &req); err != nil {
-		writeError(w, http.StatusBadRequest, err)
-		return
-	}
-	if req.Index == nil {
-		writeError(w, http.StatusBadRequest, errors.New(`step needs {"index": i}, a successor's index`))
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !e.checkVersion(w, req.Version) {
-		return
-	}
-	sc, err := e.successors()
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err)
-		return
-	}
-	if *req.Index < 0 || *req.Index >= len(sc.all) {
-		writeError(w, http.StatusBadRequest, fmt.Errorf("successor %d does not exist: the current state has %d", *req.Index, len(sc.all)))
-		return
-	}
-	if err := e.take(sc.all[*req.Index]); err != nil {
-		writeError(w, http.StatusUnprocessableEntity, err)
-		return
-	}
-	e.respondState(w)
+	e.mutate(w, r, &req, &req.Version, func() (int, error) {
+		if req.Index == nil {
+			return http.StatusBadRequest, errors.New(`step needs {"index": i}, a successor's index`)
+		}
+		sc, err := e.successors()
+		if err != nil {
+			return http.StatusInternalServerError, err
+		}
+		if *req.Index < 0 || *req.Index >= len(sc.all) {
+			return http.StatusBadRequest, fmt.Errorf("successor %d does not exist: the current state has %d", *req.Index, len(sc.all))
+		}
+		if err := e.take(sc.all[*req.Index]); err != nil {
+			return http.StatusUnprocessableEntity, err
+		}
+		return 0, nil
+	})
 }
 
 func (e *Explorer[S]) serveBack(w http.ResponseWriter, r *http.Request) {
@@ -741,28 +751,20 @@ func (e *Explorer[S]) serveBack(w http.ResponseWriter, r *http.Request) {
 		To      *int `json:"to"`
 		Version *int `json:"version"`
 	}
-	if err := readBody(w, r, &req); err != nil {
-		writeError(w, http.StatusBadRequest, err)
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !e.checkVersion(w, req.Version) {
-		return
-	}
-	to := len(e.path) - 1
-	if req.To != nil {
-		to = *req.To
-	}
-	if to < e.minDepth() || to > len(e.path) {
-		writeError(w, http.StatusBadRequest, fmt.Errorf("cannot go back to depth %d: the path has %d states and goes back to %d", to, len(e.path), e.minDepth()))
-		return
-	}
-	if to < len(e.path) {
-		e.path = e.path[:to]
-		e.changed()
-	}
-	e.respondState(w)
+	e.mutate(w, r, &req, &req.Version, func() (int, error) {
+		to := len(e.path) - 1
+		if req.To != nil {
+			to = *req.To
+		}
+		if to < e.minDepth() || to > len(e.path) {
+			return http.StatusBadRequest, fmt.Errorf("cannot go back to depth %d: the path has %d states and goes back to %d", to, len(e.path), e.minDepth())
+		}
+		if to < len(e.path) {
+			e.path = e.path[:to]
+			e.changed()
+		}
+		return 0, nil
+	})
 }
 
 func (e *Explorer[S]) serveJump(w http.ResponseWriter, r *http.Request) {
@@ -770,44 +772,28 @@ func (e *Explorer[S]) serveJump(w http.ResponseWriter, r *http.Request) {
 		Step    *int `json:"step"`
 		Version *int `json:"version"`
 	}
-	if err := readBody(w, r, &req); err != nil {
-		writeError(w, http.StatusBadRequest, err)
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !e.checkVersion(w, req.Version) {
-		return
-	}
-	if e.saved == nil {
-		writeError(w, http.StatusBadRequest, errors.New("no saved trace: start the explorer with --itf FILE"))
-		return
-	}
-	if req.Step == nil || *req.Step < 0 || *req.Step >= len(e.saved) {
-		writeError(w, http.StatusBadRequest, fmt.Errorf(`jump needs {"step": k} with k in 0..%d`, len(e.saved)-1))
-		return
-	}
-	e.path = append([]*exNode[S](nil), e.saved[:*req.Step+1]...)
-	e.changed()
-	e.respondState(w)
+	e.mutate(w, r, &req, &req.Version, func() (int, error) {
+		if e.saved == nil {
+			return http.StatusBadRequest, errors.New("no saved trace: start the explorer with --itf FILE")
+		}
+		if req.Step == nil || *req.Step < 0 || *req.Step >= len(e.saved) {
+			return http.StatusBadRequest, fmt.Errorf(`jump needs {"step": k} with k in 0..%d`, len(e.saved)-1)
+		}
+		e.path = append([]*exNode[S](nil), e.saved[:*req.Step+1]...)
+		e.changed()
+		return 0, nil
+	})
 }
 
 func (e *Explorer[S]) serveRestart(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Version *int `json:"version"`
 	}
-	if err := readBody(w, r, &req); err != nil {
-		writeError(w, http.StatusBadRequest, err)
-		return
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if !e.checkVersion(w, req.Version) {
-		return
-	}
-	e.path = e.path[:min(len(e.path), e.minDepth())]
-	e.changed()
-	e.respondState(w)
+	e.mutate(w, r, &req, &req.Version, func() (int, error) {
+		e.path = e.path[:min(len(e.path), e.minDepth())]
+		e.changed()
+		return 0, nil
+	})
 }
 
 // pathTrace returns the path taken as a trace; e.mu is held.
