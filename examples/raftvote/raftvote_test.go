@@ -1,0 +1,64 @@
+package raftvote_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/examples/raftvote"
+	"github.com/execspec/execspec/simulate"
+)
+
+// TestShortestTwoLeaders pins the shortest violation of election safety on
+// n3_t1: two servers tick and time out into term 1, the third votes for
+// one, which leads, crashes, restarts and votes for the other, which leads
+// too: 10 steps.
+func TestShortestTwoLeaders(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		servers int
+		timeout int
+		want    int
+	}{{"n3_t1", 3, 1, 10}} {
+		t.Run(tc.name, func(t *testing.T) {
+			mc, err := raftvote.New(raftvote.Instance(tc.servers, tc.timeout, false)).Compile()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := check.Run(context.Background(), mc, check.Options{Property: "election_safety"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Findings) != 1 {
+				t.Fatalf("no violation found: %+v", res.Stats)
+			}
+			if n := res.Findings[0].Trace.Len() - 1; n != tc.want {
+				t.Errorf("shortest violation has %d steps, want %d", n, tc.want)
+			}
+		})
+	}
+}
+
+// TestFixedHolds: with votedFor on disk, no term has two leaders, in every
+// reachable state of the small instance and in random walks.
+func TestFixedHolds(t *testing.T) {
+	m := raftvote.New(raftvote.Instance(3, 1, true))
+	if res := check.Test(t, m, check.Options{}); res != nil && !res.Complete {
+		t.Errorf("search incomplete: %s", res.Stopped)
+	}
+	simulate.Test(t, raftvote.New(raftvote.Instance(3, 1, true)), simulate.Options{Seed: 1})
+}
+
+// TestInstances: every instance of the spec builds and compiles.
+func TestInstances(t *testing.T) {
+	spec := raftvote.Spec()
+	for _, name := range spec.Instances() {
+		m, err := spec.Model(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := m.Compile(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
