@@ -2,33 +2,41 @@
 // Search of an Understandable Consensus Algorithm", 2014) with a server
 // that forgets its vote when it restarts.
 //
-// The system: servers start as followers. A follower or candidate that
-// hears nothing from a leader for Timeout clock ticks times out, moves to
-// the next term, votes for itself and asks the others for their votes
-// (RequestVote). A server grants at most one vote per term, to the first
-// candidate that asks; a candidate with votes from a majority becomes
-// leader of its term and sends heartbeats (AppendEntries), which make the
-// others followers of its term and reset their election timers. Servers
-// crash and restart; the current term is kept on disk.
+// The system: servers start as followers, and a clock ticks for all of
+// them. A follower or candidate that hears nothing from a leader for its
+// election timeout (Timeout ticks for the first server, one more for each
+// next one: Raft randomizes timeouts, the model staggers them) moves to the next term, votes
+// for itself and asks the others for their votes (RequestVote). A server
+// grants at most one vote per term, to the first candidate that asks; a
+// candidate with votes from a majority becomes leader of its term and sends
+// heartbeats (AppendEntries) to every server, which makes them followers of
+// its term and resets their election timers. A server crashes, stays down
+// for Downtime ticks (the restart takes that long), and restarts with its
+// current term from disk.
 //
 // The bug: the vote (Raft's votedFor) is kept in memory only. A server that
 // voted for one candidate, crashed and restarted in the same term votes
-// again, for another candidate: two leaders in one term, which breaks
-// Raft's Election Safety property.
+// again, for another candidate of that term: two leaders in one term, which
+// breaks Raft's Election Safety property.
 //
 // The fix (the *_fixed instances): votedFor is written to disk before the
 // vote is granted, as Figure 2 of the paper requires, and survives the
 // restart.
 //
-// Why it is deep: the second candidate must time out in the same term as
-// the first, so it must tick Timeout times without hearing the first
-// candidate's vote request or the new leader's heartbeats, which are the
-// most common events in a running cluster, and a crash, a rare event, must
-// fall in between. With a realistic timeout on five servers, uniform random
-// choice almost never keeps the heartbeats away that long.
+// Why it is deep: the second candidate must time out in the first one's
+// term, so the first candidate's vote request must not reach it before;
+// then its candidacy must survive while a server that voted for the first
+// crashes, stays down for Downtime ticks and restarts, and one heartbeat
+// from the first candidate, once it leads, ends it. Vote requests and
+// heartbeats are the most common events of an election and a crash is
+// rare: with a realistic restart time, uniform random choice seldom keeps
+// them away that long.
 //
-// Instances (servers _ election timeout in ticks): n3_t1 (shortest
-// violation: 10 steps) and n5_t10 (30 steps), each with a _fixed twin.
+// Instances (servers _ election timeout _ downtime, in ticks; one crash):
+// n3_t2_d1, with terms up to 1 (shortest violation: 11 steps), and
+// n5_t12_d10, with terms up to 2 (32 steps: too many states for BFS to
+// confirm, but no trace can do with less than 22 ticks, two timeouts, four
+// votes, a crash, a restart and two elections), each with a _fixed twin.
 package raftvote
 
 import (
@@ -50,6 +58,7 @@ type Server struct {
 	Votes    execspec.Set[string] `itf:"votes"`    // votes granted to it, as a candidate
 	Elapsed  int                  `itf:"elapsed"`  // ticks since it last heard from a leader or candidate
 	Down     bool                 `itf:"down"`
+	DownFor  int                  `itf:"downFor"` // ticks it has been down
 }
 
 // State is the model state.
@@ -57,32 +66,42 @@ type State struct {
 	Servers map[string]Server `itf:"servers"`
 	// Elected records, per term, the servers that became its leader.
 	Elected map[int]execspec.Set[string] `itf:"elected"`
+	// Crashes counts the crashes so far.
+	Crashes int `itf:"crashes"`
 }
 
 // Params are an instance's constants.
 type Params struct {
-	Servers []string
-	Timeout int  // election timeout, in ticks
-	MaxTerm int  // terms stop here (bounds the state space)
-	Fixed   bool // persist votedFor across restarts
+	Servers  []string
+	Timeout  int // the first server's election timeout, in ticks; each next server's is one more
+	Downtime int // ticks a crashed server stays down
+	MaxTerm  int // terms stop here (bounds the state space)
+	// MaxCrashes bounds the crashes in a behaviour (bounds the state
+	// space; the bug needs one).
+	MaxCrashes int
+	Fixed      bool // persist votedFor across restarts
 }
 
-// Instance returns the parameters with the given number of servers and
-// election timeout.
-func Instance(servers, timeout int, fixed bool) Params {
+// Instance returns the parameters with the given number of servers,
+// election timeout, downtime and last term, and one crash.
+func Instance(servers, timeout, downtime, maxTerm int, fixed bool) Params {
 	names := []string{"s1", "s2", "s3", "s4", "s5"}[:servers]
-	return Params{Servers: names, Timeout: timeout, MaxTerm: 2, Fixed: fixed}
+	return Params{Servers: names, Timeout: timeout, Downtime: downtime, MaxTerm: maxTerm, MaxCrashes: 1, Fixed: fixed}
 }
 
 // Spec lists the model's instances for the execspec command.
 func Spec() *execspec.Spec[State] {
 	s := execspec.NewSpec[State]("raftvote").Doc("Raft leader election with a vote not persisted across a restart: two leaders in one term.")
 	for _, in := range []struct {
-		name             string
-		servers, timeout int
-	}{{"n3_t1", 3, 1}, {"n5_t10", 5, 10}} {
-		s.Instance(in.name, func() *execspec.Model[State] { return New(Instance(in.servers, in.timeout, false)) })
-		s.Instance(in.name+"_fixed", func() *execspec.Model[State] { return New(Instance(in.servers, in.timeout, true)) })
+		name                                string
+		servers, timeout, downtime, maxTerm int
+	}{{"n3_t2_d1", 3, 2, 1, 1}, {"n5_t12_d10", 5, 12, 10, 2}} {
+		s.Instance(in.name, func() *execspec.Model[State] {
+			return New(Instance(in.servers, in.timeout, in.downtime, in.maxTerm, false))
+		})
+		s.Instance(in.name+"_fixed", func() *execspec.Model[State] {
+			return New(Instance(in.servers, in.timeout, in.downtime, in.maxTerm, true))
+		})
 	}
 	return s
 }
@@ -91,6 +110,10 @@ func Spec() *execspec.Spec[State] {
 func New(p Params) *execspec.Model[State] {
 	m := execspec.NewModel[State]("raftvote")
 	majority := len(p.Servers)/2 + 1
+	timeout := make(map[string]int, len(p.Servers))
+	for i, n := range p.Servers {
+		timeout[n] = p.Timeout + i
+	}
 	m.Init(func(c *execspec.Ctx[State]) {
 		c.S.Servers = make(map[string]Server, len(p.Servers))
 		for _, n := range p.Servers {
@@ -99,16 +122,23 @@ func New(p Params) *execspec.Model[State] {
 		c.S.Elected = map[int]execspec.Set[string]{}
 	})
 
-	// tick: a server's election timer advances.
+	// tick: the clock advances for every server: election timers of the
+	// followers and candidates, and the downtime of crashed servers.
 	m.Action("tick", func(c *execspec.Ctx[State]) {
 		s := c.S
-		n := execspec.OneOf(c, "server", p.Servers)
-		sv := s.Servers[n]
-		if !c.Assume(!sv.Down && sv.Role != Leader && sv.Elapsed < p.Timeout) {
-			return
+		changed := false
+		for n, sv := range s.Servers {
+			switch {
+			case sv.Down && sv.DownFor < p.Downtime:
+				sv.DownFor++
+			case !sv.Down && sv.Role != Leader && sv.Elapsed < timeout[n]:
+				sv.Elapsed++
+			default:
+				continue
+			}
+			s.Servers[n], changed = sv, true
 		}
-		sv.Elapsed++
-		s.Servers[n] = sv
+		c.Assume(changed)
 	})
 
 	// timeout: a server whose timer expired starts an election in the next
@@ -117,7 +147,7 @@ func New(p Params) *execspec.Model[State] {
 		s := c.S
 		n := execspec.OneOf(c, "server", p.Servers)
 		sv := s.Servers[n]
-		if !c.Assume(!sv.Down && sv.Role != Leader && sv.Elapsed >= p.Timeout && sv.Term < p.MaxTerm) {
+		if !c.Assume(!sv.Down && sv.Role != Leader && sv.Elapsed >= timeout[n] && sv.Term < p.MaxTerm) {
 			return
 		}
 		s.Servers[n] = Server{Term: sv.Term + 1, Role: Candidate, VotedFor: n, Votes: execspec.SetOf(n)}
@@ -163,26 +193,36 @@ func New(p Params) *execspec.Model[State] {
 		s.Elected[sv.Term] = s.Elected[sv.Term].With(n)
 	})
 
-	// heartbeat: a leader's heartbeat reaches a server. A server in the
-	// leader's term or an older one follows the leader and resets its timer;
-	// a leader whose term is older steps down.
+	// heartbeat: a leader's heartbeat round reaches every server that is
+	// up. A server in the leader's term or an older one follows the leader
+	// and resets its timer; a leader that meets a newer term steps down.
 	m.Action("heartbeat", func(c *execspec.Ctx[State]) {
 		s := c.S
 		l := execspec.OneOf(c, "leader", p.Servers)
-		f := execspec.OneOf(c, "server", p.Servers)
-		ls, fs := s.Servers[l], s.Servers[f]
-		if !c.Assume(l != f && !ls.Down && ls.Role == Leader && !fs.Down) {
+		ls := s.Servers[l]
+		if !c.Assume(!ls.Down && ls.Role == Leader) {
 			return
 		}
-		if fs.Term > ls.Term {
-			s.Servers[l] = Server{Term: fs.Term, Role: Follower}
-			return
+		changed := false
+		for _, f := range p.Servers {
+			fs := s.Servers[f]
+			if f == l || fs.Down {
+				continue
+			}
+			if fs.Term > ls.Term {
+				s.Servers[l] = Server{Term: fs.Term, Role: Follower}
+				return
+			}
+			next := fs
+			if fs.Term < ls.Term {
+				next.VotedFor = ""
+			}
+			next.Term, next.Role, next.Votes, next.Elapsed = ls.Term, Follower, execspec.Set[string]{}, 0
+			if next.Term != fs.Term || next.Role != fs.Role || next.Elapsed != fs.Elapsed || next.VotedFor != fs.VotedFor {
+				s.Servers[f], changed = next, true
+			}
 		}
-		if fs.Term < ls.Term {
-			fs.VotedFor = ""
-		}
-		fs.Term, fs.Role, fs.Votes, fs.Elapsed = ls.Term, Follower, execspec.Set[string]{}, 0
-		s.Servers[f] = fs
+		c.Assume(changed)
 	})
 
 	// crash: a server stops.
@@ -190,22 +230,23 @@ func New(p Params) *execspec.Model[State] {
 		s := c.S
 		n := execspec.OneOf(c, "server", p.Servers)
 		sv := s.Servers[n]
-		if !c.Assume(!sv.Down) {
+		if !c.Assume(!sv.Down && s.Crashes < p.MaxCrashes) {
 			return
 		}
-		sv.Down = true
+		sv.Down, sv.DownFor = true, 0
 		s.Servers[n] = sv
+		s.Crashes++
 	})
 	// Servers crash far less often than anything else happens.
 	m.Weight("crash", 0.1)
 
-	// restart: a crashed server starts again as a follower, with its term
-	// from disk and, with the fix, its vote.
+	// restart: a server that has been down for Downtime ticks starts again
+	// as a follower, with its term from disk and, with the fix, its vote.
 	m.Action("restart", func(c *execspec.Ctx[State]) {
 		s := c.S
 		n := execspec.OneOf(c, "server", p.Servers)
 		sv := s.Servers[n]
-		if !c.Assume(sv.Down) {
+		if !c.Assume(sv.Down && sv.DownFor >= p.Downtime) {
 			return
 		}
 		vote := ""
@@ -213,31 +254,6 @@ func New(p Params) *execspec.Model[State] {
 			vote = sv.VotedFor
 		}
 		s.Servers[n] = Server{Term: sv.Term, Role: Follower, VotedFor: vote}
-	})
-
-	// The servers are interchangeable: renaming them maps behaviours to
-	// behaviours and keeps every property's value, so the checker may keep
-	// one state per renaming (see execspec.Model.Symmetry).
-	m.Symmetry("servers", len(p.Servers), func(s *State, perm []int) {
-		rename := make(map[string]string, len(p.Servers))
-		for i, n := range p.Servers {
-			rename[n] = p.Servers[perm[i]]
-		}
-		renameSet := func(xs execspec.Set[string]) execspec.Set[string] {
-			return execspec.MapSet(xs, func(n string) string { return rename[n] })
-		}
-		servers := make(map[string]Server, len(s.Servers))
-		for n, sv := range s.Servers {
-			if sv.VotedFor != "" {
-				sv.VotedFor = rename[sv.VotedFor]
-			}
-			sv.Votes = renameSet(sv.Votes)
-			servers[rename[n]] = sv
-		}
-		s.Servers = servers
-		for t, ls := range s.Elected {
-			s.Elected[t] = renameSet(ls)
-		}
 	})
 
 	m.Invariant("election_safety", func(s *State) bool {

@@ -10,18 +10,18 @@ import (
 )
 
 // TestShortestTwoLeaders pins the shortest violation of election safety on
-// n3_t1: two servers tick and time out into term 1, the third votes for
-// one, which leads, crashes, restarts and votes for the other, which leads
-// too: 10 steps.
+// n3_t2_d1: two ticks, s1 times out into term 1 and gets s3's vote, s3
+// crashes, a tick (s2's timer expires, s3's downtime ends), s2 times out
+// into term 1, s3 restarts and votes again, for s2, and both lead: 11
+// steps.
 func TestShortestTwoLeaders(t *testing.T) {
 	for _, tc := range []struct {
-		name    string
-		servers int
-		timeout int
-		want    int
-	}{{"n3_t1", 3, 1, 10}} {
+		name                                string
+		servers, timeout, downtime, maxTerm int
+		want                                int
+	}{{"n3_t2_d1", 3, 2, 1, 1, 11}} {
 		t.Run(tc.name, func(t *testing.T) {
-			mc, err := raftvote.New(raftvote.Instance(tc.servers, tc.timeout, false)).Compile()
+			mc, err := raftvote.New(raftvote.Instance(tc.servers, tc.timeout, tc.downtime, tc.maxTerm, false)).Compile()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -42,11 +42,11 @@ func TestShortestTwoLeaders(t *testing.T) {
 // TestFixedHolds: with votedFor on disk, no term has two leaders, in every
 // reachable state of the small instance and in random walks.
 func TestFixedHolds(t *testing.T) {
-	m := raftvote.New(raftvote.Instance(3, 1, true))
+	m := raftvote.New(raftvote.Instance(3, 2, 1, 1, true))
 	if res := check.Test(t, m, check.Options{}); res != nil && !res.Complete {
 		t.Errorf("search incomplete: %s", res.Stopped)
 	}
-	simulate.Test(t, raftvote.New(raftvote.Instance(3, 1, true)), simulate.Options{Seed: 1})
+	simulate.Test(t, raftvote.New(raftvote.Instance(3, 2, 1, 1, true)), simulate.Options{Seed: 1})
 }
 
 // TestInstances: every instance of the spec builds and compiles.
