@@ -226,7 +226,7 @@ func allTargets() []target {
 		}
 		return out
 	}
-	add(targetsOf(raftvote.Spec(), "election_safety", both("n3_t1", "n5_t10")...))
+	add(targetsOf(raftvote.Spec(), "election_safety", both("n3_t2_d1", "n5_t12_d10")...))
 	add(targetsOf(informergc.Spec(), "no_live_owner_dependent_collected", both("o1_s3", "o2_s30")...))
 	add(targetsOf(semisync.Spec(), "no_acked_commit_lost", both("r2_t3", "r2_t30")...))
 	add(targetsOf(idempotency.Spec(), "charged_at_most_once", both("c2_t3", "c2_t40")...))
