@@ -195,7 +195,8 @@ type bfsRun struct {
 	wall     time.Duration
 }
 
-// targetsOf lists the given instances of spec.
+// targetsOf lists the given instances of spec, each searched for
+// property; compiling one checks that the instance and the property exist.
 func targetsOf[S any](spec *execspec.Spec[S], property string, instances ...string) []target {
 	var out []target
 	for _, name := range instances {
@@ -206,6 +207,9 @@ func targetsOf[S any](spec *execspec.Spec[S], property string, instances ...stri
 			}
 			mc, err := m.Compile()
 			if err != nil {
+				return engine{}, err
+			}
+			if _, err := mc.Property(property); err != nil {
 				return engine{}, err
 			}
 			return engineOf(mc), nil

@@ -166,3 +166,13 @@ func TestRunExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestAllTargetsCompile: every instance zoobench names exists in its spec
+// and compiles, and its property is one the model declares.
+func TestAllTargetsCompile(t *testing.T) {
+	for _, tg := range allTargets() {
+		if _, err := tg.compile(); err != nil {
+			t.Errorf("%s/%s: %v", tg.model, tg.instance, err)
+		}
+	}
+}
