@@ -25,6 +25,10 @@
 //
 // Instances (clients _ TTL in ticks): c2_t3 (shortest violation: 8 steps)
 // and c2_t40 (45 steps), each with a _fixed twin.
+//
+// Find the bug on the realistic instance with
+//
+//	execspec run ./examples/idempotency --instance c2_t40 --property charged_at_most_once --strategy swarm
 package idempotency
 
 import (

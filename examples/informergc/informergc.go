@@ -28,6 +28,10 @@
 //
 // Instances (owners _ strikes): o1_s3 (shortest violation: 7 steps) and
 // o2_s30 (34 steps), each with a _fixed twin.
+//
+// Find the bug on the realistic instance with
+//
+//	execspec run ./examples/informergc --instance o2_s30 --property no_live_owner_dependent_collected --strategy swarm
 package informergc
 
 import (

@@ -26,6 +26,10 @@
 //
 // Instances (clients _ lease TTL in ticks): c2_t3 (shortest violation: 9
 // steps) and c2_t30 (36 steps), each with a _fixed twin.
+//
+// Find the bug on the realistic instance with
+//
+//	execspec run ./examples/leasefence --instance c2_t30 --property writes_in_lease_order --strategy swarm
 package leasefence
 
 import (

@@ -37,6 +37,10 @@
 // n5_t12_d10, with terms up to 2 (32 steps: too many states for BFS to
 // confirm, but no trace can do with less than 22 ticks, two timeouts, four
 // votes, a crash, a restart and two elections), each with a _fixed twin.
+//
+// Find the bug on the realistic instance with
+//
+//	execspec run ./examples/raftvote --instance n5_t12_d10 --property election_safety --strategy swarm
 package raftvote
 
 import (

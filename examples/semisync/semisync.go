@@ -27,6 +27,10 @@
 //
 // Instances (replicas _ wait timeout in ticks): r2_t3 (shortest violation: 6
 // steps) and r2_t30 (33 steps), each with a _fixed twin.
+//
+// Find the bug on the realistic instance with
+//
+//	execspec run ./examples/semisync --instance r2_t30 --property no_acked_commit_lost --strategy swarm
 package semisync
 
 import (

@@ -28,6 +28,10 @@
 //
 // Instances (chunks): k3 (shortest violation: 7 steps) and k30 (34 steps),
 // each with a _fixed twin.
+//
+// Find the bug on the realistic instance with
+//
+//	execspec run ./examples/shardmove --instance k30 --property no_acked_write_lost --strategy swarm
 package shardmove
 
 import (
