@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"slices"
 	"sort"
 	"strings"
@@ -51,7 +52,10 @@ import (
 )
 
 func main() {
-	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // config is what the flags say.
@@ -154,6 +158,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "# Bug zoo: %d seeds per strategy, %s per seed, %d steps per sample, %d worker(s)\n", c.seeds, c.timeout, c.maxSteps, c.workers)
 	for _, t := range targets {
 		rep, err := measure(ctx, t, c, stderr)
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "zoobench: interrupted during %s/%s; its table is not printed\n", t.model, t.instance)
+			return 130
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "zoobench: %s/%s: %v\n", t.model, t.instance, err)
 			return 1
@@ -179,10 +187,10 @@ type engine struct {
 
 // seedRun is what one seed's simulation gave.
 type seedRun struct {
-	found        bool
-	cpu, wall    time.Duration
-	raw, shrunk  int // trace lengths in steps, as found and shrunk
-	samples, len int64
+	found       bool
+	cpu, wall   time.Duration
+	raw, shrunk int   // trace lengths in steps, as found and shrunk
+	samples     int64 // samples run
 }
 
 // bfsRun is what the breadth-first search gave.
@@ -305,7 +313,7 @@ func engineOf[S any](mc *execspec.Machine[S]) engine {
 			if err != nil {
 				return r, err
 			}
-			r.samples, r.len = res.Stats.Samples, res.Stats.Steps
+			r.samples = res.Stats.Samples
 			if len(res.Findings) == 0 {
 				return r, nil
 			}

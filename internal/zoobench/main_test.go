@@ -176,3 +176,15 @@ func TestAllTargetsCompile(t *testing.T) {
 		}
 	}
 }
+
+// TestRunInterrupted: a cancelled run prints no partial table and exits
+// 130, as a shell expects after Ctrl-C.
+func TestRunInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"-models", "semisync/r2_t3", "-seeds", "1"}, &stdout, &stderr)
+	if code != 130 || strings.Contains(stdout.String(), "| uniform") || !strings.Contains(stderr.String(), "interrupted during semisync/r2_t3") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+}
