@@ -198,6 +198,7 @@ type bfsRun struct {
 	found    bool
 	steps    int // the shortest counterexample, when found
 	complete bool
+	stopped  string // why an incomplete search stopped
 	states   int64
 	depth    int
 	wall     time.Duration
@@ -336,7 +337,7 @@ func engineOf[S any](mc *execspec.Machine[S]) engine {
 			if err != nil {
 				return bfsRun{}, err
 			}
-			b := bfsRun{complete: res.Complete, states: res.Stats.Distinct, depth: res.Stats.Depth, wall: time.Since(start)}
+			b := bfsRun{complete: res.Complete, stopped: res.Stopped.String(), states: res.Stats.Distinct, depth: res.Stats.Depth, wall: time.Since(start)}
 			if len(res.Findings) > 0 && res.Findings[0].Trace != nil {
 				b.found, b.steps = true, res.Findings[0].Trace.Len()-1
 			}
@@ -351,7 +352,6 @@ type report struct {
 	seeds                     int
 	timeout                   time.Duration
 	bfs                       *bfsRun // nil: not run
-	bfsTimeout                time.Duration
 	rows                      []row
 }
 
@@ -362,7 +362,7 @@ type row struct {
 }
 
 func measure(ctx context.Context, t target, c config, log io.Writer) (report, error) {
-	rep := report{model: t.model, instance: t.instance, property: t.property, seeds: c.seeds, timeout: c.timeout, bfsTimeout: c.bfsTimeout}
+	rep := report{model: t.model, instance: t.instance, property: t.property, seeds: c.seeds, timeout: c.timeout}
 	e, err := t.compile()
 	if err != nil {
 		return rep, err
@@ -401,7 +401,7 @@ func writeReport(w io.Writer, rep report) {
 		case b.complete:
 			fmt.Fprintf(w, "BFS shortest: none, every state explored (%d states, %s)\n\n", b.states, fmtDur(b.wall))
 		default:
-			fmt.Fprintf(w, "BFS shortest: not found within %s (more than %d steps; %d states)\n\n", fmtDur(rep.bfsTimeout), max(b.depth-1, 0), b.states)
+			fmt.Fprintf(w, "BFS shortest: more than %d steps (stopped: %s after %s, %d states)\n\n", max(b.depth-1, 0), b.stopped, fmtDur(b.wall), b.states)
 		}
 	}
 	fmt.Fprintln(w, "| strategy | found | median CPU | worst CPU | median wall | median length found | median length shrunk |")

@@ -103,7 +103,7 @@ func TestWriteReport(t *testing.T) {
 	ms := time.Millisecond
 	rep := report{
 		model: "semisync", instance: "r2_t30", property: "no_acked_commit_lost",
-		seeds: 2, timeout: time.Minute, bfsTimeout: time.Minute,
+		seeds: 2, timeout: time.Minute,
 		bfs: &bfsRun{found: true, steps: 33, states: 1234, wall: 1500 * ms},
 		rows: []row{
 			{strategy: "uniform", runs: []seedRun{{}, {}}},
@@ -132,7 +132,8 @@ BFS shortest: 33 steps (1234 states, 1.5s)
 		want string
 	}{
 		{bfsRun{complete: true, states: 9, wall: 500 * time.Microsecond}, "BFS shortest: none, every state explored (9 states, < 1ms)"},
-		{bfsRun{depth: 41, states: 99}, "BFS shortest: not found within 1m0s (more than 40 steps; 99 states)"},
+		{bfsRun{depth: 41, states: 99, stopped: "timeout", wall: time.Minute}, "BFS shortest: more than 40 steps (stopped: timeout after 1m0s, 99 states)"},
+		{bfsRun{stopped: "memory cap reached", wall: 2 * time.Second}, "BFS shortest: more than 0 steps (stopped: memory cap reached after 2s, 0 states)"},
 	} {
 		rep.bfs = &tc.bfs
 		b.Reset()
