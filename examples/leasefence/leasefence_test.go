@@ -42,9 +42,13 @@ func TestShortestInterleaving(t *testing.T) {
 // only, in every reachable state of the small instance and in random
 // walks.
 func TestFixedHolds(t *testing.T) {
-	m := leasefence.New(leasefence.Instance(2, 3, true))
-	if res := check.Test(t, m, check.Options{}); res != nil && !res.Complete {
-		t.Errorf("search incomplete: %s", res.Stopped)
+	res := check.Test(t, leasefence.New(leasefence.Instance(2, 3, true)), check.Options{})
+	if res == nil {
+		return
+	}
+	const want = 1132 // distinct states: a change to the model shows here
+	if !res.Complete || res.Stats.Distinct != want {
+		t.Errorf("complete %v (%s), %d distinct states; want complete, %d", res.Complete, res.Stopped, res.Stats.Distinct, want)
 	}
 	simulate.Test(t, leasefence.New(leasefence.Instance(2, 3, true)), simulate.Options{Seed: 1})
 }

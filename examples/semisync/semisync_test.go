@@ -40,9 +40,13 @@ func TestShortestLoss(t *testing.T) {
 // TestFixedHolds: without the fallback, no acknowledged commit is lost, in
 // every reachable state of the small instance and in random walks.
 func TestFixedHolds(t *testing.T) {
-	m := semisync.New(semisync.Instance(2, 3, true))
-	if res := check.Test(t, m, check.Options{}); res != nil && !res.Complete {
-		t.Errorf("search incomplete: %s", res.Stopped)
+	res := check.Test(t, semisync.New(semisync.Instance(2, 3, true)), check.Options{})
+	if res == nil {
+		return
+	}
+	const want = 38 // distinct states: a change to the model shows here
+	if !res.Complete || res.Stats.Distinct != want {
+		t.Errorf("complete %v (%s), %d distinct states; want complete, %d", res.Complete, res.Stopped, res.Stats.Distinct, want)
 	}
 	simulate.Test(t, semisync.New(semisync.Instance(2, 3, true)), simulate.Options{Seed: 1})
 }

@@ -41,9 +41,13 @@ func TestShortestLoss(t *testing.T) {
 // lost, in every reachable state of the small instance and in random
 // walks.
 func TestFixedHolds(t *testing.T) {
-	m := shardmove.New(shardmove.Instance(3, true))
-	if res := check.Test(t, m, check.Options{}); res != nil && !res.Complete {
-		t.Errorf("search incomplete: %s", res.Stopped)
+	res := check.Test(t, shardmove.New(shardmove.Instance(3, true)), check.Options{})
+	if res == nil {
+		return
+	}
+	const want = 527 // distinct states: a change to the model shows here
+	if !res.Complete || res.Stats.Distinct != want {
+		t.Errorf("complete %v (%s), %d distinct states; want complete, %d", res.Complete, res.Stopped, res.Stats.Distinct, want)
 	}
 	simulate.Test(t, shardmove.New(shardmove.Instance(3, true)), simulate.Options{Seed: 1})
 }
