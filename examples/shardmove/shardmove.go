@@ -8,7 +8,7 @@
 // migrator copies its chunks one by one; writes the source applies to an
 // already copied chunk are logged and replayed at the destination when the
 // migrator flips the map to the destination (new epoch). The source keeps
-// its copy until cleanup.
+// its copy for a later cleanup (not modelled).
 //
 // The bug: the source does not learn of the flip and applies any write that
 // reaches it. A write routed by the old epoch and delayed in the network
