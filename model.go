@@ -37,6 +37,8 @@ type namedAction[S any] struct {
 	name   string
 	f      func(*Ctx[S])
 	weight float64 // for random walks; 0 means 1 (see Weight)
+	// environment: the system cannot refuse it (see Environment)
+	environment bool
 }
 
 // PropertyKind says how an engine uses a property.

@@ -79,6 +79,10 @@ type Step struct {
 	// action's guard fails for these picks and the implementation must
 	// refuse the step; the picks are those made before the guard failed.
 	Enabled bool
+	// Environment marks an action of the environment (a clock tick, a
+	// crash; see execspec.Model.Environment): the driver must perform it,
+	// and is never asked to refuse one.
+	Environment bool
 }
 
 // String formats the step as `deposit(account="alice", amount=2)`, with

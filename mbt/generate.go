@@ -74,15 +74,19 @@ func (w *walker[S]) next(i int) (plan, bool, error) {
 	p := plan{Plan: engine.Plan{Init: append([]int(nil), res.Path...)}, sample: i, origin: fmt.Sprintf("trace %d of seed %d", i, w.set.Seed)}
 	ex, n := w.walk.Executor(), len(w.mc.Actions())
 	for len(p.Steps) < w.set.Steps {
+		// Now and then, propose a step the model does not allow, to test
+		// that the implementation refuses it (never one of the
+		// environment's actions, which it cannot refuse).
 		if w.set.DisabledRate > 0 && float64(rnd.Uint64()>>11)/(1<<53) < w.set.DisabledRate {
-			a := rnd.IntN(n)
-			res := ex.Exec(a, w.walk.State(), w.scratch, randChoices{rnd})
-			if res.Err != nil {
-				return plan{}, false, res.Err
-			}
-			if !res.Enabled && w.labels.complete(a, res.Picks) {
-				p.Steps = append(p.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: false})
-				continue
+			if a := rnd.IntN(n); !w.mc.IsEnvironment(a) {
+				res := ex.Exec(a, w.walk.State(), w.scratch, randChoices{rnd})
+				if res.Err != nil {
+					return plan{}, false, res.Err
+				}
+				if !res.Enabled && w.labels.complete(a, res.Picks) {
+					p.Steps = append(p.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: false})
+					continue
+				}
 			}
 		}
 		a, res := w.walk.Step(rnd)
@@ -348,7 +352,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 			}
 		}
 		for a := 0; a < nact; a++ {
-			if refused[a] != nil {
+			if refused[a] != nil || mc.IsEnvironment(a) {
 				continue
 			}
 			for try := 0; try < 8; try++ {

@@ -282,6 +282,7 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 			out.err = err
 			return out
 		}
+		st.Environment = mc.IsEnvironment(ps.Action)
 		if collect {
 			r.rep.Steps++
 			if ps.Enabled {
@@ -296,6 +297,9 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 		switch {
 		case pv != nil:
 			out.div = &Divergence{Kind: Panicked, Step: idx, Action: name, Err: pv}
+			return out
+		case ps.Enabled && refused && mc.IsEnvironment(ps.Action):
+			out.err = fmt.Errorf("step %d, %s: the driver refused %s, an environment action the implementation cannot refuse (a clock tick, a crash): make the driver perform it: %w", idx, st, name, err)
 			return out
 		case ps.Enabled && refused:
 			out.div = &Divergence{Kind: Refused, Step: idx, Action: name, Err: err}
