@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/portfolio"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/simulate"
@@ -51,6 +52,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel workers (findings do not depend on it)")
 	budget := fs.Int("budget", 10000, "executions allowed to decide whether one action is enabled at one step")
 	progress := fs.Bool("progress", false, "print progress to stderr (default: only when stderr is a terminal)")
+	usePortfolio := fs.Bool("portfolio", false, "run a mix of strategies at once, one per worker (swarm and uniform simulation, random DFS, BFS), until the first finding or --timeout")
 	timeout := fs.Duration("timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit); a run stopped with nothing found exits 5")
 	if err := parseFlags(fs.FlagSet, args); err != nil {
 		return 0, err
@@ -78,6 +80,14 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	mc, instance, err := s.machine(f.instance)
 	if err != nil {
 		return 0, err
+	}
+	if *usePortfolio {
+		if f.strategy != string(simulate.Uniform) {
+			return 0, usagef("--portfolio runs its own mix of strategies: --strategy does not apply")
+		}
+		return s.runPortfolio(ctx, mc, instance, &f, seed, given, portfolio.Options{
+			Seed: seed, Workers: *workers, Timeout: *timeout, Property: f.property, MaxSteps: f.maxSteps,
+		})
 	}
 	// A simulation's live heap is a few states per worker, and copying
 	// states allocates at every step: collect less often (GOGC=400).
