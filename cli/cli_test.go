@@ -121,7 +121,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"version", nil, []string{"version"}, 0, []string{"execspec "}},
 		// Which portfolio worker finds first depends on timing.
 		{"portfolio finds", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--portfolio", "--seed", "1", "--workers", "2", "--timeout", "2m"}, 1,
-			[]string{"--portfolio: invariant no_inconsistent_root, seed 1, 2 workers until the first finding or 2m0s:", "worker 0: swarm simulation, seed ", "VIOLATION: invariant no_inconsistent_root", "Reproduce the search with:", "Portfolio: 2 workers in "}},
+			[]string{"--portfolio: invariant no_inconsistent_root, seed 1, 2 workers until the first finding or 2m0s:", "worker 0: guided simulation, seed ", "VIOLATION: invariant no_inconsistent_root", "Reproduce the search with:", "Portfolio: 2 workers in "}},
 		{"portfolio proves", nil, []string{"run", dns, "--instance", "n3_5_3_fixed", "--portfolio", "--seed", "1", "--workers", "4", "--timeout", "2m"}, 0,
 			[]string{"Search complete: an exhaustive worker explored every reachable state; no invariant is violated"}},
 		{"portfolio proves nothing", nil, []string{"run", dns, "--instance", "n3_30_20_fixed", "--portfolio", "--seed", "1", "--workers", "1", "--timeout", "300ms"}, 5,

@@ -73,11 +73,8 @@ func (s *session[S]) runPortfolio(ctx context.Context, mc *execspec.Machine[S], 
 func (s *session[S]) workerCommand(instance string, f *runFlags, wk portfolio.Worker) string {
 	prop := propFlag(f.property)
 	switch wk.Strategy {
-	case portfolio.Swarm, portfolio.Uniform:
-		st := "uniform"
-		if wk.Strategy == portfolio.Swarm {
-			st = "swarm"
-		}
+	case portfolio.Guided, portfolio.Swarm, portfolio.Uniform:
+		st := map[portfolio.Strategy]string{portfolio.Guided: "guided", portfolio.Swarm: "swarm", portfolio.Uniform: "uniform"}[wk.Strategy]
 		return fmt.Sprintf("execspec run %s --instance %s%s --strategy %s --seed %d --max-steps %d --workers 1", s.pkg, instance, prop, st, wk.Seed, f.maxSteps)
 	case portfolio.RandomDFS:
 		return fmt.Sprintf("execspec check %s --instance %s%s --strategy random-dfs --seed %d --no-temporal", s.pkg, instance, prop, wk.Seed)
@@ -93,7 +90,7 @@ func (s *session[S]) portfolioSummary(mc *execspec.Machine[S], res *portfolio.Re
 	sims := false
 	for w, wk := range res.Workers {
 		switch {
-		case wk.Strategy == portfolio.Swarm || wk.Strategy == portfolio.Uniform:
+		case wk.Strategy == portfolio.Guided || wk.Strategy == portfolio.Swarm || wk.Strategy == portfolio.Uniform:
 			s.printf("  worker %d, %s: %s samples, %s steps (%s)\n", w, wk.Strategy, group(wk.Samples), group(wk.Steps), wk.Stopped)
 			for i, n := range wk.Fired {
 				fired[i] += n

@@ -35,7 +35,7 @@ func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 	fs.StringVar(&f.property, "property", "", "the invariant or example `NAME` to search for (default: every invariant)")
 	fs.StringVar(&f.seed, "seed", "", "random seed (a fresh one is drawn and printed when not given)")
 	fs.IntVar(&f.maxSteps, "max-steps", 100, "maximum steps per sample")
-	fs.StringVar(&f.strategy, "strategy", string(simulate.Uniform), "how each step chooses among the enabled actions: uniform, or swarm (each sample switches a random half of the actions off and weighs the rest)")
+	fs.StringVar(&f.strategy, "strategy", string(simulate.Uniform), "how each step chooses among the enabled actions: uniform; swarm (each sample switches a random half of the actions off and weighs the rest); guided (half the samples start from a corpus of prefixes that reached new states)")
 	fs.BoolVar(&f.noShrink, "no-shrink", false, "report findings as found, without shrinking them")
 	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
 	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")

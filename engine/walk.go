@@ -253,3 +253,24 @@ func (w *Walk[S]) try(a int, rnd *rng.Rand) (int, execspec.Result, bool) {
 	}
 	return -1, execspec.Result{}, false
 }
+
+// Replay puts the walk at the end of plan p by executing it (its picks are
+// recorded when the executor records), calling visit after init and after
+// each step with the action and its result. It reports false, leaving the
+// walk anywhere, when a step of p is not enabled or panics.
+func (w *Walk[S]) Replay(p Plan, visit func(action int, r execspec.Result)) bool {
+	r := w.ex.Exec(execspec.InitAction, nil, w.cur, execspec.Path(p.Init).Choices())
+	if !r.Enabled || r.Err != nil {
+		return false
+	}
+	visit(execspec.InitAction, r)
+	for _, st := range p.Steps {
+		r := w.ex.Exec(st.Action, w.cur, w.nxt, execspec.Path(st.Path).Choices())
+		if !r.Enabled || r.Err != nil {
+			return false
+		}
+		w.cur, w.nxt = w.nxt, w.cur
+		visit(st.Action, r)
+	}
+	return true
+}

@@ -1,6 +1,6 @@
 // Package portfolio runs several search strategies at once on one model,
-// one per worker, until the first finding or a deadline: swarm and uniform
-// simulation, random depth-first search and breadth-first search. Deep
+// one per worker, until the first finding or a deadline: guided, swarm and
+// uniform simulation, random depth-first search and breadth-first search. Deep
 // bugs yield to different strategies (a long stretch without one common
 // action, a deep corner, a shortest path), and which one wins on a given
 // model is rarely known in advance; a portfolio keeps every core busy with
@@ -33,15 +33,18 @@ type Strategy string
 
 // The strategies a portfolio mixes, in the order workers take them.
 const (
+	Guided    Strategy = "guided simulation"
 	Swarm     Strategy = "swarm simulation"
 	RandomDFS Strategy = "random-dfs"
 	Uniform   Strategy = "uniform simulation"
 	BFS       Strategy = "bfs"
 )
 
-// Mix is the strategies of workers 0, 1, 2, ...: with more workers than
-// strategies, the simulations and random DFS repeat with other seeds.
-var Mix = []Strategy{Swarm, RandomDFS, Uniform, BFS, Swarm, RandomDFS, Uniform, Swarm}
+// Mix is the strategies of workers 0, 1, 2, ...: guided simulation and
+// random DFS first (two cores get the strongest simulation and a search
+// that can prove), then swarm, BFS and uniform; with more workers the
+// simulations and random DFS repeat with other seeds.
+var Mix = []Strategy{Guided, RandomDFS, Swarm, BFS, Uniform, Guided, RandomDFS, Swarm}
 
 // Options configures Run. The zero value works: every core, no deadline.
 type Options struct {
@@ -176,11 +179,8 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 // runWorker runs one worker's strategy and records what it did in wk.
 func runWorker[S any](ctx context.Context, mc *execspec.Machine[S], opts Options, wk *Worker) ([]Finding, error) {
 	switch wk.Strategy {
-	case Swarm, Uniform:
-		st := simulate.Uniform
-		if wk.Strategy == Swarm {
-			st = simulate.Swarm
-		}
+	case Guided, Swarm, Uniform:
+		st := map[Strategy]simulate.Strategy{Guided: simulate.Guided, Swarm: simulate.Swarm, Uniform: simulate.Uniform}[wk.Strategy]
 		r, err := simulate.Run(ctx, mc, simulate.Options{Seed: wk.Seed, Strategy: st, Workers: 1, MaxSamples: 1 << 62, MaxSteps: opts.MaxSteps, Property: opts.Property})
 		if err != nil {
 			return nil, err

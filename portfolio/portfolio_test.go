@@ -37,11 +37,8 @@ func TestFindsAndReproduces(t *testing.T) {
 	// The winner's finding reproduces alone, with its strategy and seed.
 	wk := res.Workers[f.Worker]
 	switch wk.Strategy {
-	case portfolio.Swarm, portfolio.Uniform:
-		st := simulate.Uniform
-		if wk.Strategy == portfolio.Swarm {
-			st = simulate.Swarm
-		}
+	case portfolio.Guided, portfolio.Swarm, portfolio.Uniform:
+		st := map[portfolio.Strategy]simulate.Strategy{portfolio.Guided: simulate.Guided, portfolio.Swarm: simulate.Swarm, portfolio.Uniform: simulate.Uniform}[wk.Strategy]
 		_, again, err := simulate.Replay(mc, simulate.Options{Seed: wk.Seed, Strategy: st, Property: "no_inconsistent_root"}, f.Sample)
 		if err != nil || again == nil || again.Trace.Len() != f.Trace.Len() {
 			t.Errorf("worker %d's sample %d does not replay: %v, %+v", f.Worker, f.Sample, err, again)
@@ -65,7 +62,7 @@ func TestCompleteAndIncomplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.Complete || res.Workers[0].Stopped == engine.Exhausted {
-		t.Fatalf("a swarm simulation stopped by the deadline proved something: %+v", res.Workers)
+		t.Fatalf("a simulation stopped by the deadline proved something: %+v", res.Workers)
 	}
 }
 

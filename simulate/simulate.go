@@ -50,10 +50,17 @@ const (
 	// it is off. The configuration is drawn from (seed, sample), so a
 	// sample replays alone.
 	Swarm Strategy = "swarm"
+	// Guided keeps a corpus of sample prefixes that reached states no
+	// earlier sample had, and starts half of the samples from one of them
+	// (see guided.go): coverage guidance, as greybox fuzzers do. Samples
+	// run in rounds, so the run stays deterministic for any number of
+	// workers; a guided sample is replayed by re-running the rounds before
+	// it.
+	Guided Strategy = "guided"
 )
 
 // Strategies lists the valid strategies.
-var Strategies = []Strategy{Uniform, Swarm}
+var Strategies = []Strategy{Uniform, Swarm, Guided}
 
 // ParseStrategy returns the strategy named s.
 func ParseStrategy(s string) (Strategy, error) {
@@ -62,7 +69,7 @@ func ParseStrategy(s string) (Strategy, error) {
 			return st, nil
 		}
 	}
-	return "", fmt.Errorf("unknown simulation strategy %q; valid: uniform, swarm", s)
+	return "", fmt.Errorf("unknown simulation strategy %q; valid: uniform, swarm, guided", s)
 }
 
 // errTimeout is the cause of the context's cancellation when
@@ -228,6 +235,9 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 	}
 	r := &runner[S]{mc: mc, opts: opts, props: props}
 	r.limit.Store(int64(opts.MaxSamples))
+	if opts.Strategy == Guided {
+		r.guided = newGuide()
+	}
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, errTimeout)
@@ -289,12 +299,15 @@ type runner[S any] struct {
 	mu      sync.Mutex
 	found   []found
 	initErr error
+
+	guided *guide // with Strategy Guided
 }
 
 type found struct{ sample int }
 
 type worker[S any] struct {
 	walk      *engine.Walk[S]
+	enc       []byte // guided: the encoding buffer of fingerprints
 	stats     Stats
 	liveSteps atomic.Int64
 	liveSamps atomic.Int64
@@ -312,7 +325,13 @@ func (r *runner[S]) work(ctx context.Context, w *worker[S]) {
 		if s >= r.limit.Load() {
 			return
 		}
+		if r.guided != nil && !r.guided.await(int(s), func() int { return int(r.limit.Load()) }) {
+			return
+		}
 		out := r.sample(w, int(s), nil)
+		if r.guided != nil && out.err == nil {
+			r.guided.deposit(int(s), out.discovery, int(r.limit.Load()))
+		}
 		if out.err != nil {
 			r.mu.Lock()
 			if r.initErr == nil {
@@ -357,15 +376,19 @@ func (r *runner[S]) addFinding(sample int) {
 	bound := int64(idx[r.opts.MaxFindings-1]) + 1
 	if bound < r.limit.Load() {
 		r.limit.Store(bound)
+		if r.guided != nil {
+			r.guided.wake(int(bound))
+		}
 	}
 }
 
 // sampleOutcome is what one sample did.
 type sampleOutcome struct {
-	steps    int
-	deadlock bool
-	finding  bool
-	err      error
+	steps     int
+	deadlock  bool
+	finding   bool
+	err       error
+	discovery discovery // guided: the sample's plan and states
 }
 
 // recorder collects a sample's trace when a finding is rebuilt.
@@ -393,40 +416,86 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 	if rec != nil {
 		rec.choice = choice
 	}
-	res := walk.Start(rnd)
-	if res.Err != nil {
-		r.note(rec, "init", res.Picks, walk.State(), &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
-		return sampleOutcome{finding: true}
+	// Guided runs keep every sample's plan and states for the corpus; a
+	// recorded sample keeps its plan for shrinking.
+	guided := r.guided != nil
+	var plan engine.Plan
+	var d discovery
+	keep := guided || rec != nil
+	var from *engine.Plan
+	if guided {
+		from = r.guided.start(s, rnd)
 	}
-	if !res.Enabled {
-		return sampleOutcome{err: fmt.Errorf("model %s: init has no enabled branch (every branch fails a guard)", mc.Name())}
-	}
-	r.note(rec, "init", res.Picks, walk.State(), nil)
-	if rec != nil {
-		rec.plan.Init = append([]int(nil), res.Path...)
-	}
-	if r.check(walk.State(), rec) {
-		return sampleOutcome{finding: true}
+	if from != nil {
+		// Start where a corpus prefix left off: its states were judged when
+		// it was found, and none was a finding.
+		ok := walk.Replay(*from, func(a int, res execspec.Result) {
+			name := "init"
+			if a != execspec.InitAction {
+				name = mc.ActionName(a)
+			}
+			r.note(rec, name, res.Picks, walk.State(), nil)
+			d.fps = append(d.fps, fingerprint(mc, &w.enc, walk.State()))
+		})
+		if !ok {
+			return sampleOutcome{err: fmt.Errorf("model %s: a corpus prefix no longer replays: the model is not deterministic (execspec check reports which action)", mc.Name())}
+		}
+		plan = from.Clone()
+	} else {
+		res := walk.Start(rnd)
+		if res.Err != nil {
+			r.note(rec, "init", res.Picks, walk.State(), &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
+			return sampleOutcome{finding: true}
+		}
+		if !res.Enabled {
+			return sampleOutcome{err: fmt.Errorf("model %s: init has no enabled branch (every branch fails a guard)", mc.Name())}
+		}
+		r.note(rec, "init", res.Picks, walk.State(), nil)
+		if keep {
+			plan.Init = append([]int(nil), res.Path...)
+		}
+		if guided {
+			d.fps = append(d.fps, fingerprint(mc, &w.enc, walk.State()))
+		}
+		if r.check(walk.State(), rec) {
+			return r.outcome(sampleOutcome{finding: true}, rec, plan, d)
+		}
 	}
 	for step := 1; step <= r.opts.MaxSteps; step++ {
 		a, res := walk.Step(rnd)
 		if a < 0 {
-			return sampleOutcome{steps: step - 1, deadlock: true}
+			return r.outcome(sampleOutcome{steps: step - 1, deadlock: true}, rec, plan, d)
 		}
-		if rec != nil {
-			rec.plan.Steps = append(rec.plan.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true})
+		if keep {
+			plan.Steps = append(plan.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true})
 		}
 		if res.Err != nil {
 			r.note(rec, mc.ActionName(a), res.Picks, walk.State(), &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
-			return sampleOutcome{steps: step - 1, finding: true}
+			return r.outcome(sampleOutcome{steps: step - 1, finding: true}, rec, plan, d)
 		}
 		r.note(rec, mc.ActionName(a), res.Picks, walk.State(), nil)
 		w.liveSteps.Add(1)
+		if guided {
+			d.fps = append(d.fps, fingerprint(mc, &w.enc, walk.State()))
+		}
 		if r.check(walk.State(), rec) {
-			return sampleOutcome{steps: step, finding: true}
+			return r.outcome(sampleOutcome{steps: step, finding: true}, rec, plan, d)
 		}
 	}
-	return sampleOutcome{steps: r.opts.MaxSteps}
+	return r.outcome(sampleOutcome{steps: r.opts.MaxSteps}, rec, plan, d)
+}
+
+// outcome completes a sample's outcome with its plan: into the recorder,
+// and for a guided run into its discovery.
+func (r *runner[S]) outcome(out sampleOutcome, rec *recorder, plan engine.Plan, d discovery) sampleOutcome {
+	if rec != nil {
+		rec.plan = plan
+	}
+	if r.guided != nil {
+		d.plan = plan
+		out.discovery = d
+	}
+	return out
 }
 
 // check evaluates the target properties on s and reports whether one is a
@@ -600,8 +669,22 @@ func Replay[S any](mc *execspec.Machine[S], opts Options, sample int) (*trace.Tr
 		return nil, nil, err
 	}
 	r := &runner[S]{mc: mc, opts: opts, props: props}
+	w := r.newWorker()
+	if opts.Strategy == Guided {
+		// A guided sample starts from the corpus of the rounds before it:
+		// build it again, as the run did (it stopped at its first
+		// finding, so those rounds had none).
+		r.guided = newGuide()
+		for s := 0; s < sample/guideRound*guideRound; s++ {
+			out := r.sample(w, s, nil)
+			if out.err != nil {
+				return nil, nil, out.err
+			}
+			r.guided.deposit(s, out.discovery, sample+1)
+		}
+	}
 	rec := &recorder{}
-	out := r.sample(r.newWorker(), sample, rec)
+	out := r.sample(w, sample, rec)
 	if out.err != nil {
 		return nil, nil, out.err
 	}

@@ -1,7 +1,7 @@
 // Command zoobench measures how fast random simulation finds the deep bugs
 // of the bug zoo (issue 13, "Find deep bugs fast").
 //
-// For each selected model instance it runs every strategy (uniform, swarm)
+// For each selected model instance it runs every strategy (uniform, swarm, guided)
 // on seeds 1..N, one seed at a time, in process with simulate.Run: each run
 // stops at its first finding or at the per-seed timeout. A finding's sample
 // is then replayed and shrunk (simulate.Replay) for its shrunk length, so
@@ -86,7 +86,7 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.maxSteps, "max-steps", 100, "steps per sample")
 	fs.IntVar(&c.samples, "samples", 1000000, "samples per seed (the timeout usually ends a seed first)")
 	fs.IntVar(&c.workers, "workers", 1, "simulation and search goroutines (1 keeps CPU time close to wall time)")
-	strategies := fs.String("strategies", "uniform,swarm", "comma-separated simulation strategies")
+	strategies := fs.String("strategies", "uniform,swarm,guided", "comma-separated simulation strategies")
 	models := fs.String("models", "", "comma-separated models or model/instance names (default: all)")
 	fs.BoolVar(&c.fixed, "fixed", false, "also run the *_fixed instances, as a control")
 	fs.BoolVar(&c.noBFS, "no-bfs", false, "skip the breadth-first search")
@@ -124,7 +124,7 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 		c.strategies = append(c.strategies, st)
 	}
 	if len(c.strategies) == 0 {
-		return c, errors.New("-strategies: name at least one of uniform, swarm")
+		return c, errors.New("-strategies: name at least one of uniform, swarm, guided")
 	}
 	c.models = splitList(*models)
 	return c, nil

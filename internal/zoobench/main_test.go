@@ -21,7 +21,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"-samples", "0"}, "-samples 0: need at least 1"},
 		{[]string{"-workers", "0"}, "-workers 0: need at least 1"},
 		{[]string{"-strategies", "bfs"}, `unknown simulation strategy "bfs"`},
-		{[]string{"-strategies", " , "}, "name at least one of uniform, swarm"},
+		{[]string{"-strategies", " , "}, "name at least one of uniform, swarm, guided"},
 		{[]string{"semisync"}, `unexpected argument "semisync"`},
 		{[]string{"-seeds", "many"}, `invalid value "many"`},
 	}
@@ -41,7 +41,7 @@ func TestParseArgsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.seeds != 20 || c.timeout != time.Minute || c.maxSteps != 100 || len(c.strategies) != 2 || c.models != nil || c.fixed {
+	if c.seeds != 20 || c.timeout != time.Minute || c.maxSteps != 100 || len(c.strategies) != 3 || c.models != nil || c.fixed {
 		t.Errorf("defaults %+v", c)
 	}
 }
