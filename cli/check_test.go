@@ -13,6 +13,10 @@ import (
 )
 
 func TestCheckExitCodesAndMessages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("many searches (-short)")
+	}
+	t.Parallel()
 	const tc3 = "./examples/tcommit"
 	cases := []struct {
 		name string
@@ -70,6 +74,7 @@ var timing = regexp.MustCompile(`(?m)^  Store: .*$`)
 // With one worker the output is the same every time; with two, the same
 // trace and counts.
 func TestCheckDeterministic(t *testing.T) {
+	t.Parallel()
 	args := []string{"check", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--workers", "1"}
 	first := execspec(t, nil, args...)
 	second := execspec(t, nil, args...)
@@ -87,6 +92,7 @@ func TestCheckDeterministic(t *testing.T) {
 }
 
 func TestCheckJSONAndITF(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "v.itf.json")
 	r := execspec(t, nil, "check", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--json", "--out-itf", out)
 	if r.code != 1 {
@@ -122,6 +128,10 @@ func TestCheckJSONAndITF(t *testing.T) {
 // A trace found by check is a behaviour of the model: replay --itf
 // validates it, custom ITF mappings of packed state types included.
 func TestCheckTraceReplays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("many searches (-short)")
+	}
+	t.Parallel()
 	for _, c := range []struct{ pkg, property string }{
 		{"./examples/twophase", "AllCommitted"},
 		{"./examples/paxoscommit", "RecoveredAbort"},
@@ -144,6 +154,10 @@ func TestCheckTraceReplays(t *testing.T) {
 // lasso, written as ITF with "loop"; replay --itf validates it as a
 // behaviour of the model (exit 0); view draws its loop.
 func TestCheckLasso(t *testing.T) {
+	if testing.Short() {
+		t.Skip("many searches (-short)")
+	}
+	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "stuck.itf.json")
 	r := execspec(t, nil, "check", dns, "--instance", "n3_5_3_fixed", "--property", "no_stuck_deployer", "--out-itf", file)

@@ -99,6 +99,7 @@ func (inv invocation) run(t *testing.T, args ...string) result {
 const dns = "./examples/dnsbalancer"
 
 func TestExitCodesAndMessages(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		env  []string
@@ -156,6 +157,7 @@ var replayRE = regexp.MustCompile(`execspec replay (\S+) (.*)`)
 // after the model changes, the same command says so and shows the first
 // step that differs.
 func TestReplayReproducesAndDetectsChanges(t *testing.T) {
+	t.Parallel()
 	run := execspec(t, nil, "run", "./cli/testdata/models/counter", "--instance", "small", "--property", "below_limit", "--seed", "42")
 	if run.code != 1 {
 		t.Fatalf("run: exit %d\n%s%s", run.code, run.stdout, run.stderr)
@@ -187,6 +189,7 @@ func TestReplayReproducesAndDetectsChanges(t *testing.T) {
 }
 
 func TestJSONEvents(t *testing.T) {
+	t.Parallel()
 	r := execspec(t, nil, "run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "123", "--json")
 	if r.code != 1 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -214,6 +217,7 @@ func TestJSONEvents(t *testing.T) {
 }
 
 func TestOutHTMLAndITF(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	html, itfPath := filepath.Join(dir, "finding.html"), filepath.Join(dir, "finding.itf.json")
 	r := execspec(t, nil, "run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "123", "--out-html", html, "--out-itf", itfPath)
@@ -248,6 +252,7 @@ func TestOutHTMLAndITF(t *testing.T) {
 }
 
 func TestCheckOutHTML(t *testing.T) {
+	t.Parallel()
 	html := filepath.Join(t.TempDir(), "shortest.html")
 	r := execspec(t, nil, "check", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--workers", "1", "--out-html", html)
 	if r.code != 1 {
@@ -265,6 +270,7 @@ func TestCheckOutHTML(t *testing.T) {
 // A swarm sample's finding, shrunk, replays to the same trace: the replay
 // command carries the strategy and re-draws the sample's configuration.
 func TestSwarmFindingReplays(t *testing.T) {
+	t.Parallel()
 	run := execspec(t, nil, "run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "5", "--strategy", "swarm")
 	m := replayRE.FindStringSubmatch(run.stdout)
 	if run.code != 1 || m == nil || !strings.Contains(m[2], "--strategy swarm") {
@@ -278,6 +284,7 @@ func TestSwarmFindingReplays(t *testing.T) {
 
 // A model runs by any path: an absolute one, from outside its module.
 func TestModelByAbsolutePathOutsideModule(t *testing.T) {
+	t.Parallel()
 	r := execspecIn(t, t.TempDir(), nil, "list", filepath.Join(rootDir, "cli", "testdata", "models", "counter"))
 	if r.code != 0 || !strings.Contains(r.stdout, "model counter") {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -287,6 +294,7 @@ func TestModelByAbsolutePathOutsideModule(t *testing.T) {
 // Every command's help lists its flags as the README writes them, without
 // the flag package's artefacts.
 func TestHelpHasNoFlagArtefacts(t *testing.T) {
+	t.Parallel()
 	for _, cmd := range []string{"run", "replay", "check", "list", "explore", "trace", "view", "init"} {
 		r := execspec(t, nil, cmd, "-h")
 		out := r.stdout + r.stderr

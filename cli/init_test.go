@@ -12,6 +12,7 @@ import (
 // execspec from this checkout) and runs what the scaffold promises: the
 // checker on it, and its go tests.
 func TestInit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and tests a generated module")
 	}
@@ -44,6 +45,7 @@ func TestInit(t *testing.T) {
 
 // Outside any module, init writes a go.mod too and says what to run next.
 func TestInitOutsideModule(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := execspecIn(t, dir, nil, "init", "my-model")
 	if r.code != 0 || !strings.Contains(r.stdout, "go get github.com/execspec/execspec") {

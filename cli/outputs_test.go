@@ -12,6 +12,7 @@ import (
 // that cannot be written does not hide what the search found; replay names
 // a bad sample number; trace reads stdin.
 func TestHelpOutputsAndSmallInputs(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	htmlDir := filepath.Join(dir, "pages")
 	if err := os.Mkdir(htmlDir, 0o755); err != nil {
@@ -71,6 +72,7 @@ func TestHelpOutputsAndSmallInputs(t *testing.T) {
 // values: trace, view and replay --itf accept them, and refuse them with
 // --strict.
 func TestNullTracesAndStrict(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	const door = "itf/testdata/wunderspec-door.itf.json"
 	counter := filepath.Join(dir, "counter.itf.json")

@@ -154,13 +154,21 @@ func runScriptCommand(t *testing.T, bl scriptBlock) string {
 	return got
 }
 
+// slowScripts are the scripts -short skips: they run many searches.
+var slowScripts = map[string]bool{"check": true, "run": true}
+
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob(filepath.Join("testdata", "script", "*.txt"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scripts: %v", err)
 	}
 	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+		name := strings.TrimSuffix(filepath.Base(file), ".txt")
+		t.Run(name, func(t *testing.T) {
+			if testing.Short() && slowScripts[name] {
+				t.Skip("a long script (-short)")
+			}
 			t.Parallel()
 			data, err := os.ReadFile(file)
 			if err != nil {
@@ -210,6 +218,7 @@ func lineDiff(want, got string) string {
 // The script harness itself: parsing errors, formatting round trips,
 // normalization and the diff report.
 func TestScriptHarness(t *testing.T) {
+	t.Parallel()
 	good := "# comment\n\nenv A=1\n$ execspec run x --seed 1\n----\nexit 1\nline\n# not a comment: output\n\n# comment\n$ execspec version\n----\nexit 0\n"
 	blocks, err := parseScript(good)
 	if err != nil || len(blocks) != 2 || blocks[0].env[0] != "A=1" || blocks[0].want != "exit 1\nline\n# not a comment: output" || strings.Join(blocks[1].args, " ") != "version" {

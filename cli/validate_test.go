@@ -46,6 +46,7 @@ func writeTraces(t *testing.T, path string, ts ...*itf.Trace) string {
 // model; a copy with one state edited does not, and the report names the
 // step, the reason and the differing field.
 func TestReplayITFValidatesOwnTraces(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := runToITF(t, dir, "finding.itf.json")
 	ts := readTraces(t, path)
@@ -155,6 +156,7 @@ func itoa(i int) string {
 
 // The determinism contract: the same seed writes byte-identical ITF.
 func TestOutITFIsDeterministic(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, err := os.ReadFile(runToITF(t, dir, "a.itf.json"))
 	if err != nil {
@@ -186,6 +188,7 @@ func TestOutITFIsDeterministic(t *testing.T) {
 // Traces from elsewhere: plain JSON numbers, no recorded actions or picks,
 // extra variables. Validation finds the actions.
 func TestReplayITFForeignTrace(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	doc := `{"#meta": {"source": "handwritten"}, "vars": ["moves", "n", "note"], "states": [
   {"n": 0, "moves": 0, "note": "start"},
@@ -220,6 +223,7 @@ func TestReplayITFForeignTrace(t *testing.T) {
 }
 
 func TestReplayITFInputErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)
@@ -263,6 +267,7 @@ func TestReplayITFInputErrors(t *testing.T) {
 // `execspec trace FILE` needs no model; bad files are input errors (exit
 // code 4) with a message that says what is wrong and where.
 func TestTraceCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		p := filepath.Join(dir, name)

@@ -47,6 +47,7 @@ func dnsTraceFile(t *testing.T, dir string) string {
 }
 
 func TestViewWritesPages(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := dnsTraceFile(t, dir)
 
@@ -111,6 +112,7 @@ func TestViewWritesPages(t *testing.T) {
 }
 
 func TestViewRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	file := dnsTraceFile(t, dir)
 	write := func(name, content string) string {
@@ -229,6 +231,7 @@ func getBody(t *testing.T, url string) (int, []byte) {
 }
 
 func TestViewServe(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("needs os.Interrupt to stop the server")
 	}
@@ -283,6 +286,7 @@ func TestViewServe(t *testing.T) {
 }
 
 func TestExplore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dnsTraceFile(t, dir) // finding.itf.json
 	run := func(ctx context.Context, stderr io.Writer, args ...string) int {

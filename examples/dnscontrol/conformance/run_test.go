@@ -12,8 +12,9 @@ import (
 
 // conform runs mbt.Run with traces random 50-step traces (the
 // -execspec.traces flag and EXECSPEC_TRACES override it) against drivers
-// made by newDriver, and checks the report: every trace ran, every action
-// was performed and refused at least once.
+// made by newDriver, and checks the report: every trace ran and, with 100
+// traces or more, every action was performed and deploy and cleanup were
+// refused at least once.
 func conform(t *testing.T, p dnsbalancer.Params, traces int, newDriver func(testing.TB, dnsbalancer.Params) *conformance.Driver) *conformance.Driver {
 	t.Helper()
 	var d *conformance.Driver
@@ -24,7 +25,9 @@ func conform(t *testing.T, p dnsbalancer.Params, traces int, newDriver func(test
 	if rep == nil || t.Failed() {
 		t.FailNow()
 	}
-	if actions, _ := rep.Unexercised(); len(actions) > 0 {
+	// With fewer traces (-short) a rare action may not come up: on the
+	// realistic instance a cleanup needs a deployer 21 plans ahead.
+	if actions, _ := rep.Unexercised(); len(actions) > 0 && rep.Traces >= 100 {
 		t.Errorf("actions never performed: %v", actions)
 	}
 	for _, a := range rep.Actions {
