@@ -1,7 +1,6 @@
 package mbt
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"sort"
@@ -35,8 +34,8 @@ import (
 // logical-time order, linearizes a pending operation whose call is
 // reached, backtracks when a return is reached before its operation was
 // linearized, and never revisits a pair (set of linearized operations,
-// model state), kept exactly (the set as a bitset, the state as its
-// 64-bit fingerprint).
+// model state), the set kept as a 128-bit Zobrist hash and the state as
+// its 64-bit fingerprint.
 
 // Arg is one labelled value of an operation: an input pick or an observed
 // output, as an ITF value.
@@ -265,42 +264,47 @@ func (c *Checker[S]) initial(h *History) (*S, error) {
 	return s, nil
 }
 
-// successors returns the states op can lead to from s (none: op does not
-// fit s). A refused operation leads to s itself when no branch is enabled.
-func (c *Checker[S]) successors(op checkOp, s *S) ([]*S, error) {
+// succ is a successor state with its fingerprint.
+type succ[S any] struct {
+	s  *S
+	fp uint64
+}
+
+// successors returns the states op can lead to from s, whose fingerprint
+// is fp (none: op does not fit s). A refused operation leads to s itself
+// when no branch is enabled.
+func (c *Checker[S]) successors(op checkOp, s *S, fp uint64) ([]succ[S], error) {
 	c.ex.Direct(op.directed)
 	defer c.ex.Direct(nil)
 	tmp := new(S)
-	var out []*S
-	var fps []uint64
+	var out []succ[S]
+	enabled := false
 	var perr error
 	c.ex.Enumerate(op.action, s, tmp, func(r execspec.Result) bool {
 		if r.Err != nil {
 			perr = r.Err
 			return false
 		}
+		enabled = true
 		if op.refused {
-			out = append(out, nil) // marks "enabled": the refusal does not fit
-			return false
+			return false // the refusal does not fit
 		}
-		fp := c.fingerprint(tmp)
-		for _, f := range fps {
-			if f == fp {
+		f := c.fingerprint(tmp)
+		for _, o := range out {
+			if o.fp == f {
 				return true
 			}
 		}
-		fps = append(fps, fp)
-		out = append(out, c.mc.Clone(tmp))
+		out = append(out, succ[S]{c.mc.Clone(tmp), f})
 		return true
 	})
-	if perr != nil {
+	switch {
+	case perr != nil:
 		return nil, fmt.Errorf("mbt: model %s: %w", c.mc.Name(), perr)
-	}
-	if op.refused {
-		if len(out) > 0 {
-			return nil, nil
-		}
-		return []*S{s}, nil
+	case op.refused && enabled:
+		return nil, nil
+	case op.refused:
+		return []succ[S]{{s, fp}}, nil
 	}
 	return out, nil
 }
@@ -362,24 +366,34 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		ev     *event
 		prev   *S
 		prevFP uint64
-		succs  []*S
+		succs  []succ[S]
 		choice int
 	}
-	bits := make([]uint64, (n+63)/64)
-	seen := map[string]struct{}{}
-	key := make([]byte, 0, 8*len(bits)+8)
-	memo := func(fp uint64) bool { // reports whether (bits, fp) is new, and records it
-		key = key[:0]
-		for _, w := range bits {
-			key = binary.LittleEndian.AppendUint64(key, w)
-		}
-		key = binary.LittleEndian.AppendUint64(key, fp)
-		if _, ok := seen[string(key)]; ok {
+	// The set of linearized operations is kept as a 128-bit sum of
+	// per-operation random keys (Zobrist hashing: adding and removing an
+	// operation is one xor), so a memo key is three words.
+	zob := make([][2]uint64, n)
+	for i := range zob {
+		zob[i] = [2]uint64{splitmix(uint64(2 * i)), splitmix(uint64(2*i + 1))}
+	}
+	var set [2]uint64
+	toggle := func(op int) { set[0] ^= zob[op][0]; set[1] ^= zob[op][1] }
+	seen := map[[3]uint64]struct{}{}
+	memo := func(fp uint64) bool { // reports whether (set, fp) is new, and records it
+		k := [3]uint64{set[0], set[1], fp}
+		if _, ok := seen[k]; ok {
 			return false
 		}
-		seen[string(key)] = struct{}{}
+		seen[k] = struct{}{}
 		return true
 	}
+	// The successors of an operation from a state, by state fingerprint:
+	// backtracking asks for the same ones again and again.
+	type succKey struct {
+		op int
+		fp uint64
+	}
+	succCache := map[succKey][]succ[S]{}
 	var stack []frm
 	var best []int
 	res := Linearization{}
@@ -388,15 +402,15 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 	// advance tries the successors of op from index from on; it pushes
 	// the first one not seen with the op linearized and reports whether
 	// it found one.
-	advance := func(op int, ev *event, prevS *S, prevFP uint64, succs []*S, from int) bool {
-		bits[op/64] |= 1 << (op % 64)
+	advance := func(op int, ev *event, prevS *S, prevFP uint64, succs []succ[S], from int) bool {
+		toggle(op)
 		for k := from; k < len(succs); k++ {
-			fp := c.fingerprint(succs[k])
+			fp := succs[k].fp
 			if !memo(fp) {
 				continue
 			}
 			stack = append(stack, frm{op, ev, prevS, prevFP, succs, k})
-			cur, curFP = succs[k], fp
+			cur, curFP = succs[k].s, fp
 			lift(ev)
 			if len(stack) > len(best) {
 				best = best[:0]
@@ -406,7 +420,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 			}
 			return true
 		}
-		bits[op/64] &^= 1 << (op % 64)
+		toggle(op)
 		return false
 	}
 	// backtrack undoes the top of the stack and returns the event to go on
@@ -419,7 +433,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		stack = stack[:len(stack)-1]
 		unlift(f.ev)
 		cur, curFP = f.prev, f.prevFP
-		bits[f.op/64] &^= 1 << (f.op % 64)
+		toggle(f.op)
 		if advance(f.op, f.ev, f.prev, f.prevFP, f.succs, f.choice+1) {
 			return head.next, true
 		}
@@ -454,9 +468,14 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		}
 		if e.call {
 			res.Nodes++
-			succs, err := c.successors(ops[e.op], cur)
-			if err != nil {
-				return res, fmt.Errorf("operation %d (%s): %w", e.op, h.Ops[e.op], err)
+			sk := succKey{e.op, curFP}
+			succs, ok := succCache[sk]
+			if !ok {
+				var err error
+				if succs, err = c.successors(ops[e.op], cur, curFP); err != nil {
+					return res, fmt.Errorf("operation %d (%s): %w", e.op, h.Ops[e.op], err)
+				}
+				succCache[sk] = succs
 			}
 			if advance(e.op, e, cur, curFP, succs, 0) {
 				e = head.next
@@ -481,4 +500,13 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		res.Order = best
 	}
 	return res, nil
+}
+
+// splitmix is SplitMix64's output function: a fixed, well-mixed key per
+// operation index.
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }
