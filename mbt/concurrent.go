@@ -74,7 +74,7 @@ type ConcurrentOptions struct {
 	// page drawing it, <hash>.history.html, next to it.
 	Dir string
 	// ShrinkRuns bounds the runs of the implementation spent shrinking a
-	// non-linearizable history (default 200).
+	// non-linearizable history (default 500).
 	ShrinkRuns int
 	// Attempts is how many times shrinking runs each smaller candidate
 	// before deciding it does not fail (default 3): a race may need a few
@@ -90,7 +90,7 @@ const (
 	defaultOps        = 40
 	defaultRuns       = 20
 	defaultAttempts   = 3
-	defaultConcShrink = 200
+	defaultConcShrink = 500
 )
 
 // ConcurrentReport summarises a concurrent run.
@@ -114,7 +114,7 @@ type ConcurrentReport struct {
 
 // String is the report's one-line summary.
 func (r *ConcurrentReport) String() string {
-	s := fmt.Sprintf("execspec mbt concurrent: seed %d, %d runs of %d operations over %d clients, %d refused", r.Seed, r.Runs, r.Ops, r.Clients, r.Refused)
+	s := fmt.Sprintf("execspec mbt concurrent: seed %d, %d runs, %d operations over %d clients, %d refused", r.Seed, r.Runs, r.Ops, r.Clients, r.Refused)
 	if r.Saved > 0 {
 		s += fmt.Sprintf(", %d saved histories replayed", r.Saved)
 	}
@@ -518,7 +518,8 @@ func FormatHistory(h *History, lin Linearization) string {
 	case lin.OK:
 		b.WriteString("linearizable (the first column is the order)")
 	case lin.FinalMismatch:
-		b.WriteString("every operation fits some order, but none ends in the implementation's observed final state")
+		b.WriteString("every operation fits some order, but none ends in the implementation's observed final state; the first order tried ends with:\n")
+		b.WriteString(strings.TrimRight(lin.FinalDiff, "\n"))
 	default:
 		fmt.Fprintf(&b, "the longest linearizable prefix found has %d of %d operations (first column: their order; -: not explained)", len(lin.Order), len(h.Ops))
 	}

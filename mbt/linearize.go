@@ -120,6 +120,9 @@ type Linearization struct {
 	// FinalMismatch is true when every operation could be linearized but
 	// no linearization ends in the implementation's observed final state.
 	FinalMismatch bool
+	// FinalDiff shows, when FinalMismatch, how the model's state at the end
+	// of the first complete order tried differs from the observed one.
+	FinalDiff string
 	// Nodes counts the linearization attempts of the search.
 	Nodes int
 }
@@ -455,7 +458,10 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 				res.OK = true
 				break
 			}
-			res.FinalMismatch = true
+			if !res.FinalMismatch {
+				res.FinalMismatch = true
+				res.FinalDiff = formatDiff(diff, "model", "observed")
+			}
 			var ok bool
 			if e, ok = backtrack(); !ok {
 				break
@@ -495,7 +501,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		for i, f := range stack {
 			res.Order[i] = f.op
 		}
-		res.FinalMismatch = false
+		res.FinalMismatch, res.FinalDiff = false, ""
 	} else {
 		res.Order = best
 	}
