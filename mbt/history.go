@@ -96,6 +96,8 @@ type pageOp struct {
 	X, Y, W, H float64
 	Label      string
 	Title      string
+	Text       string
+	Call, Ret  int64
 	Class      string
 	Order      int
 }
@@ -107,9 +109,9 @@ type pageLane struct {
 
 // WriteHistoryHTML is SaveHistory's page as a string: a self-contained
 // HTML page (inline SVG, no script, no network) drawing one timeline per
-// client, each operation a bar from its call to its return. Operations in
-// prefix (the longest linearizable prefix, in order) are numbered and
-// green; the others are red.
+// client, each operation a bar from its call to its return, then a table
+// of the operations. Operations in prefix (the longest linearizable
+// prefix, in order) are numbered and green; the others are red.
 func WriteHistoryHTML(h *History, prefix []int) (string, error) {
 	var b bytes.Buffer
 	err := writeHistoryHTML(&b, h, prefix)
@@ -144,6 +146,7 @@ func writeHistoryHTML(w *bytes.Buffer, h *History, prefix []int) error {
 			X: left + float64(op.Call)*unit, Y: float64(op.Client)*laneH + 14,
 			W: float64(op.Return-op.Call) * unit, H: laneH - 12,
 			Label: op.Action, Title: fmt.Sprintf("#%d [%d, %d] %s", i, op.Call, op.Return, op), Class: "bad",
+			Text: op.String(), Call: op.Call, Ret: op.Return,
 		}
 		if n, ok := order[i]; ok {
 			p.Class, p.Order = "ok", n
@@ -174,6 +177,10 @@ body { font: 14px system-ui, sans-serif; margin: 1em; }
 .bad rect { fill: #f8d0d0; stroke: #b02020; }
 text { font: 11px monospace; }
 .lane { font-weight: bold; }
+table { border-collapse: collapse; margin-top: 1em; }
+td, th { padding: 2px 8px; text-align: left; }
+tr.ok td { background: #eef9ee; }
+tr.bad td { background: #fbeaea; }
 </style></head><body>
 <h1>{{.Model}}: concurrent history</h1>
 <p>{{.Verdict}}. Time runs left to right on the logical clock; hover over an operation for its inputs and outcome (✗: refused).</p>
@@ -181,5 +188,8 @@ text { font: 11px monospace; }
 {{range .Lanes}}<text class="lane" x="4" y="{{.Y}}" dy="22">{{.Label}}</text>
 {{end}}{{range .Ops}}<g class="{{.Class}}"><title>{{.Title}}</title><rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" rx="3"></rect><text x="{{.X}}" y="{{.Y}}" dx="3" dy="13">{{if .Order}}{{.Order}}. {{end}}</text><text x="{{.X}}" y="{{.Y}}" dx="3" dy="27">{{trim .Label .W}}</text></g>
 {{end}}</svg>
+<table><tr><th>order</th><th>call</th><th>return</th><th>operation</th></tr>
+{{range .Ops}}<tr class="{{.Class}}"><td>{{if .Order}}{{.Order}}{{else}}-{{end}}</td><td>{{.Call}}</td><td>{{.Ret}}</td><td><code>{{.Text}}</code></td></tr>
+{{end}}</table>
 </body></html>
 `)))
