@@ -330,3 +330,45 @@ func TestHistoryFiles(t *testing.T) {
 		t.Error("a page of 5001 operations was written")
 	}
 }
+
+func TestRunConcurrentReportsItsFailures(t *testing.T) {
+	panicky := func(testing.TB) mbt.ConcurrentDriver[Bank] { return panicDriver{} }
+	tests := []struct {
+		name  string
+		drv   func(testing.TB) mbt.ConcurrentDriver[Bank]
+		opts  mbt.ConcurrentOptions
+		saved string // content of a saved history, "" for none
+		want  string
+	}{
+		{"client out of range", newConcBank(correct), mbt.ConcurrentOptions{Runs: 1, ClientOf: func(mbt.Step) int { return 9 }}, "", "not a client"},
+		{"driver panics", panicky, mbt.ConcurrentOptions{Runs: 1}, "", "panic: boom"},
+		{"unreadable saved history", newConcBank(correct), mbt.ConcurrentOptions{Runs: 1}, "{", "history"},
+		{"saved history of another model", newConcBank(correct), mbt.ConcurrentOptions{Runs: 1}, `{"clients": 1, "ops": [{"client": 0, "action": "teleport", "call": 1, "return": 2}]}`, "no longer fits"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.Dir = t.TempDir()
+			if tc.saved != "" {
+				dir := filepath.Join(tc.opts.Dir, "TestSaved")
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "x.history.json"), []byte(tc.saved), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rec := newRecTB(t, "TestSaved")
+			mbt.RunConcurrent(rec, concBankModel(), tc.drv, tc.opts)
+			if msg := rec.errors(); !strings.Contains(msg, tc.want) {
+				t.Errorf("errors %q, want one with %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+type panicDriver struct{}
+
+func (panicDriver) Reset(context.Context, mbt.Step) error { return nil }
+func (panicDriver) Do(context.Context, int, mbt.Step) ([]execspec.Pick, error) {
+	panic("boom")
+}

@@ -1,6 +1,8 @@
 package mbt_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -117,3 +119,30 @@ func TestFuzzFindsBugs(t *testing.T) {
 		})
 	}
 }
+
+func TestFuzzReportsItsFailures(t *testing.T) {
+	tests := []struct {
+		name string
+		drv  func(testing.TB) mbt.Driver[Bank]
+		opts mbt.Options
+		want string
+	}{
+		{"bad options", newBankDriver(correct), mbt.Options{DisabledRate: 2}, "options"},
+		{"driver error", func(testing.TB) mbt.Driver[Bank] { return errDriver{} }, mbt.Options{}, "service down"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := newRecTB(t, "FuzzX")
+			tc.opts.Dir = t.TempDir()
+			mbt.Fuzz(rec, bankModel(), tc.drv, randomBytes(3, 50), tc.opts)
+			if msg := rec.errors(); !strings.Contains(msg, tc.want) {
+				t.Errorf("errors %q, want one with %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+type errDriver struct{}
+
+func (errDriver) Reset(context.Context, mbt.Step) error { return nil }
+func (errDriver) Step(context.Context, mbt.Step) error  { return errors.New("service down") }
