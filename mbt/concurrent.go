@@ -440,6 +440,11 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 		}
 		return false
 	}
+	// First drop what was called after the first operation the checker
+	// could not place returned: the failure is before it.
+	if cand, ok := cutAfterFailure(sc, h, lin); ok {
+		try(cand)
+	}
 	for progress := true; progress && budget > 0; {
 		progress = false
 		// Whole clients first.
@@ -469,6 +474,40 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 		}
 	}
 	return h, lin
+}
+
+// cutAfterFailure returns sc without the operations called after the
+// return of the first operation (by call time) outside lin's longest
+// linearizable prefix; false when there is no such operation or nothing
+// to cut.
+func cutAfterFailure(sc script, h *History, lin Linearization) (script, bool) {
+	placed := map[int]bool{}
+	for _, i := range lin.Order {
+		placed[i] = true
+	}
+	cutoff := int64(-1)
+	for i, op := range h.Ops {
+		if !placed[i] {
+			cutoff = op.Return
+			break
+		}
+	}
+	if cutoff < 0 {
+		return sc, false
+	}
+	keep := make([]int, len(sc.clients))
+	for _, op := range h.Ops {
+		if op.Call < cutoff {
+			keep[op.Client]++
+		}
+	}
+	out, cut := sc.clone(), false
+	for c := range out.clients {
+		if keep[c] < len(out.clients[c]) {
+			out.clients[c], cut = out.clients[c][:keep[c]], true
+		}
+	}
+	return out, cut
 }
 
 func (s script) clone() script {
