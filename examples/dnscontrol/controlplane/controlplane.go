@@ -24,6 +24,7 @@ import (
 	"github.com/execspec/execspec/examples/dnscontrol/layout"
 	"github.com/execspec/execspec/examples/dnscontrol/planner"
 	"github.com/execspec/execspec/examples/dnscontrol/wormhole53"
+	"github.com/execspec/execspec/tracelog"
 )
 
 // ErrUnknownDeployer: the named deployer is not configured.
@@ -143,6 +144,9 @@ func (c *ControlPlane) Reset() error {
 	if err := c.load(); err != nil {
 		return fmt.Errorf("reset: %w", err)
 	}
+	if tracelog.Enabled {
+		c.logStep("init")
+	}
 	return nil
 }
 
@@ -154,6 +158,9 @@ func (c *ControlPlane) Plan(weights map[string]int) (int, error) {
 	plan, err := c.plans.Create(weights)
 	if err != nil {
 		return 0, fmt.Errorf("controlplane: %w", err)
+	}
+	if tracelog.Enabled {
+		c.logStep("plan", tracelog.Pick("weights", weights))
 	}
 	return plan.ID, nil
 }
@@ -167,6 +174,9 @@ func (c *ControlPlane) Sync(name string) error {
 	}
 	if err := d.Sync(c.store); err != nil {
 		return fmt.Errorf("controlplane: %w", err)
+	}
+	if tracelog.Enabled {
+		c.logStep("sync", tracelog.Pick("deployer", name))
 	}
 	return nil
 }
@@ -183,6 +193,9 @@ func (c *ControlPlane) Deploy(name string) (int, error) {
 	if err != nil {
 		return id, fmt.Errorf("controlplane: %w", err)
 	}
+	if tracelog.Enabled {
+		c.logStep("deploy", tracelog.Pick("deployer", name))
+	}
 	return id, nil
 }
 
@@ -198,6 +211,9 @@ func (c *ControlPlane) Cleanup(name string) ([]int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("controlplane: %w", err)
 	}
+	if tracelog.Enabled {
+		c.logStep("cleanup", tracelog.Pick("deployer", name))
+	}
 	return ids, nil
 }
 
@@ -206,6 +222,18 @@ func (c *ControlPlane) Resolve(name string) []wormhole53.Address {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.store.Resolve(name)
+}
+
+// logStep logs a step the control plane performed, in builds with the
+// execspec_tracelog tag (see package tracelog), with the zone as the
+// dnsbalancer model names it: what the store shows, not the deployers'
+// private state, which validation searches. When the zone cannot be read
+// the event carries the action and picks alone. c.mu is held.
+func (c *ControlPlane) logStep(action string, picks ...tracelog.Field) {
+	if obs, err := c.observe(); err == nil {
+		picks = append(picks, tracelog.Var("zone", obs.Zone))
+	}
+	tracelog.Step(action, picks...)
 }
 
 // lockDeployer locks the control plane for a deployer's operation and
