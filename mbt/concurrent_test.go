@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/execspec/execspec"
@@ -371,4 +372,41 @@ type panicDriver struct{}
 func (panicDriver) Reset(context.Context, mbt.Step) error { return nil }
 func (panicDriver) Do(context.Context, int, mbt.Step) ([]execspec.Pick, error) {
 	panic("boom")
+}
+
+// scriptRecorder records each client's operations in order.
+type scriptRecorder struct {
+	concBankDriver
+	mu  sync.Mutex
+	ops map[int][]string
+}
+
+func (r *scriptRecorder) Do(ctx context.Context, client int, op mbt.Step) ([]execspec.Pick, error) {
+	r.mu.Lock()
+	r.ops[client] = append(r.ops[client], op.String())
+	r.mu.Unlock()
+	return r.concBankDriver.Do(ctx, client, op)
+}
+
+// TestRunConcurrentScriptsFollowTheSeed: the operations each client
+// performs depend on the seed alone; only their interleaving varies.
+func TestRunConcurrentScriptsFollowTheSeed(t *testing.T) {
+	scripts := func(seed uint64) string {
+		rec := newRecTB(t, "TestSeed")
+		d := &scriptRecorder{ops: map[int][]string{}}
+		mbt.RunConcurrent(rec, concBankModel(), func(testing.TB) mbt.ConcurrentDriver[Bank] { return d }, mbt.ConcurrentOptions{
+			Seed: seed, Clients: 3, Ops: 30, Runs: 3, Outputs: bankOutputs, Dir: t.TempDir(),
+		})
+		if rec.Failed() {
+			t.Fatal(rec.errors())
+		}
+		return fmt.Sprint(d.ops)
+	}
+	a, b, c := scripts(5), scripts(5), scripts(6)
+	if a != b {
+		t.Errorf("seed 5 gave two different scripts:\n%s\n%s", a, b)
+	}
+	if a == c {
+		t.Errorf("seeds 5 and 6 gave the same scripts")
+	}
 }
