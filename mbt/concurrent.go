@@ -447,7 +447,19 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 	}
 	for progress := true; progress && budget > 0; {
 		progress = false
-		// Whole clients first.
+		// Prefixes in time first: a half, three quarters, seven eighths
+		// of the history.
+		for _, frac := range []float64{0.5, 0.75, 0.875} {
+			k := int(frac * float64(len(h.Ops)))
+			if k == 0 || k >= len(h.Ops) || budget <= 0 {
+				continue
+			}
+			if cand, ok := cutAt(sc, h, h.Ops[k].Call); ok && try(cand) {
+				progress = true
+				break
+			}
+		}
+		// Then whole clients.
 		for cl := 0; cl < len(sc.clients) && budget > 0; cl++ {
 			if len(sc.clients[cl]) == 0 {
 				continue
@@ -485,19 +497,20 @@ func cutAfterFailure(sc script, h *History, lin Linearization) (script, bool) {
 	for _, i := range lin.Order {
 		placed[i] = true
 	}
-	cutoff := int64(-1)
 	for i, op := range h.Ops {
 		if !placed[i] {
-			cutoff = op.Return
-			break
+			return cutAt(sc, h, op.Return)
 		}
 	}
-	if cutoff < 0 {
-		return sc, false
-	}
+	return sc, false
+}
+
+// cutAt returns sc without the operations h shows called at or after
+// cutoff; false when that removes nothing.
+func cutAt(sc script, h *History, cutoff int64) (script, bool) {
 	keep := make([]int, len(sc.clients))
 	for _, op := range h.Ops {
-		if op.Call < cutoff {
+		if op.Call < cutoff && op.Client < len(keep) {
 			keep[op.Client]++
 		}
 	}
