@@ -95,9 +95,11 @@ const (
 
 // ConcurrentReport summarises a concurrent run.
 type ConcurrentReport struct {
-	Seed    uint64
-	Runs    int
-	Ops     int
+	// Seed is the seed the runs used.
+	Seed uint64
+	// Runs counts the runs made, Ops their operations in all.
+	Runs, Ops int
+	// Clients is the number of clients of each run.
 	Clients int
 	// Refused counts the operations the implementation refused.
 	Refused int

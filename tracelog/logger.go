@@ -16,10 +16,10 @@ type Field struct {
 }
 
 // Pick is a pick of an event: a choice the step made, such as its input.
-func Pick(label string, v any) Field { return Field{name: label, value: v, pick: true} }
+func Pick[T any](label string, v T) Field { return Field{name: label, value: v, pick: true} }
 
 // Var is a state variable of an event, named and typed as in the model.
-func Var(name string, v any) Field { return Field{name: name, value: v} }
+func Var[T any](name string, v T) Field { return Field{name: name, value: v} }
 
 // Logger writes events to a writer; it is safe for concurrent use. The
 // first error (encoding a value, writing) is kept and reported by Err, and

@@ -52,10 +52,8 @@ func logOf(t *testing.T, write func(l *tracelog.Logger)) *itf.Trace {
 	return tr
 }
 
-var (
-	pick = tracelog.Pick
-	v    = tracelog.Var
-)
+func pick[T any](label string, x T) tracelog.Field { return tracelog.Pick(label, x) }
+func v[T any](name string, x T) tracelog.Field     { return tracelog.Var(name, x) }
 
 func TestValidate(t *testing.T) {
 	tests := []struct {

@@ -83,6 +83,8 @@ type Candidate struct {
 	Disabled bool
 }
 
+// String describes the failure: the event, and each candidate's closest
+// successor's differences from what the event logged.
 func (f *Failure) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "event %d", f.Event)
