@@ -33,12 +33,16 @@ type ConcurrentDriver[S any] interface {
 	// model allows it depends on the operations it runs concurrently with.
 	//
 	// Do returns the values of the action's output picks it observed
-	// (ConcurrentOptions.Outputs; Label is the pick's label, Value a Go
-	// value of the pick's type), an error wrapping ErrRefused when the
+	// (ConcurrentOptions.Outputs; made with Output: the pick's label and a
+	// Go value of the pick's type), an error wrapping ErrRefused when the
 	// implementation refused the operation, or another error when it could
 	// not be tried at all (which fails the test).
 	Do(ctx context.Context, client int, op Step) ([]execspec.Pick, error)
 }
+
+// Output is the observed value of the output pick label, for Do to return:
+// mbt.Output("balance", 5).
+func Output[T any](label string, v T) execspec.Pick { return execspec.Pick{Label: label, Value: v} }
 
 // ConcurrentOptions configures RunConcurrent. The zero value works; the
 // -execspec.seed, -execspec.traces (runs) and -execspec.steps (operations

@@ -53,7 +53,7 @@ func (d *concBankDriver) Do(_ context.Context, _ int, op mbt.Step) ([]execspec.P
 		if err != nil {
 			return nil, err
 		}
-		return []execspec.Pick{{Label: "balance", Value: d.bank.Balance(a)}}, nil
+		return []execspec.Pick{mbt.Output("balance", d.bank.Balance(a))}, nil
 	}
 	return nil, refusal(applyStep(d.bank, op))
 }

@@ -65,7 +65,7 @@
 // Index: Run, Replay, Options, Strategy, Report; Driver, Observer, Step,
 // Pick, ErrRefused, Refusef, ErrNotObserved; Divergence, DivergenceKind,
 // DriverPanic; HTTPClient, HTTPError, HTTPDriver, StepRequest, PostJSON,
-// GetJSON; RunConcurrent, ConcurrentDriver, ConcurrentOptions,
+// GetJSON; RunConcurrent, ConcurrentDriver, Output, ConcurrentOptions,
 // ConcurrentReport, Checker, NewChecker, CheckOptions, History, Operation,
 // Arg, Linearization, ErrIncomplete, FormatHistory, SaveHistory,
 // ReadHistory, SavedHistories, WriteHistoryHTML, WalkHistory; Fuzz,
