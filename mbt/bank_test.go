@@ -105,6 +105,7 @@ const (
 	missingGuard bug = "missing_guard" // withdraw does not check the balance
 	panicky      bug = "panics"        // commit panics when both clients are busy
 	randomIDs    bug = "random_ids"    // the version starts at a generated number
+	racyDeposit  bug = "racy_deposit"  // deposit reads and writes the balance under two lock holds
 )
 
 var (
@@ -143,6 +144,9 @@ func newBankImpl(b bug) *bankImpl {
 }
 
 func (b *bankImpl) Deposit(account string, amount int) error {
+	if b.bug == racyDeposit {
+		return b.racyDeposit(account, amount)
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	limit := depositCap
@@ -155,6 +159,31 @@ func (b *bankImpl) Deposit(account string, amount int) error {
 	b.balances[account] += amount
 	b.version++
 	return nil
+}
+
+// racyDeposit checks and reads the balance under the lock, lets other
+// goroutines run, then writes what it read plus the amount: concurrent
+// deposits to one account lose updates.
+func (b *bankImpl) racyDeposit(account string, amount int) error {
+	b.mu.Lock()
+	cur := b.balances[account]
+	b.mu.Unlock()
+	if cur+amount > depositCap {
+		return errOverCap
+	}
+	runtime.Gosched()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.balances[account] = cur + amount
+	b.version++
+	return nil
+}
+
+// Balance returns an account's balance.
+func (b *bankImpl) Balance(account string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.balances[account]
 }
 
 func (b *bankImpl) Withdraw(account string, amount int) error {

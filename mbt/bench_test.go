@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/mbt"
 )
 
@@ -39,5 +40,51 @@ func BenchmarkRun(b *testing.B) {
 			b.ReportMetric(float64(traces)/secs, "traces/s")
 			b.ReportMetric(float64(steps)/secs, "steps/s")
 		})
+	}
+}
+
+// BenchmarkCheckLinearizableBank checks a linearizable history of 1,000
+// operations over 8 clients of the bank with reads (see concBankModel).
+func BenchmarkCheckLinearizableBank(b *testing.B) {
+	h, err := mbt.WalkHistory(concBankModel(), 8, 1000, 1, bankOutputs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		lin, err := chk.Check(h)
+		if err != nil || !lin.OK {
+			b.Fatalf("%v, %v", lin.OK, err)
+		}
+	}
+}
+
+// BenchmarkCheckRefuteBank checks the same history with its last read
+// corrupted: the search must exhaust the linearizations to refute it.
+func BenchmarkCheckRefuteBank(b *testing.B) {
+	h, err := mbt.WalkHistory(concBankModel(), 8, 1000, 1, bankOutputs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := len(h.Ops) - 1; i >= 0; i-- {
+		if h.Ops[i].Action == "balance" {
+			h.Ops[i].Outputs[0].Value = itf.Int(maxBalance)
+			break
+		}
+	}
+	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		lin, err := chk.Check(h)
+		if err != nil || lin.OK {
+			b.Fatalf("%v, %v", lin.OK, err)
+		}
 	}
 }

@@ -47,6 +47,17 @@
 // `quint run --mbt` traces (mbt::actionTaken, mbt::nondetPicks). HTTPClient
 // and HTTPDriver help with services speaking JSON over HTTP.
 //
+// RunConcurrent tests concurrent implementations: clients issue operations
+// drawn from the model at once through a ConcurrentDriver, and the recorded
+// history must be linearizable with respect to the model (Checker): some
+// order consistent with real time explains every outcome, the values of
+// the picks declared as outputs (ConcurrentOptions.Outputs) included. A
+// failing history is shrunk by re-running, saved as JSON with an HTML page
+// of the clients' timelines, and replayed first by later runs.
+//
+// Fuzz drives one trace made from a fuzz target's input (FuzzPlan reads the
+// bytes as choices), so go test -fuzz explores with coverage guidance.
+//
 // Flags, with environment twins, override the options: -execspec.seed
 // (EXECSPEC_SEED), -execspec.traces (EXECSPEC_TRACES), -execspec.steps
 // (EXECSPEC_STEPS); -short runs a tenth of the traces.
@@ -54,5 +65,9 @@
 // Index: Run, Replay, Options, Strategy, Report; Driver, Observer, Step,
 // Pick, ErrRefused, Refusef, ErrNotObserved; Divergence, DivergenceKind,
 // DriverPanic; HTTPClient, HTTPError, HTTPDriver, StepRequest, PostJSON,
-// GetJSON.
+// GetJSON; RunConcurrent, ConcurrentDriver, Output, ConcurrentOptions,
+// ConcurrentReport, Checker, NewChecker, CheckOptions, History, Operation,
+// Arg, Linearization, ErrIncomplete, FormatHistory, SaveHistory,
+// ReadHistory, SavedHistories, WriteHistoryHTML, WalkHistory; Fuzz,
+// FuzzPlan, FuzzChoices, NewFuzzChoices.
 package mbt

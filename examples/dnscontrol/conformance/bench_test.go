@@ -33,3 +33,25 @@ func BenchmarkMBT(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckLinearizableDNS checks a linearizable history of 1,000
+// operations over 8 clients of the DNS control plane's model (n3_20_3),
+// final state included.
+func BenchmarkCheckLinearizableDNS(b *testing.B) {
+	m := dnsbalancer.New(dnsbalancer.Instance(20, 3, false))
+	h, err := mbt.WalkHistory(m, 8, 1000, 1, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	chk, err := mbt.NewChecker(m, mbt.CheckOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		lin, err := chk.Check(h)
+		if err != nil || !lin.OK {
+			b.Fatalf("%v, %v", lin.OK, err)
+		}
+	}
+}

@@ -20,9 +20,11 @@ import (
 
 	"github.com/execspec/execspec/examples/dnscontrol/deployer"
 	"github.com/execspec/execspec/examples/dnscontrol/internal/atomicfile"
+	"github.com/execspec/execspec/examples/dnscontrol/internal/plantedrace"
 	"github.com/execspec/execspec/examples/dnscontrol/layout"
 	"github.com/execspec/execspec/examples/dnscontrol/planner"
 	"github.com/execspec/execspec/examples/dnscontrol/wormhole53"
+	"github.com/execspec/execspec/tracelog"
 )
 
 // ErrUnknownDeployer: the named deployer is not configured.
@@ -142,6 +144,9 @@ func (c *ControlPlane) Reset() error {
 	if err := c.load(); err != nil {
 		return fmt.Errorf("reset: %w", err)
 	}
+	if tracelog.Enabled {
+		c.logStep("init")
+	}
 	return nil
 }
 
@@ -154,13 +159,15 @@ func (c *ControlPlane) Plan(weights map[string]int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("controlplane: %w", err)
 	}
+	if tracelog.Enabled {
+		c.logStep("plan", tracelog.Pick("weights", weights))
+	}
 	return plan.ID, nil
 }
 
 // Sync makes deployer name observe the zone's lock, root and rollback.
 func (c *ControlPlane) Sync(name string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.lockDeployer()()
 	d, err := c.deployer(name)
 	if err != nil {
 		return err
@@ -168,14 +175,16 @@ func (c *ControlPlane) Sync(name string) error {
 	if err := d.Sync(c.store); err != nil {
 		return fmt.Errorf("controlplane: %w", err)
 	}
+	if tracelog.Enabled {
+		c.logStep("sync", tracelog.Pick("deployer", name))
+	}
 	return nil
 }
 
 // Deploy makes deployer name deploy its next plan and returns the plan's id.
 // A refusal by the rules satisfies deployer.IsRefusal.
 func (c *ControlPlane) Deploy(name string) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.lockDeployer()()
 	d, err := c.deployer(name)
 	if err != nil {
 		return 0, err
@@ -184,14 +193,16 @@ func (c *ControlPlane) Deploy(name string) (int, error) {
 	if err != nil {
 		return id, fmt.Errorf("controlplane: %w", err)
 	}
+	if tracelog.Enabled {
+		c.logStep("deploy", tracelog.Pick("deployer", name))
+	}
 	return id, nil
 }
 
 // Cleanup makes deployer name delete the trees of its old plans and returns
 // their ids. A refusal by the rules satisfies deployer.IsRefusal.
 func (c *ControlPlane) Cleanup(name string) ([]int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	defer c.lockDeployer()()
 	d, err := c.deployer(name)
 	if err != nil {
 		return nil, err
@@ -199,6 +210,9 @@ func (c *ControlPlane) Cleanup(name string) ([]int, error) {
 	ids, err := d.Cleanup(c.store)
 	if err != nil {
 		return nil, fmt.Errorf("controlplane: %w", err)
+	}
+	if tracelog.Enabled {
+		c.logStep("cleanup", tracelog.Pick("deployer", name))
 	}
 	return ids, nil
 }
@@ -208,6 +222,30 @@ func (c *ControlPlane) Resolve(name string) []wormhole53.Address {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.store.Resolve(name)
+}
+
+// logStep logs a step the control plane performed, in builds with the
+// execspec_tracelog tag (see package tracelog), with the zone as the
+// dnsbalancer model names it: what the store shows, not the deployers'
+// private state, which validation searches. When the zone cannot be read
+// the event carries the action and picks alone. c.mu is held.
+func (c *ControlPlane) logStep(action string, picks ...tracelog.Field) {
+	if obs, err := c.observe(); err == nil {
+		picks = append(picks, tracelog.Var("zone", obs.Zone))
+	}
+	tracelog.Step(action, picks...)
+}
+
+// lockDeployer locks the control plane for a deployer's operation and
+// returns the unlock. Every operation holds the lock for writing; in builds
+// with the planted race (see plantedrace) deployers share it for reading.
+func (c *ControlPlane) lockDeployer() (unlock func()) {
+	if plantedrace.On {
+		c.mu.RLock()
+		return c.mu.RUnlock
+	}
+	c.mu.Lock()
+	return c.mu.Unlock
 }
 
 // deployer returns the deployer called name.

@@ -30,15 +30,16 @@ type PlanView struct {
 	Weights map[string]int `json:"weights"` // load-balancer IP -> weight
 }
 
-// ZoneView is the zone as seen through the CloudDB layout.
+// ZoneView is the zone as seen through the CloudDB layout. Its ITF form
+// (itf tags) is the dnsbalancer model's zone, for trace logs.
 type ZoneView struct {
-	Lock     Lock `json:"lock"`
-	Root     int  `json:"root"`     // plan the root alias points at (0: placeholder)
-	Rollback int  `json:"rollback"` // plan the rollback alias points at
+	Lock     Lock `json:"lock" itf:"lock"`
+	Root     int  `json:"root" itf:"root"`         // plan the root alias points at (0: placeholder)
+	Rollback int  `json:"rollback" itf:"rollback"` // plan the rollback alias points at
 	// Trees holds each plan tree present in the zone, by plan id, with the
 	// weights of its alias targets mapped back to IPs. The placeholder plan 0
 	// has no tree and never appears.
-	Trees map[int]map[string]int `json:"trees"`
+	Trees map[int]map[string]int `json:"trees" itf:"trees"`
 }
 
 // DeployerView is one deployer's state.

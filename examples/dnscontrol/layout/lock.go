@@ -12,8 +12,8 @@ const NoOwner = "none"
 // Lock is the value of the lock TXT record: the deployer that last deployed
 // and a counter incremented by every deploy.
 type Lock struct {
-	Owner string `json:"owner"`
-	Epoch int    `json:"epoch"`
+	Owner string `json:"owner" itf:"owner"`
+	Epoch int    `json:"epoch" itf:"epoch"`
 }
 
 // InitialLock returns the lock of a fresh zone: owner none, epoch 0.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/execspec/execspec/examples/dnscontrol/internal/plantedrace"
 )
 
 // Store is one hosted zone. The zero value is not usable; call Open or
@@ -53,6 +55,9 @@ func (s *Store) Zone() string { return s.zone }
 func (s *Store) Apply(batch []Change) error {
 	if len(batch) == 0 {
 		return fmt.Errorf("wormhole53: apply: empty batch: %w", ErrInvalid)
+	}
+	if plantedrace.On {
+		return s.applyUnlocked(batch)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

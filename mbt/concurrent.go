@@ -1,0 +1,725 @@
+package mbt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/trace"
+)
+
+// ConcurrentDriver connects an implementation to concurrent model-based
+// testing (RunConcurrent). Do is called from several goroutines at once,
+// one per client, and must be safe for that; Reset is called alone.
+//
+// A driver that also implements Observer[S] is observed once every
+// operation of a run has returned, and its state must equal the model's
+// at the end of the linearization.
+type ConcurrentDriver[S any] interface {
+	// Reset brings the implementation to its initial state (see Driver).
+	Reset(ctx context.Context, init Step) error
+	// Do performs op on behalf of client (numbered from 0). op carries the
+	// action's input picks only; op.Enabled is true, since whether the
+	// model allows it depends on the operations it runs concurrently with.
+	//
+	// Do returns the values of the action's output picks it observed
+	// (ConcurrentOptions.Outputs; made with Output: the pick's label and a
+	// Go value of the pick's type), an error wrapping ErrRefused when the
+	// implementation refused the operation, or another error when it could
+	// not be tried at all (which fails the test).
+	Do(ctx context.Context, client int, op Step) ([]execspec.Pick, error)
+}
+
+// Output is the observed value of the output pick label, for Do to return:
+// mbt.Output("balance", 5).
+func Output[T any](label string, v T) execspec.Pick { return execspec.Pick{Label: label, Value: v} }
+
+// ConcurrentOptions configures RunConcurrent. The zero value works; the
+// -execspec.seed, -execspec.traces (runs) and -execspec.steps (operations
+// per run) flags and their environment twins override Seed, Runs and Ops.
+type ConcurrentOptions struct {
+	// Seed selects the operations and the clients' yields.
+	Seed uint64
+	// Clients is the number of concurrent clients (default 4).
+	Clients int
+	// Ops is the number of operations per run, shared among the clients
+	// (default 40).
+	Ops int
+	// Runs is the number of runs, each with its own operations (default
+	// 20, 2 with -short).
+	Runs int
+	// Outputs lists the labels of the picks that are outputs: values the
+	// implementation returns rather than values a client chooses. A model
+	// action exposes a result by picking it among the candidates and
+	// constraining it with Assume (for a read: v := OneOf(c, "balance",
+	// amounts); c.Assume(v == c.S.Balances[a])). Operations carry the
+	// other picks (the inputs) to the driver, and the checker directs the
+	// outputs to the values Do returned. Picks labelled here that an
+	// action does not make are not outputs of that action.
+	Outputs []string
+	// ClientOf assigns an operation to a client (0 <= client < Clients);
+	// nil deals the operations round-robin.
+	ClientOf func(op Step) int
+	// Ignore lists state fields left out of the final-state comparison, as
+	// in Options.Ignore.
+	Ignore []string
+	// Dir is where failing histories are saved (default
+	// "testdata/execspec"), as Dir/<TestName>/<hash>.history.json with the
+	// page drawing it, <hash>.history.html, next to it.
+	Dir string
+	// ShrinkRuns bounds the runs of the implementation spent shrinking a
+	// non-linearizable history (default 500).
+	ShrinkRuns int
+	// Attempts is how many times shrinking runs each smaller candidate
+	// before deciding it does not fail (default 3): a race may need a few
+	// tries to show.
+	Attempts int
+	// MaxNodes bounds each linearizability check (see CheckOptions).
+	MaxNodes int
+	_        struct{}
+}
+
+const (
+	defaultClients    = 4
+	defaultOps        = 40
+	defaultRuns       = 20
+	defaultAttempts   = 3
+	defaultConcShrink = 500
+)
+
+// ConcurrentReport summarises a concurrent run.
+type ConcurrentReport struct {
+	// Seed is the seed the runs used.
+	Seed uint64
+	// Runs counts the runs made, Ops their operations in all.
+	Runs, Ops int
+	// Clients is the number of clients of each run.
+	Clients int
+	// Refused counts the operations the implementation refused.
+	Refused int
+	// Saved counts the saved histories replayed first.
+	Saved int
+	// Failure is the minimal non-linearizable history found, nil if none.
+	Failure *History
+	// Prefix is the longest linearizable prefix of Failure the checker
+	// found (indices into Failure.Ops).
+	Prefix []int
+	// Files are the saved history and its page, when there is a failure.
+	Files []string
+}
+
+// String is the report's one-line summary.
+func (r *ConcurrentReport) String() string {
+	s := fmt.Sprintf("execspec mbt concurrent: seed %d, %d runs, %d operations over %d clients, %d refused", r.Seed, r.Runs, r.Ops, r.Clients, r.Refused)
+	if r.Saved > 0 {
+		s += fmt.Sprintf(", %d saved histories replayed", r.Saved)
+	}
+	if r.Failure != nil {
+		s += fmt.Sprintf("; NOT LINEARIZABLE (%d operations)", len(r.Failure.Ops))
+	}
+	return s
+}
+
+// script is the operations each client performs, in order.
+type script struct {
+	init    Step
+	clients [][]Step
+}
+
+func (s script) size() int {
+	n := 0
+	for _, c := range s.clients {
+		n += len(c)
+	}
+	return n
+}
+
+// RunConcurrent tests that the implementation behind newDriver is
+// linearizable with respect to the model m, taken as its sequential
+// specification. Each run draws Ops operations from a seeded random walk of
+// the model, deals them to Clients clients, and runs the clients at once,
+// recording each operation's call and return on a logical clock (an atomic
+// counter) with the outcome Do observed; then it checks the history (see
+// Checker). Saved failing histories of the test are run again first.
+//
+// A non-linearizable history is shrunk by running the implementation again
+// without whole clients, then without chunks of operations and single
+// operations, while it stays non-linearizable; the smallest history found
+// is saved as JSON with an HTML page drawing the clients' timelines and the
+// longest linearizable prefix, and reported with the command that reruns
+// the test. RunConcurrent returns nil after failing t when the options or
+// the model are unusable.
+func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB) ConcurrentDriver[S], opts ConcurrentOptions) *ConcurrentReport {
+	t.Helper()
+	o, err := resolveConcurrent(opts)
+	if err != nil {
+		t.Errorf("execspec mbt: options: %v", err)
+		return nil
+	}
+	mc, err := m.Compile()
+	if err != nil {
+		t.Errorf("execspec mbt: %v", err)
+		return nil
+	}
+	chk, err := newChecker(mc, CheckOptions{Ignore: o.Ignore, MaxNodes: o.MaxNodes})
+	if err != nil {
+		t.Errorf("execspec mbt: %v", err)
+		return nil
+	}
+	c := &concRunner[S]{t: t, ctx: t.Context(), mc: mc, chk: chk, o: o, drv: newDriver(t)}
+	if obs, ok := c.drv.(Observer[S]); ok {
+		c.obs = obs
+	}
+	c.outputs = map[string]bool{}
+	for _, l := range o.Outputs {
+		c.outputs[l] = true
+	}
+	rep := &ConcurrentReport{Seed: o.Seed, Clients: o.Clients}
+	c.rep = rep
+	defer func() { t.Helper(); t.Logf("%s", rep) }()
+	if !c.runSaved() {
+		return rep
+	}
+	for i := 0; i < o.Runs; i++ {
+		sc, err := c.generate(i)
+		if err != nil {
+			t.Errorf("execspec mbt: model %s: generating run %d: %v", mc.Name(), i, err)
+			return rep
+		}
+		h, lin, err := c.runOnce(sc, i)
+		rep.Runs++
+		if err != nil {
+			t.Errorf("execspec mbt: run %d of seed %d: %v", i, o.Seed, err)
+			return rep
+		}
+		rep.Ops += len(h.Ops)
+		for _, op := range h.Ops {
+			if op.Refused {
+				rep.Refused++
+			}
+		}
+		if !lin.OK {
+			h, lin = c.shrink(sc, h, lin, i)
+			c.fail(h, lin)
+			return rep
+		}
+	}
+	return rep
+}
+
+type concSettings struct {
+	ConcurrentOptions
+}
+
+func resolveConcurrent(opts ConcurrentOptions) (concSettings, error) {
+	s := concSettings{opts}
+	var err error
+	if s.Seed, _, _, err = engine.SeedSetting(opts.Seed); err != nil {
+		return s, err
+	}
+	if s.Runs, _, err = engine.TracesSetting(opts.Runs, defaultRuns); err != nil {
+		return s, err
+	}
+	if s.Ops, err = engine.StepsSetting(opts.Ops, defaultOps); err != nil {
+		return s, err
+	}
+	if s.Clients == 0 {
+		s.Clients = defaultClients
+	}
+	if s.Dir == "" {
+		s.Dir = defaultDir
+	}
+	if s.ShrinkRuns == 0 {
+		s.ShrinkRuns = defaultConcShrink
+	}
+	if s.Attempts == 0 {
+		s.Attempts = defaultAttempts
+	}
+	switch {
+	case s.Clients < 0 || s.Ops < 0 || s.Runs < 0:
+		return s, fmt.Errorf("Clients, Ops and Runs must be positive")
+	case s.ShrinkRuns < 0 || s.Attempts < 0 || s.MaxNodes < 0:
+		return s, fmt.Errorf("ShrinkRuns, Attempts and MaxNodes must be positive")
+	}
+	return s, nil
+}
+
+type concRunner[S any] struct {
+	t       testing.TB
+	ctx     context.Context
+	mc      *execspec.Machine[S]
+	chk     *Checker[S]
+	o       concSettings
+	drv     ConcurrentDriver[S]
+	obs     Observer[S]
+	outputs map[string]bool
+	rep     *ConcurrentReport
+}
+
+// generate draws run i's operations from a random walk of the model and
+// deals them to the clients.
+func (c *concRunner[S]) generate(i int) (script, error) {
+	rnd := rng.New(c.o.Seed, uint64(i))
+	w := engine.NewWalk(c.mc, defaultBudget)
+	w.Executor().Record(true)
+	res := w.Start(rnd)
+	if res.Err != nil {
+		return script{}, res.Err
+	}
+	if !res.Enabled {
+		return script{}, errors.New("init is not enabled")
+	}
+	sc := script{clients: make([][]Step, c.o.Clients)}
+	var err error
+	if sc.init, err = c.step(0, "init", res.Picks); err != nil {
+		return sc, err
+	}
+	for k := 0; k < c.o.Ops; k++ {
+		a, res := w.Step(rnd)
+		if a < 0 {
+			break // a deadlock: the model can do nothing more
+		}
+		if res.Err != nil {
+			return sc, res.Err
+		}
+		st, err := c.step(k+1, c.mc.ActionName(a), res.Picks)
+		if err != nil {
+			return sc, err
+		}
+		cl := k % c.o.Clients
+		if c.o.ClientOf != nil {
+			cl = c.o.ClientOf(st)
+			if cl < 0 || cl >= c.o.Clients {
+				return sc, fmt.Errorf("ClientOf(%s) = %d, not a client (0 to %d)", st, cl, c.o.Clients-1)
+			}
+		}
+		sc.clients[cl] = append(sc.clients[cl], st)
+	}
+	return sc, nil
+}
+
+// step builds a driver Step of the input picks.
+func (c *concRunner[S]) step(idx int, action string, picks []execspec.Pick) (Step, error) {
+	st := Step{Index: idx, Action: action, Enabled: true}
+	for _, p := range picks {
+		if c.outputs[p.Label] {
+			continue
+		}
+		v, err := itf.Marshal(p.Value)
+		if err != nil {
+			return st, fmt.Errorf("%s: pick %s: %w", action, p.Label, err)
+		}
+		st.Picks = append(st.Picks, p)
+		st.Values = append(st.Values, trace.Pick{Label: p.Label, Value: v})
+	}
+	return st, nil
+}
+
+// execute runs the script's clients at once and records the history.
+func (c *concRunner[S]) execute(sc script, run int) (*History, error) {
+	if err := callDriver(func() error { return c.drv.Reset(c.ctx, sc.init) }); err != nil {
+		return nil, fmt.Errorf("driver Reset: %w", err)
+	}
+	h := &History{Model: c.mc.Name(), Clients: len(sc.clients), Seed: c.o.Seed, Run: run}
+	for _, v := range sc.init.Values {
+		h.Init = append(h.Init, Arg{v.Label, v.Value})
+	}
+	var clock atomic.Int64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	recs := make([][]Operation, len(sc.clients))
+	errs := make([]error, len(sc.clients))
+	for cl, ops := range sc.clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rnd := rng.New(c.o.Seed^uint64(run), uint64(cl)|1<<62)
+			<-start
+			for _, op := range ops {
+				rec := Operation{Client: cl, Action: op.Action}
+				for _, v := range op.Values {
+					rec.Inputs = append(rec.Inputs, Arg{v.Label, v.Value})
+				}
+				var outs []execspec.Pick
+				rec.Call = clock.Add(1)
+				err := callDriver(func() error {
+					var err error
+					outs, err = c.drv.Do(c.ctx, cl, op)
+					return err
+				})
+				rec.Return = clock.Add(1)
+				switch {
+				case errors.Is(err, ErrRefused):
+					rec.Refused = true
+				case err != nil:
+					errs[cl] = fmt.Errorf("client %d, %s: driver: %w", cl, op, err)
+					return
+				}
+				for _, p := range outs {
+					v, err := itf.Marshal(p.Value)
+					if err != nil {
+						errs[cl] = fmt.Errorf("client %d, %s: output %s: %w", cl, op, p.Label, err)
+						return
+					}
+					rec.Outputs = append(rec.Outputs, Arg{p.Label, v})
+				}
+				recs[cl] = append(recs[cl], rec)
+				if rnd.IntN(2) == 0 {
+					runtime.Gosched() // vary the interleavings
+				}
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		h.Ops = append(h.Ops, r...)
+	}
+	sort.Slice(h.Ops, func(i, j int) bool { return h.Ops[i].Call < h.Ops[j].Call })
+	if c.obs != nil {
+		var got S
+		err := callDriver(func() error {
+			var err error
+			got, err = c.obs.Observe(c.ctx)
+			return err
+		})
+		switch {
+		case errors.Is(err, ErrNotObserved):
+			c.obs = nil
+		case err != nil:
+			return nil, fmt.Errorf("driver Observe: %w", err)
+		default:
+			if h.Final, err = c.mc.ToITF(&got); err != nil {
+				return nil, fmt.Errorf("observed state: %w", err)
+			}
+		}
+	}
+	return h, nil
+}
+
+// callDriver runs a driver method, turning a panic into a *DriverPanic.
+func callDriver(f func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &DriverPanic{Value: v}
+		}
+	}()
+	return f()
+}
+
+func (c *concRunner[S]) runOnce(sc script, run int) (*History, Linearization, error) {
+	h, err := c.execute(sc, run)
+	if err != nil {
+		return nil, Linearization{}, err
+	}
+	lin, err := c.chk.Check(h)
+	if err != nil {
+		return h, lin, err
+	}
+	return h, lin, nil
+}
+
+// shrink runs smaller scripts while they give non-linearizable histories.
+func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int) (*History, Linearization) {
+	budget := c.o.ShrinkRuns
+	try := func(cand script) bool {
+		for a := 0; a < c.o.Attempts && budget > 0; a++ {
+			budget--
+			ch, cl, err := c.runOnce(cand, run)
+			if err == nil && !cl.OK {
+				sc, h, lin = cand, ch, cl
+				return true
+			}
+		}
+		return false
+	}
+	// First drop what was called after the first operation the checker
+	// could not place returned: the failure is before it.
+	if cand, ok := cutAfterFailure(sc, h, lin); ok {
+		try(cand)
+	}
+	for progress := true; progress && budget > 0; {
+		progress = false
+		// Prefixes in time first: a half, three quarters, seven eighths
+		// of the history.
+		for _, frac := range []float64{0.5, 0.75, 0.875} {
+			k := int(frac * float64(len(h.Ops)))
+			if k == 0 || k >= len(h.Ops) || budget <= 0 {
+				continue
+			}
+			if cand, ok := cutAt(sc, h, h.Ops[k].Call); ok && try(cand) {
+				progress = true
+				break
+			}
+		}
+		// Then whole clients.
+		for cl := 0; cl < len(sc.clients) && budget > 0; cl++ {
+			if len(sc.clients[cl]) == 0 {
+				continue
+			}
+			cand := sc.clone()
+			cand.clients[cl] = nil
+			if try(cand) {
+				progress = true
+			}
+		}
+		// Then chunks of operations of each client, halving down to one.
+		for cl := range sc.clients {
+			for k := len(sc.clients[cl]) / 2; k >= 1; k /= 2 {
+				for i := 0; i+k <= len(sc.clients[cl]) && budget > 0; {
+					cand := sc.clone()
+					cand.clients[cl] = append(cand.clients[cl][:i], cand.clients[cl][i+k:]...)
+					if try(cand) {
+						progress = true
+						continue
+					}
+					i++
+				}
+			}
+		}
+	}
+	return h, lin
+}
+
+// cutAfterFailure returns sc without the operations called after the
+// return of the first operation (by call time) outside lin's longest
+// linearizable prefix; false when there is no such operation or nothing
+// to cut.
+func cutAfterFailure(sc script, h *History, lin Linearization) (script, bool) {
+	placed := map[int]bool{}
+	for _, i := range lin.Order {
+		placed[i] = true
+	}
+	for i, op := range h.Ops {
+		if !placed[i] {
+			return cutAt(sc, h, op.Return)
+		}
+	}
+	return sc, false
+}
+
+// cutAt returns sc without the operations h shows called at or after
+// cutoff; false when that removes nothing.
+func cutAt(sc script, h *History, cutoff int64) (script, bool) {
+	keep := make([]int, len(sc.clients))
+	for _, op := range h.Ops {
+		if op.Call < cutoff && op.Client < len(keep) {
+			keep[op.Client]++
+		}
+	}
+	out, cut := sc.clone(), false
+	for c := range out.clients {
+		if keep[c] < len(out.clients[c]) {
+			out.clients[c], cut = out.clients[c][:keep[c]], true
+		}
+	}
+	return out, cut
+}
+
+func (s script) clone() script {
+	out := script{init: s.init, clients: make([][]Step, len(s.clients))}
+	for i, c := range s.clients {
+		out.clients[i] = append([]Step(nil), c...)
+	}
+	return out
+}
+
+// fail saves and reports a non-linearizable history.
+func (c *concRunner[S]) fail(h *History, lin Linearization) {
+	c.t.Helper()
+	c.rep.Failure, c.rep.Prefix = h, lin.Order
+	dir := engine.TestDir(c.o.Dir, c.t.Name())
+	files, err := SaveHistory(dir, h, lin.Order)
+	c.rep.Files = files
+	var b strings.Builder
+	fmt.Fprintf(&b, "execspec mbt: model %s: the implementation is not linearizable: no order of these %d operations consistent with real time is a behaviour of the model\n", c.mc.Name(), len(h.Ops))
+	b.WriteString(FormatHistory(h, lin))
+	if err != nil {
+		fmt.Fprintf(&b, "\nsaving the history: %v", err)
+	} else {
+		fmt.Fprintf(&b, "\nsaved: %s\npage:  %s", files[0], files[1])
+	}
+	fmt.Fprintf(&b, "\nrerun: %s", engine.TestCommand(c.t.Name(), fmt.Sprintf("-execspec.seed=%d", c.o.Seed)))
+	c.t.Errorf("%s", b.String())
+}
+
+// FormatHistory prints a history, one operation a line with its client,
+// logical call and return times and outcome, and the verdict of lin: the
+// longest linearizable prefix and what broke it.
+func FormatHistory(h *History, lin Linearization) string {
+	pos := map[int]int{}
+	for i, op := range lin.Order {
+		pos[op] = i + 1
+	}
+	var b strings.Builder
+	for i, op := range h.Ops {
+		mark := "  -"
+		if p, ok := pos[i]; ok {
+			mark = fmt.Sprintf("%3d", p)
+		}
+		fmt.Fprintf(&b, "  %s  [%4d,%4d] %s\n", mark, op.Call, op.Return, op)
+	}
+	switch {
+	case lin.OK:
+		b.WriteString("linearizable (the first column is the order)")
+	case lin.FinalMismatch:
+		b.WriteString("every operation fits some order, but none ends in the implementation's observed final state; the first order tried ends with:\n")
+		b.WriteString(strings.TrimRight(lin.FinalDiff, "\n"))
+	default:
+		fmt.Fprintf(&b, "the longest linearizable prefix found has %d of %d operations (first column: their order; -: not explained)", len(lin.Order), len(h.Ops))
+	}
+	return b.String()
+}
+
+// runSaved runs the saved histories' scripts again; it reports whether
+// none failed.
+func (c *concRunner[S]) runSaved() bool {
+	c.t.Helper()
+	files, err := SavedHistories(engine.TestDir(c.o.Dir, c.t.Name()))
+	if err != nil {
+		c.t.Errorf("execspec mbt: saved histories: %v", err)
+		return false
+	}
+	for _, f := range files {
+		h, err := ReadHistory(f)
+		if err != nil {
+			c.t.Errorf("execspec mbt: %v", err)
+			return false
+		}
+		sc, err := c.scriptOf(h)
+		if err != nil {
+			c.t.Errorf("execspec mbt: saved history %s no longer fits model %s: %v\n(delete the file if the model changed on purpose)", f, c.mc.Name(), err)
+			return false
+		}
+		c.rep.Saved++
+		for a := 0; a < c.o.Attempts; a++ {
+			h2, lin, err := c.runOnce(sc, h.Run)
+			if err != nil {
+				c.t.Errorf("execspec mbt: saved history %s: %v", f, err)
+				return false
+			}
+			if !lin.OK {
+				c.rep.Failure, c.rep.Prefix, c.rep.Files = h2, lin.Order, []string{f}
+				c.t.Errorf("execspec mbt: saved history %s is still not linearizable:\n%s\nrerun: %s", f, FormatHistory(h2, lin), engine.TestCommand(c.t.Name()))
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// scriptOf rebuilds the clients' operations from a history.
+func (c *concRunner[S]) scriptOf(h *History) (script, error) {
+	sc := script{clients: make([][]Step, h.Clients)}
+	init, err := c.stepOf(0, "init", h.Init)
+	if err != nil {
+		return sc, err
+	}
+	sc.init = init
+	for i, op := range h.Ops {
+		if op.Client < 0 || op.Client >= h.Clients {
+			return sc, fmt.Errorf("operation %d: client %d out of range", i, op.Client)
+		}
+		if _, err := c.mc.ActionIndex(op.Action); err != nil {
+			return sc, err
+		}
+		st, err := c.stepOf(i+1, op.Action, op.Inputs)
+		if err != nil {
+			return sc, err
+		}
+		sc.clients[op.Client] = append(sc.clients[op.Client], st)
+	}
+	return sc, nil
+}
+
+// stepOf builds a Step from recorded inputs. Without a model state to
+// execute the action in, the picks' Go values are their ITF values: a
+// driver reads them with Pick, which converts through the ITF form.
+func (c *concRunner[S]) stepOf(idx int, action string, args []Arg) (Step, error) {
+	st := Step{Index: idx, Action: action, Enabled: true}
+	for _, a := range args {
+		st.Picks = append(st.Picks, execspec.Pick{Label: a.Label, Value: a.Value})
+		st.Values = append(st.Values, trace.Pick{Label: a.Label, Value: a.Value})
+	}
+	return st, nil
+}
+
+// WalkHistory returns a history that is linearizable by construction, for
+// benchmarks and tests of the checker: a seeded random walk of ops steps of
+// m, dealt round-robin to clients, each operation overlapping the calls of
+// the next clients-1 operations, with the values of the picks labelled in
+// outputs recorded as observed outputs and the walk's last state as the
+// observed final state.
+func WalkHistory[S any](m *execspec.Model[S], clients, ops int, seed uint64, outputs []string) (*History, error) {
+	if clients <= 0 || ops < 0 {
+		return nil, fmt.Errorf("mbt: WalkHistory: %d clients and %d operations", clients, ops)
+	}
+	mc, err := m.Compile()
+	if err != nil {
+		return nil, fmt.Errorf("mbt: %w", err)
+	}
+	out := map[string]bool{}
+	for _, l := range outputs {
+		out[l] = true
+	}
+	args := func(picks []execspec.Pick, want bool) ([]Arg, error) {
+		var as []Arg
+		for _, p := range picks {
+			if out[p.Label] != want {
+				continue
+			}
+			v, err := itf.Marshal(p.Value)
+			if err != nil {
+				return nil, fmt.Errorf("mbt: pick %s: %w", p.Label, err)
+			}
+			as = append(as, Arg{p.Label, v})
+		}
+		return as, nil
+	}
+	rnd := rng.New(seed, 0)
+	w := engine.NewWalk(mc, defaultBudget)
+	w.Executor().Record(true)
+	res := w.Start(rnd)
+	if res.Err != nil || !res.Enabled {
+		return nil, fmt.Errorf("mbt: model %s: init cannot run", mc.Name())
+	}
+	h := &History{Model: mc.Name(), Clients: clients, Seed: seed}
+	if h.Init, err = args(res.Picks, false); err != nil {
+		return nil, err
+	}
+	span := int64(3*(clients-1) + 1)
+	for k := 0; k < ops; k++ {
+		a, res := w.Step(rnd)
+		if a < 0 {
+			break
+		}
+		if res.Err != nil {
+			return nil, fmt.Errorf("mbt: model %s: %w", mc.Name(), res.Err)
+		}
+		op := Operation{Client: k % clients, Action: mc.ActionName(a), Call: int64(3 * k), Return: int64(3*k) + span}
+		if op.Inputs, err = args(res.Picks, false); err != nil {
+			return nil, err
+		}
+		if op.Outputs, err = args(res.Picks, true); err != nil {
+			return nil, err
+		}
+		h.Ops = append(h.Ops, op)
+	}
+	if h.Final, err = mc.ToITF(w.State()); err != nil {
+		return nil, fmt.Errorf("mbt: final state: %w", err)
+	}
+	return h, nil
+}

@@ -1,0 +1,412 @@
+package mbt_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/mbt"
+)
+
+// maxBalance bounds the balance the model's read can return.
+const maxBalance = 1000
+
+// concBankModel is the bank with a read: "balance" returns an account's
+// balance through its output pick "balance".
+func concBankModel() *execspec.Model[Bank] {
+	m := bankModel()
+	m.Action("balance", func(c *execspec.Ctx[Bank]) {
+		a := execspec.OneOf(c, "account", accounts)
+		v := execspec.IntRange(c, "balance", 0, maxBalance)
+		c.Assume(v == c.S.Balances[a])
+	})
+	return m
+}
+
+var bankOutputs = []string{"balance"}
+
+// concBankDriver drives a bankImpl from several clients at once.
+type concBankDriver struct {
+	bug  bug
+	bank *bankImpl
+}
+
+func newConcBank(b bug) func(testing.TB) mbt.ConcurrentDriver[Bank] {
+	return func(testing.TB) mbt.ConcurrentDriver[Bank] { return &concBankDriver{bug: b} }
+}
+
+func (d *concBankDriver) Reset(context.Context, mbt.Step) error {
+	d.bank = newBankImpl(d.bug)
+	return nil
+}
+
+func (d *concBankDriver) Do(_ context.Context, _ int, op mbt.Step) ([]execspec.Pick, error) {
+	if op.Action == "balance" {
+		a, err := mbt.Pick[string](op, "account")
+		if err != nil {
+			return nil, err
+		}
+		return []execspec.Pick{mbt.Output("balance", d.bank.Balance(a))}, nil
+	}
+	return nil, refusal(applyStep(d.bank, op))
+}
+
+func (d *concBankDriver) Observe(context.Context) (Bank, error) { return d.bank.snapshot(), nil }
+
+func TestRunConcurrentCorrectBankIsLinearizable(t *testing.T) {
+	for _, clients := range []int{1, 2, 4, 8} {
+		rec := newRecTB(t, "TestConcurrent")
+		rep := mbt.RunConcurrent(rec, concBankModel(), newConcBank(correct), mbt.ConcurrentOptions{
+			Seed: 1, Clients: clients, Ops: 60, Runs: 10, Outputs: bankOutputs, Dir: t.TempDir(),
+		})
+		if rec.Failed() {
+			t.Fatalf("%d clients: %s", clients, rec.errors())
+		}
+		if rep == nil || rep.Runs != 10 || rep.Ops == 0 || rep.Failure != nil {
+			t.Fatalf("%d clients: report %+v", clients, rep)
+		}
+	}
+}
+
+// findRace runs RunConcurrent on the racy bank with seeds 1, 2, ... until
+// it reports a failure (bounded: a race may need a few runs to show).
+func findRace(t *testing.T, dir string) (*recTB, *mbt.ConcurrentReport) {
+	t.Helper()
+	for seed := uint64(1); seed <= 10; seed++ {
+		rec := newRecTB(t, "TestRace")
+		rep := mbt.RunConcurrent(rec, concBankModel(), newConcBank(racyDeposit), mbt.ConcurrentOptions{
+			Seed: seed, Clients: 4, Ops: 40, Runs: 20, Outputs: bankOutputs, Dir: dir,
+		})
+		if rec.Failed() {
+			return rec, rep
+		}
+	}
+	t.Fatal("the lost update of the racy deposit was not found with seeds 1 to 10")
+	return nil, nil
+}
+
+func TestRunConcurrentFindsLostUpdate(t *testing.T) {
+	dir := t.TempDir()
+	rec, rep := findRace(t, dir)
+	msg := rec.errors()
+	t.Logf("the failure as reported:\n%s", msg)
+	for _, want := range []string{"not linearizable", "saved:", "page:", "rerun: go test -run '^TestRace$'", "-execspec.seed="} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the message lacks %q:\n%s", want, msg)
+		}
+	}
+	if rep.Failure == nil || len(rep.Files) != 2 {
+		t.Fatalf("report: %+v", rep)
+	}
+	if n := len(rep.Failure.Ops); n == 0 || n > 40 {
+		t.Errorf("the shrunk history has %d operations", n)
+	}
+	// The saved history is a real counterexample: it reads back and the
+	// checker refutes it again.
+	h, err := mbt.ReadHistory(rep.Files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lin, err := chk.Check(h); err != nil || lin.OK {
+		t.Fatalf("saved history: %+v, %v", lin, err)
+	}
+	page, err := os.ReadFile(rep.Files[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "<svg") || !strings.Contains(string(page), "client 0") {
+		t.Errorf("the page does not draw the clients:\n%s", page)
+	}
+	// The next run replays the saved history first: the correct bank passes it.
+	rec2 := newRecTB(t, "TestRace")
+	rep2 := mbt.RunConcurrent(rec2, concBankModel(), newConcBank(correct), mbt.ConcurrentOptions{
+		Seed: 1, Runs: 1, Outputs: bankOutputs, Dir: dir,
+	})
+	if rec2.Failed() || rep2.Saved != 1 {
+		t.Fatalf("replaying the saved history on the correct bank: saved %d, %s", rep2.Saved, rec2.errors())
+	}
+}
+
+func TestRunConcurrentBadOptions(t *testing.T) {
+	for _, o := range []mbt.ConcurrentOptions{{Clients: -1}, {Attempts: -2}, {Ignore: []string{"nosuch"}}} {
+		rec := newRecTB(t, "TestBad")
+		if rep := mbt.RunConcurrent(rec, concBankModel(), newConcBank(correct), o); rep != nil || !rec.Failed() {
+			t.Errorf("options %+v: report %v, errors %q", o, rep, rec.errors())
+		}
+	}
+}
+
+func TestRunConcurrentDriverFailure(t *testing.T) {
+	rec := newRecTB(t, "TestBroken")
+	mbt.RunConcurrent(rec, concBankModel(), func(testing.TB) mbt.ConcurrentDriver[Bank] { return downDriver{} }, mbt.ConcurrentOptions{Runs: 1, Dir: t.TempDir()})
+	if msg := rec.errors(); !strings.Contains(msg, "service down") {
+		t.Errorf("a driver error is not reported: %q", msg)
+	}
+}
+
+type downDriver struct{}
+
+func (downDriver) Reset(context.Context, mbt.Step) error { return nil }
+func (downDriver) Do(context.Context, int, mbt.Step) ([]execspec.Pick, error) {
+	return nil, errors.New("service down")
+}
+
+// arg makes an Arg of a Go value.
+func arg(t *testing.T, label string, v any) mbt.Arg {
+	t.Helper()
+	val, err := itf.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mbt.Arg{Label: label, Value: val}
+}
+
+func TestCheckHistories(t *testing.T) {
+	dep := func(c int, amount int, call, ret int64, refused bool) mbt.Operation {
+		return mbt.Operation{Client: c, Action: "deposit", Inputs: []mbt.Arg{arg(t, "account", "alice"), arg(t, "amount", amount)}, Refused: refused, Call: call, Return: ret}
+	}
+	read := func(c int, v int, call, ret int64) mbt.Operation {
+		return mbt.Operation{Client: c, Action: "balance", Inputs: []mbt.Arg{arg(t, "account", "alice")}, Outputs: []mbt.Arg{arg(t, "balance", v)}, Call: call, Return: ret}
+	}
+	mc, err := concBankModel().Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := func(alice int) map[string]itf.Value {
+		s := Bank{Balances: map[string]int{"alice": alice, "bob": 0}, Pending: map[string]Pending{}, Version: 1}
+		v, err := mc.ToITF(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name  string
+		ops   []mbt.Operation
+		final map[string]itf.Value
+		ok    bool
+		order []int
+	}{
+		{"empty", nil, nil, true, []int{}},
+		{"sequential", []mbt.Operation{dep(0, 2, 1, 2, false), read(1, 2, 3, 4)}, nil, true, []int{0, 1}},
+		{"stale read after the deposit returned", []mbt.Operation{dep(0, 2, 1, 2, false), read(1, 0, 3, 4)}, nil, false, []int{0}},
+		{"concurrent read sees the old value", []mbt.Operation{dep(0, 2, 1, 4, false), read(1, 0, 2, 3)}, nil, true, []int{1, 0}},
+		{"concurrent read sees the new value", []mbt.Operation{dep(0, 2, 1, 4, false), read(1, 2, 2, 3)}, nil, true, []int{0, 1}},
+		{"reads go back in time", []mbt.Operation{dep(0, 1, 1, 10, false), read(1, 1, 2, 3), read(2, 0, 4, 5)}, nil, false, []int{0, 1}},
+		{"refusal over the cap", []mbt.Operation{dep(0, 3, 1, 2, false), dep(1, 3, 3, 4, true)}, nil, true, []int{0, 1}},
+		{"refusal the model does not allow", []mbt.Operation{dep(0, 1, 1, 2, true)}, nil, false, nil},
+		{"final state observed", []mbt.Operation{dep(0, 2, 1, 2, false)}, final(2), true, []int{0}},
+		{"final state lost the deposit", []mbt.Operation{dep(0, 2, 1, 2, false)}, final(1), false, []int{0}},
+	}
+	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &mbt.History{Model: "bank", Clients: 3, Ops: tc.ops, Final: tc.final}
+			lin, err := chk.Check(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lin.OK != tc.ok {
+				t.Fatalf("OK = %v, want %v\n%s", lin.OK, tc.ok, mbt.FormatHistory(h, lin))
+			}
+			if fmt.Sprint(lin.Order) != fmt.Sprint(tc.order) {
+				t.Errorf("order %v, want %v", lin.Order, tc.order)
+			}
+		})
+	}
+}
+
+func TestCheckRejectsMalformedHistories(t *testing.T) {
+	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		op   mbt.Operation
+		want string
+	}{
+		{"unknown action", mbt.Operation{Action: "teleport", Call: 1, Return: 2}, "teleport"},
+		{"return before call", mbt.Operation{Action: "deposit", Call: 2, Return: 1}, "not after its call"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := chk.Check(&mbt.History{Clients: 1, Ops: []mbt.Operation{tc.op}})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckBudgetSaysIncomplete(t *testing.T) {
+	h, err := mbt.WalkHistory(concBankModel(), 4, 50, 1, bankOutputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{MaxNodes: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chk.Check(h); !errors.Is(err, mbt.ErrIncomplete) {
+		t.Fatalf("error %v, want ErrIncomplete", err)
+	}
+}
+
+func TestWalkHistoriesAreLinearizable(t *testing.T) {
+	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, clients := range []int{1, 3, 8} {
+		h, err := mbt.WalkHistory(concBankModel(), clients, 300, 7, bankOutputs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lin, err := chk.Check(h)
+		if err != nil || !lin.OK || len(lin.Order) != len(h.Ops) {
+			t.Fatalf("%d clients: %+v, %v", clients, lin.OK, err)
+		}
+		// Corrupt the last read: the history is no longer linearizable.
+		for i := len(h.Ops) - 1; i >= 0; i-- {
+			if h.Ops[i].Action == "balance" {
+				h.Ops[i].Outputs[0] = arg(t, "balance", maxBalance)
+				break
+			}
+		}
+		if lin, err := chk.Check(h); err != nil || lin.OK {
+			t.Fatalf("%d clients, corrupted read: OK %v, %v", clients, lin.OK, err)
+		}
+	}
+}
+
+func TestHistoryFiles(t *testing.T) {
+	h, err := mbt.WalkHistory(concBankModel(), 2, 6, 3, bankOutputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	files, err := mbt.SaveHistory(dir, h, []int{0, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := mbt.ReadHistory(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back.Ops) != len(h.Ops) || back.Ops[1].String() != h.Ops[1].String() {
+		t.Errorf("read back %v, want %v", back.Ops, h.Ops)
+	}
+	if listed, err := mbt.SavedHistories(dir); err != nil || len(listed) != 1 {
+		t.Errorf("SavedHistories: %v, %v", listed, err)
+	}
+	bad := filepath.Join(dir, "bad.history.json")
+	for _, content := range []string{"{", `{"clients": 0, "ops": []}`} {
+		if err := os.WriteFile(bad, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mbt.ReadHistory(bad); err == nil {
+			t.Errorf("ReadHistory(%q) succeeded", content)
+		}
+	}
+	if _, err := mbt.ReadHistory(filepath.Join(dir, "missing.json")); err == nil {
+		t.Error("ReadHistory of a missing file succeeded")
+	}
+	big := &mbt.History{Clients: 1, Ops: make([]mbt.Operation, 5001)}
+	if _, err := mbt.WriteHistoryHTML(big, nil); err == nil {
+		t.Error("a page of 5001 operations was written")
+	}
+}
+
+func TestRunConcurrentReportsItsFailures(t *testing.T) {
+	panicky := func(testing.TB) mbt.ConcurrentDriver[Bank] { return panicDriver{} }
+	tests := []struct {
+		name  string
+		drv   func(testing.TB) mbt.ConcurrentDriver[Bank]
+		opts  mbt.ConcurrentOptions
+		saved string // content of a saved history, "" for none
+		want  string
+	}{
+		{"client out of range", newConcBank(correct), mbt.ConcurrentOptions{Runs: 1, ClientOf: func(mbt.Step) int { return 9 }}, "", "not a client"},
+		{"driver panics", panicky, mbt.ConcurrentOptions{Runs: 1}, "", "panic: boom"},
+		{"unreadable saved history", newConcBank(correct), mbt.ConcurrentOptions{Runs: 1}, "{", "history"},
+		{"saved history of another model", newConcBank(correct), mbt.ConcurrentOptions{Runs: 1}, `{"clients": 1, "ops": [{"client": 0, "action": "teleport", "call": 1, "return": 2}]}`, "no longer fits"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.Dir = t.TempDir()
+			if tc.saved != "" {
+				dir := filepath.Join(tc.opts.Dir, "TestSaved")
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "x.history.json"), []byte(tc.saved), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rec := newRecTB(t, "TestSaved")
+			mbt.RunConcurrent(rec, concBankModel(), tc.drv, tc.opts)
+			if msg := rec.errors(); !strings.Contains(msg, tc.want) {
+				t.Errorf("errors %q, want one with %q", msg, tc.want)
+			}
+		})
+	}
+}
+
+type panicDriver struct{}
+
+func (panicDriver) Reset(context.Context, mbt.Step) error { return nil }
+func (panicDriver) Do(context.Context, int, mbt.Step) ([]execspec.Pick, error) {
+	panic("boom")
+}
+
+// scriptRecorder records each client's operations in order.
+type scriptRecorder struct {
+	concBankDriver
+	mu  sync.Mutex
+	ops map[int][]string
+}
+
+func (r *scriptRecorder) Do(ctx context.Context, client int, op mbt.Step) ([]execspec.Pick, error) {
+	r.mu.Lock()
+	r.ops[client] = append(r.ops[client], op.String())
+	r.mu.Unlock()
+	return r.concBankDriver.Do(ctx, client, op)
+}
+
+// TestRunConcurrentScriptsFollowTheSeed: the operations each client
+// performs depend on the seed alone; only their interleaving varies.
+func TestRunConcurrentScriptsFollowTheSeed(t *testing.T) {
+	scripts := func(seed uint64) string {
+		rec := newRecTB(t, "TestSeed")
+		d := &scriptRecorder{ops: map[int][]string{}}
+		mbt.RunConcurrent(rec, concBankModel(), func(testing.TB) mbt.ConcurrentDriver[Bank] { return d }, mbt.ConcurrentOptions{
+			Seed: seed, Clients: 3, Ops: 30, Runs: 3, Outputs: bankOutputs, Dir: t.TempDir(),
+		})
+		if rec.Failed() {
+			t.Fatal(rec.errors())
+		}
+		return fmt.Sprint(d.ops)
+	}
+	a, b, c := scripts(5), scripts(5), scripts(6)
+	if a != b {
+		t.Errorf("seed 5 gave two different scripts:\n%s\n%s", a, b)
+	}
+	if a == c {
+		t.Errorf("seeds 5 and 6 gave the same scripts")
+	}
+}

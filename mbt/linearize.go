@@ -1,0 +1,518 @@
+package mbt
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/itf"
+)
+
+// A concurrent history is checked for linearizability against the model,
+// which serves as the sequential specification: the history is
+// linearizable when some order of its operations that respects real time
+// (an operation that returned before another was called comes first) is a
+// behaviour of the model in which every operation has the outcome observed.
+//
+// An operation is one action of the model. Its inputs are the action's
+// picks as the client issued them; its outputs are the values the
+// implementation returned for the picks declared as outputs
+// (ConcurrentOptions.Outputs). Replaying an operation on the model
+// directs every input and output pick to its recorded value
+// (execspec.Executor.Direct) and searches the picks recorded by neither:
+// the operation fits a state when some branch is enabled, and each enabled
+// branch's state is a possible successor. An operation the implementation
+// refused fits a state only when no branch with its inputs is enabled
+// there, and leaves the state unchanged. When the driver observes, the
+// implementation's final state must also equal the model's state after
+// the whole linearization.
+//
+// The search is the backtracking search of Wing and Gong with the
+// memoization of Lowe: it walks the history's call and return events in
+// logical-time order, linearizes a pending operation whose call is
+// reached, backtracks when a return is reached before its operation was
+// linearized, and never revisits a pair (set of linearized operations,
+// model state), the set kept as a 128-bit Zobrist hash and the state as
+// its 64-bit fingerprint.
+
+// Arg is one labelled value of an operation: an input pick or an observed
+// output, as an ITF value.
+type Arg struct {
+	Label string    `json:"label"`
+	Value itf.Value `json:"value"`
+}
+
+// Operation is one operation of a concurrent history.
+type Operation struct {
+	// Client is the client (goroutine) that issued the operation, from 0.
+	Client int `json:"client"`
+	// Action is the model action.
+	Action string `json:"action"`
+	// Inputs are the action's input picks, as issued.
+	Inputs []Arg `json:"inputs,omitempty"`
+	// Outputs are the values the implementation returned for output picks.
+	Outputs []Arg `json:"outputs,omitempty"`
+	// Refused is true when the implementation refused the operation.
+	Refused bool `json:"refused,omitempty"`
+	// Call and Return are the logical times at which the client called the
+	// implementation and got its answer; every time in a history is
+	// distinct and Call < Return.
+	Call   int64 `json:"call"`
+	Return int64 `json:"return"`
+}
+
+// String formats the operation as `c1 deposit(account="alice", amount=2) -> ok`.
+func (o Operation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "c%d %s(", o.Client, o.Action)
+	for i, a := range o.Inputs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s=%s", a.Label, a.Value)
+	}
+	b.WriteString(") -> ")
+	switch {
+	case o.Refused:
+		b.WriteString("refused")
+	case len(o.Outputs) == 0:
+		b.WriteString("ok")
+	default:
+		for i, a := range o.Outputs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s=%s", a.Label, a.Value)
+		}
+	}
+	return b.String()
+}
+
+// History is what a concurrent run recorded: the initial step and every
+// operation with its call and return times.
+type History struct {
+	// Model names the model the history is checked against.
+	Model string `json:"model"`
+	// Clients is the number of clients.
+	Clients int `json:"clients"`
+	// Init holds the picks of the model's init, when it makes any.
+	Init []Arg `json:"init,omitempty"`
+	// Ops are the operations, in order of their call times.
+	Ops []Operation `json:"ops"`
+	// Final is the implementation's observed state once every operation
+	// returned, by state variable; nil when the driver does not observe.
+	Final map[string]itf.Value `json:"final,omitempty"`
+	// Seed and Run say which generated run recorded the history.
+	Seed uint64 `json:"seed"`
+	Run  int    `json:"run"`
+}
+
+// Linearization is the verdict of a linearizability check.
+type Linearization struct {
+	// OK is true when the history is linearizable.
+	OK bool
+	// Order is a linearization (indices into History.Ops) when OK, and
+	// otherwise the longest linearizable prefix the search found: the
+	// operations it could explain, in the order it explained them.
+	Order []int
+	// FinalMismatch is true when every operation could be linearized but
+	// no linearization ends in the implementation's observed final state.
+	FinalMismatch bool
+	// FinalDiff shows, when FinalMismatch, how the model's state at the end
+	// of the first complete order tried differs from the observed one.
+	FinalDiff string
+	// Nodes counts the linearization attempts of the search.
+	Nodes int
+}
+
+// ErrIncomplete is returned (wrapped) by a linearizability check stopped
+// by its budget: the history was neither proved linearizable nor refuted.
+var ErrIncomplete = errors.New("linearizability check incomplete")
+
+// CheckOptions configures a Checker. The zero value works.
+type CheckOptions struct {
+	// Ignore lists state fields left out of the final-state comparison,
+	// as in Options.Ignore.
+	Ignore []string
+	// MaxNodes bounds the search's linearization attempts (default
+	// 10,000,000); a search that reaches it returns ErrIncomplete.
+	MaxNodes int
+	_        struct{}
+}
+
+const defaultMaxNodes = 10_000_000
+
+// Checker checks histories for linearizability against one model. It is
+// not safe for concurrent use.
+type Checker[S any] struct {
+	mc   *execspec.Machine[S]
+	ex   *execspec.Executor[S]
+	cmp  *comparator[S]
+	opts CheckOptions
+	enc  []byte
+}
+
+// NewChecker compiles m and returns a Checker for its histories.
+func NewChecker[S any](m *execspec.Model[S], opts CheckOptions) (*Checker[S], error) {
+	mc, err := m.Compile()
+	if err != nil {
+		return nil, fmt.Errorf("mbt: %w", err)
+	}
+	return newChecker(mc, opts)
+}
+
+func newChecker[S any](mc *execspec.Machine[S], opts CheckOptions) (*Checker[S], error) {
+	cmp, err := newComparator(mc, opts.Ignore)
+	if err != nil {
+		return nil, fmt.Errorf("mbt: model %s: %w", mc.Name(), err)
+	}
+	if opts.MaxNodes <= 0 {
+		opts.MaxNodes = defaultMaxNodes
+	}
+	return &Checker[S]{mc: mc, ex: mc.NewExecutor(), cmp: cmp, opts: opts}, nil
+}
+
+// checkOp is an operation prepared for the search.
+type checkOp struct {
+	action   int
+	directed map[string]itf.Value
+	refused  bool
+}
+
+// event is a call or a return in the search's doubly linked event list.
+type event struct {
+	op         int
+	call       bool
+	match      *event // the call's return, the return's call
+	prev, next *event
+}
+
+// Check reports whether h is linearizable with respect to the model. It
+// returns an error for a malformed history (an unknown action, a return
+// before its call), when the model panics, and, wrapping ErrIncomplete,
+// when the search exceeds CheckOptions.MaxNodes.
+func (c *Checker[S]) Check(h *History) (Linearization, error) {
+	ops, err := c.prepare(h)
+	if err != nil {
+		return Linearization{}, err
+	}
+	init, err := c.initial(h)
+	if err != nil {
+		return Linearization{}, err
+	}
+	var final *S
+	if h.Final != nil {
+		f, err := c.mc.FromITF(h.Final)
+		if err != nil {
+			return Linearization{}, fmt.Errorf("mbt: history's final state: %w", err)
+		}
+		final = &f
+	}
+	return c.search(h, ops, init, final)
+}
+
+// prepare resolves the actions and the directed picks of h's operations.
+func (c *Checker[S]) prepare(h *History) ([]checkOp, error) {
+	ops := make([]checkOp, len(h.Ops))
+	for i, o := range h.Ops {
+		a, err := c.mc.ActionIndex(o.Action)
+		if err != nil {
+			return nil, fmt.Errorf("mbt: history operation %d: %w", i, err)
+		}
+		if o.Return <= o.Call {
+			return nil, fmt.Errorf("mbt: history operation %d (%s) returns at %d, not after its call at %d", i, o, o.Return, o.Call)
+		}
+		d := make(map[string]itf.Value, len(o.Inputs)+len(o.Outputs))
+		for _, p := range o.Inputs {
+			d[p.Label] = p.Value
+		}
+		if !o.Refused {
+			for _, p := range o.Outputs {
+				d[p.Label] = p.Value
+			}
+		}
+		ops[i] = checkOp{action: a, directed: d, refused: o.Refused}
+	}
+	return ops, nil
+}
+
+// initial executes init with the history's init picks.
+func (c *Checker[S]) initial(h *History) (*S, error) {
+	d := map[string]itf.Value{}
+	for _, p := range h.Init {
+		d[p.Label] = p.Value
+	}
+	c.ex.Direct(d)
+	defer c.ex.Direct(nil)
+	s, tmp := new(S), new(S)
+	found := false
+	var perr error
+	c.ex.Enumerate(execspec.InitAction, nil, tmp, func(r execspec.Result) bool {
+		if r.Err != nil {
+			perr = r.Err
+			return false
+		}
+		c.mc.Copy(s, tmp)
+		found = true
+		return false
+	})
+	switch {
+	case perr != nil:
+		return nil, fmt.Errorf("mbt: model %s: %w", c.mc.Name(), perr)
+	case !found:
+		return nil, fmt.Errorf("mbt: model %s: init is not enabled for the history's init picks", c.mc.Name())
+	}
+	return s, nil
+}
+
+// succ is a successor state with its fingerprint.
+type succ[S any] struct {
+	s  *S
+	fp uint64
+}
+
+// successors returns the states op can lead to from s, whose fingerprint
+// is fp (none: op does not fit s). A refused operation leads to s itself
+// when no branch is enabled.
+func (c *Checker[S]) successors(op checkOp, s *S, fp uint64) ([]succ[S], error) {
+	c.ex.Direct(op.directed)
+	defer c.ex.Direct(nil)
+	tmp := new(S)
+	var out []succ[S]
+	enabled := false
+	var perr error
+	c.ex.Enumerate(op.action, s, tmp, func(r execspec.Result) bool {
+		if r.Err != nil {
+			perr = r.Err
+			return false
+		}
+		enabled = true
+		if op.refused {
+			return false // the refusal does not fit
+		}
+		f := c.fingerprint(tmp)
+		for _, o := range out {
+			if o.fp == f {
+				return true
+			}
+		}
+		out = append(out, succ[S]{c.mc.Clone(tmp), f})
+		return true
+	})
+	switch {
+	case perr != nil:
+		return nil, fmt.Errorf("mbt: model %s: %w", c.mc.Name(), perr)
+	case op.refused && enabled:
+		return nil, nil
+	case op.refused:
+		return []succ[S]{{s, fp}}, nil
+	}
+	return out, nil
+}
+
+func (c *Checker[S]) fingerprint(s *S) uint64 {
+	c.enc = c.mc.AppendEncoding(c.enc[:0], s)
+	return execspec.Fingerprint(c.enc)
+}
+
+// search runs the backtracking search over linearization points.
+func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Linearization, error) {
+	n := len(ops)
+	// The event list, in logical-time order, behind a sentinel head.
+	evs := make([]*event, 0, 2*n)
+	for i := range ops {
+		call := &event{op: i, call: true}
+		ret := &event{op: i, match: call}
+		call.match = ret
+		evs = append(evs, call, ret)
+	}
+	time := func(e *event) int64 {
+		if e.call {
+			return h.Ops[e.op].Call
+		}
+		return h.Ops[e.op].Return
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return time(evs[i]) < time(evs[j]) })
+	head := &event{op: -1}
+	prev := head
+	for _, e := range evs {
+		prev.next, e.prev = e, prev
+		prev = e
+	}
+	lift := func(e *event) {
+		e.prev.next = e.next
+		if e.next != nil {
+			e.next.prev = e.prev
+		}
+		m := e.match
+		m.prev.next = m.next
+		if m.next != nil {
+			m.next.prev = m.prev
+		}
+	}
+	unlift := func(e *event) {
+		m := e.match
+		m.prev.next = m
+		if m.next != nil {
+			m.next.prev = m
+		}
+		e.prev.next = e
+		if e.next != nil {
+			e.next.prev = e
+		}
+	}
+
+	type frm struct {
+		op     int
+		ev     *event
+		prev   *S
+		prevFP uint64
+		succs  []succ[S]
+		choice int
+	}
+	// The set of linearized operations is kept as a 128-bit sum of
+	// per-operation random keys (Zobrist hashing: adding and removing an
+	// operation is one xor), so a memo key is three words.
+	zob := make([][2]uint64, n)
+	for i := range zob {
+		zob[i] = [2]uint64{splitmix(uint64(2 * i)), splitmix(uint64(2*i + 1))}
+	}
+	var set [2]uint64
+	toggle := func(op int) { set[0] ^= zob[op][0]; set[1] ^= zob[op][1] }
+	seen := map[[3]uint64]struct{}{}
+	memo := func(fp uint64) bool { // reports whether (set, fp) is new, and records it
+		k := [3]uint64{set[0], set[1], fp}
+		if _, ok := seen[k]; ok {
+			return false
+		}
+		seen[k] = struct{}{}
+		return true
+	}
+	// The successors of an operation from a state, by state fingerprint:
+	// backtracking asks for the same ones again and again.
+	type succKey struct {
+		op int
+		fp uint64
+	}
+	succCache := map[succKey][]succ[S]{}
+	var stack []frm
+	var best []int
+	res := Linearization{}
+	cur, curFP := init, c.fingerprint(init)
+
+	// advance tries the successors of op from index from on; it pushes
+	// the first one not seen with the op linearized and reports whether
+	// it found one.
+	advance := func(op int, ev *event, prevS *S, prevFP uint64, succs []succ[S], from int) bool {
+		toggle(op)
+		for k := from; k < len(succs); k++ {
+			fp := succs[k].fp
+			if !memo(fp) {
+				continue
+			}
+			stack = append(stack, frm{op, ev, prevS, prevFP, succs, k})
+			cur, curFP = succs[k].s, fp
+			lift(ev)
+			if len(stack) > len(best) {
+				best = best[:0]
+				for _, f := range stack {
+					best = append(best, f.op)
+				}
+			}
+			return true
+		}
+		toggle(op)
+		return false
+	}
+	// backtrack undoes the top of the stack and returns the event to go on
+	// from; ok is false when the stack is empty.
+	backtrack := func() (*event, bool) {
+		if len(stack) == 0 {
+			return nil, false
+		}
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		unlift(f.ev)
+		cur, curFP = f.prev, f.prevFP
+		toggle(f.op)
+		if advance(f.op, f.ev, f.prev, f.prevFP, f.succs, f.choice+1) {
+			return head.next, true
+		}
+		return f.ev.next, true
+	}
+
+	e := head.next
+	for {
+		if head.next == nil {
+			if final == nil {
+				res.OK = true
+				break
+			}
+			diff, err := c.cmp.diff(cur, final)
+			if err != nil {
+				return res, err
+			}
+			if len(diff) == 0 {
+				res.OK = true
+				break
+			}
+			if !res.FinalMismatch {
+				res.FinalMismatch = true
+				res.FinalDiff = formatDiff(diff, "model", "observed")
+			}
+			var ok bool
+			if e, ok = backtrack(); !ok {
+				break
+			}
+			continue
+		}
+		if res.Nodes >= c.opts.MaxNodes {
+			res.Order = best
+			return res, fmt.Errorf("mbt: %w after %d attempts (CheckOptions.MaxNodes)", ErrIncomplete, res.Nodes)
+		}
+		if e.call {
+			res.Nodes++
+			sk := succKey{e.op, curFP}
+			succs, ok := succCache[sk]
+			if !ok {
+				var err error
+				if succs, err = c.successors(ops[e.op], cur, curFP); err != nil {
+					return res, fmt.Errorf("operation %d (%s): %w", e.op, h.Ops[e.op], err)
+				}
+				succCache[sk] = succs
+			}
+			if advance(e.op, e, cur, curFP, succs, 0) {
+				e = head.next
+				continue
+			}
+			e = e.next
+			continue
+		}
+		// A return whose operation is not linearized: undo the last choice.
+		var ok bool
+		if e, ok = backtrack(); !ok {
+			break
+		}
+	}
+	if res.OK {
+		res.Order = make([]int, len(stack))
+		for i, f := range stack {
+			res.Order[i] = f.op
+		}
+		res.FinalMismatch, res.FinalDiff = false, ""
+	} else {
+		res.Order = best
+	}
+	return res, nil
+}
+
+// splitmix is SplitMix64's output function: a fixed, well-mixed key per
+// operation index.
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
