@@ -1,12 +1,11 @@
 package informergc_test
 
 import (
-	"context"
 	"testing"
 
-	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/informergc"
-	"github.com/execspec/execspec/simulate"
+	"github.com/execspec/execspec/internal/zootest"
 )
 
 // TestShortestWrongfulDelete pins the shortest deletion of a live owner's
@@ -21,20 +20,7 @@ func TestShortestWrongfulDelete(t *testing.T) {
 		want    int
 	}{{"o1_s3", 1, 3, 7}, {"o2_s30", 2, 30, 34}} {
 		t.Run(tc.name, func(t *testing.T) {
-			mc, err := informergc.New(informergc.Instance(tc.owners, tc.strikes, false)).Compile()
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := check.Run(context.Background(), mc, check.Options{Property: "no_live_owner_dependent_collected"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Findings) != 1 {
-				t.Fatalf("no violation found: %+v", res.Stats)
-			}
-			if n := res.Findings[0].Trace.Len() - 1; n != tc.want {
-				t.Errorf("shortest violation has %d steps, want %d", n, tc.want)
-			}
+			zootest.Shortest(t, informergc.New(informergc.Instance(tc.owners, tc.strikes, false)), "no_live_owner_dependent_collected", tc.want)
 		})
 	}
 }
@@ -43,27 +29,10 @@ func TestShortestWrongfulDelete(t *testing.T) {
 // a live owner's dependent, in every reachable state of the small instance
 // and in random walks.
 func TestFixedHolds(t *testing.T) {
-	res := check.Test(t, informergc.New(informergc.Instance(1, 3, true)), check.Options{})
-	if res == nil {
-		return
-	}
-	const want = 35 // distinct states: a change to the model shows here
-	if !res.Complete || res.Stats.Distinct != want {
-		t.Errorf("complete %v (%s), %d distinct states; want complete, %d", res.Complete, res.Stopped, res.Stats.Distinct, want)
-	}
-	simulate.Test(t, informergc.New(informergc.Instance(1, 3, true)), simulate.Options{Seed: 1})
+	zootest.Clean(t, func() *execspec.Model[informergc.State] { return informergc.New(informergc.Instance(1, 3, true)) }, 35) // distinct states: a change to the model shows here
 }
 
 // TestInstances: every instance of the spec builds and compiles.
 func TestInstances(t *testing.T) {
-	spec := informergc.Spec()
-	for _, name := range spec.Instances() {
-		m, err := spec.Model(name)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := m.Compile(); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
+	zootest.Instances(t, informergc.Spec())
 }

@@ -1,12 +1,11 @@
 package leasefence_test
 
 import (
-	"context"
 	"testing"
 
-	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/leasefence"
-	"github.com/execspec/execspec/simulate"
+	"github.com/execspec/execspec/internal/zootest"
 )
 
 // TestShortestInterleaving pins the shortest interleaving: worker-a
@@ -20,20 +19,7 @@ func TestShortestInterleaving(t *testing.T) {
 		want int
 	}{{"c2_t3", 3, 9}, {"c2_t30", 30, 36}} {
 		t.Run(tc.name, func(t *testing.T) {
-			mc, err := leasefence.New(leasefence.Instance(2, tc.ttl, false)).Compile()
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := check.Run(context.Background(), mc, check.Options{Property: "writes_in_lease_order"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Findings) != 1 {
-				t.Fatalf("no violation found: %+v", res.Stats)
-			}
-			if n := res.Findings[0].Trace.Len() - 1; n != tc.want {
-				t.Errorf("shortest violation has %d steps, want %d", n, tc.want)
-			}
+			zootest.Shortest(t, leasefence.New(leasefence.Instance(2, tc.ttl, false)), "writes_in_lease_order", tc.want)
 		})
 	}
 }
@@ -42,27 +28,10 @@ func TestShortestInterleaving(t *testing.T) {
 // only, in every reachable state of the small instance and in random
 // walks.
 func TestFixedHolds(t *testing.T) {
-	res := check.Test(t, leasefence.New(leasefence.Instance(2, 3, true)), check.Options{})
-	if res == nil {
-		return
-	}
-	const want = 1132 // distinct states: a change to the model shows here
-	if !res.Complete || res.Stats.Distinct != want {
-		t.Errorf("complete %v (%s), %d distinct states; want complete, %d", res.Complete, res.Stopped, res.Stats.Distinct, want)
-	}
-	simulate.Test(t, leasefence.New(leasefence.Instance(2, 3, true)), simulate.Options{Seed: 1})
+	zootest.Clean(t, func() *execspec.Model[leasefence.State] { return leasefence.New(leasefence.Instance(2, 3, true)) }, 1132) // distinct states: a change to the model shows here
 }
 
 // TestInstances: every instance of the spec builds and compiles.
 func TestInstances(t *testing.T) {
-	spec := leasefence.Spec()
-	for _, name := range spec.Instances() {
-		m, err := spec.Model(name)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := m.Compile(); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
+	zootest.Instances(t, leasefence.Spec())
 }

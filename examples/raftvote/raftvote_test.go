@@ -1,12 +1,11 @@
 package raftvote_test
 
 import (
-	"context"
 	"testing"
 
-	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/raftvote"
-	"github.com/execspec/execspec/simulate"
+	"github.com/execspec/execspec/internal/zootest"
 )
 
 // TestShortestTwoLeaders pins the shortest violation of election safety on
@@ -21,20 +20,7 @@ func TestShortestTwoLeaders(t *testing.T) {
 		want                                int
 	}{{"n3_t2_d1", 3, 2, 1, 1, 11}} {
 		t.Run(tc.name, func(t *testing.T) {
-			mc, err := raftvote.New(raftvote.Instance(tc.servers, tc.timeout, tc.downtime, tc.maxTerm, false)).Compile()
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := check.Run(context.Background(), mc, check.Options{Property: "election_safety"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(res.Findings) != 1 {
-				t.Fatalf("no violation found: %+v", res.Stats)
-			}
-			if n := res.Findings[0].Trace.Len() - 1; n != tc.want {
-				t.Errorf("shortest violation has %d steps, want %d", n, tc.want)
-			}
+			zootest.Shortest(t, raftvote.New(raftvote.Instance(tc.servers, tc.timeout, tc.downtime, tc.maxTerm, false)), "election_safety", tc.want)
 		})
 	}
 }
@@ -42,27 +28,10 @@ func TestShortestTwoLeaders(t *testing.T) {
 // TestFixedHolds: with votedFor on disk, no term has two leaders, in every
 // reachable state of the small instance and in random walks.
 func TestFixedHolds(t *testing.T) {
-	res := check.Test(t, raftvote.New(raftvote.Instance(3, 2, 1, 1, true)), check.Options{})
-	if res == nil {
-		return
-	}
-	const want = 14727 // distinct states: a change to the model shows here
-	if !res.Complete || res.Stats.Distinct != want {
-		t.Errorf("complete %v (%s), %d distinct states; want complete, %d", res.Complete, res.Stopped, res.Stats.Distinct, want)
-	}
-	simulate.Test(t, raftvote.New(raftvote.Instance(3, 2, 1, 1, true)), simulate.Options{Seed: 1})
+	zootest.Clean(t, func() *execspec.Model[raftvote.State] { return raftvote.New(raftvote.Instance(3, 2, 1, 1, true)) }, 14727) // distinct states: a change to the model shows here
 }
 
 // TestInstances: every instance of the spec builds and compiles.
 func TestInstances(t *testing.T) {
-	spec := raftvote.Spec()
-	for _, name := range spec.Instances() {
-		m, err := spec.Model(name)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if _, err := m.Compile(); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
+	zootest.Instances(t, raftvote.Spec())
 }
