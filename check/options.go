@@ -3,7 +3,6 @@ package check
 import (
 	"fmt"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/execspec/execspec/engine"
@@ -30,18 +29,7 @@ const (
 var Strategies = []Strategy{BFS, DFS, RandomDFS}
 
 // ParseStrategy returns the strategy named s.
-func ParseStrategy(s string) (Strategy, error) {
-	for _, st := range Strategies {
-		if string(st) == s {
-			return st, nil
-		}
-	}
-	names := make([]string, len(Strategies))
-	for i, st := range Strategies {
-		names[i] = string(st)
-	}
-	return "", fmt.Errorf("unknown strategy %q; valid: %s", s, strings.Join(names, ", "))
-}
+func ParseStrategy(s string) (Strategy, error) { return engine.ParseName("strategy", s, Strategies) }
 
 // Options configures Run. The zero value works: a breadth-first search of
 // every invariant on all cores, with no limits; fill applies the defaults.

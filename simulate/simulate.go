@@ -64,12 +64,7 @@ var Strategies = []Strategy{Uniform, Swarm, Guided}
 
 // ParseStrategy returns the strategy named s.
 func ParseStrategy(s string) (Strategy, error) {
-	for _, st := range Strategies {
-		if string(st) == s {
-			return st, nil
-		}
-	}
-	return "", fmt.Errorf("unknown simulation strategy %q; valid: uniform, swarm, guided", s)
+	return engine.ParseName("simulation strategy", s, Strategies)
 }
 
 // errTimeout is the cause of the context's cancellation when
