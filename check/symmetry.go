@@ -84,6 +84,7 @@ type canonicalizer[S any] struct {
 	mc        *execspec.Machine[S]
 	tmp       *S
 	cur, best []byte
+	id        []byte // the encoding of the last state canonicalised, as it is
 	idx       []int
 }
 
@@ -95,7 +96,8 @@ func (p *symmetryPlan[S]) newCanonicalizer(mc *execspec.Machine[S]) *canonicaliz
 // combination of permutations to dst. A panic in a permute function is
 // returned as a *execspec.PanicError.
 func (c *canonicalizer[S]) appendCanonical(dst []byte, s *S) (out []byte, err error) {
-	c.best = c.mc.AppendEncoding(c.best[:0], s) // the identity
+	c.id = c.mc.AppendEncoding(c.id[:0], s)
+	c.best = append(c.best[:0], c.id...) // the identity
 	clear(c.idx)
 	current := ""
 	defer func() {
