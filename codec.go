@@ -451,17 +451,17 @@ func copyMap(v reflect.Value, vc *codec) reflect.Value {
 	t := v.Type()
 	nv := reflect.MakeMapWithSize(t, v.Len())
 	it := v.MapRange()
-	if vc == nil || vc.flat {
-		for it.Next() {
-			nv.SetMapIndex(it.Key(), it.Value())
-		}
-		return nv
-	}
+	// The key and value go through addressable temporaries: it.Key() and
+	// it.Value() would box a copy of each non-pointer key and value.
+	k := reflect.New(t.Key()).Elem()
 	e := reflect.New(t.Elem()).Elem()
 	for it.Next() {
+		k.SetIterKey(it)
 		e.SetIterValue(it)
-		vc.fix(e.Addr().UnsafePointer())
-		nv.SetMapIndex(it.Key(), e)
+		if vc != nil && !vc.flat {
+			vc.fix(e.Addr().UnsafePointer())
+		}
+		nv.SetMapIndex(k, e)
 	}
 	return nv
 }
