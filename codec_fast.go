@@ -34,8 +34,31 @@ func fastMapFix(t reflect.Type) func(p unsafe.Pointer) {
 		return cloneAt[map[string]int64]
 	case reflect.TypeFor[map[int64]int64]():
 		return cloneAt[map[int64]int64]
+	case reflect.TypeFor[map[int]map[string]int]():
+		return cloneNestedAt[map[int]map[string]int]
+	case reflect.TypeFor[map[string]map[string]int]():
+		return cloneNestedAt[map[string]map[string]int]
+	case reflect.TypeFor[map[string]map[string]bool]():
+		return cloneNestedAt[map[string]map[string]bool]
 	}
 	return nil
+}
+
+// cloneNestedAt deep-copies a map of plain maps (a map from ids to
+// records kept as maps, say) natively: one maps.Clone per inner map.
+func cloneNestedAt[M ~map[K]IM, K comparable, IM ~map[K2]V, K2 comparable, V any](p unsafe.Pointer) {
+	m := (*M)(p)
+	if *m == nil {
+		return
+	}
+	out := make(M, len(*m))
+	for k, v := range *m {
+		if v != nil {
+			v = maps.Clone(v)
+		}
+		out[k] = v
+	}
+	*m = out
 }
 
 func cloneAt[M ~map[K]V, K comparable, V any](p unsafe.Pointer) {
