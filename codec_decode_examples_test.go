@@ -10,6 +10,7 @@ import (
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/examples/paxos"
 	"github.com/execspec/execspec/examples/twophase"
+	"github.com/execspec/execspec/examples/twophase/packed"
 	"github.com/execspec/execspec/examples/voting"
 )
 
@@ -71,6 +72,7 @@ func TestDecodeExampleStates(t *testing.T) {
 	}
 	t.Run("dnsbalancer", func(t *testing.T) { roundTrips(t, dnsbalancer.New(dnsbalancer.Instance(5, 3, false)), walks, steps) })
 	t.Run("twophase", func(t *testing.T) { roundTrips(t, twophase.New(4), walks, steps) })
+	t.Run("twophase packed", func(t *testing.T) { roundTrips(t, packed.New(4), walks, steps) })
 	t.Run("paxos", func(t *testing.T) { roundTrips(t, paxos.New(voting.MC()), walks, steps) })
 	t.Run("voting", func(t *testing.T) { roundTrips(t, voting.New(voting.MC()), walks, steps) })
 	t.Run("bcastbyz", func(t *testing.T) { roundTrips(t, bcastbyz.New(bcastbyz.Config{N: 4, T: 1, F: 1}), walks, steps) })
