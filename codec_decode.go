@@ -204,7 +204,7 @@ func buildDecoder(t reflect.Type) (decFunc, error) {
 		if f := fastMapDec(t, kd, vd); f != nil {
 			return f, nil
 		}
-		return reflectMapDecoder(t, kd, vd, false), nil
+		return reflectMapDecoder(t, kd, vd), nil
 	case reflect.Pointer:
 		ed, err := decoderOf(t.Elem())
 		if err != nil {
@@ -268,25 +268,18 @@ func (d *decoder) u64() uint64 {
 	return binary.LittleEndian.Uint64(b)
 }
 
-// reflectMapDecoder decodes a map of type t; keysOnly for the maps behind
-// Sets, whose values are not encoded. A Set's empty map is left nil (the
-// zero Set is empty), a plain map's is made.
-func reflectMapDecoder(t reflect.Type, kd, vd decFunc, keysOnly bool) decFunc {
+// reflectMapDecoder decodes a map of type t (an empty one as a new empty
+// map).
+func reflectMapDecoder(t reflect.Type, kd, vd decFunc) decFunc {
 	return func(d *decoder, p unsafe.Pointer) {
 		v := reflect.NewAt(t, p).Elem()
 		n := d.count()
-		if n == 0 && keysOnly {
-			v.SetZero()
-			return
-		}
 		m := reflect.MakeMapWithSize(t, n)
 		k := reflect.New(t.Key()).Elem()
 		e := reflect.New(t.Elem()).Elem()
 		for i := 0; i < n && d.err == nil; i++ {
 			kd(d, k.Addr().UnsafePointer())
-			if !keysOnly {
-				vd(d, e.Addr().UnsafePointer())
-			}
+			vd(d, e.Addr().UnsafePointer())
 			m.SetMapIndex(k, e)
 		}
 		v.Set(m)
@@ -299,10 +292,7 @@ func setDecoder(t reflect.Type) (decFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f := fastSetDec(mt, kd); f != nil {
-		return f, nil
-	}
-	return reflectMapDecoder(mt, kd, nil, true), nil
+	return reflect.Zero(t).Interface().(setValue).setDecoder(kd), nil
 }
 
 // vsetDecoder decodes a VSet: each element is decoded, and the bytes it
@@ -412,18 +402,6 @@ func fastMapDec(t reflect.Type, kd, vd decFunc) decFunc {
 	return nil
 }
 
-// fastSetDec decodes the maps behind the common Sets natively; nil for
-// others.
-func fastSetDec(t reflect.Type, kd decFunc) decFunc {
-	switch t {
-	case reflect.TypeFor[map[string]struct{}]():
-		return decodeSetOf[string](kd)
-	case reflect.TypeFor[map[int]struct{}]():
-		return decodeSetOf[int](kd)
-	}
-	return nil
-}
-
 func decodeMapOf[M ~map[K]V, K comparable, V any](kd, vd decFunc) decFunc {
 	return func(d *decoder, p unsafe.Pointer) {
 		n := d.count()
@@ -439,6 +417,8 @@ func decodeMapOf[M ~map[K]V, K comparable, V any](kd, vd decFunc) decFunc {
 	}
 }
 
+// decodeSetOf decodes the map behind a Set[K] (an empty one as nil: the
+// zero Set is empty).
 func decodeSetOf[K comparable](kd decFunc) decFunc {
 	return func(d *decoder, p unsafe.Pointer) {
 		n := d.count()
