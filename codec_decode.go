@@ -406,12 +406,14 @@ func decodeMapOf[M ~map[K]V, K comparable, V any](kd, vd decFunc) decFunc {
 	return func(d *decoder, p unsafe.Pointer) {
 		n := d.count()
 		m := make(M, n)
+		e := new(struct { // one holder per map: the decoders take pointers
+			k K
+			v V
+		})
 		for i := 0; i < n && d.err == nil; i++ {
-			var k K
-			var v V
-			kd(d, unsafe.Pointer(&k))
-			vd(d, unsafe.Pointer(&v))
-			m[k] = v
+			kd(d, unsafe.Pointer(&e.k))
+			vd(d, unsafe.Pointer(&e.v))
+			m[e.k] = e.v
 		}
 		*(*M)(p) = m
 	}
@@ -428,10 +430,10 @@ func decodeSetOf[K comparable](kd decFunc) decFunc {
 			return
 		}
 		m := make(map[K]struct{}, n)
+		k := new(K) // one holder per set: the decoder takes a pointer
 		for i := 0; i < n && d.err == nil; i++ {
-			var k K
-			kd(d, unsafe.Pointer(&k))
-			m[k] = struct{}{}
+			kd(d, unsafe.Pointer(k))
+			m[*k] = struct{}{}
 		}
 		*mp = m
 	}
