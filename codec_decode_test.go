@@ -110,3 +110,38 @@ func TestDecodeTruncated(t *testing.T) {
 		}
 	}
 }
+
+type lateSum interface{ isLateSum() }
+
+type (
+	lateA struct{ N int }
+	lateB struct{ S string }
+)
+
+func (lateA) isLateSum() {}
+func (lateB) isLateSum() {}
+
+// A variant registered after a decoder was built for its interface is
+// decoded too: registering clears the decoders, as it clears the codecs.
+func TestDecodeVariantRegisteredLater(t *testing.T) {
+	Variants[lateSum](lateA{})
+	if _, err := decoderOf(reflectTypeOf[[]lateSum]()); err != nil {
+		t.Fatal(err)
+	}
+	Variants[lateSum](lateA{}, lateB{})
+	v := []lateSum{lateA{1}, lateB{"b"}}
+	c, err := codecOf(reflectTypeOf[[]lateSum]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := decoderOf(reflectTypeOf[[]lateSum]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []lateSum
+	d := &decoder{b: c.enc(nil, unsafe.Pointer(&v))}
+	dec(d, unsafe.Pointer(&got))
+	if d.err != nil || len(got) != 2 || got[1] != (lateB{"b"}) {
+		t.Fatalf("decoded %v, err %v", got, d.err)
+	}
+}
