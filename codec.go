@@ -384,24 +384,10 @@ func buildSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, e
 	if err != nil {
 		return nil, err
 	}
-	vc, _ := compileCodec(mt.Elem(), path, stack)
+	// Set[T]'s methods are compiled for T: the set's map is copied and
+	// encoded natively, whatever T is.
 	c := &codec{t: t, flat: false}
-	c.enc = fastMapEnc(mt, ec, nil)
-	if c.enc == nil {
-		c.enc = func(b []byte, p unsafe.Pointer) []byte {
-			return encodeMap(b, reflect.NewAt(mt, p).Elem(), ec, nil)
-		}
-	}
-	c.fix = fastMapFix(mt)
-	if c.fix == nil {
-		c.fix = func(p unsafe.Pointer) {
-			v := reflect.NewAt(mt, p).Elem()
-			if v.IsNil() {
-				return
-			}
-			v.Set(copyMap(v, vc))
-		}
-	}
+	c.fix, c.enc = reflect.Zero(t).Interface().(setValue).setCodec(ec)
 	return c, nil
 }
 
@@ -451,17 +437,17 @@ func copyMap(v reflect.Value, vc *codec) reflect.Value {
 	t := v.Type()
 	nv := reflect.MakeMapWithSize(t, v.Len())
 	it := v.MapRange()
-	if vc == nil || vc.flat {
-		for it.Next() {
-			nv.SetMapIndex(it.Key(), it.Value())
-		}
-		return nv
-	}
+	// The key and value go through addressable temporaries: it.Key() and
+	// it.Value() would box a copy of each non-pointer key and value.
+	k := reflect.New(t.Key()).Elem()
 	e := reflect.New(t.Elem()).Elem()
 	for it.Next() {
+		k.SetIterKey(it)
 		e.SetIterValue(it)
-		vc.fix(e.Addr().UnsafePointer())
-		nv.SetMapIndex(it.Key(), e)
+		if vc != nil && !vc.flat {
+			vc.fix(e.Addr().UnsafePointer())
+		}
+		nv.SetMapIndex(k, e)
 	}
 	return nv
 }

@@ -34,8 +34,31 @@ func fastMapFix(t reflect.Type) func(p unsafe.Pointer) {
 		return cloneAt[map[string]int64]
 	case reflect.TypeFor[map[int64]int64]():
 		return cloneAt[map[int64]int64]
+	case reflect.TypeFor[map[int]map[string]int]():
+		return cloneNestedAt[map[int]map[string]int]
+	case reflect.TypeFor[map[string]map[string]int]():
+		return cloneNestedAt[map[string]map[string]int]
+	case reflect.TypeFor[map[string]map[string]bool]():
+		return cloneNestedAt[map[string]map[string]bool]
 	}
 	return nil
+}
+
+// cloneNestedAt deep-copies a map of plain maps (a map from ids to
+// records kept as maps, say) natively: one maps.Clone per inner map.
+func cloneNestedAt[M ~map[K]IM, K comparable, IM ~map[K2]V, K2 comparable, V any](p unsafe.Pointer) {
+	m := (*M)(p)
+	if *m == nil {
+		return
+	}
+	out := make(M, len(*m))
+	for k, v := range *m {
+		if v != nil {
+			v = maps.Clone(v)
+		}
+		out[k] = v
+	}
+	*m = out
 }
 
 func cloneAt[M ~map[K]V, K comparable, V any](p unsafe.Pointer) {
@@ -81,25 +104,31 @@ func encodeMapOf[M ~map[K]V, K comparable, V any](kc, vc *codec) func(b []byte, 
 	return func(b []byte, p unsafe.Pointer) []byte {
 		m := *(*M)(p)
 		b = binary.AppendUvarint(b, uint64(len(m)))
-		switch len(m) {
-		case 0:
+		if len(m) == 0 {
 			return b
-		case 1:
-			for k, v := range m {
-				b = kc.enc(b, unsafe.Pointer(&k))
+		}
+		// The encoders take pointers, so the entry escapes to the heap:
+		// one holder per call, not a key and a value per entry.
+		e := new(struct {
+			k K
+			v V
+		})
+		if len(m) == 1 {
+			for e.k, e.v = range m {
+				b = kc.enc(b, unsafe.Pointer(&e.k))
 				if vc != nil {
-					b = vc.enc(b, unsafe.Pointer(&v))
+					b = vc.enc(b, unsafe.Pointer(&e.v))
 				}
 			}
 			return b
 		}
 		sc := mapScratchPool.Get().(*mapScratch)
 		sc.buf, sc.ends, sc.idx = sc.buf[:0], sc.ends[:0], sc.idx[:0]
-		for k, v := range m {
-			sc.buf = kc.enc(sc.buf, unsafe.Pointer(&k))
+		for e.k, e.v = range m {
+			sc.buf = kc.enc(sc.buf, unsafe.Pointer(&e.k))
 			kend := len(sc.buf)
 			if vc != nil {
-				sc.buf = vc.enc(sc.buf, unsafe.Pointer(&v))
+				sc.buf = vc.enc(sc.buf, unsafe.Pointer(&e.v))
 			}
 			sc.ends = append(sc.ends, [2]int{kend, len(sc.buf)})
 			sc.idx = append(sc.idx, len(sc.idx))

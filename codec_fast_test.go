@@ -45,3 +45,35 @@ func TestFastMapEncodingMatchesReflective(t *testing.T) {
 		})
 	}
 }
+
+// The native deep copy of a map of maps gives an equal map that shares no
+// inner map with the original (nil inner maps stay nil).
+func TestFastNestedMapFix(t *testing.T) {
+	for _, v := range []any{
+		map[int]map[string]int{1: {"a": 1}, 2: {"b": 2, "c": 3}, 3: {}, 4: nil},
+		map[string]map[string]int{"x": {"a": 1}, "y": nil},
+		map[string]map[string]bool{"x": {"a": true}, "y": {}},
+	} {
+		t.Run(fmt.Sprintf("%T", v), func(t *testing.T) {
+			typ := reflect.TypeOf(v)
+			fix := fastMapFix(typ)
+			if fix == nil {
+				t.Fatal("no fast copy")
+			}
+			p := reflect.New(typ)
+			p.Elem().Set(reflect.ValueOf(v))
+			fix(p.UnsafePointer())
+			cp := p.Elem()
+			if !reflect.DeepEqual(cp.Interface(), v) {
+				t.Fatalf("copy %v, want %v", cp.Interface(), v)
+			}
+			orig := reflect.ValueOf(v)
+			for _, k := range orig.MapKeys() {
+				a, b := orig.MapIndex(k), cp.MapIndex(k)
+				if a.IsNil() != b.IsNil() || (!a.IsNil() && a.UnsafePointer() == b.UnsafePointer()) {
+					t.Errorf("key %v: inner map shared or nil-ness changed", k)
+				}
+			}
+		})
+	}
+}

@@ -15,6 +15,7 @@ import (
 type Machine[S any] struct {
 	model       *Model[S]
 	codec       *codec
+	dec         decFunc
 	vars        []string
 	actionNames []string
 }

@@ -215,7 +215,11 @@ func (m *Model[S]) Compile() (*Machine[S], error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("model %s: %w", m.name, errors.Join(errs...))
 	}
-	mc := &Machine[S]{model: m, codec: c, vars: stateVars(t)}
+	dec, err := decoderOf(t)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", m.name, err)
+	}
+	mc := &Machine[S]{model: m, codec: c, dec: dec, vars: stateVars(t)}
 	for _, a := range m.actions {
 		mc.actionNames = append(mc.actionNames, a.name)
 	}

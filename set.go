@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/execspec/execspec/itf"
 )
@@ -150,12 +151,24 @@ func (s *Set[T]) UnmarshalITF(v itf.Value) error {
 	return nil
 }
 
-// setValue lets the state codec recognise Set[T] for any T.
+// setValue lets the state codec recognise Set[T] for any T, and gives it
+// native (not reflective) code for the set's map, instantiated for T.
 type setValue interface {
 	setElemType() any
+	// setCodec returns the deep copy and the encoder of the set at a
+	// pointer, given the element codec.
+	setCodec(ec *codec) (fix func(p unsafe.Pointer), enc func(b []byte, p unsafe.Pointer) []byte)
+	// setDecoder returns the decoder of the set, given the element's.
+	setDecoder(ed decFunc) decFunc
 }
 
 func (s Set[T]) setElemType() any { var z T; return z }
+
+func (Set[T]) setCodec(ec *codec) (func(p unsafe.Pointer), func(b []byte, p unsafe.Pointer) []byte) {
+	return cloneAt[map[T]struct{}], encodeMapOf[map[T]struct{}](ec, nil)
+}
+
+func (Set[T]) setDecoder(ed decFunc) decFunc { return decodeSetOf[T](ed) }
 
 // sortCanonical sorts values by their canonical encoding.
 func sortCanonical[T any](xs []T) {

@@ -60,8 +60,9 @@ func Variants[I any](cases ...I) {
 	case err != nil:
 		variantErrs.Store(iface, err)
 	}
-	// Codecs compiled before know nothing of the new cases.
+	// Codecs and decoders compiled before know nothing of the new cases.
 	codecCache.Clear()
+	decCache.Clear()
 }
 
 var (

@@ -41,7 +41,7 @@ type chunk[S any] struct {
 	lo, hi int      // frontier positions
 
 	// Expansion: the candidates for the next level, in key order.
-	states []S
+	encs   encoded
 	fps    []fingerprint
 	keys   []uint64
 	found  []pending // findings, in key order
@@ -53,12 +53,9 @@ type chunk[S any] struct {
 }
 
 func (c *chunk[S]) reset(lo, hi int) {
-	var zero S
-	for i := range c.states {
-		c.states[i] = zero // drop references
-	}
 	c.lo, c.hi = lo, hi
-	c.states, c.fps, c.keys, c.found, c.counts = c.states[:0], c.fps[:0], c.keys[:0], c.found[:0], c.counts[:0]
+	c.encs.reset()
+	c.fps, c.keys, c.found, c.counts = c.fps[:0], c.keys[:0], c.found[:0], c.counts[:0]
 	c.gen, c.offset = 0, 0
 }
 
@@ -72,7 +69,7 @@ type bfs[S any] struct {
 	recs  records
 	xs    []*expander[S] // one per worker
 
-	front    []S
+	front    encoded  // the level to expand, as canonical encodings (decoded when expanded)
 	frontIdx []uint32 // record number of each frontier state
 	init     bool     // the frontier is the virtual root whose successors are the initial states
 	branch   int64    // successors per state in the last level expanded (for chunk sizes)
@@ -140,6 +137,9 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		case abortNondet:
 			b.stopped = engine.StoppedNondeterminism
 		}
+		if b.err != nil {
+			return nil, b.err
+		}
 		if b.stopped != engine.Exhausted || probe {
 			if !probe {
 				// Stopped in the middle of a level: its new states were
@@ -173,7 +173,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	for i := range b.findings {
 		b.resolve(&b.findings[i])
 	}
-	left := int64(len(b.front))
+	left := int64(b.front.len())
 	if b.init {
 		left = 0
 	}
@@ -192,6 +192,17 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		generated:  b.generated,
 		storeBytes: b.seen.Bytes() + b.recs.bytes(),
 	}, nil
+}
+
+// fail stops the search with an error (a frontier state that does not
+// decode).
+func (b *bfs[S]) fail(err error) {
+	b.mu.Lock()
+	if b.err == nil {
+		b.err = err
+	}
+	b.enough = true
+	b.mu.Unlock()
 }
 
 // claim returns the next chunk to expand, or -1.
@@ -249,7 +260,7 @@ func (b *bfs[S]) each(fn func(w, i int)) {
 // for a successor not seen yet, and for deadlocks.
 func (b *bfs[S]) expandLevel(probe bool) {
 	e := b.eng
-	n := len(b.front)
+	n := b.front.len()
 	if b.init {
 		n = 1
 	}
@@ -345,8 +356,8 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 					break
 				}
 			}
-			c.states = append(c.states, bt.states[i])
-			v := x.judge(&c.states[len(c.states)-1])
+			c.encs.add(bt.encs.get(i))
+			v := x.judge(&bt.states[i])
 			c.fps = append(c.fps, fp)
 			c.keys = append(c.keys, k)
 			if v.kind != 0 {
@@ -371,7 +382,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			}
 			return true
 		}
-		bt.add(ord, fp, next, x.action, x.path) // see execspec.Executor.Enumerate: keeping the successor is safe
+		bt.add(ord, fp, next, x.encoding(), x.action, x.path) // see execspec.Executor.Enumerate: keeping the successor is safe
 		if len(bt.fps) >= batchSize {
 			flush()
 		}
@@ -389,7 +400,11 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 		}
 		var s *S
 		if !b.init {
-			s = &b.front[pos]
+			if err := x.dec.Decode(b.front.get(pos), x.cur); err != nil {
+				b.fail(err)
+				return
+			}
+			s = x.cur
 		}
 		parent = s
 		before := len(c.found)
@@ -436,16 +451,18 @@ type batch[S any] struct {
 	ords    []uint32
 	fps     []fingerprint
 	states  []S
+	encs    encoded // each successor's canonical encoding, as it is
 	seen    []bool
 	actions []int
 	paths   []int // the choices of every successor, end to end
 	ends    []int // where each successor's choices end in paths
 }
 
-func (bt *batch[S]) add(ord uint32, fp fingerprint, s *S, action int, path []int) {
+func (bt *batch[S]) add(ord uint32, fp fingerprint, s *S, enc []byte, action int, path []int) {
 	bt.ords = append(bt.ords, ord)
 	bt.fps = append(bt.fps, fp)
 	bt.states = append(bt.states, *s)
+	bt.encs.add(enc)
 	bt.seen = append(bt.seen, false)
 	bt.actions = append(bt.actions, action)
 	bt.paths = append(bt.paths, path...)
@@ -467,6 +484,7 @@ func (bt *batch[S]) reset() {
 		bt.states[i] = zero
 	}
 	bt.ords, bt.fps, bt.states, bt.seen = bt.ords[:0], bt.fps[:0], bt.states[:0], bt.seen[:0]
+	bt.encs.reset()
 	bt.actions, bt.paths, bt.ends = bt.actions[:0], bt.paths[:0], bt.ends[:0]
 }
 
@@ -494,16 +512,12 @@ func (b *bfs[S]) commit(depth int) bool {
 			if v, _ := b.level.Get(c.fps[k]); v != c.keys[k] {
 				continue
 			}
-			if j != k {
-				c.states[j], c.fps[j], c.keys[j] = c.states[k], c.fps[k], c.keys[k]
-			}
+			c.encs.move(j, k)
+			c.fps[j], c.keys[j] = c.fps[k], c.keys[k]
 			j++
 		}
-		var zero S
-		for k := j; k < len(c.states); k++ {
-			c.states[k] = zero
-		}
-		c.states, c.fps, c.keys = c.states[:j], c.fps[:j], c.keys[:j]
+		c.encs.truncate(j)
+		c.fps, c.keys = c.fps[:j], c.keys[:j]
 		found := c.found[:0]
 		for _, p := range c.found {
 			if p.fp != (fingerprint{}) && p.panic == nil {
@@ -555,7 +569,7 @@ func (b *bfs[S]) commit(depth int) bool {
 	var total int64
 	for _, c := range b.chunks {
 		c.offset = total
-		total += int64(len(c.states))
+		total += int64(c.encs.len())
 	}
 	if err := b.recs.reserve(total); err != nil {
 		if !errors.Is(err, errMemory) {
@@ -570,7 +584,7 @@ func (b *bfs[S]) commit(depth int) bool {
 	var memFail atomic.Bool
 	b.each(func(w, i int) {
 		c := b.chunks[i]
-		for j := range c.states {
+		for j := range c.keys {
 			if _, _, err := b.seen.Put(c.fps[j], struct{}{}, nil); err != nil {
 				memFail.Store(true)
 				return
@@ -589,18 +603,12 @@ func (b *bfs[S]) commit(depth int) bool {
 		b.stopped = engine.StoppedMemory
 	}
 	// Assemble the next level.
-	var next []S
-	if !b.init {
-		var zero S
-		for i := range b.front {
-			b.front[i] = zero
-		}
-		next = b.front[:0]
-	}
+	next := b.front
+	next.reset()
 	nextIdx := b.frontIdx[:0]
 	for _, c := range b.chunks {
-		for j := range c.states {
-			next = append(next, c.states[j])
+		next.addAll(&c.encs)
+		for j := range c.keys {
 			nextIdx = append(nextIdx, uint32(base+c.offset+int64(j)))
 		}
 	}
@@ -620,7 +628,7 @@ func (b *bfs[S]) commit(depth int) bool {
 		e.depth.Store(int64(depth + 1))
 	}
 	e.distinct.Store(b.recs.n)
-	return len(next) > 0
+	return next.len() > 0
 }
 
 // nth returns the key of the level's winner number n (from 1), if there
@@ -658,11 +666,8 @@ func (b *bfs[S]) generatedBefore(limit uint64) int64 {
 func (b *bfs[S]) cutBefore(limit uint64) {
 	for _, c := range b.chunks {
 		n := sort.Search(len(c.keys), func(i int) bool { return c.keys[i] >= limit })
-		var zero S
-		for i := n; i < len(c.states); i++ {
-			c.states[i] = zero
-		}
-		c.states, c.fps, c.keys = c.states[:n], c.fps[:n], c.keys[:n]
+		c.encs.truncate(n)
+		c.fps, c.keys = c.fps[:n], c.keys[:n]
 	}
 }
 
@@ -699,3 +704,57 @@ func (b *bfs[S]) resolve(p *pending) {
 	}
 	p.ords = append(ords, p.tail...)
 }
+
+// encoded is a list of state encodings stored end to end: the BFS
+// frontier and candidates, a few hundred bytes per state where the Go
+// values of a state with maps take KiB.
+type encoded struct {
+	buf  []byte
+	ends []int // where each encoding ends in buf
+}
+
+func (e *encoded) len() int { return len(e.ends) }
+
+func (e *encoded) start(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return e.ends[i-1]
+}
+
+// get returns encoding i, valid until e changes.
+func (e *encoded) get(i int) []byte { return e.buf[e.start(i):e.ends[i]] }
+
+func (e *encoded) add(b []byte) {
+	e.buf = append(e.buf, b...)
+	e.ends = append(e.ends, len(e.buf))
+}
+
+// addAll appends every encoding of o.
+func (e *encoded) addAll(o *encoded) {
+	base := len(e.buf)
+	e.buf = append(e.buf, o.buf...)
+	for _, end := range o.ends {
+		e.ends = append(e.ends, base+end)
+	}
+}
+
+// move makes encoding k the encoding at position j <= k, when every
+// encoding before j is final (compaction in order).
+func (e *encoded) move(j, k int) {
+	if j == k {
+		return
+	}
+	from, to := e.start(k), e.start(j)
+	n := e.ends[k] - from
+	copy(e.buf[to:], e.buf[from:from+n])
+	e.ends[j] = to + n
+}
+
+// truncate keeps the first n encodings.
+func (e *encoded) truncate(n int) {
+	e.buf = e.buf[:e.start(n)]
+	e.ends = e.ends[:n]
+}
+
+func (e *encoded) reset() { e.buf, e.ends = e.buf[:0], e.ends[:0] }

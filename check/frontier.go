@@ -135,11 +135,16 @@ type expander[S any] struct {
 	vnext  *S
 
 	batch batch[S] // BFS's successors awaiting lookup
-	_     [64]byte
+
+	// BFS keeps its frontier encoded: dec decodes the state to expand
+	// into cur.
+	dec *execspec.Decoder[S]
+	cur *S
+	_   [64]byte
 }
 
 func (e *searcher[S]) newExpander() *expander[S] {
-	x := &expander[S]{eng: e, ex: e.mc.NewExecutor(), next: &new(padded[S]).v}
+	x := &expander[S]{eng: e, ex: e.mc.NewExecutor(), next: &new(padded[S]).v, dec: e.mc.NewDecoder(), cur: new(S)}
 	x.ex.ReduceData(e.reduce)
 	if e.sym != nil {
 		x.canon = e.sym.newCanonicalizer(e.mc)
@@ -174,6 +179,16 @@ func (x *expander[S]) fingerprint(s *S) (fingerprint, int, error) {
 		return fingerprint{hi, lo}, len(x.enc), nil
 	}
 	return fingerprint{hi: execspec.Fingerprint(x.enc)}, len(x.enc), nil
+}
+
+// encoding returns the canonical encoding of the state last passed to
+// fingerprint, as it is (not its representative under symmetry), valid
+// until the next call of fingerprint.
+func (x *expander[S]) encoding() []byte {
+	if x.canon != nil {
+		return x.canon.id
+	}
+	return x.enc
 }
 
 // actionPanic is a panic in init or an action while expanding a state: the

@@ -15,10 +15,16 @@ import (
 // checker fingerprints each state by its canonical representative, the
 // smallest canonical encoding over every combination of permutations of
 // every declared set, so all states of one orbit share a fingerprint and
-// only the first one reached is explored. The cost is one copy, rename and
-// encoding per permutation and per state generated: fine for the small sets
-// models declare (3 deployers: 6 permutations), and refused beyond
-// maxPermutations in all.
+// only the first one reached is explored.
+//
+// A permute function renames value i to perm[i] everywhere, so renaming by
+// p and then by q renames by their composition (i to q[p[i]]). The
+// combinations are therefore visited by chaining: one copy of the state,
+// then per combination one rename of one set by the step from its previous
+// permutation to its next (precomputed), and one encoding. The cost per
+// state generated is one copy and, per permutation, one rename and one
+// encoding: fine for the small sets models declare (3 deployers: 6
+// permutations), and refused beyond maxPermutations in all.
 
 // maxPermutations bounds the permutations tried per state.
 const maxPermutations = 40320 // 8!
@@ -27,7 +33,21 @@ const maxPermutations = 40320 // 8!
 type symmetryPlan[S any] struct {
 	syms  []execspec.Symmetry[S]
 	perms [][][]int // per set, every permutation of 0..N-1; the identity first
+	// steps[i][k] renames a state renamed by perms[i][k-1] into one
+	// renamed by perms[i][k]; steps[i][0] goes from the last permutation
+	// back to the identity.
+	steps [][][]int
 	total int
+}
+
+// step returns the permutation q with q[from[i]] = to[i]: renaming by from
+// and then by q renames by to.
+func step(from, to []int) []int {
+	q := make([]int, len(from))
+	for i := range from {
+		q[from[i]] = to[i]
+	}
+	return q
 }
 
 func newSymmetryPlan[S any](syms []execspec.Symmetry[S]) (*symmetryPlan[S], error) {
@@ -42,6 +62,11 @@ func newSymmetryPlan[S any](syms []execspec.Symmetry[S]) (*symmetryPlan[S], erro
 		}
 		p.total *= len(ps)
 		p.perms = append(p.perms, ps)
+		steps := make([][]int, len(ps))
+		for k := range ps {
+			steps[k] = step(ps[(k+len(ps)-1)%len(ps)], ps[k])
+		}
+		p.steps = append(p.steps, steps)
 	}
 	return p, nil
 }
@@ -84,6 +109,7 @@ type canonicalizer[S any] struct {
 	mc        *execspec.Machine[S]
 	tmp       *S
 	cur, best []byte
+	id        []byte // the encoding of the last state canonicalised, as it is
 	idx       []int
 }
 
@@ -95,7 +121,8 @@ func (p *symmetryPlan[S]) newCanonicalizer(mc *execspec.Machine[S]) *canonicaliz
 // combination of permutations to dst. A panic in a permute function is
 // returned as a *execspec.PanicError.
 func (c *canonicalizer[S]) appendCanonical(dst []byte, s *S) (out []byte, err error) {
-	c.best = c.mc.AppendEncoding(c.best[:0], s) // the identity
+	c.id = c.mc.AppendEncoding(c.id[:0], s)
+	c.best = append(c.best[:0], c.id...) // the identity
 	clear(c.idx)
 	current := ""
 	defer func() {
@@ -103,14 +130,10 @@ func (c *canonicalizer[S]) appendCanonical(dst []byte, s *S) (out []byte, err er
 			err = &execspec.PanicError{Where: "symmetry " + current, Value: r, Stack: string(debug.Stack())}
 		}
 	}()
-	for c.next() {
+	if c.plan.total > 1 {
 		c.mc.Copy(c.tmp, s)
-		for i, sy := range c.plan.syms {
-			if c.idx[i] != 0 {
-				current = sy.Name
-				sy.Permute(c.tmp, c.plan.perms[i][c.idx[i]])
-			}
-		}
+	}
+	for c.next(&current) {
 		c.cur = c.mc.AppendEncoding(c.cur[:0], c.tmp)
 		if bytes.Compare(c.cur, c.best) < 0 {
 			c.cur, c.best = c.best, c.cur
@@ -119,15 +142,28 @@ func (c *canonicalizer[S]) appendCanonical(dst []byte, s *S) (out []byte, err er
 	return append(dst, c.best...), nil
 }
 
-// next advances idx to the next combination of permutations, reporting
-// false after the last one.
-func (c *canonicalizer[S]) next() bool {
+// next advances idx to the next combination of permutations and renames
+// c.tmp to match, reporting false after the last one (c.tmp is then the
+// identity again, or part way there). It names the set being renamed in
+// *current, for the report of a panic.
+func (c *canonicalizer[S]) next(current *string) bool {
 	for i := len(c.idx) - 1; i >= 0; i-- {
+		if len(c.plan.perms[i]) == 1 {
+			continue
+		}
 		c.idx[i]++
-		if c.idx[i] < len(c.plan.perms[i]) {
+		if c.idx[i] == len(c.plan.perms[i]) {
+			c.idx[i] = 0
+		}
+		sy := c.plan.syms[i]
+		*current = sy.Name
+		if c.idx[i] == 0 && i == 0 {
+			return false // every combination done: no need to go back
+		}
+		sy.Permute(c.tmp, c.plan.steps[i][c.idx[i]])
+		if c.idx[i] != 0 {
 			return true
 		}
-		c.idx[i] = 0
 	}
 	return false
 }

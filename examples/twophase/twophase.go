@@ -3,7 +3,7 @@
 // Transaction Commit" (ACM TODS 31(1), 2006): the module TwoPhase of the
 // tlaplus/Examples repository
 // (specifications/transaction_commit/TwoPhase.tla), ported to an execspec
-// model with the specification's names.
+// model in the specification's own shape and names.
 //
 // A transaction manager (TM) coordinates resource managers (RMs). An RM
 // spontaneously prepares, sending a Prepared message, or chooses to abort;
@@ -13,17 +13,19 @@
 // messages ever sent, and receiving one is a guard on its presence (so a
 // message can be received twice, to no effect).
 //
+// The state is the specification's variables as plain Go values: rmState a
+// map from RM names to state names, tmState a string, tmPrepared a Set of
+// RM names and msgs a Set of message records. (examples/twophase/packed is
+// the same model with its state packed into bits by hand, kept as the
+// benchmark this one is measured against.)
+//
 // TLC finds 288 distinct states (1146 generated) and a search depth of 11
 // for three RMs (TwoPhase.cfg); the specification's closing comment gives
 // 50,816 states for six. The instances rm3 to rm10 make it the classic
 // scaling benchmark: 296,448 distinct states with 7 RMs, 1,745,408 with 8,
-// 10,340,352 with 9.
-//
-// The state is packed for speed (two bits per RM for rmState, one bit per RM
-// for the sets); traces show the specification's values. The RMs are
-// interchangeable, and for up to 6 RMs the model declares them a symmetry
-// set, which a check uses unless told not to (TLC's figures are without
-// symmetry).
+// 10,340,352 with 9. The RMs are interchangeable, and for up to 6 RMs the
+// model declares them a symmetry set, which a check uses unless told not to
+// (TLC's figures are without symmetry).
 package twophase
 
 import (
@@ -31,135 +33,38 @@ import (
 	"strconv"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/examples/tcommit"
-	"github.com/execspec/execspec/itf"
 )
 
-// RM is a resource manager (shared with TCommit, which TwoPhase implements).
-type RM = tcommit.RM
-
-// TMState is the transaction manager's state.
-type TMState uint8
-
-// The states of the transaction manager.
-const (
-	TMInit TMState = iota
-	TMCommitted
-	TMAborted
-)
-
-var tmStateNames = [...]string{"init", "committed", "aborted"}
-
-func (s TMState) String() string {
-	if int(s) < len(tmStateNames) {
-		return tmStateNames[s]
-	}
-	return "TMState(" + strconv.Itoa(int(s)) + ")"
-}
-
-// MarshalITF writes the state's name.
-func (s TMState) MarshalITF() (itf.Value, error) { return itf.String(s.String()), nil }
-
-// UnmarshalITF reads a state's name.
-func (s *TMState) UnmarshalITF(v itf.Value) error {
-	name, _ := v.AsString()
-	for i, n := range tmStateNames {
-		if n == name {
-			*s = TMState(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("%s is not a transaction manager state", v)
-}
-
-// RMSet is a set of resource managers, one bit per RM.
-type RMSet uint16
-
-// Has reports whether rm is in the set.
-func (s RMSet) Has(rm RM) bool { return s&(1<<rm) != 0 }
-
-// With returns the set with rm added.
-func (s RMSet) With(rm RM) RMSet { return s | 1<<rm }
-
-// MarshalITF writes the set of RM names.
-func (s RMSet) MarshalITF() (itf.Value, error) {
-	var elems []itf.Value
-	for rm := RM(0); rm < tcommit.MaxRM; rm++ {
-		if s.Has(rm) {
-			elems = append(elems, itf.String(rm.String()))
-		}
-	}
-	return itf.Set(elems...), nil
-}
-
-// UnmarshalITF reads a set of RM names.
-func (s *RMSet) UnmarshalITF(v itf.Value) error {
-	var rms []RM
-	if err := itf.Unmarshal(v, &rms); err != nil {
-		return err
-	}
-	*s = 0
-	for _, rm := range rms {
-		*s = s.With(rm)
-	}
-	return nil
-}
-
-// Msgs is the set of messages ever sent: a Prepared message per RM that
-// sent one, and at most one Commit and one Abort.
-type Msgs struct {
-	Prepared      RMSet
-	Commit, Abort bool
-}
-
-// MarshalITF writes the set of message records.
-func (m Msgs) MarshalITF() (itf.Value, error) {
-	var elems []itf.Value
-	for rm := RM(0); rm < tcommit.MaxRM; rm++ {
-		if m.Prepared.Has(rm) {
-			elems = append(elems, itf.Record(itf.Field{Name: "type", Value: itf.String("Prepared")}, itf.Field{Name: "rm", Value: itf.String(rm.String())}))
-		}
-	}
-	if m.Commit {
-		elems = append(elems, itf.Record(itf.Field{Name: "type", Value: itf.String("Commit")}))
-	}
-	if m.Abort {
-		elems = append(elems, itf.Record(itf.Field{Name: "type", Value: itf.String("Abort")}))
-	}
-	return itf.Set(elems...), nil
-}
-
-// UnmarshalITF reads a set of message records.
-func (m *Msgs) UnmarshalITF(v itf.Value) error {
-	*m = Msgs{}
-	for _, e := range v.Elems() {
-		t, _ := e.Field("type")
-		name, _ := t.AsString()
-		switch name {
-		case "Prepared":
-			var rm RM
-			f, _ := e.Field("rm")
-			if err := rm.UnmarshalITF(f); err != nil {
-				return err
-			}
-			m.Prepared = m.Prepared.With(rm)
-		case "Commit":
-			m.Commit = true
-		case "Abort":
-			m.Abort = true
-		default:
-			return fmt.Errorf("%s is not a TwoPhase message", e)
-		}
-	}
-	return nil
+// Message is a message record: [type |-> "Prepared", rm |-> r] from an
+// RM, or [type |-> "Commit"] or [type |-> "Abort"] from the TM (whose RM
+// is empty).
+type Message struct {
+	Type string `itf:"type"`
+	RM   string `itf:"rm"`
 }
 
 // State is TwoPhase's state.
 type State struct {
-	RMState    tcommit.RMStates `itf:"rmState"`
-	TMState    TMState          `itf:"tmState"`
-	TMPrepared RMSet            `itf:"tmPrepared"`
-	Msgs       Msgs             `itf:"msgs"`
+	RMState    map[string]string     `itf:"rmState"`
+	TMState    string                `itf:"tmState"`
+	TMPrepared execspec.Set[string]  `itf:"tmPrepared"`
+	Msgs       execspec.Set[Message] `itf:"msgs"`
+}
+
+// The messages the TM sends.
+var (
+	commitMsg = Message{Type: "Commit"}
+	abortMsg  = Message{Type: "Abort"}
+)
+
+// RMs returns the names of n resource managers, r1 to rN, as the
+// configuration files name them.
+func RMs(n int) []string {
+	rms := make([]string, n)
+	for i := range rms {
+		rms[i] = "r" + strconv.Itoa(i+1)
+	}
+	return rms
 }
 
 // Spec returns the model with instances rm3 (TwoPhase.cfg) to rm10.
@@ -171,26 +76,29 @@ func Spec() *execspec.Spec[State] {
 	return s
 }
 
-// New builds the model for n resource managers (1 to 16).
+// New builds the model for n resource managers (at least 1).
 func New(n int) *execspec.Model[State] {
-	if n < 1 || n > tcommit.MaxRM {
-		panic(fmt.Sprintf("twophase: %d resource managers; want 1..%d", n, tcommit.MaxRM))
+	if n < 1 {
+		panic(fmt.Sprintf("twophase: %d resource managers; want at least 1", n))
 	}
 	m := execspec.NewModel[State]("twophase")
-	rms := tcommit.RMs(n)
-	all := RMSet(1<<n - 1)
+	rms := RMs(n)
 
 	// TPInit: every RM working, the TM in its initial state, nothing
 	// prepared or sent.
 	m.Init(func(c *execspec.Ctx[State]) {
-		c.S.RMState = tcommit.AllRMs(n, tcommit.Working)
+		c.S.RMState = make(map[string]string, n)
+		for _, rm := range rms {
+			c.S.RMState[rm] = "working"
+		}
+		c.S.TMState = "init"
 	})
 
 	// TMRcvPrepared(rm): the TM receives a Prepared message from rm.
 	m.Action("TMRcvPrepared", func(c *execspec.Ctx[State]) {
 		s := c.S
 		rm := execspec.OneOf(c, "rm", rms)
-		if c.Assume(s.TMState == TMInit && s.Msgs.Prepared.Has(rm)) {
+		if c.Assume(s.TMState == "init" && s.Msgs.Has(Message{Type: "Prepared", RM: rm})) {
 			s.TMPrepared = s.TMPrepared.With(rm)
 		}
 	})
@@ -198,18 +106,18 @@ func New(n int) *execspec.Model[State] {
 	// TMCommit: the TM commits once every RM has sent Prepared.
 	m.Action("TMCommit", func(c *execspec.Ctx[State]) {
 		s := c.S
-		if c.Assume(s.TMState == TMInit && s.TMPrepared == all) {
-			s.TMState = TMCommitted
-			s.Msgs.Commit = true
+		if c.Assume(s.TMState == "init" && s.TMPrepared.Len() == n) {
+			s.TMState = "committed"
+			s.Msgs = s.Msgs.With(commitMsg)
 		}
 	})
 
 	// TMAbort: the TM spontaneously aborts.
 	m.Action("TMAbort", func(c *execspec.Ctx[State]) {
 		s := c.S
-		if c.Assume(s.TMState == TMInit) {
-			s.TMState = TMAborted
-			s.Msgs.Abort = true
+		if c.Assume(s.TMState == "init") {
+			s.TMState = "aborted"
+			s.Msgs = s.Msgs.With(abortMsg)
 		}
 	})
 
@@ -217,9 +125,9 @@ func New(n int) *execspec.Model[State] {
 	m.Action("RMPrepare", func(c *execspec.Ctx[State]) {
 		s := c.S
 		rm := execspec.OneOf(c, "rm", rms)
-		if c.Assume(s.RMState.Get(rm) == tcommit.Working) {
-			s.RMState.Set(rm, tcommit.Prepared)
-			s.Msgs.Prepared = s.Msgs.Prepared.With(rm)
+		if c.Assume(s.RMState[rm] == "working") {
+			s.RMState[rm] = "prepared"
+			s.Msgs = s.Msgs.With(Message{Type: "Prepared", RM: rm})
 		}
 	})
 
@@ -228,8 +136,8 @@ func New(n int) *execspec.Model[State] {
 	m.Action("RMChooseToAbort", func(c *execspec.Ctx[State]) {
 		s := c.S
 		rm := execspec.OneOf(c, "rm", rms)
-		if c.Assume(s.RMState.Get(rm) == tcommit.Working) {
-			s.RMState.Set(rm, tcommit.Aborted)
+		if c.Assume(s.RMState[rm] == "working") {
+			s.RMState[rm] = "aborted"
 		}
 	})
 
@@ -237,8 +145,8 @@ func New(n int) *execspec.Model[State] {
 	m.Action("RMRcvCommitMsg", func(c *execspec.Ctx[State]) {
 		s := c.S
 		rm := execspec.OneOf(c, "rm", rms)
-		if c.Assume(s.Msgs.Commit) {
-			s.RMState.Set(rm, tcommit.Committed)
+		if c.Assume(s.Msgs.Has(commitMsg)) {
+			s.RMState[rm] = "committed"
 		}
 	})
 
@@ -246,43 +154,90 @@ func New(n int) *execspec.Model[State] {
 	m.Action("RMRcvAbortMsg", func(c *execspec.Ctx[State]) {
 		s := c.S
 		rm := execspec.OneOf(c, "rm", rms)
-		if c.Assume(s.Msgs.Abort) {
-			s.RMState.Set(rm, tcommit.Aborted)
+		if c.Assume(s.Msgs.Has(abortMsg)) {
+			s.RMState[rm] = "aborted"
 		}
 	})
 
+	isRM := make(map[string]bool, n)
+	for _, rm := range rms {
+		isRM[rm] = true
+	}
 	// TPTypeOK, the specification's invariant.
 	m.Invariant("TPTypeOK", func(s *State) bool {
-		return s.RMState.TypeOK() && int(s.RMState.N) == n && s.TMState <= TMAborted &&
-			s.TMPrepared&^all == 0 && s.Msgs.Prepared&^all == 0
+		if len(s.RMState) != n {
+			return false
+		}
+		for rm, st := range s.RMState {
+			switch st {
+			case "working", "prepared", "committed", "aborted":
+			default:
+				return false
+			}
+			if !isRM[rm] {
+				return false
+			}
+		}
+		switch s.TMState {
+		case "init", "committed", "aborted":
+		default:
+			return false
+		}
+		return s.TMPrepared.ForAll(func(rm string) bool { return isRM[rm] }) &&
+			s.Msgs.ForAll(func(m Message) bool {
+				return m.Type == "Prepared" && isRM[m.RM] || (m == commitMsg || m == abortMsg)
+			})
 	})
-	// TCConsistent: TwoPhase implements TCommit, so its consistency holds.
-	m.Invariant("TCConsistent", func(s *State) bool { return s.RMState.Consistent() })
+	// TCConsistent: TwoPhase implements TCommit, so no RM has aborted while
+	// another has committed.
+	m.Invariant("TCConsistent", func(s *State) bool {
+		return !(Any(s, "aborted") && Any(s, "committed"))
+	})
 	// AllCommitted: the transaction can commit everywhere.
-	m.Example("AllCommitted", func(s *State) bool { return s.RMState.All(tcommit.Committed) })
+	m.Example("AllCommitted", func(s *State) bool {
+		for _, st := range s.RMState {
+			if st != "committed" {
+				return false
+			}
+		}
+		return true
+	})
 
 	// The RMs are interchangeable. The checker canonicalizes a state by
-	// trying all n! renamings, which for this model's tiny states costs more
-	// time than the smaller state space saves; beyond 6 RMs (720
+	// trying all n! renamings, which for this model's small states costs
+	// more time than the smaller state space saves; beyond 6 RMs (720
 	// renamings) the model does not declare the symmetry.
 	if n > 6 {
 		return m
 	}
+	index := make(map[string]int, n)
+	for i, rm := range rms {
+		index[rm] = i
+	}
 	m.Symmetry("RM", n, func(s *State, perm []int) {
-		var st tcommit.RMStates
-		st.N = s.RMState.N
-		var prep, sent RMSet
-		for rm := RM(0); int(rm) < n; rm++ {
-			to := RM(perm[rm])
-			st.Set(to, s.RMState.Get(rm))
-			if s.TMPrepared.Has(rm) {
-				prep = prep.With(to)
-			}
-			if s.Msgs.Prepared.Has(rm) {
-				sent = sent.With(to)
-			}
+		rename := func(rm string) string { return rms[perm[index[rm]]] }
+		st := make(map[string]string, n)
+		for rm, v := range s.RMState {
+			st[rename(rm)] = v
 		}
-		s.RMState, s.TMPrepared, s.Msgs.Prepared = st, prep, sent
+		s.RMState = st
+		s.TMPrepared = execspec.MapSet(s.TMPrepared, rename)
+		s.Msgs = execspec.MapSet(s.Msgs, func(m Message) Message {
+			if m.Type == "Prepared" {
+				m.RM = rename(m.RM)
+			}
+			return m
+		})
 	})
 	return m
+}
+
+// Any reports whether some RM is in state st.
+func Any(s *State, st string) bool {
+	for _, v := range s.RMState {
+		if v == st {
+			return true
+		}
+	}
+	return false
 }
