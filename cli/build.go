@@ -143,17 +143,15 @@ func buildRunner(pkg string, env Env) (string, error) {
 	}
 	bin := filepath.Join(dir, "runner")
 	// Several execspec commands may build the same runner at once (tests
-	// in parallel, a user's two terminals): each builds into a file of its
-	// own and renames it into place, which is atomic.
-	tmp, err := os.CreateTemp(dir, "runner.tmp-*")
+	// in parallel, a user's two terminals): they take turns. Building in
+	// place lets go build skip the link when the runner is up to date.
+	unlock, err := lockFile(filepath.Join(dir, "lock"))
 	if err != nil {
-		return "", fmt.Errorf("runner cache: %w", err)
+		return "", err
 	}
-	tmpBin := tmp.Name()
-	tmp.Close()
-	defer os.Remove(tmpBin)
+	defer unlock()
 	var stderr bytes.Buffer
-	build := exec.Command(goTool(), "build", "-overlay", overlayFile, "-o", tmpBin, "./"+filepath.Base(filepath.Dir(virtual)))
+	build := exec.Command(goTool(), "build", "-overlay", overlayFile, "-o", bin, "./"+filepath.Base(filepath.Dir(virtual)))
 	build.Dir = info.Module.Dir
 	build.Env = env.Environ
 	build.Stderr = &stderr
@@ -166,9 +164,6 @@ func buildRunner(pkg string, env Env) (string, error) {
 	slow.Stop()
 	if err != nil {
 		return "", fmt.Errorf("model package %s does not build:\n%s", pkg, strings.TrimRight(rewriteBuildErrors(stderr.String(), virtual), "\n"))
-	}
-	if err := os.Rename(tmpBin, bin); err != nil {
-		return "", fmt.Errorf("runner cache: %w", err)
 	}
 	return bin, nil
 }

@@ -122,7 +122,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"version", nil, []string{"version"}, 0, []string{"execspec "}},
 		// Which portfolio worker finds first depends on timing.
 		{"portfolio finds", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--portfolio", "--seed", "1", "--workers", "2", "--timeout", "2m"}, 1,
-			[]string{"--portfolio: invariant no_inconsistent_root, seed 1, 2 workers until the first finding or 2m0s:", "worker 0: guided simulation, seed ", "VIOLATION: invariant no_inconsistent_root", "Reproduce the search with:", "Portfolio: 2 workers in "}},
+			[]string{"--portfolio: invariant no_inconsistent_root, seed 1, 2 workers until the first finding or 2m0s:", "worker 0: swarm simulation, seed ", "VIOLATION: invariant no_inconsistent_root", "Reproduce the search with:", "Portfolio: 2 workers in "}},
 		{"portfolio proves", nil, []string{"run", dns, "--instance", "n3_5_3_fixed", "--portfolio", "--seed", "1", "--workers", "4", "--timeout", "2m"}, 0,
 			[]string{"Search complete: an exhaustive worker explored every reachable state; no invariant is violated"}},
 		{"portfolio proves nothing", nil, []string{"run", dns, "--instance", "n3_30_20_fixed", "--portfolio", "--seed", "1", "--workers", "1", "--timeout", "300ms"}, 5,
@@ -267,18 +267,21 @@ func TestCheckOutHTML(t *testing.T) {
 	}
 }
 
-// A swarm sample's finding, shrunk, replays to the same trace: the replay
-// command carries the strategy and re-draws the sample's configuration.
-func TestSwarmFindingReplays(t *testing.T) {
+// A finding of every strategy, shrunk, replays to the same trace: the
+// replay command carries the strategy (swarm, the default, goes without
+// saying) and re-draws the sample's configuration or corpus.
+func TestStrategyFindingsReplay(t *testing.T) {
 	t.Parallel()
-	run := execspec(t, nil, "run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "5", "--strategy", "swarm")
-	m := replayRE.FindStringSubmatch(run.stdout)
-	if run.code != 1 || m == nil || !strings.Contains(m[2], "--strategy swarm") {
-		t.Fatalf("run: exit %d, replay command %q\n%s%s", run.code, m, run.stdout, run.stderr)
-	}
-	rep := execspec(t, nil, append([]string{"replay", m[1]}, strings.Fields(m[2])...)...)
-	if rep.code != 1 || !strings.Contains(rep.stdout, "Reproduced: identical to the trace saved by the run.") {
-		t.Fatalf("replay: exit %d\n%s%s", rep.code, rep.stdout, rep.stderr)
+	for _, st := range []string{"swarm", "guided", "uniform"} {
+		run := execspec(t, nil, "run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--seed", "5", "--strategy", st)
+		m := replayRE.FindStringSubmatch(run.stdout)
+		if run.code != 1 || m == nil || (st != "swarm") != strings.Contains(m[2], "--strategy "+st) {
+			t.Fatalf("%s: exit %d, replay command %q\n%s%s", st, run.code, m, run.stdout, run.stderr)
+		}
+		rep := execspec(t, nil, append([]string{"replay", m[1]}, strings.Fields(m[2])...)...)
+		if rep.code != 1 || !strings.Contains(rep.stdout, "Reproduced: identical to the trace saved by the run.") {
+			t.Fatalf("%s: replay: exit %d\n%s%s", st, rep.code, rep.stdout, rep.stderr)
+		}
 	}
 }
 

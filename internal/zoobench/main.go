@@ -91,7 +91,7 @@ func parseArgs(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.fixed, "fixed", false, "also run the *_fixed instances, as a control")
 	fs.BoolVar(&c.noBFS, "no-bfs", false, "skip the breadth-first search")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: zoobench [flags]\n\nMeasures how fast uniform and swarm simulation find the bug zoo's deep bugs.\nModels: %s\n\nFlags:\n", strings.Join(modelNames(), ", "))
+		fmt.Fprintf(stderr, "usage: zoobench [flags]\n\nMeasures how fast uniform, swarm and guided simulation find the bug zoo's deep bugs.\nModels: %s\n\nFlags:\n", strings.Join(modelNames(), ", "))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

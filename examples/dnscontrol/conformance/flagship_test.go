@@ -299,7 +299,7 @@ func TestCommittedOutageTrace(t *testing.T) {
 	fresh := outageTrace(t)
 	if !sameTrace(committed, fresh) {
 		t.Errorf("%s is not the counterexample the simulation finds now (%d steps, committed %d); regenerate it with\n"+
-			"  go run ./cmd/execspec run ./examples/dnsbalancer --instance n3_5_3 --property no_inconsistent_root --seed 123 --out-itf examples/dnscontrol/conformance/%s",
+			"  go run ./cmd/execspec run ./examples/dnsbalancer --instance n3_5_3 --property no_inconsistent_root --seed 123 --strategy uniform --out-itf examples/dnscontrol/conformance/%s",
 			committedTrace, len(fresh.Steps)-1, len(committed.Steps)-1, committedTrace)
 	}
 }
