@@ -3,14 +3,12 @@ package conformance
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"slices"
 	"sync/atomic"
 	"testing"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/dnsbalancer"
-	"github.com/execspec/execspec/examples/dnscontrol/controlplane"
 	"github.com/execspec/execspec/mbt"
 )
 
@@ -98,13 +96,5 @@ func ClientOf(p dnsbalancer.Params) func(mbt.Step) int {
 // that is closed at the end of the test.
 func ConcurrentOverHTTP(tb testing.TB, p dnsbalancer.Params) *ConcurrentDriver {
 	tb.Helper()
-	cp, err := controlplane.Open(Config(p, Dir(tb)))
-	if err != nil {
-		tb.Fatalf("conformance: %v", err)
-	}
-	srv := httptest.NewServer(cp.Handler())
-	tb.Cleanup(srv.Close)
-	svc := NewRemote(srv.URL)
-	svc.Client.Client = srv.Client()
-	return NewConcurrentDriver(svc, p)
+	return NewConcurrentDriver(serveLoopback(tb, p), p)
 }

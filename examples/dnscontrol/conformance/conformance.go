@@ -418,6 +418,19 @@ func InProcess(tb testing.TB, p dnsbalancer.Params) (*Driver, *controlplane.Cont
 // the server's Service.
 func OverHTTP(tb testing.TB, p dnsbalancer.Params) (*Driver, *Remote) {
 	tb.Helper()
+	svc := serveLoopback(tb, p)
+	d, err := NewDriver(svc, p)
+	if err != nil {
+		tb.Fatalf("conformance: %v", err)
+	}
+	return d, svc
+}
+
+// serveLoopback opens a fresh control plane configured like p in Dir(tb),
+// serves it with an httptest.Server on loopback closed at the end of the
+// test, and returns a client of it.
+func serveLoopback(tb testing.TB, p dnsbalancer.Params) *Remote {
+	tb.Helper()
 	cp, err := controlplane.Open(Config(p, Dir(tb)))
 	if err != nil {
 		tb.Fatalf("conformance: %v", err)
@@ -426,9 +439,5 @@ func OverHTTP(tb testing.TB, p dnsbalancer.Params) (*Driver, *Remote) {
 	tb.Cleanup(srv.Close)
 	svc := NewRemote(srv.URL)
 	svc.Client.Client = srv.Client()
-	d, err := NewDriver(svc, p)
-	if err != nil {
-		tb.Fatalf("conformance: %v", err)
-	}
-	return d, svc
+	return svc
 }

@@ -3,10 +3,11 @@ package conformance_test
 import (
 	"context"
 	"fmt"
-	"github.com/execspec/execspec/engine"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/execspec/execspec/engine"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/dnsbalancer"
