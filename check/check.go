@@ -132,31 +132,8 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 // shrink shrinks a finding of a depth-first search (BFS's are shortest
 // already) and replaces its trace by the shrunk one.
 func (e *searcher[S]) shrink(f *engine.Finding, plan engine.Plan) error {
-	switch f.Kind {
-	case engine.InvariantViolated, engine.ExampleFound, engine.Panicked:
-	default:
-		return nil // deadlocks and model errors keep the trace found
-	}
-	if len(plan.Steps) < 2 || (f.Kind == engine.Panicked && f.Property != "" && e.sym != nil) {
+	if f.Kind == engine.Panicked && f.Property != "" && e.sym != nil {
 		return nil // a panicking permute function is not a property the shrinker judges
 	}
-	want := engine.Verdict{Kind: f.Kind, Property: f.Property}
-	p, _ := engine.ShrinkFinding(e.mc, e.props, plan, want, e.opts.ShrinkRuns)
-	if len(p.Steps) >= len(plan.Steps) {
-		return nil
-	}
-	t, err := engine.TraceOf(e.mc, p)
-	if err != nil {
-		return fmt.Errorf("shrinking the trace: %w", err)
-	}
-	if f.Kind == engine.Panicked {
-		engine.Execute(e.mc, e.mc.NewExecutor(), p, func(_, _ int, r execspec.Result, _ *S) bool {
-			if r.Err != nil {
-				f.Err = r.Err
-			}
-			return true
-		})
-	}
-	f.Original, f.Trace = len(plan.Steps), t
-	return nil
+	return engine.Shrink(e.mc, e.props, f, plan, e.opts.ShrinkRuns)
 }

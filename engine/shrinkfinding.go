@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"fmt"
+
 	"github.com/execspec/execspec"
 )
 
@@ -155,4 +157,38 @@ func shortcuts[S any](mc *execspec.Machine[S], s *Shrinker) bool {
 		}
 	}
 	return progress
+}
+
+// Shrink shrinks finding f, found by plan, in place. When ShrinkFinding
+// finds a shorter plan, f's trace becomes the shorter plan's, f.Original
+// the length found and, for a panic, f.Err the shrunk trace's own panic
+// (its picks and stack). Deadlocks and model errors, and plans of fewer
+// than two steps, are left as found.
+func Shrink[S any](mc *execspec.Machine[S], props []execspec.Property[S], f *Finding, plan Plan, budget int) error {
+	switch f.Kind {
+	case InvariantViolated, ExampleFound, Panicked:
+	default:
+		return nil
+	}
+	if len(plan.Steps) < 2 {
+		return nil
+	}
+	p, _ := ShrinkFinding(mc, props, plan, Verdict{Kind: f.Kind, Property: f.Property}, budget)
+	if len(p.Steps) >= len(plan.Steps) {
+		return nil
+	}
+	t, err := TraceOf(mc, p)
+	if err != nil {
+		return fmt.Errorf("shrinking the trace: %w", err)
+	}
+	if f.Kind == Panicked {
+		Execute(mc, mc.NewExecutor(), p, func(_, _ int, r execspec.Result, _ *S) bool {
+			if r.Err != nil {
+				f.Err = r.Err
+			}
+			return true
+		})
+	}
+	f.Original, f.Trace = len(plan.Steps), t
+	return nil
 }

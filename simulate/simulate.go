@@ -560,29 +560,13 @@ func (r *runner[S]) finish(rec *recorder, s int) (*trace.Trace, *Finding, error)
 	if !rec.choice.IsZero() {
 		f.Config = rec.choice.Describe(r.mc.Actions())
 	}
-	if r.opts.NoShrink || len(rec.plan.Steps) < 2 {
+	if r.opts.NoShrink {
 		return t, f, nil
 	}
-	want := engine.Verdict{Kind: f.Kind, Property: f.Property}
-	p, _ := engine.ShrinkFinding(r.mc, r.props, rec.plan, want, r.opts.ShrinkRuns)
-	if len(p.Steps) >= len(rec.plan.Steps) {
-		return t, f, nil
+	if err := engine.Shrink(r.mc, r.props, &f.Finding, rec.plan, r.opts.ShrinkRuns); err != nil {
+		return nil, nil, fmt.Errorf("sample %d: %w", s, err)
 	}
-	shrunk, err := engine.TraceOf(r.mc, p)
-	if err != nil {
-		return nil, nil, fmt.Errorf("sample %d: shrinking: %w", s, err)
-	}
-	if f.Kind == engine.Panicked {
-		// The panic of the shrunk trace, with its own picks and stack.
-		engine.Execute(r.mc, r.mc.NewExecutor(), p, func(_, _ int, res execspec.Result, _ *S) bool {
-			if res.Err != nil {
-				f.Err = res.Err
-			}
-			return true
-		})
-	}
-	f.Original, f.Trace = len(rec.plan.Steps), shrunk
-	return shrunk, f, nil
+	return f.Trace, f, nil
 }
 
 func (r *runner[S]) merge(ws []*worker[S]) Stats {
