@@ -93,6 +93,10 @@ type Options struct {
 }
 
 // fill applies the defaults and validates the options.
+// DefaultMaxFindings is the default of Options.MaxFindings, exported so
+// that front ends (the CLI's flags) show and apply the library's value.
+const DefaultMaxFindings = 1
+
 func (o *Options) fill() error {
 	if o.Strategy == "" {
 		o.Strategy = BFS
@@ -107,7 +111,7 @@ func (o *Options) fill() error {
 		o.Workers = 1
 	}
 	if o.MaxFindings == 0 {
-		o.MaxFindings = 1
+		o.MaxFindings = DefaultMaxFindings
 	}
 	if o.ProgressEvery == 0 {
 		o.ProgressEvery = 2 * time.Second

@@ -47,7 +47,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.IntVar(&f.maxDepth, "max-depth", 0, "explore states at most this many steps from an initial state (0: no bound)")
 	fs.Int64Var(&f.maxStates, "max-states", 0, "stop after this many distinct states (0: no limit)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit)")
-	fs.IntVar(&f.maxFindings, "max-findings", 1, "stop after this many findings")
+	fs.IntVar(&f.maxFindings, "max-findings", check.DefaultMaxFindings, "stop after this many findings")
 	fs.BoolVar(&f.deadlock, "deadlock", false, "report reachable states in which no action is enabled")
 	fs.Func("memory", "cap on the search's memory (store and heap), e.g. 2GiB or 500MiB; MB means MiB (default: 3/4 of the machine's memory)", func(v string) error {
 		n, err := bytesize.Parse(v)

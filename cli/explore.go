@@ -22,8 +22,8 @@ func (s *session[S]) explore(ctx context.Context, args []string) (int, error) {
 	allowHosts := fs.String("allow-host", "", "host names, comma-separated, under which the page may be reached besides loopback names and the --addr host (requests naming other hosts are refused, against DNS rebinding)")
 	itfFile := fs.String("itf", "", "a saved ITF trace of this model to jump along")
 	traceN := fs.Int("trace", 0, "which trace of the --itf file, from 0, when it holds several")
-	pageSize := fs.Int("page-size", 50, "successors per page")
-	maxSucc := fs.Int("max-successors", 100000, "successors listed per action at one state")
+	pageSize := fs.Int("page-size", viewer.DefaultPageSize, fmt.Sprintf("successors per page (at most %d)", viewer.MaxPageSize))
+	maxSucc := fs.Int("max-successors", viewer.DefaultMaxSuccessors, "successors listed per action at one state")
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
 	}
@@ -34,6 +34,9 @@ func (s *session[S]) explore(ctx context.Context, args []string) (int, error) {
 		if err := positive(c.n, c.v); err != nil {
 			return 0, err
 		}
+	}
+	if *pageSize > viewer.MaxPageSize {
+		return 0, usagef("--page-size must be at most %d, got %d", viewer.MaxPageSize, *pageSize)
 	}
 	mc, name, err := s.machine(*instance)
 	if err != nil {

@@ -39,7 +39,7 @@ func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 	fs.StringVar(&f.instance, "instance", "", "the model instance `NAME` (default: the first one; see execspec list)")
 	fs.StringVar(&f.property, "property", "", "the invariant or example `NAME` to search for (default: every invariant)")
 	fs.StringVar(&f.seed, "seed", "", "random seed (a fresh one is drawn and printed when not given)")
-	fs.IntVar(&f.maxSteps, "max-steps", 100, "maximum steps per sample")
+	fs.IntVar(&f.maxSteps, "max-steps", simulate.DefaultMaxSteps, "maximum steps per sample")
 	fs.StringVar(&f.strategy, "strategy", string(defaultStrategy), "how each step chooses among the enabled actions: swarm (each sample switches a random half of the actions off and weighs the rest); guided (half the samples start from a corpus of prefixes that reached new states); uniform")
 	fs.BoolVar(&f.noShrink, "no-shrink", false, "report findings as found, without shrinking them")
 	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
@@ -52,10 +52,10 @@ func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	var f runFlags
 	fs := s.commonFlags("run", &f)
-	maxSamples := fs.Int("max-samples", 10000, "number of samples")
-	maxFindings := fs.Int("max-findings", 1, "stop after this many findings")
+	maxSamples := fs.Int("max-samples", simulate.DefaultMaxSamples, "number of samples")
+	maxFindings := fs.Int("max-findings", simulate.DefaultMaxFindings, "stop after this many findings")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel workers (findings do not depend on it)")
-	budget := fs.Int("budget", 10000, "executions allowed to decide whether one action is enabled at one step")
+	budget := fs.Int("budget", simulate.DefaultBudget, "executions allowed to decide whether one action is enabled at one step")
 	progress := fs.Bool("progress", false, "print progress to stderr (default: only when stderr is a terminal)")
 	usePortfolio := fs.Bool("portfolio", false, "run a mix of strategies at once, one per worker (swarm and uniform simulation, random DFS, BFS), until the first finding or --timeout")
 	timeout := fs.Duration("timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit); a run stopped with nothing found exits 5")

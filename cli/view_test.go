@@ -340,7 +340,8 @@ func TestExplore(t *testing.T) {
 		want string
 	}{
 		{"missing trace", []string{"--itf", "nope.itf.json"}, "--itf"},
-		{"page size", []string{"--page-size", "0"}, "--page-size"},
+		{"page size", []string{"--page-size", "0"}, "--page-size must be at least 1"},
+		{"page size too large", []string{"--page-size", "1001"}, "--page-size must be at most 1000"},
 		{"instance", []string{"--instance", "n9"}, "n3_5_3"},
 		{"trace number", []string{"--itf", "finding.itf.json", "--trace", "1"}, "holds 1 trace"},
 		{"address", []string{"--addr", "256.1.1.1:0"}, "listening"},

@@ -31,8 +31,14 @@ import (
 	"github.com/execspec/execspec/trace"
 )
 
-// defaultMaxSteps is the default of Options.MaxSteps.
-const defaultMaxSteps = 100
+// The defaults of Options, exported so that front ends (the CLI's flags)
+// show and apply the same values as the library's zero Options.
+const (
+	DefaultMaxSteps    = 100   // Options.MaxSteps
+	DefaultMaxSamples  = 10000 // Options.MaxSamples
+	DefaultMaxFindings = 1     // Options.MaxFindings
+	DefaultBudget      = 10000 // Options.Budget
+)
 
 // Strategy is how a simulation chooses among the enabled actions.
 type Strategy string
@@ -119,19 +125,19 @@ func (o *Options) fill() error {
 		return err
 	}
 	if o.MaxSteps == 0 {
-		o.MaxSteps = defaultMaxSteps
+		o.MaxSteps = DefaultMaxSteps
 	}
 	if o.MaxSamples == 0 {
-		o.MaxSamples = 10000
+		o.MaxSamples = DefaultMaxSamples
 	}
 	if o.MaxFindings == 0 {
-		o.MaxFindings = 1
+		o.MaxFindings = DefaultMaxFindings
 	}
 	if o.Workers == 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	if o.Budget == 0 {
-		o.Budget = 10000
+		o.Budget = DefaultBudget
 	}
 	if o.ShrinkRuns == 0 {
 		o.ShrinkRuns = engine.DefaultShrinkRuns

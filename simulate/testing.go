@@ -59,7 +59,7 @@ func testSettings(opts *Options) error {
 	if opts.MaxSamples, _, err = engine.TracesSetting(opts.MaxSamples, DefaultSamples); err != nil {
 		return err
 	}
-	opts.MaxSteps, err = engine.StepsSetting(opts.MaxSteps, defaultMaxSteps)
+	opts.MaxSteps, err = engine.StepsSetting(opts.MaxSteps, DefaultMaxSteps)
 	return err
 }
 

@@ -43,15 +43,23 @@ type ExplorerOptions struct {
 	_     struct{}
 }
 
+// The defaults and bounds of ExplorerOptions, exported so that front ends
+// (the CLI's flags) show and apply the same values.
+const (
+	DefaultPageSize      = 50      // ExplorerOptions.PageSize
+	MaxPageSize          = 1000    // the largest ExplorerOptions.PageSize
+	DefaultMaxSuccessors = 100_000 // ExplorerOptions.MaxSuccessors
+)
+
 func (o *ExplorerOptions) fill() {
 	if o.PageSize <= 0 {
-		o.PageSize = 50
+		o.PageSize = DefaultPageSize
 	}
-	if o.PageSize > 1000 {
-		o.PageSize = 1000
+	if o.PageSize > MaxPageSize {
+		o.PageSize = MaxPageSize
 	}
 	if o.MaxSuccessors <= 0 {
-		o.MaxSuccessors = 100_000
+		o.MaxSuccessors = DefaultMaxSuccessors
 	}
 }
 
