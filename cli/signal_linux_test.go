@@ -4,8 +4,6 @@ package cli_test
 
 import (
 	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -35,48 +33,24 @@ func TestSignalToFrontEndOnly(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := exec.Command(binary, "check", "./cli/testdata/models/counter", "--instance", "large", "--property", "always")
-			c.Dir = rootDir
-			c.Env = append(os.Environ(), "EXECSPEC_CACHE="+cache)
-			stdout, err := c.StdoutPipe()
+			lc, err := startLongCheck(binary, false)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var stderr bytes.Buffer
-			c.Stderr = &stderr
-			if err := c.Start(); err != nil {
-				t.Fatal(err)
-			}
-			r := bufio.NewReader(stdout)
-			header, err := r.ReadString('\n') // the runner has started its search
+			child, err := childOf(lc.cmd.Process.Pid)
 			if err != nil {
-				c.Process.Kill()
-				c.Wait()
-				t.Fatalf("no header: %v\n%s", err, stderr.String())
-			}
-			child, err := childOf(c.Process.Pid)
-			if err != nil {
-				c.Process.Kill()
-				c.Wait()
+				lc.cmd.Process.Kill()
+				lc.cmd.Wait()
 				t.Fatal(err)
 			}
-			if err := c.Process.Signal(tc.sig); err != nil {
+			if err := lc.cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
 			}
-			var rest strings.Builder
-			r.WriteTo(&rest)
-			err = c.Wait()
-			code := 0
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				code = ee.ExitCode()
-			}
-			out := header + rest.String() + stderr.String()
+			code, out := lc.finish()
 			if code != tc.code {
 				t.Errorf("exit code %d, want %d\n%s", code, tc.code, out)
 			}
-			stats := strings.Contains(out, "SEARCH INCOMPLETE: stopped (interrupted)") && strings.Contains(out, "distinct states found")
-			if stats != tc.printed {
+			if stats := interruptedStats(out); stats != tc.printed {
 				t.Errorf("statistics printed: %v, want %v\n%s", stats, tc.printed, out)
 			}
 			if err := waitGone(child, 10*time.Second); err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/localguard/guardtest"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"
 )
@@ -526,28 +527,21 @@ func TestExplorerRefusesOtherSites(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct {
-		name, method, path, host, origin, ctype string
-		want                                    int
+		name  string
+		probe guardtest.Probe
+		want  int
 	}{
-		{"page on loopback", "GET", "/", "127.0.0.1:8000", "", "", http.StatusOK},
-		{"page on an allowed host", "GET", "/", "dev.box:8000", "", "", http.StatusOK},
-		{"rebinding", "GET", "/api/state", "evil.example:8000", "", "", http.StatusForbidden},
-		{"cross-site restart", "POST", "/api/restart", "127.0.0.1:8000", "http://evil.example", "application/json", http.StatusForbidden},
-		{"text/plain restart", "POST", "/api/restart", "127.0.0.1:8000", "", "text/plain", http.StatusUnsupportedMediaType},
-		{"same-origin restart", "POST", "/api/restart", "127.0.0.1:8000", "http://127.0.0.1:8000", "application/json", http.StatusOK},
+		{"page on loopback", guardtest.Probe{Method: "GET", Path: "/", Host: "127.0.0.1:8000"}, http.StatusOK},
+		{"page on an allowed host", guardtest.Probe{Method: "GET", Path: "/", Host: "dev.box:8000"}, http.StatusOK},
+		{"rebinding", guardtest.Probe{Method: "GET", Path: "/api/state", Host: "evil.example:8000"}, http.StatusForbidden},
+		{"cross-site restart", guardtest.Probe{Method: "POST", Path: "/api/restart", Host: "127.0.0.1:8000", Origin: "http://evil.example", ContentType: "application/json"}, http.StatusForbidden},
+		{"text/plain restart", guardtest.Probe{Method: "POST", Path: "/api/restart", Host: "127.0.0.1:8000", ContentType: "text/plain"}, http.StatusUnsupportedMediaType},
+		{"same-origin restart", guardtest.Probe{Method: "POST", Path: "/api/restart", Host: "127.0.0.1:8000", Origin: "http://127.0.0.1:8000", ContentType: "application/json"}, http.StatusOK},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := httptest.NewRequest(tc.method, tc.path, strings.NewReader("{}"))
-			r.Host = tc.host
-			if tc.origin != "" {
-				r.Header.Set("Origin", tc.origin)
-			}
-			if tc.ctype != "" {
-				r.Header.Set("Content-Type", tc.ctype)
-			}
 			w := httptest.NewRecorder()
-			ex.ServeHTTP(w, r)
+			ex.ServeHTTP(w, tc.probe.Request("{}"))
 			if w.Code != tc.want {
 				t.Errorf("status %d, want %d: %s", w.Code, tc.want, w.Body)
 			}

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/execspec/execspec/internal/localguard/guardtest"
 )
 
 func TestWrap(t *testing.T) {
@@ -36,14 +38,7 @@ func TestWrap(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := httptest.NewRequest(tc.method, "/mbt/reset", nil)
-			r.Host = tc.host
-			if tc.origin != "" {
-				r.Header.Set("Origin", tc.origin)
-			}
-			if tc.ctype != "" {
-				r.Header.Set("Content-Type", tc.ctype)
-			}
+			r := guardtest.Probe{Method: tc.method, Path: "/mbt/reset", Host: tc.host, Origin: tc.origin, ContentType: tc.ctype}.Request("")
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
 			if w.Code != tc.want {
