@@ -1,6 +1,7 @@
 package execspec
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/big"
@@ -29,7 +30,26 @@ type codec struct {
 	// fix replaces, in the value at p, every reference it shares with the
 	// value it was assigned from by a deep copy. Nil when flat.
 	fix func(p unsafe.Pointer)
+	// eq reports whether the values at p and q are equal: whether they
+	// have the same encoding.
+	eq func(p, q unsafe.Pointer) bool
 }
+
+// eqEnc reports whether the values at p and q have the same encoding.
+func (c *codec) eqEnc(p, q unsafe.Pointer) bool {
+	sc := mapScratchPool.Get().(*mapScratch)
+	a := c.enc(sc.buf[:0], p)
+	n := len(a)
+	a = c.enc(a, q)
+	equal := bytes.Equal(a[:n], a[n:])
+	sc.buf = a
+	mapScratchPool.Put(sc)
+	return equal
+}
+
+// eqOf returns the equality of a comparable Go type whose == agrees with
+// the encoding (no interfaces, no floats).
+func eqOf[T comparable](p, q unsafe.Pointer) bool { return *(*T)(p) == *(*T)(q) }
 
 // encodeValue appends the encoding of *x, whose type must be c.t.
 func (c *codec) encodeValue(b []byte, x any) []byte {
@@ -124,6 +144,21 @@ func compileCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, er
 	if err != nil {
 		return nil, err
 	}
+	if c.eq == nil {
+		// Flat values (no map, slice or pointer inside) are equal when
+		// their encodings are. For the others, equal encodings could hide a
+		// nil map against an empty one, which user code tells apart: those
+		// left (maps of such values, sum types) are equal only when they are
+		// the same value, bit for bit (the same map, the same variant).
+		if c.flat {
+			c.eq = c.eqEnc
+		} else {
+			size := t.Size()
+			c.eq = func(p, q unsafe.Pointer) bool {
+				return p == q || string(unsafe.Slice((*byte)(p), size)) == string(unsafe.Slice((*byte)(q), size))
+			}
+		}
+	}
 	actual, _ := codecCache.LoadOrStore(t, c)
 	return actual.(*codec), nil
 }
@@ -144,6 +179,7 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 	}
 	switch t.Kind() {
 	case reflect.Bool:
+		c.eq = eqOf[bool]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			if *(*bool)(p) {
 				return append(b, 1)
@@ -151,37 +187,48 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			return append(b, 0)
 		}
 	case reflect.Int8:
+		c.eq = eqOf[int8]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte { return append(b, byte(*(*int8)(p))) }
 	case reflect.Uint8:
+		c.eq = eqOf[uint8]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte { return append(b, *(*uint8)(p)) }
 	case reflect.Int16:
+		c.eq = eqOf[int16]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			return binary.LittleEndian.AppendUint16(b, uint16(*(*int16)(p)))
 		}
 	case reflect.Uint16:
+		c.eq = eqOf[uint16]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint16(b, *(*uint16)(p)) }
 	case reflect.Int32:
+		c.eq = eqOf[int32]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			return binary.LittleEndian.AppendUint32(b, uint32(*(*int32)(p)))
 		}
 	case reflect.Uint32:
+		c.eq = eqOf[uint32]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint32(b, *(*uint32)(p)) }
 	case reflect.Int64:
+		c.eq = eqOf[int64]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			return binary.LittleEndian.AppendUint64(b, uint64(*(*int64)(p)))
 		}
 	case reflect.Uint64:
+		c.eq = eqOf[uint64]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte { return binary.LittleEndian.AppendUint64(b, *(*uint64)(p)) }
 	case reflect.Int:
+		c.eq = eqOf[int]
 		// Always eight bytes, so fingerprints agree across architectures.
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			return binary.LittleEndian.AppendUint64(b, uint64(*(*int)(p)))
 		}
 	case reflect.Uint:
+		c.eq = eqOf[uint]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			return binary.LittleEndian.AppendUint64(b, uint64(*(*uint)(p)))
 		}
 	case reflect.String:
+		c.eq = eqOf[string]
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			s := *(*string)(p)
 			b = binary.AppendUvarint(b, uint64(len(s)))
@@ -194,6 +241,14 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		}
 		n, size := t.Len(), t.Elem().Size()
 		c.flat = ec.flat
+		c.eq = func(p, q unsafe.Pointer) bool {
+			for i := 0; i < n; i++ {
+				if !ec.eq(unsafe.Add(p, uintptr(i)*size), unsafe.Add(q, uintptr(i)*size)) {
+					return false
+				}
+			}
+			return true
+		}
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			for i := 0; i < n; i++ {
 				b = ec.enc(b, unsafe.Add(p, uintptr(i)*size))
@@ -214,6 +269,27 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		}
 		size := t.Elem().Size()
 		c.flat = false
+		c.eq = func(p, q unsafe.Pointer) bool {
+			// Every slice header starts with its data pointer and length.
+			a, b := (*[2]uintptr)(p), (*[2]uintptr)(q)
+			n := int(a[1])
+			if n != int(b[1]) {
+				return false
+			}
+			pa, pb := *(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q)
+			if pa == pb {
+				return true
+			}
+			if (pa == nil) != (pb == nil) {
+				return false // nil and empty encode alike, but user code may tell them apart
+			}
+			for i := 0; i < n; i++ {
+				if !ec.eq(unsafe.Add(pa, uintptr(i)*size), unsafe.Add(pb, uintptr(i)*size)) {
+					return false
+				}
+			}
+			return true
+		}
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			v := reflect.NewAt(t, p).Elem()
 			n := v.Len()
@@ -255,6 +331,11 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			return nil, err
 		}
 		c.flat = false
+		c.eq = fastMapEq(t)
+		if c.eq == nil {
+			c.eq = mapEqual(t, vc)
+		}
+
 		c.enc = fastMapEnc(t, kc, vc)
 		if c.enc == nil {
 			c.enc = func(b []byte, p unsafe.Pointer) []byte {
@@ -277,6 +358,10 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			return nil, err
 		}
 		c.flat = false
+		c.eq = func(p, q unsafe.Pointer) bool {
+			a, b := *(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q)
+			return a == b || a != nil && b != nil && ec.eq(a, b)
+		}
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			q := *(*unsafe.Pointer)(p)
 			if q == nil {
@@ -321,6 +406,14 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		}
 		if err := joinTypeErrors(errs...); err != nil {
 			return nil, err
+		}
+		c.eq = func(p, q unsafe.Pointer) bool {
+			for _, f := range fields {
+				if !f.c.eq(unsafe.Add(p, f.off), unsafe.Add(q, f.off)) {
+					return false
+				}
+			}
+			return true
 		}
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			for _, f := range fields {
@@ -375,7 +468,7 @@ func checkKeyType(t reflect.Type, path string) error {
 }
 
 func buildSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, error) {
-	mt := t.Field(0).Type // Set[T].m map[T]struct{}
+	mt := setMapType(t)
 	et := mt.Key()
 	if err := checkKeyType(et, path+"[elem]"); err != nil {
 		return nil, err
@@ -387,7 +480,7 @@ func buildSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, e
 	// Set[T]'s methods are compiled for T: the set's map is copied and
 	// encoded natively, whatever T is.
 	c := &codec{t: t, flat: false}
-	c.fix, c.enc = reflect.Zero(t).Interface().(setValue).setCodec(ec)
+	c.fix, c.enc, c.eq = reflect.Zero(t).Interface().(setValue).setCodec(ec)
 	return c, nil
 }
 

@@ -287,7 +287,7 @@ func reflectMapDecoder(t reflect.Type, kd, vd decFunc) decFunc {
 }
 
 func setDecoder(t reflect.Type) (decFunc, error) {
-	mt := t.Field(0).Type // Set[T].m map[T]struct{}
+	mt := setMapType(t)
 	kd, err := decoderOf(mt.Key())
 	if err != nil {
 		return nil, err
@@ -419,25 +419,6 @@ func decodeMapOf[M ~map[K]V, K comparable, V any](kd, vd decFunc) decFunc {
 	}
 }
 
-// decodeSetOf decodes the map behind a Set[K] (an empty one as nil: the
-// zero Set is empty).
-func decodeSetOf[K comparable](kd decFunc) decFunc {
-	return func(d *decoder, p unsafe.Pointer) {
-		n := d.count()
-		mp := (*map[K]struct{})(p)
-		if n == 0 {
-			*mp = nil
-			return
-		}
-		m := make(map[K]struct{}, n)
-		k := new(K) // one holder per set: the decoder takes a pointer
-		for i := 0; i < n && d.err == nil; i++ {
-			kd(d, unsafe.Pointer(k))
-			m[*k] = struct{}{}
-		}
-		*mp = m
-	}
-}
 
 // Decoder turns canonical encodings (Machine.AppendEncoding) back into
 // states. It keeps a table of the strings it has decoded, so that decoding

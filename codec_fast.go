@@ -68,6 +68,55 @@ func cloneAt[M ~map[K]V, K comparable, V any](p unsafe.Pointer) {
 	}
 }
 
+// fastMapEq returns the equality of the most common map types, natively;
+// nil for other types.
+func fastMapEq(t reflect.Type) func(p, q unsafe.Pointer) bool {
+	switch t {
+	case reflect.TypeFor[map[string]int]():
+		return mapEqAt[map[string]int]
+	case reflect.TypeFor[map[int]int]():
+		return mapEqAt[map[int]int]
+	case reflect.TypeFor[map[string]string]():
+		return mapEqAt[map[string]string]
+	case reflect.TypeFor[map[string]bool]():
+		return mapEqAt[map[string]bool]
+	case reflect.TypeFor[map[int]bool]():
+		return mapEqAt[map[int]bool]
+	case reflect.TypeFor[map[int]string]():
+		return mapEqAt[map[int]string]
+	case reflect.TypeFor[map[string]struct{}]():
+		return mapEqAt[map[string]struct{}]
+	case reflect.TypeFor[map[int]struct{}]():
+		return mapEqAt[map[int]struct{}]
+	case reflect.TypeFor[map[string]int64]():
+		return mapEqAt[map[string]int64]
+	case reflect.TypeFor[map[int64]int64]():
+		return mapEqAt[map[int64]int64]
+	case reflect.TypeFor[map[int]map[string]int]():
+		return nestedMapEqAt[map[int]map[string]int]
+	case reflect.TypeFor[map[string]map[string]int]():
+		return nestedMapEqAt[map[string]map[string]int]
+	case reflect.TypeFor[map[string]map[string]bool]():
+		return nestedMapEqAt[map[string]map[string]bool]
+	}
+	return nil
+}
+
+// mapEq is maps.Equal that also tells a nil map from an empty one: they
+// encode alike, but only the second can be written.
+func mapEq[M ~map[K]V, K, V comparable](a, b M) bool {
+	return (a == nil) == (b == nil) && maps.Equal(a, b)
+}
+
+func mapEqAt[M ~map[K]V, K, V comparable](p, q unsafe.Pointer) bool {
+	return mapEq(*(*M)(p), *(*M)(q))
+}
+
+func nestedMapEqAt[M ~map[K]IM, K comparable, IM ~map[K2]V, K2, V comparable](p, q unsafe.Pointer) bool {
+	a, b := *(*M)(p), *(*M)(q)
+	return (a == nil) == (b == nil) && maps.EqualFunc(a, b, mapEq[IM])
+}
+
 // fastMapEnc returns an encoder for the most common map types (and the maps
 // behind the most common Sets, with vc nil) that iterates natively instead
 // of through reflection; nil for other types. Its output is byte for byte

@@ -3,6 +3,7 @@ package execspec
 import (
 	"fmt"
 	"runtime/debug"
+	"unsafe"
 
 	"github.com/execspec/execspec/itf"
 )
@@ -21,7 +22,13 @@ type Executor[S any] struct {
 	odo Odometer
 	rs  randomSearch
 	ex  *S
-	_   [64]byte
+	// clean is set when *cleanTo is a deep copy of the state the current
+	// Enumerate or Random call runs from, owned by the executor: a branch
+	// dropped by a guard before it wrote anything leaves it so, and the next
+	// branch then starts from it without copying.
+	clean   bool
+	cleanTo *S
+	_       [64]byte
 }
 
 // NewExecutor returns an Executor for mc.
@@ -70,6 +77,7 @@ func (e *Executor[S]) Direct(picks map[string]itf.Value) { e.x.directed = picks 
 // Exec runs action (or InitAction) once from state from (ignored for init),
 // writing the successor into to, with choices from ch.
 func (e *Executor[S]) Exec(action int, from, to *S, ch Choices) Result {
+	e.clean = false
 	e.run(action, from, to, ch)
 	r := e.result()
 	if r.Err != nil && !e.x.record {
@@ -109,9 +117,12 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 		*to = zero
 		f = e.mc.model.init
 	} else {
-		e.mc.Copy(to, from)
+		if !e.clean || e.cleanTo != to {
+			e.mc.Copy(to, from)
+		}
 		f = e.mc.model.actions[action].f
 	}
+	e.clean = false
 	e.ctx.S = to
 	defer func() {
 		if r := recover(); r != nil {
@@ -128,6 +139,17 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 		}
 	}()
 	f(&e.ctx)
+}
+
+// keepIfClean runs after a branch of action was dropped: when its scratch
+// state to still equals from (the guard failed before anything was
+// written, the common case), the next branch may start from it as it is.
+// The scratch is the executor's own (no Result handed it out), so it shares
+// no memory a caller holds.
+func (e *Executor[S]) keepIfClean(action int, from, to *S) {
+	if action != InitAction && e.mc.codec.eq(unsafe.Pointer(to), unsafe.Pointer(from)) {
+		e.clean, e.cleanTo = true, to
+	}
 }
 
 func newPanicError(where string, picks []Pick, v any) *PanicError {
@@ -147,6 +169,7 @@ func newPanicError(where string, picks []Pick, v any) *PanicError {
 func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) bool {
 	o := &e.odo
 	o.Reset()
+	e.clean = false
 	for {
 		e.run(action, from, to, o)
 		// Count the choices the odometer was asked for: picks directed by
@@ -157,6 +180,7 @@ func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) b
 			if !o.advance(used) {
 				return true
 			}
+			e.keepIfClean(action, from, to)
 			continue
 		}
 		r := e.result()
@@ -195,6 +219,7 @@ type Rand interface {
 func (e *Executor[S]) Random(action int, from, to *S, rng Rand, budget int) (r Result, runs int, exhausted bool) {
 	s := &e.rs
 	s.start(rng)
+	e.clean = false
 	for {
 		runs++
 		e.run(action, from, to, s)
@@ -212,6 +237,7 @@ func (e *Executor[S]) Random(action int, from, to *S, rng Rand, budget int) (r R
 		if budget > 0 && runs >= budget {
 			return r, runs, false
 		}
+		e.keepIfClean(action, from, to)
 	}
 }
 

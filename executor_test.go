@@ -2,6 +2,7 @@ package execspec_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -180,5 +181,73 @@ func TestDirectedPicks(t *testing.T) {
 	r = ex.Exec(0, &from, &to, execspec.Path(nil).Choices())
 	if r.Enabled || !strings.Contains(r.Mismatch, `"w"`) {
 		t.Fatalf("a recorded value outside the candidates: %v", r)
+	}
+}
+
+type leakState struct {
+	M    map[string]int
+	Nil  map[string]int // nil in the initial state
+	L    []int
+	Set  execspec.Set[int]
+	Deep map[int]map[int][]int
+}
+
+// A branch dropped by a guard after it wrote into the state (a map, a nil
+// map made empty, a slice, a Set, a nested map) leaks nothing into the
+// branches after it, whether the executor copies the state again or finds
+// it unchanged and reuses it.
+func TestDroppedBranchesLeakNothing(t *testing.T) {
+	m := execspec.NewModel[leakState]("leak")
+	m.Init(func(c *execspec.Ctx[leakState]) {
+		c.S.M = map[string]int{"a": 1}
+		c.S.Set = execspec.SetOf(1)
+		c.S.Deep = map[int]map[int][]int{1: {1: {1}}}
+	})
+	var seen []string
+	m.Action("write_then_drop", func(c *execspec.Ctx[leakState]) {
+		s := c.S
+		i := execspec.IntRange(c, "i", 0, 5)
+		// What this branch starts from must be the initial state.
+		seen = append(seen, fmt.Sprintf("%v %v %v %v %v", s.M, s.Nil == nil, s.L, s.Set, s.Deep))
+		switch i {
+		case 0:
+			s.M["a"] = 2
+		case 1:
+			s.Nil = map[string]int{}
+		case 2:
+			s.L = append(s.L, 7)
+		case 3:
+			s.Set.Add(2)
+		case 4:
+			s.Deep[1][1][0] = 9
+		}
+		c.Assume(i == 5) // every branch but the last drops what it wrote
+	})
+	mc, err := m.Compile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := mc.NewExecutor()
+	var init, next leakState
+	if r := ex.Exec(execspec.InitAction, nil, &init, execspec.Path(nil).Choices()); !r.Enabled {
+		t.Fatal("no initial state")
+	}
+	enabled := 0
+	ex.Enumerate(0, &init, &next, func(r execspec.Result) bool {
+		enabled++
+		return true
+	})
+	want := "map[a:1] true [] {1} map[1:map[1:[1]]]"
+	if enabled != 1 || len(seen) != 6 {
+		t.Fatalf("%d enabled of %d branches, want 1 of 6", enabled, len(seen))
+	}
+	for i, got := range seen {
+		if got != want {
+			t.Errorf("branch %d started from %s, want %s", i, got, want)
+		}
+	}
+	// Sets shared by copy-on-write: the initial state's Set is untouched.
+	if init.Set.Len() != 1 || init.Deep[1][1][0] != 1 || init.M["a"] != 1 {
+		t.Errorf("the source state changed: %v %v %v", init.Set, init.Deep, init.M)
 	}
 }

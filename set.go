@@ -3,8 +3,11 @@ package execspec
 import (
 	"fmt"
 	"reflect"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/execspec/execspec/itf"
@@ -24,43 +27,97 @@ import (
 // `m[q] = m[q].With(x)` works on a map of sets. For elements that are not
 // comparable (sets, records holding sets or maps), use VSet.
 type Set[T comparable] struct {
+	_ [0]func()   // not comparable: == would compare identities, not elements
+	b *setBody[T] // nil: the empty set
+}
+
+// setBody holds a Set's elements. Aliases of one Set value share its body,
+// which gives Sets their reference semantics. The engines' copy of a state
+// gives each copied Set a body of its own that shares the elements' map,
+// marked shared: the map is then cloned before its first change (copy on
+// write), so copying a state costs one small allocation per Set, not a
+// copy of its elements.
+type setBody[T comparable] struct {
 	m map[T]struct{}
+	// shared is set when m may be referenced by another body: it is then
+	// cloned before it is written. It is atomic because copying a state
+	// marks the source's bodies too, and engines may copy one state from
+	// several goroutines.
+	shared atomic.Bool
+	// enc, when not nil, is the canonical encoding of m, kept by the
+	// decoder and passed on by copies so that encoding an unchanged set is
+	// a copy of bytes; every write drops it.
+	enc []byte
+}
+
+// newSet returns an empty set with room for n elements.
+func newSet[T comparable](n int) Set[T] {
+	return Set[T]{b: &setBody[T]{m: make(map[T]struct{}, n)}}
+}
+
+// items returns the set's map for reading (nil for the empty set).
+func (s Set[T]) items() map[T]struct{} {
+	if s.b == nil {
+		return nil
+	}
+	return s.b.m
+}
+
+// writable returns the set's map for writing: a body is made for the zero
+// Set, a shared map is cloned first, and the cached encoding is dropped.
+func (s *Set[T]) writable() map[T]struct{} {
+	switch {
+	case s.b == nil:
+		s.b = &setBody[T]{m: make(map[T]struct{})}
+	case s.b.shared.Load():
+		// Aliases of this Set share its body, so the body takes the clone:
+		// they see the change, the copies that share the old map do not.
+		m := make(map[T]struct{}, len(s.b.m)+1)
+		for e := range s.b.m {
+			m[e] = struct{}{}
+		}
+		s.b.m = m
+		s.b.shared.Store(false)
+	case s.b.m == nil:
+		s.b.m = make(map[T]struct{})
+	}
+	s.b.enc = nil
+	return s.b.m
 }
 
 // SetOf returns a new set holding the given elements.
 func SetOf[T comparable](elems ...T) Set[T] {
-	s := Set[T]{m: make(map[T]struct{}, len(elems))}
+	s := newSet[T](len(elems))
 	for _, e := range elems {
-		s.m[e] = struct{}{}
+		s.b.m[e] = struct{}{}
 	}
 	return s
 }
 
 // Add inserts x.
-func (s *Set[T]) Add(x T) {
-	if s.m == nil {
-		s.m = make(map[T]struct{})
-	}
-	s.m[x] = struct{}{}
-}
+func (s *Set[T]) Add(x T) { s.writable()[x] = struct{}{} }
 
 // Remove deletes x if present.
-func (s *Set[T]) Remove(x T) { delete(s.m, x) }
+func (s *Set[T]) Remove(x T) {
+	if s.Has(x) {
+		delete(s.writable(), x)
+	}
+}
 
 // Has reports whether x is in the set.
 func (s Set[T]) Has(x T) bool {
-	_, ok := s.m[x]
+	_, ok := s.items()[x]
 	return ok
 }
 
 // Len returns the number of elements.
-func (s Set[T]) Len() int { return len(s.m) }
+func (s Set[T]) Len() int { return len(s.items()) }
 
 // Elems returns the elements in the set's canonical order (the order of their
 // canonical encodings), so iteration is deterministic.
 func (s Set[T]) Elems() []T {
-	out := make([]T, 0, len(s.m))
-	for e := range s.m {
+	out := make([]T, 0, len(s.items()))
+	for e := range s.items() {
 		out = append(out, e)
 	}
 	sortCanonical(out)
@@ -69,32 +126,32 @@ func (s Set[T]) Elems() []T {
 
 // Union returns a new set with the elements of s and t.
 func (s Set[T]) Union(t Set[T]) Set[T] {
-	u := Set[T]{m: make(map[T]struct{}, len(s.m)+len(t.m))}
-	for e := range s.m {
-		u.m[e] = struct{}{}
+	u := newSet[T](len(s.items()) + len(t.items()))
+	for e := range s.items() {
+		u.b.m[e] = struct{}{}
 	}
-	for e := range t.m {
-		u.m[e] = struct{}{}
+	for e := range t.items() {
+		u.b.m[e] = struct{}{}
 	}
 	return u
 }
 
 // Clone returns an independent copy of s.
 func (s Set[T]) Clone() Set[T] {
-	u := Set[T]{m: make(map[T]struct{}, len(s.m))}
-	for e := range s.m {
-		u.m[e] = struct{}{}
+	u := newSet[T](len(s.items()))
+	for e := range s.items() {
+		u.b.m[e] = struct{}{}
 	}
 	return u
 }
 
 // Equal reports whether s and t hold the same elements.
 func (s Set[T]) Equal(t Set[T]) bool {
-	if len(s.m) != len(t.m) {
+	if len(s.items()) != len(t.items()) {
 		return false
 	}
-	for e := range s.m {
-		if _, ok := t.m[e]; !ok {
+	for e := range s.items() {
+		if _, ok := t.items()[e]; !ok {
 			return false
 		}
 	}
@@ -123,8 +180,8 @@ func (s Set[T]) String() string {
 
 // MarshalITF encodes the set as an ITF set.
 func (s Set[T]) MarshalITF() (itf.Value, error) {
-	elems := make([]itf.Value, 0, len(s.m))
-	for e := range s.m {
+	elems := make([]itf.Value, 0, len(s.items()))
+	for e := range s.items() {
 		v, err := itf.Marshal(e)
 		if err != nil {
 			return itf.Value{}, fmt.Errorf("set element: %w", err)
@@ -147,7 +204,7 @@ func (s *Set[T]) UnmarshalITF(v itf.Value) error {
 		}
 		m[e] = struct{}{}
 	}
-	s.m = m
+	s.b = &setBody[T]{m: m}
 	return nil
 }
 
@@ -157,18 +214,85 @@ type setValue interface {
 	setElemType() any
 	// setCodec returns the deep copy and the encoder of the set at a
 	// pointer, given the element codec.
-	setCodec(ec *codec) (fix func(p unsafe.Pointer), enc func(b []byte, p unsafe.Pointer) []byte)
+	setCodec(ec *codec) (fix func(p unsafe.Pointer), enc func(b []byte, p unsafe.Pointer) []byte, eq func(p, q unsafe.Pointer) bool)
 	// setDecoder returns the decoder of the set, given the element's.
 	setDecoder(ed decFunc) decFunc
 }
 
 func (s Set[T]) setElemType() any { var z T; return z }
 
-func (Set[T]) setCodec(ec *codec) (func(p unsafe.Pointer), func(b []byte, p unsafe.Pointer) []byte) {
-	return cloneAt[map[T]struct{}], encodeMapOf[map[T]struct{}](ec, nil)
+func (Set[T]) setCodec(ec *codec) (func(p unsafe.Pointer), func(b []byte, p unsafe.Pointer) []byte, func(p, q unsafe.Pointer) bool) {
+	encMap := encodeMapOf[map[T]struct{}](ec, nil)
+	fix := func(p unsafe.Pointer) {
+		// p is a copy of a Set value: it points at the source's body. Both
+		// bodies mark the map shared, so either clones it before writing.
+		s := (*Set[T])(p)
+		if s.b == nil {
+			return
+		}
+		src := s.b
+		if !src.shared.Load() {
+			src.shared.Store(true)
+		}
+		n := &setBody[T]{m: src.m, enc: src.enc}
+		n.shared.Store(true)
+		s.b = n
+	}
+	enc := func(b []byte, p unsafe.Pointer) []byte {
+		s := (*Set[T])(p)
+		if s.b == nil {
+			return append(b, 0) // the length 0
+		}
+		if s.b.enc != nil {
+			return append(b, s.b.enc...)
+		}
+		return encMap(b, unsafe.Pointer(&s.b.m))
+	}
+	eq := func(p, q unsafe.Pointer) bool {
+		a, b := (*Set[T])(p).items(), (*Set[T])(q).items()
+		// Sets that share a map (a state and its copy, until one of them
+		// changes the set) are equal without a look at their elements.
+		return len(a) == len(b) && (len(a) == 0 || sameMap(a, b) || maps.Equal(a, b))
+	}
+	return fix, enc, eq
 }
 
-func (Set[T]) setDecoder(ed decFunc) decFunc { return decodeSetOf[T](ed) }
+func (Set[T]) setDecoder(ed decFunc) decFunc {
+	return func(d *decoder, p unsafe.Pointer) {
+		s := (*Set[T])(p)
+		start := d.b
+		n := d.count()
+		if n == 0 {
+			s.b = nil
+			return
+		}
+		m := make(map[T]struct{}, n)
+		e := new(T) // one holder per set: the decoder takes a pointer
+		for i := 0; i < n && d.err == nil; i++ {
+			ed(d, unsafe.Pointer(e))
+			m[*e] = struct{}{}
+		}
+		s.b = &setBody[T]{m: m}
+		if n > 1 && d.err == nil {
+			// The bytes just read are the set's canonical encoding: keep
+			// them, so that the states copied from this one encode the set
+			// without sorting it while it is unchanged.
+			s.b.enc = slices.Clone(start[:len(start)-len(d.b)])
+		}
+	}
+}
+
+// sameMap reports whether a and b are the same map (a Go map value is a
+// pointer to the map's header).
+func sameMap[M ~map[K]V, K comparable, V any](a, b M) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
+}
+
+// setMapType returns the type of the map behind the Set type t.
+func setMapType(t reflect.Type) reflect.Type {
+	f, _ := t.FieldByName("b")
+	return f.Type.Elem().Field(0).Type
+}
 
 // sortCanonical sorts values by their canonical encoding.
 func sortCanonical[T any](xs []T) {

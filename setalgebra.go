@@ -10,12 +10,12 @@ import "cmp"
 
 // With returns a new set holding the elements of s and xs.
 func (s Set[T]) With(xs ...T) Set[T] {
-	u := Set[T]{m: make(map[T]struct{}, len(s.m)+len(xs))}
-	for e := range s.m {
-		u.m[e] = struct{}{}
+	u := newSet[T](len(s.items()) + len(xs))
+	for e := range s.items() {
+		u.b.m[e] = struct{}{}
 	}
 	for _, x := range xs {
-		u.m[x] = struct{}{}
+		u.b.m[x] = struct{}{}
 	}
 	return u
 }
@@ -24,7 +24,7 @@ func (s Set[T]) With(xs ...T) Set[T] {
 func (s Set[T]) Without(xs ...T) Set[T] {
 	u := s.Clone()
 	for _, x := range xs {
-		delete(u.m, x)
+		delete(u.b.m, x)
 	}
 	return u
 }
@@ -32,13 +32,13 @@ func (s Set[T]) Without(xs ...T) Set[T] {
 // Intersect returns a new set holding the elements in both s and t (s ∩ t).
 func (s Set[T]) Intersect(t Set[T]) Set[T] {
 	small, big := s, t
-	if len(big.m) < len(small.m) {
+	if len(big.items()) < len(small.items()) {
 		small, big = big, small
 	}
-	u := Set[T]{m: make(map[T]struct{}, len(small.m))}
-	for e := range small.m {
-		if _, ok := big.m[e]; ok {
-			u.m[e] = struct{}{}
+	u := newSet[T](len(small.items()))
+	for e := range small.items() {
+		if _, ok := big.items()[e]; ok {
+			u.b.m[e] = struct{}{}
 		}
 	}
 	return u
@@ -47,10 +47,10 @@ func (s Set[T]) Intersect(t Set[T]) Set[T] {
 // Diff returns a new set holding the elements of s that are not in t
 // (s \ t).
 func (s Set[T]) Diff(t Set[T]) Set[T] {
-	u := Set[T]{m: make(map[T]struct{}, len(s.m))}
-	for e := range s.m {
-		if _, ok := t.m[e]; !ok {
-			u.m[e] = struct{}{}
+	u := newSet[T](len(s.items()))
+	for e := range s.items() {
+		if _, ok := t.items()[e]; !ok {
+			u.b.m[e] = struct{}{}
 		}
 	}
 	return u
@@ -58,11 +58,11 @@ func (s Set[T]) Diff(t Set[T]) Set[T] {
 
 // IsSubsetOf reports whether every element of s is in t (s ⊆ t).
 func (s Set[T]) IsSubsetOf(t Set[T]) bool {
-	if len(s.m) > len(t.m) {
+	if len(s.items()) > len(t.items()) {
 		return false
 	}
-	for e := range s.m {
-		if _, ok := t.m[e]; !ok {
+	for e := range s.items() {
+		if _, ok := t.items()[e]; !ok {
 			return false
 		}
 	}
@@ -76,11 +76,11 @@ func (s Set[T]) IsSupersetOf(t Set[T]) bool { return t.IsSubsetOf(s) }
 // (s ∩ t = {}).
 func (s Set[T]) Disjoint(t Set[T]) bool {
 	small, big := s, t
-	if len(big.m) < len(small.m) {
+	if len(big.items()) < len(small.items()) {
 		small, big = big, small
 	}
-	for e := range small.m {
-		if _, ok := big.m[e]; ok {
+	for e := range small.items() {
+		if _, ok := big.items()[e]; ok {
 			return false
 		}
 	}
@@ -88,15 +88,15 @@ func (s Set[T]) Disjoint(t Set[T]) bool {
 }
 
 // IsEmpty reports whether s has no elements.
-func (s Set[T]) IsEmpty() bool { return len(s.m) == 0 }
+func (s Set[T]) IsEmpty() bool { return len(s.items()) == 0 }
 
 // Filter returns a new set holding the elements of s for which keep is
 // true ({x ∈ s : keep(x)}).
 func (s Set[T]) Filter(keep func(T) bool) Set[T] {
-	u := Set[T]{m: make(map[T]struct{})}
-	for e := range s.m {
+	u := newSet[T](0)
+	for e := range s.items() {
 		if keep(e) {
-			u.m[e] = struct{}{}
+			u.b.m[e] = struct{}{}
 		}
 	}
 	return u
@@ -126,19 +126,19 @@ func (s Set[T]) ForAll(p func(T) bool) bool {
 
 // MapSet returns the image of s under f ({f(x) : x ∈ s}).
 func MapSet[T, U comparable](s Set[T], f func(T) U) Set[U] {
-	u := Set[U]{m: make(map[U]struct{}, len(s.m))}
-	for e := range s.m {
-		u.m[f(e)] = struct{}{}
+	u := newSet[U](len(s.items()))
+	for e := range s.items() {
+		u.b.m[f(e)] = struct{}{}
 	}
 	return u
 }
 
 // UnionAll returns the union of all the sets in ss (UNION ss).
 func UnionAll[T comparable](ss ...Set[T]) Set[T] {
-	u := Set[T]{m: make(map[T]struct{})}
+	u := newSet[T](0)
 	for _, s := range ss {
-		for e := range s.m {
-			u.m[e] = struct{}{}
+		for e := range s.items() {
+			u.b.m[e] = struct{}{}
 		}
 	}
 	return u
@@ -146,9 +146,9 @@ func UnionAll[T comparable](ss ...Set[T]) Set[T] {
 
 // SetRange returns the set of integers lo..hi (empty when hi < lo).
 func SetRange(lo, hi int) Set[int] {
-	u := Set[int]{m: make(map[int]struct{})}
+	u := newSet[int](0)
 	for i := lo; i <= hi; i++ {
-		u.m[i] = struct{}{}
+		u.b.m[i] = struct{}{}
 	}
 	return u
 }
@@ -158,7 +158,7 @@ func SetRange(lo, hi int) Set[int] {
 func SetMin[T cmp.Ordered](s Set[T]) (T, bool) {
 	var best T
 	first := true
-	for e := range s.m {
+	for e := range s.items() {
 		if first || cmp.Less(e, best) {
 			best, first = e, false
 		}
@@ -171,7 +171,7 @@ func SetMin[T cmp.Ordered](s Set[T]) (T, bool) {
 func SetMax[T cmp.Ordered](s Set[T]) (T, bool) {
 	var best T
 	first := true
-	for e := range s.m {
+	for e := range s.items() {
 		if first || cmp.Less(best, e) {
 			best, first = e, false
 		}

@@ -1,0 +1,67 @@
+package execspec
+
+import (
+	"reflect"
+	"sync"
+	"unsafe"
+)
+
+// mapaccess is the runtime's lookup behind reflect.Value.MapIndex: a
+// pointer to the element of map m (of map type t) at *key, nil when absent.
+// Reached by linkname because reflect has no lookup that does not copy the
+// element to a new allocation; the runtime keeps this entry point for
+// packages outside the standard library, with its signature, per
+// go.dev/issue/67401.
+//
+//go:linkname mapaccess reflect.mapaccess
+func mapaccess(t, m, key unsafe.Pointer) unsafe.Pointer
+
+// abiType returns the runtime type descriptor behind a reflect.Type (the
+// data word of the interface, a *reflect.rtype, whose first field is it).
+func abiType(t reflect.Type) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&t))[1] }
+
+// mapEqual returns the equality of maps of type t, whose keys and values
+// have the codecs kc and vc: the same length, and each entry of one found
+// in the other with an equal value. A nil map equals only a nil map. It
+// allocates nothing: the entries go through pooled temporaries and the
+// lookups through mapaccess.
+func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
+	type temps struct {
+		k, v reflect.Value
+		it   reflect.MapIter
+	}
+	rt := abiType(t)
+	pool := sync.Pool{New: func() any {
+		return &temps{k: reflect.New(t.Key()).Elem(), v: reflect.New(t.Elem()).Elem()}
+	}}
+	return func(p, q unsafe.Pointer) bool {
+		a, b := *(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q)
+		if a == b {
+			return true
+		}
+		if a == nil || b == nil {
+			return false // nil and empty encode alike, but a nil map cannot be written
+		}
+		ma, mb := reflect.NewAt(t, p).Elem(), reflect.NewAt(t, q).Elem()
+		if ma.Len() != mb.Len() {
+			return false
+		}
+		tm := pool.Get().(*temps)
+		defer pool.Put(tm)
+		tm.it.Reset(ma)
+		defer tm.it.Reset(reflect.Value{}) // drop the reference to the map
+		kp, vp := tm.k.Addr().UnsafePointer(), tm.v.Addr().UnsafePointer()
+		for tm.it.Next() {
+			tm.k.SetIterKey(&tm.it)
+			e := mapaccess(rt, b, kp)
+			if e == nil {
+				return false
+			}
+			tm.v.SetIterValue(&tm.it)
+			if !vc.eq(vp, e) {
+				return false
+			}
+		}
+		return true
+	}
+}
