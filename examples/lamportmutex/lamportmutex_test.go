@@ -74,10 +74,14 @@ func TestShortestEntry(t *testing.T) {
 	res := check.Test(t, lamportmutex.New(lamportmutex.Params{N: 3, MaxClock: 2, MaxNat: 3}), check.Options{Property: "Entered"})
 	var got []string
 	for _, st := range res.Findings[0].Trace.Steps {
-		got = append(got, st.Action)
+		step := st.Action
+		for _, p := range st.Picks {
+			step += " " + p.Label + "=" + p.Value.String()
+		}
+		got = append(got, step)
 	}
-	want := []string{"init", "Request", "ReceiveRequest", "ReceiveRequest", "ReceiveAck", "ReceiveAck", "Enter"}
+	want := []string{"init", "Request p=1", "ReceiveRequest p=2 q=1", "ReceiveRequest p=3 q=1", "ReceiveAck p=1 q=2", "ReceiveAck p=1 q=3", "Enter p=1"}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("trace %v, want %v", got, want)
+		t.Errorf("trace %q, want %q", got, want)
 	}
 }
