@@ -2,7 +2,9 @@
 // see package twophase) as a Promela model for the SPIN model checker, so
 // that execspec's search of TwoPhase can be timed side by side with SPIN's
 // (issue 11). The command gen prints the model; run.sh generates, compiles
-// and runs it for 7 and 8 resource managers.
+// and runs it for 7 and 8 resource managers, printing SPIN's counts and CPU
+// time; the package's BenchmarkCheckTwoPhase does the same as model=spin,
+// in the units of examples/twophase's benchmark of the same name.
 //
 // The model is written for SPIN to store exactly TLC's states. The
 // variables are global: rmState an array of bytes (0 working, 1 prepared,

@@ -65,7 +65,7 @@ func TestSPINCounts(t *testing.T) {
 	}
 }
 
-func run(t *testing.T, dir, name string, args ...string) string {
+func run(t testing.TB, dir, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
@@ -78,7 +78,7 @@ func run(t *testing.T, dir, name string, args ...string) string {
 
 // count reads the number before label in pan's report ("288 states,
 // stored").
-func count(t *testing.T, out, label string) int64 {
+func count(t testing.TB, out, label string) int64 {
 	t.Helper()
 	m := regexp.MustCompile(`(?m)^\s*(\d+) ` + regexp.QuoteMeta(label)).FindStringSubmatch(out)
 	if m == nil {
