@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"github.com/execspec/execspec/internal/core"
 	"github.com/execspec/execspec/itf"
 )
 
@@ -14,21 +15,22 @@ const InitAction = -1
 // calls, so it is cheap to call millions of times, and it is not safe for
 // concurrent use: give each goroutine its own.
 type Executor[S any] struct {
-	_   [64]byte // keep executors of different goroutines off each other's cache lines
-	mc  *Machine[S]
-	ctx Ctx[S]
-	x   execution
-	odo Odometer
-	rs  randomSearch
-	ex  *S
-	_   [64]byte
+	_        [64]byte // keep executors of different goroutines off each other's cache lines
+	mc       *Machine[S]
+	ctx      Ctx[S]
+	x        core.Execution
+	panicked *PanicError
+	odo      Odometer
+	rs       randomSearch
+	ex       *S
+	_        [64]byte
 }
 
 // NewExecutor returns an Executor for mc.
 func (mc *Machine[S]) NewExecutor() *Executor[S] {
 	e := &Executor[S]{mc: mc, ex: new(S)}
 	e.ctx.x = &e.x
-	e.x.dataLabels = mc.model.dataPicks
+	e.x.DataLabels = mc.model.dataPicks
 	return e
 }
 
@@ -37,7 +39,7 @@ func (mc *Machine[S]) NewExecutor() *Executor[S] {
 // values of the data picks (see Model.DataPicks) made after the branch's last
 // other choice: each choice of the non-data picks yields one successor, not
 // one per value of the data. Exec, Random and directed picks are unaffected.
-func (e *Executor[S]) ReduceData(on bool) { e.x.reduce = on && len(e.x.dataLabels) > 0 }
+func (e *Executor[S]) ReduceData(on bool) { e.x.Reduce = on && len(e.x.DataLabels) > 0 }
 
 // Result describes one execution of init or an action. Its slices belong to
 // the Executor and are valid until its next call.
@@ -59,27 +61,27 @@ type Result struct {
 
 // Record turns recording of picks on or off (off by default: recording
 // allocates).
-func (e *Executor[S]) Record(on bool) { e.x.record = on }
+func (e *Executor[S]) Record(on bool) { e.x.Record = on }
 
 // Direct makes labelled picks follow recorded values: a pick whose label is
 // in picks takes that value (the branch is dropped with a Mismatch when the
 // value is not a candidate); other picks come from the Choices. Nil turns
 // directing off.
-func (e *Executor[S]) Direct(picks map[string]itf.Value) { e.x.directed = picks }
+func (e *Executor[S]) Direct(picks map[string]itf.Value) { e.x.Directed = picks }
 
 // Exec runs action (or InitAction) once from state from (ignored for init),
 // writing the successor into to, with choices from ch.
 func (e *Executor[S]) Exec(action int, from, to *S, ch Choices) Result {
 	e.run(action, from, to, ch)
 	r := e.result()
-	if r.Err != nil && !e.x.record {
+	if r.Err != nil && !e.x.Record {
 		// Re-run with recording on to report the picks that led to the panic.
 		path := append([]int(nil), r.Path...)
-		e.x.record = true
+		e.x.Record = true
 		e.run(action, from, to, Path(path).Choices())
-		e.x.record = false
+		e.x.Record = false
 		if pe, ok := e.result().Err.(*PanicError); ok {
-			pe.Picks = append([]Pick(nil), e.x.picks...)
+			pe.Picks = append([]Pick(nil), e.x.Picks...)
 			r.Err = pe
 		}
 	}
@@ -88,21 +90,21 @@ func (e *Executor[S]) Exec(action int, from, to *S, ch Choices) Result {
 
 func (e *Executor[S]) result() Result {
 	r := Result{
-		Enabled:  !e.x.dropped && e.x.mismatch == "" && e.x.panicked == nil,
-		Picks:    e.x.picks,
-		Path:     e.x.path,
-		Mismatch: e.x.mismatch,
+		Enabled:  !e.x.Dropped && e.x.Mismatch == "" && e.panicked == nil,
+		Picks:    e.x.Picks,
+		Path:     e.x.Path,
+		Mismatch: e.x.Mismatch,
 	}
-	if e.x.panicked != nil {
-		r.Err = e.x.panicked
+	if e.panicked != nil {
+		r.Err = e.panicked
 	}
 	return r
 }
 
 func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 	x := &e.x
-	x.reset(ch)
-	x.panicked = nil
+	x.Reset(ch)
+	e.panicked = nil
 	var f func(*Ctx[S])
 	if action == InitAction {
 		var zero S
@@ -115,16 +117,16 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 	e.ctx.S = to
 	defer func() {
 		if r := recover(); r != nil {
-			if x.dropped {
+			if x.Dropped {
 				// A panic on a branch already dropped by a guard is the
 				// expected fate of code that went on after Assume.
 				return
 			}
 			pe := newPanicError("action "+e.mc.ActionName(action), nil, r)
-			if x.record {
-				pe.Picks = append([]Pick(nil), x.picks...)
+			if x.Record {
+				pe.Picks = append([]Pick(nil), x.Picks...)
 			}
-			x.panicked = pe
+			e.panicked = pe
 		}
 	}()
 	f(&e.ctx)
@@ -152,7 +154,7 @@ func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) b
 		// Count the choices the odometer was asked for: picks directed by
 		// recorded values (Direct) make none.
 		used := o.pos
-		if e.x.panicked == nil && (e.x.dropped || e.x.mismatch != "") {
+		if e.panicked == nil && (e.x.Dropped || e.x.Mismatch != "") {
 			// Disabled: the common case, without building a Result.
 			if !o.advance(used) {
 				return true
@@ -161,13 +163,13 @@ func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) b
 		}
 		r := e.result()
 		if r.Enabled || r.Err != nil {
-			if trailing := len(e.x.path) - e.x.dataFrom; e.x.reduce && trailing > 0 {
+			if trailing := len(e.x.Path) - e.x.DataFrom; e.x.Reduce && trailing > 0 {
 				// The trailing data choices exist for this branch: skip
 				// their other values. They were all asked of the odometer,
 				// since a directed pick ends a run of data choices.
 				used -= trailing
 			}
-			if r.Err != nil && !e.x.record {
+			if r.Err != nil && !e.x.Record {
 				r = e.Exec(action, from, to, Path(append([]int(nil), r.Path...)).Choices())
 			}
 			if !fn(r) {
@@ -198,10 +200,10 @@ func (e *Executor[S]) Random(action int, from, to *S, rng Rand, budget int) (r R
 	for {
 		runs++
 		e.run(action, from, to, s)
-		used := len(e.x.path)
+		used := len(e.x.Path)
 		r = e.result()
 		if r.Enabled || r.Err != nil {
-			if r.Err != nil && !e.x.record {
+			if r.Err != nil && !e.x.Record {
 				r = e.Exec(action, from, to, Path(append([]int(nil), r.Path...)).Choices())
 			}
 			return r, runs, false
