@@ -18,39 +18,6 @@ type Ctx[S any] struct {
 	x *core.Execution
 }
 
-// Pick is one labelled nondeterministic choice made by an action.
-type Pick = core.Pick
-
-// Choices is the source of nondeterministic choices for one execution of an
-// action: each pick asks it for an index below n (n >= 1). Simulation draws
-// them at random, the checker enumerates them, replay reads them back.
-type Choices = core.Choices
-
-// Path is a Choices that replays fixed choice indices; past its end it
-// chooses 0.
-type Path []int
-
-// Choices returns a Choices reading p from its start.
-func (p Path) Choices() Choices { return &pathReader{p: p} }
-
-type pathReader struct {
-	p   Path
-	pos int
-}
-
-func (r *pathReader) Choose(n int) int {
-	if r.pos >= len(r.p) {
-		r.pos++
-		return 0
-	}
-	i := r.p[r.pos]
-	r.pos++
-	if i >= n {
-		return n - 1
-	}
-	return i
-}
-
 // Assume drops the current branch when cond is false: the action is not
 // enabled on this branch and has no effect. It returns whether the branch is
 // still alive; code after a failed Assume still runs but its effects are
@@ -333,4 +300,13 @@ func containsValue[T any](vs []itf.Value, x T) bool {
 		}
 	}
 	return false
+}
+
+// formatValue formats a Go value as its ITF form (e.g. {1, 2} for a set).
+func formatValue(v any) string {
+	iv, err := itf.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return iv.String()
 }

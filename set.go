@@ -112,7 +112,7 @@ func (s Set[T]) String() string {
 			b.WriteString(", ")
 		}
 		if sum {
-			b.WriteString(FormatValue(e))
+			b.WriteString(formatValue(e))
 		} else {
 			fmt.Fprint(&b, e)
 		}

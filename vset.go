@@ -222,7 +222,7 @@ func (s VSet[T]) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(FormatValue(s.elems[i]))
+		b.WriteString(formatValue(s.elems[i]))
 	}
 	b.WriteByte('}')
 	return b.String()

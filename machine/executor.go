@@ -1,9 +1,9 @@
-package execspec
+package machine
 
 import (
 	"fmt"
-	"runtime/debug"
 
+	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/internal/core"
 	"github.com/execspec/execspec/itf"
 )
@@ -11,13 +11,49 @@ import (
 // InitAction is the action number of the model's Init in Executor calls.
 const InitAction = -1
 
+// Pick is one labelled nondeterministic choice made by an action: Label is
+// the pick's label (a label used twice in one execution is recorded as
+// "label#2" the second time, and so on), Value the Go value picked.
+type Pick = core.Pick
+
+// Choices is the source of nondeterministic choices for one execution of an
+// action: each pick asks it for an index below n (n >= 1), through its
+// method Choose(n int) int. Simulation draws them at random, the checker
+// enumerates them (Odometer), replay reads them back (Path).
+type Choices = core.Choices
+
+// Path is a Choices that replays fixed choice indices; past its end it
+// chooses 0.
+type Path []int
+
+// Choices returns a Choices reading p from its start.
+func (p Path) Choices() Choices { return &pathReader{p: p} }
+
+type pathReader struct {
+	p   Path
+	pos int
+}
+
+func (r *pathReader) Choose(n int) int {
+	if r.pos >= len(r.p) {
+		r.pos++
+		return 0
+	}
+	i := r.p[r.pos]
+	r.pos++
+	if i >= n {
+		return n - 1
+	}
+	return i
+}
+
 // Executor runs a Machine's init and actions. It reuses its buffers between
 // calls, so it is cheap to call millions of times, and it is not safe for
 // concurrent use: give each goroutine its own.
 type Executor[S any] struct {
 	_        [64]byte // keep executors of different goroutines off each other's cache lines
 	mc       *Machine[S]
-	ctx      Ctx[S]
+	ctx      execspec.Ctx[S]
 	x        core.Execution
 	panicked *PanicError
 	odo      Odometer
@@ -29,14 +65,14 @@ type Executor[S any] struct {
 // NewExecutor returns an Executor for mc.
 func (mc *Machine[S]) NewExecutor() *Executor[S] {
 	e := &Executor[S]{mc: mc, ex: new(S)}
-	e.ctx.x = &e.x
-	e.x.DataLabels = mc.model.dataPicks
+	mc.def.Bind(&e.ctx, &e.x)
+	e.x.DataLabels = mc.def.DataPicks
 	return e
 }
 
 // ReduceData turns data-pick reduction on or off for Enumerate (off by
 // default). With it on, once a branch is enabled, Enumerate skips the other
-// values of the data picks (see Model.DataPicks) made after the branch's last
+// values of the data picks (see execspec.Model.DataPicks) made after the branch's last
 // other choice: each choice of the non-data picks yields one successor, not
 // one per value of the data. Exec, Random and directed picks are unaffected.
 func (e *Executor[S]) ReduceData(on bool) { e.x.Reduce = on && len(e.x.DataLabels) > 0 }
@@ -105,14 +141,14 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 	x := &e.x
 	x.Reset(ch)
 	e.panicked = nil
-	var f func(*Ctx[S])
+	var f func(*execspec.Ctx[S])
 	if action == InitAction {
 		var zero S
 		*to = zero
-		f = e.mc.model.init
+		f = e.mc.def.Init
 	} else {
 		e.mc.Copy(to, from)
-		f = e.mc.model.actions[action].f
+		f = e.mc.def.Actions[action].Run
 	}
 	e.ctx.S = to
 	defer func() {
@@ -130,10 +166,6 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 		}
 	}()
 	f(&e.ctx)
-}
-
-func newPanicError(where string, picks []Pick, v any) *PanicError {
-	return &PanicError{Where: where, Picks: picks, Value: v, Stack: string(debug.Stack())}
 }
 
 // Enumerate runs every branch of action (or InitAction) from state from: one
