@@ -13,9 +13,9 @@
 //		return err // a missing init, a duplicate name, a state type it cannot handle
 //	}
 //	ex := mc.NewExecutor()
-//	var init State
-//	ex.Enumerate(machine.InitAction, nil, &init, func(r machine.Result) bool {
-//		// init holds one initial state, r.Path the choices that made it
+//	var s0 State
+//	ex.Enumerate(machine.InitAction, nil, &s0, func(r machine.Result) bool {
+//		// s0 holds one initial state, r.Path the choices that made it
 //		return true
 //	})
 //

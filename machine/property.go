@@ -8,16 +8,17 @@ type PropertyKind int
 // The kinds of property (the values are those of internal/core).
 const (
 	// Invariant properties must hold in every reachable state
-	// (Model.Invariant).
+	// (execspec.Model.Invariant).
 	Invariant PropertyKind = iota + 1
 	// Example properties describe states we want to see reached; a run
-	// searching for one succeeds when it finds a witness (Model.Example).
+	// searching for one succeeds when it finds a witness
+	// (execspec.Model.Example).
 	Example
 	// Constraint properties bound exploration: the checker does not expand a
-	// state that fails one (TLC's CONSTRAINT; Model.Constraint).
+	// state that fails one (TLC's CONSTRAINT; execspec.Model.Constraint).
 	Constraint
-	// Temporal properties speak about whole behaviours (Model.Temporal);
-	// only the checker verifies them.
+	// Temporal properties speak about whole behaviours
+	// (execspec.Model.Temporal); only the checker verifies them.
 	Temporal
 )
 
@@ -75,22 +76,22 @@ type FairnessKind int
 
 // The kinds of fairness (the values are those of internal/core).
 const (
-	// Weak fairness (TLA+'s WF; Model.WeakFair): an action continuously
-	// enabled from some point on is eventually taken.
+	// Weak fairness (TLA+'s WF; execspec.Model.WeakFair): an action
+	// continuously enabled from some point on is eventually taken.
 	Weak FairnessKind = iota + 1
-	// Strong fairness (TLA+'s SF; Model.StrongFair): an action enabled
-	// infinitely often is taken infinitely often.
+	// Strong fairness (TLA+'s SF; execspec.Model.StrongFair): an action
+	// enabled infinitely often is taken infinitely often.
 	Strong
 )
 
 // String returns "WF" or "SF", as TLA+ writes them.
 func (k FairnessKind) String() string { return core.FairnessKind(k).String() }
 
-// Fairness is a fairness declaration (Model.WeakFair, Model.StrongFair):
-// the disjunction of Actions is fair (TLA+'s WF_vars(A1 \/ A2) or
-// SF_vars(...)); with PerPick, it is fair separately for each combination
-// of values of the picks with those labels (TLA+'s \A self \in Procs :
-// WF_vars(Proc(self))).
+// Fairness is a fairness declaration (execspec.Model.WeakFair,
+// execspec.Model.StrongFair): the disjunction of Actions is fair (TLA+'s
+// WF_vars(A1 \/ A2) or SF_vars(...)); with PerPick, it is fair separately
+// for each combination of values of the picks with those labels (TLA+'s
+// \A self \in Procs : WF_vars(Proc(self))).
 type Fairness struct {
 	Kind    FairnessKind
 	Actions []string
@@ -104,7 +105,7 @@ func (f Fairness) String() string {
 }
 
 // Symmetry is a set of N interchangeable values declared with
-// Model.Symmetry: Permute rewrites a state in place so that every
+// execspec.Model.Symmetry: Permute rewrites a state in place so that every
 // occurrence of value i becomes perm[i].
 type Symmetry[S any] struct {
 	Name    string
