@@ -69,7 +69,7 @@ func (e *TypeError) Error() string {
 }
 
 // TypeErrors is every problem found in a state type, in field order, so a
-// model's author fixes them all in one go. Compile returns it (wrapped)
+// model's author fixes them all in one go. machine.Compile returns it (wrapped)
 // when the state type has more than one problem; errors.As finds both the
 // list and each *TypeError in it.
 type TypeErrors []*TypeError

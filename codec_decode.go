@@ -419,27 +419,21 @@ func decodeMapOf[M ~map[K]V, K comparable, V any](kd, vd decFunc) decFunc {
 	}
 }
 
-
-// Decoder turns canonical encodings (Machine.AppendEncoding) back into
-// states. It keeps a table of the strings it has decoded, so that decoding
-// a string seen before allocates nothing; it is not safe for concurrent
-// use: give each goroutine its own.
-type Decoder[S any] struct {
+// stateDecoder turns canonical encodings back into states of type S (see
+// machine.Decoder). It keeps a table of the strings it has decoded, so
+// that decoding a string seen before allocates nothing; it is not safe for
+// concurrent use.
+type stateDecoder[S any] struct {
 	dec decFunc
 	d   decoder
 }
 
-// NewDecoder returns a Decoder for the machine's states.
-func (mc *Machine[S]) NewDecoder() *Decoder[S] {
-	return &Decoder[S]{dec: mc.dec}
-}
-
-// Decode sets *s to the state whose canonical encoding is b. The state
+// decode sets *s to the state whose canonical encoding is b. The state
 // encodes to b again; an empty map in it is a new empty map, an empty
 // slice is nil. It fails on bytes that are not the encoding of a state,
 // and on a value of an interface type whose dynamic type is not a
 // registered variant.
-func (dc *Decoder[S]) Decode(b []byte, s *S) error {
+func (dc *stateDecoder[S]) decode(b []byte, s *S) error {
 	dc.d.b, dc.d.err = b, nil
 	dc.dec(&dc.d, unsafe.Pointer(s))
 	if dc.d.err == nil && len(dc.d.b) > 0 {

@@ -12,6 +12,7 @@ import (
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
 	"github.com/execspec/execspec/examples/voting"
+	"github.com/execspec/execspec/machine"
 )
 
 // roundTrips walks the model at random from its initial state and checks,
@@ -19,7 +20,7 @@ import (
 // the same encoding, and that the decoded state steps like the original.
 func roundTrips[S any](t *testing.T, m *execspec.Model[S], walks, steps int) {
 	t.Helper()
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,7 @@ func roundTrips[S any](t *testing.T, m *execspec.Model[S], walks, steps int) {
 	var enc, again []byte
 	states := 0
 	for w := 0; w < walks; w++ {
-		if r, _, _ := ex.Random(execspec.InitAction, nil, &cur, rng, 0); !r.Enabled {
+		if r, _, _ := ex.Random(machine.InitAction, nil, &cur, rng, 0); !r.Enabled {
 			t.Fatal("no initial state")
 		}
 		for i := 0; i < steps; i++ {
@@ -49,7 +50,7 @@ func roundTrips[S any](t *testing.T, m *execspec.Model[S], walks, steps int) {
 			}
 			// The decoded state must allow the same step to the same state.
 			var viaDecoded S
-			if r2 := ex.Exec(a, &got, &viaDecoded, execspec.Path(append([]int(nil), r.Path...)).Choices()); !r2.Enabled ||
+			if r2 := ex.Exec(a, &got, &viaDecoded, machine.Path(append([]int(nil), r.Path...)).Choices()); !r2.Enabled ||
 				!bytes.Equal(mc.AppendEncoding(nil, &viaDecoded), mc.AppendEncoding(nil, &next)) {
 				t.Fatalf("walk %d step %d: action %s from the decoded state differs", w, i, mc.ActionName(a))
 			}
@@ -82,16 +83,16 @@ func TestDecodeExampleStates(t *testing.T) {
 // cleanly or produce a state whose encoding decodes to itself again (the
 // encoding of a decoded state is canonical: map entries sorted).
 func FuzzDecodeDNSState(f *testing.F) {
-	mc, err := dnsbalancer.New(dnsbalancer.Instance(5, 3, false)).Compile()
+	mc, err := machine.Compile(dnsbalancer.New(dnsbalancer.Instance(5, 3, false)))
 	if err != nil {
 		f.Fatal(err)
 	}
 	ex := mc.NewExecutor()
 	var s, n dnsbalancer.State
-	ex.Exec(execspec.InitAction, nil, &s, execspec.Path(nil).Choices())
+	ex.Exec(machine.InitAction, nil, &s, machine.Path(nil).Choices())
 	f.Add(mc.AppendEncoding(nil, &s))
 	for a := range mc.Actions() {
-		if r := ex.Exec(a, &s, &n, execspec.Path(nil).Choices()); r.Enabled {
+		if r := ex.Exec(a, &s, &n, machine.Path(nil).Choices()); r.Enabled {
 			f.Add(mc.AppendEncoding(nil, &n))
 		}
 	}

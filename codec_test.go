@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 type inner struct {
@@ -30,12 +31,12 @@ type rich struct {
 	Inner inner
 }
 
-func compileWith[S any](t testing.TB, init func(*S)) *execspec.Machine[S] {
+func compileWith[S any](t testing.TB, init func(*S)) *machine.Machine[S] {
 	t.Helper()
 	m := execspec.NewModel[S]("t")
 	m.Init(func(c *execspec.Ctx[S]) { init(c.S) })
 	m.Action("noop", func(c *execspec.Ctx[S]) {})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatalf("Compile: %v", err)
 	}
@@ -164,7 +165,7 @@ func compileErr[S any]() error {
 	m := execspec.NewModel[S]("bad")
 	m.Init(func(c *execspec.Ctx[S]) {})
 	m.Action("a", func(c *execspec.Ctx[S]) {})
-	_, err := m.Compile()
+	_, err := machine.Compile(m)
 	return err
 }
 
@@ -197,14 +198,14 @@ func TestModelDefinitionErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := execspec.NewModel[st]("m")
 			tc.build(m)
-			_, err := m.Compile()
+			_, err := machine.Compile(m)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Compile error %v, want %q", err, tc.want)
 			}
 		})
 	}
 	var notStruct execspec.Model[int]
-	if _, err := (&notStruct).Compile(); err == nil {
+	if _, err := machine.Compile((&notStruct)); err == nil {
 		t.Fatal("a non-struct state compiled")
 	}
 }
@@ -258,7 +259,7 @@ func TestCompileReportsModelAndTypeErrorsTogether(t *testing.T) {
 	m := execspec.NewModel[manyProblems]("m")
 	m.Action("a", func(*execspec.Ctx[manyProblems]) {})
 	m.Action("a", func(*execspec.Ctx[manyProblems]) {})
-	_, err := m.Compile()
+	_, err := machine.Compile(m)
 	var all execspec.TypeErrors
 	if err == nil || !errors.As(err, &all) || len(all) != 7 ||
 		!strings.Contains(err.Error(), "no Init") || !strings.Contains(err.Error(), `action "a" defined twice`) {

@@ -41,28 +41,35 @@
 //	execspec.Variants[Msg](Prepare{}, Promise{}) // Msg is an interface
 //	s.Inbox[q] = s.Inbox[q].With(Promise{Bal: b})
 //
-// Model.Compile checks the type once and reports every problem (a func, a
-// chan, a float, an interface without variants, a recursive type, an
-// unexported field) with the field's path and what to use instead. The
-// engines copy, canonically encode (maps and sets in sorted order) and
-// fingerprint states through a codec compiled once per type.
+// When an engine compiles a model (package machine), it checks the state
+// type once and reports every problem (a func, a chan, a float, an
+// interface without variants, a recursive type, an unexported field) with
+// the field's path and what to use instead. The engines copy, canonically
+// encode (maps and sets in sorted order) and fingerprint states through a
+// codec compiled once per type.
 //
 // A package that holds a model exposes it to the execspec command with
 // `func Spec() *execspec.Spec[S]`, naming its instances (parameter sets).
 // The engines live in their own packages: simulate (random simulation and
 // replay), check (exhaustive search), validate (trace validation) and mbt
-// (model-based testing); trace holds the model-independent trace type and
-// itf the ITF codec.
+// (model-based testing); each has a Test function for go test. Package
+// machine is the compiled model they run (engine plumbing: model authors
+// do not need it); trace holds the model-independent trace type and itf
+// the ITF codec.
 //
 // Index of the API:
 //
 //   - Defining: NewModel, Model.Init, Model.Action, Model.Invariant,
-//     Model.Example, Model.Constraint, Model.Symmetry; NewSpec, Spec.Instance.
+//     Model.Example, Model.Constraint, Model.Symmetry, Model.DataPicks,
+//     Model.Weight, Model.Environment, Model.Params; NewSpec, Spec.Instance.
+//   - Temporal properties: Model.Temporal with Eventually, AlwaysEventually,
+//     EventuallyAlways, LeadsTo, LeadsToAlways; Model.WeakFair and
+//     Model.StrongFair, Fairness.Per.
 //   - Inside actions: Ctx.S, Ctx.Assume, OneOf, OneOfSet, OneOfVSet,
 //     IntRange, SubsetOf, SubsetOfSet, SubsetOfVSet, FunctionOf, Ctx.Either.
 //   - State values: Set, SetOf, SetRange, UnionAll, MapSet, SetMin, SetMax;
 //     VSet, VSetOf, MapVSet; BigInt, Big, BigFrom, ParseBig; Variants (sum
-//     types); TypeError and TypeErrors (what Compile reports).
-//   - For engines: Model.Compile, Machine (names, properties, codec, ITF),
-//     Executor (Exec, Enumerate, Random), Choices, Path, Fingerprint.
+//     types).
+//   - Errors met when a model is loaded: TypeError and TypeErrors (a state
+//     type the engines cannot handle), UnknownNameError (Spec.Model).
 package execspec

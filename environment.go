@@ -21,9 +21,3 @@ func (m *Model[S]) Environment(names ...string) {
 		}
 	}
 }
-
-// IsEnvironment reports whether action number a is an environment action
-// (see Model.Environment).
-func (mc *Machine[S]) IsEnvironment(a int) bool {
-	return a >= 0 && a < len(mc.model.actions) && mc.model.actions[a].environment
-}

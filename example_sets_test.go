@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 // Quorums are a set of sets; the set algebra reads like the spec's
@@ -47,7 +48,7 @@ func ExampleVariants() {
 	m.Action("promise", func(c *execspec.Ctx[State]) {
 		c.S.Msgs = c.S.Msgs.With(Promise{Acc: "a1", Bal: 1})
 	})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -69,7 +70,7 @@ func ExampleBigInt() {
 	m := execspec.NewModel[Ledger]("ledger")
 	m.Init(func(c *execspec.Ctx[Ledger]) { c.S.Supply = execspec.Big(1 << 62) })
 	m.Action("mint", func(c *execspec.Ctx[Ledger]) { c.S.Supply = c.S.Supply.Mul(execspec.Big(4)) })
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		fmt.Println(err)
 		return

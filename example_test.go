@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 )
 
@@ -30,7 +31,7 @@ func accountModel(guarded bool) *execspec.Model[account] {
 // A model whose withdraw lacks its guard: simulation finds an overdraft and
 // the trace shows each step's picks and what changed.
 func Example() {
-	mc, err := accountModel(false).Compile()
+	mc, err := machine.Compile(accountModel(false))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -4,14 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/execspec/execspec/internal/core"
 )
 
 // Model is an executable specification over the state type S: an init
 // action, named actions, and named properties. Build one with NewModel, add to
 // it with its methods, and hand it to an engine (simulation, checker, replay,
-// model-based testing), which compiles it with Compile.
+// model-based testing), which compiles it (see package machine).
 //
 // S must be a struct; its exported fields are the state variables. Field
 // values may be booleans, integers of any kind, strings, arrays, slices, maps,
@@ -25,8 +28,8 @@ type Model[S any] struct {
 	name       string
 	init       func(*Ctx[S])
 	actions    []namedAction[S]
-	props      []Property[S]
-	symmetries []Symmetry[S]
+	props      []core.Property[S]
+	symmetries []core.Symmetry[S]
 	dataPicks  []string
 	params     any // see Params
 	fairness   []*Fairness
@@ -39,46 +42,6 @@ type namedAction[S any] struct {
 	weight float64 // for random walks; 0 means 1 (see Weight)
 	// environment: the system cannot refuse it (see Environment)
 	environment bool
-}
-
-// PropertyKind says how an engine uses a property.
-type PropertyKind int
-
-const (
-	// Invariant properties must hold in every reachable state.
-	Invariant PropertyKind = iota + 1
-	// Example properties describe states we want to see reached; a run
-	// searching for one succeeds when it finds a witness.
-	Example
-	// Constraint properties bound exploration: the checker does not expand a
-	// state that fails one (TLC's CONSTRAINT).
-	Constraint
-	// Temporal properties speak about whole behaviours (see Model.Temporal);
-	// only the checker verifies them.
-	Temporal
-)
-
-func (k PropertyKind) String() string {
-	switch k {
-	case Invariant:
-		return "invariant"
-	case Example:
-		return "example"
-	case Constraint:
-		return "constraint"
-	case Temporal:
-		return "temporal"
-	}
-	return fmt.Sprintf("PropertyKind(%d)", int(k))
-}
-
-// Property is a named predicate over states or, for a Temporal property,
-// a conjunction of temporal formulas (Pred is then nil).
-type Property[S any] struct {
-	Name     string
-	Kind     PropertyKind
-	Pred     func(*S) bool
-	Formulas []Formula[S]
 }
 
 // NewModel returns an empty model named name.
@@ -113,16 +76,18 @@ func (m *Model[S]) Action(name string, f func(*Ctx[S])) {
 }
 
 // Invariant adds a property that must hold in every reachable state.
-func (m *Model[S]) Invariant(name string, pred func(*S) bool) { m.addProp(name, Invariant, pred) }
+func (m *Model[S]) Invariant(name string, pred func(*S) bool) { m.addProp(name, core.Invariant, pred) }
 
 // Example adds a property describing a state we want to see reached.
-func (m *Model[S]) Example(name string, pred func(*S) bool) { m.addProp(name, Example, pred) }
+func (m *Model[S]) Example(name string, pred func(*S) bool) { m.addProp(name, core.Example, pred) }
 
 // Constraint adds a state constraint: the checker explores no further from a
 // state that fails it (it still checks the state's invariants). Temporal
 // properties are checked on the constrained graph, as in TLC: they speak of
 // the behaviours that stay inside the constraints.
-func (m *Model[S]) Constraint(name string, pred func(*S) bool) { m.addProp(name, Constraint, pred) }
+func (m *Model[S]) Constraint(name string, pred func(*S) bool) {
+	m.addProp(name, core.Constraint, pred)
+}
 
 // Symmetry declares a named set of interchangeable values (for example process
 // ids) of which there are n. permute must rewrite the state in place so that
@@ -136,7 +101,7 @@ func (m *Model[S]) Symmetry(name string, n int, permute func(s *S, perm []int)) 
 		m.errs = append(m.errs, fmt.Errorf("symmetry %q needs at least 2 values and a permute function (got %d)", name, n))
 		return
 	}
-	m.symmetries = append(m.symmetries, Symmetry[S]{Name: name, N: n, Permute: permute})
+	m.symmetries = append(m.symmetries, core.Symmetry[S]{Name: name, N: n, Permute: permute})
 }
 
 // DataPicks declares the labels of picks whose values are data: no branch,
@@ -163,14 +128,7 @@ func (m *Model[S]) DataPicks(labels ...string) {
 	m.dataPicks = append(m.dataPicks, labels...)
 }
 
-// Symmetry is a set of N interchangeable values declared with Model.Symmetry.
-type Symmetry[S any] struct {
-	Name    string
-	N       int
-	Permute func(s *S, perm []int)
-}
-
-func (m *Model[S]) addProp(name string, kind PropertyKind, pred func(*S) bool) {
+func (m *Model[S]) addProp(name string, kind core.PropertyKind, pred func(*S) bool) {
 	m.checkName(kind.String(), name)
 	for _, p := range m.props {
 		if p.Name == name {
@@ -180,7 +138,7 @@ func (m *Model[S]) addProp(name string, kind PropertyKind, pred func(*S) bool) {
 	if pred == nil {
 		m.errs = append(m.errs, fmt.Errorf("%s %q has no predicate", kind, name))
 	}
-	m.props = append(m.props, Property[S]{Name: name, Kind: kind, Pred: pred})
+	m.props = append(m.props, core.Property[S]{Name: name, Kind: kind, Pred: pred})
 }
 
 func (m *Model[S]) checkName(what, name string) {
@@ -189,11 +147,12 @@ func (m *Model[S]) checkName(what, name string) {
 	}
 }
 
-// Compile validates the model and its state type and returns the Machine the
-// engines run. Errors name what is wrong: a missing init, a duplicate name,
-// or the state fields whose types cannot be handled, all of them at once
-// (a TypeErrors, each *TypeError with its path and what to use instead).
-func (m *Model[S]) Compile() (*Machine[S], error) {
+// compile validates the model and its state type and returns its
+// definition for package machine, which exports it as machine.Compile.
+// Errors name what is wrong: a missing init, a duplicate name, or the
+// state fields whose types cannot be handled, all of them at once (a
+// TypeErrors, each *TypeError with its path and what to use instead).
+func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 	errs := append(append([]error(nil), m.errs...), variantMisuse()...)
 	errs = append(errs, m.checkFairness()...)
 	if m.init == nil {
@@ -219,11 +178,28 @@ func (m *Model[S]) Compile() (*Machine[S], error) {
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", m.name, err)
 	}
-	mc := &Machine[S]{model: m, codec: c, dec: dec, vars: stateVars(t)}
-	for _, a := range m.actions {
-		mc.actionNames = append(mc.actionNames, a.name)
+	def := &core.Model[S, Ctx[S]]{
+		Name:       m.name,
+		Init:       m.init,
+		Bind:       func(c *Ctx[S], x *core.Execution) { c.x = x },
+		Props:      slices.Clone(m.props),
+		Symmetries: slices.Clone(m.symmetries),
+		DataPicks:  slices.Clone(m.dataPicks),
+		Params:     m.params,
+		Type:       t,
+		Vars:       stateVars(t),
+		Fix:        c.fix,
+		Eq:         c.eq,
+		Enc:        c.enc,
+		NewDecoder: func() func([]byte, *S) error { return (&stateDecoder[S]{dec: dec}).decode },
 	}
-	return mc, nil
+	for _, a := range m.actions {
+		def.Actions = append(def.Actions, core.Action[Ctx[S]]{Name: a.name, Run: a.f, Weight: a.weight, Environment: a.environment})
+	}
+	for _, f := range m.fairness {
+		def.Fairness = append(def.Fairness, core.Fairness{Kind: f.f.Kind, Actions: slices.Clone(f.f.Actions), PerPick: slices.Clone(f.f.PerPick)})
+	}
+	return def, nil
 }
 
 // stateVars lists the ITF names of the state's variables, in field order.

@@ -2,8 +2,8 @@ package execspec
 
 import (
 	"fmt"
-	"reflect"
 	"maps"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -169,7 +169,7 @@ func (s Set[T]) String() string {
 			b.WriteString(", ")
 		}
 		if sum {
-			b.WriteString(FormatValue(e))
+			b.WriteString(formatValue(e))
 		} else {
 			fmt.Fprint(&b, e)
 		}

@@ -184,7 +184,7 @@ func SetMax[T cmp.Ordered](s Set[T]) (T, bool) {
 // canonical order; the pick is recorded as an ITF set, as SubsetOf records
 // its own.
 func SubsetOfSet[S any, T comparable](c *Ctx[S], label string, s Set[T]) Set[T] {
-	if c.x.dropped {
+	if c.x.Dropped {
 		return Set[T]{}
 	}
 	return SetOf(SubsetOf(c, label, s.Elems())...)

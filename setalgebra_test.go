@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 func TestSetAlgebra(t *testing.T) {
@@ -118,14 +119,14 @@ func TestSubsetOfSetEnumeratesThePowerSet(t *testing.T) {
 	m.Action("pick", func(c *execspec.Ctx[st]) {
 		c.S.Q = execspec.SubsetOfSet(c, "q", execspec.SetOf("a", "b", "c"))
 	})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ex := mc.NewExecutor()
 	var from, to st
 	seen := map[string]bool{}
-	ex.Enumerate(0, &from, &to, func(r execspec.Result) bool {
+	ex.Enumerate(0, &from, &to, func(r machine.Result) bool {
 		seen[to.Q.String()] = true
 		return true
 	})

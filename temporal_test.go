@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 type tstate struct{ X int }
@@ -24,7 +25,7 @@ func TestTemporalDeclarations(t *testing.T) {
 		{"no action", func(m *execspec.Model[tstate]) { m.WeakFair() }, "WF declared without actions"},
 		{"no formula", func(m *execspec.Model[tstate]) { m.Temporal("p") }, "has no formula"},
 		{"incomplete formula", func(m *execspec.Model[tstate]) {
-			m.Temporal("p", execspec.Formula[tstate]{Form: execspec.FormLeadsTo, P: pos})
+			m.Temporal("p", execspec.LeadsTo(pos, nil))
 		}, "formula 0 is incomplete"},
 		{"duplicate", func(m *execspec.Model[tstate]) {
 			m.Invariant("p", pos)
@@ -36,13 +37,13 @@ func TestTemporalDeclarations(t *testing.T) {
 			m.Init(func(c *execspec.Ctx[tstate]) {})
 			m.Action("inc", func(c *execspec.Ctx[tstate]) { c.S.X = execspec.IntRange(c, "n", 1, 2) })
 			c.declare(m)
-			mc, err := m.Compile()
+			mc, err := machine.Compile(m)
 			if c.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)
 				}
 				p, err := mc.Property("p")
-				if err != nil || p.Kind != execspec.Temporal || len(p.Formulas) != 2 {
+				if err != nil || p.Kind != machine.Temporal || len(p.Formulas) != 2 {
 					t.Fatalf("property %+v, %v", p, err)
 				}
 				if f := mc.Fairness(); len(f) != 1 || f[0].String() != "WF(inc per n)" {
@@ -56,24 +57,3 @@ func TestTemporalDeclarations(t *testing.T) {
 		})
 	}
 }
-
-func TestFormulaString(t *testing.T) {
-	p := func(s *tstate) bool { return true }
-	for f, want := range map[*execspec.Formula[tstate]]string{
-		ptr(execspec.Eventually(p)):       "<>P",
-		ptr(execspec.AlwaysEventually(p)): "[]<>P",
-		ptr(execspec.EventuallyAlways(p)): "<>[]P",
-		ptr(execspec.LeadsTo(p, p)):       "P ~> Q",
-		ptr(execspec.LeadsToAlways(p, p)): "P ~> []Q",
-		{Form: execspec.TemporalForm(9)}:  "TemporalForm(9)",
-	} {
-		if got := f.String(); got != want {
-			t.Errorf("%q, want %q", got, want)
-		}
-	}
-	if s := (&execspec.Fairness{Kind: execspec.Strong, Actions: []string{"a", "b"}}).String(); s != `SF(a \/ b)` {
-		t.Errorf("%s", s)
-	}
-}
-
-func ptr[T any](v T) *T { return &v }

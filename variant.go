@@ -32,18 +32,19 @@ import (
 // A variant's tag is its type name, or its ITFTag method's result (see
 // itf.VariantValue).
 //
-// Call Variants before Compile and before building any VSet of I (a VSet
-// orders its elements by their encoding when it is built), in the function
-// that builds the model or in an init function; package-level vars are
+// Call Variants before the model is compiled (by an engine, through
+// machine.Compile) and before building any VSet of I (a VSet orders its
+// elements by their encoding when it is built), in the function that
+// builds the model or in an init function; package-level vars are
 // initialized before init runs, so build VSets of I inside functions. The
-// registration is global, like the
-// type it describes: a Go type has one form in every trace, pick and log
-// line. That is safe: registering the same case again does nothing,
-// several calls add cases, and every model compiled afterwards sees them.
-// Mistakes (a pointer case, a tag used twice) are reported by Compile for
-// any model whose state holds I, and an I that is not an interface type by
-// every Compile; a state field of interface type with no registered
-// variants is a Compile error naming the field and this fix.
+// registration is global, like the type it describes: a Go type has one
+// form in every trace, pick and log line. That is safe: registering the
+// same case again does nothing, several calls add cases, and every model
+// compiled afterwards sees them. Mistakes (a pointer case, a tag used
+// twice) are reported when any model whose state holds I is compiled, and
+// an I that is not an interface type when any model is; a state field of
+// interface type with no registered variants is a compile error naming
+// the field and this fix.
 //
 // Variants must be value types (register Prepare{}, not &Prepare{}) so
 // copies of a state never share a message. A nil I encodes as "no

@@ -90,12 +90,12 @@ func TestVariantsOfANonInterfaceFailsCompile(t *testing.T) {
 	m := NewModel[st]("unrelated")
 	m.Init(func(*Ctx[st]) {})
 	m.Action("a", func(*Ctx[st]) {})
-	_, err := m.Compile()
+	_, err := m.compile()
 	if err == nil || !strings.Contains(err.Error(), "execspec.Variants[execspec.notAnInterface]") || !strings.Contains(err.Error(), "not an interface") {
 		t.Fatalf("Compile = %v, want the misused Variants call", err)
 	}
 	misusedVariants.Delete(typ)
-	if _, err := m.Compile(); err != nil {
+	if _, err := m.compile(); err != nil {
 		t.Fatalf("after the cleanup: %v", err)
 	}
 }

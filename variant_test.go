@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 // A sum type as a Paxos port declares it.
@@ -80,7 +81,7 @@ func TestVariantsInState(t *testing.T) {
 	if !bytes.Equal(enc(&back), orig) {
 		t.Fatal("ITF round trip changed the state")
 	}
-	if got := execspec.FormatValue(vMsg(P1b{Acc: "a2", Bal: 3, MBal: 1})); got != `P1b{Acc: "a2", Bal: 3, MBal: 1}` {
+	if got := machine.FormatValue(vMsg(P1b{Acc: "a2", Bal: 3, MBal: 1})); got != `P1b{Acc: "a2", Bal: 3, MBal: 1}` {
 		t.Fatalf("FormatValue = %s", got)
 	}
 	if got := s.Msgs.String(); got != `{P1a{Bal: 1}, P1b{Acc: "a1", Bal: 1, MBal: -1}, Ping}` {
@@ -159,7 +160,7 @@ func TestPickOfVariantsIsRecorded(t *testing.T) {
 	m.Action("send", func(c *execspec.Ctx[st]) {
 		c.S.Last = execspec.OneOf(c, "msg", []vMsg{P1a{Bal: 0}, P1b{Acc: "a1"}})
 	})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,8 +168,8 @@ func TestPickOfVariantsIsRecorded(t *testing.T) {
 	ex.Record(true)
 	var from, to st
 	var got []string
-	ex.Enumerate(0, &from, &to, func(r execspec.Result) bool {
-		got = append(got, execspec.FormatPicks(r.Picks))
+	ex.Enumerate(0, &from, &to, func(r machine.Result) bool {
+		got = append(got, machine.FormatPicks(r.Picks))
 		return true
 	})
 	if strings.Join(got, "; ") != `msg=P1a{Bal: 0}; msg=P1b{Acc: "a1", Bal: 0, MBal: 0}` {

@@ -222,7 +222,7 @@ func (s VSet[T]) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(FormatValue(s.elems[i]))
+		b.WriteString(formatValue(s.elems[i]))
 	}
 	b.WriteByte('}')
 	return b.String()
@@ -284,7 +284,7 @@ func buildVSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, 
 // OneOfVSet picks one element of a VSet, in canonical order. An empty set
 // drops the branch.
 func OneOfVSet[S, T any](c *Ctx[S], label string, s VSet[T]) T {
-	if c.x.dropped {
+	if c.x.Dropped {
 		var zero T
 		return zero
 	}
@@ -294,7 +294,7 @@ func OneOfVSet[S, T any](c *Ctx[S], label string, s VSet[T]) T {
 // SubsetOfVSet picks any subset of a VSet (SUBSET s), the empty one
 // included.
 func SubsetOfVSet[S, T any](c *Ctx[S], label string, s VSet[T]) VSet[T] {
-	if c.x.dropped {
+	if c.x.Dropped {
 		return VSet[T]{}
 	}
 	return VSetOf(SubsetOf(c, label, s.Elems())...)

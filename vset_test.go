@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 type vote struct {
@@ -173,14 +174,14 @@ func TestVSetPicks(t *testing.T) {
 			m := execspec.NewModel[st]("picks")
 			m.Init(func(c *execspec.Ctx[st]) {})
 			m.Action("act", tc.act)
-			mc, err := m.Compile()
+			mc, err := machine.Compile(m)
 			if err != nil {
 				t.Fatal(err)
 			}
 			ex := mc.NewExecutor()
 			var from, to st
 			n := 0
-			ex.Enumerate(0, &from, &to, func(r execspec.Result) bool { n++; return true })
+			ex.Enumerate(0, &from, &to, func(r machine.Result) bool { n++; return true })
 			if n != tc.want {
 				t.Fatalf("branches = %d, want %d", n, tc.want)
 			}

@@ -25,22 +25,3 @@ func (m *Model[S]) Weight(name string, w float64) {
 	}
 	m.errs = append(m.errs, fmt.Errorf("weight for unknown action %q (declare the action first)", name))
 }
-
-// ActionWeights returns each action's weight for random walks, in action
-// order (see Model.Weight), or nil when every action weighs the same.
-func (mc *Machine[S]) ActionWeights() []float64 {
-	var ws []float64
-	uniform := true
-	for _, a := range mc.model.actions {
-		w := a.weight
-		if w == 0 {
-			w = 1
-		}
-		ws = append(ws, w)
-		uniform = uniform && w == ws[0]
-	}
-	if uniform {
-		return nil
-	}
-	return ws
-}

@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 func TestWeights(t *testing.T) {
-	build := func(weights map[string]float64) (*execspec.Machine[struct{ N int }], error) {
+	build := func(weights map[string]float64) (*machine.Machine[struct{ N int }], error) {
 		m := execspec.NewModel[struct{ N int }]("w")
 		m.Init(func(c *execspec.Ctx[struct{ N int }]) {})
 		m.Action("a", func(c *execspec.Ctx[struct{ N int }]) { c.S.N++ })
@@ -18,7 +19,7 @@ func TestWeights(t *testing.T) {
 				m.Weight(name, w)
 			}
 		}
-		return m.Compile()
+		return machine.Compile(m)
 	}
 	cases := []struct {
 		name    string

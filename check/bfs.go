@@ -382,7 +382,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			}
 			return true
 		}
-		bt.add(ord, fp, next, x.encoding(), x.action, x.path) // see execspec.Executor.Enumerate: keeping the successor is safe
+		bt.add(ord, fp, next, x.encoding(), x.action, x.path) // see machine.Executor.Enumerate: keeping the successor is safe
 		if len(bt.fps) >= batchSize {
 			flush()
 		}

@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/engine"
-
-	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 // search is what a strategy hands back to Run.
@@ -32,7 +31,7 @@ type search struct {
 //
 // Cancelling ctx stops the search, as Options.Timeout does; the Result then
 // says so (engine.StoppedInterrupted or engine.StoppedTimeout) and holds what was found.
-func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Result, error) {
+func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Result, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}

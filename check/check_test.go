@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
@@ -41,7 +42,7 @@ func gridModel() *execspec.Model[grid] {
 
 func run[S any](t *testing.T, m *execspec.Model[S], opts check.Options) *check.Result {
 	t.Helper()
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,10 +133,10 @@ func TestExamples(t *testing.T) {
 		t.Fatalf("corner: %+v", res.Findings)
 	}
 	res = run(t, gridModel(), check.Options{Property: "outside"})
-	if len(res.Findings) != 0 || !res.Complete || res.PropertyKind != execspec.Example {
+	if len(res.Findings) != 0 || !res.Complete || res.PropertyKind != machine.Example {
 		t.Fatalf("outside: findings %d complete %v kind %v", len(res.Findings), res.Complete, res.PropertyKind)
 	}
-	mc, _ := gridModel().Compile()
+	mc, _ := machine.Compile(gridModel())
 	_, err := check.Run(context.Background(), mc, check.Options{Property: "nope"})
 	var unknown *execspec.UnknownNameError
 	if !errors.As(err, &unknown) || len(unknown.Valid) != 4 {
@@ -260,7 +261,7 @@ func TestIncompleteNeverSucceeds(t *testing.T) {
 		{"memory", context.Background(), check.Options{MemoryBytes: 64 << 10}, engine.StoppedMemory},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			mc, _ := counterModel(-1, false).Compile()
+			mc, _ := machine.Compile(counterModel(-1, false))
 			res, err := check.Run(tc.ctx, mc, tc.opts)
 			if err != nil {
 				t.Fatal(err)
@@ -429,7 +430,7 @@ func TestPanicsAreFindings(t *testing.T) {
 				t.Fatalf("%s/%s: findings %+v", tc.where, strategy, res.Findings)
 			}
 			f := res.Findings[0]
-			var pe *execspec.PanicError
+			var pe *machine.PanicError
 			if f.Kind != engine.Panicked || !errors.As(f.Err, &pe) || f.Property != tc.property {
 				t.Fatalf("%s/%s: %+v", tc.where, strategy, f)
 			}
@@ -492,7 +493,7 @@ func TestTestHelper(t *testing.T) {
 }
 
 func TestBadOptions(t *testing.T) {
-	mc, _ := gridModel().Compile()
+	mc, _ := machine.Compile(gridModel())
 	for _, o := range []check.Options{{Workers: -1}, {Strategy: "sideways"}, {MaxDepth: -1}, {MaxStates: -1}, {MemoryBytes: -5}} {
 		if _, err := check.Run(context.Background(), mc, o); err == nil {
 			t.Errorf("%+v: no error", o)
@@ -511,7 +512,7 @@ func TestFingerprint128(t *testing.T) {
 
 func TestProgress(t *testing.T) {
 	calls := make(chan check.Stats, 1000)
-	mc, _ := counterModel(-1, false).Compile()
+	mc, _ := machine.Compile(counterModel(-1, false))
 	res, err := check.Run(context.Background(), mc, check.Options{
 		Timeout: 50 * time.Millisecond, ProgressEvery: time.Millisecond,
 		Progress: func(s check.Stats) {
@@ -533,7 +534,7 @@ func TestNoInitialState(t *testing.T) {
 	m := execspec.NewModel[counter]("empty")
 	m.Init(func(c *execspec.Ctx[counter]) { c.Assume(false) })
 	m.Action("inc", func(c *execspec.Ctx[counter]) { c.S.N++ })
-	mc, _ := m.Compile()
+	mc, _ := machine.Compile(m)
 	for _, strategy := range check.Strategies {
 		if _, err := check.Run(context.Background(), mc, check.Options{Strategy: strategy}); err == nil {
 			t.Errorf("%s: no error for a model without initial states", strategy)
@@ -557,7 +558,7 @@ func TestInterruptedStatsAgreeWithProgress(t *testing.T) {
 			c.S.Y++
 		}
 	})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -212,7 +212,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 			d.nondet = true
 			return false
 		}
-		f.succ = append(f.succ, *next) // see execspec.Executor.Enumerate: keeping it is safe
+		f.succ = append(f.succ, *next) // see machine.Executor.Enumerate: keeping it is safe
 		f.fps = append(f.fps, fp)
 		f.ords = append(f.ords, o)
 		f.order = append(f.order, len(f.order))

@@ -2,7 +2,7 @@
 // state a model can reach and checks its invariants on each one, or searches
 // for a state satisfying an example.
 //
-//	mc, _ := model.Compile()
+//	mc, _ := machine.Compile(model)
 //	res, err := check.Run(ctx, mc, check.Options{})
 //	// res.Findings, res.Complete, res.Stats
 //
@@ -11,7 +11,7 @@
 // # Search
 //
 // A state's successors are every enabled branch of every action: the
-// checker enumerates each action's picks (execspec.Executor.Enumerate), in
+// checker enumerates each action's picks (machine.Executor.Enumerate), in
 // a fixed canonical order (actions in definition order, then picks in their
 // order), so that a successor is named by its ordinal in that order.
 //

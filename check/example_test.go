@@ -6,6 +6,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/machine"
 )
 
 // A bank account from which two clerks withdraw without a lock: each reads
@@ -44,7 +45,7 @@ func ExampleRun() {
 		}
 		return s.Balance == 100-10*done
 	})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		panic(err)
 	}

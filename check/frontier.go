@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -25,12 +25,12 @@ import (
 // searcher is shared, read-only, by the workers of one search, apart from
 // the live counters that progress reports read.
 type searcher[S any] struct {
-	mc          *execspec.Machine[S]
+	mc          *machine.Machine[S]
 	opts        Options
-	props       []execspec.Property[S] // checked on every distinct state
-	kind        execspec.PropertyKind
-	constraints []execspec.Property[S]
-	temporal    []execspec.Property[S] // checked on the behaviour graph after the search
+	props       []machine.Property[S] // checked on every distinct state
+	kind        machine.PropertyKind
+	constraints []machine.Property[S]
+	temporal    []machine.Property[S] // checked on the behaviour graph after the search
 	sym         *symmetryPlan[S]
 	reduce      bool // data-pick reduction
 	budget      *budget
@@ -44,22 +44,22 @@ type searcher[S any] struct {
 	depth     atomic.Int64
 }
 
-func newSearcher[S any](mc *execspec.Machine[S], opts Options) (*searcher[S], error) {
+func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], error) {
 	e := &searcher[S]{mc: mc, opts: opts, budget: &budget{limit: opts.MemoryBytes}}
 	switch p, err := mc.Property(opts.Property); {
 	case opts.Property == "":
-		e.props, e.kind = mc.PropertiesOf(execspec.Invariant), execspec.Invariant
+		e.props, e.kind = mc.PropertiesOf(machine.Invariant), machine.Invariant
 		if !opts.NoTemporal {
-			e.temporal = mc.PropertiesOf(execspec.Temporal)
+			e.temporal = mc.PropertiesOf(machine.Temporal)
 		}
 	case err != nil:
 		return nil, err
-	case p.Kind == execspec.Temporal:
-		e.kind, e.temporal = p.Kind, []execspec.Property[S]{p}
+	case p.Kind == machine.Temporal:
+		e.kind, e.temporal = p.Kind, []machine.Property[S]{p}
 	default:
-		e.props, e.kind = []execspec.Property[S]{p}, p.Kind
+		e.props, e.kind = []machine.Property[S]{p}, p.Kind
 	}
-	e.constraints = mc.PropertiesOf(execspec.Constraint)
+	e.constraints = mc.PropertiesOf(machine.Constraint)
 	if !opts.NoSymmetry {
 		sym, err := newSymmetryPlan(mc.Symmetries())
 		if err != nil {
@@ -113,7 +113,7 @@ type padded[T any] struct {
 type expander[S any] struct {
 	_     [64]byte
 	eng   *searcher[S]
-	ex    *execspec.Executor[S]
+	ex    *machine.Executor[S]
 	next  *S
 	enc   []byte
 	canon *canonicalizer[S]
@@ -121,7 +121,7 @@ type expander[S any] struct {
 	actions []int
 
 	// The state of the expansion in progress (see expand).
-	branch  func(execspec.Result) bool
+	branch  func(machine.Result) bool
 	emit    func(ord uint32, next *S) bool
 	onPanic func(actionPanic)
 	action  int
@@ -131,14 +131,14 @@ type expander[S any] struct {
 
 	// The determinism check (see recheck): its own executor, since it runs
 	// while ex is enumerating.
-	verify *execspec.Executor[S]
+	verify *machine.Executor[S]
 	vnext  *S
 
 	batch batch[S] // BFS's successors awaiting lookup
 
 	// BFS keeps its frontier encoded: dec decodes the state to expand
 	// into cur.
-	dec *execspec.Decoder[S]
+	dec *machine.Decoder[S]
 	cur *S
 	_   [64]byte
 }
@@ -175,10 +175,10 @@ func (x *expander[S]) fingerprint(s *S) (fingerprint, int, error) {
 		x.enc = x.eng.mc.AppendEncoding(x.enc[:0], s)
 	}
 	if x.eng.opts.Fingerprint128 {
-		hi, lo := execspec.Fingerprint128(x.enc)
+		hi, lo := machine.Fingerprint128(x.enc)
 		return fingerprint{hi, lo}, len(x.enc), nil
 	}
-	return fingerprint{hi: execspec.Fingerprint(x.enc)}, len(x.enc), nil
+	return fingerprint{hi: machine.Fingerprint(x.enc)}, len(x.enc), nil
 }
 
 // encoding returns the canonical encoding of the state last passed to
@@ -203,7 +203,7 @@ type actionPanic struct {
 
 // expand enumerates the successors of s, or the initial states when s is
 // nil, in the canonical order: actions in definition order, each action's
-// branches in execspec.Executor.Enumerate order. It calls emit for each
+// branches in machine.Executor.Enumerate order. It calls emit for each
 // enabled branch with its ordinal in that order and the successor, which is
 // valid until emit returns; emit returns false to stop. A panicking branch
 // is passed to onPanic and does not count. expand returns the number of
@@ -212,8 +212,8 @@ func (x *expander[S]) expand(s *S, emit func(ord uint32, next *S) bool, onPanic 
 	x.emit, x.onPanic, x.n, x.stopped = emit, onPanic, 0, false
 	defer func() { x.emit, x.onPanic = nil, nil }()
 	if s == nil {
-		x.action = execspec.InitAction
-		x.ex.Enumerate(execspec.InitAction, nil, x.next, x.branch)
+		x.action = machine.InitAction
+		x.ex.Enumerate(machine.InitAction, nil, x.next, x.branch)
 		return x.n, !x.stopped
 	}
 	for _, a := range x.actions {
@@ -227,7 +227,7 @@ func (x *expander[S]) expand(s *S, emit func(ord uint32, next *S) bool, onPanic 
 
 // onBranch is the Enumerate callback of expand (bound once, as x.branch, so
 // that expanding a state allocates nothing).
-func (x *expander[S]) onBranch(r execspec.Result) bool {
+func (x *expander[S]) onBranch(r machine.Result) bool {
 	if r.Err != nil {
 		x.onPanic(actionPanic{ord: x.n, action: x.action, path: append([]int(nil), r.Path...), err: r.Err})
 		return true
@@ -254,7 +254,7 @@ func (x *expander[S]) recheck(action int, from *S, path []int, fp fingerprint, f
 	if x.verify == nil {
 		return nil
 	}
-	ch := execspec.Path(path).Choices()
+	ch := machine.Path(path).Choices()
 	r := x.verify.Exec(action, from, x.vnext, ch)
 	if r.Enabled && r.Err == nil {
 		if fp2, _, err := x.fingerprint(x.vnext); err == nil && fp2 == fp {
@@ -278,7 +278,7 @@ func (x *expander[S]) recheck(action int, from *S, path []int, fp fingerprint, f
 	}
 	// Once more with recording on, for the picks to report.
 	x.verify.Record(true)
-	r = x.verify.Exec(action, from, x.vnext, execspec.Path(path).Choices())
+	r = x.verify.Exec(action, from, x.vnext, machine.Path(path).Choices())
 	x.verify.Record(false)
 	nd.Picks = append(nd.Picks, r.Picks...)
 	return nd
@@ -299,9 +299,9 @@ func (x *expander[S]) judge(s *S) verdict {
 		switch {
 		case err != nil:
 			return verdict{kind: engine.Panicked, property: p.Name, err: err}
-		case p.Kind == execspec.Invariant && !ok:
+		case p.Kind == machine.Invariant && !ok:
 			return verdict{kind: engine.InvariantViolated, property: p.Name}
-		case p.Kind == execspec.Example && ok:
+		case p.Kind == machine.Example && ok:
 			return verdict{kind: engine.ExampleFound, property: p.Name}
 		}
 	}
@@ -363,7 +363,7 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 	t := mc.NewTrace()
 	for i, ord := range p.ords {
 		from := cur
-		actions := []int{execspec.InitAction}
+		actions := []int{machine.InitAction}
 		if i > 0 {
 			actions = x.actions
 		} else {
@@ -374,7 +374,7 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 			return nil, plan, fmt.Errorf("rebuilding the trace: step %d has no successor number %d: the model is not deterministic in its picks", i, ord)
 		}
 		ex.Record(true)
-		r := ex.Exec(action, from, nxt, execspec.Path(path).Choices())
+		r := ex.Exec(action, from, nxt, machine.Path(path).Choices())
 		ex.Record(false)
 		if !r.Enabled {
 			return nil, plan, fmt.Errorf("rebuilding the trace: step %d (%s) did not replay: the model is not deterministic in its picks", i, mc.ActionName(action))
@@ -399,11 +399,11 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 	}
 	if ap := p.panic; ap != nil {
 		from := cur
-		if ap.action == execspec.InitAction {
+		if ap.action == machine.InitAction {
 			from = nil
 		}
 		ex.Record(true)
-		r := ex.Exec(ap.action, from, nxt, execspec.Path(ap.path).Choices())
+		r := ex.Exec(ap.action, from, nxt, machine.Path(ap.path).Choices())
 		ex.Record(false)
 		shown := cur
 		if from == nil {
@@ -425,12 +425,12 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 // nthBranch finds the enabled branch number ord among the branches of the
 // actions from state from, in the canonical order, leaving its successor
 // in to; it returns the branch's action and choices.
-func nthBranch[S any](ex *execspec.Executor[S], actions []int, from, to *S, ord uint32) (int, []int, bool) {
+func nthBranch[S any](ex *machine.Executor[S], actions []int, from, to *S, ord uint32) (int, []int, bool) {
 	var n uint32
 	var path []int
 	found := false
 	for _, a := range actions {
-		ex.Enumerate(a, from, to, func(r execspec.Result) bool {
+		ex.Enumerate(a, from, to, func(r machine.Result) bool {
 			if !r.Enabled {
 				return true
 			}

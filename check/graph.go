@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 )
 
 // The behaviour graph that temporal properties are checked on. It is built
@@ -49,7 +49,7 @@ type graph struct {
 // fairClass is one fairness condition: a declaration, and for a Per
 // declaration one combination of pick values.
 type fairClass struct {
-	kind execspec.FairnessKind
+	kind machine.FairnessKind
 	decl int
 	key  string // the pick values, "" without Per
 }
@@ -109,7 +109,7 @@ func (g *graph) bytes() int64 {
 
 // fairDecl is a fairness declaration resolved against the machine.
 type fairDecl struct {
-	kind    execspec.FairnessKind
+	kind    machine.FairnessKind
 	actions map[int]bool
 	per     []string
 }
@@ -129,7 +129,7 @@ type graphBuilder[S any] struct {
 
 // tformula is one formula of a temporal property being checked.
 type tformula[S any] struct {
-	prop execspec.Property[S]
+	prop machine.Property[S]
 	idx  int
 }
 
@@ -218,7 +218,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 	var ord uint32
 	var failure *pending
 	var addErr error
-	ex.Enumerate(execspec.InitAction, nil, next, func(r execspec.Result) bool {
+	ex.Enumerate(machine.InitAction, nil, next, func(r machine.Result) bool {
 		if r.Err != nil {
 			return true // the safety search reported it
 		}
@@ -245,7 +245,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 		enabled = enabled[:0]
 		ord = 0
 		for a := range e.mc.Actions() {
-			ex.Enumerate(a, &cur.s, next, func(r execspec.Result) bool {
+			ex.Enumerate(a, &cur.s, next, func(r machine.Result) bool {
 				if r.Err != nil {
 					return true // the safety search reported it
 				}
@@ -308,7 +308,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 // the given picks takes (or, in a state, makes enabled), creating the
 // classes of new pick values. A pick a Per declaration names that the
 // step does not make counts as the value "-".
-func (b *graphBuilder[S]) classesOf(a int, picks []execspec.Pick, cs []uint32) []uint32 {
+func (b *graphBuilder[S]) classesOf(a int, picks []machine.Pick, cs []uint32) []uint32 {
 	g := b.g
 	for i, d := range b.decls {
 		if !d.actions[a] {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 )
 
 // Checking one temporal formula on the behaviour graph.
@@ -44,7 +44,7 @@ import (
 type region struct {
 	g    *graph
 	k    int // formula index: predicate bits 2k, 2k+1
-	form execspec.TemporalForm
+	form machine.TemporalForm
 }
 
 func (r region) p(v uint32) bool { return r.g.pred(v, 2*r.k) }
@@ -52,9 +52,9 @@ func (r region) q(v uint32) bool { return r.g.pred(v, 2*r.k+1) }
 
 func (r region) inB(v uint32) bool {
 	switch r.form {
-	case execspec.FormEventually, execspec.FormAlwaysEventually:
+	case machine.FormEventually, machine.FormAlwaysEventually:
 		return !r.p(v)
-	case execspec.FormLeadsTo:
+	case machine.FormLeadsTo:
 		return !r.q(v)
 	}
 	return true
@@ -62,13 +62,13 @@ func (r region) inB(v uint32) bool {
 
 func (r region) trigger(v uint32) bool {
 	switch r.form {
-	case execspec.FormEventually:
+	case machine.FormEventually:
 		return r.g.rec[v].parent == noParent && !r.p(v)
-	case execspec.FormAlwaysEventually:
+	case machine.FormAlwaysEventually:
 		return !r.p(v)
-	case execspec.FormLeadsTo:
+	case machine.FormLeadsTo:
 		return r.p(v) && !r.q(v)
-	case execspec.FormLeadsToAlways:
+	case machine.FormLeadsToAlways:
 		return r.p(v)
 	}
 	return true
@@ -76,9 +76,9 @@ func (r region) trigger(v uint32) bool {
 
 func (r region) accepting(v uint32) bool {
 	switch r.form {
-	case execspec.FormEventuallyAlways:
+	case machine.FormEventuallyAlways:
 		return !r.p(v)
-	case execspec.FormLeadsToAlways:
+	case machine.FormLeadsToAlways:
 		return !r.q(v)
 	}
 	return true
@@ -236,7 +236,7 @@ func (a *analyzer) fairIn(r region, comp []uint32) []uint32 {
 		if taken[c] || count[c] == 0 {
 			continue
 		}
-		if fc.kind == execspec.Weak {
+		if fc.kind == machine.Weak {
 			if count[c] == len(comp) {
 				return nil // enabled everywhere, never taken: no sub-cycle helps
 			}
@@ -488,7 +488,7 @@ func (a *analyzer) cycle(r region, f []uint32, start uint32) []uint32 {
 		}
 		fixed := false
 		for c, fc := range g.classes {
-			if taken[c] || count[c] == 0 || (fc.kind == execspec.Weak && count[c] < len(states)) {
+			if taken[c] || count[c] == 0 || (fc.kind == machine.Weak && count[c] < len(states)) {
 				continue
 			}
 			cc := uint32(c)
@@ -501,7 +501,7 @@ func (a *analyzer) cycle(r region, f []uint32, start uint32) []uint32 {
 				return false
 			}
 			var detour []uint32
-			if fc.kind == execspec.Weak {
+			if fc.kind == machine.Weak {
 				disabled := func(v uint32) bool {
 					for _, x := range g.sets[g.enabled[v]] {
 						if x == cc {

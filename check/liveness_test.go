@@ -8,6 +8,7 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 	"github.com/execspec/execspec/validate"
 )
@@ -157,7 +158,7 @@ func TestTemporalVerdicts(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			m := c.model()
 			m.Temporal("prop", c.formula)
-			mc, err := m.Compile()
+			mc, err := machine.Compile(m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -192,7 +193,7 @@ func TestTemporalVerdicts(t *testing.T) {
 
 // checkLasso fails t unless tr is a behaviour of mc (the closing step
 // included) whose last state is its loop's first.
-func checkLasso[S any](t *testing.T, mc *execspec.Machine[S], tr *trace.Trace) {
+func checkLasso[S any](t *testing.T, mc *machine.Machine[S], tr *trace.Trace) {
 	t.Helper()
 	if msg := lassoProblem(mc, tr); msg != "" {
 		t.Error(msg)
@@ -200,7 +201,7 @@ func checkLasso[S any](t *testing.T, mc *execspec.Machine[S], tr *trace.Trace) {
 }
 
 // lassoProblem says what is wrong with a lasso, "" when nothing is.
-func lassoProblem[S any](mc *execspec.Machine[S], tr *trace.Trace) string {
+func lassoProblem[S any](mc *machine.Machine[S], tr *trace.Trace) string {
 	if tr.Loop == nil {
 		return "not a lasso: no loop"
 	}
@@ -224,7 +225,7 @@ func TestLassoProblem(t *testing.T) {
 	m := flicker()
 	m.WeakFair("toggle", "fire")
 	m.Temporal("prop", execspec.LeadsTo(func(s *live) bool { return s.On }, func(s *live) bool { return s.Done }))
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +285,7 @@ func TestTemporalSelection(t *testing.T) {
 		{"graph limit", check.Options{Property: "p1_moves", MaxStates: 7}, 1, nil, false, -1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			mc, err := build().Compile()
+			mc, err := machine.Compile(build())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -331,7 +332,7 @@ func TestTemporalPanicAndStrategies(t *testing.T) {
 			}
 			return false
 		}))
-		mc, err := m.Compile()
+		mc, err := machine.Compile(m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -358,7 +359,7 @@ func TestLassoDeterministic(t *testing.T) {
 			m := twoProcs()
 			m.WeakFair("step")
 			m.Temporal("p1_moves", execspec.AlwaysEventually(func(s *live) bool { return s.Pos[1] == 2 }))
-			mc, err := m.Compile()
+			mc, err := machine.Compile(m)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -72,7 +72,7 @@ type Result struct {
 	// every temporal property; PropertyKind says whether it is an
 	// invariant, an example or a temporal property.
 	Property     string
-	PropertyKind execspec.PropertyKind
+	PropertyKind machine.PropertyKind
 	Findings     []engine.Finding
 	Stats        Stats
 	// Complete is true when every reachable state was explored (Stopped is
@@ -115,7 +115,7 @@ func collision(n int64, wide bool) float64 {
 // it gave different results.
 type NondeterminismError struct {
 	Action  string
-	Picks   []execspec.Pick
+	Picks   []machine.Pick
 	Detail  string         // what differed
 	Changes []trace.Change // the second successor against the first
 }
@@ -124,7 +124,7 @@ func (e *NondeterminismError) Error() string {
 	var b strings.Builder
 	picks := "no picks"
 	if len(e.Picks) > 0 {
-		picks = "picks " + execspec.FormatPicks(e.Picks)
+		picks = "picks " + machine.FormatPicks(e.Picks)
 	}
 	fmt.Fprintf(&b, "action %s is not deterministic: executed twice from the same state with the same choices (%s), %s", e.Action, picks, e.Detail)
 	for i, c := range e.Changes {

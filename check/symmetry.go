@@ -7,7 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 // Symmetry reduction: the model declares sets of interchangeable values
@@ -31,7 +31,7 @@ const maxPermutations = 40320 // 8!
 
 // symmetryPlan is the list of permutations to try, shared by the workers.
 type symmetryPlan[S any] struct {
-	syms  []execspec.Symmetry[S]
+	syms  []machine.Symmetry[S]
 	perms [][][]int // per set, every permutation of 0..N-1; the identity first
 	// steps[i][k] renames a state renamed by perms[i][k-1] into one
 	// renamed by perms[i][k]; steps[i][0] goes from the last permutation
@@ -50,7 +50,7 @@ func step(from, to []int) []int {
 	return q
 }
 
-func newSymmetryPlan[S any](syms []execspec.Symmetry[S]) (*symmetryPlan[S], error) {
+func newSymmetryPlan[S any](syms []machine.Symmetry[S]) (*symmetryPlan[S], error) {
 	if len(syms) == 0 {
 		return nil, nil
 	}
@@ -106,20 +106,20 @@ func permutations(n, limit int) [][]int {
 // canonicalizer is one worker's scratch space for canonical encodings.
 type canonicalizer[S any] struct {
 	plan      *symmetryPlan[S]
-	mc        *execspec.Machine[S]
+	mc        *machine.Machine[S]
 	tmp       *S
 	cur, best []byte
 	id        []byte // the encoding of the last state canonicalised, as it is
 	idx       []int
 }
 
-func (p *symmetryPlan[S]) newCanonicalizer(mc *execspec.Machine[S]) *canonicalizer[S] {
+func (p *symmetryPlan[S]) newCanonicalizer(mc *machine.Machine[S]) *canonicalizer[S] {
 	return &canonicalizer[S]{plan: p, mc: mc, tmp: new(S), idx: make([]int, len(p.perms))}
 }
 
 // appendCanonical appends the smallest encoding of s over every
 // combination of permutations to dst. A panic in a permute function is
-// returned as a *execspec.PanicError.
+// returned as a *machine.PanicError.
 func (c *canonicalizer[S]) appendCanonical(dst []byte, s *S) (out []byte, err error) {
 	c.id = c.mc.AppendEncoding(c.id[:0], s)
 	c.best = append(c.best[:0], c.id...) // the identity
@@ -127,7 +127,7 @@ func (c *canonicalizer[S]) appendCanonical(dst []byte, s *S) (out []byte, err er
 	current := ""
 	defer func() {
 		if r := recover(); r != nil {
-			err = &execspec.PanicError{Where: "symmetry " + current, Value: r, Stack: string(debug.Stack())}
+			err = &machine.PanicError{Where: "symmetry " + current, Value: r, Stack: string(debug.Stack())}
 		}
 	}()
 	if c.plan.total > 1 {
@@ -171,7 +171,7 @@ func (c *canonicalizer[S]) next(current *string) bool {
 // symmetryName returns the name of the symmetry set whose permute function
 // panicked.
 func symmetryName(err error) string {
-	var pe *execspec.PanicError
+	var pe *machine.PanicError
 	if errors.As(err, &pe) {
 		return strings.TrimPrefix(pe.Where, "symmetry ")
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 // symState has two independent symmetry sets: procs 0..2 (keys, values
@@ -28,7 +29,7 @@ func renameVal(v string, perm []int) string {
 
 // naiveCanonical is the definition: a fresh copy renamed by each
 // combination of permutations, the smallest encoding.
-func naiveCanonical(mc *execspec.Machine[symState], plan *symmetryPlan[symState], s *symState) []byte {
+func naiveCanonical(mc *machine.Machine[symState], plan *symmetryPlan[symState], s *symState) []byte {
 	best := mc.AppendEncoding(nil, s)
 	for _, p0 := range plan.perms[0] {
 		for _, p1 := range plan.perms[1] {
@@ -70,7 +71,7 @@ func TestCanonicalChainedEqualsNaive(t *testing.T) {
 			s.Vals[i] = renameVal(s.Vals[i], perm)
 		}
 	})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}

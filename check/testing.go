@@ -6,6 +6,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 )
 
 // Test checks m from a test, with the go test convention of package
@@ -20,7 +21,7 @@ import (
 // cancelled.
 func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 	t.Helper()
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatalf("execspec: %v", err)
 		return nil

@@ -16,6 +16,7 @@ import (
 
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/bytesize"
+	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
@@ -111,12 +112,12 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 			return 0, &usageError{err}
 		}
 		what = p.Kind.String() + " " + p.Name
-		if p.Kind == execspec.Temporal {
+		if p.Kind == machine.Temporal {
 			temporal = []string{p.Name}
 			what = "temporal property " + p.Name
 		}
 	} else if !f.noTemporal {
-		for _, p := range mc.PropertiesOf(execspec.Temporal) {
+		for _, p := range mc.PropertiesOf(machine.Temporal) {
 			temporal = append(temporal, p.Name)
 		}
 		if len(temporal) > 0 {
@@ -194,7 +195,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, checkExitCode(res)), nil
 }
 
-func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string, f *checkFlags, strategy check.Strategy, seed uint64, seedGiven bool, memNote string) {
+func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, f *checkFlags, strategy check.Strategy, seed uint64, seedGiven bool, memNote string) {
 	order := map[check.Strategy]string{check.BFS: "breadth-first search", check.DFS: "depth-first search", check.RandomDFS: "randomized depth-first search"}[strategy]
 	workers := "1 worker"
 	if strategy == check.BFS && f.workers > 1 {
@@ -231,7 +232,7 @@ func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string,
 	if len(limits) > 0 {
 		s.printf("  limits: %s\n", strings.Join(limits, ", "))
 	}
-	if cons := mc.PropertiesOf(execspec.Constraint); len(cons) > 0 {
+	if cons := mc.PropertiesOf(machine.Constraint); len(cons) > 0 {
 		var names []string
 		for _, c := range cons {
 			names = append(names, c.Name)
@@ -274,7 +275,7 @@ func (s *session[S]) printHeader(mc *execspec.Machine[S], instance, what string,
 
 // temporalHeader says how temporal properties are checked: under which
 // fairness, without symmetry, on the constrained graph.
-func (s *session[S]) temporalHeader(mc *execspec.Machine[S], f *checkFlags) {
+func (s *session[S]) temporalHeader(mc *machine.Machine[S], f *checkFlags) {
 	var fair []string
 	for _, fd := range mc.Fairness() {
 		fair = append(fair, fd.String())
@@ -286,7 +287,7 @@ func (s *session[S]) temporalHeader(mc *execspec.Machine[S], f *checkFlags) {
 	if len(mc.Symmetries()) > 0 && !f.noSym {
 		s.printf("  note: symmetry reduces the safety search only; the behaviour graph holds every state (symmetry is unsound with liveness)\n")
 	}
-	if len(mc.PropertiesOf(execspec.Constraint)) > 0 {
+	if len(mc.PropertiesOf(machine.Constraint)) > 0 {
 		s.printf("  note: temporal properties speak of the behaviours that stay inside the state constraints (the graph is the constrained graph)\n")
 	}
 }
@@ -358,7 +359,7 @@ func (s *session[S]) reportNondeterminism(fd engine.Finding, full bool) {
 
 // formulaCount returns the number of formulas of the named temporal
 // property (0 when there is none such).
-func formulaCount[S any](mc *execspec.Machine[S], name string) int {
+func formulaCount[S any](mc *machine.Machine[S], name string) int {
 	p, err := mc.Property(name)
 	if err != nil {
 		return 0
@@ -373,12 +374,12 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	case res.Complete:
 		verdict := "no invariant is violated"
 		switch {
-		case res.Property != "" && res.PropertyKind == execspec.Example:
+		case res.Property != "" && res.PropertyKind == machine.Example:
 			verdict = fmt.Sprintf("example %s is not reachable", res.Property)
 		case res.Property != "":
 			verdict = fmt.Sprintf("invariant %s holds", res.Property)
 		}
-		if res.PropertyKind == execspec.Temporal {
+		if res.PropertyKind == machine.Temporal {
 			verdict = fmt.Sprintf("temporal property %s holds", res.Property)
 		} else if lv := res.Liveness; lv != nil {
 			verdict += "; temporal properties hold: " + strings.Join(lv.Properties, ", ")
@@ -395,7 +396,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 			s.printf("; nothing found in the states explored, which proves nothing about the others")
 		}
 		s.printf(".\n")
-		if lv := res.Liveness; lv != nil || res.PropertyKind == execspec.Temporal {
+		if lv := res.Liveness; lv != nil || res.PropertyKind == machine.Temporal {
 			s.printf("  Temporal properties NOT verified: a liveness verdict needs the whole graph.\n")
 		}
 	}
@@ -465,7 +466,7 @@ func checkExitCode(res *check.Result) int {
 		return ExitInterrupted
 	case !res.Complete:
 		return ExitIncomplete
-	case res.PropertyKind == execspec.Example:
+	case res.PropertyKind == machine.Example:
 		return ExitNoExample
 	}
 	return ExitOK

@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 	"github.com/execspec/execspec/viewer"
 )
@@ -67,7 +67,7 @@ func loadFinding(env Env, model, instance, property string, seed uint64, sample 
 // be written is reported on stderr (the findings are already printed) and
 // turns only a clean exit (0) into an input error (4); a violation, an
 // example found or an incomplete search keeps its own code.
-func writeOutputs[S any](s *session[S], itfPath, htmlPath string, mc *execspec.Machine[S], traces []*trace.Trace, code int) int {
+func writeOutputs[S any](s *session[S], itfPath, htmlPath string, mc *machine.Machine[S], traces []*trace.Trace, code int) int {
 	failed := false
 	for _, err := range []error{writeITF(s.env, itfPath, traces), writeHTML(s.env, htmlPath, mc, traces)} {
 		if err != nil {
@@ -137,7 +137,7 @@ func writeITF(env Env, path string, traces []*trace.Trace) error {
 // writeHTML writes each trace as a self-contained HTML page, with every
 // invariant and example evaluated at every step: to path for one trace,
 // to path with -1, -2, ... before its extension for several.
-func writeHTML[S any](env Env, path string, mc *execspec.Machine[S], traces []*trace.Trace) error {
+func writeHTML[S any](env Env, path string, mc *machine.Machine[S], traces []*trace.Trace) error {
 	if path == "" || len(traces) == 0 {
 		return nil
 	}
@@ -228,7 +228,7 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 		s.printf("(shrunk from %d to %d steps; --no-shrink shows the trace as found)\n", fd.Original, last)
 	}
 	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
-	if pe, ok := fd.Err.(*execspec.PanicError); ok && pe.Stack != "" {
+	if pe, ok := fd.Err.(*machine.PanicError); ok && pe.Stack != "" {
 		s.printf("panic stack:\n%s\n", indent(pe.Stack))
 	}
 	if fc.replay != "" {

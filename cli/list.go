@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 func (s *session[S]) list(args []string) (int, error) {
@@ -34,16 +35,16 @@ func (s *session[S]) list(args []string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		byKind := func(k execspec.PropertyKind) []string {
+		byKind := func(k machine.PropertyKind) []string {
 			var out []string
 			for _, p := range mc.PropertiesOf(k) {
 				out = append(out, p.Name)
 			}
 			return out
 		}
-		inv, ex, cons := byKind(execspec.Invariant), byKind(execspec.Example), byKind(execspec.Constraint)
+		inv, ex, cons := byKind(machine.Invariant), byKind(machine.Example), byKind(machine.Constraint)
 		var temporal, fairness []string
-		for _, p := range mc.PropertiesOf(execspec.Temporal) {
+		for _, p := range mc.PropertiesOf(machine.Temporal) {
 			forms := make([]string, len(p.Formulas))
 			for i, f := range p.Formulas {
 				forms[i] = f.String()

@@ -6,15 +6,15 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/portfolio"
 	"github.com/execspec/execspec/trace"
 )
 
 // runPortfolio is `execspec run --portfolio`: every core busy with a mix of
 // strategies until the first finding or --timeout.
-func (s *session[S]) runPortfolio(ctx context.Context, mc *execspec.Machine[S], instance string, f *runFlags, seed uint64, given bool, opts portfolio.Options) (int, error) {
+func (s *session[S]) runPortfolio(ctx context.Context, mc *machine.Machine[S], instance string, f *runFlags, seed uint64, given bool, opts portfolio.Options) (int, error) {
 	what := "every invariant"
 	if f.property != "" {
 		p, err := mc.Property(f.property)
@@ -84,7 +84,7 @@ func (s *session[S]) workerCommand(instance string, f *runFlags, wk portfolio.Wo
 
 // portfolioSummary says what each worker did and, when nothing was found,
 // what the portfolio covered.
-func (s *session[S]) portfolioSummary(mc *execspec.Machine[S], res *portfolio.Result) {
+func (s *session[S]) portfolioSummary(mc *machine.Machine[S], res *portfolio.Result) {
 	s.printf("\nPortfolio: %s in %s.\n", plural(len(res.Workers), "worker"), roundDuration(res.Elapsed))
 	fired := make([]int64, len(mc.Actions()))
 	sims := false
@@ -137,7 +137,7 @@ func portfolioExitCode(ctx context.Context, res *portfolio.Result) int {
 	switch {
 	case example:
 		return ExitExample
-	case res.Complete && res.PropertyKind == execspec.Example:
+	case res.Complete && res.PropertyKind == machine.Example:
 		return ExitNoExample
 	case res.Complete:
 		return ExitOK

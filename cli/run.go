@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/portfolio"
 
 	"github.com/execspec/execspec"
@@ -159,8 +160,8 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 
 // temporalNote says that the model's temporal properties are not checked
 // by what (a finite sample cannot show that progress never comes).
-func (s *session[S]) temporalNote(mc *execspec.Machine[S], what string) {
-	if tps := mc.PropertiesOf(execspec.Temporal); len(tps) > 0 {
+func (s *session[S]) temporalNote(mc *machine.Machine[S], what string) {
+	if tps := mc.PropertiesOf(machine.Temporal); len(tps) > 0 {
 		var names []string
 		for _, p := range tps {
 			names = append(names, p.Name)
@@ -175,7 +176,7 @@ func (s *session[S]) exitCode(res *simulate.Result, ctx context.Context) (int, e
 			return ExitViolation, nil
 		}
 	}
-	if res.Property != "" && res.PropertyKind == execspec.Example {
+	if res.Property != "" && res.PropertyKind == machine.Example {
 		if len(res.Findings) > 0 {
 			return ExitExample, nil
 		}
@@ -297,13 +298,13 @@ func indent(s string) string {
 	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
 }
 
-func kindOf[S any](mc *execspec.Machine[S], property string) execspec.PropertyKind {
+func kindOf[S any](mc *machine.Machine[S], property string) machine.PropertyKind {
 	if property == "" {
-		return execspec.Invariant
+		return machine.Invariant
 	}
 	p, err := mc.Property(property)
 	if err != nil {
-		return execspec.Invariant
+		return machine.Invariant
 	}
 	return p.Kind
 }

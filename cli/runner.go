@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 // RunModel is the main function of a model runner: it runs one execspec
@@ -197,7 +198,7 @@ func (s *session[S]) printf(format string, args ...any) {
 }
 
 // machine builds and compiles the named instance.
-func (s *session[S]) machine(instance string) (*execspec.Machine[S], string, error) {
+func (s *session[S]) machine(instance string) (*machine.Machine[S], string, error) {
 	if instance == "" {
 		names := s.spec.Instances()
 		if len(names) == 0 {
@@ -211,7 +212,9 @@ func (s *session[S]) machine(instance string) (*execspec.Machine[S], string, err
 	if err != nil {
 		return nil, "", &usageError{err}
 	}
-	mc, err := recoverUser(fmt.Sprintf("compiling instance %q", instance), m.Compile)
+	mc, err := recoverUser(fmt.Sprintf("compiling instance %q", instance), func() (*machine.Machine[S], error) {
+		return machine.Compile(m)
+	})
 	if err != nil {
 		return nil, "", &usageError{err}
 	}

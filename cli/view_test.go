@@ -19,6 +19,7 @@ import (
 	"github.com/execspec/execspec/cli"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 )
 
@@ -30,7 +31,7 @@ func dnsTraceFile(t *testing.T, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}

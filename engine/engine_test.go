@@ -8,6 +8,7 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/machine"
 )
 
 func TestParseSeed(t *testing.T) {
@@ -108,7 +109,7 @@ func TestSwarmChoice(t *testing.T) {
 // pair is a model with two always-enabled actions.
 type pair struct{ A, B int }
 
-func pairModel(weightB float64) *execspec.Machine[pair] {
+func pairModel(weightB float64) *machine.Machine[pair] {
 	m := execspec.NewModel[pair]("pair")
 	m.Init(func(c *execspec.Ctx[pair]) {})
 	m.Action("a", func(c *execspec.Ctx[pair]) { c.S.A++ })
@@ -116,7 +117,7 @@ func pairModel(weightB float64) *execspec.Machine[pair] {
 	if weightB != 1 {
 		m.Weight("b", weightB)
 	}
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		panic(err)
 	}
@@ -126,7 +127,7 @@ func pairModel(weightB float64) *execspec.Machine[pair] {
 // Each enabled action is taken in proportion to its weight; an action
 // switched off is taken only when nothing else is enabled.
 func TestWalkChoice(t *testing.T) {
-	count := func(mc *execspec.Machine[pair], c engine.Choice) (a, b int) {
+	count := func(mc *machine.Machine[pair], c engine.Choice) (a, b int) {
 		w := engine.NewWalk(mc, 0)
 		w.SetChoice(c)
 		rnd := rng.New(1, 0)

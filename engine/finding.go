@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -64,7 +64,7 @@ type Finding struct {
 	// symmetry, or constraint) that panicked, empty when init or an action
 	// did.
 	Property string
-	// Err is the *execspec.PanicError of a panic, or the error describing
+	// Err is the *machine.PanicError of a panic, or the error describing
 	// a nondeterministic action.
 	Err error
 	// Trace leads from an initial state to the state found. For a panic in
@@ -106,7 +106,7 @@ func Describe(f Finding, how ...string) string {
 	if f.Trace != nil && len(f.Trace.Steps) > 0 {
 		_ = f.Trace.Print(&b, trace.PrintOptions{Highlight: len(f.Trace.Steps) - 1})
 	}
-	if pe, ok := f.Err.(*execspec.PanicError); ok && pe.Stack != "" {
+	if pe, ok := f.Err.(*machine.PanicError); ok && pe.Stack != "" {
 		b.WriteString("panic stack:\n")
 		b.WriteString(pe.Stack)
 		if !strings.HasSuffix(pe.Stack, "\n") {

@@ -3,8 +3,8 @@ package engine
 import (
 	"fmt"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -16,14 +16,14 @@ import (
 // action, a pick the model does not make or cannot take, a guard that
 // fails, a panic, or a state that differs from the recorded one on the
 // trace's variables. Each error names the step.
-func Follow[S any](mc *execspec.Machine[S], tr *trace.Trace, visit func(i int, s *S) bool) error {
+func Follow[S any](mc *machine.Machine[S], tr *trace.Trace, visit func(i int, s *S) bool) error {
 	if len(tr.Steps) == 0 {
 		return fmt.Errorf("the trace has no states")
 	}
 	ex := mc.NewExecutor()
 	cur, nxt := new(S), new(S)
 	for i, st := range tr.Steps {
-		action := execspec.InitAction
+		action := machine.InitAction
 		if i > 0 {
 			if st.Action == "" {
 				return fmt.Errorf("state %d records no action (%s)", i, itf.ActionTakenVar)
@@ -43,7 +43,7 @@ func Follow[S any](mc *execspec.Machine[S], tr *trace.Trace, visit func(i int, s
 		if i == 0 {
 			from = nil
 		}
-		res := ex.Exec(action, from, nxt, execspec.Path(nil).Choices())
+		res := ex.Exec(action, from, nxt, machine.Path(nil).Choices())
 		what := fmt.Sprintf("state %d (%s)", i, mc.ActionName(action))
 		switch {
 		case res.Err != nil:

@@ -4,8 +4,8 @@ import (
 	"maps"
 	"testing"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -48,7 +48,7 @@ type Outcome struct {
 //     it proves nothing.
 //
 // It returns the outcome, or nil when the search did not run.
-func RunTest[S any](t testing.TB, mc *execspec.Machine[S], engine, property string, search func() (*Outcome, error)) *Outcome {
+func RunTest[S any](t testing.TB, mc *machine.Machine[S], engine, property string, search func() (*Outcome, error)) *Outcome {
 	t.Helper()
 	props, kind, err := Targets(mc, property)
 	if err != nil {
@@ -66,7 +66,7 @@ func RunTest[S any](t testing.TB, mc *execspec.Machine[S], engine, property stri
 	}
 	exampleFound, failed := false, false
 	for i, f := range out.Findings {
-		if f.Kind == ExampleFound && kind == execspec.Example {
+		if f.Kind == ExampleFound && kind == machine.Example {
 			exampleFound = true
 			continue
 		}
@@ -102,9 +102,9 @@ func RunTest[S any](t testing.TB, mc *execspec.Machine[S], engine, property stri
 	}
 	switch {
 	case exampleFound || failed:
-	case kind == execspec.Example && out.Stopped == Exhausted && out.Proof:
+	case kind == machine.Example && out.Stopped == Exhausted && out.Proof:
 		t.Errorf("execspec: %s %s: example %s is not reachable (%s, complete search)", engine, mc.Name(), property, out.Summary)
-	case kind == execspec.Example:
+	case kind == machine.Example:
 		t.Errorf("execspec: %s %s: example %s not reached (%s)", engine, mc.Name(), property, out.Summary)
 	case out.Stopped != Exhausted:
 		t.Errorf("execspec: %s %s: search incomplete (%s) after %s: nothing found, which proves nothing", engine, mc.Name(), out.Stopped, out.Summary)
@@ -128,7 +128,7 @@ func Status(k Kind) string {
 
 // replaySaved replays the test's saved traces; it reports whether the
 // search should run (none still fails).
-func replaySaved[S any](t testing.TB, mc *execspec.Machine[S], props []execspec.Property[S], dir string) bool {
+func replaySaved[S any](t testing.TB, mc *machine.Machine[S], props []machine.Property[S], dir string) bool {
 	t.Helper()
 	files, err := SavedTraces(dir)
 	if err != nil {

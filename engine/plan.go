@@ -1,7 +1,7 @@
 package engine
 
 // Plan is a trace as the choices that produce it: the choices of init and,
-// for each step, the action and its choices (execspec.Path). Re-executing a
+// for each step, the action and its choices (machine.Path). Re-executing a
 // plan on the model gives the same trace, which is how traces are shrunk,
 // replayed and handed to drivers without storing states.
 type Plan struct {

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 // ErrTemporal is wrapped by the error of an engine asked to check a
@@ -13,11 +13,11 @@ import (
 var ErrTemporal = errors.New("only the model checker (execspec check) verifies temporal properties")
 
 // RefuseTemporal returns an error wrapping ErrTemporal when kind is
-// execspec.Temporal: engines that see finite samples (simulation, replay,
+// machine.Temporal: engines that see finite samples (simulation, replay,
 // model-based testing) call it so that a temporal property is never
 // reported as passing when nothing checked it.
-func RefuseTemporal(engine string, kind execspec.PropertyKind, name string) error {
-	if kind != execspec.Temporal {
+func RefuseTemporal(engine string, kind machine.PropertyKind, name string) error {
+	if kind != machine.Temporal {
 		return nil
 	}
 	return fmt.Errorf("%s %q is a temporal property: %s cannot check it: %w", kind, name, engine, ErrTemporal)
@@ -29,15 +29,15 @@ func RefuseTemporal(engine string, kind execspec.PropertyKind, name string) erro
 // *execspec.UnknownNameError lists the valid names). kind is what the
 // search looks for: a violation of an invariant, or a state satisfying an
 // example.
-func Targets[S any](mc *execspec.Machine[S], name string) (props []execspec.Property[S], kind execspec.PropertyKind, err error) {
+func Targets[S any](mc *machine.Machine[S], name string) (props []machine.Property[S], kind machine.PropertyKind, err error) {
 	if name == "" {
-		return mc.PropertiesOf(execspec.Invariant), execspec.Invariant, nil
+		return mc.PropertiesOf(machine.Invariant), machine.Invariant, nil
 	}
 	p, err := mc.Property(name)
 	if err != nil {
 		return nil, 0, err
 	}
-	return []execspec.Property[S]{p}, p.Kind, nil
+	return []machine.Property[S]{p}, p.Kind, nil
 }
 
 // Verdict is what the target properties say of a state: Kind 0 when there
@@ -45,24 +45,24 @@ func Targets[S any](mc *execspec.Machine[S], name string) (props []execspec.Prop
 type Verdict struct {
 	Kind     Kind
 	Property string
-	Err      error // the *execspec.PanicError of a panicking property
+	Err      error // the *machine.PanicError of a panicking property
 }
 
 // Judge evaluates props on s, in order, and returns the first finding: a
 // violated invariant, a satisfied example or a panic. Temporal properties
 // are not judged on single states and are skipped.
-func Judge[S any](mc *execspec.Machine[S], props []execspec.Property[S], s *S) Verdict {
+func Judge[S any](mc *machine.Machine[S], props []machine.Property[S], s *S) Verdict {
 	for _, p := range props {
-		if p.Kind == execspec.Temporal {
+		if p.Kind == machine.Temporal {
 			continue
 		}
 		ok, err := mc.Eval(p, s)
 		switch {
 		case err != nil:
 			return Verdict{Kind: Panicked, Property: p.Name, Err: err}
-		case p.Kind == execspec.Invariant && !ok:
+		case p.Kind == machine.Invariant && !ok:
 			return Verdict{Kind: InvariantViolated, Property: p.Name}
-		case p.Kind == execspec.Example && ok:
+		case p.Kind == machine.Example && ok:
 			return Verdict{Kind: ExampleFound, Property: p.Name}
 		}
 	}

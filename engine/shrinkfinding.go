@@ -3,7 +3,7 @@ package engine
 import (
 	"fmt"
 
-	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 // DefaultShrinkRuns is the default budget of candidate runs for shrinking
@@ -23,7 +23,7 @@ const maxShortcutBranches = 4096
 // Besides the generic passes of Shrinker it removes cycles (steps between
 // two visits of one state) and takes shortcuts (a single step from a state
 // to a later state of the trace).
-func ShrinkFinding[S any](mc *execspec.Machine[S], props []execspec.Property[S], p Plan, want Verdict, budget int) (Plan, int) {
+func ShrinkFinding[S any](mc *machine.Machine[S], props []machine.Property[S], p Plan, want Verdict, budget int) (Plan, int) {
 	ex := mc.NewExecutor()
 	lastAction := -2
 	if want.Kind == Panicked && want.Property == "" && len(p.Steps) > 0 {
@@ -31,7 +31,7 @@ func ShrinkFinding[S any](mc *execspec.Machine[S], props []execspec.Property[S],
 	}
 	try := func(c Plan) (Plan, bool) {
 		var got Verdict
-		n := Execute(mc, ex, c, func(i, action int, r execspec.Result, s *S) bool {
+		n := Execute(mc, ex, c, func(i, action int, r machine.Result, s *S) bool {
 			switch {
 			case r.Err != nil:
 				got = Verdict{Kind: Panicked, Err: r.Err}
@@ -60,15 +60,15 @@ func ShrinkFinding[S any](mc *execspec.Machine[S], props []execspec.Property[S],
 
 // fingerprints returns the fingerprint of every state of p: after init,
 // then after each step.
-func fingerprints[S any](mc *execspec.Machine[S], ex *execspec.Executor[S], p Plan) []uint64 {
+func fingerprints[S any](mc *machine.Machine[S], ex *machine.Executor[S], p Plan) []uint64 {
 	var fps []uint64
 	var enc []byte
-	Execute(mc, ex, p, func(i, action int, r execspec.Result, s *S) bool {
+	Execute(mc, ex, p, func(i, action int, r machine.Result, s *S) bool {
 		if r.Err != nil || !r.Enabled {
 			return false
 		}
 		enc = mc.AppendEncoding(enc[:0], s)
-		fps = append(fps, execspec.Fingerprint(enc))
+		fps = append(fps, machine.Fingerprint(enc))
 		return true
 	})
 	return fps
@@ -76,7 +76,7 @@ func fingerprints[S any](mc *execspec.Machine[S], ex *execspec.Executor[S], p Pl
 
 // removeCycles drops the steps between two visits of the same state,
 // longest cycle first.
-func removeCycles[S any](mc *execspec.Machine[S], ex *execspec.Executor[S], s *Shrinker) bool {
+func removeCycles[S any](mc *machine.Machine[S], ex *machine.Executor[S], s *Shrinker) bool {
 	progress := false
 	for s.Runs < s.Budget {
 		fps := fingerprints(mc, ex, s.Best)
@@ -106,7 +106,7 @@ func removeCycles[S any](mc *execspec.Machine[S], ex *execspec.Executor[S], s *S
 
 // shortcuts replaces the steps from state i to a later state j by one step
 // from i that reaches j, when the model has one.
-func shortcuts[S any](mc *execspec.Machine[S], s *Shrinker) bool {
+func shortcuts[S any](mc *machine.Machine[S], s *Shrinker) bool {
 	ex, plain := mc.NewExecutor(), mc.NewExecutor()
 	ex.ReduceData(len(mc.DataPicks()) > 0) // one outcome of each data pick is enough here
 	progress := false
@@ -120,7 +120,7 @@ func shortcuts[S any](mc *execspec.Machine[S], s *Shrinker) bool {
 		var from *S
 		prefix := s.Best.Clone()
 		prefix.Steps = prefix.Steps[:i]
-		Execute(mc, plain, prefix, func(k, _ int, _ execspec.Result, st *S) bool {
+		Execute(mc, plain, prefix, func(k, _ int, _ machine.Result, st *S) bool {
 			if k == i {
 				from = mc.Clone(st)
 			}
@@ -134,13 +134,13 @@ func shortcuts[S any](mc *execspec.Machine[S], s *Shrinker) bool {
 		bestJ, bestStep := i+1, PlanStep{}
 		branches := 0
 		for a := range mc.Actions() {
-			ex.Enumerate(a, from, to, func(r execspec.Result) bool {
+			ex.Enumerate(a, from, to, func(r machine.Result) bool {
 				branches++
 				if r.Err != nil || !r.Enabled {
 					return branches < maxShortcutBranches
 				}
 				enc = mc.AppendEncoding(enc[:0], to)
-				if j, ok := last[execspec.Fingerprint(enc)]; ok && j > bestJ {
+				if j, ok := last[machine.Fingerprint(enc)]; ok && j > bestJ {
 					bestJ, bestStep = j, PlanStep{Action: a, Path: append([]int(nil), r.Path...), Enabled: true}
 				}
 				return branches < maxShortcutBranches
@@ -164,7 +164,7 @@ func shortcuts[S any](mc *execspec.Machine[S], s *Shrinker) bool {
 // the length found and, for a panic, f.Err the shrunk trace's own panic
 // (its picks and stack). Deadlocks and model errors, and plans of fewer
 // than two steps, are left as found.
-func Shrink[S any](mc *execspec.Machine[S], props []execspec.Property[S], f *Finding, plan Plan, budget int) error {
+func Shrink[S any](mc *machine.Machine[S], props []machine.Property[S], f *Finding, plan Plan, budget int) error {
 	switch f.Kind {
 	case InvariantViolated, ExampleFound, Panicked:
 	default:
@@ -182,7 +182,7 @@ func Shrink[S any](mc *execspec.Machine[S], props []execspec.Property[S], f *Fin
 		return fmt.Errorf("shrinking the trace: %w", err)
 	}
 	if f.Kind == Panicked {
-		Execute(mc, mc.NewExecutor(), p, func(_, _ int, r execspec.Result, _ *S) bool {
+		Execute(mc, mc.NewExecutor(), p, func(_, _ int, r machine.Result, _ *S) bool {
 			if r.Err != nil {
 				f.Err = r.Err
 			}

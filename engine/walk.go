@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/machine"
 )
 
 // Walk takes random walks through a model, one step at a time: the random
@@ -19,8 +19,8 @@ import (
 // A Walk draws everything from the *rng.Rand it is given, in a fixed
 // order, so the same stream gives the same walk on any machine.
 type Walk[S any] struct {
-	mc     *execspec.Machine[S]
-	ex     *execspec.Executor[S]
+	mc     *machine.Machine[S]
+	ex     *machine.Executor[S]
 	budget int
 	order  []int
 	cur    *S
@@ -52,7 +52,7 @@ type ActionStats struct {
 // NewWalk returns a Walk of mc that spends at most budget executions
 // deciding whether one action is enabled at one step (0: no limit); an
 // action that exhausts it counts as undecided and is skipped at that step.
-func NewWalk[S any](mc *execspec.Machine[S], budget int) *Walk[S] {
+func NewWalk[S any](mc *machine.Machine[S], budget int) *Walk[S] {
 	names := mc.Actions()
 	w := &Walk[S]{mc: mc, ex: mc.NewExecutor(), budget: budget, order: make([]int, len(names)), cur: new(S), nxt: new(S), Actions: make([]ActionStats, len(names))}
 	for i, n := range names {
@@ -149,7 +149,7 @@ func SwarmChoice(n int, seed, sample uint64) Choice {
 
 // Executor is the walk's executor: turn recording on with its Record to
 // get each step's picks.
-func (w *Walk[S]) Executor() *execspec.Executor[S] { return w.ex }
+func (w *Walk[S]) Executor() *machine.Executor[S] { return w.ex }
 
 // State is the walk's current state; it is overwritten by the next Start
 // or Step.
@@ -157,8 +157,8 @@ func (w *Walk[S]) State() *S { return w.cur }
 
 // Start draws an initial state. The result's Err is set when init panicked
 // and Enabled is false when init has no enabled branch.
-func (w *Walk[S]) Start(rnd *rng.Rand) execspec.Result {
-	res, _, _ := w.ex.Random(execspec.InitAction, nil, w.cur, rnd, 0)
+func (w *Walk[S]) Start(rnd *rng.Rand) machine.Result {
+	res, _, _ := w.ex.Random(machine.InitAction, nil, w.cur, rnd, 0)
 	return res
 }
 
@@ -166,7 +166,7 @@ func (w *Walk[S]) Start(rnd *rng.Rand) execspec.Result {
 // state being State. When an action panics it returns that action with the
 // result's Err set, State unchanged; when no action is enabled it returns
 // -1 (a deadlock).
-func (w *Walk[S]) Step(rnd *rng.Rand) (int, execspec.Result) {
+func (w *Walk[S]) Step(rnd *rng.Rand) (int, machine.Result) {
 	if w.weights != nil || w.off != nil {
 		return w.weightedStep(rnd)
 	}
@@ -176,14 +176,14 @@ func (w *Walk[S]) Step(rnd *rng.Rand) (int, execspec.Result) {
 			return a, res
 		}
 	}
-	return -1, execspec.Result{}
+	return -1, machine.Result{}
 }
 
 // weightedStep draws the actions that are on without replacement, each in
 // proportion to its weight, and takes the first enabled one: among the
 // enabled actions, each is taken in proportion to its weight. When none is
 // enabled it tries the actions that are off, in a uniform order.
-func (w *Walk[S]) weightedStep(rnd *rng.Rand) (int, execspec.Result) {
+func (w *Walk[S]) weightedStep(rnd *rng.Rand) (int, machine.Result) {
 	w.pool = w.pool[:0]
 	total := 0.0
 	for a := range w.order {
@@ -212,7 +212,7 @@ func (w *Walk[S]) weightedStep(rnd *rng.Rand) (int, execspec.Result) {
 		}
 	}
 	if w.off == nil {
-		return -1, execspec.Result{}
+		return -1, machine.Result{}
 	}
 	rnd.Perm(w.order)
 	for _, a := range w.order {
@@ -222,7 +222,7 @@ func (w *Walk[S]) weightedStep(rnd *rng.Rand) (int, execspec.Result) {
 			}
 		}
 	}
-	return -1, execspec.Result{}
+	return -1, machine.Result{}
 }
 
 func (w *Walk[S]) weight(a int) float64 {
@@ -233,7 +233,7 @@ func (w *Walk[S]) weight(a int) float64 {
 }
 
 // try executes action a at a step: done when it is taken (or panicked).
-func (w *Walk[S]) try(a int, rnd *rng.Rand) (int, execspec.Result, bool) {
+func (w *Walk[S]) try(a int, rnd *rng.Rand) (int, machine.Result, bool) {
 	{
 		st := &w.Actions[a]
 		st.Tried++
@@ -251,21 +251,21 @@ func (w *Walk[S]) try(a int, rnd *rng.Rand) (int, execspec.Result, bool) {
 			st.Undecided++
 		}
 	}
-	return -1, execspec.Result{}, false
+	return -1, machine.Result{}, false
 }
 
 // Replay puts the walk at the end of plan p by executing it (its picks are
 // recorded when the executor records), calling visit after init and after
 // each step with the action and its result. It reports false, leaving the
 // walk anywhere, when a step of p is not enabled or panics.
-func (w *Walk[S]) Replay(p Plan, visit func(action int, r execspec.Result)) bool {
-	r := w.ex.Exec(execspec.InitAction, nil, w.cur, execspec.Path(p.Init).Choices())
+func (w *Walk[S]) Replay(p Plan, visit func(action int, r machine.Result)) bool {
+	r := w.ex.Exec(machine.InitAction, nil, w.cur, machine.Path(p.Init).Choices())
 	if !r.Enabled || r.Err != nil {
 		return false
 	}
-	visit(execspec.InitAction, r)
+	visit(machine.InitAction, r)
 	for _, st := range p.Steps {
-		r := w.ex.Exec(st.Action, w.cur, w.nxt, execspec.Path(st.Path).Choices())
+		r := w.ex.Exec(st.Action, w.cur, w.nxt, machine.Path(st.Path).Choices())
 		if !r.Enabled || r.Err != nil {
 			return false
 		}

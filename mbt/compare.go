@@ -8,6 +8,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -175,13 +176,13 @@ func prune(v itf.Value, segs []segment) itf.Value {
 // comparator compares model states with observed ones, leaving out what
 // Options.Ignore declares.
 type comparator[S any] struct {
-	mc     *execspec.Machine[S]
+	mc     *machine.Machine[S]
 	vars   []string
 	ignore map[string][][]segment // by variable
 	a, b   []byte
 }
 
-func newComparator[S any](mc *execspec.Machine[S], patterns []string) (*comparator[S], error) {
+func newComparator[S any](mc *machine.Machine[S], patterns []string) (*comparator[S], error) {
 	c := &comparator[S]{mc: mc, vars: mc.Vars(), ignore: map[string][][]segment{}}
 	for _, p := range patterns {
 		ip, err := parseIgnore(p)

@@ -15,6 +15,7 @@ import (
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -37,12 +38,12 @@ type ConcurrentDriver[S any] interface {
 	// Go value of the pick's type), an error wrapping ErrRefused when the
 	// implementation refused the operation, or another error when it could
 	// not be tried at all (which fails the test).
-	Do(ctx context.Context, client int, op Step) ([]execspec.Pick, error)
+	Do(ctx context.Context, client int, op Step) ([]machine.Pick, error)
 }
 
 // Output is the observed value of the output pick label, for Do to return:
 // mbt.Output("balance", 5).
-func Output[T any](label string, v T) execspec.Pick { return execspec.Pick{Label: label, Value: v} }
+func Output[T any](label string, v T) machine.Pick { return machine.Pick{Label: label, Value: v} }
 
 // ConcurrentOptions configures RunConcurrent. The zero value works; the
 // -execspec.seed, -execspec.traces (runs) and -execspec.steps (operations
@@ -166,7 +167,7 @@ func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(tes
 		t.Errorf("execspec mbt: options: %v", err)
 		return nil
 	}
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Errorf("execspec mbt: %v", err)
 		return nil
@@ -257,7 +258,7 @@ func resolveConcurrent(opts ConcurrentOptions) (concSettings, error) {
 type concRunner[S any] struct {
 	t       testing.TB
 	ctx     context.Context
-	mc      *execspec.Machine[S]
+	mc      *machine.Machine[S]
 	chk     *Checker[S]
 	o       concSettings
 	drv     ConcurrentDriver[S]
@@ -309,7 +310,7 @@ func (c *concRunner[S]) generate(i int) (script, error) {
 }
 
 // step builds a driver Step of the input picks.
-func (c *concRunner[S]) step(idx int, action string, picks []execspec.Pick) (Step, error) {
+func (c *concRunner[S]) step(idx int, action string, picks []machine.Pick) (Step, error) {
 	st := Step{Index: idx, Action: action, Enabled: true}
 	for _, p := range picks {
 		if c.outputs[p.Label] {
@@ -350,7 +351,7 @@ func (c *concRunner[S]) execute(sc script, run int) (*History, error) {
 				for _, v := range op.Values {
 					rec.Inputs = append(rec.Inputs, Arg{v.Label, v.Value})
 				}
-				var outs []execspec.Pick
+				var outs []machine.Pick
 				rec.Call = clock.Add(1)
 				err := callDriver(func() error {
 					var err error
@@ -651,7 +652,7 @@ func (c *concRunner[S]) scriptOf(h *History) (script, error) {
 func (c *concRunner[S]) stepOf(idx int, action string, args []Arg) (Step, error) {
 	st := Step{Index: idx, Action: action, Enabled: true}
 	for _, a := range args {
-		st.Picks = append(st.Picks, execspec.Pick{Label: a.Label, Value: a.Value})
+		st.Picks = append(st.Picks, machine.Pick{Label: a.Label, Value: a.Value})
 		st.Values = append(st.Values, trace.Pick{Label: a.Label, Value: a.Value})
 	}
 	return st, nil
@@ -667,7 +668,7 @@ func WalkHistory[S any](m *execspec.Model[S], clients, ops int, seed uint64, out
 	if clients <= 0 || ops < 0 {
 		return nil, fmt.Errorf("mbt: WalkHistory: %d clients and %d operations", clients, ops)
 	}
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		return nil, fmt.Errorf("mbt: %w", err)
 	}
@@ -675,7 +676,7 @@ func WalkHistory[S any](m *execspec.Model[S], clients, ops int, seed uint64, out
 	for _, l := range outputs {
 		out[l] = true
 	}
-	args := func(picks []execspec.Pick, want bool) ([]Arg, error) {
+	args := func(picks []machine.Pick, want bool) ([]Arg, error) {
 		var as []Arg
 		for _, p := range picks {
 			if out[p.Label] != want {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
 )
 
@@ -47,13 +48,13 @@ func (d *concBankDriver) Reset(context.Context, mbt.Step) error {
 	return nil
 }
 
-func (d *concBankDriver) Do(_ context.Context, _ int, op mbt.Step) ([]execspec.Pick, error) {
+func (d *concBankDriver) Do(_ context.Context, _ int, op mbt.Step) ([]machine.Pick, error) {
 	if op.Action == "balance" {
 		a, err := mbt.Pick[string](op, "account")
 		if err != nil {
 			return nil, err
 		}
-		return []execspec.Pick{mbt.Output("balance", d.bank.Balance(a))}, nil
+		return []machine.Pick{mbt.Output("balance", d.bank.Balance(a))}, nil
 	}
 	return nil, refusal(applyStep(d.bank, op))
 }
@@ -162,7 +163,7 @@ func TestRunConcurrentDriverFailure(t *testing.T) {
 type downDriver struct{}
 
 func (downDriver) Reset(context.Context, mbt.Step) error { return nil }
-func (downDriver) Do(context.Context, int, mbt.Step) ([]execspec.Pick, error) {
+func (downDriver) Do(context.Context, int, mbt.Step) ([]machine.Pick, error) {
 	return nil, errors.New("service down")
 }
 
@@ -183,7 +184,7 @@ func TestCheckHistories(t *testing.T) {
 	read := func(c int, v int, call, ret int64) mbt.Operation {
 		return mbt.Operation{Client: c, Action: "balance", Inputs: []mbt.Arg{arg(t, "account", "alice")}, Outputs: []mbt.Arg{arg(t, "balance", v)}, Call: call, Return: ret}
 	}
-	mc, err := concBankModel().Compile()
+	mc, err := machine.Compile(concBankModel())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +375,7 @@ func TestRunConcurrentReportsItsFailures(t *testing.T) {
 type panicDriver struct{}
 
 func (panicDriver) Reset(context.Context, mbt.Step) error { return nil }
-func (panicDriver) Do(context.Context, int, mbt.Step) ([]execspec.Pick, error) {
+func (panicDriver) Do(context.Context, int, mbt.Step) ([]machine.Pick, error) {
 	panic("boom")
 }
 
@@ -385,7 +386,7 @@ type scriptRecorder struct {
 	ops map[int][]string
 }
 
-func (r *scriptRecorder) Do(ctx context.Context, client int, op mbt.Step) ([]execspec.Pick, error) {
+func (r *scriptRecorder) Do(ctx context.Context, client int, op mbt.Step) ([]machine.Pick, error) {
 	r.mu.Lock()
 	r.ops[client] = append(r.ops[client], op.String())
 	r.mu.Unlock()

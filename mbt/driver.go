@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -72,7 +72,7 @@ type Step struct {
 	Action string
 	// Picks are the action's labelled picks as the model's Go values, in the
 	// order it made them. Read one with Pick.
-	Picks []execspec.Pick
+	Picks []machine.Pick
 	// Values are the same picks as ITF values (what a trace file records).
 	Values []trace.Pick
 	// Enabled says whether the model performs the step. When false, the
@@ -100,7 +100,7 @@ func (s Step) String() string {
 		if i < len(s.Values) && s.Values[i].Value.IsValid() {
 			b.WriteString(s.Values[i].Value.String())
 		} else {
-			b.WriteString(execspec.FormatValue(p.Value))
+			b.WriteString(machine.FormatValue(p.Value))
 		}
 	}
 	b.WriteByte(')')

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
 )
 
@@ -87,7 +88,7 @@ func TestEnvironmentActions(t *testing.T) {
 func TestEnvironmentUnknownAction(t *testing.T) {
 	m := clockModel()
 	m.Environment("crash")
-	if _, err := m.Compile(); err == nil || !strings.Contains(err.Error(), `environment action "crash" is not declared`) {
+	if _, err := machine.Compile(m); err == nil || !strings.Contains(err.Error(), `environment action "crash" is not declared`) {
 		t.Fatalf("Compile: %v", err)
 	}
 }

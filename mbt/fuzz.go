@@ -5,6 +5,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 )
 
 // Fuzzing: the Go fuzzer's input bytes are read as the choices that make a
@@ -14,7 +15,7 @@ import (
 // replayed by every later go test; the shrunk trace is also saved as ITF,
 // as Run saves it.
 
-// FuzzChoices is an execspec.Choices that reads choices from fuzz input:
+// FuzzChoices is a machine.Choices that reads choices from fuzz input:
 // each choice among n candidates reads as many bytes as n-1 needs (one up
 // to 256 candidates) and takes their value modulo n; past the end of the
 // input every choice is 0.
@@ -26,7 +27,7 @@ type FuzzChoices struct {
 // NewFuzzChoices returns the choices of data.
 func NewFuzzChoices(data []byte) *FuzzChoices { return &FuzzChoices{data: data} }
 
-// Choose implements execspec.Choices.
+// Choose implements machine.Choices.
 func (f *FuzzChoices) Choose(n int) int {
 	if n <= 1 {
 		return 0
@@ -54,13 +55,13 @@ func (f *FuzzChoices) Done() bool { return f.pos >= len(f.data) }
 // reports false when init is not enabled for
 // the input's choices (the input is not a trace). The same input always
 // gives the same plan.
-func FuzzPlan[S any](mc *execspec.Machine[S], data []byte, steps int) (engine.Plan, bool) {
+func FuzzPlan[S any](mc *machine.Machine[S], data []byte, steps int) (engine.Plan, bool) {
 	ch := NewFuzzChoices(data)
 	ex := mc.NewExecutor()
 	ex.Record(true)
 	labels := pickLabels{}
 	cur, nxt := new(S), new(S)
-	res := ex.Exec(execspec.InitAction, nil, cur, ch)
+	res := ex.Exec(machine.InitAction, nil, cur, ch)
 	if !res.Enabled {
 		return engine.Plan{}, false
 	}

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
 )
 
@@ -55,7 +55,7 @@ func TestFuzzChoices(t *testing.T) {
 }
 
 func TestFuzzPlanIsDeterministicAndReplays(t *testing.T) {
-	mc, err := bankModel().Compile()
+	mc, err := machine.Compile(bankModel())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,11 +70,11 @@ func TestFuzzPlanIsDeterministicAndReplays(t *testing.T) {
 	}
 	ex := mc.NewExecutor()
 	cur, nxt := new(Bank), new(Bank)
-	if res := ex.Exec(execspec.InitAction, nil, cur, execspec.Path(p1.Init).Choices()); !res.Enabled {
+	if res := ex.Exec(machine.InitAction, nil, cur, machine.Path(p1.Init).Choices()); !res.Enabled {
 		t.Fatal("init does not replay")
 	}
 	for i, st := range p1.Steps {
-		if res := ex.Exec(st.Action, cur, nxt, execspec.Path(st.Path).Choices()); res.Enabled != st.Enabled {
+		if res := ex.Exec(st.Action, cur, nxt, machine.Path(st.Path).Choices()); res.Enabled != st.Enabled {
 			t.Fatalf("step %d does not replay on the model", i+1)
 		}
 		if st.Enabled {

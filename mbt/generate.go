@@ -5,9 +5,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/machine"
 )
 
 // generator yields the plans of a run in order; ok is false after the last.
@@ -46,14 +46,14 @@ func (l *planList) next(i int) (plan, bool, error) {
 // it also proposes a step the model does not allow, to test that the
 // implementation refuses it.
 type walker[S any] struct {
-	mc      *execspec.Machine[S]
+	mc      *machine.Machine[S]
 	walk    *engine.Walk[S]
 	set     settings
 	scratch *S // the successor of a proposed step, discarded
 	labels  pickLabels
 }
 
-func newWalker[S any](mc *execspec.Machine[S], set settings) *walker[S] {
+func newWalker[S any](mc *machine.Machine[S], set settings) *walker[S] {
 	w := &walker[S]{mc: mc, walk: engine.NewWalk(mc, set.Budget), set: set, scratch: new(S), labels: pickLabels{}}
 	w.walk.Executor().Record(true)
 	return w
@@ -111,7 +111,7 @@ func (c randChoices) Choose(n int) int { return c.r.IntN(n) }
 // a driver needs.
 type pickLabels map[int]map[string][]string
 
-func labelKey(picks []execspec.Pick) (string, []string) {
+func labelKey(picks []machine.Pick) (string, []string) {
 	ls := make([]string, len(picks))
 	for i, p := range picks {
 		ls[i] = p.Label
@@ -120,7 +120,7 @@ func labelKey(picks []execspec.Pick) (string, []string) {
 	return strings.Join(ls, "\x00"), ls
 }
 
-func (pl pickLabels) note(a int, picks []execspec.Pick) {
+func (pl pickLabels) note(a int, picks []machine.Pick) {
 	k, ls := labelKey(picks)
 	if pl[a] == nil {
 		pl[a] = map[string][]string{}
@@ -132,7 +132,7 @@ func (pl pickLabels) note(a int, picks []execspec.Pick) {
 
 // complete reports whether picks include every label of some enabled
 // execution of action a.
-func (pl pickLabels) complete(a int, picks []execspec.Pick) bool {
+func (pl pickLabels) complete(a int, picks []machine.Pick) bool {
 	have := make(map[string]bool, len(picks))
 	for _, p := range picks {
 		have[p.Label] = true
@@ -164,7 +164,7 @@ func (r *runner[S]) bfsPlans() ([]plan, error) {
 	to := new(S)
 	var level, dead []path
 	var perr error
-	ex.Enumerate(execspec.InitAction, nil, to, func(res execspec.Result) bool {
+	ex.Enumerate(machine.InitAction, nil, to, func(res machine.Result) bool {
 		if res.Err != nil {
 			perr = res.Err
 			return false
@@ -185,7 +185,7 @@ func (r *runner[S]) bfsPlans() ([]plan, error) {
 		for _, pt := range level {
 			n := 0
 			for a := range mc.Actions() {
-				ex.Enumerate(a, pt.s, to, func(res execspec.Result) bool {
+				ex.Enumerate(a, pt.s, to, func(res machine.Result) bool {
 					if res.Err != nil {
 						perr = res.Err
 						return false
@@ -258,7 +258,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 	)
 	add := func(s *S, parent int, st engine.PlanStep, depth int) (int, bool) {
 		enc = mc.AppendEncoding(enc[:0], s)
-		fp := execspec.Fingerprint(enc)
+		fp := machine.Fingerprint(enc)
 		if i, ok := index[fp]; ok {
 			return i, false
 		}
@@ -270,12 +270,12 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 		return len(nodes) - 1, true
 	}
 	var perr error
-	ex.Enumerate(execspec.InitAction, nil, to, func(res execspec.Result) bool {
+	ex.Enumerate(machine.InitAction, nil, to, func(res machine.Result) bool {
 		if res.Err != nil {
 			perr = res.Err
 			return false
 		}
-		add(to, -1, engine.PlanStep{Action: execspec.InitAction, Path: append([]int(nil), res.Path...), Enabled: true}, 0)
+		add(to, -1, engine.PlanStep{Action: machine.InitAction, Path: append([]int(nil), res.Path...), Enabled: true}, 0)
 		return true
 	})
 	if perr != nil {
@@ -286,7 +286,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 	}
 
 	nact := len(mc.Actions())
-	examples := mc.PropertiesOf(execspec.Example)
+	examples := mc.PropertiesOf(machine.Example)
 	performed := make([]*plan, nact)
 	refused := make([]*plan, nact)
 	reached := make([]int, len(examples)) // node index, -1 until reached
@@ -330,7 +330,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 		}
 		from := nodes[n].s
 		for a := 0; a < nact; a++ {
-			ex.Enumerate(a, from, to, func(res execspec.Result) bool {
+			ex.Enumerate(a, from, to, func(res machine.Result) bool {
 				if res.Err != nil {
 					perr = res.Err
 					return false
@@ -356,9 +356,9 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 				continue
 			}
 			for try := 0; try < 8; try++ {
-				var ch execspec.Choices = randChoices{rnd}
+				var ch machine.Choices = randChoices{rnd}
 				if try == 0 {
-					ch = execspec.Path(nil).Choices()
+					ch = machine.Path(nil).Choices()
 				}
 				res := ex.Exec(a, from, to, ch)
 				if !res.Enabled && res.Err == nil && labels.complete(a, res.Picks) {

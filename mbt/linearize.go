@@ -8,6 +8,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 )
 
 // A concurrent history is checked for linearizability against the model,
@@ -21,7 +22,7 @@ import (
 // implementation returned for the picks declared as outputs
 // (ConcurrentOptions.Outputs). Replaying an operation on the model
 // directs every input and output pick to its recorded value
-// (execspec.Executor.Direct) and searches the picks recorded by neither:
+// (machine.Executor.Direct) and searches the picks recorded by neither:
 // the operation fits a state when some branch is enabled, and each enabled
 // branch's state is a possible successor. An operation the implementation
 // refused fits a state only when no branch with its inputs is enabled
@@ -147,8 +148,8 @@ const defaultMaxNodes = 10_000_000
 // Checker checks histories for linearizability against one model. It is
 // not safe for concurrent use.
 type Checker[S any] struct {
-	mc   *execspec.Machine[S]
-	ex   *execspec.Executor[S]
+	mc   *machine.Machine[S]
+	ex   *machine.Executor[S]
 	cmp  *comparator[S]
 	opts CheckOptions
 	enc  []byte
@@ -156,14 +157,14 @@ type Checker[S any] struct {
 
 // NewChecker compiles m and returns a Checker for its histories.
 func NewChecker[S any](m *execspec.Model[S], opts CheckOptions) (*Checker[S], error) {
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		return nil, fmt.Errorf("mbt: %w", err)
 	}
 	return newChecker(mc, opts)
 }
 
-func newChecker[S any](mc *execspec.Machine[S], opts CheckOptions) (*Checker[S], error) {
+func newChecker[S any](mc *machine.Machine[S], opts CheckOptions) (*Checker[S], error) {
 	cmp, err := newComparator(mc, opts.Ignore)
 	if err != nil {
 		return nil, fmt.Errorf("mbt: model %s: %w", mc.Name(), err)
@@ -249,7 +250,7 @@ func (c *Checker[S]) initial(h *History) (*S, error) {
 	s, tmp := new(S), new(S)
 	found := false
 	var perr error
-	c.ex.Enumerate(execspec.InitAction, nil, tmp, func(r execspec.Result) bool {
+	c.ex.Enumerate(machine.InitAction, nil, tmp, func(r machine.Result) bool {
 		if r.Err != nil {
 			perr = r.Err
 			return false
@@ -283,7 +284,7 @@ func (c *Checker[S]) successors(op checkOp, s *S, fp uint64) ([]succ[S], error) 
 	var out []succ[S]
 	enabled := false
 	var perr error
-	c.ex.Enumerate(op.action, s, tmp, func(r execspec.Result) bool {
+	c.ex.Enumerate(op.action, s, tmp, func(r machine.Result) bool {
 		if r.Err != nil {
 			perr = r.Err
 			return false
@@ -314,7 +315,7 @@ func (c *Checker[S]) successors(op checkOp, s *S, fp uint64) ([]succ[S], error) 
 
 func (c *Checker[S]) fingerprint(s *S) uint64 {
 	c.enc = c.mc.AppendEncoding(c.enc[:0], s)
-	return execspec.Fingerprint(c.enc)
+	return machine.Fingerprint(c.enc)
 }
 
 // search runs the backtracking search over linearization points.

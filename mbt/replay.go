@@ -10,6 +10,7 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -131,7 +132,7 @@ func (r *runner[S]) fromITF(it *itf.Trace, origin string) (plan, error) {
 		if e, ok := it.States[i].Meta[metaEnabled].(bool); ok && !e {
 			enabled = false
 		}
-		action := execspec.InitAction
+		action := machine.InitAction
 		if i > 0 {
 			if st.Action == "" {
 				return plan{}, fmt.Errorf("state %d records no action (%s): write traces with their actions (quint run --mbt)", i, itf.ActionTakenVar)
@@ -145,7 +146,7 @@ func (r *runner[S]) fromITF(it *itf.Trace, origin string) (plan, error) {
 			recorded[pk.Label] = pk.Value
 		}
 		ex.Direct(recorded)
-		res := ex.Exec(action, cur, nxt, execspec.Path(nil).Choices())
+		res := ex.Exec(action, cur, nxt, machine.Path(nil).Choices())
 		what := fmt.Sprintf("state %d, %s", i, formatStep(mc.ActionName(action), st.Picks))
 		switch {
 		case res.Err != nil:

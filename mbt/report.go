@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -53,12 +53,12 @@ type ExampleCoverage struct {
 	States int
 }
 
-func newReport[S any](mc *execspec.Machine[S], set settings) *Report {
+func newReport[S any](mc *machine.Machine[S], set settings) *Report {
 	r := &Report{Model: mc.Name(), Seed: set.Seed, Strategy: set.Strategy, seedGiven: set.seedGiven}
 	for _, a := range mc.Actions() {
 		r.Actions = append(r.Actions, ActionCoverage{Name: a})
 	}
-	for _, p := range mc.PropertiesOf(execspec.Example) {
+	for _, p := range mc.PropertiesOf(machine.Example) {
 		r.Examples = append(r.Examples, ExampleCoverage{Name: p.Name})
 	}
 	return r

@@ -11,6 +11,7 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -180,8 +181,8 @@ func (p plan) clone() plan {
 type runner[S any] struct {
 	t    testing.TB
 	ctx  context.Context
-	mc   *execspec.Machine[S]
-	ex   *execspec.Executor[S]
+	mc   *machine.Machine[S]
+	ex   *machine.Executor[S]
 	set  settings
 	drv  Driver[S]
 	obs  Observer[S]
@@ -192,11 +193,11 @@ type runner[S any] struct {
 	cur, nxt *S
 	enc      []byte
 	seen     map[uint64]bool
-	examples []execspec.Property[S]
+	examples []machine.Property[S]
 }
 
 func newRunner[S any](t testing.TB, m *execspec.Model[S], set settings) (*runner[S], error) {
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +208,7 @@ func newRunner[S any](t testing.TB, m *execspec.Model[S], set settings) (*runner
 	r := &runner[S]{
 		t: t, ctx: t.Context(), mc: mc, ex: mc.NewExecutor(), set: set, cmp: cmp,
 		name: t.Name(), cur: new(S), nxt: new(S), seen: map[uint64]bool{},
-		examples: mc.PropertiesOf(execspec.Example),
+		examples: mc.PropertiesOf(machine.Example),
 	}
 	r.ex.Record(true)
 	r.rep = newReport(mc, set)
@@ -233,7 +234,7 @@ type outcome struct {
 // counts the steps, states and actions in the report.
 func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 	mc, ex := r.mc, r.ex
-	res := ex.Exec(execspec.InitAction, nil, r.cur, execspec.Path(p.Init).Choices())
+	res := ex.Exec(machine.InitAction, nil, r.cur, machine.Path(p.Init).Choices())
 	if res.Err != nil {
 		out.err = fmt.Errorf("model %s: %w", mc.Name(), res.Err)
 		return out
@@ -264,7 +265,7 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 	for i, ps := range p.Steps {
 		idx := i + 1
 		name := mc.ActionName(ps.Action)
-		res := ex.Exec(ps.Action, r.cur, r.nxt, execspec.Path(ps.Path).Choices())
+		res := ex.Exec(ps.Action, r.cur, r.nxt, machine.Path(ps.Path).Choices())
 		if res.Err != nil {
 			out.err = fmt.Errorf("step %d: model %s: %w", idx, mc.Name(), res.Err)
 			return out
@@ -325,10 +326,10 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 }
 
 // step builds the driver's Step from the model's picks.
-func (r *runner[S]) step(idx int, action string, picks []execspec.Pick, enabled bool) (Step, error) {
+func (r *runner[S]) step(idx int, action string, picks []machine.Pick, enabled bool) (Step, error) {
 	st := Step{Index: idx, Action: action, Enabled: enabled}
 	if len(picks) > 0 {
-		st.Picks = append([]execspec.Pick(nil), picks...)
+		st.Picks = append([]machine.Pick(nil), picks...)
 		st.Values = make([]trace.Pick, len(picks))
 		for i, p := range picks {
 			v, err := itf.Marshal(p.Value)
@@ -348,7 +349,7 @@ func (r *runner[S]) modelTrace(p plan) (*trace.Trace, []int, error) {
 	cur, nxt := new(S), new(S)
 	tr := mc.NewTrace()
 	var disabled []int
-	res := ex.Exec(execspec.InitAction, nil, cur, execspec.Path(p.Init).Choices())
+	res := ex.Exec(machine.InitAction, nil, cur, machine.Path(p.Init).Choices())
 	if res.Err != nil || !res.Enabled {
 		return nil, nil, fmt.Errorf("init is not enabled for the recorded choices")
 	}
@@ -358,7 +359,7 @@ func (r *runner[S]) modelTrace(p plan) (*trace.Trace, []int, error) {
 	}
 	tr.Steps = append(tr.Steps, st)
 	for i, ps := range p.Steps {
-		res := ex.Exec(ps.Action, cur, nxt, execspec.Path(ps.Path).Choices())
+		res := ex.Exec(ps.Action, cur, nxt, machine.Path(ps.Path).Choices())
 		if res.Err != nil || res.Enabled != ps.Enabled {
 			return nil, nil, fmt.Errorf("step %d: the model no longer agrees with the plan", i+1)
 		}
@@ -424,7 +425,7 @@ func (r *runner[S]) call(f func() error) (pv *DriverPanic, err error) {
 // visit counts a model state reached by a generated trace.
 func (r *runner[S]) visit(s *S) {
 	r.enc = r.mc.AppendEncoding(r.enc[:0], s)
-	fp := execspec.Fingerprint(r.enc)
+	fp := machine.Fingerprint(r.enc)
 	if r.seen[fp] {
 		return
 	}

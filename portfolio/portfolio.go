@@ -22,9 +22,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 )
 
@@ -92,7 +92,7 @@ type Finding struct {
 // Result is what Run returns.
 type Result struct {
 	Property     string
-	PropertyKind execspec.PropertyKind
+	PropertyKind machine.PropertyKind
 	Findings     []Finding
 	Workers      []Worker
 	// Complete is set when an exhaustive worker explored every reachable
@@ -116,7 +116,7 @@ var errFound = errors.New("another worker found something")
 
 // Run runs the portfolio on mc until the first finding, the deadline, or
 // every worker's end. It returns an error only for bad options or names.
-func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Result, error) {
+func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Result, error) {
 	if opts.Workers == 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -177,7 +177,7 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 }
 
 // runWorker runs one worker's strategy and records what it did in wk.
-func runWorker[S any](ctx context.Context, mc *execspec.Machine[S], opts Options, wk *Worker) ([]Finding, error) {
+func runWorker[S any](ctx context.Context, mc *machine.Machine[S], opts Options, wk *Worker) ([]Finding, error) {
 	switch wk.Strategy {
 	case Guided, Swarm, Uniform:
 		st := map[Strategy]simulate.Strategy{Guided: simulate.Guided, Swarm: simulate.Swarm, Uniform: simulate.Uniform}[wk.Strategy]

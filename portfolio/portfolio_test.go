@@ -8,13 +8,14 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/dnsbalancer"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/portfolio"
 	"github.com/execspec/execspec/simulate"
 )
 
-func compile[S any](t *testing.T, m *execspec.Model[S]) *execspec.Machine[S] {
+func compile[S any](t *testing.T, m *execspec.Model[S]) *machine.Machine[S] {
 	t.Helper()
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}

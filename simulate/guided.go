@@ -3,9 +3,9 @@ package simulate
 import (
 	"sync"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/machine"
 )
 
 // Guided simulation keeps a corpus of sample prefixes that reached states
@@ -138,7 +138,7 @@ func (g *guide) maybeMerge(limit int) bool {
 }
 
 // fingerprint is the fingerprint of s, for guided simulation's novelty.
-func fingerprint[S any](mc *execspec.Machine[S], buf *[]byte, s *S) uint64 {
+func fingerprint[S any](mc *machine.Machine[S], buf *[]byte, s *S) uint64 {
 	*buf = mc.AppendEncoding((*buf)[:0], s)
-	return execspec.Fingerprint(*buf)
+	return machine.Fingerprint(*buf)
 }

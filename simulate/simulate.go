@@ -25,9 +25,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -212,7 +212,7 @@ type Result struct {
 	// Property is the property searched for, or "" for all invariants;
 	// PropertyKind says whether it is an invariant or an example.
 	Property     string
-	PropertyKind execspec.PropertyKind
+	PropertyKind machine.PropertyKind
 	// Stopped is engine.Exhausted when every planned sample ran (or the
 	// run ended at its findings: StoppedFindings), StoppedInterrupted when
 	// the context was cancelled first. A simulation never proves a
@@ -223,7 +223,7 @@ type Result struct {
 // Run simulates mc with opts. It returns an error only for bad options or
 // names (an *execspec.UnknownNameError lists the valid ones) or a model whose
 // init has no enabled branch; findings are in the Result.
-func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Result, error) {
+func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Result, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
 	}
@@ -290,9 +290,9 @@ func Run[S any](ctx context.Context, mc *execspec.Machine[S], opts Options) (*Re
 }
 
 type runner[S any] struct {
-	mc    *execspec.Machine[S]
+	mc    *machine.Machine[S]
 	opts  Options
-	props []execspec.Property[S]
+	props []machine.Property[S]
 
 	next  atomic.Int64 // next sample to claim
 	limit atomic.Int64 // samples at or beyond this index are not started
@@ -430,9 +430,9 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 	if from != nil {
 		// Start where a corpus prefix left off: its states were judged when
 		// it was found, and none was a finding.
-		ok := walk.Replay(*from, func(a int, res execspec.Result) {
+		ok := walk.Replay(*from, func(a int, res machine.Result) {
 			name := "init"
-			if a != execspec.InitAction {
+			if a != machine.InitAction {
 				name = mc.ActionName(a)
 			}
 			r.note(rec, name, res.Picks, walk.State(), nil)
@@ -515,7 +515,7 @@ func (r *runner[S]) check(s *S, rec *recorder) bool {
 // note records a step (and, for a panic, the finding) when recording. A
 // panicking step is recorded with the state before it, since it produced
 // none.
-func (r *runner[S]) note(rec *recorder, action string, picks []execspec.Pick, s *S, f *Finding) {
+func (r *runner[S]) note(rec *recorder, action string, picks []machine.Pick, s *S, f *Finding) {
 	if rec == nil || rec.err != nil {
 		return
 	}
@@ -639,7 +639,7 @@ var ErrNotReproduced = errors.New("the sample did not reproduce the finding")
 
 // Replay re-executes sample number sample of opts.Seed and returns its
 // trace, ending at its first finding (returned too) or after opts.MaxSteps.
-func Replay[S any](mc *execspec.Machine[S], opts Options, sample int) (*trace.Trace, *Finding, error) {
+func Replay[S any](mc *machine.Machine[S], opts Options, sample int) (*trace.Trace, *Finding, error) {
 	if err := opts.fill(); err != nil {
 		return nil, nil, err
 	}

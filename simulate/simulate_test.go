@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/dnsbalancer"
@@ -18,9 +19,9 @@ import (
 	"github.com/execspec/execspec/trace"
 )
 
-func dns(t *testing.T, plans, keep int, fixed bool) *execspec.Machine[dnsbalancer.State] {
+func dns(t *testing.T, plans, keep int, fixed bool) *machine.Machine[dnsbalancer.State] {
 	t.Helper()
-	mc, err := dnsbalancer.New(dnsbalancer.Instance(plans, keep, fixed)).Compile()
+	mc, err := machine.Compile(dnsbalancer.New(dnsbalancer.Instance(plans, keep, fixed)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestRarelyEnabledActionsFire(t *testing.T) {
 		c.S.Cleaned++
 		c.S.N = 0
 	})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,13 +147,13 @@ func TestExamplesAndPanics(t *testing.T) {
 			panic("five")
 		}
 	})
-	pmc, _ := m.Compile()
+	pmc, _ := machine.Compile(m)
 	pres, err := simulate.Run(context.Background(), pmc, simulate.Options{Seed: 3})
 	if err != nil || len(pres.Findings) != 1 {
 		t.Fatalf("panicky: %v %+v", err, pres)
 	}
 	f := pres.Findings[0]
-	var pe *execspec.PanicError
+	var pe *machine.PanicError
 	if f.Kind != engine.Panicked || !errors.As(f.Err, &pe) || pe.Where != "action inc" || len(pe.Picks) != 1 {
 		t.Fatalf("panic finding %+v", f)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 )
 
 // DefaultSamples is the number of samples Test runs when neither opts nor
@@ -27,7 +28,7 @@ const DefaultSamples = 1000
 // when t's context is cancelled.
 func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 	t.Helper()
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatalf("execspec: %v", err)
 		return nil

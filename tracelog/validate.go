@@ -9,6 +9,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -135,7 +136,7 @@ func orAbsent(v itf.Value) string {
 // action. A variable the model does not have is an error, as is a model
 // panic; a search over MaxStates returns an error wrapping ErrIncomplete.
 func Validate[S any](ctx context.Context, m *execspec.Model[S], log *itf.Trace, opts Options) (*Report, error) {
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		return nil, fmt.Errorf("tracelog: %w", err)
 	}
@@ -161,7 +162,7 @@ func Validate[S any](ctx context.Context, m *execspec.Model[S], log *itf.Trace, 
 	var first *event
 	if len(events) > 0 {
 		e := parseEvent(events[0])
-		if e.action == "" || e.action == mc.ActionName(execspec.InitAction) {
+		if e.action == "" || e.action == mc.ActionName(machine.InitAction) {
 			first = &e
 			events = events[1:]
 		}
@@ -170,12 +171,12 @@ func Validate[S any](ctx context.Context, m *execspec.Model[S], log *itf.Trace, 
 	if first != nil {
 		init = *first
 	}
-	front, err := val.successors(nil, execspec.InitAction, init)
+	front, err := val.successors(nil, machine.InitAction, init)
 	if err != nil {
 		return nil, err
 	}
 	if len(front) == 0 {
-		f, err := val.failure(0, init, []*S{nil}, execspec.InitAction)
+		f, err := val.failure(0, init, []*S{nil}, machine.InitAction)
 		if err != nil {
 			return nil, err
 		}
@@ -262,15 +263,15 @@ func parseEvent(st itf.State) event {
 }
 
 type validator[S any] struct {
-	mc   *execspec.Machine[S]
-	ex   *execspec.Executor[S]
+	mc   *machine.Machine[S]
+	ex   *machine.Executor[S]
 	opts Options
 	enc  []byte
 }
 
 func (v *validator[S]) fingerprint(s *S) uint64 {
 	v.enc = v.mc.AppendEncoding(v.enc[:0], s)
-	return execspec.Fingerprint(v.enc)
+	return machine.Fingerprint(v.enc)
 }
 
 // each runs action a from s (nil for init) with e's picks imposed and
@@ -280,7 +281,7 @@ func (v *validator[S]) each(s *S, a int, e event, fn func(n *S, vars map[string]
 	defer v.ex.Direct(nil)
 	tmp := new(S)
 	var ferr error
-	v.ex.Enumerate(a, s, tmp, func(r execspec.Result) bool {
+	v.ex.Enumerate(a, s, tmp, func(r machine.Result) bool {
 		if r.Err != nil {
 			ferr = fmt.Errorf("model %s: %w", v.mc.Name(), r.Err)
 			return false

@@ -17,7 +17,7 @@
 //  2. Every later state must follow from the one before by one transition:
 //     - when the trace names the action (mbt::actionTaken, as execspec and
 //     Quint's --mbt write it), that action is executed, with the recorded
-//     picks (mbt::nondetPicks) imposed through Executor.Direct; picks the
+//     picks (mbt::nondetPicks) imposed through machine.Executor.Direct; picks the
 //     trace does not record are searched by enumerating their candidates;
 //     - when it does not, every action is tried with every choice of picks
 //     until one produces the recorded state. The Report says which one did.

@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -41,7 +41,7 @@ const (
 	// recorded state; see Failure.Closest and Failure.Diff.
 	NoMatch
 	// Panicked: the model panicked on every branch it could have taken;
-	// Failure.Err is the *execspec.PanicError.
+	// Failure.Err is the *machine.PanicError.
 	Panicked
 	// Incomplete: Options.MaxExecutions ran out before a matching successor
 	// was found; the trace may still be valid.
@@ -134,7 +134,7 @@ type Failure struct {
 	// Detail explains the reason in words: the mismatch of a recorded pick,
 	// what was tried.
 	Detail string
-	// Err is the model's *execspec.PanicError when Reason is Panicked (or
+	// Err is the model's *machine.PanicError when Reason is Panicked (or
 	// when some branches panicked and others did not match).
 	Err error
 	// Closest is the enabled successor with the fewest differences from
@@ -250,7 +250,7 @@ func picksSuffix(picks []trace.Pick) string {
 // no states, lacks a variable of the model, names an action the model does
 // not have, or the model's states cannot be converted to ITF. Cancelling
 // ctx stops the validation; the Report then fails with Interrupted.
-func Trace[S any](ctx context.Context, mc *execspec.Machine[S], t *trace.Trace, opts Options) (*Report, error) {
+func Trace[S any](ctx context.Context, mc *machine.Machine[S], t *trace.Trace, opts Options) (*Report, error) {
 	if opts.MaxExecutions <= 0 {
 		opts.MaxExecutions = DefaultMaxExecutions
 	}
@@ -262,7 +262,7 @@ func Trace[S any](ctx context.Context, mc *execspec.Machine[S], t *trace.Trace, 
 		return nil, err
 	}
 	actions := make([]int, len(t.Steps))
-	actions[0] = execspec.InitAction
+	actions[0] = machine.InitAction
 	for i := 1; i < len(t.Steps); i++ {
 		a := t.Steps[i].Action
 		if a == "" {
@@ -334,7 +334,7 @@ func Trace[S any](ctx context.Context, mc *execspec.Machine[S], t *trace.Trace, 
 // anyAction stands for "the trace does not say": every action is tried.
 const anyAction = -2
 
-func checkVars[S any](mc *execspec.Machine[S], t *trace.Trace, rep *Report) error {
+func checkVars[S any](mc *machine.Machine[S], t *trace.Trace, rep *Report) error {
 	have := make(map[string]bool, len(t.Vars))
 	for _, v := range t.Vars {
 		have[v] = true
@@ -419,12 +419,12 @@ func sameState(vars []string, a, b map[string]itf.Value) bool {
 
 type validator[S any] struct {
 	ctx  context.Context
-	mc   *execspec.Machine[S]
-	ex   *execspec.Executor[S]
+	mc   *machine.Machine[S]
+	ex   *machine.Executor[S]
 	vars []string
 	opts Options
 	to   *S
-	odo  execspec.Odometer
+	odo  machine.Odometer
 }
 
 func (v *validator[S]) interrupted() bool { return v.ctx.Err() != nil }
@@ -571,7 +571,7 @@ func diffCountBelow(vars []string, a, b map[string]itf.Value, n int) bool {
 	return true
 }
 
-func tracePicks(picks []execspec.Pick) ([]trace.Pick, error) {
+func tracePicks(picks []machine.Pick) ([]trace.Pick, error) {
 	if len(picks) == 0 {
 		return nil, nil
 	}

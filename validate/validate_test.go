@@ -9,6 +9,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 	"github.com/execspec/execspec/trace"
 	"github.com/execspec/execspec/validate"
@@ -58,9 +59,9 @@ func bankModel() *execspec.Model[bank] {
 	return m
 }
 
-func compile[S any](t testing.TB, m *execspec.Model[S]) *execspec.Machine[S] {
+func compile[S any](t testing.TB, m *execspec.Model[S]) *machine.Machine[S] {
 	t.Helper()
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func compile[S any](t testing.TB, m *execspec.Model[S]) *execspec.Machine[S] {
 
 // sampleTrace returns the trace of one simulation sample: a behaviour of
 // the model, with every action and pick recorded.
-func sampleTrace(t testing.TB, mc *execspec.Machine[bank], seed uint64, sample, steps int) *trace.Trace {
+func sampleTrace(t testing.TB, mc *machine.Machine[bank], seed uint64, sample, steps int) *trace.Trace {
 	t.Helper()
 	tr, _, err := simulate.Replay(mc, simulate.Options{Seed: seed, MaxSteps: steps}, sample)
 	if err != nil {
@@ -503,7 +504,7 @@ func TestPanickingModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := rep.Failure
-	var pe *execspec.PanicError
+	var pe *machine.PanicError
 	if f == nil || f.Reason != validate.Panicked || !errors.As(f.Err, &pe) || !strings.Contains(f.Summary(), "two is not allowed") {
 		t.Fatalf("want a panic failure, got %+v", f)
 	}

@@ -1,10 +1,11 @@
 package viewer
 
 import (
-	"github.com/execspec/execspec/engine"
 	"testing"
 
-	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
+
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/simulate"
@@ -12,13 +13,13 @@ import (
 )
 
 // dnsMachine compiles the DNS balancer model's n3_5_3 instance.
-func dnsMachine(t testing.TB) *execspec.Machine[dnsbalancer.State] {
+func dnsMachine(t testing.TB) *machine.Machine[dnsbalancer.State] {
 	t.Helper()
 	m, err := dnsbalancer.Spec().Model("n3_5_3")
 	if err != nil {
 		t.Fatal(err)
 	}
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func dnsMachine(t testing.TB) *execspec.Machine[dnsbalancer.State] {
 }
 
 // dnsViolation returns a trace of the model violating no_inconsistent_root.
-func dnsViolation(t testing.TB, mc *execspec.Machine[dnsbalancer.State]) *trace.Trace {
+func dnsViolation(t testing.TB, mc *machine.Machine[dnsbalancer.State]) *trace.Trace {
 	t.Helper()
 	tr, fd, err := simulate.Replay(mc, simulate.Options{Seed: 123, MaxSteps: 50, Property: "no_inconsistent_root", NoShrink: true}, 0) // the long trace as found: every deployer acts
 	if err != nil {

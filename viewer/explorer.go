@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/execspec/execspec/internal/localguard"
 	"html"
 	"io"
 	"mime"
@@ -14,7 +13,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/localguard"
+	"github.com/execspec/execspec/machine"
+
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"
 )
@@ -84,13 +85,13 @@ func (o *ExplorerOptions) fill() {
 // is shared by all requests, under a mutex.
 type Explorer[S any] struct {
 	guarded http.Handler // serve behind localguard
-	mc      *execspec.Machine[S]
+	mc      *machine.Machine[S]
 	opts    ExplorerOptions
-	props   []execspec.Property[S]
+	props   []machine.Property[S]
 	page    []byte
 
 	mu      sync.Mutex
-	ex      *execspec.Executor[S]
+	ex      *machine.Executor[S]
 	scratch *S
 	path    []*exNode[S]
 	version int
@@ -146,13 +147,13 @@ type propStatus struct {
 // NewExplorer returns an Explorer for mc. It enumerates the initial states
 // and, when there is exactly one, starts there. A saved trace (opts.Trace)
 // whose states are not states of the model is an error.
-func NewExplorer[S any](mc *execspec.Machine[S], opts ExplorerOptions) (*Explorer[S], error) {
+func NewExplorer[S any](mc *machine.Machine[S], opts ExplorerOptions) (*Explorer[S], error) {
 	opts.fill()
 	e := &Explorer[S]{mc: mc, opts: opts, ex: mc.NewExecutor(), scratch: new(S), at: -1}
 	e.guarded = localguard.Wrap(http.HandlerFunc(e.serve), opts.Hosts...)
 	e.ex.Record(true)
 	for _, p := range mc.Properties() {
-		if p.Kind == execspec.Invariant || p.Kind == execspec.Example {
+		if p.Kind == machine.Invariant || p.Kind == machine.Example {
 			e.props = append(e.props, p)
 		}
 	}
@@ -163,8 +164,8 @@ func NewExplorer[S any](mc *execspec.Machine[S], opts ExplorerOptions) (*Explore
 	}
 	var zero S
 	var initErr error
-	e.ex.Enumerate(execspec.InitAction, &zero, e.scratch, func(r execspec.Result) bool {
-		b := exBranch{action: execspec.InitAction, path: append([]int(nil), r.Path...)}
+	e.ex.Enumerate(machine.InitAction, &zero, e.scratch, func(r machine.Result) bool {
+		b := exBranch{action: machine.InitAction, path: append([]int(nil), r.Path...)}
 		b.picks, initErr = tracePicks(r.Picks)
 		if r.Err != nil {
 			b.err = r.Err.Error()
@@ -201,7 +202,7 @@ func NewExplorer[S any](mc *execspec.Machine[S], opts ExplorerOptions) (*Explore
 }
 
 // tracePicks converts recorded picks to ITF values.
-func tracePicks(picks []execspec.Pick) ([]trace.Pick, error) {
+func tracePicks(picks []machine.Pick) ([]trace.Pick, error) {
 	out := make([]trace.Pick, 0, len(picks))
 	for _, p := range picks {
 		v, err := itf.Marshal(p.Value)
@@ -264,14 +265,14 @@ func (e *Explorer[S]) eval(s *S) []propStatus {
 }
 
 // exec re-executes a branch from the current state into e.scratch.
-func (e *Explorer[S]) exec(b exBranch) (execspec.Result, error) {
+func (e *Explorer[S]) exec(b exBranch) (machine.Result, error) {
 	var from *S
-	if b.action != execspec.InitAction {
+	if b.action != machine.InitAction {
 		from = e.path[len(e.path)-1].state
 	} else {
 		from = new(S)
 	}
-	r := e.ex.Exec(b.action, from, e.scratch, execspec.Path(b.path).Choices())
+	r := e.ex.Exec(b.action, from, e.scratch, machine.Path(b.path).Choices())
 	if r.Err != nil {
 		return r, r.Err
 	}
@@ -352,7 +353,7 @@ func (e *Explorer[S]) successors() (*exSuccessors, error) {
 	var convErr error
 	for a, name := range e.mc.Actions() {
 		r := actionRange{Name: name, start: len(sc.all)}
-		complete := e.ex.Enumerate(a, cur, e.scratch, func(res execspec.Result) bool {
+		complete := e.ex.Enumerate(a, cur, e.scratch, func(res machine.Result) bool {
 			b := exBranch{action: a, path: append([]int(nil), res.Path...)}
 			b.picks, convErr = tracePicks(res.Picks)
 			if res.Err != nil {

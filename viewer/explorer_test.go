@@ -13,6 +13,7 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/internal/localguard/guardtest"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -346,12 +347,12 @@ func TestExplorerStepBackExport(t *testing.T) {
 
 // replayTrace re-executes every step of tr with its recorded action and
 // picks and checks that the model reaches the recorded states.
-func replayTrace[S any](t *testing.T, mc *execspec.Machine[S], tr *trace.Trace) {
+func replayTrace[S any](t *testing.T, mc *machine.Machine[S], tr *trace.Trace) {
 	t.Helper()
 	e := mc.NewExecutor()
 	from, to := new(S), new(S)
 	for i, st := range tr.Steps {
-		action := execspec.InitAction
+		action := machine.InitAction
 		if i > 0 {
 			a, err := mc.ActionIndex(st.Action)
 			if err != nil {
@@ -364,7 +365,7 @@ func replayTrace[S any](t *testing.T, mc *execspec.Machine[S], tr *trace.Trace) 
 			picks[p.Label] = p.Value
 		}
 		e.Direct(picks)
-		r := e.Exec(action, from, to, execspec.Path(nil).Choices())
+		r := e.Exec(action, from, to, machine.Path(nil).Choices())
 		if !r.Enabled {
 			t.Fatalf("step %d (%s): not enabled on replay: %v", i, st.Action, r)
 		}
@@ -456,7 +457,7 @@ type choiceState struct {
 	Mode string
 }
 
-func choiceMachine(t *testing.T) *execspec.Machine[choiceState] {
+func choiceMachine(t *testing.T) *machine.Machine[choiceState] {
 	t.Helper()
 	m := execspec.NewModel[choiceState]("choice")
 	m.Init(func(c *execspec.Ctx[choiceState]) {
@@ -471,7 +472,7 @@ func choiceMachine(t *testing.T) *execspec.Machine[choiceState] {
 	})
 	m.Invariant("small", func(s *choiceState) bool { return s.N < 4 })
 	m.Example("two", func(s *choiceState) bool { return s.N == 2 })
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}

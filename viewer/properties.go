@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -51,10 +51,10 @@ func AnnotateProperties(t *trace.Trace, names []string, values [][]bool) error {
 // AnnotateModel evaluates every invariant and example of mc at every step of
 // t and records the table in t's #meta, with each property's kind. A
 // predicate that panics is recorded as null (not evaluated) at that step.
-func AnnotateModel[S any](mc *execspec.Machine[S], t *trace.Trace) error {
-	var props []execspec.Property[S]
+func AnnotateModel[S any](mc *machine.Machine[S], t *trace.Trace) error {
+	var props []machine.Property[S]
 	for _, p := range mc.Properties() {
-		if p.Kind == execspec.Invariant || p.Kind == execspec.Example {
+		if p.Kind == machine.Invariant || p.Kind == machine.Example {
 			props = append(props, p)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/alternatingbit"
+	"github.com/execspec/execspec/machine"
 )
 
 // TestTLCCounts pins TLC's figures for MCAlternatingBit.cfg, from the
@@ -16,7 +17,7 @@ import (
 func TestTLCCounts(t *testing.T) {
 	for _, strategy := range check.Strategies {
 		for _, workers := range []int{1, 2} {
-			mc, err := alternatingbit.New(2, 2).Compile()
+			mc, err := machine.Compile(alternatingbit.New(2, 2))
 			if err != nil {
 				t.Fatal(err)
 			}

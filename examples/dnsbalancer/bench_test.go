@@ -11,6 +11,7 @@ import (
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/internal/cputime"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 )
 
@@ -29,7 +30,7 @@ func BenchmarkSimulate(b *testing.B) {
 		{"n3_30_20/workers=2", 30, 20, 2},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			mc, err := dnsbalancer.New(dnsbalancer.Instance(bc.plans, bc.keep, true)).Compile()
+			mc, err := machine.Compile(dnsbalancer.New(dnsbalancer.Instance(bc.plans, bc.keep, true)))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -64,7 +65,7 @@ func BenchmarkCheckLiveness(b *testing.B) {
 		{"temporal", "no_stuck_deployer"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			mc, err := dnsbalancer.New(dnsbalancer.LiveInstance(5, 3)).Compile()
+			mc, err := machine.Compile(dnsbalancer.New(dnsbalancer.LiveInstance(5, 3)))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -105,7 +106,7 @@ func BenchmarkCheck(b *testing.B) {
 		{"n3_5_3_fixed/symmetry=off", true, 35574},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			mc, err := dnsbalancer.New(dnsbalancer.Instance(5, 3, true)).Compile()
+			mc, err := machine.Compile(dnsbalancer.New(dnsbalancer.Instance(5, 3, true)))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -137,7 +138,7 @@ func BenchmarkCheck(b *testing.B) {
 //
 //	go test ./examples/dnsbalancer/ -run '^$' -bench QueuedState -benchtime 1x -count 6
 func BenchmarkQueuedState(b *testing.B) {
-	mc, err := dnsbalancer.New(dnsbalancer.Instance(20, 3, true)).Compile()
+	mc, err := machine.Compile(dnsbalancer.New(dnsbalancer.Instance(20, 3, true)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/dnsbalancer"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/validate"
 )
 
@@ -14,7 +15,7 @@ import (
 // has 11 steps (four plans; deployer-a deploys all four; deployer-b syncs
 // and deploys plan 1; deployer-a's cleanup deletes plan 1's tree).
 func TestCheckFindsOutage(t *testing.T) {
-	mc, err := dnsbalancer.New(dnsbalancer.Instance(5, 3, false)).Compile()
+	mc, err := machine.Compile(dnsbalancer.New(dnsbalancer.Instance(5, 3, false)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func TestNoStuckDeployer(t *testing.T) {
 		{"live: invariants and no_stuck_deployer", dnsbalancer.LiveInstance(4, 3), "", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			mc, err := dnsbalancer.New(c.p).Compile()
+			mc, err := machine.Compile(dnsbalancer.New(c.p))
 			if err != nil {
 				t.Fatal(err)
 			}

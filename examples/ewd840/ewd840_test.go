@@ -3,9 +3,9 @@ package ewd840_test
 import (
 	"testing"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/ewd840"
+	"github.com/execspec/execspec/machine"
 )
 
 // TestTLCCounts pins TLC's figures for EWD840.cfg (N = 3) from the
@@ -27,7 +27,7 @@ func TestTLCCounts(t *testing.T) {
 // TestDepthIndependently computes the state graph's depth with a plain
 // breadth-first search over encodings, without the checker.
 func TestDepthIndependently(t *testing.T) {
-	mc, err := ewd840.New(3).Compile()
+	mc, err := machine.Compile(ewd840.New(3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestDepthIndependently(t *testing.T) {
 	seen := map[string]bool{}
 	var level []ewd840.State
 	var to ewd840.State
-	ex.Enumerate(execspec.InitAction, nil, &to, func(execspec.Result) bool {
+	ex.Enumerate(machine.InitAction, nil, &to, func(machine.Result) bool {
 		if k := string(mc.AppendEncoding(nil, &to)); !seen[k] {
 			seen[k] = true
 			level = append(level, *mc.Clone(&to))
@@ -48,7 +48,7 @@ func TestDepthIndependently(t *testing.T) {
 		var next []ewd840.State
 		for i := range level {
 			for a := range mc.Actions() {
-				ex.Enumerate(a, &level[i], &to, func(execspec.Result) bool {
+				ex.Enumerate(a, &level[i], &to, func(machine.Result) bool {
 					if k := string(mc.AppendEncoding(nil, &to)); !seen[k] {
 						seen[k] = true
 						next = append(next, *mc.Clone(&to))

@@ -9,6 +9,7 @@ import (
 	"github.com/execspec/execspec/examples/lamportmutex"
 	"github.com/execspec/execspec/examples/lamportmutex/handbfs"
 	"github.com/execspec/execspec/internal/cputime"
+	"github.com/execspec/execspec/machine"
 )
 
 // BenchmarkCheckLamportMutex is issue 11's natural-model benchmark: an
@@ -60,7 +61,7 @@ func benchHand(b *testing.B, p handbfs.Params) {
 }
 
 func benchExecspec(b *testing.B, p lamportmutex.Params, workers int) {
-	mc, err := lamportmutex.New(p).Compile()
+	mc, err := machine.Compile(lamportmutex.New(p))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/realtimehourclock"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/validate"
 )
 
@@ -17,7 +18,7 @@ import (
 // SecondsPerHour + Rho), advances time to 4 and stays there: a one-step
 // stuttering lasso, which replays as a behaviour.
 func TestErrorTemporal(t *testing.T) {
-	mc, err := realtimehourclock.New(realtimehourclock.Config).Compile()
+	mc, err := machine.Compile(realtimehourclock.New(realtimehourclock.Config))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,13 +6,14 @@ import (
 
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/tcommit"
+	"github.com/execspec/execspec/machine"
 )
 
 // TestTLCCounts pins TLC's figures for TCommit.cfg (three RMs), from the
 // tlaplus/Examples manifest: 34 distinct states, 94 generated, depth 7.
 func TestTLCCounts(t *testing.T) {
 	for _, workers := range []int{1, 2} {
-		mc, err := tcommit.New(3).Compile()
+		mc, err := machine.Compile(tcommit.New(3))
 		if err != nil {
 			t.Fatal(err)
 		}

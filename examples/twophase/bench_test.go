@@ -10,6 +10,7 @@ import (
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
 	"github.com/execspec/execspec/internal/cputime"
+	"github.com/execspec/execspec/machine"
 )
 
 // BenchmarkCheckTwoPhase is the classic scaling benchmark: an exhaustive
@@ -37,7 +38,7 @@ func BenchmarkCheckTwoPhase(b *testing.B) {
 }
 
 func benchCheck[S any](b *testing.B, m *execspec.Model[S], workers int) {
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		b.Fatal(err)
 	}

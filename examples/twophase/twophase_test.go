@@ -6,10 +6,10 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
+	"github.com/execspec/execspec/machine"
 )
 
 // TestTLCCounts pins TLC's figures for TwoPhase.cfg (three RMs) from the
@@ -75,7 +75,7 @@ func TestSymmetry(t *testing.T) {
 }
 
 func orbits(t *testing.T, rms int) int64 {
-	mc, err := twophase.New(rms).Compile()
+	mc, err := machine.Compile(twophase.New(rms))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,14 +84,14 @@ func orbits(t *testing.T, rms int) int64 {
 	seen := map[string]bool{}
 	var all []twophase.State
 	var to twophase.State
-	visit := func(execspec.Result) bool {
+	visit := func(machine.Result) bool {
 		if k := string(mc.AppendEncoding(nil, &to)); !seen[k] {
 			seen[k] = true
 			all = append(all, to)
 		}
 		return true
 	}
-	ex.Enumerate(execspec.InitAction, nil, &to, visit)
+	ex.Enumerate(machine.InitAction, nil, &to, visit)
 	for i := 0; i < len(all); i++ {
 		s := all[i]
 		for a := range mc.Actions() {

@@ -48,6 +48,7 @@ import (
 	"github.com/execspec/execspec/examples/raftvote"
 	"github.com/execspec/execspec/examples/semisync"
 	"github.com/execspec/execspec/examples/shardmove"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 )
 
@@ -214,7 +215,7 @@ func targetsOf[S any](spec *execspec.Spec[S], property string, instances ...stri
 			if err != nil {
 				return engine{}, err
 			}
-			mc, err := m.Compile()
+			mc, err := machine.Compile(m)
 			if err != nil {
 				return engine{}, err
 			}
@@ -304,7 +305,7 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func engineOf[S any](mc *execspec.Machine[S]) engine {
+func engineOf[S any](mc *machine.Machine[S]) engine {
 	return engine{
 		simulate: func(ctx context.Context, o simulate.Options) (seedRun, error) {
 			o.NoShrink = true

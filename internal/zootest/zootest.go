@@ -10,6 +10,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 )
 
@@ -17,7 +18,7 @@ import (
 // has want steps (BFS's are shortest), and fails t otherwise.
 func Shortest[S any](t testing.TB, m *execspec.Model[S], property string, want int) {
 	t.Helper()
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 		return
@@ -63,7 +64,7 @@ func Instances[S any](t testing.TB, spec *execspec.Spec[S]) {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		if _, err := m.Compile(); err != nil {
+		if _, err := machine.Compile(m); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/itf/interop/testdata/bank"
 	"github.com/execspec/execspec/itf/interop/testdata/picks"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 	"github.com/execspec/execspec/validate"
 )
@@ -430,7 +431,7 @@ type mutation struct {
 // with the recorded actions and picks and without them, and that edited
 // copies are not.
 func validateTraces[S any](t *testing.T, m *execspec.Model[S], traces []quintTrace, mut mutation) {
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,13 +12,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/examples/dnscontrol/controlplane"
 	"github.com/execspec/execspec/examples/dnscontrol/deployer"
 	"github.com/execspec/execspec/examples/dnscontrol/layout"
 	"github.com/execspec/execspec/examples/dnscontrol/planner"
 	"github.com/execspec/execspec/examples/dnscontrol/wormhole53"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
 )
 
@@ -252,9 +252,9 @@ type Driver struct {
 	// model's invariants after every step (NewDriver sets it).
 	CheckHealth bool
 
-	mc       *execspec.Machine[State]
-	root     execspec.Property[State]
-	rollback execspec.Property[State]
+	mc       *machine.Machine[State]
+	root     machine.Property[State]
+	rollback machine.Property[State]
 	plans    int // plans written since Reset
 
 	// Steps counts the steps driven since the driver was made; Refusals
@@ -275,7 +275,7 @@ type Refusal struct {
 // NewDriver returns a driver of svc for the model instance p, with the
 // health check on.
 func NewDriver(svc Service, p dnsbalancer.Params) (*Driver, error) {
-	mc, err := dnsbalancer.New(p).Compile()
+	mc, err := machine.Compile(dnsbalancer.New(p))
 	if err != nil {
 		return nil, err
 	}

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/examples/dnscontrol/conformance"
 	"github.com/execspec/execspec/examples/dnscontrol/layout"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
 	"github.com/execspec/execspec/trace"
 )
@@ -144,7 +144,7 @@ func TestFlagshipFixed(t *testing.T) {
 	fixedStates := states(t, fixed, fixedTr)
 	mc := compile(t, fixed)
 	for i := range fixedStates {
-		for _, p := range mc.PropertiesOf(execspec.Invariant) {
+		for _, p := range mc.PropertiesOf(machine.Invariant) {
 			if ok, err := mc.Eval(p, &fixedStates[i]); err != nil || !ok {
 				t.Fatalf("fixed model, state %d: %s = %v, %v", i, p.Name, ok, err)
 			}

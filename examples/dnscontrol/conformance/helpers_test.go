@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/machine"
 
-	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/examples/dnscontrol/conformance"
 	"github.com/execspec/execspec/itf"
@@ -36,9 +36,9 @@ const (
 	committedTrace = "testdata/outage.itf.json"
 )
 
-func compile(t testing.TB, p dnsbalancer.Params) *execspec.Machine[State] {
+func compile(t testing.TB, p dnsbalancer.Params) *machine.Machine[State] {
 	t.Helper()
-	mc, err := dnsbalancer.New(p).Compile()
+	mc, err := machine.Compile(dnsbalancer.New(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func rebase(t testing.TB, p dnsbalancer.Params, tr *trace.Trace) (out *trace.Tra
 	out = mc.NewTrace()
 	cur, nxt := new(State), new(State)
 	for i, st := range tr.Steps {
-		action := execspec.InitAction
+		action := machine.InitAction
 		if i > 0 {
 			var err error
 			if action, err = mc.ActionIndex(st.Action); err != nil {
@@ -104,7 +104,7 @@ func rebase(t testing.TB, p dnsbalancer.Params, tr *trace.Trace) (out *trace.Tra
 			recorded[pk.Label] = pk.Value
 		}
 		ex.Direct(recorded)
-		res := ex.Exec(action, cur, nxt, execspec.Path(nil).Choices())
+		res := ex.Exec(action, cur, nxt, machine.Path(nil).Choices())
 		if res.Err != nil || res.Mismatch != "" || (i == 0 && !res.Enabled) {
 			t.Fatalf("step %d (%s): %v %s", i, st.Action, res.Err, res.Mismatch)
 		}
@@ -145,7 +145,7 @@ func states(t testing.TB, p dnsbalancer.Params, tr *trace.Trace) []State {
 }
 
 // rootConsistent is the model's invariant no_inconsistent_root.
-func rootConsistent(t testing.TB, mc *execspec.Machine[State], s *State) bool {
+func rootConsistent(t testing.TB, mc *machine.Machine[State], s *State) bool {
 	t.Helper()
 	p, err := mc.Property(outageProperty)
 	if err != nil {

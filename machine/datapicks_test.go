@@ -1,9 +1,10 @@
-package execspec_test
+package machine_test
 
 import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/machine"
 )
 
 func TestDataPickReduction(t *testing.T) {
@@ -43,7 +44,7 @@ func TestDataPickReduction(t *testing.T) {
 			m.Init(func(c *execspec.Ctx[pickState]) {})
 			m.Action("act", tc.act)
 			m.DataPicks("ips", "weights", "payload")
-			mc, err := m.Compile()
+			mc, err := machine.Compile(m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -55,7 +56,7 @@ func TestDataPickReduction(t *testing.T) {
 				ex.ReduceData(reduce)
 				var from, to pickState
 				n := 0
-				ex.Enumerate(0, &from, &to, func(r execspec.Result) bool {
+				ex.Enumerate(0, &from, &to, func(r machine.Result) bool {
 					if !r.Enabled {
 						t.Fatalf("unexpected result %v", r)
 					}

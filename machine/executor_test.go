@@ -1,4 +1,4 @@
-package execspec_test
+package machine_test
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/machine"
 )
 
 type pickState struct {
@@ -25,14 +26,14 @@ func enumerate(t *testing.T, act func(c *execspec.Ctx[pickState])) (int, []pickS
 	m := execspec.NewModel[pickState]("p")
 	m.Init(func(c *execspec.Ctx[pickState]) {})
 	m.Action("act", act)
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ex := mc.NewExecutor()
 	var from, to pickState
 	var states []pickState
-	ex.Enumerate(0, &from, &to, func(r execspec.Result) bool {
+	ex.Enumerate(0, &from, &to, func(r machine.Result) bool {
 		if r.Err != nil {
 			t.Fatalf("unexpected panic: %v", r.Err)
 		}
@@ -104,7 +105,7 @@ func TestRandomFindsTheOnlyEnabledBranch(t *testing.T) {
 		c.S.A = execspec.IntRange(c, "a", 0, 99)
 		c.Assume(false)
 	})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,11 +136,11 @@ func TestPanicIsReportedWithPicks(t *testing.T) {
 			panic("bad deployer")
 		}
 	})
-	mc, _ := m.Compile()
+	mc, _ := machine.Compile(m)
 	ex := mc.NewExecutor()
 	var from, to pickState
 	var panics []error
-	ex.Enumerate(0, &from, &to, func(r execspec.Result) bool {
+	ex.Enumerate(0, &from, &to, func(r machine.Result) bool {
 		if r.Err != nil {
 			panics = append(panics, r.Err)
 		}
@@ -148,7 +149,7 @@ func TestPanicIsReportedWithPicks(t *testing.T) {
 	if len(panics) != 1 {
 		t.Fatalf("got %d panics, want 1", len(panics))
 	}
-	var pe *execspec.PanicError
+	var pe *machine.PanicError
 	if !errors.As(panics[0], &pe) || pe.Where != "action boom" || len(pe.Picks) != 1 || pe.Picks[0].Value != "b" {
 		t.Fatalf("panic error %#v", panics[0])
 	}
@@ -165,7 +166,7 @@ func TestDirectedPicks(t *testing.T) {
 		c.S.Sub = execspec.SubsetOf(c, "s", []int{1, 2, 3})
 		c.S.F = execspec.FunctionOf(c, "f", []string{"k"}, []int{5, 6})
 	})
-	mc, _ := m.Compile()
+	mc, _ := machine.Compile(m)
 	ex := mc.NewExecutor()
 	var from, to pickState
 	ex.Direct(map[string]itf.Value{
@@ -173,12 +174,12 @@ func TestDirectedPicks(t *testing.T) {
 		"s": itf.Set(itf.Int(3), itf.Int(1)),
 		"f": itf.Map(itf.Entry{Key: itf.String("k"), Value: itf.Int(6)}),
 	})
-	r := ex.Exec(0, &from, &to, execspec.Path(nil).Choices())
+	r := ex.Exec(0, &from, &to, machine.Path(nil).Choices())
 	if !r.Enabled || to.B != "z" || len(to.Sub) != 2 || to.Sub[0] != 1 || to.Sub[1] != 3 || to.F["k"] != 6 {
 		t.Fatalf("directed execution: %v, state %+v", r, to)
 	}
 	ex.Direct(map[string]itf.Value{"b": itf.String("w")})
-	r = ex.Exec(0, &from, &to, execspec.Path(nil).Choices())
+	r = ex.Exec(0, &from, &to, machine.Path(nil).Choices())
 	if r.Enabled || !strings.Contains(r.Mismatch, `"w"`) {
 		t.Fatalf("a recorded value outside the candidates: %v", r)
 	}
@@ -223,17 +224,17 @@ func TestDroppedBranchesLeakNothing(t *testing.T) {
 		}
 		c.Assume(i == 5) // every branch but the last drops what it wrote
 	})
-	mc, err := m.Compile()
+	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ex := mc.NewExecutor()
 	var init, next leakState
-	if r := ex.Exec(execspec.InitAction, nil, &init, execspec.Path(nil).Choices()); !r.Enabled {
+	if r := ex.Exec(machine.InitAction, nil, &init, machine.Path(nil).Choices()); !r.Enabled {
 		t.Fatal("no initial state")
 	}
 	enabled := 0
-	ex.Enumerate(0, &init, &next, func(r execspec.Result) bool {
+	ex.Enumerate(0, &init, &next, func(r machine.Result) bool {
 		enabled++
 		return true
 	})

@@ -1,27 +1,65 @@
-package execspec
+package machine
 
 import (
 	"fmt"
-	"runtime/debug"
 	"unsafe"
 
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/core"
 	"github.com/execspec/execspec/itf"
 )
 
 // InitAction is the action number of the model's Init in Executor calls.
 const InitAction = -1
 
+// Pick is one labelled nondeterministic choice made by an action: Label is
+// the pick's label (a label used twice in one execution is recorded as
+// "label#2" the second time, and so on), Value the Go value picked.
+type Pick = core.Pick
+
+// Choices is the source of nondeterministic choices for one execution of an
+// action: each pick asks it for an index below n (n >= 1), through its
+// method Choose(n int) int. Simulation draws them at random, the checker
+// enumerates them (Odometer), replay reads them back (Path).
+type Choices = core.Choices
+
+// Path is a Choices that replays fixed choice indices; past its end it
+// chooses 0.
+type Path []int
+
+// Choices returns a Choices reading p from its start.
+func (p Path) Choices() Choices { return &pathReader{p: p} }
+
+type pathReader struct {
+	p   Path
+	pos int
+}
+
+func (r *pathReader) Choose(n int) int {
+	if r.pos >= len(r.p) {
+		r.pos++
+		return 0
+	}
+	i := r.p[r.pos]
+	r.pos++
+	if i >= n {
+		return n - 1
+	}
+	return i
+}
+
 // Executor runs a Machine's init and actions. It reuses its buffers between
 // calls, so it is cheap to call millions of times, and it is not safe for
 // concurrent use: give each goroutine its own.
 type Executor[S any] struct {
-	_   [64]byte // keep executors of different goroutines off each other's cache lines
-	mc  *Machine[S]
-	ctx Ctx[S]
-	x   execution
-	odo Odometer
-	rs  randomSearch
-	ex  *S
+	_        [64]byte // keep executors of different goroutines off each other's cache lines
+	mc       *Machine[S]
+	ctx      execspec.Ctx[S]
+	x        core.Execution
+	panicked *PanicError
+	odo      Odometer
+	rs       randomSearch
+	ex       *S
 	// clean is set when *cleanTo is a deep copy of the state the current
 	// Enumerate or Random call runs from, owned by the executor: a branch
 	// dropped by a guard before it wrote anything leaves it so, and the next
@@ -34,17 +72,17 @@ type Executor[S any] struct {
 // NewExecutor returns an Executor for mc.
 func (mc *Machine[S]) NewExecutor() *Executor[S] {
 	e := &Executor[S]{mc: mc, ex: new(S)}
-	e.ctx.x = &e.x
-	e.x.dataLabels = mc.model.dataPicks
+	mc.def.Bind(&e.ctx, &e.x)
+	e.x.DataLabels = mc.def.DataPicks
 	return e
 }
 
 // ReduceData turns data-pick reduction on or off for Enumerate (off by
 // default). With it on, once a branch is enabled, Enumerate skips the other
-// values of the data picks (see Model.DataPicks) made after the branch's last
+// values of the data picks (see execspec.Model.DataPicks) made after the branch's last
 // other choice: each choice of the non-data picks yields one successor, not
 // one per value of the data. Exec, Random and directed picks are unaffected.
-func (e *Executor[S]) ReduceData(on bool) { e.x.reduce = on && len(e.x.dataLabels) > 0 }
+func (e *Executor[S]) ReduceData(on bool) { e.x.Reduce = on && len(e.x.DataLabels) > 0 }
 
 // Result describes one execution of init or an action. Its slices belong to
 // the Executor and are valid until its next call.
@@ -66,13 +104,13 @@ type Result struct {
 
 // Record turns recording of picks on or off (off by default: recording
 // allocates).
-func (e *Executor[S]) Record(on bool) { e.x.record = on }
+func (e *Executor[S]) Record(on bool) { e.x.Record = on }
 
 // Direct makes labelled picks follow recorded values: a pick whose label is
 // in picks takes that value (the branch is dropped with a Mismatch when the
 // value is not a candidate); other picks come from the Choices. Nil turns
 // directing off.
-func (e *Executor[S]) Direct(picks map[string]itf.Value) { e.x.directed = picks }
+func (e *Executor[S]) Direct(picks map[string]itf.Value) { e.x.Directed = picks }
 
 // Exec runs action (or InitAction) once from state from (ignored for init),
 // writing the successor into to, with choices from ch.
@@ -80,14 +118,14 @@ func (e *Executor[S]) Exec(action int, from, to *S, ch Choices) Result {
 	e.clean = false
 	e.run(action, from, to, ch)
 	r := e.result()
-	if r.Err != nil && !e.x.record {
+	if r.Err != nil && !e.x.Record {
 		// Re-run with recording on to report the picks that led to the panic.
 		path := append([]int(nil), r.Path...)
-		e.x.record = true
+		e.x.Record = true
 		e.run(action, from, to, Path(path).Choices())
-		e.x.record = false
+		e.x.Record = false
 		if pe, ok := e.result().Err.(*PanicError); ok {
-			pe.Picks = append([]Pick(nil), e.x.picks...)
+			pe.Picks = append([]Pick(nil), e.x.Picks...)
 			r.Err = pe
 		}
 	}
@@ -96,46 +134,46 @@ func (e *Executor[S]) Exec(action int, from, to *S, ch Choices) Result {
 
 func (e *Executor[S]) result() Result {
 	r := Result{
-		Enabled:  !e.x.dropped && e.x.mismatch == "" && e.x.panicked == nil,
-		Picks:    e.x.picks,
-		Path:     e.x.path,
-		Mismatch: e.x.mismatch,
+		Enabled:  !e.x.Dropped && e.x.Mismatch == "" && e.panicked == nil,
+		Picks:    e.x.Picks,
+		Path:     e.x.Path,
+		Mismatch: e.x.Mismatch,
 	}
-	if e.x.panicked != nil {
-		r.Err = e.x.panicked
+	if e.panicked != nil {
+		r.Err = e.panicked
 	}
 	return r
 }
 
 func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 	x := &e.x
-	x.reset(ch)
-	x.panicked = nil
-	var f func(*Ctx[S])
+	x.Reset(ch)
+	e.panicked = nil
+	var f func(*execspec.Ctx[S])
 	if action == InitAction {
 		var zero S
 		*to = zero
-		f = e.mc.model.init
+		f = e.mc.def.Init
 	} else {
 		if !e.clean || e.cleanTo != to {
 			e.mc.Copy(to, from)
 		}
-		f = e.mc.model.actions[action].f
+		f = e.mc.def.Actions[action].Run
 	}
 	e.clean = false
 	e.ctx.S = to
 	defer func() {
 		if r := recover(); r != nil {
-			if x.dropped {
+			if x.Dropped {
 				// A panic on a branch already dropped by a guard is the
 				// expected fate of code that went on after Assume.
 				return
 			}
 			pe := newPanicError("action "+e.mc.ActionName(action), nil, r)
-			if x.record {
-				pe.Picks = append([]Pick(nil), x.picks...)
+			if x.Record {
+				pe.Picks = append([]Pick(nil), x.Picks...)
 			}
-			x.panicked = pe
+			e.panicked = pe
 		}
 	}()
 	f(&e.ctx)
@@ -147,13 +185,9 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 // The scratch is the executor's own (no Result handed it out), so it shares
 // no memory a caller holds.
 func (e *Executor[S]) keepIfClean(action int, from, to *S) {
-	if action != InitAction && e.mc.codec.eq(unsafe.Pointer(to), unsafe.Pointer(from)) {
+	if action != InitAction && e.mc.eq(unsafe.Pointer(to), unsafe.Pointer(from)) {
 		e.clean, e.cleanTo = true, to
 	}
-}
-
-func newPanicError(where string, picks []Pick, v any) *PanicError {
-	return &PanicError{Where: where, Picks: picks, Value: v, Stack: string(debug.Stack())}
 }
 
 // Enumerate runs every branch of action (or InitAction) from state from: one
@@ -175,7 +209,7 @@ func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) b
 		// Count the choices the odometer was asked for: picks directed by
 		// recorded values (Direct) make none.
 		used := o.pos
-		if e.x.panicked == nil && (e.x.dropped || e.x.mismatch != "") {
+		if e.panicked == nil && (e.x.Dropped || e.x.Mismatch != "") {
 			// Disabled: the common case, without building a Result.
 			if !o.advance(used) {
 				return true
@@ -185,13 +219,13 @@ func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) b
 		}
 		r := e.result()
 		if r.Enabled || r.Err != nil {
-			if trailing := len(e.x.path) - e.x.dataFrom; e.x.reduce && trailing > 0 {
+			if trailing := len(e.x.Path) - e.x.DataFrom; e.x.Reduce && trailing > 0 {
 				// The trailing data choices exist for this branch: skip
 				// their other values. They were all asked of the odometer,
 				// since a directed pick ends a run of data choices.
 				used -= trailing
 			}
-			if r.Err != nil && !e.x.record {
+			if r.Err != nil && !e.x.Record {
 				r = e.Exec(action, from, to, Path(append([]int(nil), r.Path...)).Choices())
 			}
 			if !fn(r) {
@@ -223,10 +257,10 @@ func (e *Executor[S]) Random(action int, from, to *S, rng Rand, budget int) (r R
 	for {
 		runs++
 		e.run(action, from, to, s)
-		used := len(e.x.path)
+		used := len(e.x.Path)
 		r = e.result()
 		if r.Enabled || r.Err != nil {
-			if r.Err != nil && !e.x.record {
+			if r.Err != nil && !e.x.Record {
 				r = e.Exec(action, from, to, Path(append([]int(nil), r.Path...)).Choices())
 			}
 			return r, runs, false

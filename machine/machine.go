@@ -1,0 +1,319 @@
+package machine
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"unsafe"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/core"
+	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/trace"
+	"github.com/zeebo/xxh3"
+)
+
+// Machine is a compiled execspec.Model: what the engines run. It is safe
+// for concurrent use; per-goroutine work goes through an Executor.
+type Machine[S any] struct {
+	def         *core.Model[S, execspec.Ctx[S]]
+	actionNames []string
+	props       []Property[S]
+	symmetries  []Symmetry[S]
+	fairness    []Fairness
+	// The codec's copy and encoding, at hand for the hot paths.
+	fix func(unsafe.Pointer)
+	enc func(b []byte, p unsafe.Pointer) []byte
+	eq  func(p, q unsafe.Pointer) bool
+}
+
+// Compile validates the model and its state type and returns the Machine
+// the engines run. Errors name what is wrong: a missing init, a duplicate
+// name, or the state fields whose types cannot be handled, all of them at
+// once (an execspec.TypeErrors, each *execspec.TypeError with its path and
+// what to use instead).
+//
+// The Machine is a snapshot: what is added to m after Compile does not
+// change it.
+func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
+	if m == nil {
+		return nil, errors.New("machine.Compile: nil model")
+	}
+	d, err := core.Compile(m)
+	if err != nil {
+		return nil, err
+	}
+	def, ok := d.(*core.Model[S, execspec.Ctx[S]])
+	if !ok {
+		return nil, fmt.Errorf("machine.Compile: unexpected model definition %T", d)
+	}
+	mc := &Machine[S]{def: def, fix: def.Fix, enc: def.Enc, eq: def.Eq}
+	for _, a := range def.Actions {
+		mc.actionNames = append(mc.actionNames, a.Name)
+	}
+	for _, p := range def.Props {
+		q := Property[S]{Name: p.Name, Kind: PropertyKind(p.Kind), Pred: p.Pred}
+		for _, f := range p.Formulas {
+			q.Formulas = append(q.Formulas, Formula[S]{Form: TemporalForm(f.Form), P: f.P, Q: f.Q})
+		}
+		mc.props = append(mc.props, q)
+	}
+	for _, s := range def.Symmetries {
+		mc.symmetries = append(mc.symmetries, Symmetry[S](s))
+	}
+	for _, f := range def.Fairness {
+		mc.fairness = append(mc.fairness, Fairness{Kind: FairnessKind(f.Kind), Actions: f.Actions, PerPick: f.PerPick})
+	}
+	return mc, nil
+}
+
+// Name returns the model's name.
+func (mc *Machine[S]) Name() string { return mc.def.Name }
+
+// Actions returns the action names in definition order; an action's index
+// in this slice is its number in Executor calls.
+func (mc *Machine[S]) Actions() []string { return mc.actionNames }
+
+// ActionIndex returns the index of the named action, or an
+// *execspec.UnknownNameError listing the valid names.
+func (mc *Machine[S]) ActionIndex(name string) (int, error) {
+	for i, a := range mc.actionNames {
+		if a == name {
+			return i, nil
+		}
+	}
+	return -1, &execspec.UnknownNameError{What: "action", Name: name, Valid: mc.actionNames}
+}
+
+// ActionName returns the name of action i, "init" for InitAction.
+func (mc *Machine[S]) ActionName(i int) string {
+	if i == InitAction {
+		return "init"
+	}
+	return mc.actionNames[i]
+}
+
+// ActionWeights returns each action's weight for random walks, in action
+// order (see execspec.Model.Weight), or nil when every action weighs the
+// same.
+func (mc *Machine[S]) ActionWeights() []float64 {
+	var ws []float64
+	uniform := true
+	for _, a := range mc.def.Actions {
+		w := a.Weight
+		if w == 0 {
+			w = 1
+		}
+		ws = append(ws, w)
+		uniform = uniform && w == ws[0]
+	}
+	if uniform {
+		return nil
+	}
+	return ws
+}
+
+// IsEnvironment reports whether action number a is an environment action
+// (see execspec.Model.Environment).
+func (mc *Machine[S]) IsEnvironment(a int) bool {
+	return a >= 0 && a < len(mc.def.Actions) && mc.def.Actions[a].Environment
+}
+
+// Properties returns the model's invariants, examples, constraints and
+// temporal properties in definition order.
+func (mc *Machine[S]) Properties() []Property[S] { return mc.props }
+
+// PropertiesOf returns the properties of one kind.
+func (mc *Machine[S]) PropertiesOf(kind PropertyKind) []Property[S] {
+	var out []Property[S]
+	for _, p := range mc.props {
+		if p.Kind == kind {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Property returns the named invariant, example or temporal property
+// (constraints are not searched for), or an *execspec.UnknownNameError
+// listing the valid names.
+func (mc *Machine[S]) Property(name string) (Property[S], error) {
+	var valid []string
+	for _, p := range mc.props {
+		if p.Kind == Constraint {
+			continue
+		}
+		if p.Name == name {
+			return p, nil
+		}
+		valid = append(valid, p.Name)
+	}
+	return Property[S]{}, &execspec.UnknownNameError{What: "property", Name: name, Valid: valid}
+}
+
+// Eval evaluates p on s. A panic in the predicate is returned as a
+// *PanicError; a temporal property, which is not a predicate over one
+// state, is an error.
+func (mc *Machine[S]) Eval(p Property[S], s *S) (ok bool, err error) {
+	if p.Pred == nil {
+		return false, fmt.Errorf("%s %s is not a predicate over one state", p.Kind, p.Name)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = newPanicError(p.Kind.String()+" "+p.Name, nil, r)
+		}
+	}()
+	return p.Pred(s), nil
+}
+
+// EvalFormula evaluates the predicates of formula i of the temporal
+// property p on s: P, and Q (false when the formula has none). A panic in a
+// predicate is returned as a *PanicError.
+func (mc *Machine[S]) EvalFormula(p Property[S], i int, s *S) (pv, qv bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = newPanicError(p.Kind.String()+" "+p.Name, nil, r)
+		}
+	}()
+	f := p.Formulas[i]
+	pv = f.P(s)
+	if f.Q != nil {
+		qv = f.Q(s)
+	}
+	return pv, qv, nil
+}
+
+// Fairness returns the model's fairness declarations, in the order they
+// were made.
+func (mc *Machine[S]) Fairness() []Fairness {
+	out := make([]Fairness, len(mc.fairness))
+	for i, f := range mc.fairness {
+		out[i] = Fairness{Kind: f.Kind, Actions: append([]string(nil), f.Actions...), PerPick: append([]string(nil), f.PerPick...)}
+	}
+	return out
+}
+
+// DataPicks returns the labels the model declares as data picks (see
+// execspec.Model.DataPicks).
+func (mc *Machine[S]) DataPicks() []string { return mc.def.DataPicks }
+
+// Symmetries returns the symmetry sets the model declares.
+func (mc *Machine[S]) Symmetries() []Symmetry[S] { return mc.symmetries }
+
+// Params returns the value recorded with execspec.Model.Params, rendered
+// as ITF would show it ("{deployers: 3, keep: 3}"), or "" when there is
+// none.
+func (mc *Machine[S]) Params() string {
+	switch p := mc.def.Params.(type) {
+	case nil:
+		return ""
+	case map[string]any:
+		// A map of named parameters reads as a record.
+		keys := make([]string, 0, len(p))
+		for k := range p {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + ": " + FormatValue(p[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return FormatValue(mc.def.Params)
+}
+
+// Copy makes dst a deep copy of src.
+func (mc *Machine[S]) Copy(dst, src *S) {
+	*dst = *src
+	if mc.fix != nil {
+		mc.fix(unsafe.Pointer(dst))
+	}
+}
+
+// Clone returns a deep copy of s.
+func (mc *Machine[S]) Clone(s *S) *S {
+	n := new(S)
+	mc.Copy(n, s)
+	return n
+}
+
+// AppendEncoding appends the canonical binary encoding of s to b: equal
+// states have equal encodings, and the encoding does not depend on the
+// machine or on map iteration order.
+func (mc *Machine[S]) AppendEncoding(b []byte, s *S) []byte {
+	return mc.enc(b, unsafe.Pointer(s))
+}
+
+// Fingerprint returns the 64-bit fingerprint (xxh3, fixed seed) of a
+// canonical encoding.
+func Fingerprint(encoding []byte) uint64 { return xxh3.Hash(encoding) }
+
+// Fingerprint128 returns the 128-bit fingerprint of a canonical encoding, as
+// (high, low).
+func Fingerprint128(encoding []byte) (hi, lo uint64) {
+	h := xxh3.Hash128(encoding)
+	return h.Hi, h.Lo
+}
+
+// Vars returns the names of the state variables as they appear in traces.
+func (mc *Machine[S]) Vars() []string { return mc.def.Vars }
+
+// ToITF returns the state's variables as ITF values, by name.
+func (mc *Machine[S]) ToITF(s *S) (map[string]itf.Value, error) {
+	rec, err := itf.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("state to ITF: %w", err)
+	}
+	out := make(map[string]itf.Value, len(mc.def.Vars))
+	for _, f := range rec.Fields() {
+		out[f.Name] = f.Value
+	}
+	return out, nil
+}
+
+// FromITF builds a state from ITF values by variable name. Every variable
+// must be present.
+func (mc *Machine[S]) FromITF(vals map[string]itf.Value) (S, error) {
+	var s S
+	fields := make([]itf.Field, 0, len(mc.def.Vars))
+	for _, name := range mc.def.Vars {
+		v, ok := vals[name]
+		if !ok {
+			return s, fmt.Errorf("state from ITF: variable %q missing", name)
+		}
+		fields = append(fields, itf.Field{Name: name, Value: v})
+	}
+	if err := itf.Unmarshal(itf.Record(fields...), &s); err != nil {
+		return s, fmt.Errorf("state from ITF: %w", err)
+	}
+	return s, nil
+}
+
+// StateType returns the Go type of the state.
+func (mc *Machine[S]) StateType() reflect.Type { return mc.def.Type }
+
+// TraceStep converts a state, and the action and picks that produced it,
+// into a trace.Step.
+func (mc *Machine[S]) TraceStep(action string, picks []Pick, s *S) (trace.Step, error) {
+	vals, err := mc.ToITF(s)
+	if err != nil {
+		return trace.Step{}, err
+	}
+	st := trace.Step{Action: action, State: vals}
+	for _, p := range picks {
+		v, err := itf.Marshal(p.Value)
+		if err != nil {
+			return trace.Step{}, fmt.Errorf("pick %s: %w", p.Label, err)
+		}
+		st.Picks = append(st.Picks, trace.Pick{Label: p.Label, Value: v})
+	}
+	return st, nil
+}
+
+// NewTrace returns an empty trace over the machine's variables.
+func (mc *Machine[S]) NewTrace() *trace.Trace {
+	return &trace.Trace{Vars: append([]string(nil), mc.def.Vars...), Meta: map[string]any{}}
+}

@@ -1,0 +1,114 @@
+package machine
+
+import "github.com/execspec/execspec/internal/core"
+
+// PropertyKind says how an engine uses a property.
+type PropertyKind int
+
+// The kinds of property (the values are those of internal/core).
+const (
+	// Invariant properties must hold in every reachable state
+	// (execspec.Model.Invariant).
+	Invariant PropertyKind = iota + 1
+	// Example properties describe states we want to see reached; a run
+	// searching for one succeeds when it finds a witness
+	// (execspec.Model.Example).
+	Example
+	// Constraint properties bound exploration: the checker does not expand a
+	// state that fails one (TLC's CONSTRAINT; execspec.Model.Constraint).
+	Constraint
+	// Temporal properties speak about whole behaviours
+	// (execspec.Model.Temporal); only the checker verifies them.
+	Temporal
+)
+
+// String returns "invariant", "example", "constraint" or "temporal".
+func (k PropertyKind) String() string { return core.PropertyKind(k).String() }
+
+// Property is a named predicate over states or, for a Temporal property,
+// a conjunction of temporal formulas (Pred is then nil).
+type Property[S any] struct {
+	Name     string
+	Kind     PropertyKind
+	Pred     func(*S) bool
+	Formulas []Formula[S]
+}
+
+// TemporalForm is the shape of one temporal formula.
+type TemporalForm int
+
+// The forms of temporal formula (the values are those of internal/core).
+const (
+	// FormEventually is <>P: P holds at some point of every behaviour.
+	FormEventually TemporalForm = iota + 1
+	// FormAlwaysEventually is []<>P: P holds infinitely often (it never
+	// stops coming back).
+	FormAlwaysEventually
+	// FormEventuallyAlways is <>[]P: from some point on, P holds forever.
+	FormEventuallyAlways
+	// FormLeadsTo is P ~> Q: whenever P holds, Q holds then or later.
+	FormLeadsTo
+	// FormLeadsToAlways is P ~> []Q: whenever P holds, Q holds forever
+	// from then or some later point on.
+	FormLeadsToAlways
+)
+
+// String renders the form with P and Q for its predicates, as TLA+ writes
+// it ("[]<>P", "P ~> Q").
+func (f TemporalForm) String() string { return core.TemporalForm(f).String() }
+
+// Formula is one temporal formula of a temporal property, as built by
+// execspec.Eventually, AlwaysEventually, EventuallyAlways, LeadsTo or
+// LeadsToAlways.
+type Formula[S any] struct {
+	Form TemporalForm
+	// P is the formula's predicate; Q is the second predicate of
+	// FormLeadsTo and FormLeadsToAlways (nil otherwise).
+	P, Q func(*S) bool
+}
+
+// String renders the formula's shape with P and Q for its predicates, as
+// TLA+ writes it ("[]<>P", "P ~> Q").
+func (f Formula[S]) String() string { return f.Form.String() }
+
+// FairnessKind is weak or strong fairness.
+type FairnessKind int
+
+// The kinds of fairness (the values are those of internal/core).
+const (
+	// Weak fairness (TLA+'s WF; execspec.Model.WeakFair): an action
+	// continuously enabled from some point on is eventually taken.
+	Weak FairnessKind = iota + 1
+	// Strong fairness (TLA+'s SF; execspec.Model.StrongFair): an action
+	// enabled infinitely often is taken infinitely often.
+	Strong
+)
+
+// String returns "WF" or "SF", as TLA+ writes them.
+func (k FairnessKind) String() string { return core.FairnessKind(k).String() }
+
+// Fairness is a fairness declaration (execspec.Model.WeakFair,
+// execspec.Model.StrongFair): the disjunction of Actions is fair (TLA+'s
+// WF_vars(A1 \/ A2) or SF_vars(...)); with PerPick, it is fair separately
+// for each combination of values of the picks with those labels (TLA+'s
+// \A self \in Procs : WF_vars(Proc(self))).
+type Fairness struct {
+	Kind    FairnessKind
+	Actions []string
+	PerPick []string
+}
+
+// String renders the declaration as in `execspec list`: "WF(deploy per
+// deployer)", "SF(RcvMsg)".
+func (f Fairness) String() string {
+	return core.Fairness{Kind: core.FairnessKind(f.Kind), Actions: f.Actions, PerPick: f.PerPick}.String()
+}
+
+// Symmetry is a set of N interchangeable values declared with
+// execspec.Model.Symmetry: Permute rewrites a state in place so that every
+// occurrence of value i becomes perm[i].
+type Symmetry[S any] struct {
+	Name    string
+	N       int
+	Permute func(s *S, perm []int)
+}
