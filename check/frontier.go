@@ -121,13 +121,14 @@ type expander[S any] struct {
 	actions []int
 
 	// The state of the expansion in progress (see expand).
-	branch  func(machine.Result) bool
-	emit    func(ord uint32, next *S) bool
-	onPanic func(actionPanic)
-	action  int
-	path    []int // the choices of the branch being emitted
-	n       uint32
-	stopped bool
+	branch     func(machine.Result) bool
+	eachBranch func(int, machine.Result) bool
+	emit       func(ord uint32, next *S) bool
+	onPanic    func(actionPanic)
+	action     int
+	path       []int // the choices of the branch being emitted
+	n          uint32
+	stopped    bool
 
 	// The determinism check (see recheck): its own executor, since it runs
 	// while ex is enumerating.
@@ -150,6 +151,7 @@ func (e *searcher[S]) newExpander() *expander[S] {
 		x.canon = e.sym.newCanonicalizer(e.mc)
 	}
 	x.branch = x.onBranch
+	x.eachBranch = x.onEachBranch
 	if !e.opts.NoDeterminismCheck {
 		x.verify = e.mc.NewExecutor()
 		x.verify.ReduceData(e.reduce)
@@ -216,13 +218,14 @@ func (x *expander[S]) expand(s *S, emit func(ord uint32, next *S) bool, onPanic 
 		x.ex.Enumerate(machine.InitAction, nil, x.next, x.branch)
 		return x.n, !x.stopped
 	}
-	for _, a := range x.actions {
-		x.action = a
-		if !x.ex.Enumerate(a, s, x.next, x.branch) {
-			return x.n, false
-		}
-	}
-	return x.n, true
+	return x.n, x.ex.EnumerateEach(x.actions, s, x.next, x.eachBranch)
+}
+
+// onEachBranch is the EnumerateEach callback of expand (bound once, as
+// x.eachBranch).
+func (x *expander[S]) onEachBranch(a int, r machine.Result) bool {
+	x.action = a
+	return x.onBranch(r)
 }
 
 // onBranch is the Enumerate callback of expand (bound once, as x.branch, so

@@ -66,12 +66,17 @@ type Executor[S any] struct {
 	// branch then starts from it without copying.
 	clean   bool
 	cleanTo *S
-	_       [64]byte
+	// EnumerateEach's callback and current action, and onEachBranch bound.
+	eachFn     func(int, Result) bool
+	eachAction int
+	eachBranch func(Result) bool
+	_          [64]byte
 }
 
 // NewExecutor returns an Executor for mc.
 func (mc *Machine[S]) NewExecutor() *Executor[S] {
 	e := &Executor[S]{mc: mc, ex: new(S)}
+	e.eachBranch = e.onEachBranch
 	mc.def.Bind(&e.ctx, &e.x)
 	e.x.DataLabels = mc.def.DataPicks
 	return e
@@ -201,9 +206,35 @@ func (e *Executor[S]) keepIfClean(action int, from, to *S) {
 // reference to holds, so fn may keep a successor by a shallow copy (v :=
 // *to): later branches never write into what it refers to.
 func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) bool {
+	e.clean = false
+	return e.enumerate(action, from, to, fn)
+}
+
+// EnumerateEach is Enumerate for each of actions in turn from one state,
+// as expanding a state in a search does; fn gets each branch's action as
+// well. *from must not change during the call. Within it, a branch dropped
+// by a guard before it wrote anything costs no copy of the state, across
+// actions as within one.
+func (e *Executor[S]) EnumerateEach(actions []int, from, to *S, fn func(action int, r Result) bool) bool {
+	e.clean = false
+	e.eachFn = fn
+	defer func() { e.eachFn = nil }()
+	for _, a := range actions {
+		e.eachAction = a
+		if !e.enumerate(a, from, to, e.eachBranch) {
+			return false
+		}
+	}
+	return true
+}
+
+// onEachBranch passes a branch of EnumerateEach on with its action (bound
+// once, as eachBranch, so that enumerating allocates nothing).
+func (e *Executor[S]) onEachBranch(r Result) bool { return e.eachFn(e.eachAction, r) }
+
+func (e *Executor[S]) enumerate(action int, from, to *S, fn func(Result) bool) bool {
 	o := &e.odo
 	o.Reset()
-	e.clean = false
 	for {
 		e.run(action, from, to, o)
 		// Count the choices the odometer was asked for: picks directed by
