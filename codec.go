@@ -33,6 +33,11 @@ type codec struct {
 	// eq reports whether the values at p and q are equal: whether they
 	// have the same encoding.
 	eq func(p, q unsafe.Pointer) bool
+	// refs appends to out the memory the value at p refers to and may
+	// write in place: the data of its slices, its maps, the targets of its
+	// pointers, the bodies of its Sets, at any depth. Nil when there is
+	// none (flat values; sum types, whose equality is identity).
+	refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
 }
 
 // eqEnc reports whether the values at p and q have the same encoding.
@@ -262,6 +267,14 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 				}
 			}
 		}
+		if ec.refs != nil {
+			c.refs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+				for i := 0; i < n; i++ {
+					out = ec.refs(unsafe.Add(p, uintptr(i)*size), out)
+				}
+				return out
+			}
+		}
 	case reflect.Slice:
 		ec, err := compileCodec(t.Elem(), path+"[i]", stack)
 		if err != nil {
@@ -303,6 +316,20 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			}
 			return b
 		}
+		c.refs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+			data := *(*unsafe.Pointer)(p)
+			hdr := (*[3]uintptr)(p)
+			if data == nil || hdr[2] == 0 {
+				return out
+			}
+			out = append(out, data)
+			if ec.refs != nil {
+				for i := 0; i < int(hdr[1]); i++ {
+					out = ec.refs(unsafe.Add(data, uintptr(i)*size), out)
+				}
+			}
+			return out
+		}
 		c.fix = func(p unsafe.Pointer) {
 			v := reflect.NewAt(t, p).Elem()
 			if v.IsNil() {
@@ -332,6 +359,10 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		}
 		c.flat = false
 		c.eq = fastMapEq(t)
+		c.refs = fastMapRefs(t)
+		if c.refs == nil {
+			c.refs = mapRefs(t, vc)
+		}
 		if c.eq == nil {
 			c.eq = mapEqual(t, vc)
 		}
@@ -361,6 +392,17 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		c.eq = func(p, q unsafe.Pointer) bool {
 			a, b := *(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q)
 			return a == b || a != nil && b != nil && ec.eq(a, b)
+		}
+		c.refs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+			q := *(*unsafe.Pointer)(p)
+			if q == nil {
+				return out
+			}
+			out = append(out, q)
+			if ec.refs != nil {
+				out = ec.refs(q, out)
+			}
+			return out
 		}
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			q := *(*unsafe.Pointer)(p)
@@ -414,6 +456,20 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 				}
 			}
 			return true
+		}
+		var withRefs []field
+		for _, f := range fields {
+			if f.c.refs != nil {
+				withRefs = append(withRefs, f)
+			}
+		}
+		if len(withRefs) > 0 {
+			c.refs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+				for _, f := range withRefs {
+					out = f.c.refs(unsafe.Add(p, f.off), out)
+				}
+				return out
+			}
 		}
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			for _, f := range fields {
@@ -481,6 +537,14 @@ func buildSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, e
 	// encoded natively, whatever T is.
 	c := &codec{t: t, flat: false}
 	c.fix, c.enc, c.eq = reflect.Zero(t).Interface().(setValue).setCodec(ec)
+	c.refs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+		// A Set's map is shared by copies until written (copy on write);
+		// what a Set writes in place is its body.
+		if b := *(*unsafe.Pointer)(p); b != nil {
+			out = append(out, b)
+		}
+		return out
+	}
 	return c, nil
 }
 

@@ -117,6 +117,34 @@ func nestedMapEqAt[M ~map[K]IM, K comparable, IM ~map[K2]V, K2, V comparable](p,
 	return (a == nil) == (b == nil) && maps.EqualFunc(a, b, mapEq[IM])
 }
 
+// fastMapRefs returns the refs of the nested map types fastMapFix copies
+// natively (the map and its inner maps), natively; nil for other types.
+func fastMapRefs(t reflect.Type) func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+	switch t {
+	case reflect.TypeFor[map[int]map[string]int]():
+		return nestedMapRefsAt[map[int]map[string]int]
+	case reflect.TypeFor[map[string]map[string]int]():
+		return nestedMapRefsAt[map[string]map[string]int]
+	case reflect.TypeFor[map[string]map[string]bool]():
+		return nestedMapRefsAt[map[string]map[string]bool]
+	}
+	return nil
+}
+
+func nestedMapRefsAt[M ~map[K]IM, K comparable, IM ~map[K2]V, K2 comparable, V any](p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+	m := *(*M)(p)
+	if m == nil {
+		return out
+	}
+	out = append(out, *(*unsafe.Pointer)(p))
+	for _, im := range m {
+		if im != nil {
+			out = append(out, *(*unsafe.Pointer)(unsafe.Pointer(&im)))
+		}
+	}
+	return out
+}
+
 // fastMapEnc returns an encoder for the most common map types (and the maps
 // behind the most common Sets, with vc nil) that iterates natively instead
 // of through reflection; nil for other types. Its output is byte for byte

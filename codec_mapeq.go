@@ -65,3 +65,40 @@ func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
 		return true
 	}
 }
+
+// mapRefs returns the refs of maps of type t: the map, and the references
+// of its values (visited through reflection; values without references are
+// not visited).
+func mapRefs(t reflect.Type, vc *codec) func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+	if vc.refs == nil {
+		return func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+			if m := *(*unsafe.Pointer)(p); m != nil {
+				out = append(out, m)
+			}
+			return out
+		}
+	}
+	type temps struct {
+		v  reflect.Value
+		it reflect.MapIter
+	}
+	pool := sync.Pool{New: func() any { return &temps{v: reflect.New(t.Elem()).Elem()} }}
+	return func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+		m := *(*unsafe.Pointer)(p)
+		if m == nil {
+			return out
+		}
+		out = append(out, m)
+		tm := pool.Get().(*temps)
+		tm.it.Reset(reflect.NewAt(t, p).Elem())
+		vp := tm.v.Addr().UnsafePointer()
+		for tm.it.Next() {
+			tm.v.SetIterValue(&tm.it)
+			out = vc.refs(vp, out)
+		}
+		tm.it.Reset(reflect.Value{})
+		tm.v.SetZero() // hold no reference into the state
+		pool.Put(tm)
+		return out
+	}
+}

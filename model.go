@@ -190,6 +190,7 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 		Vars:       stateVars(t),
 		Fix:        c.fix,
 		Eq:         c.eq,
+		Refs:       c.refs,
 		Enc:        c.enc,
 		NewDecoder: func() func([]byte, *S) error { return (&stateDecoder[S]{dec: dec}).decode },
 	}

@@ -1,7 +1,9 @@
 package machine
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"unsafe"
 
 	"github.com/execspec/execspec"
@@ -66,6 +68,13 @@ type Executor[S any] struct {
 	// branch then starts from it without copying.
 	clean   bool
 	cleanTo *S
+	// copied lists, sorted, what the scratch state referred to right after
+	// it was last copied: all of it the copy's own fresh memory. A dropped
+	// branch leaves the scratch clean only if it still refers to exactly
+	// that, so no branch can have made two parts of it share memory, or
+	// made it refer to memory outside it (a global), as a fresh copy would
+	// not.
+	copied, now []unsafe.Pointer
 	// EnumerateEach's callback and current action, and onEachBranch bound.
 	eachFn     func(int, Result) bool
 	eachAction int
@@ -162,6 +171,9 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 	} else {
 		if !e.clean || e.cleanTo != to {
 			e.mc.Copy(to, from)
+			if e.mc.refs != nil {
+				e.copied = sortedRefs(e.mc.refs(unsafe.Pointer(to), e.copied[:0]))
+			}
 		}
 		f = e.mc.def.Actions[action].Run
 	}
@@ -190,9 +202,22 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 // The scratch is the executor's own (no Result handed it out), so it shares
 // no memory a caller holds.
 func (e *Executor[S]) keepIfClean(action int, from, to *S) {
-	if action != InitAction && e.mc.eq(unsafe.Pointer(to), unsafe.Pointer(from)) {
-		e.clean, e.cleanTo = true, to
+	if action == InitAction || !e.mc.eq(unsafe.Pointer(to), unsafe.Pointer(from)) {
+		return
 	}
+	if e.mc.refs != nil {
+		e.now = sortedRefs(e.mc.refs(unsafe.Pointer(to), e.now[:0]))
+		if !slices.Equal(e.now, e.copied) {
+			return
+		}
+	}
+	e.clean, e.cleanTo = true, to
+}
+
+// sortedRefs sorts references by address.
+func sortedRefs(refs []unsafe.Pointer) []unsafe.Pointer {
+	slices.SortFunc(refs, func(a, b unsafe.Pointer) int { return cmp.Compare(uintptr(a), uintptr(b)) })
+	return refs
 }
 
 // Enumerate runs every branch of action (or InitAction) from state from: one

@@ -191,6 +191,7 @@ type leakState struct {
 	L    []int
 	Set  execspec.Set[int]
 	Deep map[int]map[int][]int
+	A, B []int
 }
 
 // A branch dropped by a guard after it wrote into the state (a map, a nil
@@ -203,11 +204,13 @@ func TestDroppedBranchesLeakNothing(t *testing.T) {
 		c.S.M = map[string]int{"a": 1}
 		c.S.Set = execspec.SetOf(1)
 		c.S.Deep = map[int]map[int][]int{1: {1: {1}}}
+		c.S.A, c.S.B = []int{1}, []int{1}
 	})
-	var seen []string
+	var seen, aliased []string
+	global := []int{1}
 	m.Action("write_then_drop", func(c *execspec.Ctx[leakState]) {
 		s := c.S
-		i := execspec.IntRange(c, "i", 0, 5)
+		i := execspec.IntRange(c, "i", 0, 8)
 		// What this branch starts from must be the initial state.
 		seen = append(seen, fmt.Sprintf("%v %v %v %v %v", s.M, s.Nil == nil, s.L, s.Set, s.Deep))
 		switch i {
@@ -221,8 +224,15 @@ func TestDroppedBranchesLeakNothing(t *testing.T) {
 			s.Set.Add(2)
 		case 4:
 			s.Deep[1][1][0] = 9
+		case 5:
+			s.B = s.A // equal contents, but now one slice
+		case 6:
+			s.A = global // equal contents, but memory outside the state
+		case 7:
+			s.A[0] = 42 // must not reach B or global, as in a fresh copy
+			aliased = append(aliased, fmt.Sprint(s.B[0], global[0]))
 		}
-		c.Assume(i == 5) // every branch but the last drops what it wrote
+		c.Assume(i == 8) // every branch but the last drops what it wrote
 	})
 	mc, err := machine.Compile(m)
 	if err != nil {
@@ -239,8 +249,11 @@ func TestDroppedBranchesLeakNothing(t *testing.T) {
 		return true
 	})
 	want := "map[a:1] true [] {1} map[1:map[1:[1]]]"
-	if enabled != 1 || len(seen) != 6 {
-		t.Fatalf("%d enabled of %d branches, want 1 of 6", enabled, len(seen))
+	if enabled != 1 || len(seen) != 9 {
+		t.Fatalf("%d enabled of %d branches, want 1 of 9", enabled, len(seen))
+	}
+	if len(aliased) != 1 || aliased[0] != "1 1" {
+		t.Errorf("writing A after branches that aliased it: B[0], global[0] = %q, want 1 1", aliased)
 	}
 	for i, got := range seen {
 		if got != want {

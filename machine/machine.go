@@ -27,6 +27,9 @@ type Machine[S any] struct {
 	fix func(unsafe.Pointer)
 	enc func(b []byte, p unsafe.Pointer) []byte
 	eq  func(p, q unsafe.Pointer) bool
+	// refs lists what a state refers to (see core.Model.Refs); nil when
+	// states refer to nothing they could write in place.
+	refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
 }
 
 // Compile validates the model and its state type and returns the Machine
@@ -49,7 +52,7 @@ func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
 	if !ok {
 		return nil, fmt.Errorf("machine.Compile: unexpected model definition %T", d)
 	}
-	mc := &Machine[S]{def: def, fix: def.Fix, enc: def.Enc, eq: def.Eq}
+	mc := &Machine[S]{def: def, fix: def.Fix, enc: def.Enc, eq: def.Eq, refs: def.Refs}
 	for _, a := range def.Actions {
 		mc.actionNames = append(mc.actionNames, a.Name)
 	}

@@ -32,9 +32,12 @@ type Model[S, C any] struct {
 	// that is not safe for concurrent use. Eq reports whether two states
 	// are equal: equal encodings, and nil maps and slices where the other
 	// has nil ones (user code tells nil from empty).
-	Fix        func(unsafe.Pointer)
-	Enc        func(b []byte, p unsafe.Pointer) []byte
-	Eq         func(p, q unsafe.Pointer) bool
+	Fix func(unsafe.Pointer)
+	Enc func(b []byte, p unsafe.Pointer) []byte
+	Eq  func(p, q unsafe.Pointer) bool
+	// Refs, when not nil, appends the memory the state refers to and may
+	// write in place (slice data, maps, pointer targets, Set bodies).
+	Refs       func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
 	NewDecoder func() func(b []byte, s *S) error
 }
 
