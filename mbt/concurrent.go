@@ -38,12 +38,12 @@ type ConcurrentDriver[S any] interface {
 	// Go value of the pick's type), an error wrapping ErrRefused when the
 	// implementation refused the operation, or another error when it could
 	// not be tried at all (which fails the test).
-	Do(ctx context.Context, client int, op Step) ([]machine.Pick, error)
+	Do(ctx context.Context, client int, op Step) ([]Labelled, error)
 }
 
 // Output is the observed value of the output pick label, for Do to return:
 // mbt.Output("balance", 5).
-func Output[T any](label string, v T) machine.Pick { return machine.Pick{Label: label, Value: v} }
+func Output[T any](label string, v T) Labelled { return Labelled{Label: label, Value: v} }
 
 // ConcurrentOptions configures RunConcurrent. The zero value works; the
 // -execspec.seed, -execspec.traces (runs) and -execspec.steps (operations
@@ -310,7 +310,7 @@ func (c *concRunner[S]) generate(i int) (script, error) {
 }
 
 // step builds a driver Step of the input picks.
-func (c *concRunner[S]) step(idx int, action string, picks []machine.Pick) (Step, error) {
+func (c *concRunner[S]) step(idx int, action string, picks []Labelled) (Step, error) {
 	st := Step{Index: idx, Action: action, Enabled: true}
 	for _, p := range picks {
 		if c.outputs[p.Label] {
@@ -351,7 +351,7 @@ func (c *concRunner[S]) execute(sc script, run int) (*History, error) {
 				for _, v := range op.Values {
 					rec.Inputs = append(rec.Inputs, Arg{v.Label, v.Value})
 				}
-				var outs []machine.Pick
+				var outs []Labelled
 				rec.Call = clock.Add(1)
 				err := callDriver(func() error {
 					var err error
@@ -652,7 +652,7 @@ func (c *concRunner[S]) scriptOf(h *History) (script, error) {
 func (c *concRunner[S]) stepOf(idx int, action string, args []Arg) (Step, error) {
 	st := Step{Index: idx, Action: action, Enabled: true}
 	for _, a := range args {
-		st.Picks = append(st.Picks, machine.Pick{Label: a.Label, Value: a.Value})
+		st.Picks = append(st.Picks, Labelled{Label: a.Label, Value: a.Value})
 		st.Values = append(st.Values, trace.Pick{Label: a.Label, Value: a.Value})
 	}
 	return st, nil
@@ -676,7 +676,7 @@ func WalkHistory[S any](m *execspec.Model[S], clients, ops int, seed uint64, out
 	for _, l := range outputs {
 		out[l] = true
 	}
-	args := func(picks []machine.Pick, want bool) ([]Arg, error) {
+	args := func(picks []Labelled, want bool) ([]Arg, error) {
 		var as []Arg
 		for _, p := range picks {
 			if out[p.Label] != want {

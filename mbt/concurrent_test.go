@@ -48,13 +48,13 @@ func (d *concBankDriver) Reset(context.Context, mbt.Step) error {
 	return nil
 }
 
-func (d *concBankDriver) Do(_ context.Context, _ int, op mbt.Step) ([]machine.Pick, error) {
+func (d *concBankDriver) Do(_ context.Context, _ int, op mbt.Step) ([]mbt.Labelled, error) {
 	if op.Action == "balance" {
 		a, err := mbt.Pick[string](op, "account")
 		if err != nil {
 			return nil, err
 		}
-		return []machine.Pick{mbt.Output("balance", d.bank.Balance(a))}, nil
+		return []mbt.Labelled{mbt.Output("balance", d.bank.Balance(a))}, nil
 	}
 	return nil, refusal(applyStep(d.bank, op))
 }
@@ -163,7 +163,7 @@ func TestRunConcurrentDriverFailure(t *testing.T) {
 type downDriver struct{}
 
 func (downDriver) Reset(context.Context, mbt.Step) error { return nil }
-func (downDriver) Do(context.Context, int, mbt.Step) ([]machine.Pick, error) {
+func (downDriver) Do(context.Context, int, mbt.Step) ([]mbt.Labelled, error) {
 	return nil, errors.New("service down")
 }
 
@@ -375,7 +375,7 @@ func TestRunConcurrentReportsItsFailures(t *testing.T) {
 type panicDriver struct{}
 
 func (panicDriver) Reset(context.Context, mbt.Step) error { return nil }
-func (panicDriver) Do(context.Context, int, mbt.Step) ([]machine.Pick, error) {
+func (panicDriver) Do(context.Context, int, mbt.Step) ([]mbt.Labelled, error) {
 	panic("boom")
 }
 
@@ -386,7 +386,7 @@ type scriptRecorder struct {
 	ops map[int][]string
 }
 
-func (r *scriptRecorder) Do(ctx context.Context, client int, op mbt.Step) ([]machine.Pick, error) {
+func (r *scriptRecorder) Do(ctx context.Context, client int, op mbt.Step) ([]mbt.Labelled, error) {
 	r.mu.Lock()
 	r.ops[client] = append(r.ops[client], op.String())
 	r.mu.Unlock()

@@ -72,7 +72,7 @@ type Step struct {
 	Action string
 	// Picks are the action's labelled picks as the model's Go values, in the
 	// order it made them. Read one with Pick.
-	Picks []machine.Pick
+	Picks []Labelled
 	// Values are the same picks as ITF values (what a trace file records).
 	Values []trace.Pick
 	// Enabled says whether the model performs the step. When false, the
@@ -146,3 +146,10 @@ func Pick[T any](s Step, label string) (T, error) {
 	}
 	return zero, fmt.Errorf("mbt: step %s has no pick %q (it has: %s)", s.Action, label, strings.Join(labels, ", "))
 }
+
+// Labelled is one labelled value: a pick of a step (Label is the pick's
+// label, Value the Go value picked; see machine.Pick), or an output of a
+// concurrent operation. Drivers read a step's picks (Step.Picks) and a
+// concurrent driver returns its outputs (ConcurrentDriver.Do, Output)
+// without importing package machine.
+type Labelled = machine.Pick

@@ -111,7 +111,7 @@ func (c randChoices) Choose(n int) int { return c.r.IntN(n) }
 // a driver needs.
 type pickLabels map[int]map[string][]string
 
-func labelKey(picks []machine.Pick) (string, []string) {
+func labelKey(picks []Labelled) (string, []string) {
 	ls := make([]string, len(picks))
 	for i, p := range picks {
 		ls[i] = p.Label
@@ -120,7 +120,7 @@ func labelKey(picks []machine.Pick) (string, []string) {
 	return strings.Join(ls, "\x00"), ls
 }
 
-func (pl pickLabels) note(a int, picks []machine.Pick) {
+func (pl pickLabels) note(a int, picks []Labelled) {
 	k, ls := labelKey(picks)
 	if pl[a] == nil {
 		pl[a] = map[string][]string{}
@@ -132,7 +132,7 @@ func (pl pickLabels) note(a int, picks []machine.Pick) {
 
 // complete reports whether picks include every label of some enabled
 // execution of action a.
-func (pl pickLabels) complete(a int, picks []machine.Pick) bool {
+func (pl pickLabels) complete(a int, picks []Labelled) bool {
 	have := make(map[string]bool, len(picks))
 	for _, p := range picks {
 		have[p.Label] = true

@@ -326,10 +326,10 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 }
 
 // step builds the driver's Step from the model's picks.
-func (r *runner[S]) step(idx int, action string, picks []machine.Pick, enabled bool) (Step, error) {
+func (r *runner[S]) step(idx int, action string, picks []Labelled, enabled bool) (Step, error) {
 	st := Step{Index: idx, Action: action, Enabled: enabled}
 	if len(picks) > 0 {
-		st.Picks = append([]machine.Pick(nil), picks...)
+		st.Picks = append([]Labelled(nil), picks...)
 		st.Values = make([]trace.Pick, len(picks))
 		for i, p := range picks {
 			v, err := itf.Marshal(p.Value)

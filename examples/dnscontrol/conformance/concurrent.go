@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/examples/dnsbalancer"
-	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
 )
 
@@ -41,7 +40,7 @@ func (d *ConcurrentDriver) Reset(ctx context.Context, _ mbt.Step) error {
 
 // Do implements mbt.ConcurrentDriver; it is safe for concurrent use when
 // the Service is.
-func (d *ConcurrentDriver) Do(ctx context.Context, _ int, op mbt.Step) ([]machine.Pick, error) {
+func (d *ConcurrentDriver) Do(ctx context.Context, _ int, op mbt.Step) ([]mbt.Labelled, error) {
 	switch op.Action {
 	case "plan":
 		if d.plans.Add(1) > int64(d.Params.MaxPlans) {
