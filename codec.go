@@ -304,13 +304,13 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			return true
 		}
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
-			v := reflect.NewAt(t, p).Elem()
-			n := v.Len()
+			h := (*sliceHeader)(p)
+			n := h.len
 			b = binary.AppendUvarint(b, uint64(n))
 			if n == 0 {
 				return b
 			}
-			base := v.Index(0).Addr().UnsafePointer()
+			base := h.data
 			for i := 0; i < n; i++ {
 				b = ec.enc(b, unsafe.Add(base, uintptr(i)*size))
 			}
@@ -330,19 +330,20 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			}
 			return out
 		}
+		rt := abiType(t)
 		c.fix = func(p unsafe.Pointer) {
-			v := reflect.NewAt(t, p).Elem()
-			if v.IsNil() {
+			h := (*sliceHeader)(p)
+			if h.data == nil {
 				return
 			}
-			n := v.Len()
+			n := h.len
 			nv := reflect.MakeSlice(t, n, n)
-			reflect.Copy(nv, v)
-			v.Set(nv)
+			reflect.Copy(nv, viewAt(rt, p, false))
+			*h = sliceHeader{data: nv.UnsafePointer(), len: n, cap: n}
 			if ec.flat || n == 0 {
 				return
 			}
-			base := nv.Index(0).Addr().UnsafePointer()
+			base := h.data
 			for i := 0; i < n; i++ {
 				ec.fix(unsafe.Add(base, uintptr(i)*size))
 			}
@@ -368,19 +369,19 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		}
 
 		c.enc = fastMapEnc(t, kc, vc)
+		rt := abiType(t)
 		if c.enc == nil {
 			c.enc = func(b []byte, p unsafe.Pointer) []byte {
-				return encodeMap(b, reflect.NewAt(t, p).Elem(), kc, vc)
+				return encodeMap(b, viewAt(rt, p, true), kc, vc)
 			}
 		}
 		c.fix = fastMapFix(t)
 		if c.fix == nil {
 			c.fix = func(p unsafe.Pointer) {
-				v := reflect.NewAt(t, p).Elem()
-				if v.IsNil() {
+				if *(*unsafe.Pointer)(p) == nil {
 					return
 				}
-				v.Set(copyMap(v, vc))
+				*(*unsafe.Pointer)(p) = copyMap(viewAt(rt, p, true), vc).UnsafePointer()
 			}
 		}
 	case reflect.Pointer:
@@ -548,6 +549,30 @@ func buildSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, e
 	return c, nil
 }
 
+// sliceHeader is the layout of every Go slice.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
+// viewAt returns the value at p, whose type has the runtime descriptor rt,
+// as a reflect.Value that reads it in place (it is not addressable and must
+// not be written through). direct says that the type is one pointer, which
+// an interface holds itself (maps); otherwise the interface points at p.
+// It costs no allocation and none of reflect.NewAt's lookup of the pointer
+// type.
+func viewAt(rt, p unsafe.Pointer, direct bool) reflect.Value {
+	var x any
+	e := (*[2]unsafe.Pointer)(unsafe.Pointer(&x))
+	e[0] = rt
+	if direct {
+		e[1] = *(*unsafe.Pointer)(p)
+	} else {
+		e[1] = p
+	}
+	return reflect.ValueOf(x)
+}
+
 // mapScratch is reused across map encodings to avoid allocations.
 type mapScratch struct {
 	buf  []byte
@@ -567,19 +592,23 @@ func encodeMap(b []byte, v reflect.Value, kc, vc *codec) []byte {
 	}
 	sc := mapScratchPool.Get().(*mapScratch)
 	sc.buf, sc.ends, sc.idx = sc.buf[:0], sc.ends[:0], sc.idx[:0]
-	k := reflect.New(v.Type().Key()).Elem()
+	kp := reflect.New(v.Type().Key())
+	k, kptr := kp.Elem(), kp.UnsafePointer()
 	var e reflect.Value
+	var eptr unsafe.Pointer
 	if vc != nil {
-		e = reflect.New(v.Type().Elem()).Elem()
+		ep := reflect.New(v.Type().Elem())
+		e, eptr = ep.Elem(), ep.UnsafePointer()
 	}
-	it := v.MapRange()
+	var it reflect.MapIter
+	it.Reset(v)
 	for it.Next() {
-		k.SetIterKey(it)
-		sc.buf = kc.enc(sc.buf, k.Addr().UnsafePointer())
+		k.SetIterKey(&it)
+		sc.buf = kc.enc(sc.buf, kptr)
 		kend := len(sc.buf)
 		if vc != nil {
-			e.SetIterValue(it)
-			sc.buf = vc.enc(sc.buf, e.Addr().UnsafePointer())
+			e.SetIterValue(&it)
+			sc.buf = vc.enc(sc.buf, eptr)
 		}
 		sc.ends = append(sc.ends, [2]int{kend, len(sc.buf)})
 		sc.idx = append(sc.idx, len(sc.idx))
@@ -597,12 +626,13 @@ func copyMap(v reflect.Value, vc *codec) reflect.Value {
 	// The key and value go through addressable temporaries: it.Key() and
 	// it.Value() would box a copy of each non-pointer key and value.
 	k := reflect.New(t.Key()).Elem()
-	e := reflect.New(t.Elem()).Elem()
+	ep := reflect.New(t.Elem())
+	e, eptr := ep.Elem(), ep.UnsafePointer()
 	for it.Next() {
 		k.SetIterKey(it)
 		e.SetIterValue(it)
 		if vc != nil && !vc.flat {
-			vc.fix(e.Addr().UnsafePointer())
+			vc.fix(eptr)
 		}
 		nv.SetMapIndex(k, e)
 	}

@@ -27,12 +27,14 @@ func abiType(t reflect.Type) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe
 // lookups through mapaccess.
 func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
 	type temps struct {
-		k, v reflect.Value
-		it   reflect.MapIter
+		k, v   reflect.Value
+		kp, vp unsafe.Pointer
+		it     reflect.MapIter
 	}
 	rt := abiType(t)
 	pool := sync.Pool{New: func() any {
-		return &temps{k: reflect.New(t.Key()).Elem(), v: reflect.New(t.Elem()).Elem()}
+		k, v := reflect.New(t.Key()), reflect.New(t.Elem())
+		return &temps{k: k.Elem(), v: v.Elem(), kp: k.UnsafePointer(), vp: v.UnsafePointer()}
 	}}
 	return func(p, q unsafe.Pointer) bool {
 		a, b := *(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q)
@@ -42,7 +44,7 @@ func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
 		if a == nil || b == nil {
 			return false // nil and empty encode alike, but a nil map cannot be written
 		}
-		ma, mb := reflect.NewAt(t, p).Elem(), reflect.NewAt(t, q).Elem()
+		ma, mb := viewAt(rt, p, true), viewAt(rt, q, true)
 		if ma.Len() != mb.Len() {
 			return false
 		}
@@ -50,7 +52,7 @@ func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
 		defer pool.Put(tm)
 		tm.it.Reset(ma)
 		defer tm.it.Reset(reflect.Value{}) // drop the reference to the map
-		kp, vp := tm.k.Addr().UnsafePointer(), tm.v.Addr().UnsafePointer()
+		kp, vp := tm.kp, tm.vp
 		for tm.it.Next() {
 			tm.k.SetIterKey(&tm.it)
 			e := mapaccess(rt, b, kp)
@@ -80,9 +82,14 @@ func mapRefs(t reflect.Type, vc *codec) func(p unsafe.Pointer, out []unsafe.Poin
 	}
 	type temps struct {
 		v  reflect.Value
+		vp unsafe.Pointer
 		it reflect.MapIter
 	}
-	pool := sync.Pool{New: func() any { return &temps{v: reflect.New(t.Elem()).Elem()} }}
+	rt := abiType(t)
+	pool := sync.Pool{New: func() any {
+		v := reflect.New(t.Elem())
+		return &temps{v: v.Elem(), vp: v.UnsafePointer()}
+	}}
 	return func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
 		m := *(*unsafe.Pointer)(p)
 		if m == nil {
@@ -90,8 +97,8 @@ func mapRefs(t reflect.Type, vc *codec) func(p unsafe.Pointer, out []unsafe.Poin
 		}
 		out = append(out, m)
 		tm := pool.Get().(*temps)
-		tm.it.Reset(reflect.NewAt(t, p).Elem())
-		vp := tm.v.Addr().UnsafePointer()
+		tm.it.Reset(viewAt(rt, p, true))
+		vp := tm.vp
 		for tm.it.Next() {
 			tm.v.SetIterValue(&tm.it)
 			out = vc.refs(vp, out)
