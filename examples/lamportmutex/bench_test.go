@@ -1,13 +1,13 @@
 package lamportmutex_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/lamportmutex"
 	"github.com/execspec/execspec/examples/lamportmutex/handbfs"
+	"github.com/execspec/execspec/internal/checkbench"
 	"github.com/execspec/execspec/internal/cputime"
 	"github.com/execspec/execspec/machine"
 )
@@ -57,7 +57,7 @@ func benchHand(b *testing.B, p handbfs.Params) {
 		distinct += res.Distinct
 	}
 	b.StopTimer()
-	report(b, distinct, cputime.Since(cpu).Seconds())
+	checkbench.Report(b, distinct, 0, cputime.Since(cpu).Seconds())
 }
 
 func benchExecspec(b *testing.B, p lamportmutex.Params, workers int) {
@@ -69,22 +69,12 @@ func benchExecspec(b *testing.B, p lamportmutex.Params, workers int) {
 	b.ResetTimer()
 	cpu, _ := cputime.Now()
 	for i := 0; i < b.N; i++ {
-		res, err := check.Run(context.Background(), mc, check.Options{Workers: workers})
+		n, sb, err := checkbench.Search(mc, check.Options{Workers: workers})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if !res.Complete || len(res.Findings) > 0 {
-			b.Fatalf("complete %v, findings %d", res.Complete, len(res.Findings))
-		}
-		distinct += res.Stats.Distinct
-		bytes = res.Stats.StoreBytes
+		distinct, bytes = distinct+n, sb
 	}
 	b.StopTimer()
-	report(b, distinct, cputime.Since(cpu).Seconds())
-	b.ReportMetric(float64(bytes)/float64(distinct/int64(b.N)), "B/state")
-}
-
-func report(b *testing.B, distinct int64, cpuSeconds float64) {
-	b.ReportMetric(float64(distinct)/b.Elapsed().Seconds(), "states/s")
-	b.ReportMetric(float64(distinct)/cpuSeconds, "states/cpu-s")
+	checkbench.Report(b, distinct, bytes, cputime.Since(cpu).Seconds())
 }

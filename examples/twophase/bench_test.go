@@ -1,7 +1,6 @@
 package twophase_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
+	"github.com/execspec/execspec/internal/checkbench"
 	"github.com/execspec/execspec/internal/cputime"
 	"github.com/execspec/execspec/machine"
 )
@@ -46,18 +46,12 @@ func benchCheck[S any](b *testing.B, m *execspec.Model[S], workers int) {
 	b.ResetTimer()
 	cpu, _ := cputime.Now()
 	for i := 0; i < b.N; i++ {
-		res, err := check.Run(context.Background(), mc, check.Options{Workers: workers, NoSymmetry: true})
+		n, sb, err := checkbench.Search(mc, check.Options{Workers: workers, NoSymmetry: true})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if !res.Complete || len(res.Findings) > 0 {
-			b.Fatalf("complete %v, findings %d", res.Complete, len(res.Findings))
-		}
-		distinct += res.Stats.Distinct
-		bytes = res.Stats.StoreBytes
+		distinct, bytes = distinct+n, sb
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(distinct)/b.Elapsed().Seconds(), "states/s")
-	b.ReportMetric(float64(distinct)/cputime.Since(cpu).Seconds(), "states/cpu-s")
-	b.ReportMetric(float64(bytes)/float64(distinct/int64(b.N)), "B/state")
+	checkbench.Report(b, distinct, bytes, cputime.Since(cpu).Seconds())
 }
