@@ -16,8 +16,11 @@ import (
 // Set is a finite set of comparable values, usable inside model state.
 //
 // Like a Go map it has reference semantics: copying a Set value shares its
-// contents. The engines deep-copy state before every action, so a model never
-// needs to copy a Set itself. The zero Set is empty and ready to use.
+// contents. The engines copy state before every action, so a model never
+// needs to copy a Set itself; their copy of a Set shares its elements until
+// either side changes them (copy on write), so it costs one small
+// allocation whatever the set's size. The zero Set is empty and ready to
+// use.
 // Sets are encoded canonically (elements in sorted order) and appear in ITF
 // traces as {"#set": [...]}.
 //
