@@ -227,9 +227,11 @@ func sortedRefs(refs []unsafe.Pointer) []unsafe.Pointer {
 // With ReduceData on, branches differing only in trailing data picks are
 // represented by the first enabled one.
 //
-// Every execution starts by deep-copying from into to, replacing every
-// reference to holds, so fn may keep a successor by a shallow copy (v :=
-// *to): later branches never write into what it refers to.
+// Every execution starts from a deep copy of from in to that nothing else
+// refers to: a fresh one, or, after a branch a guard dropped, that branch's
+// when it wrote nothing and made no part of it refer elsewhere. So fn may
+// keep a successor by a shallow copy (v := *to): later branches never write
+// into what it refers to.
 func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) bool {
 	e.clean = false
 	return e.enumerate(action, from, to, fn)
