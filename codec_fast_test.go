@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +18,11 @@ func TestFastMapEncodingMatchesReflective(t *testing.T) {
 		map[int]string{7: "seven", 8: "eight"}, map[string]struct{}{"a": {}, "b": {}},
 		map[int]struct{}{5: {}, 4: {}}, map[string]int64{"q": 1 << 50, "r": -1}, map[int64]int64{-9: 9, 9: -9},
 		map[int]map[string]int{1: {"a": 1}, 2: {"b": 2, "c": 3}, 3: {}},
+		// Keys whose lengths need two-byte uvarints (127, 128, 255, 256, 300
+		// bytes), and integers whose little-endian bytes order differently
+		// from their values.
+		map[string]int{strings.Repeat("a", 127): 1, strings.Repeat("a", 128): 2, strings.Repeat("b", 255): 3, strings.Repeat("a", 256): 4, strings.Repeat("c", 300): 5, "z": 6, "": 7},
+		map[int]int{-1: 1, 0: 2, 1: 3, 255: 4, 256: 5, -256: 6, 1 << 62: 7, -(1 << 62): 8},
 	}
 	for _, v := range values {
 		t.Run(fmt.Sprintf("%T/%d", v, reflect.ValueOf(v).Len()), func(t *testing.T) {
@@ -76,4 +82,30 @@ func TestFastNestedMapFix(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Sets of strings and integers encode through the same native key order:
+// byte for byte what the reflective encoder writes for their maps.
+func TestSetEncodingMatchesReflective(t *testing.T) {
+	check := func(t *testing.T, typ reflect.Type, set any, m reflect.Value) {
+		t.Helper()
+		c, err := codecOf(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kc, err := codecOf(m.Type().Key())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := reflect.New(typ)
+		p.Elem().Set(reflect.ValueOf(set))
+		got := c.enc(nil, p.UnsafePointer())
+		if want := encodeMap(nil, m, kc, nil); !bytes.Equal(got, want) {
+			t.Fatalf("set %x, reflective %x", got, want)
+		}
+	}
+	strs := SetOf(strings.Repeat("a", 128), strings.Repeat("b", 127), "", "z", strings.Repeat("c", 256))
+	check(t, reflect.TypeOf(strs), strs, reflect.ValueOf(strs.items()))
+	ints := SetOf(-1, 0, 1, 255, 256, -256, 1<<62)
+	check(t, reflect.TypeOf(ints), ints, reflect.ValueOf(ints.items()))
 }
