@@ -56,15 +56,7 @@ func TestCheckExitCodesAndMessages(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := execspec(t, nil, append([]string{"check"}, tc.args...)...)
-			out := r.stdout + r.stderr
-			if r.code != tc.code {
-				t.Errorf("exit code %d, want %d\n%s", r.code, tc.code, out)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
+			r.expect(t, tc.code, tc.want...)
 		})
 	}
 }

@@ -58,6 +58,21 @@ type result struct {
 	stdout, stderr string
 }
 
+// expect reports, through t, an exit code other than code and each of want
+// that the output (stdout then stderr) lacks.
+func (r result) expect(t testing.TB, code int, want ...string) {
+	t.Helper()
+	out := r.stdout + r.stderr
+	if r.code != code {
+		t.Errorf("exit code %d, want %d\n%s", r.code, code, out)
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+}
+
 func execspec(t *testing.T, env []string, args ...string) result {
 	t.Helper()
 	return invocation{dir: rootDir, env: env}.run(t, args...)
@@ -132,17 +147,9 @@ func TestExitCodesAndMessages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := execspec(t, tc.env, tc.args...)
-			out := r.stdout + r.stderr
-			if r.code != tc.code {
-				t.Errorf("exit code %d, want %d\n%s", r.code, tc.code, out)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
+			r.expect(t, tc.code, tc.want...)
 			// An input error shows a goroutine dump only when asked for.
-			if tc.code == 4 && goroutineRE.MatchString(out) && !slices.Contains(tc.env, "EXECSPEC_TRACEBACK=1") {
+			if out := r.stdout + r.stderr; tc.code == 4 && goroutineRE.MatchString(out) && !slices.Contains(tc.env, "EXECSPEC_TRACEBACK=1") {
 				t.Errorf("unasked-for goroutine dump:\n%s", out)
 			}
 		})
@@ -309,5 +316,45 @@ func TestHelpHasNoFlagArtefacts(t *testing.T) {
 				t.Errorf("%s -h shows %q:\n%s", cmd, bad, out)
 			}
 		}
+	}
+}
+
+// recordingT captures what a helper reports instead of failing the test.
+type recordingT struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recordingT) Helper() {}
+func (r *recordingT) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+// result.expect reports a wrong exit code and each missing output, and
+// nothing for a result that meets its expectations.
+func TestResultExpect(t *testing.T) {
+	r := result{code: 1, stdout: "found it\n", stderr: "note\n"}
+	for _, c := range []struct {
+		name string
+		code int
+		want []string
+		errs []string
+	}{
+		{"met", 1, []string{"found it", "note"}, nil},
+		{"wrong code", 0, []string{"found it"}, []string{"exit code 1, want 0"}},
+		{"missing output", 1, []string{"found it", "absent", "gone"}, []string{`output lacks "absent"`, `output lacks "gone"`}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &recordingT{TB: t}
+			r.expect(rec, c.code, c.want...)
+			if len(rec.errors) != len(c.errs) {
+				t.Fatalf("reported %q, want %d errors", rec.errors, len(c.errs))
+			}
+			for i, e := range c.errs {
+				if !strings.Contains(rec.errors[i], e) {
+					t.Errorf("error %d is %q, want it to contain %q", i, rec.errors[i], e)
+				}
+			}
+		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -46,18 +45,10 @@ func TestHelpOutputsAndSmallInputs(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := invocation{dir: rootDir, stdin: tc.stdin}.run(t, tc.args...)
-			out := r.stdout + r.stderr
-			if r.code != tc.code {
-				t.Errorf("exit code %d, want %d\n%s", r.code, tc.code, out)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
+			r.expect(t, tc.code, tc.want...)
 			for _, f := range tc.files {
 				if _, err := os.Stat(f); err != nil {
-					t.Errorf("%v\n%s", err, out)
+					t.Errorf("%v\n%s%s", err, r.stdout, r.stderr)
 				}
 			}
 		})
@@ -98,15 +89,7 @@ func TestNullTracesAndStrict(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := execspec(t, nil, tc.args...)
-			out := r.stdout + r.stderr
-			if r.code != tc.code {
-				t.Errorf("exit code %d, want %d\n%s", r.code, tc.code, out)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
+			r.expect(t, tc.code, tc.want...)
 		})
 	}
 	data, err := os.ReadFile(page)

@@ -305,15 +305,7 @@ func TestTraceCommand(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := execspec(t, nil, append([]string{"trace"}, tc.args...)...)
-			out := r.stdout + r.stderr
-			if r.code != tc.code {
-				t.Errorf("exit %d, want %d\n%s", r.code, tc.code, out)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("output lacks %q:\n%s", w, out)
-				}
-			}
+			r.expect(t, tc.code, tc.want...)
 		})
 	}
 }
