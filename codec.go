@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/execspec/execspec/internal/native"
 )
 
 // The state codec turns a plan compiled once per Go type into three
@@ -42,13 +44,13 @@ type codec struct {
 
 // eqEnc reports whether the values at p and q have the same encoding.
 func (c *codec) eqEnc(p, q unsafe.Pointer) bool {
-	sc := mapScratchPool.Get().(*mapScratch)
-	a := c.enc(sc.buf[:0], p)
+	sc := native.GetScratch()
+	a := c.enc(sc.Buf, p)
 	n := len(a)
 	a = c.enc(a, q)
 	equal := bytes.Equal(a[:n], a[n:])
-	sc.buf = a
-	mapScratchPool.Put(sc)
+	sc.Buf = a
+	native.PutScratch(sc)
 	return equal
 }
 
@@ -330,6 +332,10 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			}
 			return out
 		}
+		if build := lookupSlice(t); build != nil {
+			c.use(build(nativeDecoding, ec.ops()))
+			break
+		}
 		rt := abiType(t)
 		c.fix = func(p unsafe.Pointer) {
 			h := (*sliceHeader)(p)
@@ -359,30 +365,21 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			return nil, err
 		}
 		c.flat = false
-		c.eq = fastMapEq(t)
-		c.refs = fastMapRefs(t)
-		if c.refs == nil {
-			c.refs = mapRefs(t, vc)
+		if build := lookupMap(t); build != nil {
+			c.use(build(nativeDecoding, kc.ops(), vc.ops()))
+			break
 		}
-		if c.eq == nil {
-			c.eq = mapEqual(t, vc)
-		}
-
-		c.enc = fastMapEnc(t, kc, vc)
+		c.eq = mapEqual(t, vc)
+		c.refs = mapRefs(t, vc)
 		rt := abiType(t)
-		if c.enc == nil {
-			c.enc = func(b []byte, p unsafe.Pointer) []byte {
-				return encodeMap(b, viewAt(rt, p, true), kc, vc)
-			}
+		c.enc = func(b []byte, p unsafe.Pointer) []byte {
+			return encodeMap(b, viewAt(rt, p, true), kc, vc)
 		}
-		c.fix = fastMapFix(t)
-		if c.fix == nil {
-			c.fix = func(p unsafe.Pointer) {
-				if *(*unsafe.Pointer)(p) == nil {
-					return
-				}
-				*(*unsafe.Pointer)(p) = copyMap(viewAt(rt, p, true), vc).UnsafePointer()
+		c.fix = func(p unsafe.Pointer) {
+			if *(*unsafe.Pointer)(p) == nil {
+				return
 			}
+			*(*unsafe.Pointer)(p) = copyMap(viewAt(rt, p, true), vc).UnsafePointer()
 		}
 	case reflect.Pointer:
 		ec, err := compileCodec(t.Elem(), path, stack)
@@ -573,15 +570,6 @@ func viewAt(rt, p unsafe.Pointer, direct bool) reflect.Value {
 	return reflect.ValueOf(x)
 }
 
-// mapScratch is reused across map encodings to avoid allocations.
-type mapScratch struct {
-	buf  []byte
-	ends [][2]int // per entry: end of key, end of entry within buf
-	idx  []int
-}
-
-var mapScratchPool = sync.Pool{New: func() any { return new(mapScratch) }}
-
 // encodeMap appends len, then the entries sorted by key encoding. A nil vc
 // encodes keys only (sets).
 func encodeMap(b []byte, v reflect.Value, kc, vc *codec) []byte {
@@ -590,8 +578,7 @@ func encodeMap(b []byte, v reflect.Value, kc, vc *codec) []byte {
 	if n == 0 {
 		return b
 	}
-	sc := mapScratchPool.Get().(*mapScratch)
-	sc.buf, sc.ends, sc.idx = sc.buf[:0], sc.ends[:0], sc.idx[:0]
+	sc := native.GetScratch()
 	kp := reflect.New(v.Type().Key())
 	k, kptr := kp.Elem(), kp.UnsafePointer()
 	var e reflect.Value
@@ -604,17 +591,16 @@ func encodeMap(b []byte, v reflect.Value, kc, vc *codec) []byte {
 	it.Reset(v)
 	for it.Next() {
 		k.SetIterKey(&it)
-		sc.buf = kc.enc(sc.buf, kptr)
-		kend := len(sc.buf)
+		sc.Buf = kc.enc(sc.Buf, kptr)
+		kend := len(sc.Buf)
 		if vc != nil {
 			e.SetIterValue(&it)
-			sc.buf = vc.enc(sc.buf, eptr)
+			sc.Buf = vc.enc(sc.Buf, eptr)
 		}
-		sc.ends = append(sc.ends, [2]int{kend, len(sc.buf)})
-		sc.idx = append(sc.idx, len(sc.idx))
+		sc.EndEntry(kend)
 	}
-	b = sc.appendSorted(b)
-	mapScratchPool.Put(sc)
+	b = sc.AppendSorted(b)
+	native.PutScratch(sc)
 	return b
 }
 

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/execspec/execspec/internal/native"
 	"github.com/execspec/execspec/itf"
 )
 
@@ -177,6 +178,9 @@ func buildDecoder(t reflect.Type) (decFunc, error) {
 		if err != nil {
 			return nil, err
 		}
+		if build := lookupSlice(t); build != nil {
+			return fromNative(build(nativeDecoding, native.Ops{Dec: toNative(ed)}).Dec), nil
+		}
 		size := t.Elem().Size()
 		return func(d *decoder, p unsafe.Pointer) {
 			v := reflect.NewAt(t, p).Elem()
@@ -201,8 +205,8 @@ func buildDecoder(t reflect.Type) (decFunc, error) {
 		if err != nil {
 			return nil, err
 		}
-		if f := fastMapDec(t, kd, vd); f != nil {
-			return f, nil
+		if build := lookupMap(t); build != nil {
+			return fromNative(build(nativeDecoding, native.Ops{Dec: toNative(kd)}, native.Ops{Dec: toNative(vd)}).Dec), nil
 		}
 		return reflectMapDecoder(t, kd, vd), nil
 	case reflect.Pointer:
@@ -371,52 +375,6 @@ func variantDecoder(t reflect.Type) (decFunc, error) {
 		c.dec(d, nv.UnsafePointer())
 		iv.Set(nv.Elem())
 	}, nil
-}
-
-// fastMapDec decodes the common map types natively; nil for others.
-func fastMapDec(t reflect.Type, kd, vd decFunc) decFunc {
-	switch t {
-	case reflect.TypeFor[map[string]int]():
-		return decodeMapOf[map[string]int](kd, vd)
-	case reflect.TypeFor[map[int]int]():
-		return decodeMapOf[map[int]int](kd, vd)
-	case reflect.TypeFor[map[string]string]():
-		return decodeMapOf[map[string]string](kd, vd)
-	case reflect.TypeFor[map[string]bool]():
-		return decodeMapOf[map[string]bool](kd, vd)
-	case reflect.TypeFor[map[int]bool]():
-		return decodeMapOf[map[int]bool](kd, vd)
-	case reflect.TypeFor[map[int]string]():
-		return decodeMapOf[map[int]string](kd, vd)
-	case reflect.TypeFor[map[string]struct{}]():
-		return decodeMapOf[map[string]struct{}](kd, vd)
-	case reflect.TypeFor[map[int]struct{}]():
-		return decodeMapOf[map[int]struct{}](kd, vd)
-	case reflect.TypeFor[map[string]int64]():
-		return decodeMapOf[map[string]int64](kd, vd)
-	case reflect.TypeFor[map[int64]int64]():
-		return decodeMapOf[map[int64]int64](kd, vd)
-	case reflect.TypeFor[map[int]map[string]int]():
-		return decodeMapOf[map[int]map[string]int](kd, vd)
-	}
-	return nil
-}
-
-func decodeMapOf[M ~map[K]V, K comparable, V any](kd, vd decFunc) decFunc {
-	return func(d *decoder, p unsafe.Pointer) {
-		n := d.count()
-		m := make(M, n)
-		e := new(struct { // one holder per map: the decoders take pointers
-			k K
-			v V
-		})
-		for i := 0; i < n && d.err == nil; i++ {
-			kd(d, unsafe.Pointer(&e.k))
-			vd(d, unsafe.Pointer(&e.v))
-			m[e.k] = e.v
-		}
-		*(*M)(p) = m
-	}
 }
 
 // stateDecoder turns canonical encodings back into states of type S (see

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/execspec/execspec/internal/native"
 	"github.com/execspec/execspec/itf"
 )
 
@@ -225,7 +226,7 @@ type setValue interface {
 func (s Set[T]) setElemType() any { var z T; return z }
 
 func (Set[T]) setCodec(ec *codec) (func(p unsafe.Pointer), func(b []byte, p unsafe.Pointer) []byte, func(p, q unsafe.Pointer) bool) {
-	encMap := encodeMapOf[map[T]struct{}](ec, nil)
+	encMap := native.KeysEncoder[map[T]struct{}](ec.enc)
 	fix := func(p unsafe.Pointer) {
 		// p is a copy of a Set value: it points at the source's body. Both
 		// bodies mark the map shared, so either clones it before writing.

@@ -1,0 +1,222 @@
+package execspec
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/execspec/execspec/internal/native"
+)
+
+type nativeMsg struct {
+	Type  string
+	Clock int
+	To    []int
+}
+
+type nativeKey struct {
+	A int
+	B string
+}
+
+func init() {
+	// Types as a model's generated code registers them: maps of maps of
+	// slices of structs, maps of Sets, struct keys.
+	native.RegisterMap[map[int]map[int][]nativeMsg]()
+	native.RegisterMap[map[int][]nativeMsg]()
+	native.RegisterSlice[[]nativeMsg]()
+	native.RegisterMap[map[string]Set[int]]()
+	native.RegisterMap[map[nativeKey][]int]()
+}
+
+// bothWays returns the codec and the decoder of t built with its native
+// operations and built with the reflective ones.
+func bothWays(t testing.TB, typ reflect.Type) (nat, refl *codec, natDec, reflDec decFunc) {
+	t.Helper()
+	if lookupMap(typ) == nil && lookupSlice(typ) == nil {
+		t.Fatalf("%s has no native operations", typ)
+	}
+	var err error
+	if nat, err = buildCodec(typ, typ.String(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if natDec, err = buildDecoder(typ); err != nil {
+		t.Fatal(err)
+	}
+	lookupMap = func(reflect.Type) native.MapBuilder { return nil }
+	lookupSlice = func(reflect.Type) native.SliceBuilder { return nil }
+	defer func() { lookupMap, lookupSlice = native.LookupMap, native.LookupSlice }()
+	if refl, err = buildCodec(typ, typ.String(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if reflDec, err = buildDecoder(typ); err != nil {
+		t.Fatal(err)
+	}
+	if refl.eq == nil {
+		t.Fatalf("%s: reflective codec without equality", typ)
+	}
+	return nat, refl, natDec, reflDec
+}
+
+// at returns a pointer to a new variable holding v.
+func at(v any) unsafe.Pointer {
+	p := reflect.New(reflect.TypeOf(v))
+	p.Elem().Set(reflect.ValueOf(v))
+	return p.UnsafePointer()
+}
+
+func sortedRefs(c *codec, p unsafe.Pointer) []uintptr {
+	var out []uintptr
+	if c.refs != nil {
+		for _, r := range c.refs(p, nil) {
+			out = append(out, uintptr(r))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// A registered type's native operations do what the reflective ones do:
+// the same bytes, the same answers to equality (nil and empty told apart),
+// copies that share nothing, the same references, equal decodings.
+func TestNativeOperationsMatchReflective(t *testing.T) {
+	groups := [][]any{
+		{map[string]int(nil), map[string]int{}, map[string]int{"b": 2}, map[string]int{"b": 2, "a": 1, "zz": -5, "": 0}, map[string]int{"b": 3},
+			map[string]int{strings.Repeat("a", 127): 1, strings.Repeat("a", 128): 2, strings.Repeat("b", 255): 3, strings.Repeat("c", 300): 5, "z": 6}},
+		{map[int]int{3: 1, -1: 2, 1 << 40: 3}, map[int]int{-1: 1, 0: 2, 1: 3, 255: 4, 256: 5, -256: 6, 1 << 62: 7, -(1 << 62): 8}, map[int]int{}},
+		{map[string]struct{}{"a": {}, "b": {}}, map[string]struct{}{"a": {}}},
+		{map[int]map[string]int{1: {"a": 1}, 2: {"b": 2, "c": 3}, 3: {}}, map[int]map[string]int{1: {"a": 1}, 2: {"b": 2, "c": 3}, 3: nil},
+			map[int]map[string]int{1: {"a": 1}, 2: {"b": 2, "c": 4}, 3: {}}, map[int]map[string]int{}},
+		{map[int]map[int][]nativeMsg{
+			0: {1: {{Type: "req", Clock: 1}}, 2: nil},
+			1: {0: {{Type: "ack"}, {Type: "rel", To: []int{1, 2}}}, 2: {}},
+		}, map[int]map[int][]nativeMsg{
+			0: {1: {{Type: "req", Clock: 1}}, 2: {}},
+			1: {0: {{Type: "ack"}, {Type: "rel", To: []int{1, 2}}}, 2: {}},
+		}, map[int]map[int][]nativeMsg{
+			0: {1: {{Type: "req", Clock: 1}}, 2: nil},
+			1: {0: {{Type: "ack"}, {Type: "rel", To: []int{1, 3}}}, 2: {}},
+		}, map[int]map[int][]nativeMsg(nil)},
+		{[]nativeMsg{{Type: "a", To: []int{}}, {Type: "b"}}, []nativeMsg{{Type: "a"}, {Type: "b"}}, []nativeMsg{}, []nativeMsg(nil)},
+		{map[string]Set[int]{"x": SetOf(1, 2), "y": {}}, map[string]Set[int]{"x": SetOf(1, 2), "y": SetOf[int]()}, map[string]Set[int]{"x": SetOf(2, 1)}},
+		{map[nativeKey][]int{{1, "a"}: {1, 2}, {0, "b"}: nil, {1, ""}: {}}, map[nativeKey][]int{{1, "a"}: {1, 2}, {0, "b"}: {}, {1, ""}: {}}},
+		{[][]int{{1}, nil, {}}, [][]int{{1}, {}, {}}, [][]int{{1}, nil}},
+	}
+	for _, group := range groups {
+		typ := reflect.TypeOf(group[0])
+		t.Run(typ.String(), func(t *testing.T) {
+			nat, refl, natDec, reflDec := bothWays(t, typ)
+			for i, v := range group {
+				p := at(v)
+				for range 10 { // map iteration order varies
+					if got, want := nat.enc(nil, p), refl.enc(nil, p); !bytes.Equal(got, want) {
+						t.Fatalf("value %d: native encoding %x, reflective %x", i, got, want)
+					}
+				}
+				for j, w := range group {
+					q := at(w)
+					if got, want := nat.eq(p, q), refl.eq(p, q); got != want {
+						t.Errorf("eq(value %d, value %d): native %v, reflective %v", i, j, got, want)
+					}
+				}
+				if got, want := sortedRefs(nat, p), sortedRefs(refl, p); !slices.Equal(got, want) {
+					t.Errorf("value %d: native refs %x, reflective %x", i, got, want)
+				}
+				// A copy: the value assigned, then fixed.
+				cp := at(v)
+				nat.fix(cp)
+				if !refl.eq(cp, p) || !nat.eq(cp, p) {
+					t.Errorf("value %d: the native copy differs from the original", i)
+				}
+				orig := sortedRefs(refl, p)
+				for _, r := range sortedRefs(refl, cp) {
+					if _, shared := slices.BinarySearch(orig, r); shared {
+						t.Errorf("value %d: the native copy shares %x with the original", i, r)
+					}
+				}
+				enc := refl.enc(nil, p)
+				dn, dr := reflect.New(typ), reflect.New(typ)
+				natDec(&decoder{b: enc}, dn.UnsafePointer())
+				reflDec(&decoder{b: enc}, dr.UnsafePointer())
+				if !reflect.DeepEqual(dn.Elem().Interface(), dr.Elem().Interface()) {
+					t.Errorf("value %d: native decoding %v, reflective %v", i, dn.Elem(), dr.Elem())
+				}
+				if got := refl.enc(nil, dn.UnsafePointer()); !bytes.Equal(got, enc) {
+					t.Errorf("value %d: the native decoding encodes to %x, want %x", i, got, enc)
+				}
+			}
+		})
+	}
+}
+
+// A native decoder stops at the first error and leaves a value of its
+// type, as the reflective one does.
+func TestNativeDecoderStopsOnShortInput(t *testing.T) {
+	typ := reflect.TypeFor[map[int]map[int][]nativeMsg]()
+	_, refl, natDec, _ := bothWays(t, typ)
+	full := refl.enc(nil, at(map[int]map[int][]nativeMsg{0: {1: {{Type: "req", Clock: 1}}}}))
+	for n := range len(full) {
+		d := &decoder{b: full[:n]}
+		natDec(d, reflect.New(typ).UnsafePointer())
+		if d.err == nil {
+			t.Errorf("%d of %d bytes: no error", n, len(full))
+		}
+	}
+}
+
+// fatalRecorder records a helper's Fatal instead of failing the test.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *fatalRecorder) Helper() {}
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+func (r *fatalRecorder) Fatal(args ...any) { r.Fatalf("%s", fmt.Sprint(args...)) }
+
+func TestBothWaysFailsOnUnregisteredType(t *testing.T) {
+	r := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		bothWays(r, reflect.TypeFor[map[bool]int]())
+	}()
+	<-done
+	if want := "map[bool]int has no native operations"; r.msg != want {
+		t.Errorf("bothWays failed with %q, want %q", r.msg, want)
+	}
+}
+
+// Sets of strings and integers encode through the same native key order:
+// byte for byte what the reflective encoder writes for their maps.
+func TestSetEncodingMatchesReflective(t *testing.T) {
+	check := func(t *testing.T, typ reflect.Type, set any, m reflect.Value) {
+		t.Helper()
+		c, err := codecOf(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kc, err := codecOf(m.Type().Key())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := reflect.New(typ)
+		p.Elem().Set(reflect.ValueOf(set))
+		got := c.enc(nil, p.UnsafePointer())
+		if want := encodeMap(nil, m, kc, nil); !bytes.Equal(got, want) {
+			t.Fatalf("set %x, reflective %x", got, want)
+		}
+	}
+	strs := SetOf(strings.Repeat("a", 128), strings.Repeat("b", 127), "", "z", strings.Repeat("c", 256))
+	check(t, reflect.TypeOf(strs), strs, reflect.ValueOf(strs.items()))
+	ints := SetOf(-1, 0, 1, 255, 256, -256, 1<<62)
+	check(t, reflect.TypeOf(ints), ints, reflect.ValueOf(ints.items()))
+}

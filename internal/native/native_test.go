@@ -1,0 +1,52 @@
+package native
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+)
+
+func TestRegistry(t *testing.T) {
+	type local map[uint16][]uint16
+	if LookupMap(reflect.TypeFor[local]()) != nil || LookupSlice(reflect.TypeFor[[]uint16]()) != nil {
+		t.Fatal("found before registration")
+	}
+	RegisterMap[local]()
+	RegisterMap[local]() // twice: harmless
+	RegisterSlice[[]uint16]()
+	if LookupMap(reflect.TypeFor[local]()) == nil || LookupSlice(reflect.TypeFor[[]uint16]()) == nil {
+		t.Fatal("not found after registration")
+	}
+	if LookupMap(reflect.TypeFor[map[uint16][]uint16]()) != nil {
+		t.Error("a named type's registration covers its underlying type")
+	}
+}
+
+// Entries come out in the order of their keys' bytes, whatever the order
+// they went in, each with its value.
+func TestScratchAppendSorted(t *testing.T) {
+	for _, tt := range []struct {
+		entries [][2]string // key, value
+		want    string
+	}{
+		{nil, ""},
+		{[][2]string{{"b", "2"}, {"a", "1"}}, "a1b2"},
+		{[][2]string{{"ab", "x"}, {"a", "yy"}, {"", "z"}, {"b", ""}}, "zayyabxb"},
+	} {
+		sc := GetScratch()
+		for _, e := range tt.entries {
+			sc.Buf = append(sc.Buf, e[0]...)
+			k := len(sc.Buf)
+			sc.Buf = append(sc.Buf, e[1]...)
+			sc.EndEntry(k)
+		}
+		got := sc.AppendSorted([]byte("<"))
+		PutScratch(sc)
+		if want := "<" + tt.want; !bytes.Equal(got, []byte(want)) {
+			t.Errorf("%q: got %q, want %q", tt.entries, got, want)
+		}
+	}
+	if sc := GetScratch(); len(sc.Buf) != 0 || len(sc.ends) != 0 {
+		t.Error("a scratch from the pool is not empty")
+	}
+}

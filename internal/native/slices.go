@@ -1,0 +1,40 @@
+package native
+
+import "unsafe"
+
+// sliceOps is the SliceBuilder of the slice type S. Equality, encoding
+// and references walk a slice's elements by address, which the codec does
+// without reflection already: only the copy and the decoding, which
+// allocate a slice, are native.
+func sliceOps[S ~[]E, E any](dec Decoding, e Ops) Ops {
+	o := Ops{Flat: false}
+	o.Fix = func(p unsafe.Pointer) {
+		s := *(*S)(p)
+		if s == nil {
+			return
+		}
+		out := make(S, len(s))
+		copy(out, s)
+		if e.Fix != nil {
+			for i := range out {
+				e.Fix(unsafe.Pointer(&out[i]))
+			}
+		}
+		*(*S)(p) = out
+	}
+	if e.Dec != nil {
+		o.Dec = func(d, p unsafe.Pointer) {
+			n := dec.Count(d)
+			if n == 0 {
+				*(*S)(p) = nil
+				return
+			}
+			out := make(S, n)
+			for i := range out {
+				e.Dec(d, unsafe.Pointer(&out[i]))
+			}
+			*(*S)(p) = out
+		}
+	}
+	return o
+}
