@@ -30,6 +30,16 @@ func TestInit(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "no invariant is violated") {
 		t.Fatalf("check of the scaffold: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	// The native registrations, written into the package for go test:
+	// they compile in a user's module, and go test passes with them.
+	r = execspecIn(t, mod, nil, "native", "./internal/lock")
+	nativeFile := filepath.Join(mod, "internal", "lock", "zz_execspec_native.go")
+	if r.code != 0 || !strings.Contains(r.stdout, "wrote "+nativeFile) {
+		t.Fatalf("native: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if src, err := os.ReadFile(nativeFile); err != nil || !strings.Contains(string(src), ".NativeMap[map[string]int]()") {
+		t.Fatalf("%s: %v\n%s", nativeFile, err, src)
+	}
 	out := goCmd(t, mod, "test", "-count=1", "./...")
 	if !strings.Contains(out, "ok  \texample.com/acme/internal/lock") {
 		t.Fatalf("go test of the scaffold:\n%s", out)

@@ -35,6 +35,7 @@ Usage:
   execspec explore PACKAGE [flags]   serve an interactive state explorer on a local web page
   execspec trace   FILE [flags]      print an ITF trace readably, without a model (- reads stdin)
   execspec view    FILE [flags]      turn an ITF trace into one self-contained HTML page
+  execspec native  [PACKAGE] [flags] write the file that runs the model's maps and slices natively under go test
   execspec version                   print the version
 
 PACKAGE is a Go package path (./examples/dnsbalancer) that declares
@@ -64,6 +65,8 @@ func Main(args []string, env Env) int {
 		return ExitOK
 	case "init":
 		return cmdInit(rest, env)
+	case "native":
+		return cmdNative(rest, env)
 	case "trace":
 		return cmdTrace(rest, env)
 	case "view":
@@ -77,7 +80,7 @@ func Main(args []string, env Env) int {
 		}
 		return runModelCommand(cmd, pkg, flags, env)
 	}
-	fmt.Fprintf(env.Stderr, "execspec: unknown command %q; commands: init, run, replay, check, list, explore, trace, view, version\n", cmd)
+	fmt.Fprintf(env.Stderr, "execspec: unknown command %q; commands: init, run, replay, check, list, explore, trace, view, native, version\n", cmd)
 	return ExitUsage
 }
 
