@@ -21,6 +21,8 @@
 //	execspec run ./examples/dnsbalancer --instance n3_5_3 --property no_inconsistent_root
 package dnsbalancer
 
+//go:generate go run github.com/execspec/execspec/cmd/execspec native
+
 import (
 	"sort"
 

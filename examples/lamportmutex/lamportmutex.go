@@ -39,6 +39,8 @@
 // give smaller instances: clock3 (maxClock = 3, Nat = 0..4).
 package lamportmutex
 
+//go:generate go run github.com/execspec/execspec/cmd/execspec native
+
 import (
 	"fmt"
 
