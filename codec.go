@@ -40,6 +40,45 @@ type codec struct {
 	// pointers, the bodies of its Sets, at any depth. Nil when there is
 	// none (flat values; sum types, whose equality is identity).
 	refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
+	// eqRefs is eq(p, q) that also appends refs(p) to out, in one walk of
+	// both values where it pays (structs, slices, native maps); when the
+	// values differ, what it appended is incomplete. Nil when refs is.
+	eqRefs func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool)
+	// fixRefs is fix(p) that also appends refs(p) after it (the memory the
+	// copy made), in one walk where it pays. Nil when refs is.
+	fixRefs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
+}
+
+// fixRefsOf returns the fused fixRefs of a codec that has none of its
+// own: the copy, then the references.
+func fixRefsOf(fix func(p unsafe.Pointer), refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer) func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+	return func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+		if fix != nil {
+			fix(p)
+		}
+		return refs(p, out)
+	}
+}
+
+// eqRefsOf returns the fused eqRefs of a codec that has none of its own:
+// the equality, then the references.
+func eqRefsOf(eq func(p, q unsafe.Pointer) bool, refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer) func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+	return func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+		if !eq(p, q) {
+			return out, false
+		}
+		return refs(p, out), true
+	}
+}
+
+// eqRefsOrEq returns c's eqRefs, or, for a codec without references, its
+// equality in eqRefs's shape.
+func (c *codec) eqRefsOrEq() func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+	if c.eqRefs != nil {
+		return c.eqRefs
+	}
+	eq := c.eq
+	return func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) { return out, eq(p, q) }
 }
 
 // eqEnc reports whether the values at p and q have the same encoding.
@@ -165,6 +204,12 @@ func compileCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, er
 				return p == q || string(unsafe.Slice((*byte)(p), size)) == string(unsafe.Slice((*byte)(q), size))
 			}
 		}
+	}
+	if c.refs != nil && c.eqRefs == nil {
+		c.eqRefs = eqRefsOf(c.eq, c.refs)
+	}
+	if c.refs != nil && c.fixRefs == nil {
+		c.fixRefs = fixRefsOf(c.fix, c.refs)
 	}
 	actual, _ := codecCache.LoadOrStore(t, c)
 	return actual.(*codec), nil
@@ -318,6 +363,35 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			}
 			return b
 		}
+		c.eqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+			a, b := (*[3]uintptr)(p), (*[3]uintptr)(q)
+			n := int(a[1])
+			if n != int(b[1]) {
+				return out, false
+			}
+			pa, pb := *(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q)
+			if (pa == nil) != (pb == nil) {
+				return out, false
+			}
+			if pa == nil || a[2] == 0 {
+				return out, true // no data: nothing to compare or refer to
+			}
+			out = append(out, pa)
+			ok := true
+			if ec.refs == nil {
+				if pa == pb {
+					return out, true
+				}
+				for i := 0; i < n && ok; i++ {
+					ok = ec.eq(unsafe.Add(pa, uintptr(i)*size), unsafe.Add(pb, uintptr(i)*size))
+				}
+				return out, ok
+			}
+			for i := 0; i < n && ok; i++ {
+				out, ok = ec.eqRefs(unsafe.Add(pa, uintptr(i)*size), unsafe.Add(pb, uintptr(i)*size), out)
+			}
+			return out, ok
+		}
 		c.refs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
 			data := *(*unsafe.Pointer)(p)
 			hdr := (*[3]uintptr)(p)
@@ -468,6 +542,23 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 				}
 				return out
 			}
+			type fusedField struct {
+				off    uintptr
+				eqRefs func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool)
+			}
+			fused := make([]fusedField, len(fields))
+			for i, f := range fields {
+				fused[i] = fusedField{f.off, f.c.eqRefsOrEq()}
+			}
+			c.eqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+				ok := true
+				for _, f := range fused {
+					if out, ok = f.eqRefs(unsafe.Add(p, f.off), unsafe.Add(q, f.off), out); !ok {
+						return out, false
+					}
+				}
+				return out, true
+			}
 		}
 		c.enc = func(b []byte, p unsafe.Pointer) []byte {
 			for _, f := range fields {
@@ -485,6 +576,29 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			c.fix = func(p unsafe.Pointer) {
 				for _, f := range deep {
 					f.c.fix(unsafe.Add(p, f.off))
+				}
+			}
+			if c.refs != nil {
+				// Fields with references copy and list them in one walk;
+				// deep ones without (sum types) are only copied.
+				type fixField struct {
+					off     uintptr
+					fix     func(p unsafe.Pointer)
+					fixRefs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
+				}
+				var ff []fixField
+				for _, f := range deep {
+					ff = append(ff, fixField{f.off, f.c.fix, f.c.fixRefs})
+				}
+				c.fixRefs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+					for _, f := range ff {
+						if f.fixRefs != nil {
+							out = f.fixRefs(unsafe.Add(p, f.off), out)
+						} else {
+							f.fix(unsafe.Add(p, f.off))
+						}
+					}
+					return out
 				}
 			}
 		}

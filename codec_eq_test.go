@@ -3,6 +3,7 @@ package execspec
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"unsafe"
 )
@@ -89,6 +90,21 @@ func TestCodecEq(t *testing.T) {
 			}
 			if got := c.eq(unsafe.Pointer(&b), unsafe.Pointer(&a)); got != tc.equal {
 				t.Errorf("eq reversed = %v, want %v", got, tc.equal)
+			}
+			// The fused copy lists what refs lists after it.
+			var d eqState
+			d = a
+			if listed, want := sortedAddrs(c.fixRefs(unsafe.Pointer(&d), nil)), sortedRefs(c, unsafe.Pointer(&d)); !slices.Equal(listed, want) || !c.eq(unsafe.Pointer(&d), unsafe.Pointer(&a)) {
+				t.Errorf("fixRefs lists %x, refs after it %x", listed, want)
+			}
+			// The fused walk answers as eq does and, for equal values,
+			// lists what refs lists.
+			refs, equal := c.eqRefs(unsafe.Pointer(&b), unsafe.Pointer(&a), nil)
+			if equal != tc.equal {
+				t.Errorf("eqRefs = %v, want %v", equal, tc.equal)
+			}
+			if want := sortedRefs(c, unsafe.Pointer(&b)); equal && !slices.Equal(sortedAddrs(refs), want) {
+				t.Errorf("eqRefs lists %x, refs %x", sortedAddrs(refs), want)
 			}
 			if tc.equal && string(c.enc(nil, unsafe.Pointer(&a))) != string(c.enc(nil, unsafe.Pointer(&b))) {
 				t.Error("equal values encode differently")

@@ -39,7 +39,7 @@ func init() {
 // ops returns c's operations as package native takes them (without a
 // decoder: codecs and decoders are built apart).
 func (c *codec) ops() native.Ops {
-	return native.Ops{Flat: c.flat, Enc: c.enc, Fix: c.fix, Eq: c.eq, Refs: c.refs}
+	return native.Ops{Flat: c.flat, Enc: c.enc, Fix: c.fix, Eq: c.eq, Refs: c.refs, EqRefs: c.eqRefs, FixRefs: c.fixRefs}
 }
 
 // use takes, of o's operations, those o has in place of c's own.
@@ -55,6 +55,12 @@ func (c *codec) use(o native.Ops) {
 	}
 	if o.Refs != nil {
 		c.refs = o.Refs
+	}
+	if o.EqRefs != nil {
+		c.eqRefs = o.EqRefs
+	}
+	if o.FixRefs != nil {
+		c.fixRefs = o.FixRefs
 	}
 }
 

@@ -71,11 +71,16 @@ func at(v any) unsafe.Pointer {
 }
 
 func sortedRefs(c *codec, p unsafe.Pointer) []uintptr {
+	if c.refs == nil {
+		return nil
+	}
+	return sortedAddrs(c.refs(p, nil))
+}
+
+func sortedAddrs(refs []unsafe.Pointer) []uintptr {
 	var out []uintptr
-	if c.refs != nil {
-		for _, r := range c.refs(p, nil) {
-			out = append(out, uintptr(r))
-		}
+	for _, r := range refs {
+		out = append(out, uintptr(r))
 	}
 	slices.Sort(out)
 	return out
@@ -120,8 +125,19 @@ func TestNativeOperationsMatchReflective(t *testing.T) {
 				}
 				for j, w := range group {
 					q := at(w)
-					if got, want := nat.eq(p, q), refl.eq(p, q); got != want {
+					want := refl.eq(p, q)
+					if got := nat.eq(p, q); got != want {
 						t.Errorf("eq(value %d, value %d): native %v, reflective %v", i, j, got, want)
+					}
+					if nat.eqRefs == nil {
+						continue
+					}
+					refs, got := nat.eqRefs(p, q, nil)
+					if got != want {
+						t.Errorf("eqRefs(value %d, value %d): native %v, reflective eq %v", i, j, got, want)
+					}
+					if wantRefs := sortedRefs(refl, p); got && !slices.Equal(sortedAddrs(refs), wantRefs) {
+						t.Errorf("eqRefs(value %d, value %d) lists %x, reflective refs %x", i, j, sortedAddrs(refs), wantRefs)
 					}
 				}
 				if got, want := sortedRefs(nat, p), sortedRefs(refl, p); !slices.Equal(got, want) {
@@ -132,6 +148,18 @@ func TestNativeOperationsMatchReflective(t *testing.T) {
 				nat.fix(cp)
 				if !refl.eq(cp, p) || !nat.eq(cp, p) {
 					t.Errorf("value %d: the native copy differs from the original", i)
+				}
+				if nat.fixRefs != nil {
+					// The fused copy: an equal value, and the list of what
+					// it refers to after, as refs lists it.
+					fcp := at(v)
+					listed := sortedAddrs(nat.fixRefs(fcp, nil))
+					if !refl.eq(fcp, p) {
+						t.Errorf("value %d: fixRefs's copy differs from the original", i)
+					}
+					if want := sortedRefs(refl, fcp); !slices.Equal(listed, want) {
+						t.Errorf("value %d: fixRefs lists %x, refs after it %x", i, listed, want)
+					}
 				}
 				orig := sortedRefs(refl, p)
 				for _, r := range sortedRefs(refl, cp) {

@@ -191,6 +191,8 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 		Fix:        c.fix,
 		Eq:         c.eq,
 		Refs:       c.refs,
+		EqRefs:     c.eqRefs,
+		FixRefs:    c.fixRefs,
 		Enc:        c.enc,
 		NewDecoder: func() func([]byte, *S) error { return (&stateDecoder[S]{dec: dec}).decode },
 	}

@@ -1,7 +1,6 @@
 package machine
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"unsafe"
@@ -74,7 +73,12 @@ type Executor[S any] struct {
 	// that, so no branch can have made two parts of it share memory, or
 	// made it refer to memory outside it (a global), as a fresh copy would
 	// not.
-	copied, now []unsafe.Pointer
+	// copiedRefs holds the same references, unsorted, so that their memory
+	// stays allocated, and no other allocation takes an address in copied,
+	// while copied is compared with; nowRefs is the scratch for the
+	// references after a branch, now their sorted addresses.
+	copied, now         []uintptr
+	copiedRefs, nowRefs []unsafe.Pointer
 	// EnumerateEach's callback and current action, and onEachBranch bound.
 	eachFn     func(int, Result) bool
 	eachAction int
@@ -170,9 +174,12 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 		f = e.mc.def.Init
 	} else {
 		if !e.clean || e.cleanTo != to {
-			e.mc.Copy(to, from)
 			if e.mc.refs != nil {
-				e.copied = sortedRefs(e.mc.refs(unsafe.Pointer(to), e.copied[:0]))
+				*to = *from
+				e.copiedRefs = e.mc.fixRefs(unsafe.Pointer(to), e.copiedRefs[:0])
+				e.copied = sortedAddrs(e.copiedRefs, e.copied)
+			} else {
+				e.mc.Copy(to, from)
 			}
 		}
 		f = e.mc.def.Actions[action].Run
@@ -202,22 +209,35 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 // The scratch is the executor's own (no Result handed it out), so it shares
 // no memory a caller holds.
 func (e *Executor[S]) keepIfClean(action int, from, to *S) {
-	if action == InitAction || !e.mc.eq(unsafe.Pointer(to), unsafe.Pointer(from)) {
+	if action == InitAction {
 		return
 	}
-	if e.mc.refs != nil {
-		e.now = sortedRefs(e.mc.refs(unsafe.Pointer(to), e.now[:0]))
-		if !slices.Equal(e.now, e.copied) {
-			return
+	if e.mc.refs == nil {
+		if e.mc.eq(unsafe.Pointer(to), unsafe.Pointer(from)) {
+			e.clean, e.cleanTo = true, to
 		}
+		return
 	}
-	e.clean, e.cleanTo = true, to
+	var equal bool
+	e.nowRefs, equal = e.mc.eqRefs(unsafe.Pointer(to), unsafe.Pointer(from), e.nowRefs[:0])
+	if !equal {
+		return
+	}
+	e.now = sortedAddrs(e.nowRefs, e.now)
+	clear(e.nowRefs) // hold nothing of the scratch's
+	if slices.Equal(e.now, e.copied) {
+		e.clean, e.cleanTo = true, to
+	}
 }
 
-// sortedRefs sorts references by address.
-func sortedRefs(refs []unsafe.Pointer) []unsafe.Pointer {
-	slices.SortFunc(refs, func(a, b unsafe.Pointer) int { return cmp.Compare(uintptr(a), uintptr(b)) })
-	return refs
+// sortedAddrs returns the addresses of refs, sorted, in out's memory.
+func sortedAddrs(refs []unsafe.Pointer, out []uintptr) []uintptr {
+	out = out[:0]
+	for _, r := range refs {
+		out = append(out, uintptr(r))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Enumerate runs every branch of action (or InitAction) from state from: one

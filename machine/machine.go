@@ -30,6 +30,10 @@ type Machine[S any] struct {
 	// refs lists what a state refers to (see core.Model.Refs); nil when
 	// states refer to nothing they could write in place.
 	refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
+	// eqRefs is eq and refs in one walk (see core.Model.EqRefs).
+	eqRefs func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool)
+	// fixRefs is fix and refs in one walk (see core.Model.FixRefs).
+	fixRefs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
 }
 
 // Compile validates the model and its state type and returns the Machine
@@ -52,7 +56,7 @@ func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
 	if !ok {
 		return nil, fmt.Errorf("machine.Compile: unexpected model definition %T", d)
 	}
-	mc := &Machine[S]{def: def, fix: def.Fix, enc: def.Enc, eq: def.Eq, refs: def.Refs}
+	mc := &Machine[S]{def: def, fix: def.Fix, enc: def.Enc, eq: def.Eq, refs: def.Refs, eqRefs: def.EqRefs, fixRefs: def.FixRefs}
 	for _, a := range def.Actions {
 		mc.actionNames = append(mc.actionNames, a.Name)
 	}

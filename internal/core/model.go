@@ -37,7 +37,14 @@ type Model[S, C any] struct {
 	Eq  func(p, q unsafe.Pointer) bool
 	// Refs, when not nil, appends the memory the state refers to and may
 	// write in place (slice data, maps, pointer targets, Set bodies).
-	Refs       func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
+	Refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
+	// EqRefs, not nil when Refs is not, is Eq(p, q) that also appends
+	// Refs(p), in one walk; when the states differ, what it appended is
+	// incomplete.
+	EqRefs func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool)
+	// FixRefs, not nil when Refs is not, is Fix that also appends Refs
+	// after it, in one walk.
+	FixRefs    func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
 	NewDecoder func() func(b []byte, s *S) error
 }
 

@@ -86,6 +86,53 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		put(e)
 		return out
 	}
+	o.FixRefs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+		if v.Refs == nil {
+			o.Fix(p)
+			return o.Refs(p, out)
+		}
+		m := *(*M)(p)
+		if m == nil {
+			return out
+		}
+		cp := make(M, len(m))
+		e := get()
+		for key, val := range m {
+			e.v = val
+			out = v.FixRefs(unsafe.Pointer(&e.v), out)
+			cp[key] = e.v
+		}
+		put(e)
+		*(*M)(p) = cp
+		return append(out, *(*unsafe.Pointer)(p))
+	}
+	o.EqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+		if v.Refs == nil || *(*unsafe.Pointer)(p) == *(*unsafe.Pointer)(q) {
+			if !o.Eq(p, q) {
+				return out, false
+			}
+			return o.Refs(p, out), true
+		}
+		a, b := *(*M)(p), *(*M)(q)
+		if a == nil || b == nil || len(a) != len(b) {
+			return out, false
+		}
+		out = append(out, *(*unsafe.Pointer)(p))
+		e := get()
+		ok := true
+		for key, x := range a {
+			var y V
+			if y, ok = b[key]; !ok {
+				break
+			}
+			e.v, e.w = x, y
+			if out, ok = v.EqRefs(unsafe.Pointer(&e.v), unsafe.Pointer(&e.w), out); !ok {
+				break
+			}
+		}
+		put(e)
+		return out, ok
+	}
 	o.Enc = encoder[M](k.Enc, v.Enc, get, put)
 	if k.Dec != nil && v.Dec != nil {
 		o.Dec = func(d, p unsafe.Pointer) {

@@ -24,6 +24,13 @@ type Ops struct {
 	// Refs appends the memory the value at p refers to and may write in
 	// place.
 	Refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
+	// EqRefs is Eq(p, q) that also appends Refs(p) to out, walking both
+	// values once; what it appended is incomplete when they differ. Nil
+	// when Refs is.
+	EqRefs func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool)
+	// FixRefs is Fix(p) that also appends Refs(p) after it, in one walk.
+	// Nil when Refs is.
+	FixRefs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
 	// Dec decodes a value from the decoder d into the value at p.
 	Dec func(d, p unsafe.Pointer)
 }

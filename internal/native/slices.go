@@ -22,6 +22,30 @@ func sliceOps[S ~[]E, E any](dec Decoding, e Ops) Ops {
 		}
 		*(*S)(p) = out
 	}
+	o.FixRefs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+		s := *(*S)(p)
+		if s == nil {
+			return out
+		}
+		cp := make(S, len(s))
+		copy(cp, s)
+		*(*S)(p) = cp
+		if cap(cp) == 0 {
+			return out
+		}
+		out = append(out, unsafe.Pointer(unsafe.SliceData(cp)))
+		switch {
+		case e.FixRefs != nil:
+			for i := range cp {
+				out = e.FixRefs(unsafe.Pointer(&cp[i]), out)
+			}
+		case e.Fix != nil:
+			for i := range cp {
+				e.Fix(unsafe.Pointer(&cp[i]))
+			}
+		}
+		return out
+	}
 	if e.Dec != nil {
 		o.Dec = func(d, p unsafe.Pointer) {
 			n := dec.Count(d)
