@@ -34,9 +34,12 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 			*(*M)(p) = maps.Clone(m)
 			return
 		}
-		out := make(M, len(m))
+		// A clone copies the map's table in one go; overwriting the values
+		// of its keys then allocates nothing, where inserting into a new
+		// map grows it.
+		out := maps.Clone(m)
 		e := get()
-		for key, val := range m {
+		for key, val := range out {
 			e.v = val
 			v.Fix(unsafe.Pointer(&e.v))
 			out[key] = e.v
@@ -95,9 +98,9 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		if m == nil {
 			return out
 		}
-		cp := make(M, len(m))
+		cp := maps.Clone(m) // see Fix
 		e := get()
-		for key, val := range m {
+		for key, val := range cp {
 			e.v = val
 			out = v.FixRefs(unsafe.Pointer(&e.v), out)
 			cp[key] = e.v
