@@ -349,7 +349,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 				continue
 			}
 			if absent {
-				if err := x.recheck(bt.actions[i], parent, bt.path(i), fp, &bt.states[i]); err != nil {
+				if err := x.recheck(bt.actions[i], parent, bt.path(i), bt.encs.get(i), &bt.states[i]); err != nil {
 					ap := &actionPanic{ord: bt.ords[i], action: bt.actions[i], path: append([]int(nil), bt.path(i)...), err: err}
 					c.found = append(c.found, pending{verdict: verdict{kind: engine.Nondeterministic, err: err}, at: b.parentOf(pos), panic: ap, key: k})
 					b.abort.CompareAndSwap(abortNone, abortNondet)

@@ -74,3 +74,43 @@ func TestDeterministicModelPasses(t *testing.T) {
 		}
 	}
 }
+
+// symChooser's action picks a process the Go way (the first key of a map
+// range) and marks it: each pick gives a state that renaming the processes
+// maps onto the others, so the fingerprints under symmetry agree. The
+// check still sees that the action is not a function of its state.
+type symChooser struct {
+	N      int
+	Marked [3]bool
+}
+
+func TestNondeterminismDetectedUnderSymmetry(t *testing.T) {
+	procs := map[int]bool{0: true, 1: true, 2: true}
+	m := execspec.NewModel[symChooser]("symchooser")
+	m.Init(func(c *execspec.Ctx[symChooser]) {})
+	m.Action("mark", func(c *execspec.Ctx[symChooser]) {
+		if !c.Assume(c.S.N < 30) {
+			return
+		}
+		c.S.N++
+		c.S.Marked = [3]bool{}
+		for p := range procs {
+			c.S.Marked[p] = true
+			break
+		}
+	})
+	m.Invariant("anything", func(*symChooser) bool { return true })
+	m.Symmetry("procs", 3, func(s *symChooser, perm []int) {
+		var r [3]bool
+		for i, v := range s.Marked {
+			r[perm[i]] = v
+		}
+		s.Marked = r
+	})
+	for _, strategy := range check.Strategies {
+		res := run(t, m, check.Options{Strategy: strategy, Seed: 3})
+		if res.Stopped != engine.StoppedNondeterminism {
+			t.Errorf("%s: complete=%v stopped=%s; want stopped on nondeterminism", strategy, res.Complete, res.Stopped)
+		}
+	}
+}

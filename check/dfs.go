@@ -206,7 +206,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 		if old, ok := d.seen.Get(fp); ok && (!bounded || int(old) <= depth) {
 			return true // would be skipped when visited: depths only decrease
 		}
-		if err := d.x.recheck(d.x.action, s, d.x.path, fp, next); err != nil {
+		if err := d.x.recheck(d.x.action, s, d.x.path, d.x.encoding(), next); err != nil {
 			ap := &actionPanic{ord: o, action: d.x.action, path: append([]int(nil), d.x.path...), err: err}
 			d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Nondeterministic, err: err}, ords: append([]uint32(nil), pathTo()...), panic: ap})
 			d.nondet = true
