@@ -142,6 +142,9 @@ func buildRunner(pkg string, env Env) (string, error) {
 	// The native code for the model's maps and slices; a failure to
 	// generate it costs speed, not the run.
 	nativeSrc, nativeErr := generateNative(info)
+	if errors.Is(nativeErr, errForeignNative) {
+		fmt.Fprintf(env.Stderr, "execspec: no native code for the maps and slices of %s (slower): %v\n", pkg, nativeErr)
+	}
 	if nativeErr == nil && nativeSrc != nil {
 		nativeFile := filepath.Join(dir, "native.go")
 		if err := writeIfChanged(nativeFile, nativeSrc); err != nil {

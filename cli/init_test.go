@@ -44,6 +44,20 @@ func TestInit(t *testing.T) {
 	if !strings.Contains(out, "ok  \texample.com/acme/internal/lock") {
 		t.Fatalf("go test of the scaffold:\n%s", out)
 	}
+	// A file of that name that execspec did not write is never replaced:
+	// native refuses, and the runner builds without native code, saying so.
+	mine := "package lock\n\n// Mine, not generated.\nconst Mine = 1\n"
+	if err := os.WriteFile(nativeFile, []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = execspecIn(t, mod, nil, "native", "./internal/lock")
+	if got, _ := os.ReadFile(nativeFile); r.code != 4 || !strings.Contains(r.stderr, "zz_execspec_native.go: not written by execspec; rename it") || string(got) != mine {
+		t.Fatalf("native over the user's file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = execspecIn(t, mod, nil, "list", "./internal/lock")
+	if r.code != 0 || !strings.Contains(r.stderr, "execspec: no native code for the maps and slices of ./internal/lock (slower)") {
+		t.Fatalf("list with the user's file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	// Again into the same directory: refused, nothing overwritten.
 	before, _ := os.ReadFile(filepath.Join(mod, "internal", "lock", "model.go"))
 	r = execspecIn(t, mod, nil, "init", "internal/lock")

@@ -18,17 +18,26 @@ import (
 // machine.NativeSlice. `execspec native` writes the same file into the
 // package, for models checked from go test.
 
+// errForeignNative says that the package has a file by the generated
+// file's name that execspec did not write.
+var errForeignNative = errors.New("not written by execspec")
+
 // nativeSource returns the generated registrations for the package, or
-// nil when it declares no map or slice types.
+// nil when it declares no map or slice types. It refuses a package whose
+// file of that name was not written by execspec: replacing it would lose
+// the user's code.
 func nativeSource(info *pkgInfo) ([]byte, error) {
 	var files []nativegen.File
 	for _, name := range info.GoFiles {
-		if name == nativegen.FileName {
-			continue // a copy written by `execspec native`: replaced
-		}
 		src, err := os.ReadFile(filepath.Join(info.Dir, name))
 		if err != nil {
 			return nil, err
+		}
+		if name == nativegen.FileName {
+			if !nativegen.IsGenerated(src) {
+				return nil, fmt.Errorf("%s: %w; rename it, so that execspec may generate its own", filepath.Join(info.Dir, name), errForeignNative)
+			}
+			continue // an earlier `execspec native`'s: replaced
 		}
 		files = append(files, nativegen.File{Name: name, Src: src})
 	}
