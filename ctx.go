@@ -115,7 +115,7 @@ func OneOfSet[S any, T comparable](c *Ctx[S], label string, s Set[T]) T {
 		var zero T
 		return zero
 	}
-	return OneOf(c, label, s.Elems())
+	return OneOf(c, label, s.canonical())
 }
 
 // IntRange picks an integer in [lo, hi]. An empty range drops the branch.

@@ -52,6 +52,31 @@ type setBody[T comparable] struct {
 	// decoder and passed on by copies so that encoding an unchanged set is
 	// a copy of bytes; every write drops it.
 	enc []byte
+	// sorted, when set, holds m's elements in canonical order, made by the
+	// first reader that needed that order (Elems, ForAll, OneOfSet, ...)
+	// and passed on by copies; every write drops it. It is atomic because
+	// a set the model keeps outside the state (its constants) is read by
+	// every worker.
+	sorted atomic.Pointer[[]T]
+}
+
+// canonical returns the elements in canonical order, from the cache when
+// the set has not changed since it was made. The slice is shared: callers
+// must not change it.
+func (s Set[T]) canonical() []T {
+	if s.b == nil {
+		return nil
+	}
+	if p := s.b.sorted.Load(); p != nil {
+		return *p
+	}
+	out := make([]T, 0, len(s.b.m))
+	for e := range s.b.m {
+		out = append(out, e)
+	}
+	sortCanonical(out)
+	s.b.sorted.Store(&out)
+	return out
 }
 
 // newSet returns an empty set with room for n elements.
@@ -86,6 +111,7 @@ func (s *Set[T]) writable() map[T]struct{} {
 		s.b.m = make(map[T]struct{})
 	}
 	s.b.enc = nil
+	s.b.sorted.Store(nil)
 	return s.b.m
 }
 
@@ -120,12 +146,11 @@ func (s Set[T]) Len() int { return len(s.items()) }
 // Elems returns the elements in the set's canonical order (the order of their
 // canonical encodings), so iteration is deterministic.
 func (s Set[T]) Elems() []T {
-	out := make([]T, 0, len(s.items()))
-	for e := range s.items() {
-		out = append(out, e)
+	c := s.canonical()
+	if c == nil {
+		return []T{}
 	}
-	sortCanonical(out)
-	return out
+	return slices.Clone(c)
 }
 
 // Union returns a new set with the elements of s and t.
@@ -168,7 +193,7 @@ func (s Set[T]) String() string {
 	var b strings.Builder
 	b.WriteByte('{')
 	sum := reflectTypeOf[T]().Kind() == reflect.Interface
-	for i, e := range s.Elems() {
+	for i, e := range s.canonical() {
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -240,6 +265,7 @@ func (Set[T]) setCodec(ec *codec) (func(p unsafe.Pointer), func(b []byte, p unsa
 		}
 		n := &setBody[T]{m: src.m, enc: src.enc}
 		n.shared.Store(true)
+		n.sorted.Store(src.sorted.Load())
 		s.b = n
 	}
 	enc := func(b []byte, p unsafe.Pointer) []byte {
@@ -309,15 +335,25 @@ func sortCanonical[T any](xs []T) {
 		sort.SliceStable(xs, func(i, j int) bool { return fmt.Sprint(xs[i]) < fmt.Sprint(xs[j]) })
 		return
 	}
-	keys := make([][]byte, len(xs))
+	// The encodings go one after the other into one buffer.
+	var buf []byte
+	ends := make([]int, len(xs))
 	for i := range xs {
-		keys[i] = c.encodeValue(nil, &xs[i])
+		buf = c.enc(buf, unsafe.Pointer(&xs[i]))
+		ends[i] = len(buf)
+	}
+	key := func(i int) string {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		return unsafe.String(unsafe.SliceData(buf[start:]), ends[i]-start)
 	}
 	idx := make([]int, len(xs))
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.Slice(idx, func(a, b int) bool { return string(keys[idx[a]]) < string(keys[idx[b]]) })
+	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(key(a), key(b)) })
 	tmp := make([]T, len(xs))
 	for i, j := range idx {
 		tmp[i] = xs[j]

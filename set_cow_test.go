@@ -2,6 +2,9 @@ package execspec
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"unsafe"
 )
@@ -105,4 +108,66 @@ func TestSetDecodedEncodingCache(t *testing.T) {
 	if !bytes.Equal(c.enc(nil, unsafe.Pointer(&got)), enc) {
 		t.Error("the decoded state changed when its copy was written")
 	}
+}
+
+// The canonical order a reader needed is kept with the set, passed on to
+// copies and dropped by every write; Elems hands out a copy of it.
+func TestSetCanonicalOrderCache(t *testing.T) {
+	c, err := codecOf(reflectTypeOf[cowState]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &cowState{S: SetOf("b", "a", "c")}
+	if s.S.b.sorted.Load() != nil {
+		t.Fatal("order made before any reader needed it")
+	}
+	var seen []string
+	s.S.ForAll(func(x string) bool { seen = append(seen, x); return true })
+	if want := []string{"a", "b", "c"}; !slices.Equal(seen, want) || s.S.b.sorted.Load() == nil {
+		t.Fatalf("ForAll saw %q (want %q), cached %v", seen, want, s.S.b.sorted.Load() != nil)
+	}
+	cp := *s
+	c.fix(unsafe.Pointer(&cp))
+	if cp.S.b.sorted.Load() != s.S.b.sorted.Load() {
+		t.Error("a copy does not take the cached order")
+	}
+	elems := cp.S.Elems()
+	elems[0] = "zzz" // the caller's own slice
+	if got := cp.S.Elems(); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("changing Elems' result changed the set's order: %q", got)
+	}
+	cp.S.Add("0")
+	if cp.S.b.sorted.Load() != nil {
+		t.Error("a write kept the cached order")
+	}
+	if got, want := cp.S.Elems(), []string{"0", "a", "b", "c"}; !slices.Equal(got, want) {
+		t.Errorf("after Add: %q, want %q", got, want)
+	}
+	if got, want := s.S.Elems(), []string{"a", "b", "c"}; !slices.Equal(got, want) {
+		t.Errorf("the original after the copy's Add: %q, want %q", got, want)
+	}
+	cp.S.Remove("a")
+	if got, want := fmt.Sprint(cp.S), "{0, b, c}"; got != want {
+		t.Errorf("after Remove: %s, want %s", got, want)
+	}
+	var empty Set[string]
+	if got := empty.Elems(); got == nil || len(got) != 0 {
+		t.Errorf("Elems of the zero Set: %#v, want an empty slice", got)
+	}
+}
+
+// A set the model keeps outside the state is read by every worker at once.
+func TestSetCanonicalOrderConcurrentReaders(t *testing.T) {
+	s := SetOf(3, 1, 2)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if got := s.Elems(); !slices.Equal(got, []int{1, 2, 3}) {
+				t.Errorf("Elems %v", got)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -105,7 +105,7 @@ func (s Set[T]) Filter(keep func(T) bool) Set[T] {
 // Exists reports whether some element of s satisfies p (∃ x ∈ s : p(x)).
 // Elements are tried in canonical order.
 func (s Set[T]) Exists(p func(T) bool) bool {
-	for _, e := range s.Elems() {
+	for _, e := range s.canonical() {
 		if p(e) {
 			return true
 		}
@@ -116,7 +116,7 @@ func (s Set[T]) Exists(p func(T) bool) bool {
 // ForAll reports whether every element of s satisfies p (∀ x ∈ s : p(x)).
 // Elements are tried in canonical order.
 func (s Set[T]) ForAll(p func(T) bool) bool {
-	for _, e := range s.Elems() {
+	for _, e := range s.canonical() {
 		if !p(e) {
 			return false
 		}
@@ -187,5 +187,5 @@ func SubsetOfSet[S any, T comparable](c *Ctx[S], label string, s Set[T]) Set[T] 
 	if c.x.Dropped {
 		return Set[T]{}
 	}
-	return SetOf(SubsetOf(c, label, s.Elems())...)
+	return SetOf(SubsetOf(c, label, s.canonical())...)
 }
