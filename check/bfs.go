@@ -374,7 +374,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 	}
 	emit := func(ord uint32, next *S) bool {
 		c.gen++
-		fp, _, err := x.fingerprint(next)
+		fp, err := x.fingerprint(next)
 		if err != nil {
 			c.found = append(c.found, pending{verdict: verdict{kind: engine.Panicked, property: symmetryName(err), err: err}, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord)})
 			if b.newFound.Add(1) >= need {

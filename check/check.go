@@ -96,7 +96,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	if s.generated == 0 {
 		res.Stats.Generated = e.generated.Load()
 	}
-	res.Collision = collision(s.distinct, opts.Fingerprint128)
+	res.Collision = collision(s.distinct, opts.Fingerprint128) + collision(e.memoKeys.Load(), opts.Fingerprint128)
 	if e.reduce {
 		res.DataPicks = append([]string(nil), mc.DataPicks()...)
 	}

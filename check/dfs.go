@@ -198,7 +198,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	}
 	emit := func(o uint32, next *S) bool {
 		e.generated.Add(1)
-		fp, _, err := d.x.fingerprint(next)
+		fp, err := d.x.fingerprint(next)
 		if err != nil {
 			d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, property: symmetryName(err), err: err}, ords: append(append([]uint32(nil), pathTo()...), o)})
 			return true
@@ -239,7 +239,7 @@ func (d *dfs[S]) probe(s *S, ord uint32) {
 	before := len(d.findings)
 	n, _ := d.x.expand(s, func(_ uint32, next *S) bool {
 		e.generated.Add(1)
-		fp, _, err := d.x.fingerprint(next)
+		fp, err := d.x.fingerprint(next)
 		if err != nil {
 			return true // reported when the state is reached within the bound
 		}

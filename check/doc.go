@@ -49,7 +49,11 @@
 // one. Result.Collision estimates the probability of that as n²/2^65 for n
 // distinct states (the birthday bound for an ideal 64-bit hash; n²/2^129 for
 // 128-bit fingerprints). Like TLC's "optimistic" estimate it assumes a
-// perfect hash; about 1e-7 at 2 million states, 1e-5 at 20 million.
+// perfect hash; about 1e-7 at 2 million states, 1e-5 at 20 million. Under
+// symmetry each worker also remembers the representatives of the states it
+// canonicalised last by the fingerprints of the states as they are (most
+// successors are states reached before, and a hit spares trying every
+// renaming), and the estimate adds the same bound for those fingerprints.
 //
 // # Reductions
 //

@@ -43,6 +43,8 @@ type searcher[S any] struct {
 	distinct  atomic.Int64
 	frontier  atomic.Int64
 	depth     atomic.Int64
+	// memoKeys counts the raw states the workers' canonMemos were keyed by.
+	memoKeys atomic.Int64
 }
 
 func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], error) {
@@ -118,6 +120,7 @@ type expander[S any] struct {
 	next  *S
 	enc   []byte
 	canon *canonicalizer[S]
+	memo  canonMemo // under symmetry
 	// actions are the action numbers, in the canonical order.
 	actions []int
 
@@ -167,22 +170,36 @@ func (e *searcher[S]) newExpander() *expander[S] {
 }
 
 // fingerprint returns the fingerprint of s (of its canonical representative
-// under symmetry) and the length of the encoding hashed.
-func (x *expander[S]) fingerprint(s *S) (fingerprint, int, error) {
-	var err error
-	if x.canon != nil {
-		x.enc, err = x.canon.appendCanonical(x.enc[:0], s)
-		if err != nil {
-			return fingerprint{}, 0, err
-		}
-	} else {
+// under symmetry).
+func (x *expander[S]) fingerprint(s *S) (fingerprint, error) {
+	if x.canon == nil {
 		x.enc = x.eng.mc.AppendEncoding(x.enc[:0], s)
+		return x.hash(x.enc), nil
 	}
+	c := x.canon
+	c.id = x.eng.mc.AppendEncoding(c.id[:0], s)
+	raw := x.hash(c.id)
+	if fp, ok := x.memo.get(raw); ok {
+		return fp, nil
+	}
+	var err error
+	x.enc, err = c.appendCanonicalOf(x.enc[:0], s)
+	if err != nil {
+		return fingerprint{}, err
+	}
+	fp := x.hash(x.enc)
+	x.memo.put(raw, fp)
+	x.eng.memoKeys.Add(1)
+	return fp, nil
+}
+
+// hash returns the fingerprint of an encoding, of the search's width.
+func (x *expander[S]) hash(enc []byte) fingerprint {
 	if x.eng.opts.Fingerprint128 {
-		hi, lo := machine.Fingerprint128(x.enc)
-		return fingerprint{hi, lo}, len(x.enc), nil
+		hi, lo := machine.Fingerprint128(enc)
+		return fingerprint{hi, lo}
 	}
-	return fingerprint{hi: machine.Fingerprint(x.enc)}, len(x.enc), nil
+	return fingerprint{hi: machine.Fingerprint(enc)}
 }
 
 // encoding returns the canonical encoding of the state last passed to
@@ -401,7 +418,7 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 		cur, nxt = nxt, cur
 	}
 	if p.panic == nil && p.fp != (fingerprint{}) {
-		fp, _, err := x.fingerprint(cur)
+		fp, err := x.fingerprint(cur)
 		if err == nil && fp != p.fp {
 			return nil, plan, fmt.Errorf("rebuilding the trace: the state reached differs from the state found: the model is not deterministic in its picks")
 		}

@@ -222,7 +222,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 		if r.Err != nil {
 			return true // the safety search reported it
 		}
-		fp, _, err := x.fingerprint(next)
+		fp, err := x.fingerprint(next)
 		if err != nil {
 			addErr = err
 			return false
@@ -251,7 +251,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 				}
 				o := ord
 				ord++
-				fp, _, err := x.fingerprint(next)
+				fp, err := x.fingerprint(next)
 				if err != nil {
 					addErr = err
 					return false

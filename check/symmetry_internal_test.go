@@ -107,3 +107,63 @@ func TestCanonicalChainedEqualsNaive(t *testing.T) {
 		t.Fatalf("only %d distinct representatives: the test states are too alike", len(distinct))
 	}
 }
+
+// The memo answers for the state it was told about, for no other, and a
+// later state in the same slot takes the slot.
+func TestCanonMemo(t *testing.T) {
+	var m canonMemo
+	a, b := fingerprint{hi: 7, lo: 1}, fingerprint{hi: 7 + memoSlots, lo: 2} // one slot
+	if _, ok := m.get(a); ok {
+		t.Fatal("an empty memo answers")
+	}
+	m.put(a, fingerprint{hi: 100})
+	if got, ok := m.get(a); !ok || got.hi != 100 {
+		t.Fatalf("get(a) = %v, %v", got, ok)
+	}
+	if _, ok := m.get(b); ok {
+		t.Fatal("a state that shares a's slot gets a's representative")
+	}
+	if _, ok := m.get(fingerprint{hi: 7, lo: 9}); ok {
+		t.Fatal("a 128-bit fingerprint that differs in its low half gets a's representative")
+	}
+	m.put(b, fingerprint{hi: 200})
+	if _, ok := m.get(a); ok {
+		t.Fatal("a kept its slot")
+	}
+	if got, ok := m.get(b); !ok || got.hi != 200 {
+		t.Fatalf("get(b) = %v, %v", got, ok)
+	}
+}
+
+// Under symmetry, the search's collision estimate counts the states the
+// memo was keyed by as well as those stored.
+func TestCollisionCountsTheMemo(t *testing.T) {
+	m := execspec.NewModel[symState]("memo")
+	m.Init(func(c *execspec.Ctx[symState]) { c.S.Owner = map[int]int{} })
+	m.Action("own", func(c *execspec.Ctx[symState]) {
+		p := execspec.IntRange(c, "p", 0, 2)
+		q := execspec.IntRange(c, "q", 0, 2)
+		c.S.Owner[p] = q
+	})
+	m.Invariant("any", func(*symState) bool { return true })
+	m.Symmetry("procs", 3, func(s *symState, perm []int) {
+		o := make(map[int]int, len(s.Owner))
+		for k, v := range s.Owner {
+			o[perm[k]] = perm[v]
+		}
+		s.Owner = o
+	})
+	mc, err := machine.Compile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, strategy := range Strategies {
+		res, err := Run(t.Context(), mc, Options{Strategy: strategy, Workers: 1, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored := collision(res.Stats.Distinct, false); !res.Complete || res.Collision <= stored {
+			t.Errorf("%s: complete %v, collision %g, not above the stored states' %g", strategy, res.Complete, res.Collision, stored)
+		}
+	}
+}

@@ -414,7 +414,13 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	if res.Fingerprint128 {
 		bits = 128
 	}
-	s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d): %.1e\n", bits+1, res.Collision)
+	if len(res.Symmetries) > 0 {
+		// The representatives the workers remembered by the fingerprints
+		// of states as they are add their own birthday bound.
+		s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d, plus the same for the fingerprints of unreduced states): %.1e\n", bits+1, res.Collision)
+	} else {
+		s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d): %.1e\n", bits+1, res.Collision)
+	}
 	s.printf("  Store: %s (%.1f bytes/state). Time: %s, %s distinct states/s", bytesize.Format(st.StoreBytes), st.BytesPerState(),
 		roundDuration(st.Elapsed), group(int64(st.StatesPerSecond())))
 	if res.Strategy == check.BFS {
