@@ -96,7 +96,14 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	if s.generated == 0 {
 		res.Stats.Generated = e.generated.Load()
 	}
-	res.Collision = collision(s.distinct, opts.Fingerprint128) + collision(e.memoKeys.Load(), opts.Fingerprint128)
+	res.Collision = collision(s.distinct, opts.Fingerprint128)
+	if e.sym != nil {
+		// The workers' memos of representatives are keyed by the
+		// fingerprints of states as they are: at most one per successor
+		// generated (a bound that, unlike the memos' own counts, does not
+		// depend on how the workers shared the work).
+		res.Collision += collision(res.Stats.Generated, opts.Fingerprint128)
+	}
 	if e.reduce {
 		res.DataPicks = append([]string(nil), mc.DataPicks()...)
 	}

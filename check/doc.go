@@ -53,7 +53,8 @@
 // symmetry each worker also remembers the representatives of the states it
 // canonicalised last by the fingerprints of the states as they are (most
 // successors are states reached before, and a hit spares trying every
-// renaming), and the estimate adds the same bound for those fingerprints.
+// renaming), and the estimate adds the same bound for the successors
+// generated, of which those states are some.
 //
 // # Reductions
 //

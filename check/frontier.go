@@ -43,8 +43,6 @@ type searcher[S any] struct {
 	distinct  atomic.Int64
 	frontier  atomic.Int64
 	depth     atomic.Int64
-	// memoKeys counts the raw states the workers' canonMemos were keyed by.
-	memoKeys atomic.Int64
 }
 
 func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], error) {
@@ -189,7 +187,6 @@ func (x *expander[S]) fingerprint(s *S) (fingerprint, error) {
 	}
 	fp := x.hash(x.enc)
 	x.memo.put(raw, fp)
-	x.eng.memoKeys.Add(1)
 	return fp, nil
 }
 

@@ -85,9 +85,9 @@ type Result struct {
 	// share a fingerprint, making the search skip one: n²/2^65 for n
 	// distinct states and 64-bit fingerprints (n²/2^129 for 128-bit). It is
 	// the birthday bound for a perfectly uniform hash, so optimistic in
-	// TLC's sense. Under symmetry it adds the same bound for the states,
-	// as they are, whose representatives the workers remembered by
-	// fingerprint.
+	// TLC's sense. Under symmetry it adds the same bound for the
+	// successors generated: the workers remember representatives by the
+	// fingerprints of states as they are.
 	Collision      float64
 	Fingerprint128 bool
 	// DataPicks are the data pick labels whose values were reduced (nil

@@ -191,9 +191,8 @@ func symmetryName(err error) string {
 // finding the representative tries every renaming: a hit costs one
 // encoding instead. It is direct-mapped: a new state takes its slot.
 //
-// Two states with the same fingerprint would share a representative: the
-// searcher counts the states that keyed a slot (memoKeys), and
-// Result.Collision adds their birthday bound.
+// Two states with the same fingerprint would share a representative:
+// Result.Collision adds the birthday bound of the successors generated.
 type canonMemo struct {
 	slots []memoSlot
 }

@@ -166,4 +166,16 @@ func TestCollisionCountsTheMemo(t *testing.T) {
 			t.Errorf("%s: complete %v, collision %g, not above the stored states' %g", strategy, res.Complete, res.Collision, stored)
 		}
 	}
+	// The estimate does not depend on how the workers shared the work.
+	one, err := Run(t.Context(), mc, Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := Run(t.Context(), mc, Options{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Collision != two.Collision {
+		t.Errorf("collision %g with one worker, %g with two", one.Collision, two.Collision)
+	}
 }

@@ -417,7 +417,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	if len(res.Symmetries) > 0 {
 		// The representatives the workers remembered by the fingerprints
 		// of states as they are add their own birthday bound.
-		s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d, plus the same for the fingerprints of unreduced states): %.1e\n", bits+1, res.Collision)
+		s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d, plus the same for the states generated): %.1e\n", bits+1, res.Collision)
 	} else {
 		s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d): %.1e\n", bits+1, res.Collision)
 	}
