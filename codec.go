@@ -330,21 +330,18 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		size := t.Elem().Size()
 		c.flat = false
 		c.eq = func(p, q unsafe.Pointer) bool {
-			// Every slice header starts with its data pointer and length.
-			a, b := (*[2]uintptr)(p), (*[2]uintptr)(q)
-			n := int(a[1])
-			if n != int(b[1]) {
+			a, b := (*sliceHeader)(p), (*sliceHeader)(q)
+			if a.len != b.len {
 				return false
 			}
-			pa, pb := *(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q)
-			if pa == pb {
+			if a.data == b.data {
 				return true
 			}
-			if (pa == nil) != (pb == nil) {
+			if (a.data == nil) != (b.data == nil) {
 				return false // nil and empty encode alike, but user code may tell them apart
 			}
-			for i := 0; i < n; i++ {
-				if !ec.eq(unsafe.Add(pa, uintptr(i)*size), unsafe.Add(pb, uintptr(i)*size)) {
+			for i := 0; i < a.len; i++ {
+				if !ec.eq(unsafe.Add(a.data, uintptr(i)*size), unsafe.Add(b.data, uintptr(i)*size)) {
 					return false
 				}
 			}
@@ -363,48 +360,38 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			}
 			return b
 		}
-		c.eqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
-			a, b := (*[3]uintptr)(p), (*[3]uintptr)(q)
-			n := int(a[1])
-			if n != int(b[1]) {
-				return out, false
-			}
-			pa, pb := *(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q)
-			if (pa == nil) != (pb == nil) {
-				return out, false
-			}
-			if pa == nil || a[2] == 0 {
-				return out, true // no data: nothing to compare or refer to
-			}
-			out = append(out, pa)
-			ok := true
-			if ec.refs == nil {
-				if pa == pb {
-					return out, true
-				}
-				for i := 0; i < n && ok; i++ {
-					ok = ec.eq(unsafe.Add(pa, uintptr(i)*size), unsafe.Add(pb, uintptr(i)*size))
-				}
-				return out, ok
-			}
-			for i := 0; i < n && ok; i++ {
-				out, ok = ec.eqRefs(unsafe.Add(pa, uintptr(i)*size), unsafe.Add(pb, uintptr(i)*size), out)
-			}
-			return out, ok
-		}
 		c.refs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
-			data := *(*unsafe.Pointer)(p)
-			hdr := (*[3]uintptr)(p)
-			if data == nil || hdr[2] == 0 {
+			h := (*sliceHeader)(p)
+			if h.data == nil || h.cap == 0 {
 				return out
 			}
-			out = append(out, data)
+			out = append(out, h.data)
 			if ec.refs != nil {
-				for i := 0; i < int(hdr[1]); i++ {
-					out = ec.refs(unsafe.Add(data, uintptr(i)*size), out)
+				for i := 0; i < h.len; i++ {
+					out = ec.refs(unsafe.Add(h.data, uintptr(i)*size), out)
 				}
 			}
 			return out
+		}
+		if ec.refs != nil {
+			// Elements with references are compared and listed in one
+			// walk; for others, the equality then the data pointer (see
+			// compileCodec) is as cheap.
+			c.eqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+				a, b := (*sliceHeader)(p), (*sliceHeader)(q)
+				if a.len != b.len || (a.data == nil) != (b.data == nil) {
+					return out, false
+				}
+				if a.data == nil || a.cap == 0 {
+					return out, true // no data: nothing to compare or refer to
+				}
+				out = append(out, a.data)
+				ok := true
+				for i := 0; i < a.len && ok; i++ {
+					out, ok = ec.eqRefs(unsafe.Add(a.data, uintptr(i)*size), unsafe.Add(b.data, uintptr(i)*size), out)
+				}
+				return out, ok
+			}
 		}
 		if build := lookupSlice(t); build != nil {
 			c.use(build(nativeDecoding, ec.ops()))
@@ -684,8 +671,7 @@ func viewAt(rt, p unsafe.Pointer, direct bool) reflect.Value {
 	return reflect.ValueOf(x)
 }
 
-// encodeMap appends len, then the entries sorted by key encoding. A nil vc
-// encodes keys only (sets).
+// encodeMap appends len, then the entries sorted by key encoding.
 func encodeMap(b []byte, v reflect.Value, kc, vc *codec) []byte {
 	n := v.Len()
 	b = binary.AppendUvarint(b, uint64(n))
@@ -693,24 +679,17 @@ func encodeMap(b []byte, v reflect.Value, kc, vc *codec) []byte {
 		return b
 	}
 	sc := native.GetScratch()
-	kp := reflect.New(v.Type().Key())
+	kp, ep := reflect.New(v.Type().Key()), reflect.New(v.Type().Elem())
 	k, kptr := kp.Elem(), kp.UnsafePointer()
-	var e reflect.Value
-	var eptr unsafe.Pointer
-	if vc != nil {
-		ep := reflect.New(v.Type().Elem())
-		e, eptr = ep.Elem(), ep.UnsafePointer()
-	}
+	e, eptr := ep.Elem(), ep.UnsafePointer()
 	var it reflect.MapIter
 	it.Reset(v)
 	for it.Next() {
 		k.SetIterKey(&it)
 		sc.Buf = kc.enc(sc.Buf, kptr)
 		kend := len(sc.Buf)
-		if vc != nil {
-			e.SetIterValue(&it)
-			sc.Buf = vc.enc(sc.Buf, eptr)
-		}
+		e.SetIterValue(&it)
+		sc.Buf = vc.enc(sc.Buf, eptr)
 		sc.EndEntry(kend)
 	}
 	b = sc.AppendSorted(b)
