@@ -241,8 +241,8 @@ func (s *Set[T]) UnmarshalITF(v itf.Value) error {
 // native (not reflective) code for the set's map, instantiated for T.
 type setValue interface {
 	setElemType() any
-	// setCodec returns the deep copy and the encoder of the set at a
-	// pointer, given the element codec.
+	// setCodec returns the deep copy, the encoder and the equality of the
+	// set at a pointer, given the element codec.
 	setCodec(ec *codec) (fix func(p unsafe.Pointer), enc func(b []byte, p unsafe.Pointer) []byte, eq func(p, q unsafe.Pointer) bool)
 	// setDecoder returns the decoder of the set, given the element's.
 	setDecoder(ed decFunc) decFunc
@@ -335,28 +335,15 @@ func sortCanonical[T any](xs []T) {
 		sort.SliceStable(xs, func(i, j int) bool { return fmt.Sprint(xs[i]) < fmt.Sprint(xs[j]) })
 		return
 	}
-	// The encodings go one after the other into one buffer.
-	var buf []byte
-	ends := make([]int, len(xs))
+	sc := native.GetScratch()
 	for i := range xs {
-		buf = c.enc(buf, unsafe.Pointer(&xs[i]))
-		ends[i] = len(buf)
+		sc.Buf = c.enc(sc.Buf, unsafe.Pointer(&xs[i]))
+		sc.EndEntry(len(sc.Buf)) // the whole encoding is the key
 	}
-	key := func(i int) string {
-		start := 0
-		if i > 0 {
-			start = ends[i-1]
-		}
-		return unsafe.String(unsafe.SliceData(buf[start:]), ends[i]-start)
-	}
-	idx := make([]int, len(xs))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(key(a), key(b)) })
 	tmp := make([]T, len(xs))
-	for i, j := range idx {
+	for i, j := range sc.Order() {
 		tmp[i] = xs[j]
 	}
+	native.PutScratch(sc)
 	copy(xs, tmp)
 }

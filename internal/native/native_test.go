@@ -3,6 +3,8 @@ package native
 import (
 	"bytes"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -40,7 +42,14 @@ func TestScratchAppendSorted(t *testing.T) {
 			sc.Buf = append(sc.Buf, e[1]...)
 			sc.EndEntry(k)
 		}
+		var order []int
+		for _, i := range sc.Order() {
+			order = append(order, i)
+		}
 		got := sc.AppendSorted([]byte("<"))
+		if want := sortedOrder(tt.entries); !slices.Equal(order, want) {
+			t.Errorf("%q: Order %v, want %v", tt.entries, order, want)
+		}
 		PutScratch(sc)
 		if want := "<" + tt.want; !bytes.Equal(got, []byte(want)) {
 			t.Errorf("%q: got %q, want %q", tt.entries, got, want)
@@ -49,4 +58,14 @@ func TestScratchAppendSorted(t *testing.T) {
 	if sc := GetScratch(); len(sc.Buf) != 0 || len(sc.ends) != 0 {
 		t.Error("a scratch from the pool is not empty")
 	}
+}
+
+// sortedOrder is the order of entries by key, by the standard library.
+func sortedOrder(entries [][2]string) []int {
+	var idx []int
+	for i := range entries {
+		idx = append(idx, i)
+	}
+	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(entries[a][0], entries[b][0]) })
+	return idx
 }

@@ -36,20 +36,28 @@ func (sc *Scratch) EndEntry(keyEnd int) {
 	sc.idx = append(sc.idx, len(sc.idx))
 }
 
+// Order returns the entries' numbers (0 for the first one ended) in the
+// order of their key encodings. The slice is the scratch's own.
+func (sc *Scratch) Order() []int {
+	slices.SortFunc(sc.idx, func(i, j int) int {
+		return bytes.Compare(sc.Buf[sc.start(i):sc.ends[i][0]], sc.Buf[sc.start(j):sc.ends[j][0]])
+	})
+	return sc.idx
+}
+
 // AppendSorted appends the entries to b in the order of their key
 // encodings.
 func (sc *Scratch) AppendSorted(b []byte) []byte {
-	start := func(i int) int {
-		if i == 0 {
-			return 0
-		}
-		return sc.ends[i-1][1]
-	}
-	slices.SortFunc(sc.idx, func(i, j int) int {
-		return bytes.Compare(sc.Buf[start(i):sc.ends[i][0]], sc.Buf[start(j):sc.ends[j][0]])
-	})
-	for _, i := range sc.idx {
-		b = append(b, sc.Buf[start(i):sc.ends[i][1]]...)
+	for _, i := range sc.Order() {
+		b = append(b, sc.Buf[sc.start(i):sc.ends[i][1]]...)
 	}
 	return b
+}
+
+// start returns where entry i begins in Buf.
+func (sc *Scratch) start(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return sc.ends[i-1][1]
 }
