@@ -181,7 +181,7 @@ func (x *expander[S]) fingerprint(s *S) (fingerprint, error) {
 		return fp, nil
 	}
 	var err error
-	x.enc, err = c.appendCanonicalOf(x.enc[:0], s)
+	x.enc, err = c.appendCanonical(x.enc[:0], s)
 	if err != nil {
 		return fingerprint{}, err
 	}

@@ -118,16 +118,10 @@ func (p *symmetryPlan[S]) newCanonicalizer(mc *machine.Machine[S]) *canonicalize
 }
 
 // appendCanonical appends the smallest encoding of s over every
-// combination of permutations to dst. A panic in a permute function is
-// returned as a *machine.PanicError.
+// combination of permutations to dst; c.id must hold the encoding of s
+// (the caller has it already, to look the state up in its memo). A panic
+// in a permute function is returned as a *machine.PanicError.
 func (c *canonicalizer[S]) appendCanonical(dst []byte, s *S) (out []byte, err error) {
-	c.id = c.mc.AppendEncoding(c.id[:0], s)
-	return c.appendCanonicalOf(dst, s)
-}
-
-// appendCanonicalOf is appendCanonical when c.id already holds the
-// encoding of s.
-func (c *canonicalizer[S]) appendCanonicalOf(dst []byte, s *S) (out []byte, err error) {
 	c.best = append(c.best[:0], c.id...) // the identity
 	clear(c.idx)
 	current := ""

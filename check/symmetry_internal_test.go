@@ -94,6 +94,7 @@ func TestCanonicalChainedEqualsNaive(t *testing.T) {
 		for k := rng.IntN(4); k > 0; k-- {
 			s.Order = append(s.Order, rng.IntN(3))
 		}
+		c.id = mc.AppendEncoding(c.id[:0], &s)
 		got, err := c.appendCanonical(nil, &s)
 		if err != nil {
 			t.Fatal(err)
