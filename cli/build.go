@@ -138,6 +138,7 @@ func buildRunner(pkg string, env Env) (string, error) {
 		return "", fmt.Errorf("runner cache: %w", err)
 	}
 	virtual := filepath.Join(info.Module.Dir, "execspec_runner_"+key, "main.go")
+	nativeVirtual := filepath.Join(info.Dir, nativegen.FileName)
 	replace := map[string]string{virtual: src}
 	// The native code for the model's maps and slices; a failure to
 	// generate it costs speed, not the run.
@@ -150,7 +151,7 @@ func buildRunner(pkg string, env Env) (string, error) {
 		if err := writeIfChanged(nativeFile, nativeSrc); err != nil {
 			return "", fmt.Errorf("runner cache: %w", err)
 		}
-		replace[filepath.Join(info.Dir, nativegen.FileName)] = nativeFile
+		replace[nativeVirtual] = nativeFile
 	}
 	bin := filepath.Join(dir, "runner")
 	// Several execspec commands may build the same runner at once (tests
@@ -167,7 +168,6 @@ func buildRunner(pkg string, env Env) (string, error) {
 		fmt.Fprintf(env.Stderr, "execspec: building the model runner for %s (the first build compiles the model and execspec; later ones are incremental)...\n", pkg)
 	})
 	defer slow.Stop()
-	nativeVirtual := filepath.Join(info.Dir, nativegen.FileName)
 	errOut, err := goBuildRunner(pkg, info, dir, replace, bin, virtual, env)
 	if err == nil || replace[nativeVirtual] == "" {
 		return bin, err
