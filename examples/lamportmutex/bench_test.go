@@ -65,16 +65,5 @@ func benchExecspec(b *testing.B, p lamportmutex.Params, workers int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var distinct, bytes int64
-	b.ResetTimer()
-	cpu, _ := cputime.Now()
-	for i := 0; i < b.N; i++ {
-		n, sb, err := checkbench.Search(mc, check.Options{Workers: workers})
-		if err != nil {
-			b.Fatal(err)
-		}
-		distinct, bytes = distinct+n, sb
-	}
-	b.StopTimer()
-	checkbench.Report(b, distinct, bytes, cputime.Since(cpu).Seconds())
+	checkbench.Bench(b, mc, check.Options{Workers: workers})
 }

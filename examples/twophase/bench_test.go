@@ -9,7 +9,6 @@ import (
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
 	"github.com/execspec/execspec/internal/checkbench"
-	"github.com/execspec/execspec/internal/cputime"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -42,16 +41,5 @@ func benchCheck[S any](b *testing.B, m *execspec.Model[S], workers int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var distinct, bytes int64
-	b.ResetTimer()
-	cpu, _ := cputime.Now()
-	for i := 0; i < b.N; i++ {
-		n, sb, err := checkbench.Search(mc, check.Options{Workers: workers, NoSymmetry: true})
-		if err != nil {
-			b.Fatal(err)
-		}
-		distinct, bytes = distinct+n, sb
-	}
-	b.StopTimer()
-	checkbench.Report(b, distinct, bytes, cputime.Since(cpu).Seconds())
+	checkbench.Bench(b, mc, check.Options{Workers: workers, NoSymmetry: true})
 }

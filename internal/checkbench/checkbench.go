@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/internal/cputime"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -36,4 +37,22 @@ func Report(b *testing.B, distinct, storeBytes int64, cpuSeconds float64) {
 	if storeBytes > 0 && distinct > 0 {
 		b.ReportMetric(float64(storeBytes)/float64(distinct/int64(b.N)), "B/state")
 	}
+}
+
+// Bench is a whole benchmark of searches of mc: b.N clean, complete
+// searches with opts, timed, and reported as Report does. A search that
+// fails, stops early or finds anything fails b.
+func Bench[S any](b *testing.B, mc *machine.Machine[S], opts check.Options) {
+	var distinct, bytes int64
+	b.ResetTimer()
+	cpu, _ := cputime.Now()
+	for i := 0; i < b.N; i++ {
+		n, sb, err := Search(mc, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		distinct, bytes = distinct+n, sb
+	}
+	b.StopTimer()
+	Report(b, distinct, bytes, cputime.Since(cpu).Seconds())
 }

@@ -57,3 +57,16 @@ func TestSearch(t *testing.T) {
 		})
 	}
 }
+
+// Bench times b.N clean searches and reports their figures; a search that
+// finds something fails the benchmark, which then has no result.
+func TestBench(t *testing.T) {
+	clean := testing.Benchmark(func(b *testing.B) { Bench(b, counterMachine(t, 3), check.Options{Workers: 1}) })
+	if clean.N == 0 || clean.Extra["states/cpu-s"] <= 0 || clean.Extra["B/state"] <= 0 {
+		t.Fatalf("clean search: N %d, figures %v", clean.N, clean.Extra)
+	}
+	failed := testing.Benchmark(func(b *testing.B) { Bench(b, counterMachine(t, 5), check.Options{Workers: 1}) })
+	if failed.N != 0 || len(failed.Extra) != 0 {
+		t.Fatalf("a search with a finding: N %d, figures %v; want no result", failed.N, failed.Extra)
+	}
+}
