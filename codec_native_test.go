@@ -94,6 +94,9 @@ func TestNativeOperationsMatchReflective(t *testing.T) {
 		{map[string]int(nil), map[string]int{}, map[string]int{"b": 2}, map[string]int{"b": 2, "a": 1, "zz": -5, "": 0}, map[string]int{"b": 3},
 			map[string]int{strings.Repeat("a", 127): 1, strings.Repeat("a", 128): 2, strings.Repeat("b", 255): 3, strings.Repeat("c", 300): 5, "z": 6}},
 		{map[int]int{3: 1, -1: 2, 1 << 40: 3}, map[int]int{-1: 1, 0: 2, 1: 3, 255: 4, 256: 5, -256: 6, 1 << 62: 7, -(1 << 62): 8}, map[int]int{}},
+		// The same length, other keys: the remembered key order does not fit.
+		{map[int]int{1: 1, 2: 2, 3: 3}, map[int]int{1: 1, 2: 2, 4: 3}, map[int]int{1: 1, 2: 2, 3: 4}, map[int]int{3: 3, 2: 2, 1: 1}},
+		{map[int]map[int]int{1: {1: 0, 2: 0}, 2: {1: 0, 2: 0}}, map[int]map[int]int{1: {1: 0, 2: 0}, 2: {1: 0, 3: 0}}, map[int]map[int]int{1: {1: 0, 2: 0}, 3: {1: 0, 2: 0}}},
 		{map[string]struct{}{"a": {}, "b": {}}, map[string]struct{}{"a": {}}},
 		{map[int]map[string]int{1: {"a": 1}, 2: {"b": 2, "c": 3}, 3: {}}, map[int]map[string]int{1: {"a": 1}, 2: {"b": 2, "c": 3}, 3: nil},
 			map[int]map[string]int{1: {"a": 1}, 2: {"b": 2, "c": 4}, 3: {}}, map[int]map[string]int{}},
