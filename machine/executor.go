@@ -76,9 +76,13 @@ type Executor[S any] struct {
 	// copiedRefs holds the same references, unsorted, so that their memory
 	// stays allocated, and no other allocation takes an address in copied,
 	// while copied is compared with; nowRefs is the scratch for the
-	// references after a branch, now their sorted addresses.
+	// references after a branch, now their sorted addresses. The walks
+	// mostly list the references in the same order (the maps' remembered
+	// key orders), so the lists are first compared as they are, and copied
+	// is sorted only when that fails (copiedSorted).
 	copied, now         []uintptr
 	copiedRefs, nowRefs []unsafe.Pointer
+	copiedSorted        bool
 	// EnumerateEach's callback and current action, and onEachBranch bound.
 	eachFn     func(int, Result) bool
 	eachAction int
@@ -177,7 +181,7 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 			if e.mc.refs != nil {
 				*to = *from
 				e.copiedRefs = e.mc.fixRefs(unsafe.Pointer(to), e.copiedRefs[:0])
-				e.copied = sortedAddrs(e.copiedRefs, e.copied)
+				e.copiedSorted = false
 			} else {
 				e.mc.Copy(to, from)
 			}
@@ -223,9 +227,19 @@ func (e *Executor[S]) keepIfClean(action int, from, to *S) {
 	if !equal {
 		return
 	}
-	e.now = sortedAddrs(e.nowRefs, e.now)
+	same := slices.Equal(e.nowRefs, e.copiedRefs)
+	if !same {
+		// The same references listed in another order (a map walked by
+		// its iterator) still leave the scratch clean.
+		if !e.copiedSorted {
+			e.copied = sortedAddrs(e.copiedRefs, e.copied)
+			e.copiedSorted = true
+		}
+		e.now = sortedAddrs(e.nowRefs, e.now)
+		same = slices.Equal(e.now, e.copied)
+	}
 	clear(e.nowRefs) // hold nothing of the scratch's
-	if slices.Equal(e.now, e.copied) {
+	if same {
 		e.clean, e.cleanTo = true, to
 	}
 }

@@ -151,6 +151,10 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 			return out
 		}
 		cp := maps.Clone(m) // see Fix
+		*(*M)(p) = cp
+		// The map first, then its values' references: the order of Refs
+		// and EqRefs, so that equal lists compare equal unsorted.
+		out = append(out, *(*unsafe.Pointer)(p))
 		e := get()
 		if ord := order(e, cp); ord != nil && covers(ord, cp) {
 			for _, key := range ord.keys {
@@ -166,8 +170,7 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 			}
 		}
 		put(e)
-		*(*M)(p) = cp
-		return append(out, *(*unsafe.Pointer)(p))
+		return out
 	}
 	o.EqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
 		if v.Refs == nil || *(*unsafe.Pointer)(p) == *(*unsafe.Pointer)(q) {
