@@ -56,6 +56,9 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		return nil
 	}
 	o := Ops{Flat: false}
+	// sameGroup's shortcut, for maps of plain values (see mapbytes.go).
+	gsize, small := groupSize[K, V]()
+	shortcut := small && v.Refs == nil && v.Fix == nil && layoutHolds()
 	o.Fix = func(p unsafe.Pointer) {
 		m := *(*M)(p)
 		if m == nil {
@@ -93,6 +96,9 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		a, b := *(*M)(p), *(*M)(q)
 		if a == nil || b == nil || len(a) != len(b) {
 			return false // nil and empty encode alike, but a nil map cannot be written
+		}
+		if shortcut && sameGroup(*(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q), gsize) {
+			return true
 		}
 		e := get()
 		if ord := order(e, a); ord != nil {
