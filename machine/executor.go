@@ -86,6 +86,9 @@ type Executor[S any] struct {
 	// EnumerateEach's callback and current action, and onEachBranch bound.
 	eachFn     func(int, Result) bool
 	eachAction int
+	// moreToCome is set while EnumerateEach has actions left after the
+	// current one, which may start from a scratch left clean.
+	moreToCome bool
 	eachBranch func(Result) bool
 	_          [64]byte
 }
@@ -280,8 +283,10 @@ func (e *Executor[S]) EnumerateEach(actions []int, from, to *S, fn func(action i
 	e.clean = false
 	e.eachFn = fn
 	defer func() { e.eachFn = nil }()
-	for _, a := range actions {
+	defer func() { e.moreToCome = false }()
+	for i, a := range actions {
 		e.eachAction = a
+		e.moreToCome = i < len(actions)-1
 		if !e.enumerate(a, from, to, e.eachBranch) {
 			return false
 		}
@@ -304,6 +309,10 @@ func (e *Executor[S]) enumerate(action int, from, to *S, fn func(Result) bool) b
 		if e.panicked == nil && (e.x.Dropped || e.x.Mismatch != "") {
 			// Disabled: the common case, without building a Result.
 			if !o.advance(used) {
+				if e.moreToCome {
+					// The next action may start from the scratch as it is.
+					e.keepIfClean(action, from, to)
+				}
 				return true
 			}
 			e.keepIfClean(action, from, to)

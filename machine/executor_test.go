@@ -295,3 +295,34 @@ func TestEnumerateAllocatesNothing(t *testing.T) {
 		t.Errorf("%d enabled branches in 102 calls, want %d", n, 102*3)
 	}
 }
+
+type mapState struct{ M map[string]int }
+
+// EnumerateEach copies the state once for a run of actions whose branches
+// all drop before writing: the next action starts from the scratch the
+// previous one left clean, its last branch included.
+func TestEnumerateEachCopiesOnceForDroppedActions(t *testing.T) {
+	m := execspec.NewModel[mapState]("dropped")
+	m.Init(func(c *execspec.Ctx[mapState]) { c.S.M = map[string]int{"a": 1} })
+	for _, name := range []string{"A", "B", "C"} {
+		m.Action(name, func(c *execspec.Ctx[mapState]) {
+			execspec.IntRange(c, "i", 0, 2)
+			c.Assume(c.S.M["a"] == 2)
+		})
+	}
+	mc, err := machine.Compile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := mc.NewExecutor()
+	from := mapState{M: map[string]int{"a": 1}}
+	var to mapState
+	none := func(int, machine.Result) bool { t.Error("a branch was enabled"); return true }
+	allocs := func(actions []int) float64 {
+		return testing.AllocsPerRun(50, func() { ex.EnumerateEach(actions, &from, &to, none) })
+	}
+	one, three := allocs([]int{0}), allocs([]int{0, 1, 2})
+	if one == 0 || three != one {
+		t.Errorf("one action allocates %.1f times per call, three %.1f: want the same, above 0 (one copy)", one, three)
+	}
+}
