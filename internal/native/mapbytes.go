@@ -34,24 +34,26 @@ const (
 	maxSlotBytes = 128 // larger keys or values are kept out of line
 )
 
-// groupSize returns the size of a group of map[K]V slots: a word of
-// control bytes, then the slots, each a key and its value; ok is false
-// for keys or values the runtime keeps out of line.
+// group is a group of map[K]V slots: a word of control bytes (one per
+// slot: its high bit is set when the slot is empty or deleted), then the
+// slots, each a key and its value.
+type group[K comparable, V any] struct {
+	ctrl  uint64
+	slots [groupSlots]struct {
+		k K
+		v V
+	}
+}
+
+// groupSize returns the size of a group of map[K]V slots; ok is false for
+// keys or values the runtime keeps out of line.
 func groupSize[K comparable, V any]() (size uintptr, ok bool) {
 	var k K
 	var v V
 	if unsafe.Sizeof(k) > maxSlotBytes || unsafe.Sizeof(v) > maxSlotBytes {
 		return 0, false
 	}
-	type slot struct {
-		k K
-		v V
-	}
-	type group struct {
-		ctrl  uint64
-		slots [groupSlots]slot
-	}
-	return unsafe.Sizeof(group{}), true
+	return unsafe.Sizeof(group[K, V]{}), true
 }
 
 // sameGroup reports whether the maps at a and b (map headers, not nil)
@@ -96,15 +98,7 @@ func layoutFits[K, V comparable](entries map[K]V, other V) bool {
 	if rm.used != uint64(len(m)) || rm.dirLen != 0 || rm.dirPtr == nil {
 		return false
 	}
-	type slot struct {
-		k K
-		v V
-	}
-	type group struct {
-		ctrl  uint64
-		slots [groupSlots]slot
-	}
-	g := (*group)(rm.dirPtr)
+	g := (*group[K, V])(rm.dirPtr)
 	found := 0
 	for i, s := range g.slots {
 		if byte(g.ctrl>>(8*i))&0x80 != 0 {
