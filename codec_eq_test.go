@@ -30,6 +30,7 @@ type eqState struct {
 	P     *eqInner
 	Set   Set[string]
 	Inner []eqInner
+	Flat  []eqFlat
 }
 
 func eqSample() eqState {
@@ -42,6 +43,7 @@ func eqSample() eqState {
 		P:     &eqInner{N: 3},
 		Set:   SetOf("a", "b"),
 		Inner: []eqInner{{N: 1, Tags: map[string]bool{"t": true}}},
+		Flat:  []eqFlat{{N: 1, S: "one"}, {N: 2, S: "two"}},
 	}
 }
 
@@ -77,6 +79,10 @@ func TestCodecEq(t *testing.T) {
 		{"set element", func(s *eqState) { s.Set.Add("c") }, false},
 		{"set rebuilt equal", func(s *eqState) { s.Set = SetOf("b", "a") }, true},
 		{"slice of structs with maps", func(s *eqState) { s.Inner[0].Tags["u"] = true }, false},
+		{"slice of flat structs", func(s *eqState) { s.Flat[1].N = 3 }, false},
+		{"slice of flat structs, a string", func(s *eqState) { s.Flat[0].S = "uno" }, false},
+		// Equal, but not the same bytes: the string is another copy.
+		{"slice of flat structs, an equal string", func(s *eqState) { s.Flat[1].S = string([]byte("two")) }, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
