@@ -97,10 +97,11 @@ func covers[M ~map[K]V, K comparable, V any](o *keyOrder[K], m M) bool {
 // orderable reports whether keys of type t can be remembered with their
 // encodings: whether two keys that Go finds equal always encode alike.
 func orderable(t reflect.Type) bool {
+	if cheapLookup(t) {
+		return true
+	}
 	switch t.Kind() {
-	case reflect.Bool, reflect.String,
-		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+	case reflect.String:
 		return true
 	case reflect.Array:
 		return orderable(t.Elem())

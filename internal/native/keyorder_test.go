@@ -3,6 +3,7 @@ package native
 import (
 	"bytes"
 	"encoding/binary"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -87,8 +88,10 @@ func TestInOrderWalksGiveUp(t *testing.T) {
 		{map[int]int{1: 1, 2: 2}, map[int]int{1: 1, 3: 2}, false, true},
 		{map[int]int{1: 1, 3: 2}, map[int]int{1: 1, 3: 2}, false, false},
 	} {
-		if equal, known := eqInOrder(ord, tt.a, tt.b, e, eq); equal != tt.equal || known != tt.known {
-			t.Errorf("eqInOrder(%v, %v) = %v, %v; want %v, %v", tt.a, tt.b, equal, known, tt.equal, tt.known)
+		// Comparing only, as a map of values without references does.
+		onlyEq := func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) { return out, eq(p, q) }
+		if _, equal, known := eqRefsInOrder(ord, tt.a, tt.b, e, onlyEq, nil); equal != tt.equal || known != tt.known {
+			t.Errorf("eqRefsInOrder(%v, %v), comparing only = %v, %v; want %v, %v", tt.a, tt.b, equal, known, tt.equal, tt.known)
 		}
 		var x int
 		refs := func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
@@ -108,6 +111,44 @@ func TestInOrderWalksGiveUp(t *testing.T) {
 	}
 	if covers(nil, map[int]int{}) || covers(ord, map[int]int{1: 1}) || covers(ord, map[int]int{1: 1, 3: 3}) || !covers(ord, map[int]int{1: 0, 2: 0}) {
 		t.Error("covers is wrong")
+	}
+}
+
+// entries visits a map with the order's keys in that order, any other
+// map in its own order, and stops when asked to.
+func TestEntries(t *testing.T) {
+	ord := &keyOrder[int]{keys: []int{3, 1, 2}}
+	for _, tt := range []struct {
+		ord  *keyOrder[int]
+		m    map[int]int
+		want []int // keys in order; nil: any order
+	}{
+		{ord, map[int]int{1: 10, 2: 20, 3: 30}, []int{3, 1, 2}},
+		{ord, map[int]int{1: 10, 2: 20, 4: 40}, nil},
+		{ord, map[int]int{1: 10}, nil},
+		{nil, map[int]int{5: 50, 6: 60}, nil},
+	} {
+		var keys []int
+		for k, v := range entries(tt.ord, tt.m) {
+			if v != tt.m[k] {
+				t.Errorf("%v: key %d with value %d", tt.m, k, v)
+			}
+			keys = append(keys, k)
+		}
+		if tt.want != nil && !slices.Equal(keys, tt.want) {
+			t.Errorf("%v: keys %v, want %v", tt.m, keys, tt.want)
+		}
+		if got := slices.Sorted(slices.Values(keys)); !slices.Equal(got, slices.Sorted(maps.Keys(tt.m))) {
+			t.Errorf("%v: visited %v", tt.m, keys)
+		}
+		n := 0
+		for range entries(tt.ord, tt.m) {
+			n++
+			break
+		}
+		if n != 1 {
+			t.Errorf("%v: %d entries after a break", tt.m, n)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package native
 
 import (
 	"encoding/binary"
+	"iter"
 	"maps"
 	"reflect"
 	"sync"
@@ -55,6 +56,36 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		}
 		return nil
 	}
+	// vEqRefs compares two values and lists the first one's references;
+	// for values without references, it only compares them.
+	vEqRefs := v.EqRefs
+	if vEqRefs == nil {
+		vEqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) { return out, v.Eq(p, q) }
+	}
+	// eqWalk compares the maps a and b, not nil and as long, entry by
+	// entry, and appends the references of a's values to out (what it
+	// appended is incomplete when they differ).
+	eqWalk := func(a, b M, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+		e := get()
+		defer put(e)
+		if ord := order(e, a); ord != nil {
+			if res, equal, known := eqRefsInOrder(ord, a, b, e, vEqRefs, out); known {
+				return res, equal
+			}
+		}
+		ok := true
+		for key, x := range a {
+			var y V
+			if y, ok = b[key]; !ok {
+				break
+			}
+			e.v, e.w = x, y
+			if out, ok = vEqRefs(unsafe.Pointer(&e.v), unsafe.Pointer(&e.w), out); !ok {
+				break
+			}
+		}
+		return out, ok
+	}
 	o := Ops{Flat: false}
 	// sameGroup's shortcut, for maps of plain values (see mapbytes.go).
 	gsize, small := groupSize[K, V]()
@@ -73,18 +104,10 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		// map grows it.
 		out := maps.Clone(m)
 		e := get()
-		if ord := order(e, out); ord != nil && covers(ord, out) {
-			for _, key := range ord.keys {
-				e.v = out[key]
-				v.Fix(unsafe.Pointer(&e.v))
-				out[key] = e.v
-			}
-		} else {
-			for key, val := range out {
-				e.v = val
-				v.Fix(unsafe.Pointer(&e.v))
-				out[key] = e.v
-			}
+		for key, val := range entries(order(e, out), out) {
+			e.v = val
+			v.Fix(unsafe.Pointer(&e.v))
+			out[key] = e.v
 		}
 		put(e)
 		*(*M)(p) = out
@@ -100,27 +123,7 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		if shortcut && sameGroup(*(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q), gsize) {
 			return true
 		}
-		e := get()
-		if ord := order(e, a); ord != nil {
-			if equal, known := eqInOrder(ord, a, b, e, v.Eq); known {
-				put(e)
-				return equal
-			}
-		}
-		equal := true
-		for key, x := range a {
-			y, ok := b[key]
-			if !ok {
-				equal = false
-				break
-			}
-			e.v, e.w = x, y
-			if !v.Eq(unsafe.Pointer(&e.v), unsafe.Pointer(&e.w)) {
-				equal = false
-				break
-			}
-		}
-		put(e)
+		_, equal := eqWalk(a, b, nil)
 		return equal
 	}
 	o.Refs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
@@ -133,16 +136,9 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 			return out
 		}
 		e := get()
-		if ord := order(e, m); ord != nil && covers(ord, m) {
-			for _, key := range ord.keys {
-				e.v = m[key]
-				out = v.Refs(unsafe.Pointer(&e.v), out)
-			}
-		} else {
-			for _, val := range m {
-				e.v = val
-				out = v.Refs(unsafe.Pointer(&e.v), out)
-			}
+		for _, val := range entries(order(e, m), m) {
+			e.v = val
+			out = v.Refs(unsafe.Pointer(&e.v), out)
 		}
 		put(e)
 		return out
@@ -162,18 +158,10 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		// and EqRefs, so that equal lists compare equal unsorted.
 		out = append(out, *(*unsafe.Pointer)(p))
 		e := get()
-		if ord := order(e, cp); ord != nil && covers(ord, cp) {
-			for _, key := range ord.keys {
-				e.v = cp[key]
-				out = v.FixRefs(unsafe.Pointer(&e.v), out)
-				cp[key] = e.v
-			}
-		} else {
-			for key, val := range cp {
-				e.v = val
-				out = v.FixRefs(unsafe.Pointer(&e.v), out)
-				cp[key] = e.v
-			}
+		for key, val := range entries(order(e, cp), cp) {
+			e.v = val
+			out = v.FixRefs(unsafe.Pointer(&e.v), out)
+			cp[key] = e.v
 		}
 		put(e)
 		return out
@@ -189,28 +177,7 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		if a == nil || b == nil || len(a) != len(b) {
 			return out, false
 		}
-		out = append(out, *(*unsafe.Pointer)(p))
-		e := get()
-		if ord := order(e, a); ord != nil {
-			res, equal, known := eqRefsInOrder(ord, a, b, e, v.EqRefs, out)
-			if known {
-				put(e)
-				return res, equal
-			}
-		}
-		ok := true
-		for key, x := range a {
-			var y V
-			if y, ok = b[key]; !ok {
-				break
-			}
-			e.v, e.w = x, y
-			if out, ok = v.EqRefs(unsafe.Pointer(&e.v), unsafe.Pointer(&e.w), out); !ok {
-				break
-			}
-		}
-		put(e)
-		return out, ok
+		return eqWalk(a, b, append(out, *(*unsafe.Pointer)(p)))
 	}
 	o.Enc = encoder[M](k.Enc, v.Enc, get, put)
 	if k.Dec != nil && v.Dec != nil {
@@ -230,29 +197,11 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 	return o
 }
 
-// eqInOrder compares the maps a and b, of equal lengths, by looking up the
-// keys of ord, as many as a has. known is false when a turns out not to
-// have ord's keys, and the maps must be compared by iterating.
-func eqInOrder[M ~map[K]V, K comparable, V any](ord *keyOrder[K], a, b M, e *entry[K, V], eq func(p, q unsafe.Pointer) bool) (equal, known bool) {
-	for _, key := range ord.keys {
-		x, ok := a[key]
-		if !ok {
-			return false, false
-		}
-		y, ok := b[key]
-		if !ok {
-			return false, true // a has the key and b, as long, does not
-		}
-		e.v, e.w = x, y
-		if !eq(unsafe.Pointer(&e.v), unsafe.Pointer(&e.w)) {
-			return false, true
-		}
-	}
-	return true, true
-}
-
-// eqRefsInOrder is eqInOrder for EqRefs: it appends the references of a's
-// values to out as it goes, and returns out as it was when it cannot tell.
+// eqRefsInOrder compares the maps a and b, of equal lengths, by looking
+// up the keys of ord, as many as a has, with eqRefs, which appends the
+// references of a's values to out as it goes. known is false, and out as
+// it was, when a turns out not to have ord's keys: then the maps must be
+// compared by iterating.
 func eqRefsInOrder[M ~map[K]V, K comparable, V any](ord *keyOrder[K], a, b M, e *entry[K, V], eqRefs func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool), out []unsafe.Pointer) (res []unsafe.Pointer, equal, known bool) {
 	mark := len(out)
 	for _, key := range ord.keys {
@@ -270,6 +219,26 @@ func eqRefsInOrder[M ~map[K]V, K comparable, V any](ord *keyOrder[K], a, b M, e 
 		}
 	}
 	return out, true, true
+}
+
+// entries returns the entries of m: in the key order ord when m has
+// exactly its keys, otherwise in the map's own order.
+func entries[M ~map[K]V, K comparable, V any](ord *keyOrder[K], m M) iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		if covers(ord, m) {
+			for _, key := range ord.keys {
+				if !yield(key, m[key]) {
+					return
+				}
+			}
+			return
+		}
+		for key, val := range m {
+			if !yield(key, val) {
+				return
+			}
+		}
+	}
 }
 
 // KeysEncoder returns the canonical encoder of maps of type M that encodes
