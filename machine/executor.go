@@ -282,8 +282,7 @@ func (e *Executor[S]) Enumerate(action int, from, to *S, fn func(Result) bool) b
 func (e *Executor[S]) EnumerateEach(actions []int, from, to *S, fn func(action int, r Result) bool) bool {
 	e.clean = false
 	e.eachFn = fn
-	defer func() { e.eachFn = nil }()
-	defer func() { e.moreToCome = false }()
+	defer func() { e.eachFn, e.moreToCome = nil, false }()
 	for i, a := range actions {
 		e.eachAction = a
 		e.moreToCome = i < len(actions)-1
