@@ -227,11 +227,8 @@ func (e *Executor[S]) keepIfClean(action int, from, to *S) {
 	}
 	var equal bool
 	e.nowRefs, equal = e.mc.eqRefs(unsafe.Pointer(to), unsafe.Pointer(from), e.nowRefs[:0])
-	if !equal {
-		return
-	}
-	same := slices.Equal(e.nowRefs, e.copiedRefs)
-	if !same {
+	same := equal && slices.Equal(e.nowRefs, e.copiedRefs)
+	if equal && !same {
 		// The same references listed in another order (a map walked by
 		// its iterator) still leave the scratch clean.
 		if !e.copiedSorted {
