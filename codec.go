@@ -71,16 +71,6 @@ func eqRefsOf(eq func(p, q unsafe.Pointer) bool, refs func(p unsafe.Pointer, out
 	}
 }
 
-// eqRefsOrEq returns c's eqRefs, or, for a codec without references, its
-// equality in eqRefs's shape.
-func (c *codec) eqRefsOrEq() func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
-	if c.eqRefs != nil {
-		return c.eqRefs
-	}
-	eq := c.eq
-	return func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) { return out, eq(p, q) }
-}
-
 // eqEnc reports whether the values at p and q have the same encoding.
 func (c *codec) eqEnc(p, q unsafe.Pointer) bool {
 	sc := native.GetScratch()
@@ -544,7 +534,7 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			}
 			fused := make([]fusedField, len(fields))
 			for i, f := range fields {
-				fused[i] = fusedField{f.off, f.c.eqRefsOrEq()}
+				fused[i] = fusedField{f.off, f.c.ops().EqRefsOrEq()}
 			}
 			c.eqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
 				ok := true

@@ -58,10 +58,7 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 	}
 	// vEqRefs compares two values and lists the first one's references;
 	// for values without references, it only compares them.
-	vEqRefs := v.EqRefs
-	if vEqRefs == nil {
-		vEqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) { return out, v.Eq(p, q) }
-	}
+	vEqRefs := v.EqRefsOrEq()
 	// eqWalk compares the maps a and b, not nil and as long, entry by
 	// entry, and appends the references of a's values to out (what it
 	// appended is incomplete when they differ).

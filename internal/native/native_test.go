@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestRegistry(t *testing.T) {
@@ -68,4 +69,31 @@ func sortedOrder(entries [][2]string) []int {
 	}
 	slices.SortFunc(idx, func(a, b int) int { return strings.Compare(entries[a][0], entries[b][0]) })
 	return idx
+}
+
+// EqRefsOrEq gives a type's own EqRefs, or its equality listing nothing.
+func TestEqRefsOrEq(t *testing.T) {
+	var x int
+	eq := func(p, q unsafe.Pointer) bool { return *(*int)(p) == *(*int)(q) }
+	withRefs := Ops{Eq: eq, EqRefs: func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+		return append(out, unsafe.Pointer(&x)), eq(p, q)
+	}}
+	a, b, c := 1, 1, 2
+	for _, tt := range []struct {
+		name   string
+		ops    Ops
+		q      *int
+		equal  bool
+		listed int
+	}{
+		{"own EqRefs, equal", withRefs, &b, true, 1},
+		{"own EqRefs, unequal", withRefs, &c, false, 1},
+		{"equality only, equal", Ops{Eq: eq}, &b, true, 0},
+		{"equality only, unequal", Ops{Eq: eq}, &c, false, 0},
+	} {
+		out, equal := tt.ops.EqRefsOrEq()(unsafe.Pointer(&a), unsafe.Pointer(tt.q), nil)
+		if equal != tt.equal || len(out) != tt.listed {
+			t.Errorf("%s: %v with %d listed, want %v with %d", tt.name, equal, len(out), tt.equal, tt.listed)
+		}
+	}
 }

@@ -35,6 +35,16 @@ type Ops struct {
 	Dec func(d, p unsafe.Pointer)
 }
 
+// EqRefsOrEq returns o.EqRefs or, for a type without references, o.Eq in
+// EqRefs's shape: it compares and lists nothing.
+func (o Ops) EqRefsOrEq() func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
+	if o.EqRefs != nil {
+		return o.EqRefs
+	}
+	eq := o.Eq
+	return func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) { return out, eq(p, q) }
+}
+
 // Decoding is what a native decoder needs from the codec's decoder, which
 // it sees as an opaque pointer: the count that starts a map or slice, and
 // whether decoding has failed (then it stops).
