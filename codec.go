@@ -30,10 +30,15 @@ type codec struct {
 	// enc appends the canonical encoding of the value at p.
 	enc func(b []byte, p unsafe.Pointer) []byte
 	// fix replaces, in the value at p, every reference it shares with the
-	// value it was assigned from by a deep copy. Nil when flat.
+	// value it was assigned from by a deep copy, in the canonical form of
+	// a state's values: every map and Set made, empty or not (so that an
+	// action may write into it, also through an alias), every slice with
+	// its length as capacity and nil when empty. Nil when flat.
 	fix func(p unsafe.Pointer)
-	// eq reports whether the values at p and q are equal: whether they
-	// have the same encoding.
+	// eq reports whether the value at p is what fix makes of a copy of the
+	// value at q, memory aside: the same encoding, and p in the form a
+	// copy has (maps and Sets made, empty slices nil), which user code can
+	// tell apart from the others. A copy is therefore eq to its source.
 	eq func(p, q unsafe.Pointer) bool
 	// refs appends to out the memory the value at p refers to and may
 	// write in place: the data of its slices, its maps, the targets of its
@@ -324,11 +329,8 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			if a.len != b.len {
 				return false
 			}
-			if a.data == b.data {
-				return true
-			}
-			if (a.data == nil) != (b.data == nil) {
-				return false // nil and empty encode alike, but user code may tell them apart
+			if a.len == 0 {
+				return a.data == nil // the copy of an empty slice is nil
 			}
 			if ec.flat && a.len > 0 {
 				// Flat elements the same byte for byte are equal (their
@@ -378,11 +380,11 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 			// compileCodec) is as cheap.
 			c.eqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
 				a, b := (*sliceHeader)(p), (*sliceHeader)(q)
-				if a.len != b.len || (a.data == nil) != (b.data == nil) {
+				if a.len != b.len {
 					return out, false
 				}
-				if a.data == nil || a.cap == 0 {
-					return out, true // no data: nothing to compare or refer to
+				if a.len == 0 {
+					return out, a.data == nil // the copy of an empty slice is nil
 				}
 				out = append(out, a.data)
 				ok := true
@@ -399,14 +401,15 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		rt := abiType(t)
 		c.fix = func(p unsafe.Pointer) {
 			h := (*sliceHeader)(p)
-			if h.data == nil {
+			if h.len == 0 {
+				*h = sliceHeader{}
 				return
 			}
 			n := h.len
 			nv := reflect.MakeSlice(t, n, n)
 			reflect.Copy(nv, viewAt(rt, p, false))
 			*h = sliceHeader{data: nv.UnsafePointer(), len: n, cap: n}
-			if ec.flat || n == 0 {
+			if ec.flat {
 				return
 			}
 			base := h.data
@@ -437,6 +440,7 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, erro
 		}
 		c.fix = func(p unsafe.Pointer) {
 			if *(*unsafe.Pointer)(p) == nil {
+				*(*unsafe.Pointer)(p) = reflect.MakeMap(t).UnsafePointer()
 				return
 			}
 			*(*unsafe.Pointer)(p) = copyMap(viewAt(rt, p, true), vc).UnsafePointer()

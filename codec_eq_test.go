@@ -47,8 +47,9 @@ func eqSample() eqState {
 	}
 }
 
-// The compiled equality agrees with the encoding, except that it tells a
-// nil map or slice from an empty one, at any depth (user code can).
+// The compiled equality says whether a value is what a copy of another
+// is: the same encoding, and the copy's form (maps made, empty slices nil)
+// at any depth, which user code can tell apart from the others.
 func TestCodecEq(t *testing.T) {
 	c, err := codecOf(reflectTypeOf[eqState]())
 	if err != nil {
@@ -91,11 +92,8 @@ func TestCodecEq(t *testing.T) {
 			b = a
 			c.fix(unsafe.Pointer(&b))
 			tc.change(&b)
-			if got := c.eq(unsafe.Pointer(&a), unsafe.Pointer(&b)); got != tc.equal {
-				t.Errorf("eq = %v, want %v", got, tc.equal)
-			}
 			if got := c.eq(unsafe.Pointer(&b), unsafe.Pointer(&a)); got != tc.equal {
-				t.Errorf("eq reversed = %v, want %v", got, tc.equal)
+				t.Errorf("eq = %v, want %v", got, tc.equal)
 			}
 			// The fused copy lists what refs lists after it.
 			var d eqState
@@ -117,25 +115,56 @@ func TestCodecEq(t *testing.T) {
 			}
 		})
 	}
-	// Nil against empty: equal encodings, different values.
+	// Nil against empty: equal encodings; the copy's form is a made map
+	// and a nil slice, and only it is eq to a value of either form.
 	for _, tc := range []struct {
-		name string
-		a, b any
+		name          string
+		copied, other any
 	}{
-		{"map", map[string]int(nil), map[string]int{}},
-		{"nested map", map[int]map[string]int{1: nil}, map[int]map[string]int{1: {}}},
-		{"map without fast path", map[string]eqFlat(nil), map[string]eqFlat{}},
-		{"inner map without fast path", map[string]eqInner{"a": {}}, map[string]eqInner{"a": {Tags: map[string]bool{}}}},
+		{"map", map[string]int{}, map[string]int(nil)},
+		{"nested map", map[int]map[string]int{1: {}}, map[int]map[string]int{1: nil}},
+		{"map without fast path", map[string]eqFlat{}, map[string]eqFlat(nil)},
+		{"inner map without fast path", map[string]eqInner{"a": {Tags: map[string]bool{}}}, map[string]eqInner{"a": {}}},
 		{"slice", []int(nil), []int{}},
+		{"slice in a map", map[string][]int{"a": nil}, map[string][]int{"a": {}}},
 	} {
 		t.Run("nil vs empty "+tc.name, func(t *testing.T) {
-			if got := eqAny(t, tc.a, tc.b); got {
-				t.Errorf("%#v and %#v are equal", tc.a, tc.b)
+			if !eqAny(t, tc.copied, tc.other) || !eqAny(t, tc.copied, tc.copied) {
+				t.Errorf("%#v is not eq to %#v or itself", tc.copied, tc.other)
 			}
-			if !eqAny(t, tc.a, tc.a) || !eqAny(t, tc.b, tc.b) {
-				t.Error("a value differs from itself")
+			if eqAny(t, tc.other, tc.copied) || eqAny(t, tc.other, tc.other) {
+				t.Errorf("%#v, not in a copy's form, is eq to a value", tc.other)
 			}
 		})
+	}
+}
+
+// Whatever the form of a value, its copy is in the canonical form and eq
+// to it.
+func TestCodecCopyIsEq(t *testing.T) {
+	values := []any{
+		eqSample(),
+		eqState{},
+		map[int]map[string]int{1: nil, 2: {}},
+		[]int{},
+		map[string][]int{"a": {}, "b": nil, "c": make([]int, 0, 5)},
+		map[string]Set[int]{"a": {}, "b": SetOf[int]()},
+	}
+	for _, v := range values {
+		c, err := codecOf(reflect.TypeOf(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := reflect.New(reflect.TypeOf(v))
+		src.Elem().Set(reflect.ValueOf(v))
+		cp := reflect.New(reflect.TypeOf(v))
+		cp.Elem().Set(src.Elem())
+		if c.fix != nil {
+			c.fix(cp.UnsafePointer())
+		}
+		if !c.eq(cp.UnsafePointer(), src.UnsafePointer()) {
+			t.Errorf("the copy of %#v is not eq to it", v)
+		}
 	}
 }
 

@@ -22,7 +22,9 @@ func abiType(t reflect.Type) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe
 
 // mapEqual returns the equality of maps of type t, whose keys and values
 // have the codecs kc and vc: the same length, and each entry of one found
-// in the other with an equal value. A nil map equals only a nil map. It
+// in the other with an equal value. The map at p must be made (not nil),
+// as the copy of one is, and the map at q may be nil when the one at p is
+// empty (see codec.eq). It
 // allocates nothing: the entries go through pooled temporaries and the
 // lookups through mapaccess.
 func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
@@ -38,14 +40,14 @@ func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
 	}}
 	return func(p, q unsafe.Pointer) bool {
 		a, b := *(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q)
-		if a == b {
-			return true
+		if a == nil {
+			return false // a copy's maps are made: a nil map cannot be written
 		}
-		if a == nil || b == nil {
-			return false // nil and empty encode alike, but a nil map cannot be written
+		ma := viewAt(rt, p, true)
+		if b == nil {
+			return ma.Len() == 0 // the copy of a nil map is an empty one
 		}
-		ma, mb := viewAt(rt, p, true), viewAt(rt, q, true)
-		if ma.Len() != mb.Len() {
+		if ma.Len() != viewAt(rt, q, true).Len() {
 			return false
 		}
 		tm := pool.Get().(*temps)

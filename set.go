@@ -257,6 +257,10 @@ func (Set[T]) setCodec(ec *codec) (func(p unsafe.Pointer), func(b []byte, p unsa
 		// bodies mark the map shared, so either clones it before writing.
 		s := (*Set[T])(p)
 		if s.b == nil {
+			// The copy of an empty Set is made, as a map would be: an
+			// alias of it then shares what is written through it, as it
+			// does in the state the copy was made from.
+			s.b = &setBody[T]{}
 			return
 		}
 		src := s.b
@@ -293,7 +297,7 @@ func (Set[T]) setDecoder(ed decFunc) decFunc {
 		start := d.b
 		n := d.count()
 		if n == 0 {
-			s.b = nil
+			s.b = &setBody[T]{} // made, as the copy of an empty Set is
 			return
 		}
 		m := make(map[T]struct{}, n)

@@ -90,6 +90,7 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 	o.Fix = func(p unsafe.Pointer) {
 		m := *(*M)(p)
 		if m == nil {
+			*(*M)(p) = M{} // a copy's maps are made, so that they can be written
 			return
 		}
 		if v.Fix == nil {
@@ -110,12 +111,14 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		*(*M)(p) = out
 	}
 	o.Eq = func(p, q unsafe.Pointer) bool {
-		if *(*unsafe.Pointer)(p) == *(*unsafe.Pointer)(q) {
-			return true
-		}
 		a, b := *(*M)(p), *(*M)(q)
-		if a == nil || b == nil || len(a) != len(b) {
-			return false // nil and empty encode alike, but a nil map cannot be written
+		switch {
+		case a == nil:
+			return false // a copy's maps are made: a nil map cannot be written
+		case len(a) != len(b):
+			return false
+		case len(a) == 0:
+			return true // also when b is nil: its copy is an empty map
 		}
 		if shortcut && sameGroup(*(*unsafe.Pointer)(p), *(*unsafe.Pointer)(q), gsize) {
 			return true
@@ -147,7 +150,9 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		}
 		m := *(*M)(p)
 		if m == nil {
-			return out
+			cp := M{} // see Fix
+			*(*M)(p) = cp
+			return append(out, *(*unsafe.Pointer)(p))
 		}
 		cp := maps.Clone(m) // see Fix
 		*(*M)(p) = cp
@@ -164,15 +169,18 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 		return out
 	}
 	o.EqRefs = func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool) {
-		if v.Refs == nil || *(*unsafe.Pointer)(p) == *(*unsafe.Pointer)(q) {
+		if v.Refs == nil {
 			if !o.Eq(p, q) {
 				return out, false
 			}
 			return o.Refs(p, out), true
 		}
 		a, b := *(*M)(p), *(*M)(q)
-		if a == nil || b == nil || len(a) != len(b) {
+		if a == nil || len(a) != len(b) {
 			return out, false
+		}
+		if len(a) == 0 {
+			return append(out, *(*unsafe.Pointer)(p)), true
 		}
 		return eqWalk(a, b, append(out, *(*unsafe.Pointer)(p)))
 	}

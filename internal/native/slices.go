@@ -10,7 +10,8 @@ func sliceOps[S ~[]E, E any](dec Decoding, e Ops) Ops {
 	o := Ops{Flat: false}
 	o.Fix = func(p unsafe.Pointer) {
 		s := *(*S)(p)
-		if s == nil {
+		if len(s) == 0 {
+			*(*S)(p) = nil // the canonical empty slice
 			return
 		}
 		out := make(S, len(s))
@@ -24,15 +25,13 @@ func sliceOps[S ~[]E, E any](dec Decoding, e Ops) Ops {
 	}
 	o.FixRefs = func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
 		s := *(*S)(p)
-		if s == nil {
+		if len(s) == 0 {
+			*(*S)(p) = nil // the canonical empty slice
 			return out
 		}
 		cp := make(S, len(s))
 		copy(cp, s)
 		*(*S)(p) = cp
-		if cap(cp) == 0 {
-			return out
-		}
 		out = append(out, unsafe.Pointer(unsafe.SliceData(cp)))
 		switch {
 		case e.FixRefs != nil:
