@@ -125,6 +125,10 @@ type Result struct {
 	// Mismatch says why a directed pick did not fit the action's candidates
 	// (see Direct); empty otherwise.
 	Mismatch string
+	// DataFrom is where, with ReduceData on, the trailing run of choices
+	// made by data picks starts in Path (len(Path) when the last choice was
+	// made by another pick).
+	DataFrom int
 }
 
 // Record turns recording of picks on or off (off by default: recording
@@ -163,6 +167,7 @@ func (e *Executor[S]) result() Result {
 		Picks:    e.x.Picks,
 		Path:     e.x.Path,
 		Mismatch: e.x.Mismatch,
+		DataFrom: e.x.DataFrom,
 	}
 	if e.panicked != nil {
 		r.Err = e.panicked
@@ -171,28 +176,33 @@ func (e *Executor[S]) result() Result {
 }
 
 func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
+	if action != InitAction && (!e.clean || e.cleanTo != to) {
+		if e.mc.refs != nil {
+			*to = *from
+			e.copiedRefs = e.mc.fixRefs(unsafe.Pointer(to), e.copiedRefs[:0])
+			e.copiedSorted = false
+		} else {
+			e.mc.Copy(to, from)
+		}
+	}
+	e.call(action, to, ch)
+}
+
+// call runs action (or InitAction, after zeroing *s) on *s itself.
+func (e *Executor[S]) call(action int, s *S, ch Choices) {
 	x := &e.x
 	x.Reset(ch)
 	e.panicked = nil
 	var f func(*execspec.Ctx[S])
 	if action == InitAction {
 		var zero S
-		*to = zero
+		*s = zero
 		f = e.mc.def.Init
 	} else {
-		if !e.clean || e.cleanTo != to {
-			if e.mc.refs != nil {
-				*to = *from
-				e.copiedRefs = e.mc.fixRefs(unsafe.Pointer(to), e.copiedRefs[:0])
-				e.copiedSorted = false
-			} else {
-				e.mc.Copy(to, from)
-			}
-		}
 		f = e.mc.def.Actions[action].Run
 	}
 	e.clean = false
-	e.ctx.S = to
+	e.ctx.S = s
 	defer func() {
 		if r := recover(); r != nil {
 			if x.Dropped {
@@ -208,6 +218,17 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 		}
 	}()
 	f(&e.ctx)
+}
+
+// Apply runs action on *s itself, with no copy of any kind: what the
+// action writes, *s holds afterwards, also when a guard drops the branch
+// half-way. For InitAction, *s is zeroed first. It is the plain execution
+// the reference semantics (package reference) is built on; the engines use
+// Exec, Enumerate and Random, which run on a private copy.
+func (e *Executor[S]) Apply(action int, s *S, ch Choices) Result {
+	e.clean = false
+	e.call(action, s, ch)
+	return e.result()
 }
 
 // keepIfClean runs after a branch of action was dropped: when its scratch
