@@ -595,6 +595,9 @@ func (b *bfs[S]) commit(depth int) bool {
 				parent = b.frontIdx[k>>32]
 			}
 			b.recs.set(base+c.offset+int64(j), record{parent: parent, succ: uint32(k)})
+			if e.opts.Visit != nil {
+				e.opts.Visit(c.encs.get(j), depth+1)
+			}
 		}
 	})
 	if memFail.Load() {

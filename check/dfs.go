@@ -112,6 +112,9 @@ func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		e.depth.Store(int64(d.maxDepth))
 		if absent {
 			e.distinct.Add(1)
+			if e.opts.Visit != nil {
+				e.opts.Visit(e.mc.AppendEncoding(nil, s), depth+1)
+			}
 			if v := d.x.judge(s); v.kind != 0 {
 				d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp})
 				if len(d.findings) >= e.opts.MaxFindings {

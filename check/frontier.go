@@ -50,7 +50,9 @@ func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], err
 	switch p, err := mc.Property(opts.Property); {
 	case opts.Property == "":
 		e.props, e.kind = mc.PropertiesOf(machine.Invariant), machine.Invariant
-		if !opts.NoTemporal {
+		if opts.ExploreOnly {
+			e.props = nil
+		} else if !opts.NoTemporal {
 			e.temporal = mc.PropertiesOf(machine.Temporal)
 		}
 	case err != nil:

@@ -85,6 +85,20 @@ type Options struct {
 	// NoSymmetry ignores the model's symmetry declarations, so that counts
 	// compare with a search (TLC's, say) that does not reduce by symmetry.
 	NoSymmetry bool
+	// ExploreOnly judges no property (constraints still bound the search,
+	// and panics and nondeterminism are still reported): the search
+	// visits every reachable state, as Visit lists them. Property must be
+	// empty.
+	ExploreOnly bool
+	// Visit, when set, is called once for every distinct state the search
+	// stores (every orbit under symmetry), with the canonical encoding of
+	// the state as it was generated (not its orbit's representative:
+	// machine.Decoder decodes it) and its depth, initial states at depth
+	// 1. BFS calls it from its workers, possibly at once, level by level;
+	// DFS and RandomDFS with the depth at which the state is first
+	// reached. The encoding is valid during the call only. It serves tools
+	// that compare a search with another (package reference).
+	Visit func(encoding []byte, depth int)
 	// Progress, when set, is called about every ProgressEvery (default 2s)
 	// from another goroutine with the statistics so far.
 	Progress      func(Stats)
@@ -134,6 +148,8 @@ func (o *Options) fill() error {
 		return fmt.Errorf("memory cap must not be negative, got %d", o.MemoryBytes)
 	case o.ShrinkRuns < 0:
 		return fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
+	case o.ExploreOnly && o.Property != "":
+		return fmt.Errorf("explore-only searches judge no property, got property %s", o.Property)
 	case o.ProgressEvery < 0:
 		return fmt.Errorf("progress interval must not be negative, got %s", o.ProgressEvery)
 	}
