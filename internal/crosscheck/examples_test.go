@@ -1,0 +1,99 @@
+package crosscheck_test
+
+import (
+	"testing"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/examples/allocator"
+	"github.com/execspec/execspec/examples/alternatingbit"
+	"github.com/execspec/execspec/examples/bcastbyz"
+	"github.com/execspec/execspec/examples/diningphilosophers"
+	"github.com/execspec/execspec/examples/dnsbalancer"
+	"github.com/execspec/execspec/examples/ewd840"
+	"github.com/execspec/execspec/examples/idempotency"
+	"github.com/execspec/execspec/examples/informergc"
+	"github.com/execspec/execspec/examples/lamportmutex"
+	"github.com/execspec/execspec/examples/leasefence"
+	"github.com/execspec/execspec/examples/mcbakery"
+	"github.com/execspec/execspec/examples/paxos"
+	"github.com/execspec/execspec/examples/paxoscommit"
+	"github.com/execspec/execspec/examples/raftvote"
+	"github.com/execspec/execspec/examples/realtimehourclock"
+	"github.com/execspec/execspec/examples/semisync"
+	"github.com/execspec/execspec/examples/shardmove"
+	"github.com/execspec/execspec/examples/tcommit"
+	"github.com/execspec/execspec/examples/twophase"
+	"github.com/execspec/execspec/examples/twophase/packed"
+	"github.com/execspec/execspec/examples/voting"
+	"github.com/execspec/execspec/internal/crosscheck"
+	"github.com/execspec/execspec/machine"
+)
+
+// TestExamples compares every engine configuration with the reference
+// semantics on every instance of every example small enough (at most
+// crosscheck.DefaultMaxStates states; at most quickStates with -short,
+// where fewer configurations run).
+func TestExamples(t *testing.T) {
+	specs := map[string]func(t *testing.T){
+		"allocator":          instances(allocator.Spec()),
+		"alternatingbit":     instances(alternatingbit.Spec()),
+		"bcastbyz":           instances(bcastbyz.Spec()),
+		"diningphilosophers": instances(diningphilosophers.Spec()),
+		"dnsbalancer":        instances(dnsbalancer.Spec()),
+		"ewd840":             instances(ewd840.Spec()),
+		"idempotency":        instances(idempotency.Spec()),
+		"informergc":         instances(informergc.Spec()),
+		"lamportmutex":       instances(lamportmutex.Spec()),
+		"leasefence":         instances(leasefence.Spec()),
+		"mcbakery":           instances(mcbakery.Spec()),
+		"paxos":              instances(paxos.Spec()),
+		"paxoscommit":        instances(paxoscommit.Spec()),
+		"raftvote":           instances(raftvote.Spec()),
+		"realtimehourclock":  instances(realtimehourclock.Spec()),
+		"semisync":           instances(semisync.Spec()),
+		"shardmove":          instances(shardmove.Spec()),
+		"tcommit":            instances(tcommit.Spec()),
+		"twophase":           instances(twophase.Spec()),
+		"twophase/packed":    instances(packed.Spec()),
+		"voting":             instances(voting.Spec()),
+	}
+	for name, run := range specs {
+		t.Run(name, run)
+	}
+}
+
+// quickStates is the largest instance TestExamples compares with -short.
+const quickStates = 5000
+
+func instances[S any](spec *execspec.Spec[S]) func(t *testing.T) {
+	return func(t *testing.T) {
+		for _, name := range spec.Instances() {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				m, err := spec.Model(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mc, err := machine.Compile(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				limit := crosscheck.DefaultMaxStates
+				if testing.Short() {
+					limit = quickStates
+				}
+				// The engine sizes the instance: the reference would take
+				// long to find out.
+				res, err := check.Run(t.Context(), mc, check.Options{ExploreOnly: true, NoSymmetry: true, NoDeterminismCheck: true, MaxStates: int64(limit) + 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !res.Complete {
+					t.Skipf("more than %d states", limit)
+				}
+				crosscheck.Check(t, mc, crosscheck.Options{Quick: testing.Short()})
+			})
+		}
+	}
+}
