@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/execspec/execspec/engine"
@@ -57,6 +58,10 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 		return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
 	}
 	if s.distinct == 0 && len(s.findings) == 0 && s.stopped == engine.Exhausted {
+		if s.generated > 0 || e.generated.Load() > 0 {
+			// Nothing to check is not a clean result.
+			return nil, fmt.Errorf("model %s: every initial state is outside the state constraints (%s): nothing to explore", mc.Name(), propertyNames(e.constraints))
+		}
 		return nil, fmt.Errorf("model %s: init has no enabled branch (every branch fails a guard)", mc.Name())
 	}
 	// Temporal properties, on the behaviour graph: only after a safety
@@ -142,4 +147,13 @@ func (e *searcher[S]) shrink(f *engine.Finding, plan engine.Plan) error {
 		return nil // a panicking permute function is not a property the shrinker judges
 	}
 	return engine.Shrink(e.mc, e.props, f, plan, e.opts.ShrinkRuns)
+}
+
+// propertyNames joins the names of props.
+func propertyNames[S any](props []machine.Property[S]) string {
+	names := make([]string, len(props))
+	for i, p := range props {
+		names[i] = p.Name
+	}
+	return strings.Join(names, ", ")
 }

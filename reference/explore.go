@@ -314,4 +314,3 @@ func (x *explorer[S]) judge(s *S, props []machine.Property[S]) ([]verdict, error
 	}
 	return out, nil
 }
-

@@ -35,9 +35,3 @@ func (p *plan) copyInto(dst, src reflect.Value) {
 	}
 	p.copy(dst, src)
 }
-
-// copySet copies a Set with Set.Clone, which makes a new set with its own
-// body and map.
-func copySet(dst, src reflect.Value) {
-	dst.Set(src.MethodByName("Clone").Call(nil)[0])
-}

@@ -88,7 +88,9 @@ func (p *plan) build(t reflect.Type) {
 			}
 			return appendSorted(b, "set{", elems)
 		}
-		p.copy = copySet
+		// Set.Clone makes a new set with its own body and map.
+		clone, _ := t.MethodByName("Clone")
+		p.copy = func(dst, src reflect.Value) { dst.Set(src.Method(clone.Index).Call(nil)[0]) }
 		return
 	case "VSet":
 		ep := planOf(t.Field(1).Type.Elem())
@@ -137,8 +139,12 @@ func (p *plan) build(t reflect.Type) {
 					return // the empty slice is nil
 				}
 				s := reflect.MakeSlice(t, n, n)
-				for i := 0; i < n; i++ {
-					ep.copyInto(s.Index(i), src.Index(i))
+				if ep.plain {
+					reflect.Copy(s, src)
+				} else {
+					for i := 0; i < n; i++ {
+						ep.copyInto(s.Index(i), src.Index(i))
+					}
 				}
 				dst.Set(s)
 			}
@@ -168,7 +174,11 @@ func (p *plan) build(t reflect.Type) {
 			for it.Next() {
 				// Keys are plain values (no pointers, maps or slices): a
 				// copy of one is a deep copy.
-				m.SetMapIndex(it.Key(), vp.fresh(it.Value()))
+				if vp.plain {
+					m.SetMapIndex(it.Key(), it.Value())
+				} else {
+					m.SetMapIndex(it.Key(), vp.fresh(it.Value()))
+				}
 			}
 			dst.Set(m)
 		}

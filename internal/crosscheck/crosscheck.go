@@ -28,8 +28,9 @@ import (
 	"github.com/execspec/execspec/reference"
 )
 
-// errTooLarge is the error of a model too large for Options.MaxStates.
-var errTooLarge = errors.New("too large to compare with the reference semantics")
+// ErrTooLarge is the error (wrapped) of a model too large for
+// Options.MaxStates.
+var ErrTooLarge = errors.New("too large to compare with the reference semantics")
 
 // DefaultMaxStates is the default of Options.MaxStates.
 const DefaultMaxStates = 50_000
@@ -46,6 +47,11 @@ type Options struct {
 	// Quick compares BFS on one worker and DFS only (with and without the
 	// model's symmetry), and fewer walks.
 	Quick bool
+	// Sample, when not 0, compares BFS on one worker and one other
+	// configuration of the full list, number Sample modulo its length:
+	// a corpus of models, each with its own Sample, covers every
+	// configuration at the cost of two.
+	Sample int
 	// Walks random walks of WalkSteps steps each are checked step by step
 	// (defaults 16 and 40; 4 and 20 when Quick).
 	Walks, WalkSteps int
@@ -116,8 +122,18 @@ func Compare[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (
 	for _, s := range base.States {
 		c.rep.Depth = max(c.rep.Depth, s.Depth)
 	}
+	if len(base.States) == 0 {
+		// Nothing to explore (every initial state is disabled or outside
+		// the constraints): a search must say so, not report success,
+		// whatever it finds on the states outside.
+		c.rep.Configs = append(c.rep.Configs, "bfs workers=1")
+		if res, err := check.Run(ctx, mc, check.Options{Workers: 1, ExploreOnly: true}); err == nil {
+			c.problem("bfs workers=1", "the reference has no state to explore; the search reports %d states, complete %v", res.Stats.Distinct, res.Complete)
+		}
+		return c.rep, nil
+	}
 	for _, cf := range c.configs() {
-		if _, err := c.reference(cf.sym, cf.data); errors.Is(err, errTooLarge) {
+		if _, err := c.reference(cf.sym, cf.data); errors.Is(err, ErrTooLarge) {
 			// Without the data-pick reduction, say, the model is too
 			// large for the reference: that variant is not compared.
 			continue
@@ -165,7 +181,7 @@ func (c *comparer[S]) reference(sym, data bool) (*reference.Result, error) {
 		return nil, err
 	}
 	if !r.Complete || len(r.States) > c.opts.MaxStates {
-		return nil, fmt.Errorf("model %s has more than %d states (symmetry %v, data-pick reduction %v): %w", c.mc.Name(), c.opts.MaxStates, sym, data, errTooLarge)
+		return nil, fmt.Errorf("model %s has more than %d states (symmetry %v, data-pick reduction %v): %w", c.mc.Name(), c.opts.MaxStates, sym, data, ErrTooLarge)
 	}
 	c.refs[[2]bool{sym, data}] = r
 	return r, nil
@@ -181,6 +197,15 @@ const fullMatrix = 5000
 // declares it), without the determinism check and without the data-pick
 // reduction (when the model declares data picks).
 func (c *comparer[S]) configs() []config {
+	all := c.allConfigs()
+	if c.opts.Sample == 0 || len(all) <= 2 {
+		return all
+	}
+	return []config{all[0], all[1+(c.opts.Sample-1)%(len(all)-1)]}
+}
+
+// allConfigs lists every configuration compared without Options.Sample.
+func (c *comparer[S]) allConfigs() []config {
 	hasSym := len(c.mc.Symmetries()) > 0
 	hasData := len(c.mc.DataPicks()) > 0
 	type strategy struct {
@@ -444,15 +469,16 @@ func (c *comparer[S]) lastKey(sem *reference.Semantics[S], f engine.Finding) (st
 // semantics' step with the same choices, and a walk ends in a deadlock
 // only where the reference finds one.
 func (c *comparer[S]) compareWalks() error {
-	// Walks draw data picks like any other: the states they reach are the
-	// reference's without the data-pick reduction, when it is small
-	// enough to know them.
-	ref, err := c.reference(false, false)
-	switch {
-	case errors.Is(err, errTooLarge):
-		ref = nil
-	case err != nil:
-		return err
+	// Walks draw data picks like any other: for a model that declares
+	// some, the states they reach are the reference's without the
+	// data-pick reduction, which is not explored for them alone; their
+	// steps are still checked.
+	var ref *reference.Result
+	if len(c.mc.DataPicks()) == 0 {
+		var err error
+		if ref, err = c.reference(false, true); err != nil {
+			return err
+		}
 	}
 	deadlocked := map[int]bool{}
 	if ref != nil {

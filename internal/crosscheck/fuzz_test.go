@@ -1,0 +1,51 @@
+package crosscheck_test
+
+import (
+	"errors"
+	"flag"
+	"hash/crc32"
+	"testing"
+
+	"github.com/execspec/execspec/internal/crosscheck"
+	"github.com/execspec/execspec/internal/genmodel"
+	"github.com/execspec/execspec/machine"
+)
+
+// fuzzStates bounds the models FuzzModels compares: larger ones are
+// skipped.
+const fuzzStates = 3000
+
+// FuzzModels builds a model from the bytes (package genmodel) and
+// compares the engines with the reference semantics on it: while fuzzing,
+// every configuration; on the committed corpus (testdata/fuzz/FuzzModels),
+// which go test runs, BFS on one worker and one other configuration per
+// model, chosen from the input's bytes, so that the corpus covers them
+// all (with -short, BFS and DFS only).
+func FuzzModels(f *testing.F) {
+	fuzzing := flag.Lookup("test.fuzz").Value.String() != ""
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, desc := genmodel.Build(data)
+		mc, err := machine.Compile(m)
+		if err != nil {
+			t.Fatalf("model %s does not compile: %v", desc, err)
+		}
+		opts := crosscheck.Options{MaxStates: fuzzStates}
+		switch {
+		case testing.Short():
+			opts.Quick = true
+		case !fuzzing:
+			opts.Sample = 1 + int(crc32.ChecksumIEEE(data)%1024)
+			opts.Walks, opts.WalkSteps = 4, 20
+		}
+		rep, err := crosscheck.Compare(t.Context(), mc, opts)
+		if errors.Is(err, crosscheck.ErrTooLarge) {
+			t.Skip(err)
+		}
+		if err != nil {
+			t.Fatalf("model %s: %v", desc, err)
+		}
+		for _, p := range rep.Problems {
+			t.Errorf("model %s: %s", desc, p)
+		}
+	})
+}
