@@ -90,12 +90,14 @@ type Executor[S any] struct {
 	// current one, which may start from a scratch left clean.
 	moreToCome bool
 	eachBranch func(Result) bool
-	_          [64]byte
+	// act is the executor's slot in the machine's Activity table, if any.
+	act *activitySlot
+	_   [64]byte
 }
 
 // NewExecutor returns an Executor for mc.
 func (mc *Machine[S]) NewExecutor() *Executor[S] {
-	e := &Executor[S]{mc: mc, ex: new(S)}
+	e := &Executor[S]{mc: mc, ex: new(S), act: mc.activity.slot()}
 	e.eachBranch = e.onEachBranch
 	mc.def.Bind(&e.ctx, &e.x)
 	e.x.DataLabels = mc.def.DataPicks
@@ -193,7 +195,9 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 	}
 	e.clean = false
 	e.ctx.S = to
+	returned := false
 	defer func() {
+		e.act.end()
 		if r := recover(); r != nil {
 			if x.Dropped {
 				// A panic on a branch already dropped by a guard is the
@@ -205,9 +209,13 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 				pe.Picks = append([]Pick(nil), x.Picks...)
 			}
 			e.panicked = pe
+		} else if !returned {
+			e.goexited(action, from) // runtime.Goexit: no recover stops it
 		}
 	}()
+	e.act.begin(action)
 	f(&e.ctx)
+	returned = true
 }
 
 // keepIfClean runs after a branch of action was dropped: when its scratch
