@@ -12,7 +12,6 @@ import (
 	"go/token"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -53,58 +52,7 @@ func runModelCommand(cmd, pkg string, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "execspec: %v\n", err)
 		return ExitUsage
 	}
-	c := exec.Command(bin, append([]string{cmd}, args...)...)
-	c.Dir = env.Dir
-	c.Stdin, c.Stdout, c.Stderr = env.Stdin, env.Stdout, env.Stderr
-	c.Env = append(append([]string(nil), env.Environ...), EnvPackage+"="+pkg)
-	if env.StderrIsTerminal {
-		c.Env = append(c.Env, envTerminal+"=1")
-	}
-	// The runner handles SIGINT, SIGTERM and SIGHUP itself: it stops the
-	// search and prints the statistics so far, exiting 130, 143 or 129.
-	// The front end forwards them (a supervisor, CI runner or `timeout`
-	// signals only this process, not its process group) and waits; if it
-	// is killed outright, the runner gets SIGKILL from the kernel where
-	// the platform can arrange it (see setParentDeathSignal).
-	setParentDeathSignal(c)
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, forwardedSignals...)
-	defer signal.Stop(sigs)
-	if err := c.Start(); err != nil {
-		fmt.Fprintf(env.Stderr, "execspec: starting the model runner: %v\n", err)
-		return ExitUsage
-	}
-	done := make(chan struct{})
-	var last os.Signal
-	forwarded := make(chan struct{})
-	go func() {
-		defer close(forwarded)
-		for {
-			select {
-			case sig := <-sigs:
-				last = sig
-				_ = c.Process.Signal(sig) // fails only once the runner has exited
-			case <-done:
-				return
-			}
-		}
-	}()
-	err = c.Wait()
-	close(done)
-	<-forwarded
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-		return ExitOK
-	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
-		return exitErr.ExitCode()
-	case errors.As(err, &exitErr):
-		// Killed by a signal before it could handle it.
-		fmt.Fprintf(env.Stderr, "execspec: model runner: %v\n", err)
-		return interruptedCode(last)
-	}
-	fmt.Fprintf(env.Stderr, "execspec: running the model runner: %v\n", err)
-	return ExitUsage
+	return superviseRunner(bin, cmd, pkg, args, env)
 }
 
 const envTerminal = "EXECSPEC_STDERR_TERMINAL"

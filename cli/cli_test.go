@@ -131,7 +131,7 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"timeout proves nothing", nil, []string{"run", dns, "--instance", "n3_5_3_fixed", "--seed", "1", "--max-samples", "100000000", "--timeout", "300ms"}, 5,
 			[]string{"stopped by --timeout before all samples ran: nothing found, which proves nothing"}},
 		{"Spec panics, stack asked for", []string{"EXECSPEC_TRACEBACK=1"}, []string{"check", "./cli/testdata/models/specpanic"}, 4,
-			[]string{"model code panicked in Spec(): spec table not loaded", "goroutine 1 [running]", "specpanic.Spec("}},
+			[]string{"model code panicked in Spec(): spec table not loaded", " [running]:", "specpanic.Spec("}},
 		{"nondeterministic model", nil, []string{"check", "./cli/testdata/models/nondet"}, 4,
 			[]string{"NONDETERMINISTIC MODEL: action choose is not deterministic", "Last:", "ranging over a Go map"}},
 		{"version", nil, []string{"version"}, 0, []string{"execspec "}},

@@ -22,6 +22,8 @@ type Env struct {
 	Environ        []string
 	// StderrIsTerminal enables progress output without --progress.
 	StderrIsTerminal bool
+	// mon supervises model code in a model runner (nil elsewhere).
+	mon *monitor
 }
 
 const usage = `execspec: executable specifications and model-based testing for Go.
