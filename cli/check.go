@@ -136,7 +136,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	// twice, but collect harder as it nears the cap.
 	debug.SetGCPercent(400)
 	if f.memory > 0 {
-		debug.SetMemoryLimit(f.memory)
+		debug.SetMemoryLimit(int64(gcLimitFraction * float64(f.memory)))
 	}
 	opts := check.Options{
 		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
@@ -154,7 +154,20 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	if len(temporal) > 0 {
 		s.temporalHeader(mc, &f)
 	}
+	// --memory caps the runner, not only the store: past most of it the
+	// search is asked to stop (and prints its statistics); at the cap the
+	// run ends at once, even inside an action that never returns.
+	ctx, stopForMemory := context.WithCancelCause(ctx)
+	defer stopForMemory(nil)
+	if err := s.env.mon.watchMemory(f.memory, func() { stopForMemory(errMemoryCap) }); err != nil {
+		return 0, err
+	}
+	s.env.mon.startTimeout(f.timeout)
 	res, err := check.Run(ctx, mc, opts)
+	s.env.mon.engineDone()
+	if err == nil && res.Stopped == engine.StoppedInterrupted && errors.Is(context.Cause(ctx), errMemoryCap) {
+		res.Stopped = engine.StoppedMemory
+	}
 	if err != nil {
 		var unknown *execspec.UnknownNameError
 		if errors.As(err, &unknown) {
