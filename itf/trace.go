@@ -308,7 +308,7 @@ func (p *parser) state(i, nvars int) (State, error) {
 		return State{}, err
 	}
 	p.pos++
-	if err := p.take(heldState+heldVar*int64(max(nvars, 4)), p.pos); err != nil {
+	if err := p.take(heldStateOf(max(nvars, 4)), p.pos); err != nil {
 		return State{}, err
 	}
 	s := State{Values: make(map[string]Value, max(nvars, 4))}
