@@ -272,10 +272,10 @@ func serveUntilDone(ctx context.Context, env Env, cmd, addr string, h http.Handl
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := localguard.DefaultLimits.Server(h)
 	fmt.Fprintf(env.Stderr, "execspec %s: serving http://%s/ (Ctrl-C to stop)\n", cmd, ln.Addr())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(localguard.DefaultLimits.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serving: %w", err)
