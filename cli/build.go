@@ -145,6 +145,7 @@ func goBuildRunner(pkg string, info *pkgInfo, dir string, replace map[string]str
 	build.Dir = info.Module.Dir
 	build.Env = env.Environ
 	build.Stderr = &stderr
+	setParentDeathSignal(build) // a killed execspec leaves no build behind
 	if err := build.Run(); err != nil {
 		out := strings.TrimRight(rewriteBuildErrors(stderr.String(), virtual), "\n")
 		return out, fmt.Errorf("model package %s does not build:\n%s", pkg, out)
@@ -190,6 +191,7 @@ func listPackage(pkg string, env Env) (*pkgInfo, error) {
 	c.Dir = dir
 	c.Env = env.Environ
 	c.Stdout, c.Stderr = &stdout, &stderr
+	setParentDeathSignal(c)
 	if err := c.Run(); err != nil {
 		return nil, fmt.Errorf("go list %s: %v\n%s", pkg, err, strings.TrimSpace(stderr.String()))
 	}
