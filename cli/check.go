@@ -50,7 +50,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit)")
 	fs.IntVar(&f.maxFindings, "max-findings", check.DefaultMaxFindings, "stop after this many findings")
 	fs.BoolVar(&f.deadlock, "deadlock", false, "report reachable states in which no action is enabled")
-	fs.Func("memory", "cap on the search's memory (store and heap), e.g. 2GiB or 500MiB; MB means MiB (default: 3/4 of the machine's memory)", func(v string) error {
+	fs.Func("memory", "cap on the runner's memory, e.g. 2GiB or 500MiB; MB means MiB: the search stops cleanly near it, the run ends at it (default: 3/4 of the machine's memory)", func(v string) error {
 		n, err := bytesize.Parse(v)
 		f.memory = n
 		return err
