@@ -56,20 +56,6 @@ func processRSS(pid int) (int64, bool) {
 	return parseVmRSS(string(data))
 }
 
-// parseVmRSS reads the VmRSS line of a /proc/PID/status file.
-func parseVmRSS(status string) (int64, bool) {
-	for _, line := range strings.Split(status, "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			if err != nil {
-				return 0, false
-			}
-			return kb << 10, true
-		}
-	}
-	return 0, false
-}
-
 // closeOnExec keeps fd from the programs the process starts.
 func closeOnExec(fd int) { syscall.CloseOnExec(fd) }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"strconv"
 	"strings"
 	"time"
 
@@ -327,4 +328,18 @@ func describeActivity(slots []machine.SlotActivity, actions []string) string {
 		return "running: action " + running[0]
 	}
 	return "running: actions " + strings.Join(running, ", ")
+}
+
+// parseVmRSS reads the VmRSS line of a /proc/PID/status file.
+func parseVmRSS(status string) (int64, bool) {
+	for _, line := range strings.Split(status, "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err != nil {
+				return 0, false
+			}
+			return kb << 10, true
+		}
+	}
+	return 0, false
 }
