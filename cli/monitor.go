@@ -194,7 +194,9 @@ func attach[S any](m *monitor, mc *machine.Machine[S]) {
 }
 
 // goexit ends the run after model code called runtime.Goexit, which the
-// goroutine running it does not survive.
+// goroutine running it does not survive. It never returns: the goroutine
+// waits, its Goexit unfinished, for the process to exit, so that the engine
+// waiting for it does not carry on and report a search that lost a worker.
 func (m *monitor) goexit(pe *machine.PanicError) {
 	m.mu.Lock()
 	cmd := m.cmd
@@ -206,6 +208,7 @@ func (m *monitor) goexit(pe *machine.PanicError) {
 		fmt.Fprintf(m.stderr, "(set %s=1 for the goroutine stack)\n", EnvTraceback)
 	}
 	m.abort(ExitNoResult, reasonGoexit)
+	select {}
 }
 
 // setCommand and setOutput tell the monitor the command's name and where

@@ -128,8 +128,10 @@ const goexitAdvice = "t.FailNow, t.Fatal, t.SkipNow and runtime.Goexit end the g
 // action, a property) calls runtime.Goexit, with a *PanicError whose Value
 // is ErrGoexit, naming where and, for an action, its picks. Goexit cannot
 // be stopped: once f returns, the goroutine that ran the code ends, and an
-// engine waiting for it may wait for ever. So f must end the work (a
-// program exits). Without f (nil, the default), Goexit takes its course.
+// engine waiting for it may wait for ever, or carry on without it. So f
+// must end the work (a program exits); it may also never return, keeping
+// the goroutine, and what waits for it, where they are until then. Without
+// f (nil, the default), Goexit takes its course.
 // Call OnGoexit before running engines on mc.
 func (mc *Machine[S]) OnGoexit(f func(*PanicError)) { mc.onGoexit = f }
 
