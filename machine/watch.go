@@ -136,16 +136,19 @@ const goexitAdvice = "t.FailNow, t.Fatal, t.SkipNow and runtime.Goexit end the g
 func (mc *Machine[S]) OnGoexit(f func(*PanicError)) { mc.onGoexit = f }
 
 // goexited reports a runtime.Goexit in action (or InitAction), run from
-// from with the choices in e.x, to the machine's Goexit handler.
+// from with the choices in e.x, to the machine's Goexit handler. Without
+// from (nil, for an action run on a state in place) and without recorded
+// picks, the report names no picks.
 func (e *Executor[S]) goexited(action int, from *S) {
 	f := e.mc.onGoexit
 	if f == nil {
 		return
 	}
 	pe := &PanicError{Where: "action " + e.mc.ActionName(action), Value: ErrGoexit, Stack: string(debug.Stack())}
-	if e.x.Record {
+	switch {
+	case e.x.Record:
 		pe.Picks = append([]Pick(nil), e.x.Picks...)
-	} else {
+	case from != nil || action == InitAction:
 		pe.Picks = e.picksOf(action, from, append([]int(nil), e.x.Path...))
 	}
 	f(pe)
