@@ -70,35 +70,58 @@ type stuckRun struct {
 	seen  strings.Builder
 }
 
-// startStuck starts execspec with args on the "loop" instance and returns
-// once the action announces that it loops.
-func startStuck(t *testing.T, env []string, args ...string) *stuckRun {
-	t.Helper()
+// startStuck starts bin with args on the "loop" instance and returns
+// once the action announces that it loops. On error nothing is left
+// running.
+func startStuck(bin string, env []string, args ...string) (*stuckRun, error) {
 	pr, pw, err := os.Pipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer pw.Close()
-	s := &stuckRun{cmd: exec.Command(binary, append([]string{args[0], misbehave, "--instance", "loop", "--workers", "1"}, args[1:]...)...)}
+	s := &stuckRun{cmd: exec.Command(bin, append([]string{args[0], misbehave, "--instance", "loop", "--workers", "1"}, args[1:]...)...)}
 	s.cmd.Dir = rootDir
 	s.cmd.Env = append(append(os.Environ(), "EXECSPEC_CACHE="+cache), env...)
 	s.cmd.Stdout, s.cmd.Stderr = pw, pw
 	if err := s.cmd.Start(); err != nil {
 		pr.Close()
-		t.Fatal(err)
+		return nil, err
 	}
-	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait(); pr.Close() })
+	pw.Close() // the child holds its own copy
 	s.out = bufio.NewReader(pr)
 	for {
 		line, err := s.out.ReadString('\n')
 		s.seen.WriteString(line)
 		if err != nil {
-			t.Fatalf("the action never said it loops: %v\n%s", err, s.seen.String())
+			s.cmd.Process.Kill()
+			s.cmd.Wait()
+			pr.Close()
+			return nil, fmt.Errorf("the action never said it loops: %v\n%s", err, s.seen.String())
 		}
 		if strings.Contains(line, "loops for ever") {
 			s.start = time.Now()
-			return s
+			return s, nil
 		}
+	}
+}
+
+// mustStartStuck is startStuck with the binary under test, failing t on
+// error and killing the process when t ends.
+func mustStartStuck(t *testing.T, env []string, args ...string) *stuckRun {
+	t.Helper()
+	s, err := startStuck(binary, env, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
+	return s
+}
+
+// startStuck fails cleanly when the program never reaches the loop.
+func TestStartStuckFails(t *testing.T) {
+	t.Parallel()
+	if s, err := startStuck("/bin/true", nil, "check"); err == nil || !strings.Contains(err.Error(), "never said it loops") {
+		t.Errorf("startStuck(/bin/true) = %v, %v", s, err)
 	}
 }
 
@@ -163,7 +186,7 @@ func TestStuckActionIsStopped(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s := startStuck(t, tc.env, tc.args...)
+			s := mustStartStuck(t, tc.env, tc.args...)
 			if err := tc.stop(s); err != nil {
 				t.Fatal(err)
 			}
@@ -187,7 +210,7 @@ func TestStuckActionIsStopped(t *testing.T) {
 // interrupted run: exit 6, naming the action that was running.
 func TestRunnerKilledFromOutside(t *testing.T) {
 	t.Parallel()
-	s := startStuck(t, nil, "check")
+	s := mustStartStuck(t, nil, "check")
 	child, err := childOf(s.cmd.Process.Pid)
 	if err != nil {
 		t.Fatal(err)

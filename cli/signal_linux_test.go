@@ -235,3 +235,11 @@ func waitChild(pid int, name string, d time.Duration) (int, error) {
 	}
 	return 0, fmt.Errorf("process %d started no %s build within %v", pid, name, d)
 }
+
+// waitChild gives up when no such child comes.
+func TestWaitChildFails(t *testing.T) {
+	t.Parallel()
+	if pid, err := waitChild(os.Getpid(), "no-such-command", 50*time.Millisecond); err == nil {
+		t.Errorf("waitChild found %d", pid)
+	}
+}

@@ -111,6 +111,15 @@ func TestGoexitIsReportedWithItsPicks(t *testing.T) {
 	}
 }
 
+func TestOnGoroutine(t *testing.T) {
+	if !onGoroutine(func() {}) {
+		t.Error("a function that returns did not")
+	}
+	if onGoroutine(runtime.Goexit) {
+		t.Error("runtime.Goexit returned")
+	}
+}
+
 func TestGoexitWithoutHandlerEndsTheGoroutine(t *testing.T) {
 	mc := goexitModel(t, false)
 	ex := mc.NewExecutor()

@@ -49,6 +49,17 @@ func TestLimits(t *testing.T) {
 		t.Cleanup(func() { c.Close() })
 		return c
 	}
+	// A connection within its limits stays open.
+	patient := serve(t, Limits{ReadHeader: time.Minute, Read: time.Minute, Idle: time.Minute})
+	if c, err := net.Dial("tcp", patient); err != nil {
+		t.Fatal(err)
+	} else {
+		io.WriteString(c, "GET / HTTP/1.1\r\n")
+		if closedWithin(c, 100*time.Millisecond) {
+			t.Error("a connection within its limits was closed")
+		}
+		c.Close()
+	}
 	cases := []struct {
 		name  string
 		write string

@@ -497,6 +497,31 @@ func TestCrashTestHelpers(t *testing.T) {
 	if got := tempFiles(dir); len(got) != 1 || filepath.Base(got[0]) != ".zone.json.tmp-7" {
 		t.Errorf("tempFiles = %v, want the one temporary file", got)
 	}
+	zone := func(owner string, epoch, root, rollback int) map[string]any {
+		return map[string]any{"lock": map[string]any{"owner": owner, "epoch": float64(epoch)}, "root": float64(root), "rollback": float64(rollback)}
+	}
+	state := func(owner string, epoch, next, root, rollback int) map[string]any {
+		return map[string]any{"lock": map[string]any{"owner": owner, "epoch": float64(epoch)}, "next": float64(next), "root": float64(root), "rollback": float64(rollback)}
+	}
+	for _, tc := range []struct {
+		name string
+		obs  any
+		ok   bool
+	}{
+		{"fresh", map[string]any{"zone": zone("none", 0, 0, 0), "deployers": map[string]any{"a": state("none", 0, 1, 0, 0)}}, true},
+		{"deployed", map[string]any{"zone": zone("a", 1, 1, 0), "deployers": map[string]any{"a": state("a", 1, 2, 1, 0), "b": state("none", 0, 1, 0, 0)}}, true},
+		{"state behind", map[string]any{"zone": zone("a", 1, 1, 0), "deployers": map[string]any{"a": state("none", 0, 1, 0, 0)}}, false},
+		{"next behind", map[string]any{"zone": zone("a", 1, 1, 0), "deployers": map[string]any{"a": state("a", 1, 1, 1, 0)}}, false},
+		{"unknown owner", map[string]any{"zone": zone("x", 1, 1, 0), "deployers": map[string]any{"a": state("a", 1, 2, 1, 0)}}, false},
+		{"not an observation", "zone", false},
+	} {
+		if err := agree(tc.obs); (err == nil) != tc.ok {
+			t.Errorf("agree(%s) = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+	if out, err := failsToStart(t.TempDir()); err == nil || !strings.Contains(err.Error(), "acme started serving") {
+		t.Errorf("failsToStart of an acme that starts: %v\n%s", err, out)
+	}
 	r := rand.New(rand.NewPCG(1, 0))
 	shadow, err := controlplane.Open(controlplane.Config{Dir: t.TempDir()})
 	if err != nil {
@@ -529,20 +554,32 @@ func (s *service) health(ctx context.Context, t *testing.T) (int, string) {
 }
 
 // failsToStart runs acme on dir with env and returns what it printed, once
-// it has exited; it fails the test if acme starts serving.
-func failsToStart(t *testing.T, dir string, env ...string) string {
-	t.Helper()
+// it has exited with an error; an acme that serves is killed at once and
+// is an error.
+func failsToStart(dir string, env ...string) (string, error) {
 	cmd := exec.Command(os.Args[0], "-addr", "127.0.0.1:0", "-dir", dir)
 	cmd.Env = append(append(os.Environ(), envServe+"=1"), env...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err == nil {
-		t.Fatalf("acme exited cleanly: %s", out.String())
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return "", err
 	}
-	if strings.Contains(out.String(), "control plane on http://") {
-		t.Fatalf("acme served on a full disk: %s", out.String())
+	if err := cmd.Start(); err != nil {
+		return "", err
 	}
-	return out.String()
+	var out strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		out.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "control plane on http://") {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return out.String(), fmt.Errorf("acme started serving: %s", out.String())
+		}
+	}
+	if err := cmd.Wait(); err == nil {
+		return out.String(), fmt.Errorf("acme exited cleanly: %s", out.String())
+	}
+	return out.String(), nil
 }
 
 // With the disk full, every operation that must write answers 500 and
@@ -605,8 +642,8 @@ func TestFullDiskLosesNothingAcknowledged(t *testing.T) {
 	svc.kill9()
 
 	// A restart on a full disk cannot reconcile, so it does not serve.
-	if out := failsToStart(t, dir, envFullDisk+"=all"); !strings.Contains(out, "reconcile") || !strings.Contains(out, "no space left on device") {
-		t.Errorf("acme on a full disk with a deploy to reconcile says:\n%s", out)
+	if out, err := failsToStart(dir, envFullDisk+"=all"); err != nil || !strings.Contains(out, "reconcile") || !strings.Contains(out, "no space left on device") {
+		t.Errorf("acme on a full disk with a deploy to reconcile: %v\n%s", err, out)
 	}
 
 	// With room, the restart rolls the deploy forward: it is not lost,
