@@ -10,9 +10,9 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -49,62 +49,16 @@ const EnvPackage = "EXECSPEC_PACKAGE"
 
 func runModelCommand(cmd, pkg string, args []string, env Env) int {
 	bin, err := buildRunner(pkg, env)
+	var ee *envError
+	if errors.As(err, &ee) {
+		fmt.Fprintf(env.Stderr, "execspec: %v\n(check the free space and permissions of $TMPDIR, where go build works, and of the cache directory)\n", err)
+		return ExitNoResult
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "execspec: %v\n", err)
 		return ExitUsage
 	}
-	c := exec.Command(bin, append([]string{cmd}, args...)...)
-	c.Dir = env.Dir
-	c.Stdin, c.Stdout, c.Stderr = env.Stdin, env.Stdout, env.Stderr
-	c.Env = append(append([]string(nil), env.Environ...), EnvPackage+"="+pkg)
-	if env.StderrIsTerminal {
-		c.Env = append(c.Env, envTerminal+"=1")
-	}
-	// The runner handles SIGINT, SIGTERM and SIGHUP itself: it stops the
-	// search and prints the statistics so far, exiting 130, 143 or 129.
-	// The front end forwards them (a supervisor, CI runner or `timeout`
-	// signals only this process, not its process group) and waits; if it
-	// is killed outright, the runner gets SIGKILL from the kernel where
-	// the platform can arrange it (see setParentDeathSignal).
-	setParentDeathSignal(c)
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, forwardedSignals...)
-	defer signal.Stop(sigs)
-	if err := c.Start(); err != nil {
-		fmt.Fprintf(env.Stderr, "execspec: starting the model runner: %v\n", err)
-		return ExitUsage
-	}
-	done := make(chan struct{})
-	var last os.Signal
-	forwarded := make(chan struct{})
-	go func() {
-		defer close(forwarded)
-		for {
-			select {
-			case sig := <-sigs:
-				last = sig
-				_ = c.Process.Signal(sig) // fails only once the runner has exited
-			case <-done:
-				return
-			}
-		}
-	}()
-	err = c.Wait()
-	close(done)
-	<-forwarded
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-		return ExitOK
-	case errors.As(err, &exitErr) && exitErr.ExitCode() >= 0:
-		return exitErr.ExitCode()
-	case errors.As(err, &exitErr):
-		// Killed by a signal before it could handle it.
-		fmt.Fprintf(env.Stderr, "execspec: model runner: %v\n", err)
-		return interruptedCode(last)
-	}
-	fmt.Fprintf(env.Stderr, "execspec: running the model runner: %v\n", err)
-	return ExitUsage
+	return superviseRunner(bin, cmd, pkg, args, env)
 }
 
 const envTerminal = "EXECSPEC_STDERR_TERMINAL"
@@ -197,11 +151,41 @@ func goBuildRunner(pkg string, info *pkgInfo, dir string, replace map[string]str
 	build.Dir = info.Module.Dir
 	build.Env = env.Environ
 	build.Stderr = &stderr
+	setParentDeathSignal(build) // a killed execspec leaves no build behind
 	if err := build.Run(); err != nil {
 		out := strings.TrimRight(rewriteBuildErrors(stderr.String(), virtual), "\n")
+		out = strings.ReplaceAll(out, filepath.Join(dir, "main.go"), "<execspec runner>/main.go") // the overlay's source
+		switch {
+		case environmentFailure(out):
+			return out, &envError{fmt.Errorf("could not build the model runner for %s, for a reason outside the model:\n%s", pkg, out)}
+		case strings.Contains(out, "no required module provides package github.com/execspec/execspec"):
+			return out, fmt.Errorf("the module of %s does not require github.com/execspec/execspec: run go get github.com/execspec/execspec in it:\n%s", pkg, out)
+		case strings.Contains(out, "<execspec runner>"):
+			return out, fmt.Errorf("model package %s builds, but the runner execspec generates for it does not: it calls cli.RunSpec(os.Args[1:], model.Spec), so Spec must be func Spec() *execspec.Spec[S]:\n%s", pkg, out)
+		}
 		return out, fmt.Errorf("model package %s does not build:\n%s", pkg, out)
 	}
 	return "", nil
+}
+
+// envError is a failure of the machine, not of the model: a full disk, a
+// missing or read-only temporary directory. The command ends with
+// ExitNoResult.
+type envError struct{ err error }
+
+func (e *envError) Error() string { return e.err.Error() }
+func (e *envError) Unwrap() error { return e.err }
+
+// environmentFailure reports whether the go command's output says it
+// could not write or create what it needed: its work directory (in
+// $TMPDIR), the build cache, the runner.
+func environmentFailure(out string) bool {
+	for _, s := range []string{"no space left on device", "disk quota exceeded", "file too large", "read-only file system", "creating work dir", "GOCACHE is not defined"} {
+		if strings.Contains(out, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // generateNative is nativeSource (a variable so that a test can break it).
@@ -242,8 +226,13 @@ func listPackage(pkg string, env Env) (*pkgInfo, error) {
 	c.Dir = dir
 	c.Env = env.Environ
 	c.Stdout, c.Stderr = &stdout, &stderr
+	setParentDeathSignal(c)
 	if err := c.Run(); err != nil {
-		return nil, fmt.Errorf("go list %s: %v\n%s", pkg, err, strings.TrimSpace(stderr.String()))
+		err := fmt.Errorf("go list %s: %v\n%s", pkg, err, strings.TrimSpace(stderr.String()))
+		if environmentFailure(stderr.String()) {
+			return nil, &envError{fmt.Errorf("could not build the model runner, for a reason outside the model: %w", err)}
+		}
+		return nil, err
 	}
 	var info pkgInfo
 	if err := json.Unmarshal(stdout.Bytes(), &info); err != nil {
@@ -270,6 +259,13 @@ func hasSpec(info *pkgInfo) error {
 			if ok && fd.Recv == nil && fd.Name.Name == "Spec" {
 				if fd.Type.Params.NumFields() != 0 {
 					return fmt.Errorf("package %s: Spec must take no parameters: func Spec() *execspec.Spec[S]", info.ImportPath)
+				}
+				// The result is checked as far as syntax allows: a pointer
+				// (a type alias of execspec.Spec[S] may hide the rest).
+				if res := fd.Type.Results; res.NumFields() != 1 {
+					return fmt.Errorf("package %s: Spec must return one result, the model: func Spec() *execspec.Spec[S]", info.ImportPath)
+				} else if _, star := res.List[0].Type.(*ast.StarExpr); !star {
+					return fmt.Errorf("package %s: Spec returns %s, not the model: func Spec() *execspec.Spec[S]", info.ImportPath, types.ExprString(res.List[0].Type))
 				}
 				return nil
 			}

@@ -50,7 +50,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit)")
 	fs.IntVar(&f.maxFindings, "max-findings", check.DefaultMaxFindings, "stop after this many findings")
 	fs.BoolVar(&f.deadlock, "deadlock", false, "report reachable states in which no action is enabled")
-	fs.Func("memory", "cap on the search's memory (store and heap), e.g. 2GiB or 500MiB; MB means MiB (default: 3/4 of the machine's memory)", func(v string) error {
+	fs.Func("memory", "cap on the runner's memory, e.g. 2GiB or 500MiB; MB means MiB: the search stops cleanly near it, the run ends at it (default: 3/4 of the machine's memory)", func(v string) error {
 		n, err := bytesize.Parse(v)
 		f.memory = n
 		return err
@@ -136,7 +136,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	// twice, but collect harder as it nears the cap.
 	debug.SetGCPercent(400)
 	if f.memory > 0 {
-		debug.SetMemoryLimit(f.memory)
+		debug.SetMemoryLimit(int64(gcLimitFraction * float64(f.memory)))
 	}
 	opts := check.Options{
 		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
@@ -154,7 +154,20 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	if len(temporal) > 0 {
 		s.temporalHeader(mc, &f)
 	}
+	// --memory caps the runner, not only the store: past most of it the
+	// search is asked to stop (and prints its statistics); at the cap the
+	// run ends at once, even inside an action that never returns.
+	ctx, stopForMemory := context.WithCancelCause(ctx)
+	defer stopForMemory(nil)
+	if err := s.env.mon.watchMemory(f.memory, func() { stopForMemory(errMemoryCap) }); err != nil {
+		return 0, err
+	}
+	s.env.mon.startTimeout(f.timeout)
 	res, err := check.Run(ctx, mc, opts)
+	s.env.mon.engineDone()
+	if err == nil && res.Stopped == engine.StoppedInterrupted && errors.Is(context.Cause(ctx), errMemoryCap) {
+		res.Stopped = engine.StoppedMemory
+	}
 	if err != nil {
 		var unknown *execspec.UnknownNameError
 		if errors.As(err, &unknown) {

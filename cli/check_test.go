@@ -48,10 +48,10 @@ func TestCheckExitCodesAndMessages(t *testing.T) {
 		{"bad memory", []string{tc3, "--memory", "lots"}, 4, []string{`"lots" is not a size such as 50MiB, 2GiB`}},
 		{"negative depth", []string{tc3, "--max-depth", "-1"}, 4, []string{"--max-depth must not be negative"}},
 		{"invariant holds", []string{tc3, "--property", "TCConsistent", "--strategy", "dfs"}, 0, []string{"Search complete: every reachable state explored; invariant TCConsistent holds."}},
-		{"memory cap too small to start", []string{tc3, "--memory", "1KiB"}, 4, []string{"the memory cap is too small for an empty fingerprint store"}},
+		{"memory cap too small to start", []string{tc3, "--memory", "1KiB"}, 4, []string{"--memory 1.0 KiB: the model runner uses", "before it searches; give it more than"}},
 		{"temporal property: limit never proves it", []string{dns, "--instance", "n3_5_3_live", "--property", "no_stuck_deployer", "--max-states", "500"}, 5,
 			[]string{"SEARCH INCOMPLETE", "Temporal properties NOT verified"}},
-		{"memory cap reached", []string{"./examples/twophase", "--instance", "rm8", "--no-symmetry", "--memory", "4MiB"}, 5, []string{"SEARCH INCOMPLETE: stopped (memory cap reached)"}},
+		{"memory cap reached", []string{"./examples/twophase", "--instance", "rm8", "--no-symmetry", "--memory", "32MiB"}, 5, []string{"SEARCH INCOMPLETE: stopped (memory cap reached)", "distinct states found"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

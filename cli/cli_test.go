@@ -131,10 +131,15 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"timeout proves nothing", nil, []string{"run", dns, "--instance", "n3_5_3_fixed", "--seed", "1", "--max-samples", "100000000", "--timeout", "300ms"}, 5,
 			[]string{"stopped by --timeout before all samples ran: nothing found, which proves nothing"}},
 		{"Spec panics, stack asked for", []string{"EXECSPEC_TRACEBACK=1"}, []string{"check", "./cli/testdata/models/specpanic"}, 4,
-			[]string{"model code panicked in Spec(): spec table not loaded", "goroutine 1 [running]", "specpanic.Spec("}},
+			[]string{"model code panicked in Spec(): spec table not loaded", " [running]:", "specpanic.Spec("}},
 		{"nondeterministic model", nil, []string{"check", "./cli/testdata/models/nondet"}, 4,
 			[]string{"NONDETERMINISTIC MODEL: action choose is not deterministic", "Last:", "ranging over a Go map"}},
 		{"version", nil, []string{"version"}, 0, []string{"execspec "}},
+		{"Spec returns another pointer", nil, []string{"run", "./cli/testdata/models/specptr"}, 4,
+			[]string{"model package ./cli/testdata/models/specptr builds, but the runner execspec generates for it does not", "so Spec must be func Spec() *execspec.Spec[S]", "<execspec runner>"}},
+		// The machine, not the model: exit 6, not "does not build".
+		{"no temporary directory", []string{"TMPDIR=/nonexistent/execspec-tmp"}, []string{"run", "./cli/testdata/models/counter"}, 6,
+			[]string{"could not build the model runner, for a reason outside the model", "creating work dir", "check the free space and permissions of $TMPDIR"}},
 		// Which portfolio worker finds first depends on timing.
 		{"portfolio finds", nil, []string{"run", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--portfolio", "--seed", "1", "--workers", "2", "--timeout", "2m"}, 1,
 			[]string{"--portfolio: invariant no_inconsistent_root, seed 1, 2 workers until the first finding or 2m0s:", "worker 0: swarm simulation, seed ", "VIOLATION: invariant no_inconsistent_root", "Reproduce the search with:", "Portfolio: 2 workers in "}},

@@ -96,9 +96,23 @@ func initPackage(env Env, dir, name, module string) (written []string, newModule
 	if !token.IsIdentifier(name) || name == "main" || token.IsKeyword(name) {
 		return nil, false, fmt.Errorf("%q is not a usable package name: pass --name", name)
 	}
-	if err := os.MkdirAll(abs, 0o755); err != nil {
+	created, err := mkdirAllNew(abs)
+	if err != nil {
 		return nil, false, err
 	}
+	// All or nothing: every file is rendered and checked first, then
+	// written; a failure part way (a full disk) removes what was written.
+	defer func() {
+		if err != nil {
+			for _, f := range written {
+				os.Remove(f)
+			}
+			for i := len(created) - 1; i >= 0; i-- {
+				os.Remove(created[i]) // only if empty
+			}
+			written, newModule = nil, false
+		}
+	}()
 	existing, err := filepath.Glob(filepath.Join(abs, "*.go"))
 	if err != nil {
 		return nil, false, err
@@ -106,19 +120,19 @@ func initPackage(env Env, dir, name, module string) (written []string, newModule
 	if len(existing) > 0 {
 		return nil, false, fmt.Errorf("%s already holds Go files (%s): init writes a new package into an empty directory", dir, filepath.Base(existing[0]))
 	}
+	type output struct {
+		path string
+		data []byte
+	}
+	var outputs []output
 	modDir, modPath, err := findModule(abs)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if module == "" {
 			module = name
 		}
-		gomod := filepath.Join(abs, "go.mod")
-		content := fmt.Sprintf("module %s\n\ngo 1.24\n", module)
-		if err := writeNew(gomod, []byte(content)); err != nil {
-			return nil, false, err
-		}
-		written = append(written, gomod)
-		modDir, modPath, newModule = abs, module, true
+		outputs = append(outputs, output{filepath.Join(abs, "go.mod"), []byte(fmt.Sprintf("module %s\n\ngo 1.24\n", module))})
+		modDir, modPath = abs, module
 	case err != nil:
 		return nil, false, err
 	}
@@ -145,26 +159,73 @@ func initPackage(env Env, dir, name, module string) (written []string, newModule
 		if err := t.Execute(&b, data); err != nil {
 			return nil, false, err
 		}
-		out := filepath.Join(abs, f.out)
-		if err := writeNew(out, b.Bytes()); err != nil {
-			return nil, false, err
+		outputs = append(outputs, output{filepath.Join(abs, f.out), b.Bytes()})
+	}
+	var inTheWay []string
+	for _, o := range outputs {
+		if _, err := os.Lstat(o.path); err == nil {
+			inTheWay = append(inTheWay, filepath.Base(o.path))
 		}
-		written = append(written, out)
+	}
+	if len(inTheWay) > 0 {
+		return nil, false, fmt.Errorf("%s already holds %s, which init would write: nothing was written; move them, or init into another directory",
+			dir, strings.Join(inTheWay, " and "))
+	}
+	for _, o := range outputs {
+		if err := writeNew(o.path, o.data); err != nil {
+			return written, false, fmt.Errorf("%w (nothing is left of the new package)", err)
+		}
+		written = append(written, o.path)
+		if filepath.Base(o.path) == "go.mod" {
+			newModule = true
+		}
 	}
 	return written, newModule, nil
 }
 
-// writeNew writes a file that must not exist yet.
+// mkdirAllNew is os.MkdirAll, returning the directories it created,
+// outermost first.
+func mkdirAllNew(dir string) ([]string, error) {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	for i, j := 0, len(missing)-1; i < j; i, j = i+1, j-1 {
+		missing[i], missing[j] = missing[j], missing[i]
+	}
+	return missing, nil
+}
+
+// writeNew writes a file that must not exist yet, completely or not at
+// all: into a temporary file first, then linked into place.
 func writeNew(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
 	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Chmod(0o644); err != nil {
 		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return os.Link(tmp, path)
 }
 
 // findModule returns the directory and module path of the go.mod that

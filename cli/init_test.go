@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,4 +105,43 @@ func goCmd(t *testing.T, dir string, args ...string) string {
 		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// init writes all of its package or nothing: a file in the way (a README)
+// is refused before anything is written, and a write that fails part way
+// (here, past a file size limit, as on a full disk) leaves nothing behind,
+// not even an empty go.mod.
+func TestInitAllOrNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	proj := filepath.Join(dir, "proj")
+	if err := os.MkdirAll(proj, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "README.md"), []byte("# mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := execspecIn(t, dir, nil, "init", "proj")
+	if r.code != 4 || !strings.Contains(r.stderr, "proj already holds README.md, which init would write: nothing was written") {
+		t.Errorf("init over a README: exit %d\n%s", r.code, r.stderr)
+	}
+	if entries, _ := os.ReadDir(proj); len(entries) != 1 {
+		t.Errorf("init over a README left %v", entries)
+	}
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh to set a file size limit")
+	}
+	// ulimit -f 1: files of at most 512 or 1024 bytes; go.mod fits, model.go not.
+	c := exec.Command("sh", "-c", `ulimit -f 1 && exec "$0" init fresh`, binary)
+	c.Dir = dir
+	c.Env = append(os.Environ(), "EXECSPEC_CACHE="+cache)
+	out, err := c.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 4 || !strings.Contains(string(out), "nothing is left of the new package") {
+		t.Errorf("init past a file size limit: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "fresh")); !errors.Is(err, os.ErrNotExist) {
+		entries, _ := os.ReadDir(filepath.Join(dir, "fresh"))
+		t.Errorf("a failed init left the directory fresh: %v (%v)", entries, err)
+	}
 }

@@ -22,6 +22,8 @@ type Env struct {
 	Environ        []string
 	// StderrIsTerminal enables progress output without --progress.
 	StderrIsTerminal bool
+	// mon supervises model code in a model runner (nil elsewhere).
+	mon *monitor
 }
 
 const usage = `execspec: executable specifications and model-based testing for Go.
@@ -43,8 +45,9 @@ func Spec() *execspec.Spec[S]. Use "execspec COMMAND -h" for a command's flags.
 
 Exit codes: 0 clean, 1 invariant violated (or, for replay --itf, a trace
 that is not a behaviour of the model), 2 example found, 3 example not found,
-4 usage or input error, 5 search incomplete, 130 interrupted (SIGINT),
-143 terminated (SIGTERM).
+4 usage or input error, 5 search incomplete, 6 no result from the model
+runner (model code that exited, crashed or did not stop; an internal
+error), 130 interrupted (SIGINT), 143 terminated (SIGTERM).
 `
 
 // Main runs the execspec command with args (without the program name) and

@@ -40,3 +40,17 @@ func TestRunnerBuildsWithoutBrokenNativeCode(t *testing.T) {
 		}
 	}
 }
+
+func TestEnvironmentFailure(t *testing.T) {
+	for out, want := range map[string]bool{
+		"compile: writing output: write $WORK/b001/_pkg_.a: file too large":   true,
+		"go: creating work dir: stat /nonexistent: no such file or directory": true,
+		"write /tmp/go-build1/x: no space left on device":                     true,
+		"./m.go:3:14: undefined: execspec":                                    false,
+		"":                                                                    false,
+	} {
+		if got := environmentFailure(out); got != want {
+			t.Errorf("environmentFailure(%q) = %v, want %v", out, got, want)
+		}
+	}
+}

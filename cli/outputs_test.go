@@ -38,7 +38,8 @@ func TestHelpOutputsAndSmallInputs(t *testing.T) {
 		{"unwritable --out-itf keeps the finding's exit code", "", []string{"run", panicky, "--seed", "1", "--out-itf", noDir}, 1,
 			[]string{"PANIC at step", "Replay with:", "execspec: writing ITF: ", "no such file or directory"}, nil},
 		{"trace - reads stdin", `{"vars":["x"],"states":[{"x":1},{"x":2}]}`, []string{"trace", "-"}, 0, []string{"x: 1 -> 2"}, nil},
-		{"trace - within --max-size", `{"vars":["x"],"states":[{"x":1},{"x":2}]}`, []string{"trace", "--max-size", "1KB", "-"}, 0, []string{"x: 1 -> 2"}, nil},
+		{"trace - within --max-size", `{"vars":["x"],"states":[{"x":1},{"x":2}]}`, []string{"trace", "--max-size", "4KB", "-"}, 0, []string{"x: 1 -> 2"}, nil},
+		{"trace - over --max-size decoded", `{"vars":["x"],"states":[{"x":1},{"x":2}]}`, []string{"trace", "--max-size", "1KB", "-"}, 4, []string{"stdin: its 41 B of JSON decode to more than the limit of 1.0 KiB allows"}, nil},
 		{"trace - over --max-size", `{"vars":["x"],"states":[{"x":1},{"x":2}]}`, []string{"trace", "--max-size", "20", "-"}, 4, []string{"stdin is 21 B of JSON, over the limit of 20 B"}, nil},
 		{"trace - with bad stdin", `{"vars":["x"],"states":[{"x":1},]}`, []string{"trace", "-"}, 4, []string{"execspec trace: stdin: ", "byte offset"}, nil},
 	}

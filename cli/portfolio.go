@@ -35,7 +35,9 @@ func (s *session[S]) runPortfolio(ctx context.Context, mc *machine.Machine[S], i
 	for w := 0; w < opts.Workers; w++ {
 		s.printf("  worker %d: %s, seed %d\n", w, portfolio.Mix[w%len(portfolio.Mix)], portfolio.WorkerSeed(seed, w))
 	}
+	s.env.mon.startTimeout(opts.Timeout)
 	res, err := portfolio.Run(ctx, mc, opts)
+	s.env.mon.engineDone()
 	if err != nil {
 		return 0, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/bytesize"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/simulate"
 	"github.com/execspec/execspec/trace"
@@ -19,6 +20,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	itfFile := fs.String("itf", "", "validate the traces in this ITF file against the model instead of re-executing a sample (exit code 1 when one is not a behaviour of the model)")
 	strict := fs.Bool("strict", false, "with --itf: "+strictUsage)
 	maxExec := fs.Int("max-executions", validate.DefaultMaxExecutions, "with --itf: executions allowed to find the transition to one state of a trace")
+	maxSize := fs.String("max-size", defaultMaxSize, "with --itf: "+maxSizeUsage)
 	if err := parseFlags(fs.FlagSet, args); err != nil {
 		return 0, err
 	}
@@ -32,7 +34,11 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 		if f.seed != "" || *sample >= 0 || f.property != "" {
 			return 0, usagef("--itf validates a trace file: --seed, --sample and --property do not apply")
 		}
-		return s.validateITF(ctx, f, itfOptions{file: *itfFile, maxExecutions: *maxExec, strict: *strict})
+		limit, err := bytesize.Parse(*maxSize)
+		if err != nil {
+			return 0, usagef("--max-size: %v", err)
+		}
+		return s.validateITF(ctx, f, itfOptions{file: *itfFile, maxExecutions: *maxExec, strict: *strict, maxSize: limit})
 	}
 	if f.seed == "" || *sample < 0 {
 		return 0, usagef("replay needs --seed and --sample (as printed with a finding), or --itf FILE")

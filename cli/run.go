@@ -130,7 +130,9 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	}
 	s.event("start", map[string]any{"command": "run", "model": mc.Name(), "instance": instance, "property": f.property, "seed": strconv.FormatUint(seed, 10), "max_steps": f.maxSteps, "max_samples": *maxSamples, "workers": *workers})
 
+	s.env.mon.startTimeout(*timeout)
 	res, err := simulate.Run(ctx, mc, opts)
+	s.env.mon.engineDone()
 	if err != nil {
 		if _, ok := err.(*execspec.UnknownNameError); ok {
 			return 0, &usageError{err}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/machine"
@@ -28,13 +29,26 @@ func RunModel[S any](args []string, spec *execspec.Spec[S]) int {
 // model package's Spec function), runs one execspec command on its result
 // and returns the exit code. A panic in spec, in an instance's constructor
 // or while compiling the model is reported as an input error (exit 4)
-// naming what panicked, not as a crash.
+// naming what panicked, not as a crash. Model code that calls
+// runtime.Goexit, or does not return within the grace period after the
+// run is told to stop, ends the run with ExitNoResult (see DefaultGrace).
+// Under the execspec command, the runner reports to it over a side
+// channel, ending with a final record of the exit code.
 func RunSpec[S any](args []string, spec func() *execspec.Spec[S]) int {
 	env := ProcessEnv()
 	if os.Getenv(envTerminal) == "1" {
 		env.StderrIsTerminal = true
 	}
-	ctx, got := stopOnSignals()
+	mon := newMonitor(env)
+	env.mon = mon
+	ctx, got, again := stopOnSignals()
+	code, reason := mon.run(ctx, again, func() int { return runSpec(ctx, args, spec, env, got) })
+	mon.final(code, reason)
+	return code
+}
+
+// runSpec is RunSpec's command, run under its monitor.
+func runSpec[S any](ctx context.Context, args []string, spec func() *execspec.Spec[S], env Env, got func() os.Signal) int {
 	sp, err := recoverUser("Spec()", func() (*execspec.Spec[S], error) { return spec(), nil })
 	if err == nil && sp == nil {
 		err = errors.New("Spec() returned nil")
@@ -47,6 +61,7 @@ func RunSpec[S any](args []string, spec func() *execspec.Spec[S]) int {
 	if len(args) > 0 {
 		cmd = args[0]
 	}
+	env.mon.setCommand(cmd)
 	code, err := recoverUser("execspec "+cmd+" (model code outside an action)", func() (int, error) {
 		return RunModelEnv(ctx, args, sp, env), nil
 	})
@@ -60,22 +75,36 @@ func RunSpec[S any](args []string, spec func() *execspec.Spec[S]) int {
 	return code
 }
 
+// sameSignalWindow is how close two signals must be to count as one: a
+// terminal's Ctrl-C reaches the runner both directly and forwarded by the
+// front end.
+const sameSignalWindow = time.Second
+
 // stopOnSignals returns a context cancelled by the first SIGINT, SIGTERM
-// or SIGHUP, and a function returning that signal (nil before). The
-// signals stay caught until the process exits: a second one (a terminal's
-// Ctrl-C reaches the runner both directly and forwarded by the front end)
-// must not kill the runner while it prints its statistics.
-func stopOnSignals() (context.Context, func() os.Signal) {
+// or SIGHUP, a function returning that signal (nil before), and a channel
+// that receives when another signal comes, sameSignalWindow or more after
+// the first: stop at once. The signals stay caught until the process
+// exits: a second one must not kill the runner while it prints its
+// statistics.
+func stopOnSignals() (context.Context, func() os.Signal, <-chan struct{}) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan os.Signal, 4)
+	again := make(chan struct{}, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	var mu sync.Mutex
 	var first os.Signal
+	var firstAt time.Time
 	go func() {
 		for sig := range ch {
 			mu.Lock()
-			if first == nil {
-				first = sig
+			switch {
+			case first == nil:
+				first, firstAt = sig, time.Now()
+			case time.Since(firstAt) >= sameSignalWindow:
+				select {
+				case again <- struct{}{}:
+				default:
+				}
 			}
 			mu.Unlock()
 			cancel()
@@ -85,7 +114,7 @@ func stopOnSignals() (context.Context, func() os.Signal) {
 		mu.Lock()
 		defer mu.Unlock()
 		return first
-	}
+	}, again
 }
 
 // interruptedCode is the exit code of a command stopped by sig, by the
@@ -179,6 +208,7 @@ func (s *session[S]) setOutput(jsonOut bool) {
 		s.out = s.env.Stderr
 		s.json = json.NewEncoder(s.env.Stdout)
 	}
+	s.env.mon.setOutput(s.out)
 }
 
 // event writes one NDJSON event when --json is on.
@@ -218,6 +248,7 @@ func (s *session[S]) machine(instance string) (*machine.Machine[S], string, erro
 	if err != nil {
 		return nil, "", &usageError{err}
 	}
+	attach(s.env.mon, mc)
 	return mc, instance, nil
 }
 

@@ -113,6 +113,7 @@ var normalizers = []struct {
 	{regexp.MustCompile(`memory [\d.]+ [KMGT]?i?B \(3/4 of RAM`), "memory <mem> (3/4 of RAM"},
 	{regexp.MustCompile(`0x[0-9a-f]{6,}`), "0x?"},                                    // addresses in panic stacks
 	{regexp.MustCompile(`(?m)^(\s+)\S+\.go:\d+( \+0x[0-9a-f]+)?$`), "$1<file:line>"}, // and their frames' positions
+	{regexp.MustCompile(`\bgoroutine \d+\b`), "goroutine N"},                         // and goroutine numbers
 }
 
 // normalize makes a command's output comparable across runs and machines.
@@ -232,8 +233,8 @@ func TestScriptHarness(t *testing.T) {
 			t.Errorf("parseScript(%q) accepted", bad)
 		}
 	}
-	in := "execspec: building the model runner for x...\nTime: 571µs, 22,756 distinct states/s, 3.2s\nlimits: memory 17.7 GiB (3/4 of RAM; --memory to change)\n"
-	want := "Time: <dur>, <rate> distinct states/s, <dur>\nlimits: memory <mem> (3/4 of RAM; --memory to change)"
+	in := "execspec: building the model runner for x...\nTime: 571µs, 22,756 distinct states/s, 3.2s\nlimits: memory 17.7 GiB (3/4 of RAM; --memory to change)\ngoroutine 19 [running]:\n"
+	want := "Time: <dur>, <rate> distinct states/s, <dur>\nlimits: memory <mem> (3/4 of RAM; --memory to change)\ngoroutine N [running]:"
 	if got := normalize(in); got != want {
 		t.Errorf("normalize:\n%s\nwant\n%s", got, want)
 	}

@@ -184,3 +184,62 @@ func TestSignalStopsExplore(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A killed execspec leaves no `go build` of the runner behind.
+func TestKilledFrontEndLeavesNoBuild(t *testing.T) {
+	t.Parallel()
+	// -a rebuilds every package: a build long enough to be caught running.
+	c := exec.Command(binary, "list", "./cli/testdata/models/counter")
+	c.Dir = rootDir
+	c.Env = append(os.Environ(), "EXECSPEC_CACHE="+t.TempDir(), "GOFLAGS=-a")
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Wait()
+	defer c.Process.Kill()
+	build, err := waitChild(c.Process.Pid, "go", 60*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	c.Wait()
+	if err := waitGone(build, 10*time.Second); err != nil {
+		syscall.Kill(build, syscall.SIGKILL)
+		t.Error(err)
+	}
+}
+
+// waitChild polls until pid has a child running the command name (as
+// /proc/PID/stat names it), failing after d.
+func waitChild(pid int, name string, d time.Duration) (int, error) {
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+		for _, f := range stats {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				continue
+			}
+			stat := string(data)
+			ppid, ok := statField(stat, 4)
+			if ok && ppid == strconv.Itoa(pid) && strings.Contains(stat, "("+name+")") {
+				n, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+				if args, err := os.ReadFile(filepath.Join(filepath.Dir(f), "cmdline")); err == nil && strings.Contains(string(args), "build") {
+					return n, nil
+				}
+			}
+		}
+		time.Sleep(10 * time.Millisecond) // polling a condition, bounded by the deadline
+	}
+	return 0, fmt.Errorf("process %d started no %s build within %v", pid, name, d)
+}
+
+// waitChild gives up when no such child comes.
+func TestWaitChildFails(t *testing.T) {
+	t.Parallel()
+	if pid, err := waitChild(os.Getpid(), "no-such-command", 50*time.Millisecond); err == nil {
+		t.Errorf("waitChild found %d", pid)
+	}
+}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,14 +21,15 @@ func cmdTrace(args []string, env Env) int {
 	fs := newFlagSet("trace", "execspec trace [flags] FILE.itf.json (- reads stdin)", env.Stderr)
 	full := fs.Bool("full-states", false, "print every variable of every state")
 	strict := fs.Bool("strict", false, strictUsage)
-	maxSize := fs.String("max-size", defaultMaxSize, "refuse a trace whose JSON is larger than this (KiB, MiB, GiB; MB means MiB; 0 for no limit)")
-	if err := fs.Parse(args); err != nil {
+	maxSize := fs.String("max-size", defaultMaxSize, maxSizeUsage)
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}
 		return ExitUsage
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
 		return ExitUsage
 	}
@@ -39,17 +41,13 @@ func cmdTrace(args []string, env Env) int {
 	if err != nil {
 		return fail(fmt.Errorf("--max-size: %w", err))
 	}
-	name := fs.Arg(0)
-	data, err := readTraceInput(env, name, limit)
+	name := files[0]
+	its, err := readTraces(env, name, limit, *strict, "")
 	if err != nil {
 		return fail(err)
 	}
 	if name == "-" {
 		name = "stdin"
-	}
-	its, err := decodeTraces(data, itf.DecodeOptions{Strict: *strict})
-	if err != nil {
-		return fail(fmt.Errorf("%s: %w", name, err))
 	}
 	for i, it := range its {
 		t, err := trace.FromITF(it)
@@ -72,9 +70,46 @@ func cmdTrace(args []string, env Env) int {
 	return ExitOK
 }
 
-// defaultMaxSize is the default --max-size of trace and view: the whole
-// trace is held in memory, several times its JSON size.
+// defaultMaxSize is the default --max-size of trace, view and replay
+// --itf: the whole trace is held in memory, as JSON and decoded.
 const defaultMaxSize = "50MiB"
+
+// maxSizeUsage documents --max-size.
+const maxSizeUsage = "refuse a trace that holds more than this in memory, its JSON and its decoded values together (KiB, MiB, GiB; MB means MiB; 0 for no limit)"
+
+// readTraces reads the traces of file ("-": stdin), holding at most limit
+// bytes (0: no limit) of JSON and decoded values together: the JSON is
+// refused before it is read, and decoding stops where the estimate of what
+// its values hold (itf.DecodeOptions.MaxBytes) passes what is left. A
+// trace of many small states holds many times its JSON.
+// A file that is not ITF is an error prefixed with invalid.
+func readTraces(env Env, file string, limit int64, strict bool, invalid string) ([]*itf.Trace, error) {
+	name := file
+	if file == "-" {
+		name = "stdin"
+	}
+	data, err := readTraceInput(env, file, limit)
+	if err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff")))) == 0 {
+		return nil, fmt.Errorf("%s: the input holds no trace", name)
+	}
+	opts := itf.DecodeOptions{Strict: strict}
+	if limit > 0 {
+		opts.MaxBytes = max(limit-int64(len(data)), 1)
+	}
+	traces, err := opts.DecodeAll(data)
+	var se *itf.SizeError
+	if errors.As(err, &se) {
+		return nil, fmt.Errorf("%s: its %s of JSON decode to more than the limit of %s allows (stopped at byte offset %d; the trace is held in memory, and a trace of many small states holds many times its JSON); raise the limit with --max-size, e.g. --max-size %s, or 0 for none",
+			name, bytesize.Format(int64(len(data))), bytesize.Format(limit), se.Offset, strings.ReplaceAll(bytesize.Format(8*limit), " ", ""))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s%w", name, invalid, err)
+	}
+	return traces, nil
+}
 
 // readTraceInput reads the trace file named on the command line ("-" for
 // stdin), refusing more than limit bytes (0: no limit) before reading them.

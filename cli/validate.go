@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/execspec/execspec/itf"
@@ -25,6 +24,7 @@ type itfOptions struct {
 	file          string
 	maxExecutions int
 	strict        bool
+	maxSize       int64 // bytes of JSON and decoded values; 0: no limit
 }
 
 // validateITF validates the traces of an ITF file against the model.
@@ -36,11 +36,7 @@ func (s *session[S]) validateITF(ctx context.Context, f runFlags, o itfOptions) 
 	if err != nil {
 		return 0, err
 	}
-	path := o.file
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(s.env.Dir, path)
-	}
-	its, err := itf.DecodeOptions{Strict: o.strict}.ReadFile(path)
+	its, err := readTraces(s.env, o.file, o.maxSize, o.strict, "")
 	if err != nil {
 		return 0, &usageError{err}
 	}

@@ -252,6 +252,9 @@ func TestReplayITFInputErrors(t *testing.T) {
 			"undecided: no matching successor within the budget of 2 executions"},
 		{"not initial", []string{"--itf", write("init.itf.json", `{"vars": ["n", "moves"], "states": [{"n": 3, "moves": 0}]}`)}, 1,
 			"trace INVALID at state 0 (initial state)"},
+		{"over --max-size", []string{"--itf", write("big.itf.json", good), "--max-size", "100B"}, 4,
+			"big.itf.json: its 58 B of JSON decode to more than the limit of 100 B allows"},
+		{"bad --max-size", []string{"--itf", write("good3.itf.json", good), "--max-size", "lots"}, 4, `--max-size: "lots" is not a size`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -301,6 +304,10 @@ func TestTraceCommand(t *testing.T) {
 		{"not a trace", []string{write("array.itf.json", `[1, 2]`)}, 4, []string{"execspec trace: "}},
 		{"no such file", []string{filepath.Join(dir, "nope.itf.json")}, 4, []string{"no such file"}},
 		{"no argument", nil, 4, []string{"Usage: execspec trace"}},
+		{"flags after the file", []string{write("one3.itf.json", one), "--strict", "--max-size", "1MiB"}, 0, []string{"x: 1 -> 2"}},
+		{"a byte order mark", []string{write("bom.itf.json", "\ufeff"+one)}, 0, []string{"x: 1 -> 2"}},
+		{"decoded over --max-size", []string{"--max-size", "1KB", write("many.itf.json", `{"vars": ["x"], "states": [`+strings.Repeat(`{"x": 1}, `, 20)+`{"x": 2}]}`)}, 4,
+			[]string{"many.itf.json: its 237 B of JSON decode to more than the limit of 1.0 KiB allows (stopped at byte offset", "raise the limit with --max-size"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

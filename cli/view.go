@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/execspec/execspec/internal/atomicfile"
 	"github.com/execspec/execspec/internal/localguard"
-	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/viewer"
 )
 
@@ -48,9 +46,10 @@ func cmdView(args []string, env Env) int {
 
 // viewFlags are the view command's settings.
 type viewFlags struct {
-	out, serve, vars, steps, actor, maxSize, title string
-	open, strict                                   bool
-	trace                                          int
+	out, serve, vars, steps, actor, title string
+	maxSize, maxPage                      string
+	open, strict                          bool
+	trace                                 int
 }
 
 func viewMain(ctx context.Context, args []string, env Env) int {
@@ -62,7 +61,8 @@ func viewMain(ctx context.Context, args []string, env Env) int {
 	fs.StringVar(&f.vars, "vars", "", "show only these variables, comma-separated (e.g. zone,plans)")
 	fs.StringVar(&f.steps, "steps", "", "show only these steps: FROM..TO (both included), FROM.., ..TO or STEP")
 	fs.StringVar(&f.actor, "actor", "", "pick label naming each step's actor, for the lanes view (default: detected; - for none)")
-	fs.StringVar(&f.maxSize, "max-size", defaultMaxSize, "refuse a trace whose JSON is larger than this (KiB, MiB, GiB; MB means MiB; 0 for no limit)")
+	fs.StringVar(&f.maxSize, "max-size", defaultMaxSize, maxSizeUsage)
+	fs.StringVar(&f.maxPage, "max-page", defaultMaxSize, "embed at most this much of the trace's JSON and view in the page: a larger trace is shown as a window of its steps ending at the finding (0 for no limit)")
 	fs.BoolVar(&f.strict, "strict", false, strictUsage)
 	fs.IntVar(&f.trace, "trace", 0, "which trace to show, from 0, when the file holds several (NDJSON)")
 	fs.StringVar(&f.title, "title", "", "the page's title (default: from the trace's #meta, or the file name)")
@@ -123,8 +123,12 @@ func runView(ctx context.Context, env Env, file string, f viewFlags) error {
 	if err != nil {
 		return fmt.Errorf("--max-size: %w", err)
 	}
-	opts.MaxBytes = max
-	if max == 0 {
+	pageMax, err := viewer.ParseBytes(f.maxPage)
+	if err != nil {
+		return fmt.Errorf("--max-page: %w", err)
+	}
+	opts.MaxBytes = pageMax
+	if pageMax == 0 {
 		opts.MaxBytes = -1
 	}
 	if f.vars != "" {
@@ -139,48 +143,19 @@ func runView(ctx context.Context, env Env, file string, f viewFlags) error {
 		}
 		opts.Steps = &r
 	}
-	filtered := opts.Vars != nil || opts.Steps != nil
 	if file == "-" && f.out == "" && f.serve == "" {
 		return errors.New("reading stdin: say where to write the page with -o FILE (or - for stdout), or use --serve")
 	}
 
-	// Read the trace, refusing early a file too large to show whole.
-	var data []byte
+	// The trace is held whole: its JSON and decoded values count against
+	// --max-size; the page, if over --max-page, shows a window of it.
+	traces, err := readTraces(env, file, max, f.strict, "not a valid ITF trace: ")
+	if err != nil {
+		return err
+	}
 	name := file
 	if file == "-" {
 		name = "stdin"
-		lim := io.Reader(env.Stdin)
-		if !filtered && max > 0 {
-			lim = io.LimitReader(env.Stdin, max+1)
-		}
-		if data, err = io.ReadAll(lim); err != nil {
-			return fmt.Errorf("reading stdin: %w", err)
-		}
-		if !filtered && max > 0 && int64(len(data)) > max {
-			return fmt.Errorf("stdin: more than %s of JSON: %w", viewer.FormatBytes(max), &viewer.TooLargeError{Size: int64(len(data)), Max: max})
-		}
-	} else {
-		path := file
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(env.Dir, path)
-		}
-		fi, err := os.Stat(path)
-		if err != nil {
-			return err
-		}
-		if fi.IsDir() {
-			return fmt.Errorf("%s is a directory, not an ITF trace file", file)
-		}
-		if !filtered && max > 0 && fi.Size() > max {
-			return fmt.Errorf("%s: %w", file, &viewer.TooLargeError{Size: fi.Size(), Max: max})
-		}
-		if data, err = os.ReadFile(path); err != nil {
-			return err
-		}
-	}
-	traces, err := decodeTraces(data, itf.DecodeOptions{Strict: f.strict})
-	if err != nil {
-		return fmt.Errorf("%s: not a valid ITF trace: %w", name, err)
 	}
 	if f.trace >= len(traces) {
 		return fmt.Errorf("--trace %d: %s holds %d trace(s), numbered from 0", f.trace, name, len(traces))
@@ -240,26 +215,6 @@ func runView(ctx context.Context, env Env, file string, f viewFlags) error {
 // strictUsage documents the --strict flag of trace, view and replay --itf.
 const strictUsage = "refuse what ADR-015 does not define but producers write: null values, \"loop\": null, state variables not in \"vars\""
 
-// decodeTraces reads one trace or several (NDJSON, concatenated).
-func decodeTraces(data []byte, opts itf.DecodeOptions) ([]*itf.Trace, error) {
-	dec := opts.NewDecoder(bytes.NewReader(data))
-	var out []*itf.Trace
-	for {
-		t, err := dec.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	if len(out) == 0 {
-		return nil, errors.New("the input holds no trace")
-	}
-	return out, nil
-}
-
 // defaultHTMLPath is the trace's path with .itf.json (or .json) replaced by
 // .html.
 func defaultHTMLPath(file string) string {
@@ -317,10 +272,10 @@ func serveUntilDone(ctx context.Context, env Env, cmd, addr string, h http.Handl
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := localguard.DefaultLimits.Server(h)
 	fmt.Fprintf(env.Stderr, "execspec %s: serving http://%s/ (Ctrl-C to stop)\n", cmd, ln.Addr())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(localguard.DefaultLimits.Listener(ln)) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serving: %w", err)

@@ -146,9 +146,11 @@ func TestViewRefusesBadInput(t *testing.T) {
 		{"unknown var", []string{"view", file, "--vars", "zone,nope"}, []string{`"nope"`, "plans, zone, deployers"}},
 		{"empty vars", []string{"view", file, "--vars", ","}, []string{"--vars"}},
 		{"unknown actor", []string{"view", file, "--actor", "who"}, []string{`"who"`, "deployer"}},
-		{"too large", []string{"view", file, "--max-size", "10KB"}, []string{"over the limit of 10.0 KiB", "--vars", "--steps"}},
-		{"too large after filters", []string{"view", file, "--max-size", "1KB", "--vars", "zone"}, []string{"over the limit of 1.0 KiB", "--vars"}},
+		{"too large", []string{"view", file, "--max-size", "10KB"}, []string{"over the limit of 10.0 KiB", "--max-size"}},
+		{"too large decoded", []string{"view", file, "--max-size", "20KB"}, []string{"decode to more than the limit of 20.0 KiB allows", "--max-size"}},
+		{"steps too large for the page", []string{"view", file, "--max-page", "1KB", "--steps", "0..5"}, []string{"over the limit of 1.0 KiB", "--vars"}},
 		{"bad size", []string{"view", file, "--max-size", "big"}, []string{"--max-size"}},
+		{"bad page size", []string{"view", file, "--max-page", "big"}, []string{"--max-page"}},
 		{"open and serve", []string{"view", file, "--open", "--serve", ":0"}, []string{"do not go together"}},
 		{"trace number", []string{"view", file, "--trace", "2"}, []string{"holds 1 trace"}},
 		{"stdin without -o", []string{"view", "-"}, []string{"-o FILE"}},
@@ -166,9 +168,13 @@ func TestViewRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
-	// Filters bring a large trace under the cap.
-	if r := execspec(t, nil, "view", file, "--max-size", "20KB", "--vars", "zone", "--steps", "0..10", "-o", "-"); r.code != 0 {
+	// Filters bring a large trace under the page's cap.
+	if r := execspec(t, nil, "view", file, "--max-page", "20KB", "--vars", "zone", "--steps", "0..10", "-o", "-"); r.code != 0 {
 		t.Errorf("filtered under the cap: exit %d, %s", r.code, r.stderr)
+	}
+	// A trace too large for the page is shown as a window of its last steps.
+	if r := execspec(t, nil, "view", file, "--max-page", "20KB", "-o", "-"); r.code != 0 || !strings.Contains(r.stdout, "that lead to step 11; choose others with --steps") {
+		t.Errorf("a window: exit %d, %s", r.code, r.stderr)
 	}
 }
 

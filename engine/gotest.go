@@ -4,7 +4,6 @@ import (
 	"maps"
 	"testing"
 
-	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
@@ -137,7 +136,7 @@ func replaySaved[S any](t testing.TB, mc *machine.Machine[S], props []machine.Pr
 	}
 	ok := true
 	for _, file := range files {
-		traces, err := itf.ReadFile(file)
+		traces, err := ReadSavedTraces(file)
 		if err != nil {
 			t.Errorf("execspec: saved trace: %v", err)
 			ok = false

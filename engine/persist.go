@@ -49,6 +49,26 @@ func SavedTraces(dir string) ([]string, error) {
 	return files, err
 }
 
+// MaxSavedTraceBytes caps what a saved trace file may hold: its JSON, and
+// (itf.DecodeOptions.MaxBytes) what its values hold decoded. A saved trace
+// is input: a corrupt or planted one must be an error, not a test binary
+// that allocates until it dies.
+const MaxSavedTraceBytes = 256 << 20
+
+// ReadSavedTraces reads the traces of a saved trace file (or one given to
+// replay), refusing a file over MaxSavedTraceBytes before reading it and
+// stopping decoding where its values would hold more.
+func ReadSavedTraces(path string) ([]*itf.Trace, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("itf: %w", err)
+	}
+	if fi.Size() > MaxSavedTraceBytes {
+		return nil, fmt.Errorf("itf: read %s: %d bytes, over the limit of %d (engine.MaxSavedTraceBytes)", path, fi.Size(), MaxSavedTraceBytes)
+	}
+	return itf.DecodeOptions{MaxBytes: MaxSavedTraceBytes}.ReadFile(path)
+}
+
 // SaveTrace writes it as dir/<hash>.itf.json and, where t provides one
 // (Go 1.26's testing.T.ArtifactDir), into t's artifact directory too. It
 // returns the file's path.

@@ -73,6 +73,35 @@ func within(err error, seg string) error {
 	return err
 }
 
+// A SizeError reports input whose decoded values would hold more memory
+// than DecodeOptions.MaxBytes allows: decoding stops where the estimate
+// passes the limit, before holding more.
+type SizeError struct {
+	// Max is the limit, in bytes.
+	Max int64
+	// Offset is the byte offset in the input at which decoding stopped.
+	Offset int64
+}
+
+// Error says that the limit was passed, and where.
+func (e *SizeError) Error() string {
+	return "decoded, the input holds more than " + formatBytes(e.Max) + " (DecodeOptions.MaxBytes; stopped at byte offset " + strconv.FormatInt(e.Offset, 10) + ")"
+}
+
+// formatBytes formats n in binary units, "50.0 MiB".
+func formatBytes(n int64) string {
+	const units = "KMGTPE"
+	if n < 1024 {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	f, i := float64(n)/1024, 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	return strconv.FormatFloat(f, 'f', 1, 64) + " " + units[i:i+1] + "iB"
+}
+
 // A ValueError reports a value that cannot be encoded as ITF JSON, a Go
 // value that cannot be marshaled to ITF, or an ITF value that cannot be
 // unmarshaled into a Go value, together with where it is.

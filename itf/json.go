@@ -16,10 +16,12 @@ import (
 //
 // An object with exactly the two keys "tag" and "value", where "tag" is a
 // string, is a variant: ADR-015 gives no way to write a record with exactly
-// those fields. JSON null is the value [Null]. When an object repeats a
-// key, the last one wins; a "#map" that repeats a key (by [Equal]) and a
-// string holding invalid UTF-8 are errors. Nesting is limited to MaxDepth levels, a plain
-// JSON integer counting as one (it is written back as {"#bigint": ...}).
+// those fields. JSON null is the value [Null]. When a record repeats a
+// field, the last one wins, and a "#set" that repeats an element holds it
+// once (in strict mode both are errors); a "#map" that repeats a key (by
+// [Equal]) and a string holding invalid UTF-8 are errors. Nesting is limited to MaxDepth
+// levels, a plain JSON integer counting as one (it is written back as
+// {"#bigint": ...}).
 // ParseValue decodes with the zero [DecodeOptions].
 func ParseValue(data []byte) (Value, error) {
 	return DecodeOptions{}.ParseValue(data)
@@ -70,8 +72,23 @@ func AppendJSON(dst []byte, v Value) []byte {
 	return dst
 }
 
-// value parses any ITF value at p.pos.
+// value parses any ITF value at p.pos and counts what it holds against
+// DecodeOptions.MaxBytes.
 func (p *parser) value() (Value, error) {
+	start := p.pos
+	v, err := p.value1()
+	if err == nil {
+		cost := int64(heldValue)
+		if v.kind == KindString {
+			cost += int64(len(v.str))
+		}
+		err = p.take(cost, start)
+	}
+	return v, err
+}
+
+// value1 parses any ITF value at p.pos.
+func (p *parser) value1() (Value, error) {
 	switch c := p.next(); {
 	case c == '{':
 		return p.object()
@@ -160,7 +177,12 @@ func (p *parser) elems(seg string) ([]Value, error) {
 		return nil, p.unexpected("an array")
 	}
 	var elems []Value
+	starts := p.elemStarts
+	p.elemStarts = nil // only this array's elements
 	err := p.array(" in array", func(i int) error {
+		if starts != nil {
+			*starts = append(*starts, p.next0())
+		}
 		v, err := p.value()
 		if err != nil {
 			return within(err, seg+"["+strconv.Itoa(i)+"]")
@@ -241,9 +263,19 @@ func (p *parser) object() (Value, error) {
 	}
 	fields := make([]Field, 0, 4)
 	for {
+		if p.opts.Strict {
+			for _, f := range fields {
+				if f.Name == key {
+					return Value{}, p.errAt(keyPos, "duplicate record field %q (strict mode)", key)
+				}
+			}
+		}
 		v, err := p.value()
 		if err != nil {
 			return Value{}, within(err, "field "+strconv.Quote(key))
+		}
+		if err := p.take(heldField, keyPos); err != nil {
+			return Value{}, err
 		}
 		fields = append(fields, Field{Name: key, Value: v})
 		switch p.next() {
@@ -300,12 +332,24 @@ func (p *parser) special(key string, keyPos int) (Value, error) {
 		}
 		return parseInt([]byte(s)), nil
 	case "#tup", "#set":
+		var starts []int
+		if key == "#set" && p.opts.Strict {
+			starts = []int{}
+			p.elemStarts = &starts
+		}
 		elems, err := p.elems(key)
+		p.elemStarts = nil
 		if err != nil {
 			return Value{}, err
 		}
 		if key == "#tup" {
 			return Value{kind: KindTuple, ref: elems}, nil
+		}
+		if !p.opts.Strict {
+			return setOwned(elems), nil
+		}
+		if i, j := duplicateOf(elems, func(v Value) Value { return v }); j >= 0 {
+			return Value{}, within(p.errAt(starts[j], "duplicate element %s (element %d is the same; strict mode)", elems[j], i), "#set element "+strconv.Itoa(j))
 		}
 		return setOwned(elems), nil
 	case "#map":
@@ -359,18 +403,18 @@ func (p *parser) mapEntries() (Value, error) {
 	if len(entries) == 0 {
 		return Value{kind: KindMap}, nil
 	}
-	if i, j := duplicateKey(entries); j >= 0 {
+	if i, j := duplicateOf(entries, func(e Entry) Value { return e.Key }); j >= 0 {
 		return Value{}, within(p.errAt(starts[j], "duplicate key %s (entry %d has it too)", entries[j].Key, i), "#map entry "+strconv.Itoa(j))
 	}
 	return mapOwned(entries), nil
 }
 
-// duplicateKey returns the first entry j whose key an earlier entry i has,
-// or -1, -1.
-func duplicateKey(entries []Entry) (int, int) {
+// duplicateOf returns the first element j whose key (by key) an earlier
+// element i has, or -1, -1.
+func duplicateOf[T any](xs []T, key func(T) Value) (int, int) {
 	sorted := true
-	for k := 1; k < len(entries); k++ {
-		if Compare(entries[k-1].Key, entries[k].Key) >= 0 {
+	for k := 1; k < len(xs); k++ {
+		if Compare(key(xs[k-1]), key(xs[k])) >= 0 {
 			sorted = false
 			break
 		}
@@ -378,14 +422,14 @@ func duplicateKey(entries []Entry) (int, int) {
 	if sorted {
 		return -1, -1
 	}
-	idx := make([]int, len(entries))
+	idx := make([]int, len(xs))
 	for k := range idx {
 		idx[k] = k
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return Compare(entries[a].Key, entries[b].Key) })
+	slices.SortStableFunc(idx, func(a, b int) int { return Compare(key(xs[a]), key(xs[b])) })
 	first, second := -1, -1
 	for k := 1; k < len(idx); k++ {
-		if Equal(entries[idx[k-1]].Key, entries[idx[k]].Key) && (second < 0 || idx[k] < second) {
+		if Equal(key(xs[idx[k-1]]), key(xs[idx[k]])) && (second < 0 || idx[k] < second) {
 			first, second = idx[k-1], idx[k]
 		}
 	}

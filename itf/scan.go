@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // MaxDepth is the deepest nesting of JSON arrays and objects that the
@@ -26,6 +27,49 @@ type parser struct {
 	// declared holds the names of "vars" and "params" once seen, in
 	// strict mode, to refuse other names where they appear.
 	declared map[string]bool
+	// held estimates the memory the values decoded so far hold (see
+	// DecodeOptions.MaxBytes).
+	held int64
+	// elemStarts, when not nil, receives the offsets of the elements of
+	// the next array elems parses (for the messages of a "#set").
+	elemStarts *[]int
+}
+
+// Costs, in bytes, of what decoding holds, counted against
+// DecodeOptions.MaxBytes: a Value (a string's bytes come on top), a record
+// field beyond its value, and a state: its fixed part and its map of
+// variables, whose slots (a name and a Value) come in groups of 8 filled
+// to 7/8. A state of two variables holds about 630 bytes (measured); the
+// estimate counts 760.
+const (
+	heldValue = int64(unsafe.Sizeof(Value{}))
+	heldField = 16
+	heldState = 96
+	heldSlot  = 16 + heldValue + 1
+)
+
+// heldStateOf estimates what a state of n variables holds, its values
+// aside.
+func heldStateOf(n int) int64 {
+	return heldState + int64((n+6)/7*8)*heldSlot
+}
+
+// take counts n more bytes held, failing at pos once the total passes
+// DecodeOptions.MaxBytes.
+func (p *parser) take(n int64, pos int) error {
+	p.held += n
+	if max := p.opts.MaxBytes; max > 0 && p.held > max {
+		return &SizeError{Max: max, Offset: p.base + int64(pos)}
+	}
+	return nil
+}
+
+// skipBOM skips a UTF-8 byte order mark at the start of the input, which
+// editors on some systems write and RFC 8259 lets a parser ignore.
+func (p *parser) skipBOM() {
+	if p.pos == 0 && len(p.data) >= 3 && p.data[0] == 0xEF && p.data[1] == 0xBB && p.data[2] == 0xBF {
+		p.pos = 3
+	}
 }
 
 // maxInterned bounds the number of interned strings per parser.

@@ -1,6 +1,8 @@
 package itf
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,12 +13,29 @@ import (
 
 // A Decoder reads a stream of traces: a single JSON object, NDJSON (one
 // trace per line), or JSON objects simply concatenated, with or without
-// white space between them.
+// white space between them, after an optional UTF-8 byte order mark.
 type Decoder struct {
-	opts DecodeOptions
-	dec  *json.Decoder
-	n    int // traces read so far
-	err  error
+	opts  DecodeOptions
+	in    *countingReader
+	br    *bufio.Reader
+	dec   *json.Decoder
+	skip  int64 // the byte order mark's length, once skipped
+	n     int   // traces read so far
+	held  int64 // estimated memory held by the traces read so far
+	err   error
+	begun bool
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	return n, err
 }
 
 // NewDecoder returns a Decoder reading from r. It buffers its input and may
@@ -25,10 +44,15 @@ func NewDecoder(r io.Reader) *Decoder {
 	return DecodeOptions{}.NewDecoder(r)
 }
 
-// NewDecoder is [NewDecoder] with the options o.
+// NewDecoder is [NewDecoder] with the options o. MaxBytes counts what
+// every trace the Decoder returns holds, together.
 func (o DecodeOptions) NewDecoder(r io.Reader) *Decoder {
-	return &Decoder{opts: o, dec: json.NewDecoder(r)}
+	in := &countingReader{r: r}
+	br := bufio.NewReader(in)
+	return &Decoder{opts: o, in: in, br: br, dec: json.NewDecoder(br)}
 }
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // Next reads and returns the next trace, checked with [Trace.Validate]. It
 // returns io.EOF when the stream ends cleanly. Errors name the trace's
@@ -38,27 +62,36 @@ func (d *Decoder) Next() (*Trace, error) {
 	if d.err != nil {
 		return nil, d.err
 	}
+	if !d.begun {
+		d.begun = true
+		if b, _ := d.br.Peek(len(utf8BOM)); bytes.Equal(b, utf8BOM) {
+			d.br.Discard(len(utf8BOM))
+			d.skip = int64(len(utf8BOM))
+		}
+	}
 	var raw json.RawMessage
 	if err := d.dec.Decode(&raw); err != nil {
 		if err != io.EOF {
 			var se *json.SyntaxError
 			if errors.As(err, &se) {
 				// se.Offset counts the offending byte; point at it.
-				err = &DecodeError{Offset: max(se.Offset-1, 0), Msg: se.Error()}
+				err = &DecodeError{Offset: d.skip + max(se.Offset-1, 0), Msg: se.Error()}
 			} else if err == io.ErrUnexpectedEOF {
-				err = &DecodeError{Offset: d.dec.InputOffset(), Msg: "unexpected end of input"}
+				// The input ended inside a trace: at its last byte.
+				err = &DecodeError{Offset: d.in.n, Msg: "unexpected end of input (the trace is cut short)"}
 			}
 			err = fmt.Errorf("itf: decode trace %d: %w", d.n, err)
 		}
 		d.err = err
 		return nil, err
 	}
-	p := parser{data: raw, base: d.dec.InputOffset() - int64(len(raw)), opts: d.opts}
+	p := parser{data: raw, base: d.skip + d.dec.InputOffset() - int64(len(raw)), opts: d.opts, held: d.held}
 	t, err := p.trace()
 	if err != nil {
 		d.err = fmt.Errorf("itf: decode trace %d: %w", d.n, err)
 		return nil, d.err
 	}
+	d.held = p.held
 	d.n++
 	return t, nil
 }
@@ -96,6 +129,7 @@ func (o DecodeOptions) DecodeAll(data []byte) ([]*Trace, error) {
 func (o DecodeOptions) decodeAll(data []byte) ([]*Trace, error) {
 	var traces []*Trace
 	p := parser{data: data, opts: o}
+	p.skipBOM()
 	for p.next() != 0 {
 		t, err := p.trace()
 		if err != nil {

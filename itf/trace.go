@@ -54,15 +54,22 @@ func (s State) Get(name string) (Value, bool) {
 type DecodeOptions struct {
 	// Strict refuses what ADR-015 does not define but the default accepts:
 	// JSON null as a value (otherwise [Null]), "loop": null (otherwise no
-	// loop), and state variables not declared in "vars" or "params"
-	// (otherwise kept in State.Values and written back).
+	// loop), state variables not declared in "vars" or "params"
+	// (otherwise kept in State.Values and written back), a record that
+	// repeats a field (otherwise the last one wins) and a "#set" that
+	// repeats an element (otherwise held once).
 	Strict bool
 	// MaxIntDigits caps the number of decimal digits of an integer, plain
 	// or "#bigint"; 0 means DefaultMaxIntDigits and a negative value no
 	// limit. Conversion takes time near-linear in the digits, but a trace
 	// of huge integers is more likely a mistake or an attack than data.
 	MaxIntDigits int
-	_            struct{}
+	// MaxBytes caps an estimate of the memory the decoded traces hold
+	// (every value, string, record field and state, counted as decoding
+	// builds them; the input's own bytes are not counted): decoding stops
+	// with a *SizeError where the estimate passes it. 0 means no limit.
+	MaxBytes int64
+	_        struct{}
 }
 
 // DefaultMaxIntDigits is the limit on the digits of one integer when
@@ -96,6 +103,7 @@ func DecodeBytes(data []byte) (*Trace, error) {
 // DecodeBytes is [DecodeBytes] with the options o.
 func (o DecodeOptions) DecodeBytes(data []byte) (*Trace, error) {
 	p := parser{data: data, opts: o}
+	p.skipBOM()
 	t, err := p.trace()
 	if err == nil {
 		if err = p.end(); err != nil {
@@ -300,6 +308,9 @@ func (p *parser) state(i, nvars int) (State, error) {
 		return State{}, err
 	}
 	p.pos++
+	if err := p.take(heldStateOf(max(nvars, 4)), p.pos); err != nil {
+		return State{}, err
+	}
 	s := State{Values: make(map[string]Value, max(nvars, 4))}
 	if p.next() == '}' {
 		p.pos++
@@ -335,9 +346,16 @@ func (p *parser) state(i, nvars int) (State, error) {
 			if p.declared != nil && !p.declared[key] {
 				return State{}, p.errAt(keyPos, "%s: variable %q is not declared in vars or params (strict mode)", seg, key)
 			}
+			valPos := p.next0()
 			v, err := p.value()
 			if err != nil {
 				return State{}, within(err, seg+", variable "+strconv.Quote(key))
+			}
+			switch {
+			case key == ActionTakenVar && v.kind != KindString:
+				return State{}, p.errAt(valPos, "%s: %s must be a string (the action's name); its value is of kind %s", seg, key, v.kind)
+			case key == NondetPicksVar && v.kind != KindRecord:
+				return State{}, p.errAt(valPos, "%s: %s must be a record (a field per pick); its value is of kind %s", seg, key, v.kind)
 			}
 			s.Values[key] = v
 		}

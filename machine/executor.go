@@ -90,12 +90,14 @@ type Executor[S any] struct {
 	// current one, which may start from a scratch left clean.
 	moreToCome bool
 	eachBranch func(Result) bool
-	_          [64]byte
+	// act is the executor's slot in the machine's Activity table, if any.
+	act *activitySlot
+	_   [64]byte
 }
 
 // NewExecutor returns an Executor for mc.
 func (mc *Machine[S]) NewExecutor() *Executor[S] {
-	e := &Executor[S]{mc: mc, ex: new(S)}
+	e := &Executor[S]{mc: mc, ex: new(S), act: mc.activity.slot()}
 	e.eachBranch = e.onEachBranch
 	mc.def.Bind(&e.ctx, &e.x)
 	e.x.DataLabels = mc.def.DataPicks
@@ -185,11 +187,13 @@ func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 			e.mc.Copy(to, from)
 		}
 	}
-	e.call(action, to, ch)
+	e.call(action, from, to, ch)
 }
 
-// call runs action (or InitAction, after zeroing *s) on *s itself.
-func (e *Executor[S]) call(action int, s *S, ch Choices) {
+// call runs action (or InitAction, after zeroing *s) on *s itself. from
+// is the state *s was copied from, nil when there is none; a Goexit in the
+// action is reported with the picks of a re-run from it.
+func (e *Executor[S]) call(action int, from, s *S, ch Choices) {
 	x := &e.x
 	x.Reset(ch)
 	e.panicked = nil
@@ -203,7 +207,9 @@ func (e *Executor[S]) call(action int, s *S, ch Choices) {
 	}
 	e.clean = false
 	e.ctx.S = s
+	returned := false
 	defer func() {
+		e.act.end()
 		if r := recover(); r != nil {
 			if x.Dropped {
 				// A panic on a branch already dropped by a guard is the
@@ -215,9 +221,13 @@ func (e *Executor[S]) call(action int, s *S, ch Choices) {
 				pe.Picks = append([]Pick(nil), x.Picks...)
 			}
 			e.panicked = pe
+		} else if !returned {
+			e.goexited(action, from) // runtime.Goexit: no recover stops it
 		}
 	}()
+	e.act.begin(action)
 	f(&e.ctx)
+	returned = true
 }
 
 // Apply runs action on *s itself, with no copy of any kind: what the
@@ -227,7 +237,7 @@ func (e *Executor[S]) call(action int, s *S, ch Choices) {
 // Exec, Enumerate and Random, which run on a private copy.
 func (e *Executor[S]) Apply(action int, s *S, ch Choices) Result {
 	e.clean = false
-	e.call(action, s, ch)
+	e.call(action, nil, s, ch)
 	return e.result()
 }
 

@@ -34,6 +34,9 @@ type Machine[S any] struct {
 	eqRefs func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool)
 	// fixRefs is fix and refs in one walk (see core.Model.FixRefs).
 	fixRefs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
+	// activity and onGoexit are the hooks of SetActivity and OnGoexit.
+	activity *Activity
+	onGoexit func(*PanicError)
 }
 
 // Compile validates the model and its state type and returns the Machine
@@ -167,21 +170,29 @@ func (mc *Machine[S]) Eval(p Property[S], s *S) (ok bool, err error) {
 	if p.Pred == nil {
 		return false, fmt.Errorf("%s %s is not a predicate over one state", p.Kind, p.Name)
 	}
+	returned := false
 	defer func() {
 		if r := recover(); r != nil {
 			err = newPanicError(p.Kind.String()+" "+p.Name, nil, r)
+		} else if !returned {
+			mc.goexitIn(p.Kind.String() + " " + p.Name) // runtime.Goexit
 		}
 	}()
-	return p.Pred(s), nil
+	ok = p.Pred(s)
+	returned = true
+	return ok, nil
 }
 
 // EvalFormula evaluates the predicates of formula i of the temporal
 // property p on s: P, and Q (false when the formula has none). A panic in a
 // predicate is returned as a *PanicError.
 func (mc *Machine[S]) EvalFormula(p Property[S], i int, s *S) (pv, qv bool, err error) {
+	returned := false
 	defer func() {
 		if r := recover(); r != nil {
 			err = newPanicError(p.Kind.String()+" "+p.Name, nil, r)
+		} else if !returned {
+			mc.goexitIn(p.Kind.String() + " " + p.Name) // runtime.Goexit
 		}
 	}()
 	f := p.Formulas[i]
@@ -189,6 +200,7 @@ func (mc *Machine[S]) EvalFormula(p Property[S], i int, s *S) (pv, qv bool, err 
 	if f.Q != nil {
 		qv = f.Q(s)
 	}
+	returned = true
 	return pv, qv, nil
 }
 

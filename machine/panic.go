@@ -7,7 +7,8 @@ import (
 	"github.com/execspec/execspec/itf"
 )
 
-// PanicError reports a panic in model code: an action, init or a property.
+// PanicError reports a panic in model code: an action, init or a property;
+// or, with Value ErrGoexit, a call to runtime.Goexit there (see OnGoexit).
 type PanicError struct {
 	Where string // "action deploy", "invariant no_inconsistent_root", "init"
 	Picks []Pick // the picks made before the panic, for actions
@@ -16,9 +17,16 @@ type PanicError struct {
 }
 
 func (e *PanicError) Error() string {
-	s := fmt.Sprintf("panic in %s", e.Where)
+	what := "panic"
+	if e.Value == ErrGoexit {
+		what = ErrGoexit.Error()
+	}
+	s := fmt.Sprintf("%s in %s", what, e.Where)
 	if len(e.Picks) > 0 {
 		s += " with picks " + FormatPicks(e.Picks)
+	}
+	if e.Value == ErrGoexit {
+		return s + ": " + goexitAdvice
 	}
 	return fmt.Sprintf("%s: %v", s, e.Value)
 }

@@ -320,13 +320,40 @@ func TestHistoryFiles(t *testing.T) {
 		t.Errorf("SavedHistories: %v, %v", listed, err)
 	}
 	bad := filepath.Join(dir, "bad.history.json")
-	for _, content := range []string{"{", `{"clients": 0, "ops": []}`} {
-		if err := os.WriteFile(bad, []byte(content), 0o644); err != nil {
+	op := func(client, call, ret int, more string) string {
+		return fmt.Sprintf(`{"client": %d, "action": "deposit", "call": %d, "return": %d%s}`, client, call, ret, more)
+	}
+	// A saved history is input: each field is checked against its use
+	// before anything is allocated by it.
+	for _, c := range []struct{ content, want string }{
+		{"{", "unexpected end of JSON input"},
+		{`{"clients": 0, "ops": []}`, "clients is 0, want at least 1"},
+		{`{"clients": 1099511627776, "ops": []}`, "clients is 1099511627776, over the limit of 4096"},
+		{`{"clients": 2, "run": -1, "ops": []}`, "run is -1"},
+		{`{"clients": 2, "ops": [` + op(2, 0, 1, "") + `]}`, "operation 0: client 2, want 0 to 1"},
+		{`{"clients": 2, "ops": [` + op(-1, 0, 1, "") + `]}`, "operation 0: client -1"},
+		{`{"clients": 2, "ops": [` + op(0, 3, 3, "") + `]}`, "operation 0: called at 3 and returned at 3"},
+		{`{"clients": 2, "ops": [` + op(0, -4, 3, "") + `]}`, "want 0 <= call < return"},
+		{`{"clients": 2, "ops": [` + op(0, 5, 9, "") + `, ` + op(1, 2, 3, "") + `]}`, "operation 1: called at 2, before operation 0"},
+		{`{"clients": 2, "ops": [` + op(0, 0, 4, "") + `, ` + op(1, 2, 4, "") + `]}`, "operation 1: time 4 is operation 0's too"},
+		{`{"clients": 2, "ops": [{"client": 0, "call": 0, "return": 1}]}`, "operation 0: no action"},
+		{`{"clients": 2, "ops": [` + op(0, 0, 1, `, "inputs": [{"label": "", "value": 1}]`) + `]}`, "operation 0: input 0: empty label"},
+		{`{"clients": 2, "ops": [` + op(0, 0, 1, `, "outputs": [{"label": "x"}]`) + `]}`, `operation 0: output "x": no value`},
+		{`{"clients": 2, "init": [{"label": "x"}], "ops": []}`, `init pick "x": no value`},
+		{`{"clients": 2, "ops": [], "final": {"x": {"#bigint": "9` + strings.Repeat("9", 200_000) + `"}}}`, "over the limit of 100000"},
+	} {
+		if err := os.WriteFile(bad, []byte(c.content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := mbt.ReadHistory(bad); err == nil {
-			t.Errorf("ReadHistory(%q) succeeded", content)
+		if _, err := mbt.ReadHistory(bad); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ReadHistory(%.80q): %v, want an error containing %q", c.content, err, c.want)
 		}
+	}
+	if err := os.WriteFile(bad, make([]byte, mbt.MaxHistoryBytes+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mbt.ReadHistory(bad); err == nil || !strings.Contains(err.Error(), "over the limit of") {
+		t.Errorf("ReadHistory of a file over MaxHistoryBytes: %v", err)
 	}
 	if _, err := mbt.ReadHistory(filepath.Join(dir, "missing.json")); err == nil {
 		t.Error("ReadHistory of a missing file succeeded")

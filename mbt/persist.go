@@ -31,7 +31,7 @@ func (r *runner[S]) runSaved() bool {
 	}
 	ok := true
 	for _, f := range files {
-		traces, err := itf.ReadFile(f)
+		traces, err := engine.ReadSavedTraces(f)
 		if err != nil {
 			r.t.Errorf("execspec mbt: saved trace: %v", err)
 			ok = false

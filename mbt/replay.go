@@ -52,7 +52,7 @@ func Replay[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB
 		return
 	}
 	for _, f := range paths {
-		traces, err := itf.ReadFile(f)
+		traces, err := engine.ReadSavedTraces(f)
 		if err != nil {
 			t.Errorf("execspec mbt: replay: %v", err)
 			continue

@@ -17,7 +17,8 @@ const maxLine = 16 << 20
 // ReadLog reads a log written by Step or a Logger: one ITF state object a
 // line (blank lines are skipped). The trace's Vars are the names the events
 // logged, mbt::actionTaken and mbt::nondetPicks excepted, sorted; each state
-// has only the variables its event logged.
+// has only the variables its event logged. An mbt::actionTaken that is not
+// a string and an mbt::nondetPicks that is not a record are errors.
 func ReadLog(r io.Reader) (*itf.Trace, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxLine)
@@ -37,6 +38,12 @@ func ReadLog(r io.Reader) (*itf.Trace, error) {
 		}
 		st := itf.State{Values: map[string]itf.Value{}}
 		for _, f := range v.Fields() {
+			switch {
+			case f.Name == itf.ActionTakenVar && f.Value.Kind() != itf.KindString:
+				return nil, fmt.Errorf("tracelog: line %d: %s must be a string (the action's name); its value is of kind %s", line, f.Name, f.Value.Kind())
+			case f.Name == itf.NondetPicksVar && f.Value.Kind() != itf.KindRecord:
+				return nil, fmt.Errorf("tracelog: line %d: %s must be a record (a field per pick); its value is of kind %s", line, f.Name, f.Value.Kind())
+			}
 			st.Values[f.Name] = f.Value
 			if !strings.HasPrefix(f.Name, "mbt::") {
 				vars[f.Name] = true

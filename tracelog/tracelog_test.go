@@ -137,7 +137,7 @@ func TestValidateErrors(t *testing.T) {
 }
 
 func TestReadLogErrors(t *testing.T) {
-	for _, in := range []string{"{\n", "[1, 2]\n"} {
+	for _, in := range []string{"{\n", "[1, 2]\n", `{"mbt::actionTaken": 3}` + "\n", `{"mbt::nondetPicks": "n"}` + "\n"} {
 		if _, err := tracelog.ReadLog(strings.NewReader(in)); err == nil || !strings.Contains(err.Error(), "line 1") {
 			t.Errorf("ReadLog(%q): %v", in, err)
 		}

@@ -657,12 +657,16 @@ func (e *Explorer[S]) serveSuccessors(w http.ResponseWriter, r *http.Request) {
 	}
 	total := end - start
 	pages := (total + size - 1) / size
+	first := end // a page past the last is empty; page*size could overflow
+	if page < pages {
+		first = start + page*size
+	}
 	res := successorPage{Version: e.version, Action: action, Total: total, Page: page, Pages: pages, PageSize: size, Items: []successorJSON{}}
 	var cur *exNode[S]
 	if len(e.path) > 0 {
 		cur = e.path[len(e.path)-1]
 	}
-	for i := start + page*size; i < end && i < start+(page+1)*size; i++ {
+	for i := first; i < end && i < first+size; i++ {
 		b := sc.all[i]
 		item := successorJSON{Index: i, Action: e.mc.ActionName(b.action), Picks: picksJSON(b.picks), Changes: []changeLine{}, Violated: []string{}, Reached: []string{}, Error: b.err}
 		if b.err == "" {

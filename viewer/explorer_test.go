@@ -221,6 +221,12 @@ func TestExplorerSuccessorsPaging(t *testing.T) {
 	if code := c.do("GET", "/api/successors?action=nope", nil, &e); code != 400 || !strings.Contains(e.Error, "plan, sync, deploy, cleanup") {
 		t.Errorf("unknown action: %d %q, want 400 listing the actions", code, e.Error)
 	}
+	for _, page := range []string{"9223372036854775807", "4611686018427387904", "1000"} {
+		var p successorPage
+		if code := c.do("GET", "/api/successors?page="+page, nil, &p); code != 200 || len(p.Items) != 0 {
+			t.Errorf("page %s, past the last: %d with %d items, want 200 and none", page, code, len(p.Items))
+		}
+	}
 	if code := c.do("GET", "/api/successors?page=-1", nil, nil); code != 400 {
 		t.Errorf("page -1: %d, want 400", code)
 	}

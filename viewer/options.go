@@ -124,14 +124,25 @@ func ParseVars(s string) ([]string, error) {
 	return out, nil
 }
 
-// TooLargeError reports a trace whose JSON exceeds Options.MaxBytes.
+// TooLargeError reports a trace whose JSON, or whose page, exceeds
+// Options.MaxBytes.
 type TooLargeError struct {
 	Size, Max int64 // bytes
+	// Page is set when the trace's JSON fits but the page's view of its
+	// steps does not; Size then counts both, as far as they were built.
+	Page bool
 }
 
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("the trace is %s of JSON, over the limit of %s (a larger page hardly loads in a browser); keep part of it with --vars a,b or --steps 10..40, or raise the limit with --max-size",
-		FormatBytes(e.Size), FormatBytes(e.Max))
+	return e.what() + "; keep part of it with --vars a,b or --steps 10..40, or raise the limit with --max-size"
+}
+
+// what says what is too large.
+func (e *TooLargeError) what() string {
+	if e.Page {
+		return fmt.Sprintf("the trace's page takes more than the limit of %s (a larger page hardly loads in a browser)", FormatBytes(e.Max))
+	}
+	return fmt.Sprintf("the trace is %s of JSON, over the limit of %s (a larger page hardly loads in a browser)", FormatBytes(e.Size), FormatBytes(e.Max))
 }
 
 // FormatBytes formats a size in bytes for messages, in binary units:

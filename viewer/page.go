@@ -24,9 +24,16 @@ import (
 // and styles are embedded, and so is the trace, as ITF.
 //
 // The same trace and options always give the same bytes. A trace whose
-// JSON exceeds opts.MaxBytes is refused with a *TooLargeError.
+// JSON exceeds opts.MaxBytes is shown as a window of its steps, the widest
+// that fits, ending at the step the page would open at (the divergence, or
+// the last step, where findings are), and the page says so; when
+// opts.Steps chooses the steps, it is refused with a *TooLargeError.
 func Write(w io.Writer, t *itf.Trace, opts Options) error {
 	p, err := buildPage(t, opts)
+	var tl *TooLargeError
+	if errors.As(err, &tl) && opts.Steps == nil {
+		p, err = buildWindow(t, opts, tl)
+	}
 	if err != nil {
 		return err
 	}
@@ -48,6 +55,58 @@ func WriteFile(path string, t *itf.Trace, opts Options) error {
 	}
 	return nil
 }
+
+// buildWindow builds the page of the widest window of t's steps whose
+// JSON fits opts.MaxBytes, ending at t's focus: a few steps past the
+// divergence mbt recorded, or the last step. whole is the error of the
+// whole trace.
+func buildWindow(t *itf.Trace, opts Options, whole *TooLargeError) (*page, error) {
+	n := len(t.States)
+	end := n - 1
+	if d := divergenceOf(t.Meta, 0, n-1); d != nil {
+		end = min(d.Step+windowAfter, n-1)
+	}
+	// Each state's share of the JSON, from the end backwards, until the
+	// window fills most of the cap (the rest is for the layout).
+	budget := opts.maxBytes() / 10 * 9
+	var buf []byte
+	from := end
+	for used := int64(0); from >= 0; from-- {
+		buf = buf[:0]
+		for name, v := range t.States[from].Values {
+			if opts.Vars == nil || slices.Contains(opts.Vars, name) || name == itf.ActionTakenVar || name == itf.NondetPicksVar {
+				buf = itf.AppendJSON(buf, v)
+				buf = append(buf, name...)
+			}
+		}
+		if used += int64(len(buf)) + 16; used > budget {
+			break
+		}
+	}
+	from++
+	for {
+		if from > end {
+			return nil, whole // not even one step fits
+		}
+		o := opts
+		o.Steps = &StepRange{From: from, To: end}
+		p, err := buildPage(t, o)
+		var tl *TooLargeError
+		if errors.As(err, &tl) {
+			from += max((end-from+1)/2, 1) // the estimate was short: halve the window
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		p.view.Notes = append([]string{fmt.Sprintf("%s: showing the steps %d..%d that lead to step %d; choose others with --steps, or raise the limit with --max-size",
+			whole.what(), from, end, end)}, p.view.Notes...)
+		return p, nil
+	}
+}
+
+// windowAfter is how many steps past a divergence a window shows.
+const windowAfter = 3
 
 // page is everything a trace page shows: the (filtered) ITF trace, encoded,
 // and the view model computed from it.
@@ -264,7 +323,10 @@ func buildPage(t *itf.Trace, opts Options) (*page, error) {
 		return nil, &TooLargeError{Size: lw.n, Max: lw.max}
 	}
 
-	steps := make([]stepView, 0, to-from+1)
+	// The steps' view counts against the cap too: a trace of many small
+	// states makes a page many times its JSON.
+	size := lw.n
+	steps := make([]stepView, 0, min(to-from+1, 1<<16))
 	for i := from; i <= to; i++ {
 		st := t.States[i]
 		sv := stepView{I: i, Picks: []pickView{}, Changes: []change{}}
@@ -284,6 +346,12 @@ func buildPage(t *itf.Trace, opts Options) (*page, error) {
 			if sv.Changes == nil {
 				sv.Changes = []change{}
 			}
+		}
+		if b, err := json.Marshal(sv); err == nil {
+			size += int64(len(b))
+		}
+		if lw.max >= 0 && size > lw.max {
+			return nil, &TooLargeError{Size: size, Max: lw.max, Page: true}
 		}
 		steps = append(steps, sv)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -229,28 +230,57 @@ func TestSizeCap(t *testing.T) {
 		t.Fatal(err)
 	}
 	size := int64(whole.Len())
+	n := len(it.States)
 
-	err := Write(&bytes.Buffer{}, it, Options{MaxBytes: size - 1})
+	// Steps chosen by the caller that do not fit are refused.
+	err := Write(&bytes.Buffer{}, it, Options{MaxBytes: size - 1, Steps: &StepRange{From: 0, To: -1}})
 	var tl *TooLargeError
 	if !errors.As(err, &tl) {
 		t.Fatalf("Write over the cap: got %v, want a *TooLargeError", err)
 	}
-	if tl.Size != size || tl.Max != size-1 {
-		t.Errorf("TooLargeError{Size: %d, Max: %d}, want {%d, %d}", tl.Size, tl.Max, size, size-1)
+	if tl.Size != size || tl.Max != size-1 || tl.Page {
+		t.Errorf("TooLargeError{Size: %d, Max: %d, Page: %v}, want {%d, %d, false}", tl.Size, tl.Max, tl.Page, size, size-1)
 	}
 	for _, hint := range []string{"--vars", "--steps", "--max-size"} {
 		if !strings.Contains(err.Error(), hint) {
 			t.Errorf("the error %q does not suggest %s", err, hint)
 		}
 	}
-	if err := Write(&bytes.Buffer{}, it, Options{MaxBytes: size}); err != nil {
-		t.Errorf("Write at exactly the cap: %v", err)
+	// Otherwise the page shows a window ending at the last step, and says so.
+	for _, max := range []int64{size - 1, size * 3 / 4} {
+		var page bytes.Buffer
+		if err := Write(&page, it, Options{MaxBytes: max}); err != nil {
+			t.Fatalf("Write with a window under %d bytes: %v", max, err)
+		}
+		p, err := buildPage(it, Options{MaxBytes: max})
+		if !errors.As(err, &tl) {
+			t.Fatalf("buildPage over the cap: %v", err)
+		}
+		p, err = buildWindow(it, Options{MaxBytes: max}, tl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := p.view.Steps
+		if len(steps) == 0 || len(steps) >= n || steps[len(steps)-1].I != n-1 {
+			t.Errorf("cap %d: a window of %d steps, the last %d; want fewer than %d, ending at %d", max, len(steps), steps[len(steps)-1].I, n, n-1)
+		}
+		if len(p.view.Notes) == 0 || !strings.Contains(p.view.Notes[0], fmt.Sprintf("showing the steps %d..%d that lead to step %d", steps[0].I, n-1, n-1)) {
+			t.Errorf("cap %d: notes %q", max, p.view.Notes)
+		}
+		if int64(len(p.itfJSON)) > max {
+			t.Errorf("cap %d: the window's JSON is %d bytes", max, len(p.itfJSON))
+		}
 	}
-	if err := Write(&bytes.Buffer{}, it, Options{MaxBytes: size - 1, Vars: []string{"phase"}}); err != nil {
-		t.Errorf("Write with a filter that brings the trace under the cap: %v", err)
+	// Nothing fits: the whole trace's error.
+	if err := Write(&bytes.Buffer{}, it, Options{MaxBytes: 10}); !errors.As(err, &tl) || tl.Size != size {
+		t.Errorf("Write under a 10-byte cap: %v", err)
 	}
 	if err := Write(&bytes.Buffer{}, it, Options{MaxBytes: -1}); err != nil {
 		t.Errorf("Write without a cap: %v", err)
+	}
+	// The page's view of the steps counts too.
+	if _, err := buildPage(it, Options{MaxBytes: size}); !errors.As(err, &tl) || !tl.Page || !strings.Contains(err.Error(), "page takes more than") {
+		t.Errorf("a cap the JSON fits, the page not: %v", err)
 	}
 }
 

@@ -103,8 +103,44 @@ func (c *ControlPlane) load() error {
 		}
 		deployers[name] = d
 	}
+	// A deploy killed between its zone write and its state write is rolled
+	// forward before anything else happens (see deployer.Reconcile).
+	for _, name := range c.cfg.Deployers {
+		if _, err := deployers[name].Reconcile(store); err != nil {
+			return fmt.Errorf("controlplane: %w", err)
+		}
+	}
 	c.store, c.plans, c.deployers = store, plans, deployers
 	return nil
+}
+
+// reconcile rolls forward every deployer's deploy whose state save failed
+// (see deployer.Reconcile): an operation runs only on a zone and deployer
+// states that agree, and fails, changing nothing, while a save still
+// fails. c.mu is held.
+func (c *ControlPlane) reconcile() error {
+	for _, name := range c.cfg.Deployers {
+		if _, err := c.deployers[name].Reconcile(c.store); err != nil {
+			return fmt.Errorf("controlplane: %w", err)
+		}
+	}
+	return nil
+}
+
+// lagging returns the deployers whose state lags behind a deploy of
+// theirs the zone holds (a save that failed, to be reconciled).
+func (c *ControlPlane) lagging() ([]string, error) {
+	var out []string
+	for _, name := range c.cfg.Deployers {
+		lag, err := c.deployers[name].Lagging(c.store)
+		if err != nil {
+			return nil, fmt.Errorf("controlplane: %w", err)
+		}
+		if lag {
+			out = append(out, name)
+		}
+	}
+	return out, nil
 }
 
 // removeStale removes the temporary files a killed process left behind:
@@ -172,6 +208,9 @@ func (c *ControlPlane) Sync(name string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.reconcile(); err != nil {
+		return err
+	}
 	if err := d.Sync(c.store); err != nil {
 		return fmt.Errorf("controlplane: %w", err)
 	}
@@ -187,6 +226,9 @@ func (c *ControlPlane) Deploy(name string) (int, error) {
 	defer c.lockDeployer()()
 	d, err := c.deployer(name)
 	if err != nil {
+		return 0, err
+	}
+	if err := c.reconcile(); err != nil {
 		return 0, err
 	}
 	id, err := d.Deploy(c.store, c.plans)
@@ -205,6 +247,9 @@ func (c *ControlPlane) Cleanup(name string) ([]int, error) {
 	defer c.lockDeployer()()
 	d, err := c.deployer(name)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.reconcile(); err != nil {
 		return nil, err
 	}
 	ids, err := d.Cleanup(c.store)

@@ -7,6 +7,7 @@ import (
 	"github.com/execspec/execspec/internal/localguard"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/execspec/execspec/examples/dnscontrol/deployer"
 	"github.com/execspec/execspec/examples/dnscontrol/layout"
@@ -20,7 +21,7 @@ const maxBody = 1 << 20
 // Handler returns the HTTP interface of the control plane:
 //
 //	GET  /                                  HTML status page
-//	GET  /healthz                           {"status":"ok"} or 503 {"status":"degraded"}
+//	GET  /healthz                           {"status":"ok"} or 503 {"status":"degraded","reason":..}
 //	GET  /resolve?name=N                    {"name":N,"addresses":[{"ip":..,"weight":..}]}
 //	POST /mbt/reset                         {"ok":true}
 //	POST /mbt/plan {"weights":{IP:W}}       {"id":n}
@@ -67,20 +68,28 @@ func only(method string, h http.HandlerFunc) http.HandlerFunc {
 
 // healthResponse is the body of /healthz.
 type healthResponse struct {
-	Status string `json:"status"` // "ok" or "degraded"
-	Root   int    `json:"root"`   // plan the root points at
+	Status string `json:"status"`           // "ok" or "degraded"
+	Root   int    `json:"root"`             // plan the root points at
+	Reason string `json:"reason,omitempty"` // why it is degraded
 }
 
 func (c *ControlPlane) serveHealth(w http.ResponseWriter, _ *http.Request) {
 	c.mu.RLock()
 	root, err := layout.ReadAlias(c.store, layout.Root)
 	resolves := len(c.store.Resolve(layout.Root)) > 0
+	lagging, lagErr := c.lagging()
 	c.mu.RUnlock()
-	if err != nil || (!resolves && root != layout.Placeholder) {
-		writeJSON(w, http.StatusServiceUnavailable, healthResponse{Status: "degraded", Root: root})
-		return
+	switch {
+	case err != nil || (!resolves && root != layout.Placeholder):
+		writeJSON(w, http.StatusServiceUnavailable, healthResponse{Status: "degraded", Root: root, Reason: "the root does not resolve"})
+	case lagErr != nil:
+		writeJSON(w, http.StatusServiceUnavailable, healthResponse{Status: "degraded", Root: root, Reason: lagErr.Error()})
+	case len(lagging) > 0:
+		writeJSON(w, http.StatusServiceUnavailable, healthResponse{Status: "degraded", Root: root,
+			Reason: fmt.Sprintf("the state of %s lags behind its deploy in the zone (its save failed; the next operation reconciles it)", strings.Join(lagging, ", "))})
+	default:
+		writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Root: root})
 	}
-	writeJSON(w, http.StatusOK, healthResponse{Status: "ok", Root: root})
 }
 
 // resolveResponse is the body of /resolve.

@@ -17,7 +17,16 @@
 // instead of staying stuck.
 //
 // A deployer's state is persisted in a small JSON file, so it survives a
-// restart.
+// restart. Every operation saves the new state before it changes the state
+// in memory: when the save fails (a full disk), the operation fails and the
+// deployer is as it was. A deploy writes two files, the zone and then the
+// deployer's state; a crash, or a failed save, between the two leaves the
+// zone holding the deploy's lock while the deployer's file keeps the lock
+// it observed. Reconcile rolls such a deploy forward, from the zone: the
+// state it makes is the one the completed deploy would have saved, so the
+// model (examples/dnsbalancer, where a deploy is one atomic step) describes
+// every state a reconciled deployer can be in. The control plane reconciles
+// every deployer when it opens and before every deployer operation.
 package deployer
 
 import (
@@ -26,6 +35,7 @@ import (
 	"sync"
 
 	"github.com/execspec/execspec/examples/dnscontrol/layout"
+	"github.com/execspec/execspec/examples/dnscontrol/wormhole53"
 )
 
 // DefaultKeep is the number of plans kept by cleanup when Policy.Keep is 0.
@@ -114,8 +124,69 @@ func (d *Deployer) State() State {
 	return d.state
 }
 
-// commit records a new state in memory and on disk.
+// commit records a new state on disk and then, once it is saved, in
+// memory: a state that could not be saved never shows.
 func (d *Deployer) commit(s State) error {
+	if err := save(d.path, d.name, s); err != nil {
+		return err
+	}
 	d.state = s
-	return save(d.path, d.name, s)
+	return nil
+}
+
+// Lagging reports whether the zone holds a deploy of d's that d's state
+// does not: the zone's lock is the one d would write from the lock it
+// observed. Only d writes locks it owns, each one epoch past the lock it
+// replaces (a compare-and-swap), and d observes the lock it wrote when it
+// saves its deploy, so nothing else makes the zone so.
+func (d *Deployer) Lagging(store *wormhole53.Store) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.lagging(store)
+}
+
+func (d *Deployer) lagging(store *wormhole53.Store) (bool, error) {
+	lock, err := layout.ReadLock(store)
+	if err != nil {
+		return false, fmt.Errorf("deployer %s: %w", d.name, err)
+	}
+	return lock == d.state.Lock.Next(d.name), nil
+}
+
+// Reconcile rolls forward a deploy of d whose zone batch was applied but
+// whose state was not saved (see Lagging): d's state becomes the one that
+// deploy saves, read back from the zone (the lock, the root at the plan
+// deployed, the rollback), with the next plan after the root. It reports
+// whether it did; a deployer that is not lagging is left alone.
+func (d *Deployer) Reconcile(store *wormhole53.Store) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.reconcile(store)
+}
+
+// reconcile is Reconcile with d.mu held.
+func (d *Deployer) reconcile(store *wormhole53.Store) (bool, error) {
+	lagging, err := d.lagging(store)
+	if err != nil || !lagging {
+		return false, err
+	}
+	fail := func(err error) (bool, error) {
+		return false, fmt.Errorf("deployer %s: reconcile with the zone: %w", d.name, err)
+	}
+	lock, err := layout.ReadLock(store)
+	if err != nil {
+		return fail(err)
+	}
+	root, err := layout.ReadAlias(store, layout.Root)
+	if err != nil {
+		return fail(err)
+	}
+	rollback, err := layout.ReadAlias(store, layout.Rollback)
+	if err != nil {
+		return fail(err)
+	}
+	if err := d.commit(State{Next: root + 1, Lock: lock, Root: root, Rollback: rollback}); err != nil {
+		return fail(err)
+	}
+	return true, nil
 }

@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"syscall"
 	"testing"
 
+	"github.com/execspec/execspec/examples/dnscontrol/internal/atomicfile"
 	"github.com/execspec/execspec/examples/dnscontrol/layout"
 	"github.com/execspec/execspec/examples/dnscontrol/planner"
 	"github.com/execspec/execspec/examples/dnscontrol/wormhole53"
@@ -310,5 +312,71 @@ func TestLiveSkipsToNewest(t *testing.T) {
 				t.Errorf("root at %d, want %d", e.alias(layout.Root), tt.wantID)
 			}
 		})
+	}
+}
+
+// With the disk full, an operation fails and the deployer is as it was,
+// in memory as on disk; a deploy whose zone write landed but whose state
+// did not is rolled forward by Reconcile, from the zone, to the state the
+// deploy saves when nothing fails.
+func TestSaveFailureAndReconcile(t *testing.T) {
+	e := newEnv(t, Policy{Fixed: true}, 2)
+	a, b := e.deployer("deployer-a"), e.deployer("deployer-b")
+	e.syncDeploy(a)
+	if err := b.Sync(e.store); err != nil {
+		t.Fatal(err)
+	}
+	full := func(path string) error {
+		if filepath.Base(filepath.Dir(path)) == filepath.Base(e.dir) && filepath.Ext(path) == ".json" {
+			return syscall.ENOSPC
+		}
+		return nil
+	}
+	atomicfile.SetFault(full)
+	defer atomicfile.SetFault(nil)
+
+	// A sync that cannot save changes nothing.
+	e.plan(map[string]int{ips[0]: 7})
+	before := a.State()
+	if lag, err := a.Lagging(e.store); err != nil || lag {
+		t.Fatalf("Lagging before any failure: %v, %v", lag, err)
+	}
+	// b deploys its next plan, 1 again: the zone takes it, b's state cannot.
+	if _, err := b.Deploy(e.store, e.plans); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("deploy on a full disk: %v", err)
+	}
+	if err := a.Sync(e.store); !errors.Is(err, syscall.ENOSPC) || a.State() != before {
+		t.Errorf("sync on a full disk: %v; state %+v, want %+v unchanged", err, a.State(), before)
+	}
+	bBefore := b.State()
+	if lag, err := b.Lagging(e.store); err != nil || !lag {
+		t.Fatalf("b after its deploy's save failed: lagging %v, %v", lag, err)
+	}
+	if done, err := b.Reconcile(e.store); done || !errors.Is(err, syscall.ENOSPC) || b.State() != bBefore {
+		t.Errorf("Reconcile on a full disk: %v, %v; state %+v", done, err, b.State())
+	}
+	atomicfile.SetFault(nil)
+	// A restart reads the old state from disk; Reconcile rolls it forward.
+	b2 := e.deployer("deployer-b")
+	if b2.State() != bBefore {
+		t.Fatalf("state on disk %+v, want %+v", b2.State(), bBefore)
+	}
+	if done, err := b2.Reconcile(e.store); !done || err != nil {
+		t.Fatalf("Reconcile: %v, %v", done, err)
+	}
+	lock, _ := layout.ReadLock(e.store)
+	want := State{Next: 2, Lock: lock, Root: 1, Rollback: 1}
+	if b2.State() != want || lock != bBefore.Lock.Next("deployer-b") {
+		t.Errorf("reconciled state %+v (zone lock %v), want %+v", b2.State(), lock, want)
+	}
+	if again, err := e.deployer("deployer-b").Reconcile(e.store); again || err != nil {
+		t.Errorf("Reconcile of a saved state: %v, %v", again, err)
+	}
+	// The others are not lagging, and the next deploy goes through.
+	if lag, err := a.Lagging(e.store); err != nil || lag {
+		t.Errorf("a lagging: %v, %v", lag, err)
+	}
+	if id := e.syncDeploy(b2); id != 2 {
+		t.Errorf("the deploy after reconciling: plan %d, want 2", id)
 	}
 }

@@ -75,11 +75,16 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: cp.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	// Slow or stalled clients are dropped, and at most so many are served
+	// at once (see localguard.Limits).
+	srv := localguard.DefaultLimits.Server(cp.Handler())
+	if localguard.Exposed(*addr) {
+		logger.Printf("acme: warning: -addr %s listens beyond this machine: anyone who can reach it can drive the control plane (use 127.0.0.1:PORT to keep it local)", *addr)
+	}
 	logger.Printf("ACME CloudDB control plane on http://%s/ (dir %s, keep %d, fixed %v, live %v)", ln.Addr(), *dir, *keep, *fixed || *live, *live)
 
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(localguard.DefaultLimits.Listener(ln)) }()
 	if *auto {
 		cfg := cp.Config()
 		apCfg := autopilot.DefaultConfig(cfg.Deployers, cfg.IPs)

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 )
 
 // Write replaces the file at path with data: it writes a temporary file in the
@@ -85,9 +86,30 @@ func RemoveStale(dir string, owns func(target string) bool) ([]string, error) {
 	return removed, nil
 }
 
+// fault, when set, is asked before every write whether it fails (see
+// SetFault).
+var fault atomic.Pointer[func(path string) error]
+
+// SetFault makes every later Write and Create first call f with the
+// target's path: an error f returns fails the write as the file system
+// would have, with nothing written (nil f: no faults). It is for fault
+// injection in tests (a full disk): a process under test sets it at start.
+func SetFault(f func(path string) error) {
+	if f == nil {
+		fault.Store(nil)
+		return
+	}
+	fault.Store(&f)
+}
+
 // writeTemp writes data to a new synced temporary file next to path and
 // returns its name.
 func writeTemp(path string, data []byte, perm os.FileMode) (string, error) {
+	if f := fault.Load(); f != nil {
+		if err := (*f)(path); err != nil {
+			return "", fmt.Errorf("atomicfile: write %s: %w", path, err)
+		}
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -113,5 +114,35 @@ func TestRemoveStale(t *testing.T) {
 	}
 	if _, err := RemoveStale(filepath.Join(dir, "absent"), func(string) bool { return true }); err == nil {
 		t.Error("RemoveStale of a missing directory: no error")
+	}
+}
+
+// A fault set with SetFault fails Write and Create with nothing written,
+// for the paths it names, until it is cleared.
+func TestSetFault(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.json")
+	SetFault(func(path string) error {
+		if path == full {
+			return syscall.ENOSPC
+		}
+		return nil
+	})
+	defer SetFault(nil)
+	if err := Write(full, []byte("x"), 0o644); !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("Write under a fault: %v", err)
+	}
+	if err := Create(full, []byte("x"), 0o644); !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("Create under a fault: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a failed write left %v", entries)
+	}
+	if err := Write(filepath.Join(dir, "other.json"), []byte("x"), 0o644); err != nil {
+		t.Errorf("Write of a path the fault spares: %v", err)
+	}
+	SetFault(nil)
+	if err := Write(full, []byte("x"), 0o644); err != nil {
+		t.Errorf("Write once the fault is cleared: %v", err)
 	}
 }
