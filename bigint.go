@@ -1,13 +1,10 @@
 package execspec
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math/big"
-	"reflect"
-	"slices"
-	"unsafe"
 
+	"github.com/execspec/execspec/internal/state"
 	"github.com/execspec/execspec/itf"
 )
 
@@ -116,20 +113,9 @@ func (x *BigInt) UnmarshalITF(v itf.Value) error {
 	return nil
 }
 
-var bigIntValueType = reflect.TypeFor[BigInt]()
-
-// bigIntCodec encodes the sign (0 negative, 1 zero, 2 positive) and then
-// the magnitude as a length-prefixed big-endian byte string. A BigInt is
-// immutable, so a plain assignment copies it completely (flat).
-func bigIntCodec() *codec {
-	return &codec{t: bigIntValueType, flat: true, enc: func(b []byte, p unsafe.Pointer) []byte {
-		v := (*BigInt)(p).get()
-		b = append(b, byte(v.Sign()+1))
-		n := (v.BitLen() + 7) / 8
-		b = binary.AppendUvarint(b, uint64(n))
-		start := len(b)
-		b = slices.Grow(b, n)[:start+n]
-		v.FillBytes(b[start:])
-		return b
-	}}
+// StateRuntime describes BigInt to execspec's state runtime, which
+// copies, encodes and compares states; the engines call it when they
+// compile a model. Model code has no use for it.
+func (BigInt) StateRuntime() state.Special {
+	return state.BigIntRuntime(func(x *BigInt) **big.Int { return &x.v })
 }

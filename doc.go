@@ -45,8 +45,16 @@
 // type once and reports every problem (a func, a chan, a float, an
 // interface without variants, a recursive type, an unexported field) with
 // the field's path and what to use instead. The engines copy, canonically
-// encode (maps and sets in sorted order) and fingerprint states through a
-// codec compiled once per type.
+// encode (maps and sets in sorted order) and fingerprint states through
+// operations compiled once per type by the state runtime (an internal
+// package; Set, VSet and BigInt describe themselves to it with their
+// StateRuntime methods, which model code has no use for).
+//
+// Between two steps a state is a value: every action starts from a copy in
+// which every map and Set is made (writable, also through an alias: a :=
+// s.Alloc[c]; a.Add(r) changes s.Alloc[c], empty or not), every empty
+// slice is nil and no two places share memory, whatever path produced the
+// state. Within an action, Go's semantics hold: aliases share.
 //
 // A package that holds a model exposes it to the execspec command with
 // `func Spec() *execspec.Spec[S]`, naming its instances (parameter sets).

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/execspec/execspec/internal/core"
+	"github.com/execspec/execspec/internal/state"
 )
 
 // Model is an executable specification over the state type S: an init
@@ -161,22 +162,18 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 	if len(m.actions) == 0 {
 		errs = append(errs, errors.New("no actions"))
 	}
-	t := reflectTypeOf[S]()
-	var c *codec
+	t := reflect.TypeFor[S]()
+	var ops *state.Ops
 	if t.Kind() != reflect.Struct {
 		errs = append(errs, fmt.Errorf("state type %s must be a struct whose fields are the state variables", t))
 	} else {
 		var err error
-		if c, err = compileCodec(t, t.Name(), nil); err != nil {
-			errs = append(errs, err)
+		if ops, err = state.OfState(t); err != nil {
+			errs = append(errs, typeErrorsOf(err))
 		}
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("model %s: %w", m.name, errors.Join(errs...))
-	}
-	dec, err := decoderOf(t)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", m.name, err)
 	}
 	def := &core.Model[S, Ctx[S]]{
 		Name:       m.name,
@@ -188,13 +185,7 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 		Params:     m.params,
 		Type:       t,
 		Vars:       stateVars(t),
-		Fix:        c.fix,
-		Eq:         c.eq,
-		Refs:       c.refs,
-		EqRefs:     c.eqRefs,
-		FixRefs:    c.fixRefs,
-		Enc:        c.enc,
-		NewDecoder: func() func([]byte, *S) error { return (&stateDecoder[S]{dec: dec}).decode },
+		Ops:        ops,
 	}
 	for _, a := range m.actions {
 		def.Actions = append(def.Actions, core.Action[Ctx[S]]{Name: a.name, Run: a.f, Weight: a.weight, Environment: a.environment})

@@ -12,10 +12,10 @@ import "cmp"
 func (s Set[T]) With(xs ...T) Set[T] {
 	u := newSet[T](len(s.items()) + len(xs))
 	for e := range s.items() {
-		u.b.m[e] = struct{}{}
+		u.b.M[e] = struct{}{}
 	}
 	for _, x := range xs {
-		u.b.m[x] = struct{}{}
+		u.b.M[x] = struct{}{}
 	}
 	return u
 }
@@ -24,7 +24,7 @@ func (s Set[T]) With(xs ...T) Set[T] {
 func (s Set[T]) Without(xs ...T) Set[T] {
 	u := s.Clone()
 	for _, x := range xs {
-		delete(u.b.m, x)
+		delete(u.b.M, x)
 	}
 	return u
 }
@@ -38,7 +38,7 @@ func (s Set[T]) Intersect(t Set[T]) Set[T] {
 	u := newSet[T](len(small.items()))
 	for e := range small.items() {
 		if _, ok := big.items()[e]; ok {
-			u.b.m[e] = struct{}{}
+			u.b.M[e] = struct{}{}
 		}
 	}
 	return u
@@ -50,7 +50,7 @@ func (s Set[T]) Diff(t Set[T]) Set[T] {
 	u := newSet[T](len(s.items()))
 	for e := range s.items() {
 		if _, ok := t.items()[e]; !ok {
-			u.b.m[e] = struct{}{}
+			u.b.M[e] = struct{}{}
 		}
 	}
 	return u
@@ -96,7 +96,7 @@ func (s Set[T]) Filter(keep func(T) bool) Set[T] {
 	u := newSet[T](0)
 	for e := range s.items() {
 		if keep(e) {
-			u.b.m[e] = struct{}{}
+			u.b.M[e] = struct{}{}
 		}
 	}
 	return u
@@ -128,7 +128,7 @@ func (s Set[T]) ForAll(p func(T) bool) bool {
 func MapSet[T, U comparable](s Set[T], f func(T) U) Set[U] {
 	u := newSet[U](len(s.items()))
 	for e := range s.items() {
-		u.b.m[f(e)] = struct{}{}
+		u.b.M[f(e)] = struct{}{}
 	}
 	return u
 }
@@ -138,7 +138,7 @@ func UnionAll[T comparable](ss ...Set[T]) Set[T] {
 	u := newSet[T](0)
 	for _, s := range ss {
 		for e := range s.items() {
-			u.b.m[e] = struct{}{}
+			u.b.M[e] = struct{}{}
 		}
 	}
 	return u
@@ -148,7 +148,7 @@ func UnionAll[T comparable](ss ...Set[T]) Set[T] {
 func SetRange(lo, hi int) Set[int] {
 	u := newSet[int](0)
 	for i := lo; i <= hi; i++ {
-		u.b.m[i] = struct{}{}
+		u.b.M[i] = struct{}{}
 	}
 	return u
 }

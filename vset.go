@@ -1,17 +1,15 @@
 package execspec
 
 import (
-	"encoding/binary"
 	"fmt"
-	"reflect"
 	"sort"
 	"strings"
-	"unsafe"
 
+	"github.com/execspec/execspec/internal/state"
 	"github.com/execspec/execspec/itf"
 )
 
-// VSet is a finite set of values of any type the state codec supports:
+// VSet is a finite set of values of any type a state may hold:
 // sets of sets, sets of records that hold a Set or a map, sets of sum-type
 // values with non-comparable variants, sets of BigInt. Elements are ordered
 // and compared by their canonical encoding, the order Set.Elems uses, so a
@@ -27,36 +25,12 @@ import (
 // to use. Go maps cannot be keyed by a VSet (it is not comparable); use a
 // slice of pairs or a VSet of records instead.
 type VSet[T any] struct {
-	keys  []string // canonical encodings, strictly increasing; read by the codec at offset 0
+	keys  []string // canonical encodings, strictly increasing
 	elems []T      // elems[i] encodes to keys[i]
 }
 
 // VSetOf returns the set of the given elements.
 func VSetOf[T any](xs ...T) VSet[T] { return VSet[T]{}.With(xs...) }
-
-// vsetElem returns the codec of T; nil when T is not a state type (then
-// elements are keyed by their Go syntax representation).
-func vsetElem[T any]() *codec {
-	c, err := codecOf(reflectTypeOf[T]())
-	if err != nil {
-		return nil
-	}
-	return c
-}
-
-func vsetKey[T any](c *codec, x *T) string {
-	if c == nil {
-		return fmt.Sprintf("%#v", *x)
-	}
-	return string(c.enc(nil, unsafe.Pointer(x)))
-}
-
-func deepCopyOf[T any](c *codec, x T) T {
-	if c != nil && c.fix != nil {
-		c.fix(unsafe.Pointer(&x))
-	}
-	return x
-}
 
 // Len returns the number of elements.
 func (s VSet[T]) Len() int { return len(s.keys) }
@@ -66,17 +40,17 @@ func (s VSet[T]) IsEmpty() bool { return len(s.keys) == 0 }
 
 // Has reports whether x is in s.
 func (s VSet[T]) Has(x T) bool {
-	k := vsetKey(vsetElem[T](), &x)
+	k := state.ValuesOf[T]().Key(&x)
 	i := sort.SearchStrings(s.keys, k)
 	return i < len(s.keys) && s.keys[i] == k
 }
 
 // Elems returns copies of the elements in canonical order.
 func (s VSet[T]) Elems() []T {
-	c := vsetElem[T]()
+	c := state.ValuesOf[T]()
 	out := make([]T, len(s.elems))
 	for i, e := range s.elems {
-		out[i] = deepCopyOf(c, e)
+		out[i] = c.Copy(e)
 	}
 	return out
 }
@@ -86,11 +60,11 @@ func (s VSet[T]) With(xs ...T) VSet[T] {
 	if len(xs) == 0 {
 		return s
 	}
-	c := vsetElem[T]()
+	c := state.ValuesOf[T]()
 	add := VSet[T]{keys: make([]string, len(xs)), elems: make([]T, len(xs))}
 	idx := make([]int, len(xs))
 	for i := range xs {
-		add.keys[i] = vsetKey(c, &xs[i])
+		add.keys[i] = c.Key(&xs[i])
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return add.keys[idx[a]] < add.keys[idx[b]] })
@@ -100,7 +74,7 @@ func (s VSet[T]) With(xs ...T) VSet[T] {
 			continue
 		}
 		sorted.keys = append(sorted.keys, add.keys[i])
-		sorted.elems = append(sorted.elems, deepCopyOf(c, xs[i]))
+		sorted.elems = append(sorted.elems, c.Copy(xs[i]))
 	}
 	return s.Union(sorted)
 }
@@ -177,10 +151,10 @@ func (s VSet[T]) Equal(t VSet[T]) bool {
 // Filter returns the elements of s for which keep is true
 // ({x ∈ s : keep(x)}).
 func (s VSet[T]) Filter(keep func(T) bool) VSet[T] {
-	c := vsetElem[T]()
+	c := state.ValuesOf[T]()
 	var u VSet[T]
 	for i, e := range s.elems {
-		if keep(deepCopyOf(c, e)) {
+		if keep(c.Copy(e)) {
 			u.keys, u.elems = append(u.keys, s.keys[i]), append(u.elems, e)
 		}
 	}
@@ -190,9 +164,9 @@ func (s VSet[T]) Filter(keep func(T) bool) VSet[T] {
 // Exists reports whether some element satisfies p (∃ x ∈ s : p(x)),
 // trying elements in canonical order.
 func (s VSet[T]) Exists(p func(T) bool) bool {
-	c := vsetElem[T]()
+	c := state.ValuesOf[T]()
 	for _, e := range s.elems {
-		if p(deepCopyOf(c, e)) {
+		if p(c.Copy(e)) {
 			return true
 		}
 	}
@@ -256,29 +230,11 @@ func (s *VSet[T]) UnmarshalITF(v itf.Value) error {
 	return nil
 }
 
-// vsetValue lets the state codec recognise VSet[T] for any T.
-type vsetValue interface{ vsetElemType() reflect.Type }
-
-func (VSet[T]) vsetElemType() reflect.Type { return reflectTypeOf[T]() }
-
-var vsetValueType = reflect.TypeFor[vsetValue]()
-
-// buildVSetCodec checks the element type and returns the codec of a VSet:
-// the element count, then the stored encodings, already in order. A VSet
-// never changes, so assignment copies it completely (flat).
-func buildVSetCodec(t reflect.Type, path string, stack []reflect.Type) (*codec, error) {
-	et := reflect.Zero(t).Interface().(vsetValue).vsetElemType()
-	if _, err := compileCodec(et, path+"[elem]", stack); err != nil {
-		return nil, err
-	}
-	return &codec{t: t, flat: true, enc: func(b []byte, p unsafe.Pointer) []byte {
-		keys := *(*[]string)(p)
-		b = binary.AppendUvarint(b, uint64(len(keys)))
-		for _, k := range keys {
-			b = append(b, k...)
-		}
-		return b
-	}}, nil
+// StateRuntime describes VSets of T to execspec's state runtime, which
+// copies, encodes and compares states; the engines call it when they
+// compile a model. Model code has no use for it.
+func (VSet[T]) StateRuntime() state.Special {
+	return state.VSetRuntime[T](func(s *VSet[T]) (*[]string, *[]T) { return &s.keys, &s.elems })
 }
 
 // OneOfVSet picks one element of a VSet, in canonical order. An empty set

@@ -1,5 +1,7 @@
 package machine
 
+import "github.com/execspec/execspec/internal/state"
+
 // Decoder turns canonical encodings (Machine.AppendEncoding) back into
 // states. It keeps a table of the strings it has decoded, so that decoding
 // a string seen before allocates nothing; it is not safe for concurrent
@@ -10,7 +12,7 @@ type Decoder[S any] struct {
 
 // NewDecoder returns a Decoder for the machine's states.
 func (mc *Machine[S]) NewDecoder() *Decoder[S] {
-	return &Decoder[S]{decode: mc.def.NewDecoder()}
+	return &Decoder[S]{decode: state.NewStateDecoder[S](mc.ops).Decode}
 }
 
 // Decode sets *s to the state whose canonical encoding is b. The state

@@ -179,9 +179,9 @@ func (e *Executor[S]) result() Result {
 
 func (e *Executor[S]) run(action int, from, to *S, ch Choices) {
 	if action != InitAction && (!e.clean || e.cleanTo != to) {
-		if e.mc.refs != nil {
+		if e.mc.ops.Refs != nil {
 			*to = *from
-			e.copiedRefs = e.mc.fixRefs(unsafe.Pointer(to), e.copiedRefs[:0])
+			e.copiedRefs = e.mc.ops.FixRefs(unsafe.Pointer(to), e.copiedRefs[:0])
 			e.copiedSorted = false
 		} else {
 			e.mc.Copy(to, from)
@@ -250,14 +250,14 @@ func (e *Executor[S]) keepIfClean(action int, from, to *S) {
 	if action == InitAction {
 		return
 	}
-	if e.mc.refs == nil {
-		if e.mc.eq(unsafe.Pointer(to), unsafe.Pointer(from)) {
+	if e.mc.ops.Refs == nil {
+		if e.mc.ops.Eq(unsafe.Pointer(to), unsafe.Pointer(from)) {
 			e.clean, e.cleanTo = true, to
 		}
 		return
 	}
 	var equal bool
-	e.nowRefs, equal = e.mc.eqRefs(unsafe.Pointer(to), unsafe.Pointer(from), e.nowRefs[:0])
+	e.nowRefs, equal = e.mc.ops.EqRefs(unsafe.Pointer(to), unsafe.Pointer(from), e.nowRefs[:0])
 	same := equal && slices.Equal(e.nowRefs, e.copiedRefs)
 	if equal && !same {
 		// The same references listed in another order (a map walked by

@@ -10,6 +10,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/internal/core"
+	"github.com/execspec/execspec/internal/state"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/trace"
 	"github.com/zeebo/xxh3"
@@ -23,17 +24,9 @@ type Machine[S any] struct {
 	props       []Property[S]
 	symmetries  []Symmetry[S]
 	fairness    []Fairness
-	// The codec's copy and encoding, at hand for the hot paths.
-	fix func(unsafe.Pointer)
-	enc func(b []byte, p unsafe.Pointer) []byte
-	eq  func(p, q unsafe.Pointer) bool
-	// refs lists what a state refers to (see core.Model.Refs); nil when
-	// states refer to nothing they could write in place.
-	refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
-	// eqRefs is eq and refs in one walk (see core.Model.EqRefs).
-	eqRefs func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool)
-	// fixRefs is fix and refs in one walk (see core.Model.FixRefs).
-	fixRefs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
+	// ops are the state runtime's operations on S (copy, encoding,
+	// decoding, equality, references), at hand for the hot paths.
+	ops *state.Ops
 	// activity and onGoexit are the hooks of SetActivity and OnGoexit.
 	activity *Activity
 	onGoexit func(*PanicError)
@@ -59,7 +52,7 @@ func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
 	if !ok {
 		return nil, fmt.Errorf("machine.Compile: unexpected model definition %T", d)
 	}
-	mc := &Machine[S]{def: def, fix: def.Fix, enc: def.Enc, eq: def.Eq, refs: def.Refs, eqRefs: def.EqRefs, fixRefs: def.FixRefs}
+	mc := &Machine[S]{def: def, ops: def.Ops}
 	for _, a := range def.Actions {
 		mc.actionNames = append(mc.actionNames, a.Name)
 	}
@@ -247,8 +240,8 @@ func (mc *Machine[S]) Params() string {
 // Copy makes dst a deep copy of src.
 func (mc *Machine[S]) Copy(dst, src *S) {
 	*dst = *src
-	if mc.fix != nil {
-		mc.fix(unsafe.Pointer(dst))
+	if mc.ops.Fix != nil {
+		mc.ops.Fix(unsafe.Pointer(dst))
 	}
 }
 
@@ -263,7 +256,7 @@ func (mc *Machine[S]) Clone(s *S) *S {
 // states have equal encodings, and the encoding does not depend on the
 // machine or on map iteration order.
 func (mc *Machine[S]) AppendEncoding(b []byte, s *S) []byte {
-	return mc.enc(b, unsafe.Pointer(s))
+	return mc.ops.Enc(b, unsafe.Pointer(s))
 }
 
 // Fingerprint returns the 64-bit fingerprint (xxh3, fixed seed) of a

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"unsafe"
+
+	"github.com/execspec/execspec/internal/state"
 )
 
 // Model is the definition of a root package Model[S], compiled (its state
@@ -26,26 +27,9 @@ type Model[S, C any] struct {
 	// Type is the state type S; Vars the names of its variables in traces.
 	Type reflect.Type
 	Vars []string
-	// Fix, when not nil, replaces every reference in the state at its
-	// argument by a deep copy (after a shallow assignment); Enc appends the
-	// state's canonical encoding; NewDecoder returns a decoding function
-	// that is not safe for concurrent use. Eq reports whether two states
-	// are equal: equal encodings, and nil maps and slices where the other
-	// has nil ones (user code tells nil from empty).
-	Fix func(unsafe.Pointer)
-	Enc func(b []byte, p unsafe.Pointer) []byte
-	Eq  func(p, q unsafe.Pointer) bool
-	// Refs, when not nil, appends the memory the state refers to and may
-	// write in place (slice data, maps, pointer targets, Set bodies).
-	Refs func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
-	// EqRefs, not nil when Refs is not, is Eq(p, q) that also appends
-	// Refs(p), in one walk; when the states differ, what it appended is
-	// incomplete.
-	EqRefs func(p, q unsafe.Pointer, out []unsafe.Pointer) ([]unsafe.Pointer, bool)
-	// FixRefs, not nil when Refs is not, is Fix that also appends Refs
-	// after it, in one walk.
-	FixRefs    func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer
-	NewDecoder func() func(b []byte, s *S) error
+	// Ops are the state runtime's operations on S: copy, encoding,
+	// decoding, equality and references.
+	Ops *state.Ops
 }
 
 // Action is one named action of a Model.

@@ -1,34 +1,38 @@
-package execspec
+package state_test
 
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
 	"unsafe"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/state"
 )
 
 type cowState struct {
-	S Set[string]
-	M map[int]Set[int]
+	S execspec.Set[string]
+	M map[int]execspec.Set[int]
 }
 
 // The engines' copy of a state shares each Set's elements until one side
 // writes (copy on write); aliases of one Set value keep sharing its body.
 func TestSetCopyOnWrite(t *testing.T) {
-	c, err := codecOf(reflectTypeOf[cowState]())
+	c, err := state.Of(reflect.TypeFor[cowState]())
 	if err != nil {
 		t.Fatal(err)
 	}
 	copyOf := func(src *cowState) *cowState {
 		dst := *src
-		c.fix(unsafe.Pointer(&dst))
+		c.Fix(unsafe.Pointer(&dst))
 		return &dst
 	}
-	orig := &cowState{S: SetOf("a"), M: map[int]Set[int]{1: SetOf(1)}}
+	orig := &cowState{S: execspec.SetOf("a"), M: map[int]execspec.Set[int]{1: execspec.SetOf(1)}}
 	cp := copyOf(orig)
-	if !sameMap(orig.S.b.m, cp.S.b.m) || !orig.S.b.shared.Load() || !cp.S.b.shared.Load() {
+	if !state.SameMap(state.BodyOf[string](&orig.S).M, state.BodyOf[string](&cp.S).M) || !state.BodyOf[string](&orig.S).Shared() || !state.BodyOf[string](&cp.S).Shared() {
 		t.Fatal("a copy does not share the set's map, marked shared on both sides")
 	}
 
@@ -61,7 +65,7 @@ func TestSetCopyOnWrite(t *testing.T) {
 	// Removing an absent element writes nothing, so it clones nothing.
 	cp3 := copyOf(orig)
 	cp3.S.Remove("zzz")
-	if !sameMap(cp3.S.b.m, orig.S.b.m) {
+	if !state.SameMap(state.BodyOf[string](&cp3.S).M, state.BodyOf[string](&orig.S).M) {
 		t.Error("removing an absent element cloned the map")
 	}
 	cp3.S.Remove("a")
@@ -73,39 +77,33 @@ func TestSetCopyOnWrite(t *testing.T) {
 // A decoded Set keeps its canonical bytes, which copies pass on; any write
 // drops them, and the encoding always matches the elements.
 func TestSetDecodedEncodingCache(t *testing.T) {
-	c, err := codecOf(reflectTypeOf[cowState]())
+	c, err := state.Of(reflect.TypeFor[cowState]())
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec, err := decoderOf(reflectTypeOf[cowState]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := cowState{S: SetOf("x", "y", "z"), M: map[int]Set[int]{}}
-	enc := c.enc(nil, unsafe.Pointer(&src))
+	src := cowState{S: execspec.SetOf("x", "y", "z"), M: map[int]execspec.Set[int]{}}
+	enc := c.Enc(nil, unsafe.Pointer(&src))
 	var got cowState
-	d := decoder{b: enc}
-	dec(&d, unsafe.Pointer(&got))
-	if d.err != nil {
-		t.Fatal(d.err)
+	if err := state.NewStateDecoder[cowState](c).Decode(enc, &got); err != nil {
+		t.Fatal(err)
 	}
-	if got.S.b.enc == nil {
+	if state.BodyOf[string](&got.S).CachedEnc() == nil {
 		t.Fatal("a decoded set of three kept no encoding")
 	}
 	cp := got
-	c.fix(unsafe.Pointer(&cp))
-	if !bytes.Equal(c.enc(nil, unsafe.Pointer(&cp)), enc) {
+	c.Fix(unsafe.Pointer(&cp))
+	if !bytes.Equal(c.Enc(nil, unsafe.Pointer(&cp)), enc) {
 		t.Error("a copy of the decoded state encodes differently")
 	}
 	cp.S.Add("w")
-	if cp.S.b.enc != nil {
+	if state.BodyOf[string](&cp.S).CachedEnc() != nil {
 		t.Error("a write kept the cached encoding")
 	}
-	want := cowState{S: SetOf("w", "x", "y", "z"), M: map[int]Set[int]{}}
-	if !bytes.Equal(c.enc(nil, unsafe.Pointer(&cp)), c.enc(nil, unsafe.Pointer(&want))) {
+	want := cowState{S: execspec.SetOf("w", "x", "y", "z"), M: map[int]execspec.Set[int]{}}
+	if !bytes.Equal(c.Enc(nil, unsafe.Pointer(&cp)), c.Enc(nil, unsafe.Pointer(&want))) {
 		t.Error("the written set encodes as the old one")
 	}
-	if !bytes.Equal(c.enc(nil, unsafe.Pointer(&got)), enc) {
+	if !bytes.Equal(c.Enc(nil, unsafe.Pointer(&got)), enc) {
 		t.Error("the decoded state changed when its copy was written")
 	}
 }
@@ -113,22 +111,22 @@ func TestSetDecodedEncodingCache(t *testing.T) {
 // The canonical order a reader needed is kept with the set, passed on to
 // copies and dropped by every write; Elems hands out a copy of it.
 func TestSetCanonicalOrderCache(t *testing.T) {
-	c, err := codecOf(reflectTypeOf[cowState]())
+	c, err := state.Of(reflect.TypeFor[cowState]())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &cowState{S: SetOf("b", "a", "c")}
-	if s.S.b.sorted.Load() != nil {
+	s := &cowState{S: execspec.SetOf("b", "a", "c")}
+	if state.BodyOf[string](&s.S).SortedCache() != nil {
 		t.Fatal("order made before any reader needed it")
 	}
 	var seen []string
 	s.S.ForAll(func(x string) bool { seen = append(seen, x); return true })
-	if want := []string{"a", "b", "c"}; !slices.Equal(seen, want) || s.S.b.sorted.Load() == nil {
-		t.Fatalf("ForAll saw %q (want %q), cached %v", seen, want, s.S.b.sorted.Load() != nil)
+	if want := []string{"a", "b", "c"}; !slices.Equal(seen, want) || state.BodyOf[string](&s.S).SortedCache() == nil {
+		t.Fatalf("ForAll saw %q (want %q), cached %v", seen, want, state.BodyOf[string](&s.S).SortedCache() != nil)
 	}
 	cp := *s
-	c.fix(unsafe.Pointer(&cp))
-	if cp.S.b.sorted.Load() != s.S.b.sorted.Load() {
+	c.Fix(unsafe.Pointer(&cp))
+	if state.BodyOf[string](&cp.S).SortedCache() != state.BodyOf[string](&s.S).SortedCache() {
 		t.Error("a copy does not take the cached order")
 	}
 	elems := cp.S.Elems()
@@ -137,7 +135,7 @@ func TestSetCanonicalOrderCache(t *testing.T) {
 		t.Errorf("changing Elems' result changed the set's order: %q", got)
 	}
 	cp.S.Add("0")
-	if cp.S.b.sorted.Load() != nil {
+	if state.BodyOf[string](&cp.S).SortedCache() != nil {
 		t.Error("a write kept the cached order")
 	}
 	if got, want := cp.S.Elems(), []string{"0", "a", "b", "c"}; !slices.Equal(got, want) {
@@ -150,7 +148,7 @@ func TestSetCanonicalOrderCache(t *testing.T) {
 	if got, want := fmt.Sprint(cp.S), "{0, b, c}"; got != want {
 		t.Errorf("after Remove: %s, want %s", got, want)
 	}
-	var empty Set[string]
+	var empty execspec.Set[string]
 	if got := empty.Elems(); got == nil || len(got) != 0 {
 		t.Errorf("Elems of the zero Set: %#v, want an empty slice", got)
 	}
@@ -158,7 +156,7 @@ func TestSetCanonicalOrderCache(t *testing.T) {
 
 // A set the model keeps outside the state is read by every worker at once.
 func TestSetCanonicalOrderConcurrentReaders(t *testing.T) {
-	s := SetOf(3, 1, 2)
+	s := execspec.SetOf(3, 1, 2)
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Add(1)

@@ -1,4 +1,4 @@
-package execspec
+package state_test
 
 import (
 	"bytes"
@@ -10,7 +10,8 @@ import (
 	"testing"
 	"unsafe"
 
-	"github.com/execspec/execspec/internal/native"
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/state"
 )
 
 type nativeMsg struct {
@@ -27,40 +28,32 @@ type nativeKey struct {
 func init() {
 	// Types as a model's generated code registers them: maps of maps of
 	// slices of structs, maps of Sets, struct keys.
-	native.RegisterMap[map[int]map[int][]nativeMsg]()
-	native.RegisterMap[map[int][]nativeMsg]()
-	native.RegisterSlice[[]nativeMsg]()
-	native.RegisterMap[map[string]Set[int]]()
-	native.RegisterMap[map[nativeKey][]int]()
+	state.RegisterMap[map[int]map[int][]nativeMsg]()
+	state.RegisterMap[map[int][]nativeMsg]()
+	state.RegisterSlice[[]nativeMsg]()
+	state.RegisterMap[map[string]execspec.Set[int]]()
+	state.RegisterMap[map[nativeKey][]int]()
 }
 
-// bothWays returns the codec and the decoder of t built with its native
-// operations and built with the reflective ones.
-func bothWays(t testing.TB, typ reflect.Type) (nat, refl *codec, natDec, reflDec decFunc) {
+// bothWays returns the operations of t built with its native operations
+// and built with the reflective ones.
+func bothWays(t testing.TB, typ reflect.Type) (nat, refl *state.Ops) {
 	t.Helper()
-	if lookupMap(typ) == nil && lookupSlice(typ) == nil {
+	if !state.HasNative(typ) {
 		t.Fatalf("%s has no native operations", typ)
 	}
 	var err error
-	if nat, err = buildCodec(typ, typ.String(), nil); err != nil {
+	if nat, err = state.Of(typ); err != nil {
 		t.Fatal(err)
 	}
-	if natDec, err = buildDecoder(typ); err != nil {
+	state.WithoutNative(func() { refl, err = state.Of(typ) })
+	if err != nil {
 		t.Fatal(err)
 	}
-	lookupMap = func(reflect.Type) native.MapBuilder { return nil }
-	lookupSlice = func(reflect.Type) native.SliceBuilder { return nil }
-	defer func() { lookupMap, lookupSlice = native.LookupMap, native.LookupSlice }()
-	if refl, err = buildCodec(typ, typ.String(), nil); err != nil {
-		t.Fatal(err)
+	if nat == refl {
+		t.Fatalf("%s: the reflective operations are the native ones", typ)
 	}
-	if reflDec, err = buildDecoder(typ); err != nil {
-		t.Fatal(err)
-	}
-	if refl.eq == nil {
-		t.Fatalf("%s: reflective codec without equality", typ)
-	}
-	return nat, refl, natDec, reflDec
+	return nat, refl
 }
 
 // at returns a pointer to a new variable holding v.
@@ -70,11 +63,11 @@ func at(v any) unsafe.Pointer {
 	return p.UnsafePointer()
 }
 
-func sortedRefs(c *codec, p unsafe.Pointer) []uintptr {
-	if c.refs == nil {
+func sortedRefs(c *state.Ops, p unsafe.Pointer) []uintptr {
+	if c.Refs == nil {
 		return nil
 	}
-	return sortedAddrs(c.refs(p, nil))
+	return sortedAddrs(c.Refs(p, nil))
 }
 
 func sortedAddrs(refs []unsafe.Pointer) []uintptr {
@@ -111,31 +104,31 @@ func TestNativeOperationsMatchReflective(t *testing.T) {
 			1: {0: {{Type: "ack"}, {Type: "rel", To: []int{1, 3}}}, 2: {}},
 		}, map[int]map[int][]nativeMsg(nil)},
 		{[]nativeMsg{{Type: "a", To: []int{}}, {Type: "b"}}, []nativeMsg{{Type: "a"}, {Type: "b"}}, []nativeMsg{}, []nativeMsg(nil)},
-		{map[string]Set[int]{"x": SetOf(1, 2), "y": {}}, map[string]Set[int]{"x": SetOf(1, 2), "y": SetOf[int]()}, map[string]Set[int]{"x": SetOf(2, 1)}},
+		{map[string]execspec.Set[int]{"x": execspec.SetOf(1, 2), "y": {}}, map[string]execspec.Set[int]{"x": execspec.SetOf(1, 2), "y": execspec.SetOf[int]()}, map[string]execspec.Set[int]{"x": execspec.SetOf(2, 1)}},
 		{map[nativeKey][]int{{1, "a"}: {1, 2}, {0, "b"}: nil, {1, ""}: {}}, map[nativeKey][]int{{1, "a"}: {1, 2}, {0, "b"}: {}, {1, ""}: {}}},
 		{[][]int{{1}, nil, {}}, [][]int{{1}, {}, {}}, [][]int{{1}, nil}},
 	}
 	for _, group := range groups {
 		typ := reflect.TypeOf(group[0])
 		t.Run(typ.String(), func(t *testing.T) {
-			nat, refl, natDec, reflDec := bothWays(t, typ)
+			nat, refl := bothWays(t, typ)
 			for i, v := range group {
 				p := at(v)
 				for range 10 { // map iteration order varies
-					if got, want := nat.enc(nil, p), refl.enc(nil, p); !bytes.Equal(got, want) {
+					if got, want := nat.Enc(nil, p), refl.Enc(nil, p); !bytes.Equal(got, want) {
 						t.Fatalf("value %d: native encoding %x, reflective %x", i, got, want)
 					}
 				}
 				for j, w := range group {
 					q := at(w)
-					want := refl.eq(p, q)
-					if got := nat.eq(p, q); got != want {
+					want := refl.Eq(p, q)
+					if got := nat.Eq(p, q); got != want {
 						t.Errorf("eq(value %d, value %d): native %v, reflective %v", i, j, got, want)
 					}
-					if nat.eqRefs == nil {
+					if nat.EqRefs == nil {
 						continue
 					}
-					refs, got := nat.eqRefs(p, q, nil)
+					refs, got := nat.EqRefs(p, q, nil)
 					if got != want {
 						t.Errorf("eqRefs(value %d, value %d): native %v, reflective eq %v", i, j, got, want)
 					}
@@ -148,16 +141,16 @@ func TestNativeOperationsMatchReflective(t *testing.T) {
 				}
 				// A copy: the value assigned, then fixed.
 				cp := at(v)
-				nat.fix(cp)
-				if !refl.eq(cp, p) || !nat.eq(cp, p) {
+				nat.Fix(cp)
+				if !refl.Eq(cp, p) || !nat.Eq(cp, p) {
 					t.Errorf("value %d: the native copy differs from the original", i)
 				}
-				if nat.fixRefs != nil {
+				if nat.FixRefs != nil {
 					// The fused copy: an equal value, and the list of what
 					// it refers to after, as refs lists it.
 					fcp := at(v)
-					listed := sortedAddrs(nat.fixRefs(fcp, nil))
-					if !refl.eq(fcp, p) {
+					listed := sortedAddrs(nat.FixRefs(fcp, nil))
+					if !refl.Eq(fcp, p) {
 						t.Errorf("value %d: fixRefs's copy differs from the original", i)
 					}
 					if want := sortedRefs(refl, fcp); !slices.Equal(listed, want) {
@@ -170,14 +163,14 @@ func TestNativeOperationsMatchReflective(t *testing.T) {
 						t.Errorf("value %d: the native copy shares %x with the original", i, r)
 					}
 				}
-				enc := refl.enc(nil, p)
+				enc := refl.Enc(nil, p)
 				dn, dr := reflect.New(typ), reflect.New(typ)
-				natDec(&decoder{b: enc}, dn.UnsafePointer())
-				reflDec(&decoder{b: enc}, dr.UnsafePointer())
+				nat.Dec(state.NewTestDecoder(enc), dn.UnsafePointer())
+				refl.Dec(state.NewTestDecoder(enc), dr.UnsafePointer())
 				if !reflect.DeepEqual(dn.Elem().Interface(), dr.Elem().Interface()) {
 					t.Errorf("value %d: native decoding %v, reflective %v", i, dn.Elem(), dr.Elem())
 				}
-				if got := refl.enc(nil, dn.UnsafePointer()); !bytes.Equal(got, enc) {
+				if got := refl.Enc(nil, dn.UnsafePointer()); !bytes.Equal(got, enc) {
 					t.Errorf("value %d: the native decoding encodes to %x, want %x", i, got, enc)
 				}
 			}
@@ -189,12 +182,12 @@ func TestNativeOperationsMatchReflective(t *testing.T) {
 // type, as the reflective one does.
 func TestNativeDecoderStopsOnShortInput(t *testing.T) {
 	typ := reflect.TypeFor[map[int]map[int][]nativeMsg]()
-	_, refl, natDec, _ := bothWays(t, typ)
-	full := refl.enc(nil, at(map[int]map[int][]nativeMsg{0: {1: {{Type: "req", Clock: 1}}}}))
+	nat, refl := bothWays(t, typ)
+	full := refl.Enc(nil, at(map[int]map[int][]nativeMsg{0: {1: {{Type: "req", Clock: 1}}}}))
 	for n := range len(full) {
-		d := &decoder{b: full[:n]}
-		natDec(d, reflect.New(typ).UnsafePointer())
-		if d.err == nil {
+		d := state.NewTestDecoder(full[:n])
+		nat.Dec(d, reflect.New(typ).UnsafePointer())
+		if d.Err() == nil {
 			t.Errorf("%d of %d bytes: no error", n, len(full))
 		}
 	}
@@ -232,27 +225,27 @@ func TestBothWaysFailsOnUnregisteredType(t *testing.T) {
 func TestSetEncodingMatchesReflective(t *testing.T) {
 	check := func(t *testing.T, typ reflect.Type, set any, m reflect.Value) {
 		t.Helper()
-		c, err := codecOf(typ)
+		c, err := state.Of(typ)
 		if err != nil {
 			t.Fatal(err)
 		}
-		kc, err := codecOf(m.Type().Key())
+		kc, err := state.Of(m.Type().Key())
 		if err != nil {
 			t.Fatal(err)
 		}
 		p := reflect.New(typ)
 		p.Elem().Set(reflect.ValueOf(set))
-		got := c.enc(nil, p.UnsafePointer())
-		vc, err := codecOf(m.Type().Elem())
+		got := c.Enc(nil, p.UnsafePointer())
+		vc, err := state.Of(m.Type().Elem())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := encodeMap(nil, m, kc, vc); !bytes.Equal(got, want) {
+		if want := state.EncodeMap(nil, m, kc, vc); !bytes.Equal(got, want) {
 			t.Fatalf("set %x, reflective %x", got, want)
 		}
 	}
-	strs := SetOf(strings.Repeat("a", 128), strings.Repeat("b", 127), "", "z", strings.Repeat("c", 256))
-	check(t, reflect.TypeOf(strs), strs, reflect.ValueOf(strs.items()))
-	ints := SetOf(-1, 0, 1, 255, 256, -256, 1<<62)
-	check(t, reflect.TypeOf(ints), ints, reflect.ValueOf(ints.items()))
+	strs := execspec.SetOf(strings.Repeat("a", 128), strings.Repeat("b", 127), "", "z", strings.Repeat("c", 256))
+	check(t, reflect.TypeOf(strs), strs, state.SetItems(strs))
+	ints := execspec.SetOf(-1, 0, 1, 255, 256, -256, 1<<62)
+	check(t, reflect.TypeOf(ints), ints, state.SetItems(ints))
 }

@@ -1,4 +1,4 @@
-package native
+package state
 
 import (
 	"bytes"
@@ -40,7 +40,7 @@ func wantEncoding[K comparable](m map[K]int, kenc func([]byte, unsafe.Pointer) [
 // one, whether it came from the remembered order or not, and comparisons
 // agree with the maps' own.
 func TestKeyOrderEncodingsAndComparisons(t *testing.T) {
-	ops := mapOps[map[int]int](Decoding{}, Ops{Enc: encInt}, Ops{Enc: encInt, Eq: func(p, q unsafe.Pointer) bool { return *(*int)(p) == *(*int)(q) }})
+	ops := mapOps[map[int]int](&Ops{Enc: encInt}, &Ops{Enc: encInt, Eq: func(p, q unsafe.Pointer) bool { return *(*int)(p) == *(*int)(q) }})
 	seq := []map[int]int{
 		{1: 1, 2: 2, 3: 3}, {1: 1, 2: 2, 3: 3}, {1: 9, 2: 2, 3: 3}, {3: 3, 1: 1, 2: 2},
 		{1: 1, 2: 2, 4: 3}, {1: 1, 2: 2, 3: 3}, {0: 1, 2: 2, 3: 3}, {-5: 1},
@@ -58,7 +58,7 @@ func TestKeyOrderEncodingsAndComparisons(t *testing.T) {
 			}
 		}
 	}
-	sops := mapOps[map[string]int](Decoding{}, Ops{Enc: encString}, Ops{Enc: encInt})
+	sops := mapOps[map[string]int](&Ops{Enc: encString}, &Ops{Enc: encInt})
 	for _, m := range []map[string]int{{"b": 1, "a": 2}, {"a": 3, "b": 4}, {"a": 1, "c": 2}, {"bb": 1, "a": 2}, {"a": 1, "b": 2}} {
 		if got, want := sops.Enc(nil, unsafe.Pointer(&m)), wantEncoding(m, encString); !bytes.Equal(got, want) {
 			t.Fatalf("%v: encoded %x, want %x", m, got, want)
@@ -214,7 +214,7 @@ func TestFloatKeysNotRemembered(t *testing.T) {
 	encFloat := func(b []byte, p unsafe.Pointer) []byte {
 		return binary.BigEndian.AppendUint64(b, math.Float64bits(*(*float64)(p)))
 	}
-	ops := mapOps[map[float64]int](Decoding{}, Ops{Enc: encFloat}, Ops{Enc: encInt})
+	ops := mapOps[map[float64]int](&Ops{Enc: encFloat}, &Ops{Enc: encInt})
 	negZero := math.Copysign(0, -1)
 	for range 3 {
 		for _, m := range []map[float64]int{{0: 1, 1: 2}, {negZero: 1, 1: 2}} {

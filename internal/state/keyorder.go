@@ -1,4 +1,4 @@
-package native
+package state
 
 import "reflect"
 
@@ -70,11 +70,11 @@ func (m *memo[K]) miss() bool {
 // remember replaces the order by the keys of the entries in sc, in the
 // canonical order that sc.Order returned; keys holds them in the order
 // the entries were ended.
-func (m *memo[K]) remember(sc *Scratch, order []int, keys []K) {
+func (m *memo[K]) remember(sc *scratch, order []int, keys []K) {
 	o := &keyOrder[K]{keys: make([]K, len(order)), ends: make([]int, len(order))}
 	for j, i := range order {
 		o.keys[j] = keys[i]
-		o.enc = append(o.enc, sc.Buf[sc.start(i):sc.ends[i][0]]...)
+		o.enc = append(o.enc, sc.buf[sc.start(i):sc.ends[i][0]]...)
 		o.ends[j] = len(o.enc)
 	}
 	m.order = o

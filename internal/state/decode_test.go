@@ -1,9 +1,13 @@
-package execspec
+package state_test
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 	"unsafe"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/state"
 )
 
 type decKey struct {
@@ -29,10 +33,10 @@ type decAll struct {
 	M    map[decKey][]int
 	MM   map[int]map[string]int
 	P    *decKey
-	Set  Set[int]
-	SetK Set[decKey]
-	VS   VSet[Set[string]]
-	Big  BigInt
+	Set  execspec.Set[int]
+	SetK execspec.Set[decKey]
+	VS   execspec.VSet[execspec.Set[string]]
+	Big  execspec.BigInt
 	Sum  layoutSum
 	Sums []layoutSum
 }
@@ -41,7 +45,7 @@ type decAll struct {
 // every kind the codec handles; values are decoded over a dirty target so
 // that every field must be overwritten.
 func TestDecodeRoundTrip(t *testing.T) {
-	Variants[layoutSum](lsInt{}, lsMap{}, lsPtr{}, lsArr{}, lsTwo{}, lsStr(""), lsNested{}, lsBigNest{})
+	execspec.Variants[layoutSum](lsInt{}, lsMap{}, lsPtr{}, lsArr{}, lsTwo{}, lsStr(""), lsNested{}, lsBigNest{})
 	seven := 7
 	full := decAll{
 		B: true, I8: -3, U8: 250, I16: -300, U16: 60000, I32: -70000, U32: 4e9,
@@ -51,20 +55,16 @@ func TestDecodeRoundTrip(t *testing.T) {
 		M:    map[decKey][]int{{"k", 2}: {1, 2}, {"j", 0}: nil},
 		MM:   map[int]map[string]int{1: {"a": 1, "b": 2}, 2: {}},
 		P:    &decKey{"p", 3},
-		Set:  SetOf(3, 1, 2),
-		SetK: SetOf(decKey{"a", 1}, decKey{"b", 2}),
-		VS:   VSetOf(SetOf("a", "b"), SetOf[string]()),
-		Big:  Big(-1).Mul(Big(1 << 62)).Mul(Big(1 << 62)),
+		Set:  execspec.SetOf(3, 1, 2),
+		SetK: execspec.SetOf(decKey{"a", 1}, decKey{"b", 2}),
+		VS:   execspec.VSetOf(execspec.SetOf("a", "b"), execspec.SetOf[string]()),
+		Big:  execspec.Big(-1).Mul(execspec.Big(1 << 62)).Mul(execspec.Big(1 << 62)),
 		Sum:  lsTwo{M: map[string]int{"z": 26}, N: 1},
 		Sums: []layoutSum{lsInt{4}, lsMap{map[string]int{"q": 1}}, lsPtr{&seven}, lsPtr{}, nil, lsArr{{1: true}}, lsStr("s"), lsNested{lsMap{}}, lsBigNest{lsTwo{N: 2}}},
 	}
 	dirty := full
 	dirty.S, dirty.P, dirty.Sum = "dirty", &decKey{"d", 1}, lsInt{9}
-	c, err := codecOf(reflectTypeOf[decAll]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec, err := decoderOf(reflectTypeOf[decAll]())
+	c, err := state.Of(reflect.TypeFor[decAll]())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,17 +74,15 @@ func TestDecodeRoundTrip(t *testing.T) {
 	}{
 		{"zero", decAll{}},
 		{"full", full},
-		{"big zero and positive", decAll{Big: Big(0), Sum: lsStr(""), Sums: []layoutSum{lsInt{}}}},
+		{"big zero and positive", decAll{Big: execspec.Big(0), Sum: lsStr(""), Sums: []layoutSum{lsInt{}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			enc := c.enc(nil, unsafe.Pointer(&tc.v))
+			enc := c.Enc(nil, unsafe.Pointer(&tc.v))
 			got := dirty
-			d := &decoder{b: enc}
-			dec(d, unsafe.Pointer(&got))
-			if d.err != nil || len(d.b) != 0 {
-				t.Fatalf("decode: err %v, %d bytes left", d.err, len(d.b))
+			if err := state.NewStateDecoder[decAll](c).Decode(enc, &got); err != nil {
+				t.Fatalf("decode: %v", err)
 			}
-			if again := c.enc(nil, unsafe.Pointer(&got)); !bytes.Equal(again, enc) {
+			if again := c.Enc(nil, unsafe.Pointer(&got)); !bytes.Equal(again, enc) {
 				t.Fatalf("re-encoded differs:\n got %x\nwant %x", again, enc)
 			}
 			if tc.v.MM[2] != nil && got.MM[2] == nil {
@@ -96,16 +94,13 @@ func TestDecodeRoundTrip(t *testing.T) {
 
 // Truncated encodings are reported, never a panic or a silent success.
 func TestDecodeTruncated(t *testing.T) {
-	Variants[layoutSum](lsInt{}, lsMap{}, lsPtr{}, lsArr{}, lsTwo{}, lsStr(""), lsNested{}, lsBigNest{})
-	c, _ := codecOf(reflectTypeOf[decAll]())
-	dec, _ := decoderOf(reflectTypeOf[decAll]())
-	v := decAll{S: "abc", Sl: []decKey{{"x", 1}}, Set: SetOf(1, 2), Big: Big(1000), Sum: lsStr("s")}
-	enc := c.enc(nil, unsafe.Pointer(&v))
+	execspec.Variants[layoutSum](lsInt{}, lsMap{}, lsPtr{}, lsArr{}, lsTwo{}, lsStr(""), lsNested{}, lsBigNest{})
+	c, _ := state.Of(reflect.TypeFor[decAll]())
+	v := decAll{S: "abc", Sl: []decKey{{"x", 1}}, Set: execspec.SetOf(1, 2), Big: execspec.Big(1000), Sum: lsStr("s")}
+	enc := c.Enc(nil, unsafe.Pointer(&v))
 	for n := 0; n < len(enc); n++ {
 		var got decAll
-		d := &decoder{b: enc[:n]}
-		dec(d, unsafe.Pointer(&got))
-		if d.err == nil {
+		if err := state.NewStateDecoder[decAll](c).Decode(enc[:n], &got); err == nil {
 			t.Errorf("decoding the first %d of %d bytes succeeded", n, len(enc))
 		}
 	}
@@ -124,24 +119,19 @@ func (lateB) isLateSum() {}
 // A variant registered after a decoder was built for its interface is
 // decoded too: registering clears the decoders, as it clears the codecs.
 func TestDecodeVariantRegisteredLater(t *testing.T) {
-	Variants[lateSum](lateA{})
-	if _, err := decoderOf(reflectTypeOf[[]lateSum]()); err != nil {
+	execspec.Variants[lateSum](lateA{})
+	if _, err := state.Of(reflect.TypeFor[[]lateSum]()); err != nil {
 		t.Fatal(err)
 	}
-	Variants[lateSum](lateA{}, lateB{})
+	execspec.Variants[lateSum](lateA{}, lateB{})
 	v := []lateSum{lateA{1}, lateB{"b"}}
-	c, err := codecOf(reflectTypeOf[[]lateSum]())
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec, err := decoderOf(reflectTypeOf[[]lateSum]())
+	c, err := state.Of(reflect.TypeFor[[]lateSum]())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []lateSum
-	d := &decoder{b: c.enc(nil, unsafe.Pointer(&v))}
-	dec(d, unsafe.Pointer(&got))
-	if d.err != nil || len(got) != 2 || got[1] != (lateB{"b"}) {
-		t.Fatalf("decoded %v, err %v", got, d.err)
+	err = state.NewStateDecoder[[]lateSum](c).Decode(c.Enc(nil, unsafe.Pointer(&v)), &got)
+	if err != nil || len(got) != 2 || got[1] != (lateB{"b"}) {
+		t.Fatalf("decoded %v, err %v", got, err)
 	}
 }

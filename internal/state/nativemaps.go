@@ -1,4 +1,4 @@
-package native
+package state
 
 import (
 	"encoding/binary"
@@ -42,7 +42,7 @@ func (ep *entryPool[K, V]) put(e *entry[K, V]) {
 }
 
 // mapOps is the MapBuilder of the map type M.
-func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
+func mapOps[M ~map[K]V, K comparable, V any](k, v *Ops) Ops {
 	pool := newEntryPool[K, V]()
 	get, put := pool.get, pool.put
 	// byOrder: visit maps by lookups in a remembered key order.
@@ -186,11 +186,11 @@ func mapOps[M ~map[K]V, K comparable, V any](dec Decoding, k, v Ops) Ops {
 	}
 	o.Enc = encoder[M](k.Enc, v.Enc, get, put)
 	if k.Dec != nil && v.Dec != nil {
-		o.Dec = func(d, p unsafe.Pointer) {
-			n := dec.Count(d)
+		o.Dec = func(d *Decoder, p unsafe.Pointer) {
+			n := d.count()
 			m := make(M, n)
 			e := get()
-			for i := 0; i < n && !dec.Failed(d); i++ {
+			for i := 0; i < n && d.err == nil; i++ {
 				k.Dec(d, unsafe.Pointer(&e.k))
 				v.Dec(d, unsafe.Pointer(&e.v))
 				m[e.k] = e.v
@@ -289,27 +289,27 @@ func encoder[M ~map[K]V, K comparable, V any](kenc, venc func(b []byte, p unsafe
 			put(e)
 			return b
 		}
-		sc := GetScratch()
+		sc := getScratch()
 		for e.k, e.v = range m {
 			if replace {
 				e.keys = append(e.keys, e.k)
 			}
-			sc.Buf = kenc(sc.Buf, unsafe.Pointer(&e.k))
-			kend := len(sc.Buf)
+			sc.buf = kenc(sc.buf, unsafe.Pointer(&e.k))
+			kend := len(sc.buf)
 			if venc != nil {
-				sc.Buf = venc(sc.Buf, unsafe.Pointer(&e.v))
+				sc.buf = venc(sc.buf, unsafe.Pointer(&e.v))
 			}
-			sc.EndEntry(kend)
+			sc.endEntry(kend)
 		}
-		order := sc.Order()
+		order := sc.order()
 		for _, i := range order {
-			b = append(b, sc.Buf[sc.start(i):sc.ends[i][1]]...)
+			b = append(b, sc.buf[sc.start(i):sc.ends[i][1]]...)
 		}
 		if replace {
 			e.memo.remember(sc, order, e.keys)
 		}
 		put(e)
-		PutScratch(sc)
+		putScratch(sc)
 		return b
 	}
 }

@@ -1,24 +1,10 @@
-package execspec
+package state
 
 import (
 	"reflect"
 	"sync"
 	"unsafe"
 )
-
-// mapaccess is the runtime's lookup behind reflect.Value.MapIndex: a
-// pointer to the element of map m (of map type t) at *key, nil when absent.
-// Reached by linkname because reflect has no lookup that does not copy the
-// element to a new allocation; the runtime keeps this entry point for
-// packages outside the standard library, with its signature, per
-// go.dev/issue/67401.
-//
-//go:linkname mapaccess reflect.mapaccess
-func mapaccess(t, m, key unsafe.Pointer) unsafe.Pointer
-
-// abiType returns the runtime type descriptor behind a reflect.Type (the
-// data word of the interface, a *reflect.rtype, whose first field is it).
-func abiType(t reflect.Type) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&t))[1] }
 
 // mapEqual returns the equality of maps of type t, whose keys and values
 // have the codecs kc and vc: the same length, and each entry of one found
@@ -27,7 +13,7 @@ func abiType(t reflect.Type) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe
 // empty (see codec.eq). It
 // allocates nothing: the entries go through pooled temporaries and the
 // lookups through mapaccess.
-func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
+func mapEqual(t reflect.Type, vc *Ops) func(p, q unsafe.Pointer) bool {
 	type temps struct {
 		k, v   reflect.Value
 		kp, vp unsafe.Pointer
@@ -62,7 +48,7 @@ func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
 				return false
 			}
 			tm.v.SetIterValue(&tm.it)
-			if !vc.eq(vp, e) {
+			if !vc.Eq(vp, e) {
 				return false
 			}
 		}
@@ -73,8 +59,8 @@ func mapEqual(t reflect.Type, vc *codec) func(p, q unsafe.Pointer) bool {
 // mapRefs returns the refs of maps of type t: the map, and the references
 // of its values (visited through reflection; values without references are
 // not visited).
-func mapRefs(t reflect.Type, vc *codec) func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
-	if vc.refs == nil {
+func mapRefs(t reflect.Type, vc *Ops) func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
+	if vc.Refs == nil {
 		return func(p unsafe.Pointer, out []unsafe.Pointer) []unsafe.Pointer {
 			if m := *(*unsafe.Pointer)(p); m != nil {
 				out = append(out, m)
@@ -103,7 +89,7 @@ func mapRefs(t reflect.Type, vc *codec) func(p unsafe.Pointer, out []unsafe.Poin
 		vp := tm.vp
 		for tm.it.Next() {
 			tm.v.SetIterValue(&tm.it)
-			out = vc.refs(vp, out)
+			out = vc.Refs(vp, out)
 		}
 		tm.it.Reset(reflect.Value{})
 		tm.v.SetZero() // hold no reference into the state

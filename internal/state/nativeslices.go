@@ -1,4 +1,4 @@
-package native
+package state
 
 import "unsafe"
 
@@ -6,7 +6,7 @@ import "unsafe"
 // and references walk a slice's elements by address, which the codec does
 // without reflection already: only the copy and the decoding, which
 // allocate a slice, are native.
-func sliceOps[S ~[]E, E any](dec Decoding, e Ops) Ops {
+func sliceOps[S ~[]E, E any](e *Ops) Ops {
 	o := Ops{Flat: false}
 	o.Fix = func(p unsafe.Pointer) {
 		s := *(*S)(p)
@@ -46,8 +46,8 @@ func sliceOps[S ~[]E, E any](dec Decoding, e Ops) Ops {
 		return out
 	}
 	if e.Dec != nil {
-		o.Dec = func(d, p unsafe.Pointer) {
-			n := dec.Count(d)
+		o.Dec = func(d *Decoder, p unsafe.Pointer) {
+			n := d.count()
 			if n == 0 {
 				*(*S)(p) = nil
 				return

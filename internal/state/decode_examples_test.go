@@ -1,4 +1,4 @@
-package execspec_test
+package state_test
 
 import (
 	"bytes"

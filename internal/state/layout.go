@@ -1,10 +1,106 @@
-package native
+package state
 
 import (
 	"maps"
+	"reflect"
 	"sync"
 	"unsafe"
 )
+
+// Every dependency of the state runtime on the Go runtime's memory layout
+// is in this file, and layout_test.go fails on a toolchain where one no
+// longer holds: a slice's header, an interface's two words and where it
+// keeps its value, a reflect.Type's descriptor word, a map value being a
+// pointer to its header, the runtime's lookup reached by linkname, and
+// the layout of a small map's group of slots. The map-group shortcut also
+// checks itself once per process and stays off where it fails.
+
+// sliceHeader is the layout of every Go slice.
+type sliceHeader struct {
+	data     unsafe.Pointer
+	len, cap int
+}
+
+// viewAt returns the value at p, whose type has the runtime descriptor rt,
+// as a reflect.Value that reads it in place (it is not addressable and must
+// not be written through). direct says that the type is one pointer, which
+// an interface holds itself (maps); otherwise the interface points at p.
+// It costs no allocation and none of reflect.NewAt's lookup of the pointer
+// type.
+func viewAt(rt, p unsafe.Pointer, direct bool) reflect.Value {
+	var x any
+	e := (*[2]unsafe.Pointer)(unsafe.Pointer(&x))
+	e[0] = rt
+	if direct {
+		e[1] = *(*unsafe.Pointer)(p)
+	} else {
+		e[1] = p
+	}
+	return reflect.ValueOf(x)
+}
+
+// sameMap reports whether a and b are the same map (a Go map value is a
+// pointer to the map's header).
+func sameMap[M ~map[K]V, K comparable, V any](a, b M) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
+}
+
+// mapaccess is the runtime's lookup behind reflect.Value.MapIndex: a
+// pointer to the element of map m (of map type t) at *key, nil when absent.
+// Reached by linkname because reflect has no lookup that does not copy the
+// element to a new allocation; the runtime keeps this entry point for
+// packages outside the standard library, with its signature, per
+// go.dev/issue/67401.
+//
+//go:linkname mapaccess reflect.mapaccess
+func mapaccess(t, m, key unsafe.Pointer) unsafe.Pointer
+
+// abiType returns the runtime type descriptor behind a reflect.Type (the
+// data word of the interface, a *reflect.rtype, whose first field is it).
+func abiType(t reflect.Type) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&t))[1] }
+
+// ifaceLayout says where a value of a variant type lives inside an
+// interface. An interface is two words, a type word and a data word; Go
+// stores a pointer-shaped value (a pointer, a map, a chan, a func, or a
+// struct or one-element array wrapping one) in the data word itself and any
+// other value behind it, in an immutable copy. Knowing which lets the codec
+// encode a variant in place instead of copying it out through reflection.
+type ifaceLayout int
+
+const (
+	layoutCopy   ifaceLayout = iota // unknown: copy the value out (reflection)
+	layoutInWord                    // the value is the data word
+	layoutBehind                    // the data word points to the value
+)
+
+// layoutOf computes the layout by the compiler's rule and checks it against
+// a boxed zero value (nil data word for pointer-shaped types, a non-nil
+// pointer to a zero value otherwise); if they ever disagree, the codec
+// falls back to copying, which is always right.
+func layoutOf(t reflect.Type) ifaceLayout {
+	box := reflect.New(reflect.TypeFor[any]()).Elem()
+	box.Set(reflect.Zero(t))
+	inWord := (*[2]unsafe.Pointer)(box.Addr().UnsafePointer())[1] == nil
+	switch rule := pointerShaped(t); {
+	case rule != inWord:
+		return layoutCopy
+	case rule:
+		return layoutInWord
+	}
+	return layoutBehind
+}
+
+func pointerShaped(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return t.Len() == 1 && pointerShaped(t.Elem())
+	case reflect.Struct:
+		return t.NumField() == 1 && pointerShaped(t.Field(0).Type)
+	}
+	return false
+}
 
 // The equality of two maps of plain values has a shortcut for the case the
 // checker meets most: a map copied from another (maps.Clone) that nothing

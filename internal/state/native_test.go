@@ -1,4 +1,4 @@
-package native
+package state
 
 import (
 	"bytes"
@@ -11,16 +11,16 @@ import (
 
 func TestRegistry(t *testing.T) {
 	type local map[uint16][]uint16
-	if LookupMap(reflect.TypeFor[local]()) != nil || LookupSlice(reflect.TypeFor[[]uint16]()) != nil {
+	if lookupMap(reflect.TypeFor[local]()) != nil || lookupSlice(reflect.TypeFor[[]uint16]()) != nil {
 		t.Fatal("found before registration")
 	}
 	RegisterMap[local]()
 	RegisterMap[local]() // twice: harmless
 	RegisterSlice[[]uint16]()
-	if LookupMap(reflect.TypeFor[local]()) == nil || LookupSlice(reflect.TypeFor[[]uint16]()) == nil {
+	if lookupMap(reflect.TypeFor[local]()) == nil || lookupSlice(reflect.TypeFor[[]uint16]()) == nil {
 		t.Fatal("not found after registration")
 	}
-	if LookupMap(reflect.TypeFor[map[uint16][]uint16]()) != nil {
+	if lookupMap(reflect.TypeFor[map[uint16][]uint16]()) != nil {
 		t.Error("a named type's registration covers its underlying type")
 	}
 }
@@ -36,27 +36,27 @@ func TestScratchAppendSorted(t *testing.T) {
 		{[][2]string{{"b", "2"}, {"a", "1"}}, "a1b2"},
 		{[][2]string{{"ab", "x"}, {"a", "yy"}, {"", "z"}, {"b", ""}}, "zayyabxb"},
 	} {
-		sc := GetScratch()
+		sc := getScratch()
 		for _, e := range tt.entries {
-			sc.Buf = append(sc.Buf, e[0]...)
-			k := len(sc.Buf)
-			sc.Buf = append(sc.Buf, e[1]...)
-			sc.EndEntry(k)
+			sc.buf = append(sc.buf, e[0]...)
+			k := len(sc.buf)
+			sc.buf = append(sc.buf, e[1]...)
+			sc.endEntry(k)
 		}
 		var order []int
-		for _, i := range sc.Order() {
+		for _, i := range sc.order() {
 			order = append(order, i)
 		}
-		got := sc.AppendSorted([]byte("<"))
+		got := sc.appendSorted([]byte("<"))
 		if want := sortedOrder(tt.entries); !slices.Equal(order, want) {
 			t.Errorf("%q: Order %v, want %v", tt.entries, order, want)
 		}
-		PutScratch(sc)
+		putScratch(sc)
 		if want := "<" + tt.want; !bytes.Equal(got, []byte(want)) {
 			t.Errorf("%q: got %q, want %q", tt.entries, got, want)
 		}
 	}
-	if sc := GetScratch(); len(sc.Buf) != 0 || len(sc.ends) != 0 {
+	if sc := getScratch(); len(sc.buf) != 0 || len(sc.ends) != 0 {
 		t.Error("a scratch from the pool is not empty")
 	}
 }

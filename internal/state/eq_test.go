@@ -1,4 +1,4 @@
-package execspec
+package state_test
 
 import (
 	"fmt"
@@ -6,6 +6,9 @@ import (
 	"slices"
 	"testing"
 	"unsafe"
+
+	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/state"
 )
 
 type eqInner struct {
@@ -28,7 +31,7 @@ type eqState struct {
 	MS    map[string]eqFlat  // a map type without a native fast path
 	MD    map[string]eqInner // with values that are not flat
 	P     *eqInner
-	Set   Set[string]
+	Set   execspec.Set[string]
 	Inner []eqInner
 	Flat  []eqFlat
 }
@@ -41,7 +44,7 @@ func eqSample() eqState {
 		MS:    map[string]eqFlat{"k": {N: 1}},
 		MD:    map[string]eqInner{"d": {N: 1, Tags: map[string]bool{"t": true}}},
 		P:     &eqInner{N: 3},
-		Set:   SetOf("a", "b"),
+		Set:   execspec.SetOf("a", "b"),
 		Inner: []eqInner{{N: 1, Tags: map[string]bool{"t": true}}},
 		Flat:  []eqFlat{{N: 1, S: "one"}, {N: 2, S: "two"}},
 	}
@@ -51,7 +54,7 @@ func eqSample() eqState {
 // is: the same encoding, and the copy's form (maps made, empty slices nil)
 // at any depth, which user code can tell apart from the others.
 func TestCodecEq(t *testing.T) {
-	c, err := codecOf(reflectTypeOf[eqState]())
+	c, err := state.Of(reflect.TypeFor[eqState]())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +81,7 @@ func TestCodecEq(t *testing.T) {
 		{"pointer target", func(s *eqState) { s.P.N = 4 }, false},
 		{"nil pointer", func(s *eqState) { s.P = nil }, false},
 		{"set element", func(s *eqState) { s.Set.Add("c") }, false},
-		{"set rebuilt equal", func(s *eqState) { s.Set = SetOf("b", "a") }, true},
+		{"set rebuilt equal", func(s *eqState) { s.Set = execspec.SetOf("b", "a") }, true},
 		{"slice of structs with maps", func(s *eqState) { s.Inner[0].Tags["u"] = true }, false},
 		{"slice of flat structs", func(s *eqState) { s.Flat[1].N = 3 }, false},
 		{"slice of flat structs, a string", func(s *eqState) { s.Flat[0].S = "uno" }, false},
@@ -90,27 +93,27 @@ func TestCodecEq(t *testing.T) {
 			a := eqSample()
 			var b eqState
 			b = a
-			c.fix(unsafe.Pointer(&b))
+			c.Fix(unsafe.Pointer(&b))
 			tc.change(&b)
-			if got := c.eq(unsafe.Pointer(&b), unsafe.Pointer(&a)); got != tc.equal {
+			if got := c.Eq(unsafe.Pointer(&b), unsafe.Pointer(&a)); got != tc.equal {
 				t.Errorf("eq = %v, want %v", got, tc.equal)
 			}
 			// The fused copy lists what refs lists after it.
 			var d eqState
 			d = a
-			if listed, want := sortedAddrs(c.fixRefs(unsafe.Pointer(&d), nil)), sortedRefs(c, unsafe.Pointer(&d)); !slices.Equal(listed, want) || !c.eq(unsafe.Pointer(&d), unsafe.Pointer(&a)) {
+			if listed, want := sortedAddrs(c.FixRefs(unsafe.Pointer(&d), nil)), sortedRefs(c, unsafe.Pointer(&d)); !slices.Equal(listed, want) || !c.Eq(unsafe.Pointer(&d), unsafe.Pointer(&a)) {
 				t.Errorf("fixRefs lists %x, refs after it %x", listed, want)
 			}
 			// The fused walk answers as eq does and, for equal values,
 			// lists what refs lists.
-			refs, equal := c.eqRefs(unsafe.Pointer(&b), unsafe.Pointer(&a), nil)
+			refs, equal := c.EqRefs(unsafe.Pointer(&b), unsafe.Pointer(&a), nil)
 			if equal != tc.equal {
 				t.Errorf("eqRefs = %v, want %v", equal, tc.equal)
 			}
 			if want := sortedRefs(c, unsafe.Pointer(&b)); equal && !slices.Equal(sortedAddrs(refs), want) {
 				t.Errorf("eqRefs lists %x, refs %x", sortedAddrs(refs), want)
 			}
-			if tc.equal && string(c.enc(nil, unsafe.Pointer(&a))) != string(c.enc(nil, unsafe.Pointer(&b))) {
+			if tc.equal && string(c.Enc(nil, unsafe.Pointer(&a))) != string(c.Enc(nil, unsafe.Pointer(&b))) {
 				t.Error("equal values encode differently")
 			}
 		})
@@ -148,10 +151,10 @@ func TestCodecCopyIsEq(t *testing.T) {
 		map[int]map[string]int{1: nil, 2: {}},
 		[]int{},
 		map[string][]int{"a": {}, "b": nil, "c": make([]int, 0, 5)},
-		map[string]Set[int]{"a": {}, "b": SetOf[int]()},
+		map[string]execspec.Set[int]{"a": {}, "b": execspec.SetOf[int]()},
 	}
 	for _, v := range values {
-		c, err := codecOf(reflect.TypeOf(v))
+		c, err := state.Of(reflect.TypeOf(v))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,10 +162,10 @@ func TestCodecCopyIsEq(t *testing.T) {
 		src.Elem().Set(reflect.ValueOf(v))
 		cp := reflect.New(reflect.TypeOf(v))
 		cp.Elem().Set(src.Elem())
-		if c.fix != nil {
-			c.fix(cp.UnsafePointer())
+		if c.Fix != nil {
+			c.Fix(cp.UnsafePointer())
 		}
-		if !c.eq(cp.UnsafePointer(), src.UnsafePointer()) {
+		if !c.Eq(cp.UnsafePointer(), src.UnsafePointer()) {
 			t.Errorf("the copy of %#v is not eq to it", v)
 		}
 	}
@@ -181,9 +184,9 @@ func eqAny(t *testing.T, a, b any) bool {
 		return p
 	}
 	pa, pb := pointerTo(a), pointerTo(b)
-	c, err := codecOf(pa.Type().Elem())
+	c, err := state.Of(pa.Type().Elem())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.eq(pa.UnsafePointer(), pb.UnsafePointer())
+	return c.Eq(pa.UnsafePointer(), pb.UnsafePointer())
 }
