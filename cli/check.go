@@ -34,6 +34,7 @@ type checkFlags struct {
 	deadlock, jsonOut, fullStates      bool
 	progress, allData, noSym, fp128    bool
 	noDetCheck, noShrink, noTemporal   bool
+	reference                          bool
 	outITF, outHTML                    string
 }
 
@@ -66,8 +67,12 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.BoolVar(&f.noDetCheck, "no-determinism-check", false, "do not re-execute the transition to each new state to detect nondeterministic actions")
 	fs.BoolVar(&f.noTemporal, "no-temporal", false, "without --property: check the invariants only, not the temporal properties (no behaviour graph)")
 	fs.BoolVar(&f.fp128, "fp128", false, "use 128-bit fingerprints (twice the store, negligible collision probability)")
+	fs.BoolVar(&f.reference, "reference", false, "compare every search strategy and option with the reference semantics on this instance (at most --max-states states, default 50,000), instead of checking it: is a result an engine bug?")
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
+	}
+	if f.reference {
+		return s.checkReference(ctx, &f)
 	}
 	for _, c := range []struct {
 		n string

@@ -15,6 +15,7 @@ const (
 	ExitUsage       = 4   // usage or input error (bad flag, unknown name, model does not build, bad trace file)
 	ExitIncomplete  = 5   // a search stopped by a limit or timeout before it finished, with nothing found
 	ExitNoResult    = 6   // internal error: the model runner ended without a result (os.Exit or Goexit in model code, a runtime crash, killed from outside, model code that did not stop)
+	ExitDisagree    = 7   // check --reference: the engines disagree with the reference semantics (an engine bug)
 	ExitInterrupted = 130 // interrupted (Ctrl-C); statistics so far were printed
 	ExitTerminated  = 143 // terminated by SIGTERM; statistics so far were printed
 )

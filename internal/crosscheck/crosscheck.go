@@ -181,7 +181,14 @@ func (c *comparer[S]) reference(sym, data bool) (*reference.Result, error) {
 		return nil, err
 	}
 	if !r.Complete || len(r.States) > c.opts.MaxStates {
-		return nil, fmt.Errorf("model %s has more than %d states (symmetry %v, data-pick reduction %v): %w", c.mc.Name(), c.opts.MaxStates, sym, data, ErrTooLarge)
+		how := ""
+		switch {
+		case sym:
+			how = " (orbits under symmetry)"
+		case !data && len(c.mc.DataPicks()) > 0:
+			how = " without the data-pick reduction"
+		}
+		return nil, fmt.Errorf("model %s has more than %d states%s: %w", c.mc.Name(), c.opts.MaxStates, how, ErrTooLarge)
 	}
 	c.refs[[2]bool{sym, data}] = r
 	return r, nil
