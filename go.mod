@@ -1,6 +1,6 @@
 module github.com/execspec/execspec
 
-go 1.24
+go 1.25
 
 require github.com/zeebo/xxh3 v1.1.0
 

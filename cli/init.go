@@ -131,7 +131,7 @@ func initPackage(env Env, dir, name, module string) (written []string, newModule
 		if module == "" {
 			module = name
 		}
-		outputs = append(outputs, output{filepath.Join(abs, "go.mod"), []byte(fmt.Sprintf("module %s\n\ngo 1.24\n", module))})
+		outputs = append(outputs, output{filepath.Join(abs, "go.mod"), []byte(fmt.Sprintf("module %s\n\ngo 1.25\n", module))})
 		modDir, modPath = abs, module
 	case err != nil:
 		return nil, false, err

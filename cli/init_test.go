@@ -18,7 +18,7 @@ func TestInit(t *testing.T) {
 		t.Skip("builds and tests a generated module")
 	}
 	mod := t.TempDir()
-	gomod := "module example.com/acme\n\ngo 1.24\n\nrequire github.com/execspec/execspec v0.0.0\n\nreplace github.com/execspec/execspec => " + rootDir + "\n"
+	gomod := "module example.com/acme\n\ngo 1.25\n\nrequire github.com/execspec/execspec v0.0.0\n\nreplace github.com/execspec/execspec => " + rootDir + "\n"
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
 		t.Fatal(err)
 	}

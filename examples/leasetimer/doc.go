@@ -10,10 +10,8 @@
 // hours takes microseconds and every run is the same. mbt.Run is called
 // inside synctest.Test, so the whole run, Reset included, is in the bubble.
 //
-// testing/synctest is stable from Go 1.25 (synctest.Test); the module's go
-// line stays at 1.24, so the test file carries the build constraint
-// go1.25, which both selects it on newer toolchains and sets its language
-// version. The model and the server build with any supported Go.
+// testing/synctest is stable from Go 1.25 (synctest.Test), the oldest Go
+// the module allows.
 //
 // The bug the test finds (Server with Forgetful set): Release leaves the
 // lease's timer running, and the timer expires whoever holds the lease
