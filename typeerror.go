@@ -46,19 +46,19 @@ func (e TypeErrors) Unwrap() []error {
 }
 
 // typeErrorsOf converts the state runtime's errors about a state type into
-// the model API's: a *TypeError, TypeErrors, or err itself.
+// the model API's: a *TypeError for one problem, TypeErrors for more, or
+// err itself.
 func typeErrorsOf(err error) error {
-	var many state.TypeErrors
-	if errors.As(err, &many) {
-		out := make(TypeErrors, len(many))
-		for i, te := range many {
-			out[i] = &TypeError{Path: te.Path, Type: te.Type, Reason: te.Reason}
-		}
-		return out
+	var ps state.Problems
+	if !errors.As(err, &ps) {
+		return err
 	}
-	var one *state.TypeError
-	if errors.As(err, &one) {
-		return &TypeError{Path: one.Path, Type: one.Type, Reason: one.Reason}
+	out := make(TypeErrors, len(ps))
+	for i, p := range ps {
+		out[i] = &TypeError{Path: p.Path, Type: p.Type, Reason: p.Reason}
 	}
-	return err
+	if len(out) == 1 {
+		return out[0]
+	}
+	return out
 }

@@ -10,6 +10,19 @@ import (
 	"github.com/execspec/execspec/machine"
 )
 
+// propertyKind returns the kind of the property named, 0 for none; an
+// unknown name is a usage error listing the valid ones.
+func propertyKind[S any](mc *machine.Machine[S], name string) (machine.PropertyKind, error) {
+	if name == "" {
+		return 0, nil
+	}
+	p, err := mc.Property(name)
+	if err != nil {
+		return 0, &usageError{err}
+	}
+	return p.Kind, nil
+}
+
 // checkReference runs `execspec check --reference`: the engines against
 // the reference semantics on one instance (package crosscheck), so that
 // "is this an engine bug?" has a one-line answer.
@@ -19,14 +32,10 @@ func (s *session[S]) checkReference(ctx context.Context, f *checkFlags) (int, er
 	if err != nil {
 		return 0, err
 	}
-	if f.property != "" {
-		p, err := mc.Property(f.property)
-		if err != nil {
-			return 0, &usageError{err}
-		}
-		if p.Kind == machine.Temporal {
-			return 0, usagef("--reference compares states and their verdicts; temporal property %s speaks of behaviours (give an invariant or an example, or none for every invariant)", p.Name)
-		}
+	if kind, err := propertyKind(mc, f.property); err != nil {
+		return 0, err
+	} else if kind == machine.Temporal {
+		return 0, usagef("--reference compares states and their verdicts; temporal property %s speaks of behaviours (give an invariant or an example, or none for every invariant)", f.property)
 	}
 	limit := crosscheck.DefaultMaxStates
 	if f.maxStates > 0 {

@@ -54,14 +54,10 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if f.property != "" {
-		p, err := mc.Property(f.property)
-		if err != nil {
-			return 0, &usageError{err}
-		}
-		if err := engine.RefuseTemporal("replay --seed", p.Kind, p.Name); err != nil {
-			return 0, usagef("%v; a lasso found by check replays with: execspec replay %s --itf FILE", err, s.pkg)
-		}
+	if kind, err := propertyKind(mc, f.property); err != nil {
+		return 0, err
+	} else if err := engine.RefuseTemporal("replay --seed", kind, f.property); err != nil {
+		return 0, usagef("%v; a lasso found by check replays with: execspec replay %s --itf FILE", err, s.pkg)
 	}
 	strategy, err := simulate.ParseStrategy(f.strategy)
 	if err != nil {

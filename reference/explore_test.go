@@ -2,6 +2,7 @@ package reference
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,7 +55,7 @@ func TestExploreCounts(t *testing.T) {
 	if got := len(res.States); got != 6 || res.Generated != 10 || !res.Complete {
 		t.Errorf("%d states, %d generated, complete %v; want 6, 10, true", got, res.Generated, res.Complete)
 	}
-	if want := []int{1, 2, 2, 3, 3, 4}; !equalInts(depths, want) {
+	if want := []int{1, 2, 2, 3, 3, 4}; !slices.Equal(depths, want) {
 		t.Errorf("depths %v, want %v", depths, want)
 	}
 	// The first path to state 4 (N=4) is 0 -> 2 -> 4.
@@ -206,16 +207,4 @@ func TestExploreMaxStates(t *testing.T) {
 	if res.Complete || len(res.States) < 3 {
 		t.Errorf("%d states, complete %v; want at least 3, incomplete", len(res.States), res.Complete)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -37,7 +37,7 @@ var opsCache sync.Map // reflect.Type -> *Ops
 var bigIntType = reflect.TypeFor[big.Int]()
 
 // Of returns the operations of t, compiling them the first time; an error
-// (a *TypeError or TypeErrors) names every part of t the runtime cannot
+// (Problems) names every part of t the runtime cannot
 // handle, with the path of its field from t.
 func Of(t reflect.Type) (*Ops, error) { return compile(t, t.String(), nil) }
 
@@ -51,7 +51,7 @@ func compile(t reflect.Type, path string, stack []reflect.Type) (*Ops, error) {
 	}
 	for _, s := range stack {
 		if s == t {
-			return nil, &TypeError{Path: path, Type: t, Reason: "recursive type (a value could contain itself or a pointer cycle); use slices or maps of plain values instead"}
+			return nil, problem(path, t, "recursive type (a value could contain itself or a pointer cycle); use slices or maps of plain values instead")
 		}
 	}
 	stack = append(stack, t)
@@ -93,7 +93,7 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*Ops, error)
 		return buildSpecial(t, sp, path, stack)
 	}
 	if t == bigIntType || t == reflect.PointerTo(bigIntType) {
-		return nil, &TypeError{Path: path, Type: t, Reason: "math/big integers are mutable and shared through pointers, so a copied state would share them; use execspec.BigInt, an immutable big integer (written to ITF as #bigint)"}
+		return nil, problem(path, t, "math/big integers are mutable and shared through pointers, so a copied state would share them; use execspec.BigInt, an immutable big integer (written to ITF as #bigint)")
 	}
 	switch t.Kind() {
 	case reflect.Bool:
@@ -295,7 +295,7 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*Ops, error)
 			kerr = err
 		}
 		vc, verr := compile(t.Elem(), path+"[value]", stack)
-		if err := joinTypeErrors(kerr, verr); err != nil {
+		if err := joinProblems(kerr, verr); err != nil {
 			return nil, err
 		}
 		c.Flat = false
@@ -368,7 +368,7 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*Ops, error)
 			fpath := path + "." + f.Name
 			if !f.IsExported() {
 				reason := "unexported field: execspec copies, compares and prints every state field, so state fields must be exported; export it, or keep the value outside the state (in the model's closure); a type from another package that hides its fields (time.Time, say) needs a plain representation instead (an integer, a string)"
-				errs = append(errs, &TypeError{Path: fpath, Type: f.Type, Reason: reason})
+				errs = append(errs, problem(fpath, f.Type, reason))
 				continue
 			}
 			fc, err := compile(f.Type, fpath, stack)
@@ -379,7 +379,7 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*Ops, error)
 			fields = append(fields, field{f.Offset, fc})
 			c.Flat = c.Flat && fc.Flat
 		}
-		if err := joinTypeErrors(errs...); err != nil {
+		if err := joinProblems(errs...); err != nil {
 			return nil, err
 		}
 		c.Eq = func(p, q unsafe.Pointer) bool {
@@ -464,15 +464,15 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*Ops, error)
 			}
 		}
 	case reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
-		return nil, &TypeError{Path: path, Type: t, Reason: "floating-point values are not supported (ITF has no floats, and float equality makes state counts unstable); use an integer in fixed units (cents, milliseconds), execspec.BigInt for unbounded integers, or a rational as two integers (numerator, denominator)"}
+		return nil, problem(path, t, "floating-point values are not supported (ITF has no floats, and float equality makes state counts unstable); use an integer in fixed units (cents, milliseconds), execspec.BigInt for unbounded integers, or a rational as two integers (numerator, denominator)")
 	case reflect.Func:
-		return nil, &TypeError{Path: path, Type: t, Reason: "functions cannot be part of state (they cannot be copied, compared or written to a trace); keep them in the model, outside the state"}
+		return nil, problem(path, t, "functions cannot be part of state (they cannot be copied, compared or written to a trace); keep them in the model, outside the state")
 	case reflect.Chan:
-		return nil, &TypeError{Path: path, Type: t, Reason: "channels cannot be part of state; model a channel as a slice (queue) or a Set (unordered network)"}
+		return nil, problem(path, t, "channels cannot be part of state; model a channel as a slice (queue) or a Set (unordered network)")
 	case reflect.Interface:
 		return buildVariantCodec(t, path, stack)
 	default:
-		return nil, &TypeError{Path: path, Type: t, Reason: "unsupported kind " + t.Kind().String() + "; use an integer, a string, or a struct of supported fields"}
+		return nil, problem(path, t, "unsupported kind " + t.Kind().String() + "; use an integer, a string, or a struct of supported fields")
 	}
 	return c, nil
 }
@@ -483,7 +483,7 @@ func checkKeyType(t reflect.Type, path string) error {
 	case reflect.Interface:
 		return variantKeyError(t, path)
 	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
-		return &TypeError{Path: path, Type: t, Reason: "map keys and set elements must be plain values (no pointers or channels; an interface only once its variants are registered and comparable); use the value itself, or a VSet for set elements"}
+		return problem(path, t, "map keys and set elements must be plain values (no pointers or channels; an interface only once its variants are registered and comparable); use the value itself, or a VSet for set elements")
 	case reflect.Array:
 		return checkKeyType(t.Elem(), path+"[i]")
 	case reflect.Struct:

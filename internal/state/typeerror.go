@@ -3,65 +3,52 @@ package state
 import (
 	"fmt"
 	"reflect"
-	"strings"
 )
 
-// TypeError reports a state type execspec cannot handle, naming the path of
-// the offending field from the state's root.
-type TypeError struct {
-	Path   string       // e.g. "State.Zone.Trees[value].Handler"
-	Type   reflect.Type // the offending type
+// Problem is a part of a type the runtime cannot handle: the path of its
+// field from the type's root, its type, and why (with what to use
+// instead).
+type Problem struct {
+	Path   string
+	Type   reflect.Type
 	Reason string
 }
 
-func (e *TypeError) Error() string {
-	return fmt.Sprintf("state field %s (type %s): %s", e.Path, e.Type, e.Reason)
-}
+// Problems is the error Of and OfState return: every problem found in a
+// type, in field order, so that a model's author fixes them all in one go.
+// The model API turns it into its execspec.TypeError or TypeErrors.
+type Problems []Problem
 
-// TypeErrors is every problem found in a state type, in field order, so a
-// model's author fixes them all in one go; errors.As finds both the list
-// and each *TypeError in it. The model API converts both to its own
-// execspec.TypeError and execspec.TypeErrors.
-type TypeErrors []*TypeError
-
-// Error lists the problems, one per line.
-func (e TypeErrors) Error() string {
-	msgs := make([]string, len(e))
-	for i, te := range e {
-		msgs[i] = te.Error()
+func (p Problems) Error() string {
+	if len(p) == 0 {
+		return "no problem"
 	}
-	return fmt.Sprintf("%d problems with the state type:\n\t%s", len(e), strings.Join(msgs, "\n\t"))
-}
-
-// Unwrap returns the individual errors.
-func (e TypeErrors) Unwrap() []error {
-	out := make([]error, len(e))
-	for i, te := range e {
-		out[i] = te
+	s := fmt.Sprintf("state field %s (type %s): %s", p[0].Path, p[0].Type, p[0].Reason)
+	if len(p) > 1 {
+		s += fmt.Sprintf(" (and %d more problems)", len(p)-1)
 	}
-	return out
+	return s
 }
 
-// joinTypeErrors flattens errs (nil, *TypeError or TypeErrors) into nil,
-// one *TypeError, or TypeErrors.
-func joinTypeErrors(errs ...error) error {
-	var all TypeErrors
+// problem returns the Problems of one problem.
+func problem(path string, t reflect.Type, reason string) Problems {
+	return Problems{{Path: path, Type: t, Reason: reason}}
+}
+
+// joinProblems flattens errs (nil or Problems) into nil or one Problems.
+func joinProblems(errs ...error) error {
+	var all Problems
 	for _, err := range errs {
 		switch e := err.(type) {
 		case nil:
-		case *TypeError:
-			all = append(all, e)
-		case TypeErrors:
+		case Problems:
 			all = append(all, e...)
 		default:
-			all = append(all, &TypeError{Reason: err.Error()})
+			all = append(all, Problem{Reason: err.Error()})
 		}
 	}
-	switch len(all) {
-	case 0:
+	if len(all) == 0 {
 		return nil
-	case 1:
-		return all[0]
 	}
 	return all
 }

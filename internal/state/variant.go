@@ -56,11 +56,11 @@ func (vc *variantCase) valueIn(p unsafe.Pointer) unsafe.Pointer {
 func buildVariantCodec(t reflect.Type, path string, stack []reflect.Type) (*Ops, error) {
 	name := t.String()
 	if v, ok := variantErrs.Load(t); ok {
-		return nil, &TypeError{Path: path, Type: t, Reason: fmt.Sprintf("the variants of %s were registered with errors: %v", name, v)}
+		return nil, problem(path, t, fmt.Sprintf("the variants of %s were registered with errors: %v", name, v))
 	}
 	cases := itf.Variants(t)
 	if len(cases) == 0 {
-		return nil, &TypeError{Path: path, Type: t, Reason: fmt.Sprintf("interface type with no registered variants: declare the types it may hold before Compile, e.g. execspec.Variants[%s](CaseA{}, CaseB{}), or use a concrete type", name)}
+		return nil, problem(path, t, fmt.Sprintf("interface type with no registered variants: declare the types it may hold before Compile, e.g. execspec.Variants[%s](CaseA{}, CaseB{}), or use a concrete type", name))
 	}
 	byType := make(map[reflect.Type]*variantCase, len(cases))
 	var errs []error
@@ -75,7 +75,7 @@ func buildVariantCodec(t reflect.Type, path string, stack []reflect.Type) (*Ops,
 		byType[vc.Type] = &variantCase{tag: vc.Tag, prefix: append(prefix, vc.Tag...), t: vc.Type, c: c, layout: layoutOf(vc.Type)}
 		flat = flat && c.Flat
 	}
-	if err := joinTypeErrors(errs...); err != nil {
+	if err := joinProblems(errs...); err != nil {
 		return nil, err
 	}
 	c := &Ops{Type: t, Flat: flat}
@@ -157,7 +157,7 @@ func buildVariantCodec(t reflect.Type, path string, stack []reflect.Type) (*Ops,
 func variantKeyError(t reflect.Type, path string) error {
 	cases := itf.Variants(t)
 	if len(cases) == 0 {
-		return &TypeError{Path: path, Type: t, Reason: "map keys and set elements must be plain values (no pointers or interfaces); an interface works once its variants are registered with execspec.Variants"}
+		return problem(path, t, "map keys and set elements must be plain values (no pointers or interfaces); an interface works once its variants are registered with execspec.Variants")
 	}
 	var bad []string
 	for _, vc := range cases {
@@ -170,7 +170,7 @@ func variantKeyError(t reflect.Type, path string) error {
 		}
 	}
 	if len(bad) > 0 {
-		return &TypeError{Path: path, Type: t, Reason: fmt.Sprintf("variants %s are not comparable, so they cannot be map keys or Set elements; use a VSet", strings.Join(bad, ", "))}
+		return problem(path, t, fmt.Sprintf("variants %s are not comparable, so they cannot be map keys or Set elements; use a VSet", strings.Join(bad, ", ")))
 	}
 	return nil
 }
