@@ -472,7 +472,7 @@ func buildCodec(t reflect.Type, path string, stack []reflect.Type) (*Ops, error)
 	case reflect.Interface:
 		return buildVariantCodec(t, path, stack)
 	default:
-		return nil, problem(path, t, "unsupported kind " + t.Kind().String() + "; use an integer, a string, or a struct of supported fields")
+		return nil, problem(path, t, "unsupported kind "+t.Kind().String()+"; use an integer, a string, or a struct of supported fields")
 	}
 	return c, nil
 }
