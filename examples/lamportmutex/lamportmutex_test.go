@@ -8,6 +8,7 @@ import (
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/lamportmutex"
 	"github.com/execspec/execspec/examples/lamportmutex/handbfs"
+	"github.com/execspec/execspec/internal/longtest"
 )
 
 // largeEnv gates the full MCLamportMutex.cfg search, minutes of CPU for
@@ -42,8 +43,8 @@ func TestCounts(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Run("handbfs", func(t *testing.T) {
-				if c.large && testing.Short() {
-					t.Skip("724,274 states; skipped with -short")
+				if c.large {
+					longtest.Skip(t) // 724,274 states
 				}
 				got, err := handbfs.Check(handbfs.Params{N: c.params.N, MaxClock: c.params.MaxClock, MaxNat: c.params.MaxNat})
 				if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
+	"github.com/execspec/execspec/internal/longtest"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -35,8 +36,8 @@ func TestTLCCounts(t *testing.T) {
 		{9, 10340352, -1, -1, true},
 	}
 	for _, c := range cases {
-		if c.long && testing.Short() {
-			continue
+		if c.long && !longtest.Enabled() {
+			continue // with EXECSPEC_LONG=1 (CI sets it)
 		}
 		for _, mod := range []struct {
 			name string
