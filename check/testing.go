@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/execspec/execspec"
@@ -52,7 +53,7 @@ func (res *Result) outcome() *engine.Outcome {
 	out := &engine.Outcome{
 		Findings: res.Findings,
 		Stopped:  res.Stopped,
-		Summary:  fmt.Sprintf("%d distinct states, %s", res.Stats.Distinct, res.Strategy),
+		Summary:  res.summary(),
 		Proof:    true,
 		Meta: func(int) map[string]any {
 			m := map[string]any{"strategy": string(res.Strategy)}
@@ -66,4 +67,71 @@ func (res *Result) outcome() *engine.Outcome {
 		out.Reproduce = func(int) []string { return []string{fmt.Sprintf("-execspec.seed=%d", res.Seed)} }
 	}
 	return out
+}
+
+// summary says how far the search went, for test messages.
+func (res *Result) summary() string {
+	st := res.Stats
+	s := fmt.Sprintf("%d distinct states, %d generated, depth %d (%s", st.Distinct, st.Generated, st.Depth, res.Strategy)
+	if res.Strategy == BFS && res.Workers > 1 {
+		s += fmt.Sprintf(", %d workers", res.Workers)
+	}
+	if len(res.Symmetries) > 0 {
+		s += ", one state per orbit of " + strings.Join(res.Symmetries, ", ")
+	}
+	if res.Liveness != nil {
+		s += "; temporal properties checked on the behaviour graph"
+	}
+	return s + ")"
+}
+
+// TestViolation checks m from a test that expects a finding: opts.Property
+// (an invariant or a temporal property; empty for any invariant or
+// temporal property) must be violated. It returns the first finding, with
+// its trace, for the test to inspect; a search that ends without one
+// fails t (a complete one: the property holds; an incomplete one: nothing
+// is known). It neither replays nor saves traces under testdata: the
+// finding is the expected outcome, not a failure to keep.
+func TestViolation[S any](t testing.TB, m *execspec.Model[S], opts Options) engine.Finding {
+	t.Helper()
+	mc, err := machine.Compile(m)
+	if err != nil {
+		t.Fatalf("execspec: %v", err)
+		return engine.Finding{}
+	}
+	if opts.Property != "" {
+		p, err := mc.Property(opts.Property)
+		if err != nil {
+			t.Fatalf("execspec: check %s: %v", m.Name(), err)
+			return engine.Finding{}
+		}
+		if p.Kind == machine.Example {
+			t.Fatalf("execspec: check %s: %s is an example: it is found, not violated; use check.Test to require that it is reached", m.Name(), p.Name)
+			return engine.Finding{}
+		}
+	}
+	res, err := Run(t.Context(), mc, opts)
+	if err != nil {
+		t.Fatalf("execspec: check %s: %v", m.Name(), err)
+		return engine.Finding{}
+	}
+	want := "a violation"
+	if opts.Property != "" {
+		want = "a violation of " + opts.Property
+	}
+	if len(res.Findings) == 0 {
+		if res.Complete {
+			t.Fatalf("execspec: check %s: want %s; the search is complete and found none (%s)", m.Name(), want, res.summary())
+		} else {
+			t.Fatalf("execspec: check %s: want %s; the search stopped (%s) with none found (%s): nothing is known", m.Name(), want, res.Stopped, res.summary())
+		}
+		return engine.Finding{}
+	}
+	f := res.Findings[0]
+	steps := 0
+	if f.Trace != nil {
+		steps = len(f.Trace.Steps) - 1
+	}
+	t.Logf("execspec: check %s: %s (%d steps), as expected; %s", m.Name(), f.Headline(), steps, res.summary())
+	return f
 }

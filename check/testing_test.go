@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
 )
 
@@ -138,5 +139,62 @@ func TestTestSavesAndReplaysFailures(t *testing.T) {
 	check.Test(rec, counterModel(1, false), check.Options{})
 	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "no longer fits model counter") {
 		t.Fatalf("changed model: %q", rec.errors)
+	}
+}
+
+// Under -v, Test says how far the search went and what it concluded.
+func TestTestLogsVerdict(t *testing.T) {
+	rec := &recordingTB{TB: t}
+	check.Test(rec, counterModel(5, false), check.Options{Workers: 1})
+	if len(rec.errors) > 0 || len(rec.logs) != 1 {
+		t.Fatalf("errors %q, logs %q", rec.errors, rec.logs)
+	}
+	for _, w := range []string{"check counter:", "6 distinct states, 6 generated, depth 6 (bfs)", "every invariant holds: non_negative"} {
+		if !strings.Contains(rec.logs[0], w) {
+			t.Errorf("log lacks %q: %s", w, rec.logs[0])
+		}
+	}
+}
+
+// TestViolation hands the expected finding to the test, and fails it when
+// there is none to hand.
+func TestTestViolation(t *testing.T) {
+	below3 := func() *execspec.Model[counter] {
+		m := counterModel(5, false)
+		m.Invariant("below_3", func(s *counter) bool { return s.N < 3 })
+		m.Example("four", func(s *counter) bool { return s.N == 4 })
+		return m
+	}
+	cases := []struct {
+		name  string
+		m     *execspec.Model[counter]
+		opts  check.Options
+		steps int    // of the finding's trace, when one is expected
+		want  string // in the one error, when one is expected
+	}{
+		{"violated", below3(), check.Options{Property: "below_3"}, 3, ""},
+		{"any invariant", below3(), check.Options{}, 3, ""},
+		{"holds", counterModel(5, false), check.Options{}, 0, "the search is complete and found none"},
+		{"incomplete", counterModel(-1, false), check.Options{MaxStates: 10}, 0, "nothing is known"},
+		{"an example", below3(), check.Options{Property: "four"}, 0, "four is an example: it is found, not violated"},
+		{"unknown property", below3(), check.Options{Property: "nope"}, 0, `unknown property "nope"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &recordingTB{TB: t}
+			f := check.TestViolation(rec, tc.m, tc.opts)
+			if tc.want == "" {
+				if len(rec.errors) > 0 || f.Trace == nil || len(f.Trace.Steps)-1 != tc.steps || f.Property != "below_3" {
+					t.Fatalf("errors %q; finding %s with %v", rec.errors, f.Headline(), f.Trace)
+				}
+				if len(rec.logs) != 1 || !strings.Contains(rec.logs[0], "as expected") {
+					t.Errorf("logs %q", rec.logs)
+				}
+				return
+			}
+			if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], tc.want) {
+				t.Fatalf("errors %q, want one with %q", rec.errors, tc.want)
+			}
+		})
 	}
 }

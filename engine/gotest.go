@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"fmt"
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/execspec/execspec/machine"
@@ -63,6 +65,7 @@ func RunTest[S any](t testing.TB, mc *machine.Machine[S], engine, property strin
 		t.Fatalf("execspec: %s %s: %v", engine, mc.Name(), err)
 		return nil
 	}
+	t.Logf("execspec: %s %s: %s; %s", engine, mc.Name(), out.Summary, verdict(out, kind, property, props))
 	exampleFound, failed := false, false
 	for i, f := range out.Findings {
 		if f.Kind == ExampleFound && kind == machine.Example {
@@ -109,6 +112,36 @@ func RunTest[S any](t testing.TB, mc *machine.Machine[S], engine, property strin
 		t.Errorf("execspec: %s %s: search incomplete (%s) after %s: nothing found, which proves nothing", engine, mc.Name(), out.Stopped, out.Summary)
 	}
 	return out
+}
+
+// verdict says in a few words what a search found, for the log of a test
+// run with -v.
+func verdict[S any](out *Outcome, kind machine.PropertyKind, property string, props []machine.Property[S]) string {
+	if len(out.Findings) > 0 {
+		parts := make([]string, len(out.Findings))
+		for i, f := range out.Findings {
+			parts[i] = f.Headline()
+		}
+		return strings.Join(parts, "; ")
+	}
+	if out.Stopped != Exhausted {
+		return fmt.Sprintf("stopped (%s) with nothing found", out.Stopped)
+	}
+	if kind == machine.Example {
+		return "example " + property + " not reached"
+	}
+	names := make([]string, len(props))
+	for i, p := range props {
+		names[i] = p.Name
+	}
+	what := "no invariant violated"
+	if out.Proof {
+		what = "every invariant holds"
+	}
+	if len(names) == 0 {
+		return "complete; the model has no invariant"
+	}
+	return what + ": " + strings.Join(names, ", ")
 }
 
 // Status is a finding's ITF "#meta" status, in Quint's terms: violation,

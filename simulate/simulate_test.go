@@ -226,9 +226,9 @@ func TestTestReportsFindingsWithReplayInfo(t *testing.T) {
 	}
 	rec = &recordingTB{TB: t}
 	simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, true)), simulate.Options{Seed: 1, MaxSamples: 10, MaxSteps: 2, Property: "epoch5"})
-	want := "example epoch5 not reached (10 samples of up to 2 steps, seed 1)"
+	want := "example epoch5 not reached (10 sample(s) of up to 2 steps (20 steps in all), seed 1)"
 	if testing.Short() {
-		want = "example epoch5 not reached (1 samples of up to 2 steps, seed 1)" // -short divides the samples by 10
+		want = "example epoch5 not reached (1 sample(s) of up to 2 steps (2 steps in all), seed 1)" // -short divides the samples by 10
 	}
 	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], want) {
 		t.Fatalf("an unreachable example: %q", rec.errors)

@@ -73,7 +73,7 @@ func (res *Result) outcome(opts Options) *engine.Outcome {
 	return &engine.Outcome{
 		Findings: findings,
 		Stopped:  res.Stopped,
-		Summary:  fmt.Sprintf("%d samples of up to %d steps, seed %d", res.Stats.Samples, opts.MaxSteps, res.Seed),
+		Summary:  fmt.Sprintf("%d sample(s) of up to %d steps (%d steps in all), seed %d", res.Stats.Samples, opts.MaxSteps, res.Stats.Steps, res.Seed),
 		Reproduce: func(i int) []string {
 			s := res.Findings[i].Sample
 			return []string{fmt.Sprintf("-execspec.seed=%d", res.Seed), fmt.Sprintf("-execspec.traces=%d", s+1), fmt.Sprintf("-execspec.steps=%d", opts.MaxSteps)}
