@@ -176,19 +176,24 @@ func (c *comparer[S]) reference(sym, data bool) (*reference.Result, error) {
 	if r, ok := c.refs[[2]bool{sym, data}]; ok {
 		return r, nil
 	}
-	r, err := reference.Explore(c.ctx, c.mc, reference.Options{Property: c.opts.Property, Symmetry: sym, Data: data, Deadlock: true, MaxStates: c.opts.MaxStates + 1})
+	// The engine sizes the instance first: the reference, slow on purpose,
+	// would take long to find out that it is too large. A variant
+	// (without the data-pick reduction, say) is compared only when it is
+	// at most variantFactor times the base instance.
+	limit := c.opts.MaxStates
+	if base, ok := c.refs[[2]bool{false, len(c.mc.DataPicks()) > 0}]; ok {
+		limit = min(limit, variantFactor*len(base.States)+variantSlack)
+	}
+	size, err := check.Run(c.ctx, c.mc, check.Options{ExploreOnly: true, NoTemporal: true, NoDeterminismCheck: true, NoSymmetry: !sym, AllData: !data, Workers: 1, MaxStates: int64(limit) + 1})
+	if err == nil && !size.Complete && size.Stopped == engine.StoppedMaxStates {
+		return nil, c.tooLarge(sym, data, limit)
+	}
+	r, err := reference.Explore(c.ctx, c.mc, reference.Options{Property: c.opts.Property, Symmetry: sym, Data: data, Deadlock: true, MaxStates: limit + 1})
 	if err != nil {
 		return nil, err
 	}
-	if !r.Complete || len(r.States) > c.opts.MaxStates {
-		how := ""
-		switch {
-		case sym:
-			how = " (orbits under symmetry)"
-		case !data && len(c.mc.DataPicks()) > 0:
-			how = " without the data-pick reduction"
-		}
-		return nil, fmt.Errorf("model %s has more than %d states%s: %w", c.mc.Name(), c.opts.MaxStates, how, ErrTooLarge)
+	if !r.Complete || len(r.States) > limit {
+		return nil, c.tooLarge(sym, data, limit)
 	}
 	c.refs[[2]bool{sym, data}] = r
 	return r, nil
@@ -198,6 +203,26 @@ func (c *comparer[S]) reference(sym, data bool) (*reference.Result, error) {
 // above it, BFS (one and two workers) and DFS run, and the variants on
 // BFS with one worker only.
 const fullMatrix = 5000
+
+// A variant of the model (under symmetry, without the data-pick
+// reduction) is compared when it has at most variantFactor times the base
+// instance's states, plus variantSlack.
+const (
+	variantFactor = 8
+	variantSlack  = 200
+)
+
+// tooLarge is the error of a model with more states than limit.
+func (c *comparer[S]) tooLarge(sym, data bool, limit int) error {
+	how := ""
+	switch {
+	case sym:
+		how = " (orbits under symmetry)"
+	case !data && len(c.mc.DataPicks()) > 0:
+		how = " without the data-pick reduction"
+	}
+	return fmt.Errorf("model %s has more than %d states%s: %w", c.mc.Name(), limit, how, ErrTooLarge)
+}
 
 // configs lists the configurations to compare: each strategy with the
 // model's defaults, and the variants without symmetry (when the model
