@@ -55,7 +55,23 @@ func ShrinkFinding[S any](mc *machine.Machine[S], props []machine.Property[S], p
 		func(s *Shrinker) bool { return removeCycles(mc, ex, s) },
 		func(s *Shrinker) bool { return shortcuts(mc, s) },
 	}
-	return s.Shrink(), s.Runs
+	best := s.Shrink()
+	// Last, a bounded breadth-first search for a shorter trace: the passes
+	// only ever shorten the trace found, and a shortest one may take
+	// another way altogether.
+	match := func(action int, r machine.Result, st *S) bool {
+		if r.Err != nil {
+			return want.Kind == Panicked && want.Property == "" && (lastAction < 0 || action == lastAction)
+		}
+		v := Judge(mc, props, st)
+		return v.Kind == want.Kind && v.Property == want.Property
+	}
+	if len(best.Steps) > 1 {
+		if q, ok := shortest(mc, len(best.Steps), match, try); ok {
+			best = q
+		}
+	}
+	return best, s.Runs
 }
 
 // fingerprints returns the fingerprint of every state of p: after init,
