@@ -8,10 +8,11 @@
 // of Sets, a sum type whose variant holds a Set and a map, a BigInt, a
 // counter and queues). The bytes choose an initial state, a few actions,
 // each a short program of operations, the invariants, an example, and
-// whether there is a state constraint and a data pick. The operations are
-// the aliasing patterns a Go author writes: an alias of a Set, map, slice
-// or pointer held in a map, slice, struct or variant, empty or not, then a
-// write through it; an append to an alias; a nil map or a zero Set stored
+// whether there is a state constraint and a data pick (which then ends
+// every action, its value read by nothing but the state's D, as the
+// data-pick reduction requires). The operations are the aliasing patterns
+// a Go author writes: an alias of a Set, map, slice or pointer held in a
+// map, slice, struct or variant, empty or not, then a write through it; an append to an alias; a nil map or a zero Set stored
 // in a map; two places made to share one map, Set, array or target; a
 // guard that fails after a write; a Set put into a VSet and written
 // afterwards. Every index is checked, so models do not panic, and every
@@ -68,6 +69,9 @@ type State struct {
 	V   execspec.VSet[execspec.Set[int]]
 	Var Msg
 	Big execspec.BigInt
+	// D is written by the data pick d only, and read by no guard and no
+	// property: the data-pick reduction's contract.
+	D int
 }
 
 var keys = []string{"a", "b"}
@@ -308,6 +312,7 @@ func Build(data []byte) (*execspec.Model[State], string) {
 	initKind := rd.next()
 	fmt.Fprintf(&desc, "init %d", initKind%4)
 	m.Init(func(c *execspec.Ctx[State]) { initState(c.S, initKind) })
+	dataPick := flags&16 != 0
 	nActions := 1 + rd.next()%4
 	for a := 0; a < nActions; a++ {
 		n := 1 + rd.next()%6
@@ -338,6 +343,9 @@ func Build(data []byte) (*execspec.Model[State], string) {
 				}
 				ops[in.op].run(c, r, in.arg)
 			}
+			if dataPick {
+				c.S.D = execspec.IntRange(c, "d", 0, 2) // trails every other pick
+			}
 		})
 	}
 	for i := 0; i < 1+flags%3; i++ {
@@ -355,9 +363,9 @@ func Build(data []byte) (*execspec.Model[State], string) {
 		fmt.Fprintf(&desc, "; constraint %s(%d)", p.name, arg)
 		m.Constraint("constraint", func(s *State) bool { return p.p(s, arg) })
 	}
-	if flags&16 != 0 {
-		desc.WriteString("; data pick x")
-		m.DataPicks("x")
+	if dataPick {
+		desc.WriteString("; data pick d")
+		m.DataPicks("d")
 	}
 	return m, desc.String()
 }
