@@ -198,3 +198,54 @@ func TestTestViolation(t *testing.T) {
 		})
 	}
 }
+
+// A saved trace that no longer fits the model is one error naming the
+// file and the flag; with EXECSPEC_UPDATE=1 it is rewritten from its
+// actions and picks when they still replay, and dropped when they do not.
+func TestTestUpdatesSavedTraces(t *testing.T) {
+	t.Chdir(t.TempDir())
+	// Counts by 1: a violation at 3, saved.
+	byOne := func(step int) *execspec.Model[counter] {
+		m := execspec.NewModel[counter]("counter")
+		m.Init(func(c *execspec.Ctx[counter]) {})
+		m.Action("inc", func(c *execspec.Ctx[counter]) {
+			if c.Assume(c.S.N < 10) {
+				c.S.N += step
+			}
+		})
+		m.Invariant("below_3", func(s *counter) bool { return s.N < 3 })
+		return m
+	}
+	rec := &recordingTB{TB: t}
+	check.Test(rec, byOne(1), check.Options{})
+	files, _ := filepath.Glob("testdata/execspec/TestTestUpdatesSavedTraces/*.itf.json")
+	if len(rec.errors) != 1 || len(files) != 1 {
+		t.Fatalf("first run: errors %q, files %v", rec.errors, files)
+	}
+	// Counting by 2, the saved states differ, but inc still replays.
+	rec = &recordingTB{TB: t}
+	check.Test(rec, byOne(2), check.Options{})
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "no longer fits model counter") || !strings.Contains(rec.errors[0], "-execspec.update") {
+		t.Fatalf("changed states: %q", rec.errors)
+	}
+	t.Setenv("EXECSPEC_UPDATE", "1")
+	rec = &recordingTB{TB: t}
+	check.Test(rec, byOne(2), check.Options{})
+	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "from the saved trace") || !strings.Contains(strings.Join(rec.logs, "\n"), "rewrote saved trace") {
+		t.Fatalf("updated: errors %q, logs %q", rec.errors, rec.logs)
+	}
+	// A model whose actions are other: the trace is dropped.
+	renamed := execspec.NewModel[counter]("counter")
+	renamed.Init(func(c *execspec.Ctx[counter]) {})
+	renamed.Action("add", func(c *execspec.Ctx[counter]) {
+		if c.Assume(c.S.N < 10) {
+			c.S.N++
+		}
+	})
+	rec = &recordingTB{TB: t}
+	check.Test(rec, renamed, check.Options{})
+	left, _ := filepath.Glob("testdata/execspec/TestTestUpdatesSavedTraces/*.itf.json")
+	if len(rec.errors) != 0 || len(left) != 0 || !strings.Contains(strings.Join(rec.logs, "\n"), "dropped saved trace") {
+		t.Fatalf("renamed action: errors %q, logs %q, files left %v", rec.errors, rec.logs, left)
+	}
+}

@@ -17,6 +17,7 @@ var (
 	flagSeed   = flag.String("execspec.seed", "", "seed of every execspec engine's random choices (env EXECSPEC_SEED; 'random' draws a fresh one, printed; default: the test's own, else 0)")
 	flagTraces = flag.Int("execspec.traces", 0, "number of traces or samples the random engines run (env EXECSPEC_TRACES; -short divides the default by 10)")
 	flagSteps  = flag.Int("execspec.steps", 0, "maximum steps per trace or sample (env EXECSPEC_STEPS)")
+	flagUpdate = flag.Bool("execspec.update", false, "bring the saved traces of execspec tests that no longer fit the model up to date: rewrite each from its actions and picks, drop it when they no longer replay (env EXECSPEC_UPDATE=1)")
 )
 
 // ShortDivisor is what -short divides a default number of traces or
@@ -116,4 +117,13 @@ func intSetting(name string, flagVal int, env string, fallback int) (v int, expl
 		return n, true, nil
 	}
 	return fallback, false, nil
+}
+
+// UpdateSetting reports whether saved traces that no longer fit the model
+// are to be brought up to date: -execspec.update, else EXECSPEC_UPDATE=1.
+func UpdateSetting() bool {
+	if given()["execspec.update"] {
+		return *flagUpdate
+	}
+	return os.Getenv("EXECSPEC_UPDATE") == "1"
 }

@@ -17,10 +17,46 @@ import (
 // fails, a panic, or a state that differs from the recorded one on the
 // trace's variables. Each error names the step.
 func Follow[S any](mc *machine.Machine[S], tr *trace.Trace, visit func(i int, s *S) bool) error {
+	return follow(mc, tr, true, func(i int, s *S, _ machine.Result) bool { return visit(i, s) })
+}
+
+// Rewrite re-executes a trace's actions and picks as Follow does, but
+// takes the model's states instead of comparing them with the recorded
+// ones, and returns the trace that records them: a trace saved before the
+// model's state changed (a variable added, a value computed otherwise),
+// brought up to date. It fails when the actions and picks no longer replay.
+func Rewrite[S any](mc *machine.Machine[S], tr *trace.Trace) (*trace.Trace, error) {
+	out := mc.NewTrace()
+	out.Meta = tr.Meta
+	var err error
+	ferr := follow(mc, tr, false, func(i int, s *S, r machine.Result) bool {
+		name := "init"
+		if i > 0 {
+			name = tr.Steps[i].Action
+		}
+		st, e := mc.TraceStep(name, r.Picks, s)
+		if e != nil {
+			err = e
+			return false
+		}
+		out.Steps = append(out.Steps, st)
+		return true
+	})
+	if ferr != nil {
+		return nil, ferr
+	}
+	return out, err
+}
+
+// follow is Follow, comparing the states reached with the recorded ones
+// when compare is set; visit gets each step's result too (with its picks
+// recorded).
+func follow[S any](mc *machine.Machine[S], tr *trace.Trace, compare bool, visit func(i int, s *S, r machine.Result) bool) error {
 	if len(tr.Steps) == 0 {
 		return fmt.Errorf("the trace has no states")
 	}
 	ex := mc.NewExecutor()
+	ex.Record(!compare)
 	cur, nxt := new(S), new(S)
 	for i, st := range tr.Steps {
 		action := machine.InitAction
@@ -54,14 +90,16 @@ func Follow[S any](mc *machine.Machine[S], tr *trace.Trace, visit func(i int, s 
 			return fmt.Errorf("%s: the model does not allow this step (a guard fails)", what)
 		}
 		cur, nxt = nxt, cur
-		vals, err := mc.ToITF(cur)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+		if compare {
+			vals, err := mc.ToITF(cur)
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
+			if diff := trace.DiffStates(tr.Vars, vals, st.State); len(diff) > 0 {
+				return fmt.Errorf("%s: the model's state differs from the trace's: %s", what, trace.FormatChange(diff[0]))
+			}
 		}
-		if diff := trace.DiffStates(tr.Vars, vals, st.State); len(diff) > 0 {
-			return fmt.Errorf("%s: the model's state differs from the trace's: %s", what, trace.FormatChange(diff[0]))
-		}
-		if !visit(i, cur) {
+		if !visit(i, cur, res) {
 			return nil
 		}
 	}

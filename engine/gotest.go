@@ -3,9 +3,11 @@ package engine
 import (
 	"fmt"
 	"maps"
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
@@ -144,6 +146,15 @@ func verdict[S any](out *Outcome, kind machine.PropertyKind, property string, pr
 	return what + ": " + strings.Join(names, ", ")
 }
 
+// rewriteSaved replaces the saved trace file with tr, which holds one
+// trace of a file of n.
+func rewriteSaved(file string, tr *trace.Trace, n int) error {
+	if n != 1 {
+		return fmt.Errorf("%s holds %d traces; only a file of one is rewritten", file, n)
+	}
+	return itf.WriteFile(file, tr.ToITF())
+}
+
 // Status is a finding's ITF "#meta" status, in Quint's terms: violation,
 // example, deadlock or error.
 func Status(k Kind) string {
@@ -168,19 +179,49 @@ func replaySaved[S any](t testing.TB, mc *machine.Machine[S], props []machine.Pr
 		return false
 	}
 	ok := true
+	update := UpdateSetting()
+	stale := func(file string, err error) {
+		if update {
+			if rerr := os.Remove(file); rerr != nil {
+				t.Errorf("execspec: saved trace %s no longer fits model %s (%v), and removing it failed: %v", file, mc.Name(), err, rerr)
+				ok = false
+				return
+			}
+			t.Logf("execspec: dropped saved trace %s: its actions and picks no longer replay on model %s (%v)", file, mc.Name(), err)
+			return
+		}
+		t.Errorf("execspec: saved trace %s no longer fits model %s: %v\n(rerun with -execspec.update, or EXECSPEC_UPDATE=1, to rewrite it from its actions and picks, or drop it when they no longer replay)", file, mc.Name(), err)
+		ok = false
+	}
 	for _, file := range files {
 		traces, err := ReadSavedTraces(file)
 		if err != nil {
-			t.Errorf("execspec: saved trace: %v", err)
-			ok = false
+			stale(file, err)
 			continue
 		}
 		for _, it := range traces {
 			tr, err := trace.FromITF(it)
 			if err != nil {
-				t.Errorf("execspec: saved trace %s: %v", file, err)
-				ok = false
-				continue
+				stale(file, err)
+				break
+			}
+			if ferr := Follow(mc, tr, func(int, *S) bool { return true }); ferr != nil {
+				if !update {
+					stale(file, ferr)
+					break
+				}
+				nt, rerr := Rewrite(mc, tr)
+				if rerr != nil {
+					stale(file, rerr)
+					break
+				}
+				if err := rewriteSaved(file, nt, len(traces)); err != nil {
+					t.Errorf("execspec: rewriting saved trace %s: %v", file, err)
+					ok = false
+					break
+				}
+				t.Logf("execspec: rewrote saved trace %s from its actions and picks (the model's states had changed: %v)", file, ferr)
+				tr = nt
 			}
 			var v Verdict
 			at := -1
@@ -191,8 +232,7 @@ func replaySaved[S any](t testing.TB, mc *machine.Machine[S], props []machine.Pr
 			})
 			switch {
 			case err != nil:
-				t.Errorf("execspec: saved trace %s no longer fits model %s: %v\n(delete the file if the model changed on purpose)", file, mc.Name(), err)
-				ok = false
+				stale(file, err)
 			case v.Kind != 0 && v.Kind.Failure():
 				cut := *tr
 				cut.Steps = tr.Steps[:at+1]
