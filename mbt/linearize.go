@@ -217,6 +217,7 @@ func (c *Checker[S]) Check(h *History) (Linearization, error) {
 // prepare resolves the actions and the directed picks of h's operations.
 func (c *Checker[S]) prepare(h *History) ([]checkOp, error) {
 	ops := make([]checkOp, len(h.Ops))
+	times := make(map[int64]int, 2*len(h.Ops))
 	for i, o := range h.Ops {
 		a, err := c.mc.ActionIndex(o.Action)
 		if err != nil {
@@ -224,6 +225,12 @@ func (c *Checker[S]) prepare(h *History) ([]checkOp, error) {
 		}
 		if o.Return <= o.Call {
 			return nil, fmt.Errorf("mbt: history operation %d (%s) returns at %d, not after its call at %d", i, o, o.Return, o.Call)
+		}
+		for _, t := range []int64{o.Call, o.Return} {
+			if j, dup := times[t]; dup {
+				return nil, fmt.Errorf("mbt: history operations %d and %d both have time %d: every call and return time must be distinct (equal times leave open which came first; stamp them from one counter, as RunConcurrent does)", j, i, t)
+			}
+			times[t] = i
 		}
 		d := make(map[string]itf.Value, len(o.Inputs)+len(o.Outputs))
 		for _, p := range o.Inputs {
