@@ -36,8 +36,17 @@ type ConcurrentDriver[S any] interface {
 	// Do returns the values of the action's output picks it observed
 	// (ConcurrentOptions.Outputs; made with Output: the pick's label and a
 	// Go value of the pick's type), an error wrapping ErrRefused when the
-	// implementation refused the operation, or another error when it could
-	// not be tried at all (which fails the test).
+	// implementation refused the operation, an error wrapping ErrNoAnswer
+	// (NoAnswerf) when it got no answer and cannot tell whether the
+	// operation took effect (a timeout, a crash: the operation is pending,
+	// and may take effect at any later point or never), or another error
+	// when it could not be tried at all (which fails the test).
+	//
+	// After a pending operation the client goes on with its next one, as
+	// a new process would in Jepsen: the pending one stays concurrent with
+	// everything called after it. A driver that observes the final state
+	// reads whatever the pending operations left; the checker accepts
+	// both outcomes of each.
 	Do(ctx context.Context, client int, op Step) ([]Labelled, error)
 }
 
@@ -106,8 +115,9 @@ type ConcurrentReport struct {
 	Runs, Ops int
 	// Clients is the number of clients of each run.
 	Clients int
-	// Refused counts the operations the implementation refused.
-	Refused int
+	// Refused counts the operations the implementation refused, Pending
+	// those that got no answer (ErrNoAnswer).
+	Refused, Pending int
 	// Saved counts the saved histories replayed first.
 	Saved int
 	// Failure is the minimal non-linearizable history found, nil if none.
@@ -122,6 +132,9 @@ type ConcurrentReport struct {
 // String is the report's one-line summary.
 func (r *ConcurrentReport) String() string {
 	s := fmt.Sprintf("execspec mbt concurrent: seed %d, %d runs, %d operations over %d clients, %d refused", r.Seed, r.Runs, r.Ops, r.Clients, r.Refused)
+	if r.Pending > 0 {
+		s += fmt.Sprintf(", %d without an answer", r.Pending)
+	}
 	if r.Saved > 0 {
 		s += fmt.Sprintf(", %d saved histories replayed", r.Saved)
 	}
@@ -207,6 +220,9 @@ func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(tes
 		for _, op := range h.Ops {
 			if op.Refused {
 				rep.Refused++
+			}
+			if op.Pending {
+				rep.Pending++
 			}
 		}
 		if !lin.OK {
@@ -360,6 +376,8 @@ func (c *concRunner[S]) execute(sc script, run int) (*History, error) {
 				})
 				rec.Return = clock.Add(1)
 				switch {
+				case errors.Is(err, ErrNoAnswer):
+					rec.Pending, rec.Return, outs = true, 0, nil
 				case errors.Is(err, ErrRefused):
 					rec.Refused = true
 				case err != nil:
@@ -505,7 +523,7 @@ func cutAfterFailure(sc script, h *History, lin Linearization) (script, bool) {
 		placed[i] = true
 	}
 	for i, op := range h.Ops {
-		if !placed[i] {
+		if !placed[i] && !op.Pending {
 			return cutAt(sc, h, op.Return)
 		}
 	}
@@ -571,7 +589,11 @@ func FormatHistory(h *History, lin Linearization) string {
 		if p, ok := pos[i]; ok {
 			mark = fmt.Sprintf("%3d", p)
 		}
-		fmt.Fprintf(&b, "  %s  [%4d,%4d] %s\n", mark, op.Call, op.Return, op)
+		ret := fmt.Sprintf("%4d", op.Return)
+		if op.Pending {
+			ret = "   -" // no answer
+		}
+		fmt.Fprintf(&b, "  %s  [%4d,%s] %s\n", mark, op.Call, ret, op)
 	}
 	switch {
 	case lin.OK:

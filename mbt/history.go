@@ -118,8 +118,9 @@ func ReadHistory(path string) (*History, error) {
 // Validate checks h as the checker, the runner of saved histories and the
 // page use it: between 1 and MaxHistoryClients clients; every operation
 // names an action, a client below Clients, and a call and a later return
-// at non-negative logical times distinct from every other, the operations
-// in order of their calls; every input, output and final value is a valid
+// at non-negative logical times distinct from every other (a pending
+// operation: a call only, no outputs, not refused), the operations in
+// order of their calls; every input, output and final value is a valid
 // ITF value under a non-empty label; the run is not negative.
 func (h *History) Validate() error {
 	switch {
@@ -151,12 +152,18 @@ func (h *History) Validate() error {
 			return fmt.Errorf("operation %d: no action", i)
 		case op.Client < 0 || op.Client >= h.Clients:
 			return fmt.Errorf("operation %d: client %d, want 0 to %d", i, op.Client, h.Clients-1)
-		case op.Call < 0 || op.Return <= op.Call:
+		case op.Pending && (op.Return != 0 || op.Refused || len(op.Outputs) > 0):
+			return fmt.Errorf("operation %d: pending (no answer), yet it has a return, outputs or a refusal", i)
+		case op.Call < 0 || (!op.Pending && op.Return <= op.Call):
 			return fmt.Errorf("operation %d: called at %d and returned at %d, want 0 <= call < return", i, op.Call, op.Return)
 		case i > 0 && op.Call < h.Ops[i-1].Call:
 			return fmt.Errorf("operation %d: called at %d, before operation %d (at %d): operations come in order of their calls", i, op.Call, i-1, h.Ops[i-1].Call)
 		}
-		for _, t := range []int64{op.Call, op.Return} {
+		events := []int64{op.Call, op.Return}
+		if op.Pending {
+			events = events[:1]
+		}
+		for _, t := range events {
 			if j, dup := times[t]; dup {
 				return fmt.Errorf("operation %d: time %d is operation %d's too (every time is distinct)", i, t, j)
 			}
@@ -225,7 +232,7 @@ func writeHistoryHTML(w *bytes.Buffer, h *History, prefix []int) error {
 	}
 	var tmax int64 = 1
 	for _, op := range h.Ops {
-		tmax = max(tmax, op.Return)
+		tmax = max(tmax, op.Call+1, op.Return)
 	}
 	const laneH, left, unit = 44.0, 70.0, 14.0
 	data := struct {
@@ -239,9 +246,13 @@ func writeHistoryHTML(w *bytes.Buffer, h *History, prefix []int) error {
 		data.Lanes = append(data.Lanes, pageLane{Y: float64(c)*laneH + 10, Label: fmt.Sprintf("client %d", c)})
 	}
 	for i, op := range h.Ops {
+		ret := op.Return
+		if op.Pending {
+			ret = tmax + 1 // no answer: open to the end
+		}
 		p := pageOp{
 			X: left + float64(op.Call)*unit, Y: float64(op.Client)*laneH + 14,
-			W: float64(op.Return-op.Call) * unit, H: laneH - 12,
+			W: float64(ret-op.Call) * unit, H: laneH - 12,
 			Label: op.Action, Title: fmt.Sprintf("#%d [%d, %d] %s", i, op.Call, op.Return, op), Class: "bad",
 			Text: op.String(), Call: op.Call, Ret: op.Return,
 		}

@@ -30,6 +30,13 @@ import (
 // implementation's final state must also equal the model's state after
 // the whole linearization.
 //
+// An operation may be pending: called, with no answer (a client that timed
+// out or crashed, whose effect may or may not have happened). It has no
+// return and no outputs; a linearization may place it anywhere after its
+// call, or leave it out (it never took effect), and an observed final
+// state does not force either: the check asks only that some choice
+// explains every answered operation and the final state.
+//
 // The search is the backtracking search of Wing and Gong with the
 // memoization of Lowe: it walks the history's call and return events in
 // logical-time order, linearizes a pending operation whose call is
@@ -57,11 +64,16 @@ type Operation struct {
 	Outputs []Arg `json:"outputs,omitempty"`
 	// Refused is true when the implementation refused the operation.
 	Refused bool `json:"refused,omitempty"`
+	// Pending is true when the operation got no answer (the driver
+	// returned ErrNoAnswer: a timeout, a crash): it may have taken effect
+	// at any point after its call, or never. A pending operation has no
+	// outputs and no return (Return is 0).
+	Pending bool `json:"pending,omitempty"`
 	// Call and Return are the logical times at which the client called the
 	// implementation and got its answer; every time in a history is
 	// distinct and Call < Return.
 	Call   int64 `json:"call"`
-	Return int64 `json:"return"`
+	Return int64 `json:"return,omitempty"`
 }
 
 // String formats the operation as `c1 deposit(account="alice", amount=2) -> ok`.
@@ -76,6 +88,8 @@ func (o Operation) String() string {
 	}
 	b.WriteString(") -> ")
 	switch {
+	case o.Pending:
+		b.WriteString("no answer")
 	case o.Refused:
 		b.WriteString("refused")
 	case len(o.Outputs) == 0:
@@ -180,13 +194,14 @@ type checkOp struct {
 	action   int
 	directed map[string]itf.Value
 	refused  bool
+	pending  bool
 }
 
 // event is a call or a return in the search's doubly linked event list.
 type event struct {
 	op         int
 	call       bool
-	match      *event // the call's return, the return's call
+	match      *event // the call's return (nil for a pending operation), the return's call
 	prev, next *event
 }
 
@@ -223,10 +238,16 @@ func (c *Checker[S]) prepare(h *History) ([]checkOp, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mbt: history operation %d: %w", i, err)
 		}
-		if o.Return <= o.Call {
+		events := []int64{o.Call, o.Return}
+		switch {
+		case o.Pending && (o.Refused || len(o.Outputs) > 0 || o.Return != 0):
+			return nil, fmt.Errorf("mbt: history operation %d (%s) is pending (no answer) but has a return, outputs or a refusal", i, o)
+		case o.Pending:
+			events = events[:1]
+		case o.Return <= o.Call:
 			return nil, fmt.Errorf("mbt: history operation %d (%s) returns at %d, not after its call at %d", i, o, o.Return, o.Call)
 		}
-		for _, t := range []int64{o.Call, o.Return} {
+		for _, t := range events {
 			if j, dup := times[t]; dup {
 				return nil, fmt.Errorf("mbt: history operations %d and %d both have time %d: every call and return time must be distinct (equal times leave open which came first; stamp them from one counter, as RunConcurrent does)", j, i, t)
 			}
@@ -241,7 +262,7 @@ func (c *Checker[S]) prepare(h *History) ([]checkOp, error) {
 				d[p.Label] = p.Value
 			}
 		}
-		ops[i] = checkOp{action: a, directed: d, refused: o.Refused}
+		ops[i] = checkOp{action: a, directed: d, refused: o.Refused, pending: o.Pending}
 	}
 	return ops, nil
 }
@@ -330,11 +351,17 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 	n := len(ops)
 	// The event list, in logical-time order, behind a sentinel head.
 	evs := make([]*event, 0, 2*n)
+	returns := 0 // the returns still in the list
 	for i := range ops {
 		call := &event{op: i, call: true}
+		evs = append(evs, call)
+		if ops[i].pending {
+			continue // no return: it may be linearized at any later point, or never
+		}
 		ret := &event{op: i, match: call}
 		call.match = ret
-		evs = append(evs, call, ret)
+		evs = append(evs, ret)
+		returns++
 	}
 	time := func(e *event) int64 {
 		if e.call {
@@ -354,17 +381,21 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		if e.next != nil {
 			e.next.prev = e.prev
 		}
-		m := e.match
-		m.prev.next = m.next
-		if m.next != nil {
-			m.next.prev = m.prev
+		if m := e.match; m != nil {
+			m.prev.next = m.next
+			if m.next != nil {
+				m.next.prev = m.prev
+			}
+			returns--
 		}
 	}
 	unlift := func(e *event) {
-		m := e.match
-		m.prev.next = m
-		if m.next != nil {
-			m.next.prev = m
+		if m := e.match; m != nil {
+			m.prev.next = m
+			if m.next != nil {
+				m.next.prev = m
+			}
+			returns++
 		}
 		e.prev.next = e
 		if e.next != nil {
@@ -435,10 +466,11 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		return false
 	}
 	// backtrack undoes the top of the stack and returns the event to go on
-	// from; ok is false when the stack is empty.
-	backtrack := func() (*event, bool) {
+	// from, and whether it reached a new configuration (another successor
+	// of the operation it undid); ok is false when the stack is empty.
+	backtrack := func() (next *event, advanced, ok bool) {
 		if len(stack) == 0 {
-			return nil, false
+			return nil, false, false
 		}
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -446,14 +478,20 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		cur, curFP = f.prev, f.prevFP
 		toggle(f.op)
 		if advance(f.op, f.ev, f.prev, f.prevFP, f.succs, f.choice+1) {
-			return head.next, true
+			return head.next, true, true
 		}
-		return f.ev.next, true
+		return f.ev.next, false, true
 	}
 
-	e := head.next
+	// fresh is true when the search has just reached a configuration
+	// (set of linearized operations, state) it has not judged yet: once
+	// every answered operation is linearized (no return is left in the
+	// list), it is a complete linearization, save for the pending
+	// operations it leaves out.
+	e, fresh := head.next, true
 	for {
-		if head.next == nil {
+		if fresh && returns == 0 {
+			fresh = false
 			if final == nil {
 				res.OK = true
 				break
@@ -470,8 +508,13 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 				res.FinalMismatch = true
 				res.FinalDiff = formatDiff(diff, "model", "observed")
 			}
+			// Pending operations not linearized yet may still take
+			// effect and end in the observed state: go on through their
+			// calls, then back.
+		}
+		if e == nil {
 			var ok bool
-			if e, ok = backtrack(); !ok {
+			if e, fresh, ok = backtrack(); !ok {
 				break
 			}
 			continue
@@ -492,7 +535,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 				succCache[sk] = succs
 			}
 			if advance(e.op, e, cur, curFP, succs, 0) {
-				e = head.next
+				e, fresh = head.next, true
 				continue
 			}
 			e = e.next
@@ -500,7 +543,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		}
 		// A return whose operation is not linearized: undo the last choice.
 		var ok bool
-		if e, ok = backtrack(); !ok {
+		if e, fresh, ok = backtrack(); !ok {
 			break
 		}
 	}
