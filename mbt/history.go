@@ -176,6 +176,13 @@ func (h *History) Validate() error {
 			return err
 		}
 	}
+	if s := h.Schedule; s != nil {
+		for i, c := range s.Steps {
+			if c < 0 || c >= h.Clients {
+				return fmt.Errorf("schedule step %d: client %d, want 0 to %d", i, c, h.Clients-1)
+			}
+		}
+	}
 	for name, v := range h.Final {
 		if name == "" || !v.IsValid() {
 			return fmt.Errorf("final state: variable %q without a valid value", name)

@@ -122,6 +122,10 @@ type History struct {
 	// Seed and Run say which generated run recorded the history.
 	Seed uint64 `json:"seed"`
 	Run  int    `json:"run"`
+	// Schedule is the interleaving a controlled scheduler chose (see
+	// ConcurrentOptions.Scheduler); nil when the Go runtime interleaved
+	// the clients. Running the saved history replays it.
+	Schedule *Schedule `json:"schedule,omitempty"`
 }
 
 // Linearization is the verdict of a linearizability check.
