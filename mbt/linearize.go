@@ -9,6 +9,7 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
+	"github.com/execspec/execspec/trace"
 )
 
 // A concurrent history is checked for linearizability against the model,
@@ -144,6 +145,14 @@ type Linearization struct {
 	FinalDiff string
 	// Nodes counts the linearization attempts of the search.
 	Nodes int
+	// Partitions is the number of sub-histories checked alone (1 when the
+	// history was checked whole). With more than one, Order lists each
+	// partition's linearization in turn (their operations commute, so the
+	// sequence is a behaviour of the model), and when the history is not
+	// linearizable Partition names the first partition that is not (by
+	// its first operation), Order ending with its longest prefix.
+	Partitions int
+	Partition  string
 }
 
 // ErrIncomplete is returned (wrapped) by a linearizability check stopped
@@ -158,7 +167,15 @@ type CheckOptions struct {
 	// MaxNodes bounds the search's linearization attempts (default
 	// 10,000,000); a search that reaches it returns ErrIncomplete.
 	MaxNodes int
-	_        struct{}
+	// Partition, when set, declares which operations are independent: two
+	// operations with different keys touch disjoint parts of the state and
+	// commute, so the history is linearizable when each key's
+	// sub-history is (P-compositionality), and each is checked alone.
+	// PartitionBy("key") partitions by an input pick. An operation for
+	// which it returns false touches every part: the history is checked
+	// whole. See Linearization for how the verdicts combine.
+	Partition func(op Operation) (key string, ok bool)
+	_         struct{}
 }
 
 const defaultMaxNodes = 10_000_000
@@ -230,7 +247,28 @@ func (c *Checker[S]) Check(h *History) (Linearization, error) {
 		}
 		final = &f
 	}
-	return c.search(h, ops, init, final)
+	budget := c.opts.MaxNodes
+	lin, err := c.checkPartitions(h, ops, init, final, &budget)
+	if errors.Is(err, errBudget) {
+		return lin, fmt.Errorf("mbt: %w after %d attempts (CheckOptions.MaxNodes %d; raise it, or declare a Partition)", ErrIncomplete, lin.Nodes, c.opts.MaxNodes)
+	}
+	return lin, err
+}
+
+// errBudget stops a search that spent its budget.
+var errBudget = errors.New("budget spent")
+
+// whole searches every operation of h, the final state included.
+func (c *Checker[S]) whole(h *History, ops []checkOp, init, final *S, budget *int) (Linearization, error) {
+	idx := make([]int, len(ops))
+	for i := range idx {
+		idx[i] = i
+	}
+	var end func(*S) ([]trace.Change, error)
+	if final != nil {
+		end = func(s *S) ([]trace.Change, error) { return c.cmp.diff(s, final) }
+	}
+	return c.search(h, ops, idx, init, end, budget)
 }
 
 // prepare resolves the actions and the directed picks of h's operations.
@@ -351,12 +389,16 @@ func (c *Checker[S]) fingerprint(s *S) uint64 {
 }
 
 // search runs the backtracking search over linearization points.
-func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Linearization, error) {
+//
+// It searches the operations idx of h (all of them, or one partition's),
+// spending nodes from *budget. end judges each complete linearization's
+// state (nil: any is fine): it returns what differs when it rejects it.
+func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end func(*S) ([]trace.Change, error), budget *int) (Linearization, error) {
 	n := len(ops)
 	// The event list, in logical-time order, behind a sentinel head.
-	evs := make([]*event, 0, 2*n)
+	evs := make([]*event, 0, 2*len(idx))
 	returns := 0 // the returns still in the list
-	for i := range ops {
+	for _, i := range idx {
 		call := &event{op: i, call: true}
 		evs = append(evs, call)
 		if ops[i].pending {
@@ -419,7 +461,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 	// per-operation random keys (Zobrist hashing: adding and removing an
 	// operation is one xor), so a memo key is three words.
 	zob := make([][2]uint64, n)
-	for i := range zob {
+	for _, i := range idx {
 		zob[i] = [2]uint64{splitmix(uint64(2 * i)), splitmix(uint64(2*i + 1))}
 	}
 	var set [2]uint64
@@ -496,11 +538,11 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 	for {
 		if fresh && returns == 0 {
 			fresh = false
-			if final == nil {
+			if end == nil {
 				res.OK = true
 				break
 			}
-			diff, err := c.cmp.diff(cur, final)
+			diff, err := end(cur)
 			if err != nil {
 				return res, err
 			}
@@ -523,12 +565,13 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 			}
 			continue
 		}
-		if res.Nodes >= c.opts.MaxNodes {
+		if *budget <= 0 {
 			res.Order = best
-			return res, fmt.Errorf("mbt: %w after %d attempts (CheckOptions.MaxNodes)", ErrIncomplete, res.Nodes)
+			return res, errBudget
 		}
 		if e.call {
 			res.Nodes++
+			*budget--
 			sk := succKey{e.op, curFP}
 			succs, ok := succCache[sk]
 			if !ok {
