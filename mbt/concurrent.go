@@ -95,8 +95,16 @@ type ConcurrentOptions struct {
 	// before deciding it does not fail (default 3): a race may need a few
 	// tries to show.
 	Attempts int
-	// MaxNodes bounds each linearizability check (see CheckOptions).
+	// MaxNodes bounds each linearizability check (see CheckOptions). A
+	// check that reaches it is incomplete: neither a pass nor a failure of
+	// the implementation. The run is counted in the report's Incomplete,
+	// logged with how to raise the bound, and its history saved as
+	// Dir/<TestName>/<hash>.incomplete.json (not replayed by later runs).
 	MaxNodes int
+	// Partition declares which operations are independent, so that the
+	// checker checks each partition's sub-history alone (see
+	// CheckOptions.Partition and PartitionBy).
+	Partition func(op Operation) (key string, ok bool)
 	// Scheduler selects how the clients interleave: GoScheduler (the
 	// default) runs them at once; RandomScheduler and PCTScheduler run one
 	// at a time from yield point to yield point (package mbt/yield, in
@@ -136,6 +144,10 @@ type ConcurrentReport struct {
 	// how many yield points of the implementation they reached in all.
 	Scheduler Scheduler
 	Points    int
+	// Incomplete counts the runs whose check reached MaxNodes: neither
+	// proved linearizable nor refuted, and saved in Undecided.
+	Incomplete int
+	Undecided  []string
 	// Failure is the minimal non-linearizable history found, nil if none.
 	Failure *History
 	// Prefix is the longest linearizable prefix of Failure the checker
@@ -159,6 +171,9 @@ func (r *ConcurrentReport) String() string {
 		if r.Points == 0 {
 			s += " (none: build with -tags execspec_yield, and mark points with yield.Point)"
 		}
+	}
+	if r.Incomplete > 0 {
+		s += fmt.Sprintf("; INCOMPLETE: %d of the runs' checks ran out of MaxNodes, undecided (saved: %s)", r.Incomplete, strings.Join(r.Undecided, ", "))
 	}
 	if r.Failure != nil {
 		s += fmt.Sprintf("; NOT LINEARIZABLE (%d operations)", len(r.Failure.Ops))
@@ -207,7 +222,7 @@ func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(tes
 		t.Errorf("execspec mbt: %v", err)
 		return nil
 	}
-	chk, err := newChecker(mc, CheckOptions{Ignore: o.Ignore, MaxNodes: o.MaxNodes})
+	chk, err := newChecker(mc, CheckOptions{Ignore: o.Ignore, MaxNodes: o.MaxNodes, Partition: o.Partition})
 	if err != nil {
 		t.Errorf("execspec mbt: %v", err)
 		return nil
@@ -234,6 +249,11 @@ func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(tes
 		}
 		h, lin, err := c.runOnce(sc, i, c.chooser(i, 0, nil, c.o.Ops))
 		rep.Runs++
+		if errors.Is(err, ErrIncomplete) {
+			c.incomplete(h, lin, i, err)
+			rep.Ops += len(h.Ops)
+			continue
+		}
 		if err != nil {
 			t.Errorf("execspec mbt: run %d of seed %d: %v", i, o.Seed, err)
 			return rep
@@ -661,6 +681,23 @@ func (s script) clone() script {
 	return out
 }
 
+// incomplete saves and logs a history whose check ran out of budget: it
+// is not a failure of the implementation, and not a pass either.
+func (c *concRunner[S]) incomplete(h *History, lin Linearization, run int, err error) {
+	c.t.Helper()
+	c.rep.Incomplete++
+	files, serr := saveHistory(engine.TestDir(c.o.Dir, c.t.Name()), h, lin.Order, "incomplete")
+	where := "not saved: " + fmt.Sprint(serr)
+	if serr == nil {
+		where = "saved: " + files[0]
+		c.rep.Undecided = append(c.rep.Undecided, files[0])
+	}
+	c.t.Logf("execspec mbt: run %d of seed %d (%d operations over %d clients) is undecided: %v.\n"+
+		"Not a failure of the implementation: the check stopped before proving or refuting the history (%s).\n"+
+		"Raise ConcurrentOptions.MaxNodes (now %d), declare a Partition if operations on different keys are independent, or run fewer Clients or Ops.",
+		run, c.o.Seed, len(h.Ops), h.Clients, err, where, c.chk.opts.MaxNodes)
+}
+
 // fail saves and reports a non-linearizable history.
 func (c *concRunner[S]) fail(h *History, lin Linearization) {
 	c.t.Helper()
@@ -756,6 +793,10 @@ func (c *concRunner[S]) runSaved() bool {
 				ch = c.chooser(h.Run, a, nil, sc.size())
 			}
 			h2, lin, err := c.runOnce(sc, h.Run, ch)
+			if errors.Is(err, ErrIncomplete) {
+				c.incomplete(h2, lin, h.Run, err)
+				continue
+			}
 			if err != nil {
 				c.t.Errorf("execspec mbt: saved history %s: %v", f, err)
 				return false

@@ -22,6 +22,11 @@ import (
 // as dir/<hash>.history.html; it returns both paths. Each file is written
 // to a temporary file and renamed.
 func SaveHistory(dir string, h *History, prefix []int) ([]string, error) {
+	return saveHistory(dir, h, prefix, "history")
+}
+
+// saveHistory saves h as dir/<hash>.<kind>.json and .html.
+func saveHistory(dir string, h *History, prefix []int, kind string) ([]string, error) {
 	data, err := json.MarshalIndent(h, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encoding the history: %w", err)
@@ -31,7 +36,7 @@ func SaveHistory(dir string, h *History, prefix []int) ([]string, error) {
 		return nil, fmt.Errorf("encoding the history: %w", err)
 	}
 	sum := sha256.Sum256(ops)
-	base := filepath.Join(dir, hex.EncodeToString(sum[:8])+".history")
+	base := filepath.Join(dir, hex.EncodeToString(sum[:8])+"."+kind)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("saving the history: %w", err)
 	}
