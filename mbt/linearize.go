@@ -1,8 +1,11 @@
 package mbt
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -393,6 +396,18 @@ func (c *Checker[S]) fingerprint(s *S) uint64 {
 // It searches the operations idx of h (all of them, or one partition's),
 // spending nodes from *budget. end judges each complete linearization's
 // state (nil: any is fine): it returns what differs when it rejects it.
+//
+// A configuration is the set of operations linearized so far and the
+// model's state after them. Its candidates are the operations called
+// before the first return not yet passed (the earliest-returning
+// unlinearized operation must come before that return, and any called
+// operation may come first). They are tried in order of their returns,
+// the earliest first: an operation that waited before taking effect (for
+// a lock, in a queue) took effect near its return, so this order is
+// usually right at the first try where call order is not. Trying order
+// changes the time to a verdict, never the verdict: every candidate is
+// tried before a configuration is given up, and a configuration seen
+// before is never searched again.
 func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end func(*S) ([]trace.Change, error), budget *int) (Linearization, error) {
 	n := len(ops)
 	// The event list, in logical-time order, behind a sentinel head.
@@ -448,15 +463,23 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 			e.next.prev = e
 		}
 	}
-
-	type frm struct {
-		op     int
-		ev     *event
-		prev   *S
-		prevFP uint64
-		succs  []succ[S]
-		choice int
+	returnOf := func(op int) int64 {
+		if ops[op].pending {
+			return math.MaxInt64
+		}
+		return h.Ops[op].Return
 	}
+	// candidates lists the calls before the first return in the list, by
+	// return time (pending operations last), then call time.
+	candidates := func(buf []*event) []*event {
+		buf = buf[:0]
+		for e := head.next; e != nil && e.call; e = e.next {
+			buf = append(buf, e)
+		}
+		slices.SortStableFunc(buf, func(a, b *event) int { return cmp.Compare(returnOf(a.op), returnOf(b.op)) })
+		return buf
+	}
+
 	// The set of linearized operations is kept as a 128-bit sum of
 	// per-operation random keys (Zobrist hashing: adding and removing an
 	// operation is one xor), so a memo key is three words.
@@ -482,126 +505,130 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 		fp uint64
 	}
 	succCache := map[succKey][]succ[S]{}
-	var stack []frm
-	var best []int
+
+	// A level is a configuration on the search's path: its state, its
+	// candidates, the one being tried (k) with its successors, and the
+	// call event linearized to reach it (nil at the root).
+	type level struct {
+		state  *S
+		fp     uint64
+		via    *event
+		cands  []*event
+		k      int
+		succs  []succ[S]
+		choice int
+		ready  bool // succs are cands[k]'s
+	}
+	var free [][]*event // candidate slices of popped levels, for reuse
+	push := func(stack []*level, s *S, fp uint64, via *event) []*level {
+		var buf []*event
+		if len(free) > 0 {
+			buf, free = free[len(free)-1], free[:len(free)-1]
+		}
+		return append(stack, &level{state: s, fp: fp, via: via, cands: candidates(buf)})
+	}
 	res := Linearization{}
-	cur, curFP := init, c.fingerprint(init)
+	var best []int
+	order := func(stack []*level) []int {
+		out := make([]int, 0, len(stack)-1)
+		for _, l := range stack[1:] {
+			out = append(out, l.via.op)
+		}
+		return out
+	}
+	// judge reports whether a new configuration is a complete
+	// linearization the end state check accepts.
+	judge := func(s *S) (bool, error) {
+		if returns > 0 {
+			return false, nil // answered operations are left
+		}
+		if end == nil {
+			return true, nil
+		}
+		diff, err := end(s)
+		if err != nil || len(diff) == 0 {
+			return err == nil, err
+		}
+		if !res.FinalMismatch {
+			res.FinalMismatch = true
+			res.FinalDiff = formatDiff(diff, "model", "observed")
+		}
+		return false, nil // pending operations not linearized yet may still end in it
+	}
 
-	// advance tries the successors of op from index from on; it pushes
-	// the first one not seen with the op linearized and reports whether
-	// it found one.
-	advance := func(op int, ev *event, prevS *S, prevFP uint64, succs []succ[S], from int) bool {
-		toggle(op)
-		for k := from; k < len(succs); k++ {
-			fp := succs[k].fp
-			if !memo(fp) {
-				continue
+	initFP := c.fingerprint(init)
+	memo(initFP)
+	stack := push(nil, init, initFP, nil)
+	ok, err := judge(init)
+	if err != nil {
+		return res, err
+	}
+	for !ok && len(stack) > 0 {
+		l := stack[len(stack)-1]
+		var next *level
+		for next == nil && l.k < len(l.cands) {
+			ev := l.cands[l.k]
+			if !l.ready {
+				if *budget <= 0 {
+					res.Order = best
+					return res, errBudget
+				}
+				res.Nodes++
+				*budget--
+				sk := succKey{ev.op, l.fp}
+				succs, cached := succCache[sk]
+				if !cached {
+					var err error
+					if succs, err = c.successors(ops[ev.op], l.state, l.fp); err != nil {
+						return res, fmt.Errorf("operation %d (%s): %w", ev.op, h.Ops[ev.op], err)
+					}
+					succCache[sk] = succs
+				}
+				l.succs, l.choice, l.ready = succs, 0, true
 			}
-			stack = append(stack, frm{op, ev, prevS, prevFP, succs, k})
-			cur, curFP = succs[k].s, fp
-			lift(ev)
-			if len(stack) > len(best) {
-				best = best[:0]
-				for _, f := range stack {
-					best = append(best, f.op)
+			toggle(ev.op)
+			for l.choice < len(l.succs) {
+				sc := l.succs[l.choice]
+				l.choice++
+				if memo(sc.fp) {
+					lift(ev)
+					stack = push(stack, sc.s, sc.fp, ev)
+					next = stack[len(stack)-1]
+					break
 				}
 			}
-			return true
-		}
-		toggle(op)
-		return false
-	}
-	// backtrack undoes the top of the stack and returns the event to go on
-	// from, and whether it reached a new configuration (another successor
-	// of the operation it undid); ok is false when the stack is empty.
-	backtrack := func() (next *event, advanced, ok bool) {
-		if len(stack) == 0 {
-			return nil, false, false
-		}
-		f := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		unlift(f.ev)
-		cur, curFP = f.prev, f.prevFP
-		toggle(f.op)
-		if advance(f.op, f.ev, f.prev, f.prevFP, f.succs, f.choice+1) {
-			return head.next, true, true
-		}
-		return f.ev.next, false, true
-	}
-
-	// fresh is true when the search has just reached a configuration
-	// (set of linearized operations, state) it has not judged yet: once
-	// every answered operation is linearized (no return is left in the
-	// list), it is a complete linearization, save for the pending
-	// operations it leaves out.
-	e, fresh := head.next, true
-	for {
-		if fresh && returns == 0 {
-			fresh = false
-			if end == nil {
-				res.OK = true
-				break
+			if next == nil {
+				toggle(ev.op)
+				l.k++
+				l.ready = false
 			}
-			diff, err := end(cur)
-			if err != nil {
-				return res, err
-			}
-			if len(diff) == 0 {
-				res.OK = true
-				break
-			}
-			if !res.FinalMismatch {
-				res.FinalMismatch = true
-				res.FinalDiff = formatDiff(diff, "model", "observed")
-			}
-			// Pending operations not linearized yet may still take
-			// effect and end in the observed state: go on through their
-			// calls, then back.
 		}
-		if e == nil {
-			var ok bool
-			if e, fresh, ok = backtrack(); !ok {
-				break
+		if next == nil {
+			// Every candidate tried: give the configuration up.
+			stack = stack[:len(stack)-1]
+			free = append(free, l.cands)
+			if l.via != nil {
+				unlift(l.via)
+				toggle(l.via.op)
 			}
 			continue
 		}
-		if *budget <= 0 {
-			res.Order = best
-			return res, errBudget
+		if len(stack)-1 > len(best) {
+			best = order(stack)
 		}
-		if e.call {
-			res.Nodes++
-			*budget--
-			sk := succKey{e.op, curFP}
-			succs, ok := succCache[sk]
-			if !ok {
-				var err error
-				if succs, err = c.successors(ops[e.op], cur, curFP); err != nil {
-					return res, fmt.Errorf("operation %d (%s): %w", e.op, h.Ops[e.op], err)
-				}
-				succCache[sk] = succs
-			}
-			if advance(e.op, e, cur, curFP, succs, 0) {
-				e, fresh = head.next, true
-				continue
-			}
-			e = e.next
-			continue
-		}
-		// A return whose operation is not linearized: undo the last choice.
-		var ok bool
-		if e, fresh, ok = backtrack(); !ok {
-			break
+		if ok, err = judge(next.state); err != nil {
+			return res, err
 		}
 	}
-	if res.OK {
-		res.Order = make([]int, len(stack))
-		for i, f := range stack {
-			res.Order[i] = f.op
-		}
+	if ok {
+		res.OK = true
+		res.Order = order(stack)
 		res.FinalMismatch, res.FinalDiff = false, ""
 	} else {
 		res.Order = best
+	}
+	if res.Order == nil {
+		res.Order = []int{}
 	}
 	return res, nil
 }
