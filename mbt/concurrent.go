@@ -576,7 +576,7 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 	}
 	// First drop what was called after the first operation the checker
 	// could not place returned: the failure is before it.
-	if cand, ok := cutAfterFailure(sc, h, lin); ok {
+	if cand, ok := cutAfterFailure(sc, h, lin, c.o.Partition); ok {
 		try(cand, nil)
 	}
 	for progress := true; progress && budget > 0; {
@@ -640,14 +640,19 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 
 // cutAfterFailure returns sc without the operations called after the
 // return of the first operation (by call time) outside lin's longest
-// linearizable prefix; false when there is no such operation or nothing
-// to cut.
-func cutAfterFailure(sc script, h *History, lin Linearization) (script, bool) {
+// linearizable prefix (in lin's failing partition, with a partition);
+// false when there is no such operation or nothing to cut.
+func cutAfterFailure(sc script, h *History, lin Linearization, part func(Operation) (string, bool)) (script, bool) {
 	placed := map[int]bool{}
 	for _, i := range lin.Order {
 		placed[i] = true
 	}
 	for i, op := range h.Ops {
+		if lin.Partition != "" && part != nil {
+			if k, _ := part(op); k != lin.Partition {
+				continue
+			}
+		}
 		if !placed[i] && !op.Pending {
 			return cutAt(sc, h, op.Return)
 		}

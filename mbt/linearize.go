@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/core"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
@@ -148,12 +149,13 @@ type Linearization struct {
 	FinalDiff string
 	// Nodes counts the linearization attempts of the search.
 	Nodes int
-	// Partitions is the number of sub-histories checked alone (1 when the
-	// history was checked whole). With more than one, Order lists each
-	// partition's linearization in turn (their operations commute, so the
-	// sequence is a behaviour of the model), and when the history is not
-	// linearizable Partition names the first partition that is not (by
-	// its first operation), Order ending with its longest prefix.
+	// Partitions is the number of sub-histories (1 when the history was
+	// checked whole). With more than one, Order lists each partition's
+	// linearization in turn (their operations commute, so the sequence is
+	// a behaviour of the model), and when the history is not linearizable
+	// Partition names the first partition that is not (by its first
+	// operation), Order ending with its longest prefix; the partitions
+	// after it are not searched, and their operations are in no order.
 	Partitions int
 	Partition  string
 }
@@ -191,6 +193,7 @@ type Checker[S any] struct {
 	cmp  *comparator[S]
 	opts CheckOptions
 	enc  []byte
+	tmp  *S // the successors' scratch state
 }
 
 // NewChecker compiles m and returns a Checker for its histories.
@@ -258,8 +261,12 @@ func (c *Checker[S]) Check(h *History) (Linearization, error) {
 	return lin, err
 }
 
-// errBudget stops a search that spent its budget.
-var errBudget = errors.New("budget spent")
+// errBudget stops a search that spent its budget, errStopped one that
+// was told to stop.
+var (
+	errBudget  = errors.New("budget spent")
+	errStopped = errors.New("stopped")
+)
 
 // whole searches every operation of h, the final state included.
 func (c *Checker[S]) whole(h *History, ops []checkOp, init, final *S, budget *int) (Linearization, error) {
@@ -271,7 +278,7 @@ func (c *Checker[S]) whole(h *History, ops []checkOp, init, final *S, budget *in
 	if final != nil {
 		end = func(s *S) ([]trace.Change, error) { return c.cmp.diff(s, final) }
 	}
-	return c.search(h, ops, idx, init, end, budget)
+	return c.search(h, ops, idx, init, end, budget, nil)
 }
 
 // prepare resolves the actions and the directed picks of h's operations.
@@ -298,7 +305,8 @@ func (c *Checker[S]) prepare(h *History) ([]checkOp, error) {
 			}
 			times[t] = i
 		}
-		d := make(map[string]itf.Value, len(o.Inputs)+len(o.Outputs))
+		d := make(map[string]itf.Value, len(o.Inputs)+len(o.Outputs)+1)
+		d[core.TerseLabel] = itf.Value{} // only whether the picks fit matters here
 		for _, p := range o.Inputs {
 			d[p.Label] = p.Value
 		}
@@ -353,7 +361,10 @@ type succ[S any] struct {
 func (c *Checker[S]) successors(op checkOp, s *S, fp uint64) ([]succ[S], error) {
 	c.ex.Direct(op.directed)
 	defer c.ex.Direct(nil)
-	tmp := new(S)
+	if c.tmp == nil {
+		c.tmp = new(S)
+	}
+	tmp := c.tmp
 	var out []succ[S]
 	enabled := false
 	var perr error
@@ -371,6 +382,11 @@ func (c *Checker[S]) successors(op checkOp, s *S, fp uint64) ([]succ[S], error) 
 			if o.fp == f {
 				return true
 			}
+		}
+		if f == fp {
+			// The operation left the state as it was (a read): share it.
+			out = append(out, succ[S]{s, f})
+			return true
 		}
 		out = append(out, succ[S]{c.mc.Clone(tmp), f})
 		return true
@@ -408,7 +424,10 @@ func (c *Checker[S]) fingerprint(s *S) uint64 {
 // changes the time to a verdict, never the verdict: every candidate is
 // tried before a configuration is given up, and a configuration seen
 // before is never searched again.
-func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end func(*S) ([]trace.Change, error), budget *int) (Linearization, error) {
+//
+// pause, when not nil, is called after every node; when it returns false
+// the search stops with errStopped.
+func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end func(*S) ([]trace.Change, error), budget *int, pause func() bool) (Linearization, error) {
 	n := len(ops)
 	// The event list, in logical-time order, behind a sentinel head.
 	evs := make([]*event, 0, 2*len(idx))
@@ -489,7 +508,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 	}
 	var set [2]uint64
 	toggle := func(op int) { set[0] ^= zob[op][0]; set[1] ^= zob[op][1] }
-	seen := map[[3]uint64]struct{}{}
+	seen := make(map[[3]uint64]struct{}, len(idx))
 	memo := func(fp uint64) bool { // reports whether (set, fp) is new, and records it
 		k := [3]uint64{set[0], set[1], fp}
 		if _, ok := seen[k]; ok {
@@ -504,7 +523,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 		op int
 		fp uint64
 	}
-	succCache := map[succKey][]succ[S]{}
+	succCache := make(map[succKey][]succ[S], len(idx))
 
 	// A level is a configuration on the search's path: its state, its
 	// candidates, the one being tried (k) with its successors, and the
@@ -519,13 +538,14 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 		choice int
 		ready  bool // succs are cands[k]'s
 	}
-	var free [][]*event // candidate slices of popped levels, for reuse
+	var free []*level // popped levels, for reuse
 	push := func(stack []*level, s *S, fp uint64, via *event) []*level {
-		var buf []*event
+		l := &level{}
 		if len(free) > 0 {
-			buf, free = free[len(free)-1], free[:len(free)-1]
+			l, free = free[len(free)-1], free[:len(free)-1]
 		}
-		return append(stack, &level{state: s, fp: fp, via: via, cands: candidates(buf)})
+		*l = level{state: s, fp: fp, via: via, cands: candidates(l.cands)}
+		return append(stack, l)
 	}
 	res := Linearization{}
 	var best []int
@@ -571,10 +591,16 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 			if !l.ready {
 				if *budget <= 0 {
 					res.Order = best
+					if len(stack)-1 > len(best) {
+						res.Order = order(stack)
+					}
 					return res, errBudget
 				}
 				res.Nodes++
 				*budget--
+				if pause != nil && !pause() {
+					return res, errStopped
+				}
 				sk := succKey{ev.op, l.fp}
 				succs, cached := succCache[sk]
 				if !cached {
@@ -604,17 +630,19 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 			}
 		}
 		if next == nil {
-			// Every candidate tried: give the configuration up.
+			// Every candidate tried: give the configuration up. The
+			// longest prefix is recorded here, when it is left, not at
+			// each new depth: that would copy the path at every step.
+			if len(stack)-1 > len(best) {
+				best = order(stack)
+			}
 			stack = stack[:len(stack)-1]
-			free = append(free, l.cands)
+			free = append(free, l)
 			if l.via != nil {
 				unlift(l.via)
 				toggle(l.via.op)
 			}
 			continue
-		}
-		if len(stack)-1 > len(best) {
-			best = order(stack)
 		}
 		if ok, err = judge(next.state); err != nil {
 			return res, err

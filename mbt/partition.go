@@ -1,6 +1,7 @@
 package mbt
 
 import (
+	"iter"
 	"slices"
 	"strings"
 
@@ -103,17 +104,32 @@ func (c *Checker[S]) checkPartitions(h *History, ops []checkOp, init, final *S, 
 		}
 	}
 	out := Linearization{OK: true, Partitions: len(parts)}
-	for p, idx := range parts {
-		lin, err := c.search(h, ops, idx, init, end, budget)
-		out.Nodes += lin.Nodes
-		out.Order = append(out.Order, lin.Order...)
-		if err != nil {
-			return out, err
-		}
-		if !lin.OK && out.OK {
+	before := *budget
+	results, err := c.roundRobin(h, ops, parts, init, end, budget)
+	out.Nodes = before - *budget
+	if err != nil {
+		return out, err
+	}
+	for p, r := range results {
+		if r.done && !r.lin.OK {
+			// One partition that is not linearizable settles it; the
+			// ones still searched were stopped.
 			out.OK, out.Partition = false, keys[p]
-			out.FinalMismatch, out.FinalDiff = lin.FinalMismatch, lin.FinalDiff
+			out.FinalMismatch, out.FinalDiff = r.lin.FinalMismatch, r.lin.FinalDiff
 		}
+	}
+	for _, r := range results {
+		if r.done && r.lin.OK {
+			out.Order = append(out.Order, r.lin.Order...)
+		}
+	}
+	for p, r := range results {
+		if !out.OK && keys[p] == out.Partition {
+			out.Order = append(out.Order, r.lin.Order...)
+		}
+	}
+	if !out.OK {
+		return out, nil
 	}
 	if !out.OK || final == nil {
 		return out, nil
@@ -152,6 +168,70 @@ func (c *Checker[S]) checkPartitions(h *History, ops []checkOp, init, final *S, 
 		}
 	}
 	return out, nil
+}
+
+// partResult is a partition's search, when done.
+type partResult struct {
+	lin  Linearization
+	done bool
+}
+
+// firstSlice is how many nodes each partition's search spends in its
+// first turn; each turn doubles it.
+const firstSlice = 1000
+
+// roundRobin searches the partitions in turns, a slice of nodes each
+// (doubling every turn), until all are done or one is not linearizable:
+// a partition that refutes quickly is not held up behind one that takes
+// long, as porcupine gets by searching them at once on goroutines. The
+// turns are a fixed function of the history, so the verdict and the
+// counts are deterministic. Each search is a coroutine (iter.Pull) that
+// yields between nodes, never inside the executor.
+func (c *Checker[S]) roundRobin(h *History, ops []checkOp, parts [][]int, init *S, end func(*S) ([]trace.Change, error), budget *int) ([]partResult, error) {
+	results := make([]partResult, len(parts))
+	type turn struct {
+		lin    Linearization
+		err    error
+		paused bool
+	}
+	nexts := make([]func() (turn, bool), len(parts))
+	quota := make([]int, len(parts))
+	for p, idx := range parts {
+		next, stop := iter.Pull(func(yield func(turn) bool) {
+			lin, err := c.search(h, ops, idx, init, end, budget, func() bool {
+				quota[p]--
+				if quota[p] > 0 {
+					return true
+				}
+				return yield(turn{paused: true}) // the turn is over: wait for the next
+			})
+			yield(turn{lin: lin, err: err})
+		})
+		defer stop()
+		nexts[p] = next
+	}
+	live := len(parts)
+	for slice := firstSlice; live > 0; slice *= 2 {
+		for p := range parts {
+			if results[p].done {
+				continue
+			}
+			quota[p] = slice
+			t, _ := nexts[p]()
+			if t.paused {
+				continue
+			}
+			results[p] = partResult{lin: t.lin, done: true}
+			live--
+			if t.err != nil {
+				return results, t.err
+			}
+			if !t.lin.OK {
+				return results, nil
+			}
+		}
+	}
+	return results, nil
 }
 
 // wholeAfter checks h whole after its partitions could not settle the
