@@ -3,6 +3,7 @@ package mbt_test
 import (
 	"context"
 	"maps"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -61,10 +62,13 @@ func (s *kvStore) get(k string) int {
 
 // kvDriver drives a kvStore. Its hook, when set, decides a put's fate from
 // its step index: whether the client gets an answer, and whether the put
-// is applied.
+// is applied. With contend, each operation yields the processor before
+// and inside the lock, so that the clients' operations overlap widely,
+// as they do when they wait for a lock behind many others.
 type kvDriver struct {
-	s    *kvStore
-	fate func(index int) (answered, applied bool)
+	s       *kvStore
+	fate    func(index int) (answered, applied bool)
+	contend bool
 }
 
 func (d *kvDriver) Reset(context.Context, mbt.Step) error {
@@ -76,6 +80,12 @@ func (d *kvDriver) Do(_ context.Context, _ int, op mbt.Step) ([]mbt.Labelled, er
 	k, err := mbt.Pick[string](op, "key")
 	if err != nil {
 		return nil, err
+	}
+	if d.contend {
+		runtime.Gosched()
+		d.s.mu.Lock()
+		runtime.Gosched()
+		d.s.mu.Unlock()
 	}
 	if op.Action == "get" {
 		return []mbt.Labelled{mbt.Output("value", d.s.get(k))}, nil
