@@ -691,7 +691,7 @@ func (s script) clone() script {
 func (c *concRunner[S]) incomplete(h *History, lin Linearization, run int, err error) {
 	c.t.Helper()
 	c.rep.Incomplete++
-	files, serr := saveHistory(engine.TestDir(c.o.Dir, c.t.Name()), h, lin.Order, "incomplete")
+	files, serr := saveHistory(engine.TestDir(c.o.Dir, c.t.Name()), h, lin, nil, "incomplete")
 	where := "not saved: " + fmt.Sprint(serr)
 	if serr == nil {
 		where = "saved: " + files[0]
@@ -708,7 +708,11 @@ func (c *concRunner[S]) fail(h *History, lin Linearization) {
 	c.t.Helper()
 	c.rep.Failure, c.rep.Prefix = h, lin.Order
 	dir := engine.TestDir(c.o.Dir, c.t.Name())
-	files, err := SaveHistory(dir, h, lin.Order)
+	exp, eerr := c.chk.Explain(h, lin)
+	if eerr != nil {
+		exp = nil // the page goes without states
+	}
+	files, err := SaveHistory(dir, h, lin, exp)
 	c.rep.Files = files
 	var b strings.Builder
 	fmt.Fprintf(&b, "execspec mbt: model %s: the implementation is not linearizable: no order of these %d operations consistent with real time is a behaviour of the model\n", c.mc.Name(), len(h.Ops))

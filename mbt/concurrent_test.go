@@ -131,7 +131,7 @@ func TestRunConcurrentFindsLostUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(page), "<svg") || !strings.Contains(string(page), "client 0") {
+	if lane := fmt.Sprintf("client %d", rep.Failure.Ops[0].Client); !strings.Contains(string(page), "<svg") || !strings.Contains(string(page), lane) {
 		t.Errorf("the page does not draw the clients:\n%s", page)
 	}
 	// The next run replays the saved history first: the correct bank passes it.
@@ -308,7 +308,7 @@ func TestHistoryFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	files, err := mbt.SaveHistory(dir, h, []int{0, 1})
+	files, err := mbt.SaveHistory(dir, h, mbt.Linearization{Order: []int{0, 1}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +371,7 @@ func TestHistoryFiles(t *testing.T) {
 		t.Error("ReadHistory of a missing file succeeded")
 	}
 	big := &mbt.History{Clients: 1, Ops: make([]mbt.Operation, 5001)}
-	if _, err := mbt.WriteHistoryHTML(big, nil); err == nil {
+	if _, err := mbt.WriteHistoryHTML(big, mbt.Linearization{}, nil); err == nil {
 		t.Error("a page of 5001 operations was written")
 	}
 }
