@@ -129,3 +129,30 @@ func cloneHistory(h *mbt.History) *mbt.History {
 	}
 	return &out
 }
+
+// TestPartitionTestHelpers: the helpers above fail when they should.
+func TestPartitionTestHelpers(t *testing.T) {
+	h := &mbt.History{Clients: 1, Ops: []mbt.Operation{{Action: "put", Inputs: []mbt.Arg{arg(t, "key", "a"), arg(t, "v", 1)}, Call: 1, Return: 2}}}
+	if corruptRead(h, 0) {
+		t.Error("corruptRead found a read in a history of one put")
+	}
+	for _, tc := range []struct {
+		order []int
+		n     int
+		want  bool
+	}{{[]int{1, 0, 2}, 3, true}, {[]int{0, 0, 2}, 3, false}, {[]int{0, 1}, 3, false}, {[]int{0, 1, 3}, 3, false}, {nil, 0, true}} {
+		if got := isPermutation(tc.order, tc.n); got != tc.want {
+			t.Errorf("isPermutation(%v, %d) = %v", tc.order, tc.n, got)
+		}
+	}
+	h.Ops = append(h.Ops, mbt.Operation{Action: "get", Inputs: []mbt.Arg{arg(t, "key", "a")}, Outputs: []mbt.Arg{arg(t, "value", 1)}, Call: 3, Return: 4})
+	h.Final = map[string]itf.Value{"m": itf.Int(1)}
+	c := cloneHistory(h)
+	if !corruptRead(c, 0) {
+		t.Fatal("corruptRead found no read")
+	}
+	c.Final["m"] = itf.Int(2)
+	if h.Ops[1].Outputs[0].Value.String() != "1" || h.Final["m"].String() != "1" {
+		t.Errorf("changing the clone changed the original: %v, %v", h.Ops[1].Outputs, h.Final)
+	}
+}

@@ -106,6 +106,13 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
+func TestCorruptNeedsARead(t *testing.T) {
+	ops := []kvlog.Op{{F: "put", Key: "a", Value: "x", Call: 0, Return: 1}, {F: "get", Key: "a", Value: "x", Call: 2, Return: -1}}
+	if _, ok := kvlog.Corrupt(ops, 0); ok {
+		t.Error("Corrupt changed a read without an answer, or a put")
+	}
+}
+
 func TestReadRejects(t *testing.T) {
 	for _, tc := range []struct{ log, want string }{
 		{"hello", "line 1: not an event"},
