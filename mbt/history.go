@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/execspec/execspec/internal/atomicfile"
 )
 
 // Failing histories are saved as <hash>.history.json, the hash taken over
@@ -45,35 +47,11 @@ func saveHistory(dir string, h *History, lin Linearization, exp *Explanation, ki
 	}
 	files := []string{base + ".json", base + ".html"}
 	for i, content := range [][]byte{append(data, '\n'), page.Bytes()} {
-		if err := writeAtomic(files[i], content); err != nil {
+		if err := atomicfile.Write(files[i], content, 0o644); err != nil {
 			return nil, fmt.Errorf("saving the history: %w", err)
 		}
 	}
 	return files, nil
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	// CreateTemp makes the file readable by its owner only; a saved
-	// history is meant to be committed and read by others.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // Limits on a saved history, checked before anything is allocated by its
