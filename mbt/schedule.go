@@ -176,7 +176,9 @@ type controller struct {
 	ch     chooser
 	events chan ctlEvent
 	wake   []chan struct{}
-	gid    []int64
+	// gid is each client's goroutine id, 0 until the client starts (an
+	// atomic: the scheduler may read the states before it does).
+	gid []atomic.Int64
 
 	// parked guards against two goroutines parking one client. It is an
 	// atomic, not a mutex: a client waiting for a lock of the
@@ -193,7 +195,7 @@ type ctlEvent struct {
 }
 
 func newController(clients int, ch chooser, name string) *controller {
-	c := &controller{ch: ch, events: make(chan ctlEvent, clients), wake: make([]chan struct{}, clients), gid: make([]int64, clients), parked: make([]atomic.Bool, clients)}
+	c := &controller{ch: ch, events: make(chan ctlEvent, clients), wake: make([]chan struct{}, clients), gid: make([]atomic.Int64, clients), parked: make([]atomic.Bool, clients)}
 	for i := range c.wake {
 		c.wake[i] = make(chan struct{}, 1)
 	}
@@ -212,7 +214,7 @@ func (y clientYielder) Yield(label string) { y.c.park(y.client, label) }
 // start registers the calling goroutine as client's and parks it until
 // the scheduler first chooses it.
 func (c *controller) start(client int) {
-	c.gid[client] = goroutineID()
+	c.gid[client].Store(goroutineID())
 	c.park(client, startPoint)
 }
 
@@ -360,7 +362,9 @@ func (c *controller) blocked(clients []int) map[int]bool {
 	states := goroutineStates()
 	out := map[int]bool{}
 	for _, i := range clients {
-		out[i] = blockedState(states[c.gid[i]])
+		if id := c.gid[i].Load(); id != 0 {
+			out[i] = blockedState(states[id])
+		}
 	}
 	return out
 }
@@ -370,7 +374,7 @@ func (c *controller) describe(state []clientState) string {
 	var parts []string
 	for i, s := range state {
 		if s == aside {
-			parts = append(parts, fmt.Sprintf("client %d [%s]", i, states[c.gid[i]]))
+			parts = append(parts, fmt.Sprintf("client %d [%s]", i, states[c.gid[i].Load()]))
 		}
 	}
 	return strings.Join(parts, ", ")
