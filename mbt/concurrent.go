@@ -769,6 +769,9 @@ func FormatHistory(h *History, lin Linearization) string {
 	default:
 		fmt.Fprintf(&b, "the longest linearizable prefix found has %d of %d operations (first column: their order; -: not explained)", len(lin.Order), len(h.Ops))
 	}
+	if lin.Partition != "" {
+		fmt.Fprintf(&b, "\nchecked by partition (%d): the partition %s is not linearizable; the partitions after it were not searched", lin.Partitions, lin.Partition)
+	}
 	return b.String()
 }
 

@@ -96,6 +96,9 @@ func TestPartitionedCheckAgreesWithWhole(t *testing.T) {
 			if variant == "corrupt read" && (p.Partition == "" || !strings.Contains(p.Partition, `"`)) {
 				t.Errorf("seed %d: the failing partition is %q", seed, p.Partition)
 			}
+			if variant == "corrupt read" && !strings.Contains(mbt.FormatHistory(h, p), "the partition "+p.Partition+" is not linearizable") {
+				t.Errorf("seed %d: the printed history does not name the failing partition:\n%s", seed, mbt.FormatHistory(h, p))
+			}
 		}
 	}
 	if verdicts[true] == 0 || verdicts[false] == 0 {
