@@ -16,6 +16,9 @@ import (
 // it with its schedule, and the saved history replays the failure, while
 // the fixed queue passes it.
 func TestSchedulerFindsTheRace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short runs a tenth of the 1,000 runs a seed may need")
+	}
 	for seed := uint64(1); seed <= 5; seed++ {
 		dir := t.TempDir()
 		r := &recorder{TB: t, name: "TestRace"}
