@@ -719,6 +719,7 @@ func (c *concRunner[S]) fail(h *History, lin Linearization) {
 	b.WriteString(FormatHistory(h, lin))
 	if s := h.Schedule; s != nil {
 		fmt.Fprintf(&b, "\ninterleaving: chosen by the %s scheduler, %d steps, %d switches between clients, %d yield points reached; running the saved history replays it", s.Scheduler, len(s.Steps), len(s.switches()), s.Points)
+		b.WriteString(formatSwitches(s))
 	}
 	if err != nil {
 		fmt.Fprintf(&b, "\nsaving the history: %v", err)
@@ -727,6 +728,27 @@ func (c *concRunner[S]) fail(h *History, lin Linearization) {
 	}
 	fmt.Fprintf(&b, "\nrerun: %s", testCommand(h, c.t.Name(), fmt.Sprintf("-execspec.seed=%d", c.o.Seed)))
 	c.t.Errorf("%s", b.String())
+}
+
+// maxSwitchLines bounds the switches a failure message lists.
+const maxSwitchLines = 24
+
+// formatSwitches lists where a schedule switched clients, and from which
+// yield point each one resumed.
+func formatSwitches(s *Schedule) string {
+	if len(s.At) != len(s.Steps) {
+		return ""
+	}
+	var b strings.Builder
+	sw := append([]int{0}, s.switches()...)
+	for n, i := range sw {
+		if n == maxSwitchLines {
+			fmt.Fprintf(&b, "\n    ... %d more switches", len(sw)-n)
+			break
+		}
+		fmt.Fprintf(&b, "\n    step %3d: client %d resumes at %q", i, s.Steps[i], s.At[i])
+	}
+	return b.String()
 }
 
 // testCommand is engine.TestCommand, with the build tag of this build's

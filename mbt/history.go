@@ -159,6 +159,9 @@ func (h *History) Validate() error {
 		}
 	}
 	if s := h.Schedule; s != nil {
+		if len(s.At) != 0 && len(s.At) != len(s.Steps) {
+			return fmt.Errorf("schedule: %d steps but %d yield points in at", len(s.Steps), len(s.At))
+		}
 		for i, c := range s.Steps {
 			if c < 0 || c >= h.Clients {
 				return fmt.Errorf("schedule step %d: client %d, want 0 to %d", i, c, h.Clients-1)

@@ -55,6 +55,11 @@ type Schedule struct {
 	Scheduler string `json:"scheduler"`
 	// Steps are the clients run, one per step.
 	Steps []int `json:"steps"`
+	// At is, for each step, the yield point the client resumed from
+	// ("start" and "operation" are the scheduler's own, before each
+	// operation): what a reader of a failure needs to see where the
+	// clients were interleaved. Replay reads Steps only.
+	At []string `json:"at,omitempty"`
 	// Points is how many yield points of the implementation the clients
 	// reached (the scheduler's own, between operations, not counted): 0
 	// says the build has none (see package mbt/yield's build tag).
@@ -75,7 +80,7 @@ func (s *Schedule) switches() []int {
 // withoutSwitch returns the schedule with the switch at step i removed:
 // the client before it keeps running until the next switch.
 func (s *Schedule) withoutSwitch(i int) *Schedule {
-	out := &Schedule{Scheduler: s.Scheduler, Steps: slices.Clone(s.Steps), Points: s.Points}
+	out := &Schedule{Scheduler: s.Scheduler, Steps: slices.Clone(s.Steps), Points: s.Points} // At no longer holds: left out
 	for j := i; j < len(out.Steps) && s.Steps[j] == s.Steps[i]; j++ {
 		out.Steps[j] = out.Steps[i-1]
 	}
@@ -186,6 +191,7 @@ type controller struct {
 	parked []atomic.Bool
 
 	sched Schedule
+	at    []string // each client's last yield point, for Schedule.At
 }
 
 type ctlEvent struct {
@@ -195,7 +201,7 @@ type ctlEvent struct {
 }
 
 func newController(clients int, ch chooser, name string) *controller {
-	c := &controller{ch: ch, events: make(chan ctlEvent, clients), wake: make([]chan struct{}, clients), gid: make([]atomic.Int64, clients), parked: make([]atomic.Bool, clients)}
+	c := &controller{ch: ch, events: make(chan ctlEvent, clients), wake: make([]chan struct{}, clients), gid: make([]atomic.Int64, clients), parked: make([]atomic.Bool, clients), at: make([]string, clients)}
 	for i := range c.wake {
 		c.wake[i] = make(chan struct{}, 1)
 	}
@@ -278,6 +284,7 @@ func (c *controller) run() error {
 		}
 		next := c.ch.choose(len(c.sched.Steps), ready, prev)
 		c.sched.Steps = append(c.sched.Steps, next)
+		c.sched.At = append(c.sched.At, c.at[next])
 		state[next], prev = running, next
 		c.wake[next] <- struct{}{}
 	}
@@ -291,6 +298,7 @@ func (c *controller) apply(state []clientState, ev ctlEvent) {
 	if ev.label != startPoint && ev.label != opPoint {
 		c.sched.Points++
 	}
+	c.at[ev.client] = ev.label
 	state[ev.client] = parked
 }
 

@@ -1,6 +1,7 @@
 package mbt
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -155,4 +156,22 @@ func TestControllerReportsDeadlock(t *testing.T) {
 		}
 	}
 
+}
+
+func TestFormatSwitches(t *testing.T) {
+	s := &Schedule{Steps: []int{0, 0, 1, 0}, At: []string{"start", "a", "b", "c"}}
+	want := "\n    step   0: client 0 resumes at \"start\"\n    step   2: client 1 resumes at \"b\"\n    step   3: client 0 resumes at \"c\""
+	if got := formatSwitches(s); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := formatSwitches(&Schedule{Steps: []int{0, 1}}); got != "" {
+		t.Errorf("a schedule without points listed %q", got)
+	}
+	long := &Schedule{}
+	for i := 0; i < 3*maxSwitchLines; i++ {
+		long.Steps, long.At = append(long.Steps, i%2), append(long.At, "p")
+	}
+	if got := formatSwitches(long); strings.Count(got, "resumes at") != maxSwitchLines || !strings.Contains(got, fmt.Sprintf("... %d more switches", 2*maxSwitchLines)) {
+		t.Errorf("a long schedule:%s", got)
+	}
 }
