@@ -35,32 +35,35 @@ func NewQueue(racy bool) *Queue {
 	return q
 }
 
-func (q *Queue) lockLeases(ctx context.Context) {
-	yield.Point(ctx, "lock leases")
+// The locks, with a yield point before and after each: op names the
+// operation in the points' labels ("complete: leases locked").
+
+func (q *Queue) lockLeases(ctx context.Context, op string) {
+	yield.Point(ctx, op+": lock leases")
 	q.leaseMu.Lock()
-	yield.Point(ctx, "leases locked")
+	yield.Point(ctx, op+": leases locked")
 }
 
-func (q *Queue) unlockLeases(ctx context.Context) {
+func (q *Queue) unlockLeases(ctx context.Context, op string) {
 	q.leaseMu.Unlock()
-	yield.Point(ctx, "leases unlocked")
+	yield.Point(ctx, op+": leases unlocked")
 }
 
-func (q *Queue) lockState(ctx context.Context) {
-	yield.Point(ctx, "lock state")
+func (q *Queue) lockState(ctx context.Context, op string) {
+	yield.Point(ctx, op+": lock state")
 	q.stateMu.Lock()
-	yield.Point(ctx, "state locked")
+	yield.Point(ctx, op+": state locked")
 }
 
-func (q *Queue) unlockState(ctx context.Context) {
+func (q *Queue) unlockState(ctx context.Context, op string) {
 	q.stateMu.Unlock()
-	yield.Point(ctx, "state unlocked")
+	yield.Point(ctx, op+": state unlocked")
 }
 
 // Enqueue makes an idle or done job pending.
 func (q *Queue) Enqueue(ctx context.Context, job string) error {
-	q.lockState(ctx)
-	defer q.unlockState(ctx)
+	q.lockState(ctx, "enqueue")
+	defer q.unlockState(ctx, "enqueue")
 	if s := q.status[job]; s != Idle && s != Done {
 		return ErrRefused
 	}
@@ -71,10 +74,10 @@ func (q *Queue) Enqueue(ctx context.Context, job string) error {
 
 // Lease gives a pending job to worker.
 func (q *Queue) Lease(ctx context.Context, job, worker string) error {
-	q.lockLeases(ctx)
-	defer q.unlockLeases(ctx)
-	q.lockState(ctx)
-	defer q.unlockState(ctx)
+	q.lockLeases(ctx, "lease")
+	defer q.unlockLeases(ctx, "lease")
+	q.lockState(ctx, "lease")
+	defer q.unlockState(ctx, "lease")
 	if q.status[job] != Pending {
 		return ErrRefused
 	}
@@ -86,49 +89,49 @@ func (q *Queue) Lease(ctx context.Context, job, worker string) error {
 
 // Expire returns a leased job to pending.
 func (q *Queue) Expire(ctx context.Context, job string) error {
-	q.lockLeases(ctx)
-	defer q.unlockLeases(ctx)
+	q.lockLeases(ctx, "expire")
+	defer q.unlockLeases(ctx, "expire")
 	if _, ok := q.leases[job]; !ok {
 		return ErrRefused
 	}
 	yield.Point(ctx, "expire: checked")
 	delete(q.leases, job)
-	q.lockState(ctx)
+	q.lockState(ctx, "expire")
 	q.status[job] = Pending
-	q.unlockState(ctx)
+	q.unlockState(ctx, "expire")
 	return nil
 }
 
 // Complete marks worker's leased job done.
 func (q *Queue) Complete(ctx context.Context, job, worker string) error {
-	q.lockLeases(ctx)
+	q.lockLeases(ctx, "complete")
 	ok := q.leases[job] == worker
 	yield.Point(ctx, "complete: lease checked")
 	if q.Racy {
 		// The planted race: the lease lock is released between the
 		// check and the write, so the lease can expire and go to another
 		// worker in between.
-		q.unlockLeases(ctx)
+		q.unlockLeases(ctx, "complete")
 		if !ok {
 			return ErrRefused
 		}
-		q.lockState(ctx)
+		q.lockState(ctx, "complete")
 		q.status[job] = Done
-		q.unlockState(ctx)
-		q.lockLeases(ctx)
+		q.unlockState(ctx, "complete")
+		q.lockLeases(ctx, "complete")
 		if q.leases[job] == worker {
 			delete(q.leases, job)
 		}
-		q.unlockLeases(ctx)
+		q.unlockLeases(ctx, "complete")
 		return nil
 	}
-	defer q.unlockLeases(ctx)
+	defer q.unlockLeases(ctx, "complete")
 	if !ok {
 		return ErrRefused
 	}
-	q.lockState(ctx)
+	q.lockState(ctx, "complete")
 	q.status[job] = Done
-	q.unlockState(ctx)
+	q.unlockState(ctx, "complete")
 	delete(q.leases, job)
 	return nil
 }
