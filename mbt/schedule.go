@@ -215,6 +215,7 @@ type clientYielder struct {
 	client int
 }
 
+// Yield parks the client at the point label until the scheduler chooses it.
 func (y clientYielder) Yield(label string) { y.c.park(y.client, label) }
 
 // start registers the calling goroutine as client's and parks it until
