@@ -43,12 +43,14 @@ import (
 // explains every answered operation and the final state.
 //
 // The search is the backtracking search of Wing and Gong with the
-// memoization of Lowe: it walks the history's call and return events in
-// logical-time order, linearizes a pending operation whose call is
-// reached, backtracks when a return is reached before its operation was
-// linearized, and never revisits a pair (set of linearized operations,
-// model state), the set kept as a 128-bit Zobrist hash and the state as
-// its 64-bit fingerprint.
+// memoization of Lowe: from each configuration (the operations linearized
+// so far and the model's state after them) it may linearize any operation
+// called before the first return of an operation not yet linearized, tries
+// them in order of their returns, gives a configuration up when none
+// fits, and never revisits a pair (set of linearized operations, model
+// state), the set kept as a 128-bit Zobrist hash and the state as its
+// 64-bit fingerprint. With CheckOptions.Partition each partition is
+// searched alone.
 
 // Arg is one labelled value of an operation: an input pick or an observed
 // output, as an ITF value.
