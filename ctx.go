@@ -2,6 +2,7 @@ package execspec
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/execspec/execspec/internal/core"
 	"github.com/execspec/execspec/itf"
@@ -280,6 +281,24 @@ func (s anySet) String() string {
 }
 
 func indexOfValue[T any](xs []T, v itf.Value) int {
+	// The common candidates compare without converting each to ITF.
+	switch xs := any(xs).(type) {
+	case []string:
+		if s, ok := v.AsString(); ok {
+			return slices.Index(xs, s)
+		}
+		return -1
+	case []int:
+		if n, ok := v.AsInt64(); ok && int64(int(n)) == n {
+			return slices.Index(xs, int(n))
+		}
+		return -1
+	case []bool:
+		if b, ok := v.AsBool(); ok {
+			return slices.Index(xs, b)
+		}
+		return -1
+	}
 	for i := range xs {
 		xv, err := itf.Marshal(xs[i])
 		if err == nil && itf.Equal(xv, v) {

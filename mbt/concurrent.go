@@ -16,6 +16,7 @@ import (
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
+	"github.com/execspec/execspec/mbt/yield"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -36,8 +37,17 @@ type ConcurrentDriver[S any] interface {
 	// Do returns the values of the action's output picks it observed
 	// (ConcurrentOptions.Outputs; made with Output: the pick's label and a
 	// Go value of the pick's type), an error wrapping ErrRefused when the
-	// implementation refused the operation, or another error when it could
-	// not be tried at all (which fails the test).
+	// implementation refused the operation, an error wrapping ErrNoAnswer
+	// (NoAnswerf) when it got no answer and cannot tell whether the
+	// operation took effect (a timeout, a crash: the operation is pending,
+	// and may take effect at any later point or never), or another error
+	// when it could not be tried at all (which fails the test).
+	//
+	// After a pending operation the client goes on with its next one, as
+	// a new process would in Jepsen: the pending one stays concurrent with
+	// everything called after it. A driver that observes the final state
+	// reads whatever the pending operations left; the checker accepts
+	// both outcomes of each.
 	Do(ctx context.Context, client int, op Step) ([]Labelled, error)
 }
 
@@ -85,9 +95,27 @@ type ConcurrentOptions struct {
 	// before deciding it does not fail (default 3): a race may need a few
 	// tries to show.
 	Attempts int
-	// MaxNodes bounds each linearizability check (see CheckOptions).
+	// MaxNodes bounds each linearizability check (see CheckOptions). A
+	// check that reaches it is incomplete: neither a pass nor a failure of
+	// the implementation. The run is counted in the report's Incomplete,
+	// logged with how to raise the bound, and its history saved as
+	// Dir/<TestName>/<hash>.incomplete.json (not replayed by later runs).
 	MaxNodes int
-	_        struct{}
+	// Partition declares which operations are independent, so that the
+	// checker checks each partition's sub-history alone (see
+	// CheckOptions.Partition and PartitionBy).
+	Partition func(op Operation) (key string, ok bool)
+	// Scheduler selects how the clients interleave: GoScheduler (the
+	// default) runs them at once; RandomScheduler and PCTScheduler run one
+	// at a time from yield point to yield point (package mbt/yield, in
+	// builds with the execspec_yield tag) and choose who runs next, so
+	// narrow races show and replay from the seed. With no points in the
+	// build, a controlled client runs each operation whole.
+	Scheduler Scheduler
+	// Depth is PCTScheduler's bug depth d (default 3): d-1 priority
+	// change points per run.
+	Depth int
+	_     struct{}
 }
 
 const (
@@ -96,6 +124,7 @@ const (
 	defaultRuns       = 20
 	defaultAttempts   = 3
 	defaultConcShrink = 500
+	defaultDepth      = 3
 )
 
 // ConcurrentReport summarises a concurrent run.
@@ -106,10 +135,19 @@ type ConcurrentReport struct {
 	Runs, Ops int
 	// Clients is the number of clients of each run.
 	Clients int
-	// Refused counts the operations the implementation refused.
-	Refused int
+	// Refused counts the operations the implementation refused, Pending
+	// those that got no answer (ErrNoAnswer).
+	Refused, Pending int
 	// Saved counts the saved histories replayed first.
 	Saved int
+	// Scheduler is the scheduler that interleaved the clients, and Points
+	// how many yield points of the implementation they reached in all.
+	Scheduler Scheduler
+	Points    int
+	// Incomplete counts the runs whose check reached MaxNodes: neither
+	// proved linearizable nor refuted, and saved in Undecided.
+	Incomplete int
+	Undecided  []string
 	// Failure is the minimal non-linearizable history found, nil if none.
 	Failure *History
 	// Prefix is the longest linearizable prefix of Failure the checker
@@ -122,8 +160,20 @@ type ConcurrentReport struct {
 // String is the report's one-line summary.
 func (r *ConcurrentReport) String() string {
 	s := fmt.Sprintf("execspec mbt concurrent: seed %d, %d runs, %d operations over %d clients, %d refused", r.Seed, r.Runs, r.Ops, r.Clients, r.Refused)
+	if r.Pending > 0 {
+		s += fmt.Sprintf(", %d without an answer", r.Pending)
+	}
 	if r.Saved > 0 {
 		s += fmt.Sprintf(", %d saved histories replayed", r.Saved)
+	}
+	if r.Scheduler != GoScheduler {
+		s += fmt.Sprintf("; %s scheduler, %d yield points reached", r.Scheduler, r.Points)
+		if r.Points == 0 {
+			s += " (none: build with -tags execspec_yield, and mark points with yield.Point)"
+		}
+	}
+	if r.Incomplete > 0 {
+		s += fmt.Sprintf("; INCOMPLETE: %d of the runs' checks ran out of MaxNodes, undecided (saved: %s)", r.Incomplete, strings.Join(r.Undecided, ", "))
 	}
 	if r.Failure != nil {
 		s += fmt.Sprintf("; NOT LINEARIZABLE (%d operations)", len(r.Failure.Ops))
@@ -172,7 +222,7 @@ func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(tes
 		t.Errorf("execspec mbt: %v", err)
 		return nil
 	}
-	chk, err := newChecker(mc, CheckOptions{Ignore: o.Ignore, MaxNodes: o.MaxNodes})
+	chk, err := newChecker(mc, CheckOptions{Ignore: o.Ignore, MaxNodes: o.MaxNodes, Partition: o.Partition})
 	if err != nil {
 		t.Errorf("execspec mbt: %v", err)
 		return nil
@@ -185,7 +235,7 @@ func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(tes
 	for _, l := range o.Outputs {
 		c.outputs[l] = true
 	}
-	rep := &ConcurrentReport{Seed: o.Seed, Clients: o.Clients}
+	rep := &ConcurrentReport{Seed: o.Seed, Clients: o.Clients, Scheduler: o.Scheduler}
 	c.rep = rep
 	defer func() { t.Helper(); t.Logf("%s", rep) }()
 	if !c.runSaved() {
@@ -197,16 +247,27 @@ func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(tes
 			t.Errorf("execspec mbt: model %s: generating run %d: %v", mc.Name(), i, err)
 			return rep
 		}
-		h, lin, err := c.runOnce(sc, i)
+		h, lin, err := c.runOnce(sc, i, c.chooser(i, 0, nil, c.o.Ops))
 		rep.Runs++
+		if errors.Is(err, ErrIncomplete) {
+			c.incomplete(h, lin, i, err)
+			rep.Ops += len(h.Ops)
+			continue
+		}
 		if err != nil {
 			t.Errorf("execspec mbt: run %d of seed %d: %v", i, o.Seed, err)
 			return rep
 		}
 		rep.Ops += len(h.Ops)
+		if h.Schedule != nil {
+			rep.Points += h.Schedule.Points
+		}
 		for _, op := range h.Ops {
 			if op.Refused {
 				rep.Refused++
+			}
+			if op.Pending {
+				rep.Pending++
 			}
 		}
 		if !lin.OK {
@@ -246,11 +307,16 @@ func resolveConcurrent(opts ConcurrentOptions) (concSettings, error) {
 	if s.Attempts == 0 {
 		s.Attempts = defaultAttempts
 	}
+	if s.Depth == 0 {
+		s.Depth = defaultDepth
+	}
 	switch {
 	case s.Clients < 0 || s.Ops < 0 || s.Runs < 0:
 		return s, fmt.Errorf("Clients, Ops and Runs must be positive")
-	case s.ShrinkRuns < 0 || s.Attempts < 0 || s.MaxNodes < 0:
-		return s, fmt.Errorf("ShrinkRuns, Attempts and MaxNodes must be positive")
+	case s.ShrinkRuns < 0 || s.Attempts < 0 || s.MaxNodes < 0 || s.Depth < 0:
+		return s, fmt.Errorf("ShrinkRuns, Attempts, MaxNodes and Depth must be positive")
+	case s.Scheduler < GoScheduler || s.Scheduler > PCTScheduler:
+		return s, fmt.Errorf("unknown Scheduler %d", int(s.Scheduler))
 	}
 	return s, nil
 }
@@ -265,6 +331,29 @@ type concRunner[S any] struct {
 	obs     Observer[S]
 	outputs map[string]bool
 	rep     *ConcurrentReport
+	// steps is the most steps a controlled run took so far: PCT's k.
+	steps int
+}
+
+// chooser returns the scheduler's chooser for run (attempt > 0: a retry
+// while shrinking), or the replay of a recorded schedule; nil for
+// GoScheduler.
+func (c *concRunner[S]) chooser(run, attempt int, replay *Schedule, ops int) chooser {
+	if replay != nil {
+		return &replayChooser{steps: replay.Steps}
+	}
+	rnd := rng.New(c.o.Seed, uint64(run)<<8|uint64(attempt)|1<<61)
+	switch c.o.Scheduler {
+	case RandomScheduler:
+		return &randomChooser{rnd: rnd}
+	case PCTScheduler:
+		k := c.steps
+		if k == 0 {
+			k = 2 * ops // a guess until a run has counted them
+		}
+		return newPCT(rnd, c.o.Clients, c.o.Depth, k)
+	}
+	return nil
 }
 
 // generate draws run i's operations from a random walk of the model and
@@ -326,8 +415,9 @@ func (c *concRunner[S]) step(idx int, action string, picks []Labelled) (Step, er
 	return st, nil
 }
 
-// execute runs the script's clients at once and records the history.
-func (c *concRunner[S]) execute(sc script, run int) (*History, error) {
+// execute runs the script's clients at once, or one at a time under ch,
+// and records the history.
+func (c *concRunner[S]) execute(sc script, run int, ch chooser) (*History, error) {
 	if err := callDriver(func() error { return c.drv.Reset(c.ctx, sc.init) }); err != nil {
 		return nil, fmt.Errorf("driver Reset: %w", err)
 	}
@@ -340,13 +430,26 @@ func (c *concRunner[S]) execute(sc script, run int) (*History, error) {
 	start := make(chan struct{})
 	recs := make([][]Operation, len(sc.clients))
 	errs := make([]error, len(sc.clients))
+	var ctl *controller
+	if ch != nil {
+		ctl = newController(len(sc.clients), ch, c.o.Scheduler.String())
+	}
 	for cl, ops := range sc.clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			rnd := rng.New(c.o.Seed^uint64(run), uint64(cl)|1<<62)
+			ctx := c.ctx
 			<-start
-			for _, op := range ops {
+			if ctl != nil {
+				ctx = yield.With(ctx, clientYielder{ctl, cl})
+				ctl.start(cl)
+				defer ctl.finish(cl)
+			}
+			for k, op := range ops {
+				if ctl != nil && k > 0 {
+					ctl.park(cl, opPoint)
+				}
 				rec := Operation{Client: cl, Action: op.Action}
 				for _, v := range op.Values {
 					rec.Inputs = append(rec.Inputs, Arg{v.Label, v.Value})
@@ -355,11 +458,13 @@ func (c *concRunner[S]) execute(sc script, run int) (*History, error) {
 				rec.Call = clock.Add(1)
 				err := callDriver(func() error {
 					var err error
-					outs, err = c.drv.Do(c.ctx, cl, op)
+					outs, err = c.drv.Do(ctx, cl, op)
 					return err
 				})
 				rec.Return = clock.Add(1)
 				switch {
+				case errors.Is(err, ErrNoAnswer):
+					rec.Pending, rec.Return, outs = true, 0, nil
 				case errors.Is(err, ErrRefused):
 					rec.Refused = true
 				case err != nil:
@@ -375,13 +480,20 @@ func (c *concRunner[S]) execute(sc script, run int) (*History, error) {
 					rec.Outputs = append(rec.Outputs, Arg{p.Label, v})
 				}
 				recs[cl] = append(recs[cl], rec)
-				if rnd.IntN(2) == 0 {
+				if ctl == nil && rnd.IntN(2) == 0 {
 					runtime.Gosched() // vary the interleavings
 				}
 			}
 		}()
 	}
 	close(start)
+	if ctl != nil {
+		if err := ctl.run(); err != nil {
+			return nil, err // the blocked clients cannot be waited for
+		}
+		h.Schedule = &ctl.sched
+		c.steps = max(c.steps, len(ctl.sched.Steps))
+	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -421,8 +533,8 @@ func callDriver(f func() error) (err error) {
 	return f()
 }
 
-func (c *concRunner[S]) runOnce(sc script, run int) (*History, Linearization, error) {
-	h, err := c.execute(sc, run)
+func (c *concRunner[S]) runOnce(sc script, run int, ch chooser) (*History, Linearization, error) {
+	h, err := c.execute(sc, run, ch)
 	if err != nil {
 		return nil, Linearization{}, err
 	}
@@ -436,12 +548,27 @@ func (c *concRunner[S]) runOnce(sc script, run int) (*History, Linearization, er
 // shrink runs smaller scripts while they give non-linearizable histories.
 func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int) (*History, Linearization) {
 	budget := c.o.ShrinkRuns
-	try := func(cand script) bool {
+	attempt := 0
+	// try runs cand, under a controlled scheduler first with the schedule
+	// of the smallest failure so far (or sched), then with fresh ones.
+	try := func(cand script, sched *Schedule) bool {
+		if sched == nil {
+			sched = h.Schedule
+		}
 		for a := 0; a < c.o.Attempts && budget > 0; a++ {
 			budget--
-			ch, cl, err := c.runOnce(cand, run)
-			if err == nil && !cl.OK {
-				sc, h, lin = cand, ch, cl
+			var ch chooser
+			if c.o.Scheduler != GoScheduler {
+				if a == 0 {
+					ch = c.chooser(run, 0, sched, cand.size())
+				} else {
+					attempt++
+					ch = c.chooser(run, attempt, nil, cand.size())
+				}
+			}
+			nh, nl, err := c.runOnce(cand, run, ch)
+			if err == nil && !nl.OK {
+				sc, h, lin = cand, nh, nl
 				return true
 			}
 		}
@@ -449,8 +576,8 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 	}
 	// First drop what was called after the first operation the checker
 	// could not place returned: the failure is before it.
-	if cand, ok := cutAfterFailure(sc, h, lin); ok {
-		try(cand)
+	if cand, ok := cutAfterFailure(sc, h, lin, c.o.Partition); ok {
+		try(cand, nil)
 	}
 	for progress := true; progress && budget > 0; {
 		progress = false
@@ -461,7 +588,7 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 			if k == 0 || k >= len(h.Ops) || budget <= 0 {
 				continue
 			}
-			if cand, ok := cutAt(sc, h, h.Ops[k].Call); ok && try(cand) {
+			if cand, ok := cutAt(sc, h, h.Ops[k].Call); ok && try(cand, nil) {
 				progress = true
 				break
 			}
@@ -473,7 +600,7 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 			}
 			cand := sc.clone()
 			cand.clients[cl] = nil
-			if try(cand) {
+			if try(cand, nil) {
 				progress = true
 			}
 		}
@@ -483,7 +610,7 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 				for i := 0; i+k <= len(sc.clients[cl]) && budget > 0; {
 					cand := sc.clone()
 					cand.clients[cl] = append(cand.clients[cl][:i], cand.clients[cl][i+k:]...)
-					if try(cand) {
+					if try(cand, nil) {
 						progress = true
 						continue
 					}
@@ -492,20 +619,41 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 			}
 		}
 	}
+	// Then the schedule's switches, last first: each one the failure
+	// does without is one fewer preemption to read.
+	if h.Schedule != nil {
+		for sw := h.Schedule.switches(); len(sw) > 0 && budget > 0; sw = sw[:len(sw)-1] {
+			i := sw[len(sw)-1]
+			if i >= len(h.Schedule.Steps) {
+				continue
+			}
+			budget--
+			cand := h.Schedule.withoutSwitch(i)
+			nh, nl, err := c.runOnce(sc, run, c.chooser(run, 0, cand, sc.size()))
+			if err == nil && !nl.OK {
+				h, lin = nh, nl
+			}
+		}
+	}
 	return h, lin
 }
 
 // cutAfterFailure returns sc without the operations called after the
 // return of the first operation (by call time) outside lin's longest
-// linearizable prefix; false when there is no such operation or nothing
-// to cut.
-func cutAfterFailure(sc script, h *History, lin Linearization) (script, bool) {
+// linearizable prefix (in lin's failing partition, with a partition);
+// false when there is no such operation or nothing to cut.
+func cutAfterFailure(sc script, h *History, lin Linearization, part func(Operation) (string, bool)) (script, bool) {
 	placed := map[int]bool{}
 	for _, i := range lin.Order {
 		placed[i] = true
 	}
 	for i, op := range h.Ops {
-		if !placed[i] {
+		if lin.Partition != "" && part != nil {
+			if k, _ := part(op); k != lin.Partition {
+				continue
+			}
+		}
+		if !placed[i] && !op.Pending {
 			return cutAt(sc, h, op.Return)
 		}
 	}
@@ -538,23 +686,80 @@ func (s script) clone() script {
 	return out
 }
 
+// incomplete saves and logs a history whose check ran out of budget: it
+// is not a failure of the implementation, and not a pass either.
+func (c *concRunner[S]) incomplete(h *History, lin Linearization, run int, err error) {
+	c.t.Helper()
+	c.rep.Incomplete++
+	files, serr := saveHistory(engine.TestDir(c.o.Dir, c.t.Name()), h, lin, nil, "incomplete")
+	where := "not saved: " + fmt.Sprint(serr)
+	if serr == nil {
+		where = "saved: " + files[0]
+		c.rep.Undecided = append(c.rep.Undecided, files[0])
+	}
+	c.t.Logf("execspec mbt: run %d of seed %d (%d operations over %d clients) is undecided: %v.\n"+
+		"Not a failure of the implementation: the check stopped before proving or refuting the history (%s).\n"+
+		"Raise ConcurrentOptions.MaxNodes (now %d), declare a Partition if operations on different keys are independent, or run fewer Clients or Ops.",
+		run, c.o.Seed, len(h.Ops), h.Clients, err, where, c.chk.opts.MaxNodes)
+}
+
 // fail saves and reports a non-linearizable history.
 func (c *concRunner[S]) fail(h *History, lin Linearization) {
 	c.t.Helper()
 	c.rep.Failure, c.rep.Prefix = h, lin.Order
 	dir := engine.TestDir(c.o.Dir, c.t.Name())
-	files, err := SaveHistory(dir, h, lin.Order)
+	exp, eerr := c.chk.Explain(h, lin)
+	if eerr != nil {
+		exp = nil // the page goes without states
+	}
+	files, err := SaveHistory(dir, h, lin, exp)
 	c.rep.Files = files
 	var b strings.Builder
 	fmt.Fprintf(&b, "execspec mbt: model %s: the implementation is not linearizable: no order of these %d operations consistent with real time is a behaviour of the model\n", c.mc.Name(), len(h.Ops))
 	b.WriteString(FormatHistory(h, lin))
+	if s := h.Schedule; s != nil {
+		fmt.Fprintf(&b, "\ninterleaving: chosen by the %s scheduler, %d steps, %d switches between clients, %d yield points reached; running the saved history replays it", s.Scheduler, len(s.Steps), len(s.switches()), s.Points)
+		b.WriteString(formatSwitches(s))
+	}
 	if err != nil {
 		fmt.Fprintf(&b, "\nsaving the history: %v", err)
 	} else {
 		fmt.Fprintf(&b, "\nsaved: %s\npage:  %s", files[0], files[1])
 	}
-	fmt.Fprintf(&b, "\nrerun: %s", engine.TestCommand(c.t.Name(), fmt.Sprintf("-execspec.seed=%d", c.o.Seed)))
+	fmt.Fprintf(&b, "\nrerun: %s", testCommand(h, c.t.Name(), fmt.Sprintf("-execspec.seed=%d", c.o.Seed)))
 	c.t.Errorf("%s", b.String())
+}
+
+// maxSwitchLines bounds the switches a failure message lists.
+const maxSwitchLines = 24
+
+// formatSwitches lists where a schedule switched clients, and from which
+// yield point each one resumed.
+func formatSwitches(s *Schedule) string {
+	if len(s.At) != len(s.Steps) {
+		return ""
+	}
+	var b strings.Builder
+	sw := append([]int{0}, s.switches()...)
+	for n, i := range sw {
+		if n == maxSwitchLines {
+			fmt.Fprintf(&b, "\n    ... %d more switches", len(sw)-n)
+			break
+		}
+		fmt.Fprintf(&b, "\n    step %3d: client %d resumes at %q", i, s.Steps[i], s.At[i])
+	}
+	return b.String()
+}
+
+// testCommand is engine.TestCommand, with the build tag of this build's
+// yield points for a history a controlled scheduler interleaved: a rerun
+// without them would not interleave the same way.
+func testCommand(h *History, name string, extra ...string) string {
+	cmd := engine.TestCommand(name, extra...)
+	if yield.Enabled && h.Schedule != nil {
+		cmd = strings.Replace(cmd, "go test ", "go test -tags execspec_yield ", 1)
+	}
+	return cmd
 }
 
 // FormatHistory prints a history, one operation a line with its client,
@@ -571,7 +776,11 @@ func FormatHistory(h *History, lin Linearization) string {
 		if p, ok := pos[i]; ok {
 			mark = fmt.Sprintf("%3d", p)
 		}
-		fmt.Fprintf(&b, "  %s  [%4d,%4d] %s\n", mark, op.Call, op.Return, op)
+		ret := fmt.Sprintf("%4d", op.Return)
+		if op.Pending {
+			ret = "   -" // no answer
+		}
+		fmt.Fprintf(&b, "  %s  [%4d,%s] %s\n", mark, op.Call, ret, op)
 	}
 	switch {
 	case lin.OK:
@@ -581,6 +790,9 @@ func FormatHistory(h *History, lin Linearization) string {
 		b.WriteString(strings.TrimRight(lin.FinalDiff, "\n"))
 	default:
 		fmt.Fprintf(&b, "the longest linearizable prefix found has %d of %d operations (first column: their order; -: not explained)", len(lin.Order), len(h.Ops))
+	}
+	if lin.Partition != "" {
+		fmt.Fprintf(&b, "\nchecked by partition (%d): the partition %s is not linearizable; the partitions after it were not searched", lin.Partitions, lin.Partition)
 	}
 	return b.String()
 }
@@ -607,14 +819,25 @@ func (c *concRunner[S]) runSaved() bool {
 		}
 		c.rep.Saved++
 		for a := 0; a < c.o.Attempts; a++ {
-			h2, lin, err := c.runOnce(sc, h.Run)
+			var ch chooser
+			switch {
+			case h.Schedule != nil:
+				ch = &replayChooser{steps: h.Schedule.Steps} // the saved interleaving
+			case c.o.Scheduler != GoScheduler:
+				ch = c.chooser(h.Run, a, nil, sc.size())
+			}
+			h2, lin, err := c.runOnce(sc, h.Run, ch)
+			if errors.Is(err, ErrIncomplete) {
+				c.incomplete(h2, lin, h.Run, err)
+				continue
+			}
 			if err != nil {
 				c.t.Errorf("execspec mbt: saved history %s: %v", f, err)
 				return false
 			}
 			if !lin.OK {
 				c.rep.Failure, c.rep.Prefix, c.rep.Files = h2, lin.Order, []string{f}
-				c.t.Errorf("execspec mbt: saved history %s is still not linearizable:\n%s\nrerun: %s", f, FormatHistory(h2, lin), engine.TestCommand(c.t.Name()))
+				c.t.Errorf("execspec mbt: saved history %s is still not linearizable:\n%s\nrerun: %s", f, FormatHistory(h2, lin), testCommand(h2, c.t.Name()))
 				return false
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -130,7 +131,7 @@ func TestRunConcurrentFindsLostUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(page), "<svg") || !strings.Contains(string(page), "client 0") {
+	if lane := fmt.Sprintf("client %d", rep.Failure.Ops[0].Client); !strings.Contains(string(page), "<svg") || !strings.Contains(string(page), lane) {
 		t.Errorf("the page does not draw the clients:\n%s", page)
 	}
 	// The next run replays the saved history first: the correct bank passes it.
@@ -247,10 +248,12 @@ func TestCheckRejectsMalformedHistories(t *testing.T) {
 	}{
 		{"unknown action", mbt.Operation{Action: "teleport", Call: 1, Return: 2}, "teleport"},
 		{"return before call", mbt.Operation{Action: "deposit", Call: 2, Return: 1}, "not after its call"},
+		{"a time shared with another operation", mbt.Operation{Action: "deposit", Call: 3, Return: 5}, "operations 0 and 1 both have time 3"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := chk.Check(&mbt.History{Clients: 1, Ops: []mbt.Operation{tc.op}})
+			first := mbt.Operation{Action: "deposit", Inputs: []mbt.Arg{arg(t, "account", "alice"), arg(t, "amount", 1)}, Call: 1, Return: 3}
+			_, err := chk.Check(&mbt.History{Clients: 1, Ops: []mbt.Operation{first, tc.op}})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one mentioning %q", err, tc.want)
 			}
@@ -305,9 +308,18 @@ func TestHistoryFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	files, err := mbt.SaveHistory(dir, h, []int{0, 1})
+	files, err := mbt.SaveHistory(dir, h, mbt.Linearization{Order: []int{0, 1}}, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s has mode %v, want 0644: saved files are committed and read by others", f, fi.Mode().Perm())
+		}
 	}
 	back, err := mbt.ReadHistory(files[0])
 	if err != nil {
@@ -359,7 +371,7 @@ func TestHistoryFiles(t *testing.T) {
 		t.Error("ReadHistory of a missing file succeeded")
 	}
 	big := &mbt.History{Clients: 1, Ops: make([]mbt.Operation, 5001)}
-	if _, err := mbt.WriteHistoryHTML(big, nil); err == nil {
+	if _, err := mbt.WriteHistoryHTML(big, mbt.Linearization{}, nil); err == nil {
 		t.Error("a page of 5001 operations was written")
 	}
 }

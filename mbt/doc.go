@@ -51,9 +51,16 @@
 // drawn from the model at once through a ConcurrentDriver, and the recorded
 // history must be linearizable with respect to the model (Checker): some
 // order consistent with real time explains every outcome, the values of
-// the picks declared as outputs (ConcurrentOptions.Outputs) included. A
-// failing history is shrunk by re-running, saved as JSON with an HTML page
-// of the clients' timelines, and replayed first by later runs.
+// the picks declared as outputs (ConcurrentOptions.Outputs) included. An
+// operation whose client got no answer (ErrNoAnswer) is pending: it may
+// take effect at any later point, or never. Independent operations
+// (ConcurrentOptions.Partition, PartitionBy) are checked by partition. A
+// controlled scheduler (RandomScheduler, PCTScheduler) runs one client at
+// a time between the yield points of package mbt/yield, so narrow races
+// show and replay from the seed. A failing history is shrunk by re-running,
+// saved as JSON with an HTML page of the clients' timelines and the
+// model's states (Explain), and replayed first by later runs; a check that
+// runs out of its budget is undecided, saved apart, and not a failure.
 //
 // Fuzz drives one trace made from a fuzz target's input (FuzzPlan reads the
 // bytes as choices), so go test -fuzz explores with coverage guidance.
@@ -65,9 +72,10 @@
 // Index: Run, Replay, Options, Strategy, Report; Driver, Observer, Step,
 // Pick, ErrRefused, Refusef, ErrNotObserved; Divergence, DivergenceKind,
 // DriverPanic; HTTPClient, HTTPError, HTTPDriver, StepRequest, PostJSON,
-// GetJSON; RunConcurrent, ConcurrentDriver, Output, ConcurrentOptions,
-// ConcurrentReport, Checker, NewChecker, CheckOptions, History, Operation,
-// Arg, Linearization, ErrIncomplete, FormatHistory, SaveHistory,
+// GetJSON; RunConcurrent, ConcurrentDriver, Output, ErrNoAnswer, NoAnswerf,
+// ConcurrentOptions, Scheduler, Schedule, ConcurrentReport, Checker,
+// NewChecker, CheckOptions, PartitionBy, History, Operation, Arg,
+// Linearization, Explanation, ErrIncomplete, FormatHistory, SaveHistory,
 // ReadHistory, SavedHistories, WriteHistoryHTML, WalkHistory; Fuzz,
 // FuzzPlan, FuzzChoices, NewFuzzChoices.
 package mbt

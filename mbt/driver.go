@@ -48,6 +48,19 @@ type Observer[S any] interface {
 // refusal from a failure to run the step.
 var ErrRefused = errors.New("refused")
 
+// ErrNoAnswer is what a ConcurrentDriver's Do returns (wrapped, see
+// NoAnswerf) when the operation got no answer: the client timed out, the
+// connection broke, the server crashed. Whether the operation took effect
+// is unknown, so the history records it as pending (Operation.Pending):
+// the checker lets it take effect at any point after its call, or never.
+var ErrNoAnswer = errors.New("no answer")
+
+// NoAnswerf returns an error wrapping ErrNoAnswer with a reason, for
+// concurrent drivers to report an operation whose outcome is unknown.
+func NoAnswerf(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrNoAnswer)
+}
+
 // ErrNotObserved is returned by an Observer that cannot observe after all
 // (for example an HTTPDriver without a StatePath).
 var ErrNotObserved = errors.New("mbt: the driver does not observe the implementation's state")

@@ -1,14 +1,19 @@
 package mbt
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/internal/core"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
+	"github.com/execspec/execspec/trace"
 )
 
 // A concurrent history is checked for linearizability against the model,
@@ -30,13 +35,22 @@ import (
 // implementation's final state must also equal the model's state after
 // the whole linearization.
 //
+// An operation may be pending: called, with no answer (a client that timed
+// out or crashed, whose effect may or may not have happened). It has no
+// return and no outputs; a linearization may place it anywhere after its
+// call, or leave it out (it never took effect), and an observed final
+// state does not force either: the check asks only that some choice
+// explains every answered operation and the final state.
+//
 // The search is the backtracking search of Wing and Gong with the
-// memoization of Lowe: it walks the history's call and return events in
-// logical-time order, linearizes a pending operation whose call is
-// reached, backtracks when a return is reached before its operation was
-// linearized, and never revisits a pair (set of linearized operations,
-// model state), the set kept as a 128-bit Zobrist hash and the state as
-// its 64-bit fingerprint.
+// memoization of Lowe: from each configuration (the operations linearized
+// so far and the model's state after them) it may linearize any operation
+// called before the first return of an operation not yet linearized, tries
+// them in order of their returns, gives a configuration up when none
+// fits, and never revisits a pair (set of linearized operations, model
+// state), the set kept as a 128-bit Zobrist hash and the state as its
+// 64-bit fingerprint. With CheckOptions.Partition each partition is
+// searched alone.
 
 // Arg is one labelled value of an operation: an input pick or an observed
 // output, as an ITF value.
@@ -57,11 +71,16 @@ type Operation struct {
 	Outputs []Arg `json:"outputs,omitempty"`
 	// Refused is true when the implementation refused the operation.
 	Refused bool `json:"refused,omitempty"`
+	// Pending is true when the operation got no answer (the driver
+	// returned ErrNoAnswer: a timeout, a crash): it may have taken effect
+	// at any point after its call, or never. A pending operation has no
+	// outputs and no return (Return is 0).
+	Pending bool `json:"pending,omitempty"`
 	// Call and Return are the logical times at which the client called the
 	// implementation and got its answer; every time in a history is
 	// distinct and Call < Return.
 	Call   int64 `json:"call"`
-	Return int64 `json:"return"`
+	Return int64 `json:"return,omitempty"`
 }
 
 // String formats the operation as `c1 deposit(account="alice", amount=2) -> ok`.
@@ -76,6 +95,8 @@ func (o Operation) String() string {
 	}
 	b.WriteString(") -> ")
 	switch {
+	case o.Pending:
+		b.WriteString("no answer")
 	case o.Refused:
 		b.WriteString("refused")
 	case len(o.Outputs) == 0:
@@ -108,6 +129,10 @@ type History struct {
 	// Seed and Run say which generated run recorded the history.
 	Seed uint64 `json:"seed"`
 	Run  int    `json:"run"`
+	// Schedule is the interleaving a controlled scheduler chose (see
+	// ConcurrentOptions.Scheduler); nil when the Go runtime interleaved
+	// the clients. Running the saved history replays it.
+	Schedule *Schedule `json:"schedule,omitempty"`
 }
 
 // Linearization is the verdict of a linearizability check.
@@ -126,6 +151,15 @@ type Linearization struct {
 	FinalDiff string
 	// Nodes counts the linearization attempts of the search.
 	Nodes int
+	// Partitions is the number of sub-histories (1 when the history was
+	// checked whole). With more than one, Order lists each partition's
+	// linearization in turn (their operations commute, so the sequence is
+	// a behaviour of the model), and when the history is not linearizable
+	// Partition names the first partition that is not (by its first
+	// operation), Order ending with its longest prefix; the partitions
+	// after it are not searched, and their operations are in no order.
+	Partitions int
+	Partition  string
 }
 
 // ErrIncomplete is returned (wrapped) by a linearizability check stopped
@@ -140,7 +174,15 @@ type CheckOptions struct {
 	// MaxNodes bounds the search's linearization attempts (default
 	// 10,000,000); a search that reaches it returns ErrIncomplete.
 	MaxNodes int
-	_        struct{}
+	// Partition, when set, declares which operations are independent: two
+	// operations with different keys touch disjoint parts of the state and
+	// commute, so the history is linearizable when each key's
+	// sub-history is (P-compositionality), and each is checked alone.
+	// PartitionBy("key") partitions by an input pick. An operation for
+	// which it returns false touches every part: the history is checked
+	// whole. See Linearization for how the verdicts combine.
+	Partition func(op Operation) (key string, ok bool)
+	_         struct{}
 }
 
 const defaultMaxNodes = 10_000_000
@@ -153,6 +195,7 @@ type Checker[S any] struct {
 	cmp  *comparator[S]
 	opts CheckOptions
 	enc  []byte
+	tmp  *S // the successors' scratch state
 }
 
 // NewChecker compiles m and returns a Checker for its histories.
@@ -180,13 +223,14 @@ type checkOp struct {
 	action   int
 	directed map[string]itf.Value
 	refused  bool
+	pending  bool
 }
 
 // event is a call or a return in the search's doubly linked event list.
 type event struct {
 	op         int
 	call       bool
-	match      *event // the call's return, the return's call
+	match      *event // the call's return (nil for a pending operation), the return's call
 	prev, next *event
 }
 
@@ -211,21 +255,60 @@ func (c *Checker[S]) Check(h *History) (Linearization, error) {
 		}
 		final = &f
 	}
-	return c.search(h, ops, init, final)
+	budget := c.opts.MaxNodes
+	lin, err := c.checkPartitions(h, ops, init, final, &budget)
+	if errors.Is(err, errBudget) {
+		return lin, fmt.Errorf("mbt: %w after %d attempts (CheckOptions.MaxNodes %d; raise it, or declare a Partition)", ErrIncomplete, lin.Nodes, c.opts.MaxNodes)
+	}
+	return lin, err
+}
+
+// errBudget stops a search that spent its budget, errStopped one that
+// was told to stop.
+var (
+	errBudget  = errors.New("budget spent")
+	errStopped = errors.New("stopped")
+)
+
+// whole searches every operation of h, the final state included.
+func (c *Checker[S]) whole(h *History, ops []checkOp, init, final *S, budget *int) (Linearization, error) {
+	idx := make([]int, len(ops))
+	for i := range idx {
+		idx[i] = i
+	}
+	var end func(*S) ([]trace.Change, error)
+	if final != nil {
+		end = func(s *S) ([]trace.Change, error) { return c.cmp.diff(s, final) }
+	}
+	return c.search(h, ops, idx, init, end, budget, nil)
 }
 
 // prepare resolves the actions and the directed picks of h's operations.
 func (c *Checker[S]) prepare(h *History) ([]checkOp, error) {
 	ops := make([]checkOp, len(h.Ops))
+	times := make(map[int64]int, 2*len(h.Ops))
 	for i, o := range h.Ops {
 		a, err := c.mc.ActionIndex(o.Action)
 		if err != nil {
 			return nil, fmt.Errorf("mbt: history operation %d: %w", i, err)
 		}
-		if o.Return <= o.Call {
+		events := []int64{o.Call, o.Return}
+		switch {
+		case o.Pending && (o.Refused || len(o.Outputs) > 0 || o.Return != 0):
+			return nil, fmt.Errorf("mbt: history operation %d (%s) is pending (no answer) but has a return, outputs or a refusal", i, o)
+		case o.Pending:
+			events = events[:1]
+		case o.Return <= o.Call:
 			return nil, fmt.Errorf("mbt: history operation %d (%s) returns at %d, not after its call at %d", i, o, o.Return, o.Call)
 		}
-		d := make(map[string]itf.Value, len(o.Inputs)+len(o.Outputs))
+		for _, t := range events {
+			if j, dup := times[t]; dup {
+				return nil, fmt.Errorf("mbt: history operations %d and %d both have time %d: every call and return time must be distinct (equal times leave open which came first; stamp them from one counter, as RunConcurrent does)", j, i, t)
+			}
+			times[t] = i
+		}
+		d := make(map[string]itf.Value, len(o.Inputs)+len(o.Outputs)+1)
+		d[core.TerseLabel] = itf.Value{} // only whether the picks fit matters here
 		for _, p := range o.Inputs {
 			d[p.Label] = p.Value
 		}
@@ -234,7 +317,7 @@ func (c *Checker[S]) prepare(h *History) ([]checkOp, error) {
 				d[p.Label] = p.Value
 			}
 		}
-		ops[i] = checkOp{action: a, directed: d, refused: o.Refused}
+		ops[i] = checkOp{action: a, directed: d, refused: o.Refused, pending: o.Pending}
 	}
 	return ops, nil
 }
@@ -280,7 +363,10 @@ type succ[S any] struct {
 func (c *Checker[S]) successors(op checkOp, s *S, fp uint64) ([]succ[S], error) {
 	c.ex.Direct(op.directed)
 	defer c.ex.Direct(nil)
-	tmp := new(S)
+	if c.tmp == nil {
+		c.tmp = new(S)
+	}
+	tmp := c.tmp
 	var out []succ[S]
 	enabled := false
 	var perr error
@@ -298,6 +384,11 @@ func (c *Checker[S]) successors(op checkOp, s *S, fp uint64) ([]succ[S], error) 
 			if o.fp == f {
 				return true
 			}
+		}
+		if f == fp {
+			// The operation left the state as it was (a read): share it.
+			out = append(out, succ[S]{s, f})
+			return true
 		}
 		out = append(out, succ[S]{c.mc.Clone(tmp), f})
 		return true
@@ -319,15 +410,40 @@ func (c *Checker[S]) fingerprint(s *S) uint64 {
 }
 
 // search runs the backtracking search over linearization points.
-func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Linearization, error) {
+//
+// It searches the operations idx of h (all of them, or one partition's),
+// spending nodes from *budget. end judges each complete linearization's
+// state (nil: any is fine): it returns what differs when it rejects it.
+//
+// A configuration is the set of operations linearized so far and the
+// model's state after them. Its candidates are the operations called
+// before the first return not yet passed (the earliest-returning
+// unlinearized operation must come before that return, and any called
+// operation may come first). They are tried in order of their returns,
+// the earliest first: an operation that waited before taking effect (for
+// a lock, in a queue) took effect near its return, so this order is
+// usually right at the first try where call order is not. Trying order
+// changes the time to a verdict, never the verdict: every candidate is
+// tried before a configuration is given up, and a configuration seen
+// before is never searched again.
+//
+// pause, when not nil, is called after every node; when it returns false
+// the search stops with errStopped.
+func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end func(*S) ([]trace.Change, error), budget *int, pause func() bool) (Linearization, error) {
 	n := len(ops)
 	// The event list, in logical-time order, behind a sentinel head.
-	evs := make([]*event, 0, 2*n)
-	for i := range ops {
+	evs := make([]*event, 0, 2*len(idx))
+	returns := 0 // the returns still in the list
+	for _, i := range idx {
 		call := &event{op: i, call: true}
+		evs = append(evs, call)
+		if ops[i].pending {
+			continue // no return: it may be linearized at any later point, or never
+		}
 		ret := &event{op: i, match: call}
 		call.match = ret
-		evs = append(evs, call, ret)
+		evs = append(evs, ret)
+		returns++
 	}
 	time := func(e *event) int64 {
 		if e.call {
@@ -347,42 +463,54 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		if e.next != nil {
 			e.next.prev = e.prev
 		}
-		m := e.match
-		m.prev.next = m.next
-		if m.next != nil {
-			m.next.prev = m.prev
+		if m := e.match; m != nil {
+			m.prev.next = m.next
+			if m.next != nil {
+				m.next.prev = m.prev
+			}
+			returns--
 		}
 	}
 	unlift := func(e *event) {
-		m := e.match
-		m.prev.next = m
-		if m.next != nil {
-			m.next.prev = m
+		if m := e.match; m != nil {
+			m.prev.next = m
+			if m.next != nil {
+				m.next.prev = m
+			}
+			returns++
 		}
 		e.prev.next = e
 		if e.next != nil {
 			e.next.prev = e
 		}
 	}
-
-	type frm struct {
-		op     int
-		ev     *event
-		prev   *S
-		prevFP uint64
-		succs  []succ[S]
-		choice int
+	returnOf := func(op int) int64 {
+		if ops[op].pending {
+			return math.MaxInt64
+		}
+		return h.Ops[op].Return
 	}
+	// candidates lists the calls before the first return in the list, by
+	// return time (pending operations last), then call time.
+	candidates := func(buf []*event) []*event {
+		buf = buf[:0]
+		for e := head.next; e != nil && e.call; e = e.next {
+			buf = append(buf, e)
+		}
+		slices.SortStableFunc(buf, func(a, b *event) int { return cmp.Compare(returnOf(a.op), returnOf(b.op)) })
+		return buf
+	}
+
 	// The set of linearized operations is kept as a 128-bit sum of
 	// per-operation random keys (Zobrist hashing: adding and removing an
 	// operation is one xor), so a memo key is three words.
 	zob := make([][2]uint64, n)
-	for i := range zob {
+	for _, i := range idx {
 		zob[i] = [2]uint64{splitmix(uint64(2 * i)), splitmix(uint64(2*i + 1))}
 	}
 	var set [2]uint64
 	toggle := func(op int) { set[0] ^= zob[op][0]; set[1] ^= zob[op][1] }
-	seen := map[[3]uint64]struct{}{}
+	seen := make(map[[3]uint64]struct{}, len(idx))
 	memo := func(fp uint64) bool { // reports whether (set, fp) is new, and records it
 		k := [3]uint64{set[0], set[1], fp}
 		if _, ok := seen[k]; ok {
@@ -397,114 +525,140 @@ func (c *Checker[S]) search(h *History, ops []checkOp, init, final *S) (Lineariz
 		op int
 		fp uint64
 	}
-	succCache := map[succKey][]succ[S]{}
-	var stack []frm
-	var best []int
+	succCache := make(map[succKey][]succ[S], len(idx))
+
+	// A level is a configuration on the search's path: its state, its
+	// candidates, the one being tried (k) with its successors, and the
+	// call event linearized to reach it (nil at the root).
+	type level struct {
+		state  *S
+		fp     uint64
+		via    *event
+		cands  []*event
+		k      int
+		succs  []succ[S]
+		choice int
+		ready  bool // succs are cands[k]'s
+	}
+	var free []*level // popped levels, for reuse
+	push := func(stack []*level, s *S, fp uint64, via *event) []*level {
+		l := &level{}
+		if len(free) > 0 {
+			l, free = free[len(free)-1], free[:len(free)-1]
+		}
+		*l = level{state: s, fp: fp, via: via, cands: candidates(l.cands)}
+		return append(stack, l)
+	}
 	res := Linearization{}
-	cur, curFP := init, c.fingerprint(init)
+	var best []int
+	order := func(stack []*level) []int {
+		out := make([]int, 0, len(stack)-1)
+		for _, l := range stack[1:] {
+			out = append(out, l.via.op)
+		}
+		return out
+	}
+	// judge reports whether a new configuration is a complete
+	// linearization the end state check accepts.
+	judge := func(s *S) (bool, error) {
+		if returns > 0 {
+			return false, nil // answered operations are left
+		}
+		if end == nil {
+			return true, nil
+		}
+		diff, err := end(s)
+		if err != nil || len(diff) == 0 {
+			return err == nil, err
+		}
+		if !res.FinalMismatch {
+			res.FinalMismatch = true
+			res.FinalDiff = formatDiff(diff, "model", "observed")
+		}
+		return false, nil // pending operations not linearized yet may still end in it
+	}
 
-	// advance tries the successors of op from index from on; it pushes
-	// the first one not seen with the op linearized and reports whether
-	// it found one.
-	advance := func(op int, ev *event, prevS *S, prevFP uint64, succs []succ[S], from int) bool {
-		toggle(op)
-		for k := from; k < len(succs); k++ {
-			fp := succs[k].fp
-			if !memo(fp) {
-				continue
+	initFP := c.fingerprint(init)
+	memo(initFP)
+	stack := push(nil, init, initFP, nil)
+	ok, err := judge(init)
+	if err != nil {
+		return res, err
+	}
+	for !ok && len(stack) > 0 {
+		l := stack[len(stack)-1]
+		var next *level
+		for next == nil && l.k < len(l.cands) {
+			ev := l.cands[l.k]
+			if !l.ready {
+				if *budget <= 0 {
+					res.Order = best
+					if len(stack)-1 > len(best) {
+						res.Order = order(stack)
+					}
+					return res, errBudget
+				}
+				res.Nodes++
+				*budget--
+				if pause != nil && !pause() {
+					return res, errStopped
+				}
+				sk := succKey{ev.op, l.fp}
+				succs, cached := succCache[sk]
+				if !cached {
+					var err error
+					if succs, err = c.successors(ops[ev.op], l.state, l.fp); err != nil {
+						return res, fmt.Errorf("operation %d (%s): %w", ev.op, h.Ops[ev.op], err)
+					}
+					succCache[sk] = succs
+				}
+				l.succs, l.choice, l.ready = succs, 0, true
 			}
-			stack = append(stack, frm{op, ev, prevS, prevFP, succs, k})
-			cur, curFP = succs[k].s, fp
-			lift(ev)
-			if len(stack) > len(best) {
-				best = best[:0]
-				for _, f := range stack {
-					best = append(best, f.op)
+			toggle(ev.op)
+			for l.choice < len(l.succs) {
+				sc := l.succs[l.choice]
+				l.choice++
+				if memo(sc.fp) {
+					lift(ev)
+					stack = push(stack, sc.s, sc.fp, ev)
+					next = stack[len(stack)-1]
+					break
 				}
 			}
-			return true
+			if next == nil {
+				toggle(ev.op)
+				l.k++
+				l.ready = false
+			}
 		}
-		toggle(op)
-		return false
-	}
-	// backtrack undoes the top of the stack and returns the event to go on
-	// from; ok is false when the stack is empty.
-	backtrack := func() (*event, bool) {
-		if len(stack) == 0 {
-			return nil, false
-		}
-		f := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		unlift(f.ev)
-		cur, curFP = f.prev, f.prevFP
-		toggle(f.op)
-		if advance(f.op, f.ev, f.prev, f.prevFP, f.succs, f.choice+1) {
-			return head.next, true
-		}
-		return f.ev.next, true
-	}
-
-	e := head.next
-	for {
-		if head.next == nil {
-			if final == nil {
-				res.OK = true
-				break
+		if next == nil {
+			// Every candidate tried: give the configuration up. The
+			// longest prefix is recorded here, when it is left, not at
+			// each new depth: that would copy the path at every step.
+			if len(stack)-1 > len(best) {
+				best = order(stack)
 			}
-			diff, err := c.cmp.diff(cur, final)
-			if err != nil {
-				return res, err
-			}
-			if len(diff) == 0 {
-				res.OK = true
-				break
-			}
-			if !res.FinalMismatch {
-				res.FinalMismatch = true
-				res.FinalDiff = formatDiff(diff, "model", "observed")
-			}
-			var ok bool
-			if e, ok = backtrack(); !ok {
-				break
+			stack = stack[:len(stack)-1]
+			free = append(free, l)
+			if l.via != nil {
+				unlift(l.via)
+				toggle(l.via.op)
 			}
 			continue
 		}
-		if res.Nodes >= c.opts.MaxNodes {
-			res.Order = best
-			return res, fmt.Errorf("mbt: %w after %d attempts (CheckOptions.MaxNodes)", ErrIncomplete, res.Nodes)
-		}
-		if e.call {
-			res.Nodes++
-			sk := succKey{e.op, curFP}
-			succs, ok := succCache[sk]
-			if !ok {
-				var err error
-				if succs, err = c.successors(ops[e.op], cur, curFP); err != nil {
-					return res, fmt.Errorf("operation %d (%s): %w", e.op, h.Ops[e.op], err)
-				}
-				succCache[sk] = succs
-			}
-			if advance(e.op, e, cur, curFP, succs, 0) {
-				e = head.next
-				continue
-			}
-			e = e.next
-			continue
-		}
-		// A return whose operation is not linearized: undo the last choice.
-		var ok bool
-		if e, ok = backtrack(); !ok {
-			break
+		if ok, err = judge(next.state); err != nil {
+			return res, err
 		}
 	}
-	if res.OK {
-		res.Order = make([]int, len(stack))
-		for i, f := range stack {
-			res.Order[i] = f.op
-		}
+	if ok {
+		res.OK = true
+		res.Order = order(stack)
 		res.FinalMismatch, res.FinalDiff = false, ""
 	} else {
 		res.Order = best
+	}
+	if res.Order == nil {
+		res.Order = []int{}
 	}
 	return res, nil
 }

@@ -435,7 +435,7 @@ func (b *browser) press(key string) {
 		code string
 		vk   int
 	}{
-		"ArrowRight": {"ArrowRight", 39}, "ArrowLeft": {"ArrowLeft", 37}, "Home": {"Home", 36}, "End": {"End", 35},
+		"ArrowRight": {"ArrowRight", 39}, "ArrowLeft": {"ArrowLeft", 37}, "Home": {"Home", 36}, "End": {"End", 35}, "Enter": {"Enter", 13},
 	}
 	down := map[string]any{"type": "keyDown", "key": key}
 	if c, ok := codes[key]; ok {

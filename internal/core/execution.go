@@ -131,11 +131,25 @@ func (x *Execution) Recorded(label string) (itf.Value, bool) {
 	return v, ok
 }
 
+// TerseLabel, as a key of Directed, asks Fail for a fixed Mismatch instead
+// of formatting the reason: a caller that only needs to know whether the
+// recorded picks fit (the linearizability checker, which tries millions of
+// operations, most of them with outputs that do not fit) saves formatting
+// recorded values that may be long. No pick label starts with a NUL.
+const TerseLabel = "\x00terse"
+
+// terseMismatch is Mismatch under TerseLabel.
+const terseMismatch = "a recorded pick does not fit"
+
 // Fail drops the branch because a directed pick does not fit, keeping the
 // first reason in Mismatch.
 func (x *Execution) Fail(format string, args ...any) {
 	if x.Mismatch == "" {
-		x.Mismatch = fmt.Sprintf(format, args...)
+		if _, terse := x.Directed[TerseLabel]; terse {
+			x.Mismatch = terseMismatch
+		} else {
+			x.Mismatch = fmt.Sprintf(format, args...)
+		}
 	}
 	x.Dropped = true
 }
