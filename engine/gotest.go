@@ -146,6 +146,24 @@ func verdict[S any](out *Outcome, kind machine.PropertyKind, property string, pr
 	return what + ": " + strings.Join(names, ", ")
 }
 
+// Stale handles a saved file (a trace or a history, what) that no longer
+// fits the model: without -execspec.update it fails t with one message
+// naming the file and the flag, and reports true; with it, it removes the
+// file, says so in t's log, and reports false. who prefixes the messages.
+func Stale(t testing.TB, who, what, file, model string, err error) (failed bool) {
+	t.Helper()
+	if !UpdateSetting() {
+		t.Errorf("%s: %s %s no longer fits model %s: %v\n(rerun with -execspec.update, or EXECSPEC_UPDATE=1, to bring it up to date: rewritten from its actions and picks, dropped when they no longer replay)", who, what, file, model, err)
+		return true
+	}
+	if rerr := os.Remove(file); rerr != nil {
+		t.Errorf("%s: %s %s no longer fits model %s (%v), and removing it failed: %v", who, what, file, model, err, rerr)
+		return true
+	}
+	t.Logf("%s: dropped %s %s: it no longer replays on model %s (%v)", who, what, file, model, err)
+	return false
+}
+
 // rewriteSaved replaces the saved trace file with tr, which holds one
 // trace of a file of n.
 func rewriteSaved(file string, tr *trace.Trace, n int) error {
@@ -181,17 +199,9 @@ func replaySaved[S any](t testing.TB, mc *machine.Machine[S], props []machine.Pr
 	ok := true
 	update := UpdateSetting()
 	stale := func(file string, err error) {
-		if update {
-			if rerr := os.Remove(file); rerr != nil {
-				t.Errorf("execspec: saved trace %s no longer fits model %s (%v), and removing it failed: %v", file, mc.Name(), err, rerr)
-				ok = false
-				return
-			}
-			t.Logf("execspec: dropped saved trace %s: its actions and picks no longer replay on model %s (%v)", file, mc.Name(), err)
-			return
+		if Stale(t, "execspec", "saved trace", file, mc.Name(), err) {
+			ok = false
 		}
-		t.Errorf("execspec: saved trace %s no longer fits model %s: %v\n(rerun with -execspec.update, or EXECSPEC_UPDATE=1, to rewrite it from its actions and picks, or drop it when they no longer replay)", file, mc.Name(), err)
-		ok = false
 	}
 	for _, file := range files {
 		traces, err := ReadSavedTraces(file)
