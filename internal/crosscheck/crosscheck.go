@@ -96,7 +96,8 @@ type config struct {
 
 // Compare runs the reference semantics and the engines on mc and reports
 // where they disagree. It returns an error when a run fails outright (a
-// model the reference refuses, one too large for MaxStates).
+// model the reference refuses, one too large for MaxStates: ErrTooLarge)
+// or ctx ends first (its error).
 func Compare[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Report, error) {
 	if opts.MaxStates <= 0 {
 		opts.MaxStates = DefaultMaxStates
@@ -145,12 +146,16 @@ func Compare[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (
 		if err := c.compareFinding(cf); err != nil {
 			return nil, err
 		}
+		if err := ctx.Err(); err != nil {
+			// A search cut short by the context is no disagreement.
+			return nil, err
+		}
 	}
 	c.rep.Configs = append(c.rep.Configs, "walks")
 	if err := c.compareWalks(); err != nil {
 		return nil, err
 	}
-	return c.rep, nil
+	return c.rep, ctx.Err()
 }
 
 type comparer[S any] struct {

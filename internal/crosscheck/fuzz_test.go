@@ -1,19 +1,25 @@
 package crosscheck_test
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"hash/crc32"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/execspec/execspec/internal/crosscheck"
 	"github.com/execspec/execspec/internal/genmodel"
 	"github.com/execspec/execspec/machine"
 )
 
-// fuzzStates bounds the models FuzzModels compares: larger ones are
-// skipped.
-const fuzzStates = 3000
+// fuzzStates bounds the models FuzzModels compares, and fuzzInputTime the
+// time it spends on one while fuzzing: larger or slower ones are skipped.
+const (
+	fuzzStates    = 3000
+	fuzzInputTime = 5 * time.Second
+)
 
 // FuzzModels builds a model from the bytes (package genmodel) and
 // compares the engines with the reference semantics on it: while fuzzing,
@@ -22,7 +28,9 @@ const fuzzStates = 3000
 // model, chosen from the input's bytes, so that the corpus covers them
 // all (with -short, BFS and DFS only).
 func FuzzModels(f *testing.F) {
-	fuzzing := flag.Lookup("test.fuzz").Value.String() != ""
+	// EXECSPEC_FUZZ_FULL=1 compares every configuration on the corpus too,
+	// as fuzzing does.
+	fuzzing := flag.Lookup("test.fuzz").Value.String() != "" || os.Getenv("EXECSPEC_FUZZ_FULL") == "1"
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, desc := genmodel.Build(data)
 		mc, err := machine.Compile(m)
@@ -30,6 +38,14 @@ func FuzzModels(f *testing.F) {
 			t.Fatalf("model %s does not compile: %v", desc, err)
 		}
 		opts := crosscheck.Options{MaxStates: fuzzStates}
+		ctx := t.Context()
+		if fuzzing {
+			// The fuzzing engine takes an input that runs 10 seconds for a
+			// hung process: a model that slow to compare is skipped.
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, fuzzInputTime)
+			defer cancel()
+		}
 		switch {
 		case testing.Short():
 			opts.Quick = true
@@ -37,8 +53,8 @@ func FuzzModels(f *testing.F) {
 			opts.Sample = 1 + int(crc32.ChecksumIEEE(data)%1024)
 			opts.Walks, opts.WalkSteps = 4, 20
 		}
-		rep, err := crosscheck.Compare(t.Context(), mc, opts)
-		if errors.Is(err, crosscheck.ErrTooLarge) {
+		rep, err := crosscheck.Compare(ctx, mc, opts)
+		if errors.Is(err, crosscheck.ErrTooLarge) || errors.Is(err, context.DeadlineExceeded) {
 			t.Skip(err)
 		}
 		if err != nil {
