@@ -58,9 +58,9 @@ type Segment struct {
 }
 
 // Diff returns the changes from a to b, as deep as the structure allows:
-// records by field, maps by key, sets by element, lists and tuples by index
-// (elements beyond the shorter length are additions or removals), variants
-// by tag. Path strings start with path. Changes come in a deterministic
+// records by field, maps by key, sets by element, lists as an edit script
+// (elements removed and added, each at its own index: a queue's popped
+// head is one removal at index 0), tuples by index, variants by tag. Path strings start with path. Changes come in a deterministic
 // order.
 func Diff(path string, a, b itf.Value) []Change {
 	var d differ
@@ -165,7 +165,9 @@ func (d *differ) diff(path string, segs []Segment, a, b itf.Value) {
 				j++
 			}
 		}
-	case itf.KindList, itf.KindTuple:
+	case itf.KindList:
+		d.diffList(path, segs, a.Elems(), b.Elems())
+	case itf.KindTuple:
 		ae, be := a.Elems(), b.Elems()
 		n := min(len(ae), len(be))
 		for i := 0; i < n; i++ {
@@ -186,6 +188,100 @@ func (d *differ) diff(path string, segs []Segment, a, b itf.Value) {
 	default:
 		d.emit(path, segs, a, b)
 	}
+}
+
+// maxEditCells bounds the table of the edit script between two lists
+// (their lengths multiplied, once the common prefix and suffix are set
+// aside); longer lists are compared index by index.
+const maxEditCells = 1 << 20
+
+// diffList reports the changes from list a to list b as an edit script:
+// the elements removed (at their index in a) and added (at their index in
+// b), the rest kept, so that popping a queue's head is one removal at its
+// front, not a change at every index. An element removed and another
+// added at the same place are one element changed, compared deeply.
+func (d *differ) diffList(path string, segs []Segment, a, b []itf.Value) {
+	at := func(i int) (string, []Segment) {
+		return path + "[" + strconv.Itoa(i) + "]", with(segs, Segment{Kind: SegIndex, Index: i})
+	}
+	// The common prefix and suffix are kept.
+	lo := 0
+	for lo < len(a) && lo < len(b) && itf.Equal(a[lo], b[lo]) {
+		lo++
+	}
+	ha, hb := len(a), len(b)
+	for ha > lo && hb > lo && itf.Equal(a[ha-1], b[hb-1]) {
+		ha--
+		hb--
+	}
+	ma, mb := a[lo:ha], b[lo:hb]
+	if len(ma)*len(mb) > maxEditCells {
+		// Too long for an edit script: index by index.
+		n := min(len(a), len(b))
+		for i := lo; i < n; i++ {
+			p, sg := at(i)
+			d.diff(p, sg, a[i], b[i])
+		}
+		for i := n; i < len(a); i++ {
+			p, sg := at(i)
+			d.emit(p, sg, a[i], itf.Value{})
+		}
+		for i := n; i < len(b); i++ {
+			p, sg := at(i)
+			d.emit(p, sg, itf.Value{}, b[i])
+		}
+		return
+	}
+	// lcs[i][j] is the length of the longest common subsequence of ma[i:]
+	// and mb[j:].
+	lcs := make([][]int, len(ma)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(mb)+1)
+	}
+	for i := len(ma) - 1; i >= 0; i-- {
+		for j := len(mb) - 1; j >= 0; j-- {
+			if itf.Equal(ma[i], mb[j]) {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	// Walk the script; removals and additions between two kept elements
+	// pair up as changed elements.
+	var removed, added []int // indexes in a and in b, of the current gap
+	flush := func() {
+		k := min(len(removed), len(added))
+		for n := 0; n < k; n++ {
+			p, sg := at(added[n])
+			d.diff(p, sg, a[removed[n]], b[added[n]])
+		}
+		for _, i := range removed[k:] {
+			p, sg := at(i)
+			d.emit(p, sg, a[i], itf.Value{})
+		}
+		for _, j := range added[k:] {
+			p, sg := at(j)
+			d.emit(p, sg, itf.Value{}, b[j])
+		}
+		removed, added = removed[:0], added[:0]
+	}
+	i, j := 0, 0
+	for i < len(ma) || j < len(mb) {
+		switch {
+		case i < len(ma) && j < len(mb) && itf.Equal(ma[i], mb[j]):
+			flush()
+			i++
+			j++
+		case j >= len(mb) || (i < len(ma) && lcs[i+1][j] >= lcs[i][j+1]):
+			removed = append(removed, lo+i)
+			i++
+		default:
+			added = append(added, lo+j)
+			j++
+		}
+	}
+	flush()
 }
 
 func join(path, field string) string {

@@ -12,6 +12,14 @@ import (
 func rec(fields ...itf.Field) itf.Value    { return itf.Record(fields...) }
 func f(name string, v itf.Value) itf.Field { return itf.Field{Name: name, Value: v} }
 
+func ints(ns ...int64) itf.Value {
+	vs := make([]itf.Value, len(ns))
+	for i, n := range ns {
+		vs[i] = itf.Int(n)
+	}
+	return itf.List(vs...)
+}
+
 func TestDiff(t *testing.T) {
 	cases := []struct {
 		name string
@@ -29,6 +37,14 @@ func TestDiff(t *testing.T) {
 		{"set order does not matter", itf.Set(itf.Int(1), itf.Int(2)), itf.Set(itf.Int(2), itf.Int(1)), nil},
 		{"list grows", itf.List(itf.Int(1)), itf.List(itf.Int(1), itf.Int(2)), []string{"x[1]: + 2"}},
 		{"list element", itf.List(itf.Int(1), itf.Int(2)), itf.List(itf.Int(1), itf.Int(5)), []string{"x[1]: 2 -> 5"}},
+		{"queue pops its head", ints(5, 6, 7, 8), ints(6, 7, 8), []string{"x[0]: - 5"}},
+		{"queue pops and pushes", ints(5, 6, 7), ints(6, 7, 9), []string{"x[0]: - 5", "x[2]: + 9"}},
+		{"element inserted in the middle", ints(1, 2, 3), ints(1, 2, 9, 3), []string{"x[2]: + 9"}},
+		{"elements removed at both ends", ints(1, 2, 3, 4), ints(2, 3), []string{"x[0]: - 1", "x[3]: - 4"}},
+		{"record in a list changed deeply", itf.List(rec(f("actor", itf.Int(1))), rec(f("actor", itf.Int(2)))),
+			itf.List(rec(f("actor", itf.Int(1))), rec(f("actor", itf.Int(3)))), []string{"x[1].actor: 2 -> 3"}},
+		{"list emptied", ints(1, 2), ints(), []string{"x[0]: - 1", "x[1]: - 2"}},
+		{"tuple by index", itf.Tuple(itf.Int(1), itf.Int(2)), itf.Tuple(itf.Int(2), itf.Int(2)), []string{"x[0]: 1 -> 2"}},
 		{"variant payload", itf.Some(itf.Int(1)), itf.Some(itf.Int(2)), []string{"x.Some: 1 -> 2"}},
 		{"variant tag", itf.Some(itf.Int(1)), itf.None(), []string{"x: Some(1) -> None"}},
 		{"kind change", itf.Int(1), itf.String("1"), []string{`x: 1 -> "1"`}},
@@ -132,5 +148,19 @@ func TestProject(t *testing.T) {
 	}
 	if _, err := sampleTrace().Project([]string{"nope"}); err == nil || !strings.Contains(err.Error(), `unknown variable "nope"`) {
 		t.Fatalf("unknown variable: %v", err)
+	}
+}
+
+// Lists too long for an edit script are compared index by index.
+func TestDiffLongLists(t *testing.T) {
+	var a, b []int64
+	for i := int64(0); i < 1100; i++ {
+		a = append(a, i)
+		b = append(b, i+10000)
+	}
+	b = append(b, 7)
+	got := trace.Diff("x", ints(a...), ints(b...))
+	if len(got) != 1101 || trace.FormatChange(got[0]) != "x[0]: 0 -> 10000" || trace.FormatChange(got[1100]) != "x[1100]: + 7" {
+		t.Fatalf("%d changes, first %s, last %s", len(got), trace.FormatChange(got[0]), trace.FormatChange(got[len(got)-1]))
 	}
 }
