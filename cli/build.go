@@ -158,14 +158,24 @@ func goBuildRunner(pkg string, info *pkgInfo, dir string, replace map[string]str
 		switch {
 		case environmentFailure(out):
 			return out, &envError{fmt.Errorf("could not build the model runner for %s, for a reason outside the model:\n%s", pkg, out)}
-		case strings.Contains(out, "no required module provides package github.com/execspec/execspec"):
-			return out, fmt.Errorf("the module of %s does not require github.com/execspec/execspec: run go get github.com/execspec/execspec in it:\n%s", pkg, out)
+		case strings.Contains(out, "no required module provides package "+modulePath), strings.Contains(out, "module "+modulePath+" provides package") && strings.Contains(out, "is replaced but not required"):
+			return out, fmt.Errorf("the module of %s does not require %s, which is not published: %s\n%s", pkg, modulePath, requireAdvice(), out)
 		case strings.Contains(out, "<execspec runner>"):
 			return out, fmt.Errorf("model package %s builds, but the runner execspec generates for it does not: it calls cli.RunSpec(os.Args[1:], model.Spec), so Spec must be func Spec() *execspec.Spec[S]:\n%s", pkg, out)
 		}
 		return out, fmt.Errorf("model package %s does not build:\n%s", pkg, out)
 	}
 	return "", nil
+}
+
+// requireAdvice says how a module comes to require execspec: from a
+// local clone, through a replace directive.
+func requireAdvice() string {
+	clone, which := "CLONE", "CLONE is a clone of execspec"
+	if src, err := findSource(""); err == nil && src.Dir != "" {
+		clone, which = src.Dir, "the clone this execspec was built from"
+	}
+	return fmt.Sprintf("in the module, run\n  go mod edit -require=%s@%s -replace=%s=%s\n  go mod tidy\n(%s; execspec init does this when it writes a package into a module)", modulePath, unversioned, modulePath, clone, which)
 }
 
 // envError is a failure of the machine, not of the model: a full disk, a

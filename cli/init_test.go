@@ -9,27 +9,59 @@ import (
 	"testing"
 )
 
-// TestInit scaffolds a model package in a user's module (which takes
-// execspec from this checkout) and runs what the scaffold promises: the
-// checker on it, and its go tests.
+// userEnv is the environment of a user who installed execspec (the
+// binary under test is on PATH) and works offline: the module proxy is
+// off, so a module that needed the network would fail here.
+func userEnv() []string {
+	return append(os.Environ(), "PATH="+filepath.Dir(binary)+string(os.PathListSeparator)+os.Getenv("PATH"), "EXECSPEC_CACHE="+cache, "GOPROXY=off", "GOFLAGS=-buildvcs=false")
+}
+
+// followSteps runs the steps init printed, as printed, from dir, and
+// returns their results.
+func followSteps(t *testing.T, dir, initOut string) []stepResult {
+	t.Helper()
+	steps, err := printedSteps(initOut)
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, initOut)
+	}
+	res, err := runSession(t.Context(), dir, userEnv(), steps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestInit scaffolds the generic model package in a user's existing
+// module that does not require execspec: init adds the requirement and a
+// replace directive to this checkout, and what it prints next (go mod
+// tidy, the checker, go test, model-based testing) works as printed.
 func TestInit(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and tests a generated module")
 	}
 	mod := t.TempDir()
-	gomod := "module example.com/acme\n\ngo 1.25\n\nrequire github.com/execspec/execspec v0.0.0\n\nreplace github.com/execspec/execspec => " + rootDir + "\n"
-	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/acme\n\ngo 1.25\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	r := execspecIn(t, mod, nil, "init", "internal/lock")
-	if r.code != 0 || !strings.Contains(r.stdout, "wrote "+filepath.Join(mod, "internal", "lock", "model.go")) || !strings.Contains(r.stdout, "execspec check ./internal/lock --instance small") {
+	if r.code != 0 || !strings.Contains(r.stdout, "wrote "+filepath.Join(mod, "internal", "lock", "model.go")) || !strings.Contains(r.stdout, "go.mod: requires github.com/execspec/execspec, replaced by the local clone "+rootDir) {
 		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	goCmd(t, mod, "mod", "tidy")
-	r = execspecIn(t, mod, nil, "check", "./internal/lock", "--instance", "small")
-	if r.code != 0 || !strings.Contains(r.stdout, "no invariant is violated") {
-		t.Fatalf("check of the scaffold: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	gomod, _ := os.ReadFile(filepath.Join(mod, "go.mod"))
+	for _, want := range []string{"require github.com/execspec/execspec v0.0.0-00010101000000-000000000000", "replace github.com/execspec/execspec => " + rootDir} {
+		if !strings.Contains(string(gomod), want) {
+			t.Errorf("go.mod lacks %q:\n%s", want, gomod)
+		}
+	}
+	res := followSteps(t, mod, r.stdout)
+	if got := strings.Join(stepCommands(t, r.stdout), "; "); got != "go mod tidy; execspec check ./internal/lock --instance small; go test ./internal/lock; go test -run TestConformance -v ./internal/lock" {
+		t.Errorf("next steps: %s", got)
+	}
+	for i, want := range []string{"", "no invariant is violated", "ok  \texample.com/acme/internal/lock", "--- PASS: TestConformance"} {
+		if !strings.Contains(res[i].out, want) {
+			t.Errorf("next step %d: output lacks %q:\n%s", i+1, want, res[i].out)
+		}
 	}
 	// The native registrations, written into the package for go test:
 	// they compile in a user's module, and go test passes with them.
@@ -59,12 +91,73 @@ func TestInit(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "execspec: no native code for the maps and slices of ./internal/lock (slower)") {
 		t.Fatalf("list with the user's file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	// Again into the same directory: refused, nothing overwritten.
+	// Again into the same directory: refused, nothing overwritten; into
+	// another, go.mod already requires execspec and is left as it is.
 	before, _ := os.ReadFile(filepath.Join(mod, "internal", "lock", "model.go"))
 	r = execspecIn(t, mod, nil, "init", "internal/lock")
 	after, _ := os.ReadFile(filepath.Join(mod, "internal", "lock", "model.go"))
 	if r.code != 4 || !strings.Contains(r.stderr, "already holds Go files") || string(before) != string(after) {
 		t.Fatalf("init over a package: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	gomod, _ = os.ReadFile(filepath.Join(mod, "go.mod"))
+	r = execspecIn(t, mod, nil, "init", "--template", "scheduler", "internal/sched")
+	gomod2, _ := os.ReadFile(filepath.Join(mod, "go.mod"))
+	if r.code != 0 || strings.Contains(r.stdout, "go.mod:") || string(gomod) != string(gomod2) {
+		t.Fatalf("a second init: exit %d, go.mod changed %v\n%s%s", r.code, string(gomod) != string(gomod2), r.stdout, r.stderr)
+	}
+}
+
+// stepCommands returns the commands of the steps init printed.
+func stepCommands(t *testing.T, initOut string) []string {
+	t.Helper()
+	steps, err := printedSteps(initOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds := make([]string, len(steps))
+	for i, st := range steps {
+		cmds[i] = st.cmd
+	}
+	return cmds
+}
+
+// TestInitNewModule starts where a user starts: an empty directory
+// outside any module. init writes a module that takes execspec from this
+// checkout, and its next steps, run as printed (go mod tidy, the checker
+// on the planted bug, simulation, the fixed twin, go test, model-based
+// testing), end as their comments say.
+func TestInitNewModule(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds and tests a generated module")
+	}
+	dir := t.TempDir()
+	r := execspecIn(t, dir, nil, "init", "--template", "scheduler", "sched")
+	if r.code != 0 {
+		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	gomod, err := os.ReadFile(filepath.Join(dir, "sched", "go.mod"))
+	if err != nil || !strings.HasPrefix(string(gomod), "module sched\n") || !strings.Contains(string(gomod), "replace github.com/execspec/execspec => "+rootDir+"\n") {
+		t.Fatalf("go.mod: %v\n%s", err, gomod)
+	}
+	want := []struct{ cmd, out string }{
+		{"cd sched", ""},
+		{"go mod tidy", ""},
+		{"execspec check .", "VIOLATION: invariant committed_at_most_once does not hold after step 7 (7 steps, a shortest trace)"},
+		{"execspec run .", "VIOLATION: invariant committed_at_most_once"},
+		{"execspec check . --instance small_fixed", "temporal properties hold: every_job_done"},
+		{"go test ./...", "ok  \tsched"},
+		{"go test -run TestConformance -v .", "--- PASS: TestConformance"},
+	}
+	cmds := stepCommands(t, r.stdout)
+	res := followSteps(t, dir, r.stdout)
+	if len(res) != len(want) {
+		t.Fatalf("%d next steps, want %d:\n%s", len(res), len(want), r.stdout)
+	}
+	for i, w := range want {
+		if cmds[i] != w.cmd || !strings.Contains(res[i].out, w.out) {
+			t.Errorf("next step %d: $ %s, want $ %s with %q in its output:\n%s", i+1, cmds[i], w.cmd, w.out, res[i].out)
+		}
 	}
 }
 
@@ -73,7 +166,7 @@ func TestInitOutsideModule(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	r := execspecIn(t, dir, nil, "init", "my-model")
-	if r.code != 0 || !strings.Contains(r.stdout, "go get github.com/execspec/execspec") {
+	if r.code != 0 || !strings.Contains(r.stdout, "  cd my-model ") {
 		t.Fatalf("init: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	gomod, err := os.ReadFile(filepath.Join(dir, "my-model", "go.mod"))
@@ -143,5 +236,78 @@ func TestInitAllOrNothing(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "fresh")); !errors.Is(err, os.ErrNotExist) {
 		entries, _ := os.ReadDir(filepath.Join(dir, "fresh"))
 		t.Errorf("a failed init left the directory fresh: %v (%v)", entries, err)
+	}
+}
+
+// TestInitTemplates writes every template into one fresh module outside
+// the repository (the work shared: one go mod tidy, one go test) and
+// checks what each promises: execspec check finds the planted bug with
+// the shortest trace init announced, execspec run finds it on default
+// flags (a fixed seed, for a test that does not vary), the fixed twin is
+// clean, invariants and temporal property, and go test passes.
+//
+// It builds six runners and six test binaries (about a minute of CPU), so
+// it runs only with EXECSPEC_E2E=1, which .ci/run sets; the scheduler
+// template is tested end to end by every go test (TestInitNewModule), and
+// each template's package by its own tests in this repository.
+func TestInitTemplates(t *testing.T) {
+	t.Parallel()
+	requireE2E(t, "builds and tests six generated packages")
+	mod := t.TempDir()
+	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/pilot\n\ngo 1.24\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	kinds := []struct{ kind, dir, bugged, shortest string }{
+		{"control-plane", "controlplane", "active_version_exists", "8 steps"},
+		{"scheduler", "scheduler", "committed_at_most_once", "7 steps"},
+		{"replication", "replication", "no_acked_commit_lost", "6 steps"},
+		{"protocol", "election", "election_safety", "8 steps"},
+		{"reconciliation-loop", "reconciler", "never_creates_above_desired", "3 steps"},
+		{"idempotent-retries", "idempotency", "charged_at_most_once", "7 steps"},
+	}
+	for _, k := range kinds {
+		r := execspecIn(t, mod, nil, "init", "--template", k.kind, k.dir)
+		if r.code != 0 || !strings.Contains(r.stdout, "finds the planted bug: "+k.bugged+", "+k.shortest+" (exit 1)") {
+			t.Fatalf("init --template %s: exit %d\n%s%s", k.kind, r.code, r.stdout, r.stderr)
+		}
+	}
+	goCmd(t, mod, "mod", "tidy")
+	for _, k := range kinds {
+		pkg := "./" + k.dir
+		steps := []shellStep{
+			{cmd: "execspec check " + pkg, want: 1},
+			{cmd: "execspec run " + pkg + " --seed 1", want: 1},
+			{cmd: "execspec check " + pkg + " --instance small_fixed", want: 0},
+		}
+		res, err := runSession(t.Context(), mod, userEnv(), steps)
+		if err != nil {
+			t.Errorf("%s: %v", k.kind, err)
+			continue
+		}
+		for i, want := range []string{
+			"VIOLATION: invariant " + k.bugged + " does not hold after step " + strings.TrimSuffix(k.shortest, " steps") + " (" + k.shortest + ", a shortest trace)",
+			"VIOLATION: invariant " + k.bugged,
+			"Search complete: every reachable state explored; no invariant is violated; temporal properties hold",
+		} {
+			if !strings.Contains(res[i].out, want) {
+				t.Errorf("%s: $ %s: output lacks %q:\n%s", k.kind, steps[i].cmd, want, res[i].out)
+			}
+		}
+	}
+	out := goCmd(t, mod, "test", "./...")
+	for _, k := range kinds {
+		if !strings.Contains(out, "ok  \texample.com/pilot/"+k.dir) {
+			t.Errorf("go test: %s did not pass:\n%s", k.dir, out)
+		}
+	}
+}
+
+// requireE2E skips t unless EXECSPEC_E2E is set (as .ci/run sets it):
+// the end-to-end tests that cost more than the go test ./... budget
+// allows.
+func requireE2E(t *testing.T, why string) {
+	t.Helper()
+	if os.Getenv("EXECSPEC_E2E") == "" {
+		t.Skipf("%s: set EXECSPEC_E2E=1 to run it (.ci/run does)", why)
 	}
 }

@@ -29,7 +29,7 @@ type Env struct {
 const usage = `execspec: executable specifications and model-based testing for Go.
 
 Usage:
-  execspec init    [DIR] [flags]     write a new model package (model, go tests, MBT driver, CI snippet)
+  execspec init    [DIR] [flags]     write a new model package: --template KIND for your kind of system, --list
   execspec run     PACKAGE [flags]   random simulation: search for invariant violations or examples
   execspec replay  PACKAGE [flags]   re-execute one sample (--seed, --sample) or validate an ITF trace (--itf)
   execspec check   PACKAGE [flags]   exhaustive model checking (BFS, DFS, random DFS)
