@@ -63,6 +63,13 @@ func TestInit(t *testing.T) {
 			t.Errorf("next step %d: output lacks %q:\n%s", i+1, want, res[i].out)
 		}
 	}
+	// The engines agree with the reference semantics on the scaffold as
+	// generated (the templates' packages are compared in
+	// internal/crosscheck).
+	r = execspecIn(t, mod, nil, "check", "./internal/lock", "--instance", "small", "--reference")
+	if r.code != 0 || !strings.Contains(r.stdout, "Result: every configuration agrees with the reference semantics") {
+		t.Fatalf("check --reference of the scaffold: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	// The native registrations, written into the package for go test:
 	// they compile in a user's module, and go test passes with them.
 	r = execspecIn(t, mod, nil, "native", "./internal/lock")

@@ -5,13 +5,19 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/cli/scaffold/controlplane"
+	"github.com/execspec/execspec/cli/scaffold/election"
+	"github.com/execspec/execspec/cli/scaffold/idempotency"
+	"github.com/execspec/execspec/cli/scaffold/reconciler"
+	"github.com/execspec/execspec/cli/scaffold/replication"
+	"github.com/execspec/execspec/cli/scaffold/scheduler"
 	"github.com/execspec/execspec/examples/allocator"
 	"github.com/execspec/execspec/examples/alternatingbit"
 	"github.com/execspec/execspec/examples/bcastbyz"
 	"github.com/execspec/execspec/examples/diningphilosophers"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/examples/ewd840"
-	"github.com/execspec/execspec/examples/idempotency"
+	idempotencyzoo "github.com/execspec/execspec/examples/idempotency"
 	"github.com/execspec/execspec/examples/informergc"
 	"github.com/execspec/execspec/examples/lamportmutex"
 	"github.com/execspec/execspec/examples/leasefence"
@@ -31,7 +37,8 @@ import (
 )
 
 // TestExamples compares every engine configuration with the reference
-// semantics on every instance of every example small enough (at most
+// semantics on every instance of every example and init template small
+// enough (at most
 // crosscheck.DefaultMaxStates states; at most quickStates with -short,
 // where fewer configurations run).
 func TestExamples(t *testing.T) {
@@ -42,7 +49,7 @@ func TestExamples(t *testing.T) {
 		"diningphilosophers": instances(diningphilosophers.Spec()),
 		"dnsbalancer":        instances(dnsbalancer.Spec()),
 		"ewd840":             instances(ewd840.Spec()),
-		"idempotency":        instances(idempotency.Spec()),
+		"idempotency":        instances(idempotencyzoo.Spec()),
 		"informergc":         instances(informergc.Spec()),
 		"lamportmutex":       instances(lamportmutex.Spec()),
 		"leasefence":         instances(leasefence.Spec()),
@@ -57,6 +64,13 @@ func TestExamples(t *testing.T) {
 		"twophase":           instances(twophase.Spec()),
 		"twophase/packed":    instances(packed.Spec()),
 		"voting":             instances(voting.Spec()),
+		// The init templates, as execspec init writes them.
+		"template/controlplane": instances(controlplane.Spec()),
+		"template/election":     instances(election.Spec()),
+		"template/idempotency":  instances(idempotency.Spec()),
+		"template/reconciler":   instances(reconciler.Spec()),
+		"template/replication":  instances(replication.Spec()),
+		"template/scheduler":    instances(scheduler.Spec()),
 	}
 	for name, run := range specs {
 		t.Run(name, run)
