@@ -114,6 +114,9 @@ var normalizers = []struct {
 	{regexp.MustCompile(`0x[0-9a-f]{6,}`), "0x?"},                                    // addresses in panic stacks
 	{regexp.MustCompile(`(?m)^(\s+)\S+\.go:\d+( \+0x[0-9a-f]+)?$`), "$1<file:line>"}, // and their frames' positions
 	{regexp.MustCompile(`\bgoroutine \d+\b`), "goroutine N"},                         // and goroutine numbers
+	// A frame's argument words depend on the toolchain's register ABI and
+	// on what the compiler kept live: only the function's name is stable.
+	{regexp.MustCompile(`(?m)^(\s+\S+?)\((?:0x|\{|\.\.\.)[^\n]*\)$`), "$1(...)"},
 }
 
 // normalize makes a command's output comparable across runs and machines.
