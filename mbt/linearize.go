@@ -417,15 +417,39 @@ func (c *Checker[S]) fingerprint(s *S) uint64 {
 //
 // A configuration is the set of operations linearized so far and the
 // model's state after them. Its candidates are the operations called
-// before the first return not yet passed (the earliest-returning
-// unlinearized operation must come before that return, and any called
-// operation may come first). They are tried in order of their returns,
-// the earliest first: an operation that waited before taking effect (for
-// a lock, in a queue) took effect near its return, so this order is
-// usually right at the first try where call order is not. Trying order
-// changes the time to a verdict, never the verdict: every candidate is
-// tried before a configuration is given up, and a configuration seen
-// before is never searched again.
+// before the first return not yet passed: that return's operation, the
+// due one, must be linearized before it, and any called operation may
+// come first. The order in which they are tried changes the time to a
+// verdict, never the verdict (every candidate is tried before a
+// configuration is given up, and a configuration seen before is never
+// searched again), but it decides whether a verdict comes at all: a wrong
+// choice is found out only when some operation can no longer be
+// linearized, possibly dozens of operations later, and everything in
+// between is searched again in every order before the search gets back
+// to it. So the order follows what the history says about when each
+// operation took effect:
+//
+//  1. Reads that fit the state. A read is an operation of an action that
+//     has not changed a state it was tried from (a refused operation
+//     always is one). Linearizing a read as soon as it fits loses
+//     nothing: a read that leaves every state as it is can be moved ahead
+//     in any linearization, to any point after its call where it fits,
+//     without changing what the others see. Leaving it for later is a bet
+//     that the state comes back to what it read: a client that read early
+//     but answered late (it lost the processor before its return was
+//     recorded) stays a candidate until the end of the history, and the
+//     state it read is long gone.
+//  2. When the due operation does not fit, the operations after which it
+//     does: it cannot wait, so what it needs comes first. A write whose
+//     client answered late, long after it took effect, is found through
+//     the reads that saw it.
+//  3. The rest in order of their returns: an operation that waited before
+//     taking effect (for a lock, in a queue) took effect near its return,
+//     so this order is usually right at the first try where call order is
+//     not. Pending operations come last.
+//
+// Whether an action is a read is learned while searching, so the order is
+// a heuristic; it never makes the search unsound.
 //
 // pause, when not nil, is called after every node; when it returns false
 // the search stops with errStopped.
@@ -490,16 +514,6 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 		}
 		return h.Ops[op].Return
 	}
-	// candidates lists the calls before the first return in the list, by
-	// return time (pending operations last), then call time.
-	candidates := func(buf []*event) []*event {
-		buf = buf[:0]
-		for e := head.next; e != nil && e.call; e = e.next {
-			buf = append(buf, e)
-		}
-		slices.SortStableFunc(buf, func(a, b *event) int { return cmp.Compare(returnOf(a.op), returnOf(b.op)) })
-		return buf
-	}
 
 	// The set of linearized operations is kept as a 128-bit sum of
 	// per-operation random keys (Zobrist hashing: adding and removing an
@@ -519,26 +533,69 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 		seen[k] = struct{}{}
 		return true
 	}
+
+	res := Linearization{}
 	// The successors of an operation from a state, by state fingerprint:
-	// backtracking asks for the same ones again and again.
+	// backtracking, and ordering the candidates, ask for the same ones
+	// again and again.
 	type succKey struct {
 		op int
 		fp uint64
 	}
 	succCache := make(map[succKey][]succ[S], len(idx))
+	// writes[a] records that action a changed a state it was tried from;
+	// until then its operations count as reads.
+	writes := make([]bool, len(c.mc.Actions()))
+	read := func(op int) bool { return ops[op].refused || !writes[ops[op].action] }
+	// try returns op's successors from s, whose fingerprint is fp,
+	// spending a node.
+	try := func(op int, s *S, fp uint64) ([]succ[S], error) {
+		if *budget <= 0 {
+			return nil, errBudget
+		}
+		res.Nodes++
+		*budget--
+		if pause != nil && !pause() {
+			return nil, errStopped
+		}
+		sk := succKey{op, fp}
+		if succs, ok := succCache[sk]; ok {
+			return succs, nil
+		}
+		succs, err := c.successors(ops[op], s, fp)
+		if err != nil {
+			return nil, fmt.Errorf("operation %d (%s): %w", op, h.Ops[op], err)
+		}
+		succCache[sk] = succs
+		for _, sc := range succs {
+			if sc.fp != fp {
+				writes[ops[op].action] = true
+			}
+		}
+		return succs, nil
+	}
 
-	// A level is a configuration on the search's path: its state, its
-	// candidates, the one being tried (k) with its successors, and the
-	// call event linearized to reach it (nil at the root).
+	// A candidate is a call event with, once tried, its successors from
+	// its configuration's state.
+	type candidate struct {
+		ev    *event
+		succs []succ[S]
+		tried bool
+		rank  int // the group it is tried in: 0 fitting reads, 1 what the due operation needs, 2 the rest
+	}
+	// A level is a configuration on the search's path: its state, the call
+	// event linearized to reach it (nil at the root), the operation due
+	// (-1: none), its candidates, the one being tried (k) and which of its
+	// successors (choice).
 	type level struct {
-		state  *S
-		fp     uint64
-		via    *event
-		cands  []*event
-		k      int
-		succs  []succ[S]
-		choice int
-		ready  bool // succs are cands[k]'s
+		state   *S
+		fp      uint64
+		via     *event
+		due     int
+		cands   []candidate
+		ordered bool // cands are in the order they are tried
+		k       int
+		choice  int
 	}
 	var free []*level // popped levels, for reuse
 	push := func(stack []*level, s *S, fp uint64, via *event) []*level {
@@ -546,12 +603,83 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 		if len(free) > 0 {
 			l, free = free[len(free)-1], free[:len(free)-1]
 		}
-		*l = level{state: s, fp: fp, via: via, cands: candidates(l.cands)}
+		*l = level{state: s, fp: fp, via: via, due: -1, cands: l.cands[:0]}
+		e := head.next
+		for ; e != nil && e.call; e = e.next {
+			l.cands = append(l.cands, candidate{ev: e})
+		}
+		if e != nil {
+			l.due = e.op
+		}
 		return append(stack, l)
 	}
-	res := Linearization{}
+	tryCand := func(l *level, cd *candidate) error {
+		if cd.tried {
+			return nil
+		}
+		succs, err := try(cd.ev.op, l.state, l.fp)
+		if err != nil {
+			return err
+		}
+		cd.succs, cd.tried = succs, true
+		return nil
+	}
+	// order sorts l's candidates into the order they are tried.
+	order := func(l *level) error {
+		var due *candidate
+		for i := range l.cands {
+			cd := &l.cands[i]
+			if cd.ev.op == l.due {
+				due = cd
+			}
+			if read(cd.ev.op) {
+				if err := tryCand(l, cd); err != nil {
+					return err
+				}
+			}
+		}
+		if due != nil {
+			if err := tryCand(l, due); err != nil {
+				return err
+			}
+		}
+		needy := due != nil && len(due.succs) == 0
+		for i := range l.cands {
+			cd := &l.cands[i]
+			switch {
+			case read(cd.ev.op) && len(cd.succs) > 0:
+				cd.rank = 0
+			case needy && cd != due && !read(cd.ev.op):
+				if err := tryCand(l, cd); err != nil {
+					return err
+				}
+				cd.rank = 2
+				for _, sc := range cd.succs {
+					after, err := try(l.due, sc.s, sc.fp)
+					if err != nil {
+						return err
+					}
+					if len(after) > 0 {
+						cd.rank = 1
+						break
+					}
+				}
+			default:
+				cd.rank = 2
+			}
+		}
+		slices.SortStableFunc(l.cands, func(a, b candidate) int {
+			if a.rank != b.rank {
+				return cmp.Compare(a.rank, b.rank)
+			}
+			return cmp.Compare(returnOf(a.ev.op), returnOf(b.ev.op))
+		})
+		l.ordered = true
+		return nil
+	}
+
 	var best []int
-	order := func(stack []*level) []int {
+	path := func(stack []*level) []int {
 		out := make([]int, 0, len(stack)-1)
 		for _, l := range stack[1:] {
 			out = append(out, l.via.op)
@@ -588,55 +716,51 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 	for !ok && len(stack) > 0 {
 		l := stack[len(stack)-1]
 		var next *level
-		for next == nil && l.k < len(l.cands) {
-			ev := l.cands[l.k]
-			if !l.ready {
-				if *budget <= 0 {
-					res.Order = best
-					if len(stack)-1 > len(best) {
-						res.Order = order(stack)
+		err := func() error {
+			if !l.ordered {
+				if err := order(l); err != nil {
+					return err
+				}
+			}
+			for next == nil && l.k < len(l.cands) {
+				cd := &l.cands[l.k]
+				if err := tryCand(l, cd); err != nil {
+					return err
+				}
+				toggle(cd.ev.op)
+				for l.choice < len(cd.succs) {
+					sc := cd.succs[l.choice]
+					l.choice++
+					if memo(sc.fp) {
+						lift(cd.ev)
+						stack = push(stack, sc.s, sc.fp, cd.ev)
+						next = stack[len(stack)-1]
+						break
 					}
-					return res, errBudget
 				}
-				res.Nodes++
-				*budget--
-				if pause != nil && !pause() {
-					return res, errStopped
-				}
-				sk := succKey{ev.op, l.fp}
-				succs, cached := succCache[sk]
-				if !cached {
-					var err error
-					if succs, err = c.successors(ops[ev.op], l.state, l.fp); err != nil {
-						return res, fmt.Errorf("operation %d (%s): %w", ev.op, h.Ops[ev.op], err)
-					}
-					succCache[sk] = succs
-				}
-				l.succs, l.choice, l.ready = succs, 0, true
-			}
-			toggle(ev.op)
-			for l.choice < len(l.succs) {
-				sc := l.succs[l.choice]
-				l.choice++
-				if memo(sc.fp) {
-					lift(ev)
-					stack = push(stack, sc.s, sc.fp, ev)
-					next = stack[len(stack)-1]
-					break
+				if next == nil {
+					toggle(cd.ev.op)
+					l.k++
+					l.choice = 0
 				}
 			}
-			if next == nil {
-				toggle(ev.op)
-				l.k++
-				l.ready = false
+			return nil
+		}()
+		if err != nil {
+			if errors.Is(err, errBudget) {
+				res.Order = best
+				if len(stack)-1 > len(best) {
+					res.Order = path(stack)
+				}
 			}
+			return res, err
 		}
 		if next == nil {
 			// Every candidate tried: give the configuration up. The
 			// longest prefix is recorded here, when it is left, not at
 			// each new depth: that would copy the path at every step.
 			if len(stack)-1 > len(best) {
-				best = order(stack)
+				best = path(stack)
 			}
 			stack = stack[:len(stack)-1]
 			free = append(free, l)
@@ -652,7 +776,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 	}
 	if ok {
 		res.OK = true
-		res.Order = order(stack)
+		res.Order = path(stack)
 		res.FinalMismatch, res.FinalDiff = false, ""
 	} else {
 		res.Order = best
