@@ -405,13 +405,13 @@ func writeReport(w io.Writer, rep report) {
 			fmt.Fprintf(w, "BFS shortest: more than %d steps (stopped: %s after %s, %d states)\n\n", max(b.depth-1, 0), b.stopped, fmtDur(b.wall), b.states)
 		}
 	}
-	fmt.Fprintln(w, "| strategy | found | median CPU | worst CPU | median wall | median length found | median length shrunk |")
-	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- |")
+	fmt.Fprintln(w, "| strategy | found | median CPU | worst CPU | median wall | median length found | median length shrunk | longest shrunk |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, r := range rep.rows {
 		s := summarize(r.runs)
-		fmt.Fprintf(w, "| %s | %d/%d | %s | %s | %s | %s | %s |\n", r.strategy, s.found, len(r.runs),
+		fmt.Fprintf(w, "| %s | %d/%d | %s | %s | %s | %s | %s | %s |\n", r.strategy, s.found, len(r.runs),
 			fmtTime(s.medianCPU, rep.timeout), fmtTime(s.worstCPU, rep.timeout), fmtTime(s.medianWall, rep.timeout),
-			fmtLen(s.medianRaw), fmtLen(s.medianShrunk))
+			fmtLen(s.medianRaw), fmtLen(s.medianShrunk), fmtLen(s.longestShrunk))
 	}
 }
 
@@ -421,10 +421,11 @@ type summary struct {
 	found                           int
 	medianCPU, worstCPU, medianWall time.Duration
 	medianRaw, medianShrunk         int // -1 when nothing was found
+	longestShrunk                   int // the longest shrunk trace: equal to BFS's shortest when every seed's is minimal
 }
 
 func summarize(runs []seedRun) summary {
-	s := summary{medianRaw: -1, medianShrunk: -1}
+	s := summary{medianRaw: -1, medianShrunk: -1, longestShrunk: -1}
 	var cpu, wall []time.Duration
 	var raw, shrunk []int
 	for _, r := range runs {
@@ -442,6 +443,7 @@ func summarize(runs []seedRun) summary {
 		sort.Ints(raw)
 		sort.Ints(shrunk)
 		s.medianRaw, s.medianShrunk = raw[(len(raw)-1)/2], shrunk[(len(shrunk)-1)/2]
+		s.longestShrunk = shrunk[len(shrunk)-1]
 	}
 	return s
 }

@@ -90,11 +90,11 @@ func TestSummarize(t *testing.T) {
 		{found: true, cpu: 20 * ms, wall: 21 * ms, raw: 90, shrunk: 21},
 	}
 	got := summarize(runs)
-	want := summary{found: 3, medianCPU: 20 * ms, worstCPU: -1, medianWall: 21 * ms, medianRaw: 50, medianShrunk: 21}
+	want := summary{found: 3, medianCPU: 20 * ms, worstCPU: -1, medianWall: 21 * ms, medianRaw: 50, medianShrunk: 21, longestShrunk: 22}
 	if got != want {
 		t.Errorf("summary %+v, want %+v", got, want)
 	}
-	if got := summarize([]seedRun{{}, {}}); got.found != 0 || got.medianCPU != -1 || got.medianRaw != -1 {
+	if got := summarize([]seedRun{{}, {}}); got.found != 0 || got.medianCPU != -1 || got.medianRaw != -1 || got.longestShrunk != -1 {
 		t.Errorf("nothing found: %+v", got)
 	}
 }
@@ -119,10 +119,10 @@ func TestWriteReport(t *testing.T) {
 
 BFS shortest: 33 steps (1234 states, 1.5s)
 
-| strategy | found | median CPU | worst CPU | median wall | median length found | median length shrunk |
-| --- | --- | --- | --- | --- | --- | --- |
-| uniform | 0/2 | > 1m0s | > 1m0s | > 1m0s | - | - |
-| swarm | 2/2 | 2ms | 1.23s | 3ms | 40 | 33 |
+| strategy | found | median CPU | worst CPU | median wall | median length found | median length shrunk | longest shrunk |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| uniform | 0/2 | > 1m0s | > 1m0s | > 1m0s | - | - | - |
+| swarm | 2/2 | 2ms | 1.23s | 3ms | 40 | 33 | 34 |
 `
 	if b.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
