@@ -163,9 +163,22 @@ func goBuildRunner(pkg string, info *pkgInfo, dir string, replace map[string]str
 		case strings.Contains(out, "<execspec runner>"):
 			return out, fmt.Errorf("model package %s builds, but the runner execspec generates for it does not: it calls cli.RunSpec(os.Args[1:], model.Spec), so Spec must be func Spec() *execspec.Spec[S]:\n%s", pkg, out)
 		}
-		return out, fmt.Errorf("model package %s does not build:\n%s", pkg, out)
+		return out, fmt.Errorf("model package %s does not build:\n%s%s", pkg, out, buildHints(out))
 	}
 	return "", nil
+}
+
+// buildHints adds a line for the compiler errors a newcomer to execspec's
+// state types meets first, naming what to use instead.
+func buildHints(out string) string {
+	var b strings.Builder
+	if strings.Contains(out, "does not satisfy comparable") {
+		b.WriteString("\nhint: execspec.Set[T] needs a comparable T (one a Go map could use as a key); a struct that holds a Set, a map or a slice is not comparable: for a set of such values use execspec.VSet[T], which compares its elements by value")
+	}
+	if strings.Contains(out, "invalid map key type") {
+		b.WriteString("\nhint: a Go map's key must be comparable, and a Set, a map or a slice is not: key the map by something comparable (an ID, a string), or hold the pairs in an execspec.VSet")
+	}
+	return b.String()
 }
 
 // requireAdvice says how a module comes to require execspec: from a
