@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/execspec/execspec/engine"
 )
@@ -125,9 +126,17 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	for i := 0; i < e.opts.Workers; i++ {
 		b.xs = append(b.xs, e.newExpander())
 	}
+	ck := e.opts.Checkpoint
+	if ck.Resume {
+		if err := b.loadCheckpoint(); err != nil {
+			return nil, err
+		}
+	}
+	lastSave := time.Now()
 	var partial int64 // new states of a level the search stopped in
-	for depth := 0; ; depth++ {
+	for depth := len(b.levels); ; depth++ {
 		probe := e.opts.MaxDepth > 0 && depth > e.opts.MaxDepth
+		found := len(b.findings)
 		b.expandLevel(probe)
 		switch b.abort.Load() {
 		case abortCtx:
@@ -145,6 +154,13 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 				// Stopped in the middle of a level: its new states were
 				// found (progress reported them) though not expanded.
 				partial = b.level.Len()
+				// The levels before it are all there: save them, to go
+				// on from there.
+				if ck.Dir != "" && found == 0 && !b.init && b.seen.Len() == b.recs.n {
+					if err := b.saveCheckpoint(); err != nil {
+						return nil, err
+					}
+				}
 			}
 			b.findings = append(b.findings, b.levelFindings()...)
 			b.generated = e.generated.Load() // the level was expanded in full, or the search was cut short anyway
@@ -160,7 +176,14 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		if b.stopped != engine.Exhausted || !more {
 			break
 		}
+		if ck.Dir != "" && len(b.findings) == 0 && time.Since(lastSave) >= ck.Every {
+			if err := b.saveCheckpoint(); err != nil {
+				return nil, err
+			}
+			lastSave = time.Now()
+		}
 	}
+
 	if b.stopped == engine.StoppedNondeterminism {
 		// The model error comes first, whatever else the level found.
 		sort.SliceStable(b.findings, func(i, j int) bool {

@@ -79,6 +79,14 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 			s.stopped = engine.StoppedFindings
 		}
 	}
+	if opts.Checkpoint.Dir != "" {
+		switch s.stopped {
+		case engine.Exhausted, engine.StoppedFindings, engine.StoppedMaxStates, engine.StoppedMaxDepth:
+			if err := removeCheckpoint(opts.Checkpoint.Dir); err != nil {
+				return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
+			}
+		}
+	}
 	res := &Result{
 		Strategy:       opts.Strategy,
 		Seed:           opts.Seed,

@@ -99,6 +99,9 @@ type Options struct {
 	// reached. The encoding is valid during the call only. It serves tools
 	// that compare a search with another (package reference).
 	Visit func(encoding []byte, depth int)
+	// Checkpoint makes a breadth-first search save its progress now and
+	// then, and resume it (see CheckpointOptions).
+	Checkpoint CheckpointOptions
 	// Progress, when set, is called about every ProgressEvery (default 2s)
 	// from another goroutine with the statistics so far.
 	Progress      func(Stats)
@@ -133,7 +136,16 @@ func (o *Options) fill() error {
 	if o.ShrinkRuns == 0 {
 		o.ShrinkRuns = engine.DefaultShrinkRuns
 	}
+	if o.Checkpoint.Every == 0 {
+		o.Checkpoint.Every = DefaultCheckpointEvery
+	}
 	switch {
+	case o.Checkpoint.Dir != "" && o.Strategy != BFS:
+		return fmt.Errorf("checkpoints need the breadth-first search, not %s", o.Strategy)
+	case o.Checkpoint.Resume && o.Checkpoint.Dir == "":
+		return fmt.Errorf("resuming needs the checkpoint's directory")
+	case o.Checkpoint.Every < 0:
+		return fmt.Errorf("checkpoint interval must not be negative, got %s", o.Checkpoint.Every)
 	case o.Workers < 0:
 		return fmt.Errorf("workers must be positive, got %d", o.Workers)
 	case o.MaxDepth < 0:

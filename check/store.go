@@ -38,6 +38,10 @@ type fpStore[V any] interface {
 	Len() int64
 	// Bytes is the memory the store holds.
 	Bytes() int64
+	// Each calls fn with every fingerprint stored (normalized as the store
+	// keeps it, which Get and Put accept back) and its value, in no
+	// particular order. It must not run concurrently with Put.
+	Each(fn func(fp fingerprint, v V))
 	// Reset empties the store, keeping its memory for reuse.
 	Reset()
 	// Close gives the store's memory back to the budget; the store is not
@@ -278,6 +282,24 @@ func (t *memTable[V]) Len() int64 {
 
 // Bytes implements fpStore.
 func (t *memTable[V]) Bytes() int64 { return t.bytes.Load() }
+
+// Each implements fpStore.
+func (t *memTable[V]) Each(fn func(fp fingerprint, v V)) {
+	for i := range t.shards {
+		sh := &t.shards[i]
+		for slot := uint64(0); sh.n > 0 && slot <= sh.mask; slot++ {
+			var fp fingerprint
+			if t.wide {
+				fp = fingerprint{sh.keys[2*slot], sh.keys[2*slot+1]}
+			} else {
+				fp = fingerprint{hi: sh.keys[slot]}
+			}
+			if fp.hi != 0 || fp.lo != 0 {
+				fn(fp, sh.vals[slot])
+			}
+		}
+	}
+}
 
 // Reset implements fpStore.
 func (t *memTable[V]) Reset() {

@@ -1,0 +1,451 @@
+package check
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/execspec/execspec/machine"
+)
+
+// Checkpoints. Between two levels, a breadth-first search is wholly
+// described by the fingerprints of the states committed, their trace
+// records, the next level's encodings with their record numbers, and the
+// statistics of the levels done: nothing else carries over from one level
+// to the next (the per-level tables start empty, and the expansion of a
+// level does not depend on how it was split among workers). A checkpoint
+// is exactly that, written to one file that replaces the previous one
+// atomically, so a process killed at any moment leaves the last complete
+// checkpoint. A search resumed from it expands the same levels in the same
+// order and ends with the counts, depths and traces of a search never
+// interrupted, with any number of workers.
+//
+// Checkpoints are written while the search has found nothing: with
+// MaxFindings above 1, once a finding is known the search goes on without
+// them (a finding's verdict holds Go values no file keeps).
+
+// CheckpointOptions configures a breadth-first search's checkpoints. The
+// zero value writes none.
+type CheckpointOptions struct {
+	// Dir is the directory of the checkpoint (created if missing). Empty:
+	// no checkpoint.
+	Dir string
+	// Every is the least time between two checkpoints (default 5 minutes):
+	// one is written at the first level boundary after it has passed, and
+	// when the search stops early (a cancelled context, the timeout, the
+	// memory cap) with the levels completed. A search that ends (complete,
+	// a finding, MaxStates, MaxDepth; temporal properties checked after the
+	// safety search included) removes its checkpoint. A search stopped
+	// while checking temporal properties resumes at the last checkpoint of
+	// its safety search.
+	Every time.Duration
+	// Resume continues the search saved in Dir instead of starting anew.
+	// The checkpoint must have been written by a search of the same model
+	// with the same options (Workers, Timeout and MemoryBytes may differ)
+	// and the same ID; another is refused with an error naming what
+	// differs.
+	Resume bool
+	// ID names, besides the model and the options, what the checkpoint is
+	// of: the CLI puts the instance and a hash of the model's compiled
+	// code there, so that a changed model does not resume an old search.
+	ID string
+	// Saved, when set, is called after each checkpoint is written, with
+	// the number of levels done and of distinct states.
+	Saved func(levels int, distinct int64)
+}
+
+// DefaultCheckpointEvery is the default of CheckpointOptions.Every.
+const DefaultCheckpointEvery = 5 * time.Minute
+
+const (
+	checkpointName  = "checkpoint"
+	checkpointMagic = "execspec checkpoint 1\n"
+)
+
+// CheckpointPath returns the file in which a search with checkpoints in
+// dir keeps its checkpoint.
+func CheckpointPath(dir string) string { return filepath.Join(dir, checkpointName) }
+
+// checkpointHeader is a checkpoint's description, stored as JSON before
+// its binary sections.
+type checkpointHeader struct {
+	Identity  []string `json:"identity"`
+	Levels    []Level  `json:"levels"`
+	Generated int64    `json:"generated"`
+	Branch    int64    `json:"branch"`
+	Records   int64    `json:"records"`
+	Front     int64    `json:"front"`
+	FrontSize int64    `json:"front_bytes"`
+	Saved     string   `json:"saved"`
+}
+
+// checkpointIdentity lists what must be equal for a checkpoint to be
+// resumed: the model's name, actions and properties, the options that
+// decide which states are explored and judged, and the caller's ID.
+func checkpointIdentity[S any](mc *machine.Machine[S], o Options) []string {
+	var props []string
+	for _, k := range []machine.PropertyKind{machine.Invariant, machine.Example, machine.Constraint, machine.Temporal} {
+		for _, p := range mc.PropertiesOf(k) {
+			props = append(props, p.Name)
+		}
+	}
+	return []string{
+		"model=" + mc.Name(),
+		"actions=" + strings.Join(mc.Actions(), ","),
+		"properties=" + strings.Join(props, ","),
+		"data picks=" + strings.Join(mc.DataPicks(), ","),
+		"initial states=" + initialStates(mc),
+		"property=" + o.Property,
+		"max depth=" + strconv.Itoa(o.MaxDepth),
+		"max states=" + strconv.FormatInt(o.MaxStates, 10),
+		"max findings=" + strconv.Itoa(o.MaxFindings),
+		"no temporal=" + strconv.FormatBool(o.NoTemporal),
+		"deadlock=" + strconv.FormatBool(o.Deadlock),
+		"128-bit fingerprints=" + strconv.FormatBool(o.Fingerprint128),
+		"all data=" + strconv.FormatBool(o.AllData),
+		"no determinism check=" + strconv.FormatBool(o.NoDeterminismCheck),
+		"no symmetry=" + strconv.FormatBool(o.NoSymmetry),
+		"explore only=" + strconv.FormatBool(o.ExploreOnly),
+		"id=" + o.Checkpoint.ID,
+	}
+}
+
+// initialStates sums up the model's initial states: a model with other
+// parameters under the same name usually starts elsewhere.
+func initialStates[S any](mc *machine.Machine[S]) string {
+	ex := mc.NewExecutor()
+	var fps []uint64
+	var enc []byte
+	failed := false
+	next := new(S)
+	ex.Enumerate(machine.InitAction, nil, next, func(r machine.Result) bool {
+		if r.Err != nil {
+			failed = true
+			return false
+		}
+		enc = mc.AppendEncoding(enc[:0], next)
+		fps = append(fps, machine.Fingerprint(enc))
+		return true
+	})
+	if failed {
+		return "unknown (init panics)"
+	}
+	slices.Sort(fps)
+	var sum uint64
+	for i, fp := range fps {
+		sum = sum*1099511628211 + fp + uint64(i)
+	}
+	return fmt.Sprintf("%d, sum %016x", len(fps), sum)
+}
+
+// identityDiff describes how a checkpoint's identity differs from the
+// search's, or returns "" when they are equal.
+func identityDiff(saved, now []string) string {
+	var diffs []string
+	for i := 0; i < max(len(saved), len(now)); i++ {
+		var a, b string
+		if i < len(saved) {
+			a = saved[i]
+		}
+		if i < len(now) {
+			b = now[i]
+		}
+		if a != b {
+			diffs = append(diffs, fmt.Sprintf("saved %q, now %q", a, b))
+		}
+	}
+	return strings.Join(diffs, "; ")
+}
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// saveCheckpoint writes the search as it stands between two levels.
+func (b *bfs[S]) saveCheckpoint() (err error) {
+	o := b.eng.opts.Checkpoint
+	path := CheckpointPath(o.Dir)
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("writing checkpoint %s: %w", path, err)
+		}
+	}()
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(o.Dir, "."+checkpointName+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
+	crc := crc32.New(crcTable)
+	bw := bufio.NewWriterSize(f, 1<<20)
+	w := &binWriter{w: io.MultiWriter(bw, crc)}
+	h := checkpointHeader{
+		Identity:  checkpointIdentity(b.eng.mc, b.eng.opts),
+		Levels:    b.levels,
+		Generated: b.generated,
+		Branch:    b.branch,
+		Records:   b.recs.n,
+		Front:     int64(b.front.len()),
+		FrontSize: int64(len(b.front.buf)),
+		Saved:     time.Now().UTC().Format(time.RFC3339),
+	}
+	head, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	w.bytes([]byte(checkpointMagic))
+	w.u64(uint64(len(head)))
+	w.bytes(head)
+	wide := b.eng.opts.Fingerprint128
+	var n int64
+	b.seen.Each(func(fp fingerprint, _ struct{}) {
+		n++
+		w.u64(fp.hi)
+		if wide {
+			w.u64(fp.lo)
+		}
+	})
+	if n != b.recs.n {
+		return fmt.Errorf("the store holds %d fingerprints for %d records", n, b.recs.n)
+	}
+	for i := int64(0); i < b.recs.n; i++ {
+		r := b.recs.get(i)
+		w.u32(r.parent)
+		w.u32(r.succ)
+	}
+	for _, end := range b.front.ends {
+		w.u64(uint64(end))
+	}
+	w.bytes(b.front.buf)
+	for _, idx := range b.frontIdx {
+		w.u32(idx)
+	}
+	if w.err != nil {
+		return w.err
+	}
+	var sum [4]byte
+	binary.LittleEndian.PutUint32(sum[:], crc.Sum32())
+	if _, err := bw.Write(sum[:]); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(o.Dir); err == nil {
+		d.Sync() // the rename itself survives a crash (best effort: not every file system syncs a directory)
+		d.Close()
+	}
+	if o.Saved != nil {
+		o.Saved(len(b.levels), b.recs.n)
+	}
+	return nil
+}
+
+// loadCheckpoint restores the search saved in the checkpoint directory.
+func (b *bfs[S]) loadCheckpoint() (err error) {
+	path := CheckpointPath(b.eng.opts.Checkpoint.Dir)
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("resuming from checkpoint %s: %w", path, err)
+		}
+	}()
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	crc := crc32.New(crcTable)
+	r := &binReader{r: bufio.NewReaderSize(f, 1<<20), crc: crc}
+	if magic := r.bytes(int64(len(checkpointMagic))); r.err != nil || string(magic) != checkpointMagic {
+		return errors.New("not an execspec checkpoint (or one of another version)")
+	}
+	var h checkpointHeader
+	size := r.u64()
+	if r.err != nil || size > 1<<26 {
+		return errors.New("damaged header")
+	}
+	if err := json.Unmarshal(r.bytes(int64(size)), &h); r.err != nil || err != nil {
+		return fmt.Errorf("damaged header: %v", errors.Join(r.err, err))
+	}
+	if d := identityDiff(h.Identity, checkpointIdentity(b.eng.mc, b.eng.opts)); d != "" {
+		return fmt.Errorf("it was saved by another search (%s): resume it with the options it was saved with, or start this search afresh", d)
+	}
+	wide := b.eng.opts.Fingerprint128
+	perState := int64(16) // a fingerprint and a trace record
+	if wide {
+		perState += 8
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if h.Records < 0 || h.Records > maxStates || h.Front < 0 || h.Front > h.Records || h.FrontSize < 0 || h.Branch < 1 || len(h.Levels) == 0 ||
+		h.Records*perState+h.Front*12+h.FrontSize > st.Size() {
+		return errors.New("damaged header: impossible counts")
+	}
+	for i := int64(0); i < h.Records && r.err == nil; i++ {
+		fp := fingerprint{hi: r.u64()}
+		if wide {
+			fp.lo = r.u64()
+		}
+		if _, absent, err := b.seen.Put(fp, struct{}{}, nil); err != nil {
+			return fmt.Errorf("the memory cap is too small for the checkpoint's %d states", h.Records)
+		} else if !absent && r.err == nil {
+			return errors.New("damaged: a fingerprint appears twice")
+		}
+	}
+	if err := b.recs.reserve(h.Records); err != nil {
+		return fmt.Errorf("the checkpoint's %d trace records: %w", h.Records, err)
+	}
+	for i := int64(0); i < h.Records && r.err == nil; i++ {
+		rec := record{parent: r.u32(), succ: r.u32()}
+		if rec.parent != noParent && int64(rec.parent) >= i {
+			return errors.New("damaged: a trace record points forward")
+		}
+		b.recs.set(i, rec)
+	}
+	b.recs.extend(h.Records)
+	b.front.reset()
+	prev := 0
+	for i := int64(0); i < h.Front && r.err == nil; i++ {
+		end := int(r.u64())
+		if end < prev || int64(end) > h.FrontSize {
+			return errors.New("damaged: frontier offsets out of order")
+		}
+		b.front.ends = append(b.front.ends, end)
+		prev = end
+	}
+	b.front.buf = append(b.front.buf[:0], r.bytes(h.FrontSize)...)
+	b.frontIdx = b.frontIdx[:0]
+	for i := int64(0); i < h.Front && r.err == nil; i++ {
+		idx := r.u32()
+		if int64(idx) >= h.Records {
+			return errors.New("damaged: a frontier state without a record")
+		}
+		b.frontIdx = append(b.frontIdx, idx)
+	}
+	if r.err != nil {
+		return fmt.Errorf("damaged or truncated: %w", r.err)
+	}
+	want := crc.Sum32()
+	var sum [4]byte
+	if _, err := io.ReadFull(r.r, sum[:]); err != nil || binary.LittleEndian.Uint32(sum[:]) != want {
+		return errors.New("damaged: checksum mismatch")
+	}
+	if _, err := r.r.ReadByte(); err != io.EOF {
+		return errors.New("damaged: data after the checksum")
+	}
+	b.levels, b.generated, b.branch, b.init = h.Levels, h.Generated, h.Branch, false
+	e := b.eng
+	e.generated.Store(h.Generated)
+	e.distinct.Store(h.Records)
+	e.depth.Store(int64(len(h.Levels)))
+	return nil
+}
+
+// removeCheckpoint deletes the checkpoint of a search that has ended.
+func removeCheckpoint(dir string) error {
+	err := os.Remove(CheckpointPath(dir))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing the finished search's checkpoint: %w", err)
+	}
+	return nil
+}
+
+// binWriter writes little-endian integers and bytes, keeping the first
+// error.
+type binWriter struct {
+	w   io.Writer
+	buf [8]byte
+	err error
+}
+
+func (w *binWriter) bytes(p []byte) {
+	if w.err == nil {
+		_, w.err = w.w.Write(p)
+	}
+}
+
+func (w *binWriter) u64(v uint64) {
+	binary.LittleEndian.PutUint64(w.buf[:], v)
+	w.bytes(w.buf[:8])
+}
+
+func (w *binWriter) u32(v uint32) {
+	binary.LittleEndian.PutUint32(w.buf[:4], v)
+	w.bytes(w.buf[:4])
+}
+
+// binReader reads what binWriter wrote, feeding crc, keeping the first
+// error.
+type binReader struct {
+	r   *bufio.Reader
+	crc hash.Hash32
+	buf [8]byte
+	err error
+}
+
+func (r *binReader) bytes(n int64) []byte {
+	if r.err != nil {
+		return nil
+	}
+	p := make([]byte, n)
+	if _, err := io.ReadFull(r.r, p); err != nil {
+		r.err = err
+		return nil
+	}
+	r.crc.Write(p)
+	return p
+}
+
+func (r *binReader) u64() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	if _, err := io.ReadFull(r.r, r.buf[:8]); err != nil {
+		r.err = err
+		return 0
+	}
+	r.crc.Write(r.buf[:8])
+	return binary.LittleEndian.Uint64(r.buf[:8])
+}
+
+func (r *binReader) u32() uint32 {
+	if r.err != nil {
+		return 0
+	}
+	if _, err := io.ReadFull(r.r, r.buf[:4]); err != nil {
+		r.err = err
+		return 0
+	}
+	r.crc.Write(r.buf[:4])
+	return binary.LittleEndian.Uint32(r.buf[:4])
+}
