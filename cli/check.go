@@ -36,6 +36,8 @@ type checkFlags struct {
 	noDetCheck, noShrink, noTemporal   bool
 	reference                          bool
 	outITF, outHTML                    string
+	checkpoint, resume                 string
+	checkpointEvery                    time.Duration
 }
 
 func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
@@ -67,6 +69,9 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.BoolVar(&f.noDetCheck, "no-determinism-check", false, "do not re-execute the transition to each new state to detect nondeterministic actions")
 	fs.BoolVar(&f.noTemporal, "no-temporal", false, "without --property: check the invariants only, not the temporal properties (no behaviour graph)")
 	fs.BoolVar(&f.fp128, "fp128", false, "use 128-bit fingerprints (twice the store, negligible collision probability)")
+	fs.StringVar(&f.checkpoint, "checkpoint", "", "save the search (bfs) in `DIR` every --checkpoint-every and when it is stopped (Ctrl-C, SIGTERM, --timeout, --memory), to go on later with --resume DIR")
+	fs.StringVar(&f.resume, "resume", "", "go on with the search saved in `DIR` by --checkpoint (same model, instance and search options; --workers, --timeout and --memory may differ), saving further checkpoints there")
+	fs.DurationVar(&f.checkpointEvery, "checkpoint-every", check.DefaultCheckpointEvery, "with --checkpoint or --resume: the least time between two checkpoints")
 	fs.BoolVar(&f.reference, "reference", false, "compare every search strategy and option with the reference semantics on this instance (at most --max-states states, default 50,000), instead of checking it: is a result an engine bug?")
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
@@ -89,6 +94,10 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		return 0, usagef("--max-states must not be negative, got %d", f.maxStates)
 	case f.timeout < 0:
 		return 0, usagef("--timeout must not be negative, got %s", f.timeout)
+	case f.checkpointEvery <= 0:
+		return 0, usagef("--checkpoint-every must be positive, got %s", f.checkpointEvery)
+	case f.checkpoint != "" && f.resume != "" && filepath.Clean(f.checkpoint) != filepath.Clean(f.resume):
+		return 0, usagef("--resume %s goes on saving checkpoints in %s: --checkpoint %s names another directory", f.resume, f.resume, f.checkpoint)
 	}
 	strategy, err := check.ParseStrategy(f.strategy)
 	if err != nil {
@@ -149,6 +158,9 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		MemoryBytes: f.memory, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
 		NoDeterminismCheck: f.noDetCheck, NoShrink: f.noShrink, NoTemporal: f.noTemporal,
 	}
+	if err := s.checkpoints(&opts, &f, instance); err != nil {
+		return 0, err
+	}
 	if f.progress || s.env.StderrIsTerminal {
 		opts.Progress = func(st check.Stats) {
 			fmt.Fprintf(s.env.Stderr, "progress: %s generated, %s distinct, %s on queue, depth %d, %s distinct/s, %s\n",
@@ -207,6 +219,15 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		traces = append(traces, t)
 	}
 	s.checkSummary(res)
+	if dir := opts.Checkpoint.Dir; dir != "" && !res.Complete {
+		if _, err := os.Stat(check.CheckpointPath(dir)); err == nil {
+			more := ""
+			if f.maxFindings != check.DefaultMaxFindings {
+				more = fmt.Sprintf(" --max-findings %d", f.maxFindings)
+			}
+			s.printf("The search so far is saved in %s; go on with: %s%s --resume %s\n", check.CheckpointPath(dir), reproduce, more, dir)
+		}
+	}
 	if !seedGiven && len(res.Findings) == 0 {
 		s.printf("Rerun with: %s\n", reproduce)
 	}
@@ -246,6 +267,12 @@ func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, 
 	}
 	if f.deadlock {
 		limits = append(limits, "deadlocks reported")
+	}
+	switch {
+	case f.resume != "":
+		limits = append(limits, fmt.Sprintf("resuming the search saved in %s (checkpoints every %s)", f.resume, f.checkpointEvery))
+	case f.checkpoint != "":
+		limits = append(limits, fmt.Sprintf("checkpoints every %s in %s", f.checkpointEvery, f.checkpoint))
 	}
 	if len(limits) > 0 {
 		s.printf("  limits: %s\n", strings.Join(limits, ", "))
