@@ -26,7 +26,8 @@ import (
 //   - ```go blocks are complete files, each compiled (and vetted) as a
 //     package of a fresh module that takes execspec from this checkout
 //     (a _test.go file when it declares a test).
-//   - ```text blocks are output or layout, never run.
+//   - ```text blocks are output or layout, ```yaml blocks configuration
+//     for other tools (a Kubernetes Job, a CI workflow): never run.
 //
 // An HTML comment right above a block changes how it runs:
 //
@@ -118,11 +119,11 @@ func parseDoc(file, text string) ([]docBlock, []docLink, error) {
 			pending = nil
 		}
 		switch b.lang {
-		case "sh", "go", "text":
+		case "sh", "go", "text", "yaml":
 		case "":
-			return nil, nil, fmt.Errorf("%s: a block must say what it is: ```sh (run), ```go (compiled) or ```text (not run)", where)
+			return nil, nil, fmt.Errorf("%s: a block must say what it is: ```sh (run), ```go (compiled), ```text or ```yaml (not run)", where)
 		default:
-			return nil, nil, fmt.Errorf("%s: block of %q: the docs test knows sh, go and text", where, b.lang)
+			return nil, nil, fmt.Errorf("%s: block of %q: the docs test knows sh, go, text and yaml", where, b.lang)
 		}
 		var body []string
 		for i++; i < len(lines) && lines[i] != "```"; i++ {

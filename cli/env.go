@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"strings"
 )
 
 func (e Env) withDefaults() Env {
@@ -31,4 +32,15 @@ func ProcessEnv() Env {
 		e.StderrIsTerminal = true
 	}
 	return e
+}
+
+// Getenv returns the value of the environment variable key in e's
+// environment ("" when unset).
+func (e Env) Getenv(key string) string {
+	for i := len(e.Environ) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(e.Environ[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
 }

@@ -37,6 +37,7 @@ Usage:
   execspec explore PACKAGE [flags]   serve an interactive state explorer on a local web page
   execspec trace   FILE [flags]      print an ITF trace readably, without a model (- reads stdin)
   execspec view    FILE [flags]      turn an ITF trace into one self-contained HTML page
+  execspec merge   DIR...            combine the shards of a run (run --shard I/N --shard-out DIR)
   execspec native  [PACKAGE] [flags] write the file that runs the model's maps and slices natively under go test
   execspec version                   print the version
 
@@ -74,6 +75,8 @@ func Main(args []string, env Env) int {
 		return cmdTrace(rest, env)
 	case "view":
 		return cmdView(rest, env)
+	case "merge":
+		return cmdMerge(rest, env)
 	case "run", "replay", "check", "list", "explore":
 		pkg, flags := splitPackage(rest)
 		if wantsHelp(flags) {
@@ -83,7 +86,7 @@ func Main(args []string, env Env) int {
 		}
 		return runModelCommand(cmd, pkg, flags, env)
 	}
-	fmt.Fprintf(env.Stderr, "execspec: unknown command %q; commands: init, run, replay, check, list, explore, trace, view, native, version\n", cmd)
+	fmt.Fprintf(env.Stderr, "execspec: unknown command %q; commands: init, run, replay, check, list, explore, trace, view, merge, native, version\n", cmd)
 	return ExitUsage
 }
 

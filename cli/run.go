@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"io"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -60,8 +62,27 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	progress := fs.Bool("progress", false, "print progress to stderr (default: only when stderr is a terminal)")
 	usePortfolio := fs.Bool("portfolio", false, "run a mix of strategies at once, one per worker (swarm and uniform simulation, random DFS, BFS), until the first finding or --timeout")
 	timeout := fs.Duration("timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit); a run stopped with nothing found exits 5")
+	shardFlag := fs.String("shard", "", "run shard `I/N` of the samples (every N-th, from sample I-1; job/N takes I from $JOB_COMPLETION_INDEX, 0-based, as a Kubernetes Indexed Job sets it): with one --seed, N shards run the samples of one run, and execspec merge combines their --shard-out directories into its report")
+	shardOut := fs.String("shard-out", "", "with --shard: the `DIR` where the shard writes its result and its findings' traces, for execspec merge")
 	if err := parseFlags(fs.FlagSet, args); err != nil {
 		return 0, err
+	}
+	shard, shards := 1, 1
+	if *shardFlag != "" {
+		var err error
+		if shard, shards, err = parseShard(*shardFlag, s.env.Getenv); err != nil {
+			return 0, err
+		}
+		switch {
+		case *shardOut == "":
+			return 0, usagef("--shard needs --shard-out DIR, where the shard writes its result for execspec merge")
+		case f.seed == "":
+			return 0, usagef("--shard needs --seed: every shard of a run must draw from the same seed")
+		case *usePortfolio:
+			return 0, usagef("--portfolio runs until a time limit, not through a set of samples: it cannot be sharded")
+		}
+	} else if *shardOut != "" {
+		return 0, usagef("--shard-out applies only with --shard I/N")
 	}
 	if *timeout < 0 {
 		return 0, usagef("--timeout must not be negative, got %s", *timeout)
@@ -102,6 +123,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 		Seed: seed, MaxSteps: f.maxSteps, MaxSamples: *maxSamples, Property: f.property,
 		MaxFindings: *maxFindings, Workers: *workers, Budget: *budget,
 		Strategy: strategy, Timeout: *timeout, NoShrink: f.noShrink,
+		Shard: shard, Shards: shards,
 	}
 	if *progress || s.env.StderrIsTerminal {
 		opts.Progress = func(st simulate.Stats) {
@@ -123,8 +145,12 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	if !given {
 		seedNote = " (random; pass --seed to fix it)"
 	}
-	s.printf("execspec run %s --instance %s: checking %s in up to %d samples of up to %d steps, seed %d%s, %s\n",
-		s.pkg, instance, what, *maxSamples, f.maxSteps, seed, seedNote, plural(*workers, "worker"))
+	shardNote := ""
+	if shards > 1 {
+		shardNote = fmt.Sprintf(" (shard %d of %d: every %d-th from sample %d)", shard, shards, shards, shard-1)
+	}
+	s.printf("execspec run %s --instance %s: checking %s in up to %d samples%s of up to %d steps, seed %d%s, %s\n",
+		s.pkg, instance, what, *maxSamples, shardNote, f.maxSteps, seed, seedNote, plural(*workers, "worker"))
 	if f.property == "" {
 		s.temporalNote(mc, "simulation")
 	}
@@ -140,10 +166,17 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 		return 0, err
 	}
 	var traces []*trace.Trace
+	var reports []shardFinding
 	for _, fd := range res.Findings {
 		fc := s.runFindingContext(mc.Name(), instance, f.property, seed, fd, s.replayCommand(instance, seed, fd.Sample, &f))
 		t := s.annotate(fd.Finding, fc)
+		// A shard keeps its reports word for word, for merge to print.
+		var report strings.Builder
+		out := s.out
+		s.out = io.MultiWriter(out, &report)
 		s.reportFinding(fd.Finding, t, fc, f.fullStates)
+		s.out = out
+		reports = append(reports, shardFinding{Sample: fd.Sample, Violation: fd.Kind == engine.InvariantViolated || fd.Kind == engine.Panicked, Report: report.String()})
 		if err := saveFinding(s.env, mc.Name(), instance, f.property, seed, fd.Sample, t); err != nil {
 			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace for replay comparison: %v\n", err)
 		}
@@ -156,6 +189,20 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	code, err := s.exitCode(res, ctx)
 	if err != nil {
 		return 0, err
+	}
+	if *shardFlag != "" {
+		sr := &shardResult{Version: shardVersion, Shard: shard, Shards: shards, Stopped: res.Stopped.String(), Stats: res.Stats, Findings: reports,
+			Run: shardRun{Package: s.pkg, Model: mc.Name(), Instance: instance, Property: f.property, Example: res.PropertyKind == machine.Example && f.property != "",
+				Seed: strconv.FormatUint(seed, 10), Strategy: string(strategy), MaxSteps: f.maxSteps, MaxSamples: *maxSamples, MaxFindings: *maxFindings,
+				Budget: *budget, NoShrink: f.noShrink}}
+		dir := *shardOut
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(s.env.Dir, dir)
+		}
+		if err := writeShard(dir, sr, traces); err != nil {
+			return 0, err
+		}
+		s.printf("Shard %d of %d written to %s; when every shard is done: execspec merge %s\n", shard, shards, filepath.Join(*shardOut, shardFileName(shard, shards)), *shardOut)
 	}
 	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, code), nil
 }
@@ -242,43 +289,50 @@ func (s *session[S]) runFindingContext(model, instance, property string, seed ui
 func (s *session[S]) summary(res *simulate.Result) {
 	st := res.Stats
 	interrupted := res.Stopped == engine.StoppedInterrupted
-	s.printf("\nSummary: %d samples, %d steps in %s (%.0f steps/s, %.0f samples/s); trace length min/avg/max %d/%.1f/%d",
-		st.Samples, st.Steps, roundDuration(st.Elapsed), st.StepsPerSecond(), float64(st.Samples)/max(st.Elapsed.Seconds(), 1e-9), st.MinLen, st.AvgLen(), st.MaxLen)
-	if st.Deadlocks > 0 {
-		s.printf("; %d samples ended with no enabled action", st.Deadlocks)
-	}
-	switch {
-	case interrupted:
-		s.printf("; interrupted before all samples ran")
-	case res.Stopped == engine.StoppedTimeout:
-		s.printf("; stopped by --timeout before all samples ran: nothing found, which proves nothing")
-	}
-	s.printf("\n")
-	width := len("action")
-	for _, a := range st.Actions {
-		width = max(width, len(a.Name))
-	}
-	s.printf("  %-*s %12s %12s %12s\n", width, "action", "tried", "fired", "executions")
-	var never []string
-	for _, a := range st.Actions {
-		note := ""
-		if a.Undecided > 0 {
-			note = fmt.Sprintf("  (%d undecided: budget exhausted)", a.Undecided)
-		}
-		s.printf("  %-*s %12d %12d %12d%s\n", width, a.Name, a.Tried, a.Fired, a.Runs, note)
-		if a.Fired == 0 {
-			never = append(never, a.Name)
-		}
-	}
-	if len(never) > 0 {
-		s.printf("  never fired: %s\n", strings.Join(never, ", "))
-	}
+	writeRunSummary(s.out, st, res.Stopped, "")
 	actions := make([]map[string]any, len(st.Actions))
 	for i, a := range st.Actions {
 		actions[i] = map[string]any{"name": a.Name, "tried": a.Tried, "fired": a.Fired, "executions": a.Runs, "undecided": a.Undecided}
 	}
 	s.event("summary", map[string]any{"samples": st.Samples, "steps": st.Steps, "seconds": st.Elapsed.Seconds(), "steps_per_second": st.StepsPerSecond(),
 		"min_len": st.MinLen, "avg_len": st.AvgLen(), "max_len": st.MaxLen, "deadlocks": st.Deadlocks, "actions": actions, "incomplete": interrupted || res.Stopped == engine.StoppedTimeout, "stopped": res.Stopped.String()})
+}
+
+// writeRunSummary writes a simulation's summary: counts, rates, and a
+// table of what each action did. over, when not empty, says what the time
+// is a sum of (a merge of shards).
+func writeRunSummary(w io.Writer, st simulate.Stats, stopped engine.Stop, over string) {
+	fmt.Fprintf(w, "\nSummary: %d samples, %d steps in %s%s (%.0f steps/s, %.0f samples/s); trace length min/avg/max %d/%.1f/%d",
+		st.Samples, st.Steps, roundDuration(st.Elapsed), over, st.StepsPerSecond(), float64(st.Samples)/max(st.Elapsed.Seconds(), 1e-9), st.MinLen, st.AvgLen(), st.MaxLen)
+	if st.Deadlocks > 0 {
+		fmt.Fprintf(w, "; %d samples ended with no enabled action", st.Deadlocks)
+	}
+	switch stopped {
+	case engine.StoppedInterrupted:
+		fmt.Fprintf(w, "; interrupted before all samples ran")
+	case engine.StoppedTimeout:
+		fmt.Fprintf(w, "; stopped by --timeout before all samples ran: nothing found, which proves nothing")
+	}
+	fmt.Fprintf(w, "\n")
+	width := len("action")
+	for _, a := range st.Actions {
+		width = max(width, len(a.Name))
+	}
+	fmt.Fprintf(w, "  %-*s %12s %12s %12s\n", width, "action", "tried", "fired", "executions")
+	var never []string
+	for _, a := range st.Actions {
+		note := ""
+		if a.Undecided > 0 {
+			note = fmt.Sprintf("  (%d undecided: budget exhausted)", a.Undecided)
+		}
+		fmt.Fprintf(w, "  %-*s %12d %12d %12d%s\n", width, a.Name, a.Tried, a.Fired, a.Runs, note)
+		if a.Fired == 0 {
+			never = append(never, a.Name)
+		}
+	}
+	if len(never) > 0 {
+		fmt.Fprintf(w, "  never fired: %s\n", strings.Join(never, ", "))
+	}
 }
 
 func parseSeed(v string) (seed uint64, given bool, err error) {

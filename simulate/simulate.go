@@ -110,11 +110,32 @@ type Options struct {
 	// enabled at one step (default 10,000); an action that exhausts it is
 	// counted as undecided and skipped at that step.
 	Budget int
+	// Shard and Shards split the samples among runs (on other machines,
+	// say): with Shards N > 1, this run is shard Shard (1 to N) and runs
+	// the samples whose index is Shard-1 modulo N. A sample's walk depends
+	// only on the seed and its index, so the shards of a seed together run
+	// the samples of an unsharded run, and the MaxFindings lowest-indexed
+	// findings of all shards are the unsharded run's, traces included.
+	// Guided search, which learns from earlier samples, cannot be sharded.
+	Shard, Shards int
 	// Progress, when set, is called about every ProgressEvery (default 2s)
 	// from another goroutine with the statistics so far.
 	Progress      func(Stats)
 	ProgressEvery time.Duration
 	_             struct{}
+}
+
+// planned returns the number of samples this run (or shard) is to run.
+func (o *Options) planned() int64 {
+	n := int64(o.MaxSamples)
+	if o.Shards <= 1 {
+		return n
+	}
+	first := int64(o.Shard - 1)
+	if n <= first {
+		return 0
+	}
+	return (n-first-1)/int64(o.Shards) + 1
 }
 
 func (o *Options) fill() error {
@@ -145,7 +166,14 @@ func (o *Options) fill() error {
 	if o.ProgressEvery == 0 {
 		o.ProgressEvery = 2 * time.Second
 	}
+	if o.Shards == 0 && o.Shard == 0 {
+		o.Shard, o.Shards = 1, 1
+	}
 	switch {
+	case o.Shards < 1 || o.Shard < 1 || o.Shard > o.Shards:
+		return fmt.Errorf("shard %d of %d: a shard is numbered from 1 to the number of shards", o.Shard, o.Shards)
+	case o.Shards > 1 && o.Strategy == Guided:
+		return fmt.Errorf("guided search cannot be sharded: each sample learns from the samples before it, which another shard runs")
 	case o.MaxSteps < 0:
 		return fmt.Errorf("max steps must be positive, got %d", o.MaxSteps)
 	case o.MaxSamples < 0:
@@ -269,7 +297,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	switch {
 	case len(r.found) >= opts.MaxFindings:
 		res.Stopped = engine.StoppedFindings
-	case ctx.Err() != nil && res.Stats.Samples < int64(opts.MaxSamples):
+	case ctx.Err() != nil && res.Stats.Samples < opts.planned():
 		res.Stopped = engine.StoppedInterrupted
 		if context.Cause(ctx) == errTimeout {
 			res.Stopped = engine.StoppedTimeout
@@ -322,7 +350,8 @@ func (r *runner[S]) newWorker() *worker[S] {
 
 func (r *runner[S]) work(ctx context.Context, w *worker[S]) {
 	for ctx.Err() == nil {
-		s := r.next.Add(1) - 1
+		// The run's ordinal-th sample; with shards, every Shards-th.
+		s := (r.next.Add(1)-1)*int64(r.opts.Shards) + int64(r.opts.Shard-1)
 		if s >= r.limit.Load() {
 			return
 		}
