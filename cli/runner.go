@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -246,10 +247,22 @@ func (s *session[S]) machine(instance string) (*machine.Machine[S], string, erro
 		return machine.Compile(m)
 	})
 	if err != nil {
-		return nil, "", &usageError{err}
+		return nil, "", &usageError{variantsHint(err, s.pkgDir(), s.pkg)}
 	}
 	attach(s.env.mon, mc)
 	return mc, instance, nil
+}
+
+// pkgDir returns the model package's directory when it was named by a
+// path ("./model"), "" when by an import path.
+func (s *session[S]) pkgDir() string {
+	switch {
+	case filepath.IsAbs(s.pkg):
+		return s.pkg
+	case s.pkg == "." || strings.HasPrefix(s.pkg, "./") || strings.HasPrefix(s.pkg, "../"):
+		return filepath.Join(s.env.Dir, s.pkg)
+	}
+	return ""
 }
 
 // newFlags returns a flag set whose errors go to stderr.
