@@ -49,8 +49,16 @@ func TestParseName(t *testing.T) {
 }
 
 func TestTestCommandAndDir(t *testing.T) {
-	if got := engine.TestCommand("TestX/it's", "-execspec.seed=3"); !strings.HasPrefix(got, `go test -run '^TestX$/^it'\''s$' `) || !strings.HasSuffix(got, " -execspec.seed=3") {
+	// The package by its import path: the command runs from any directory
+	// of the module.
+	if got := engine.TestCommand("TestX/it's", "-execspec.seed=3"); got != `go test -run '^TestX$/^it'\''s$' github.com/execspec/execspec/engine -execspec.seed=3` {
 		t.Errorf("TestCommand: %s", got)
+	}
+	if got := engine.ViewCommand("/home/a b/it's.itf.json"); got != `go run github.com/execspec/execspec/cmd/execspec view '/home/a b/it'\''s.itf.json'` {
+		t.Errorf("ViewCommand: %s", got)
+	}
+	if got := engine.ShellQuote("/tmp/x_1.itf.json"); got != "/tmp/x_1.itf.json" {
+		t.Errorf("ShellQuote of a plain path: %s", got)
 	}
 	if got := engine.TestDir("root", "TestX/a:b/.."); got != "root/TestX/a_b/_.." {
 		t.Errorf("TestDir: %s", got)
