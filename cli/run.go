@@ -41,7 +41,7 @@ func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 	fs.StringVar(&f.property, "property", "", "the invariant or example `NAME` to search for (default: every invariant)")
 	fs.StringVar(&f.seed, "seed", "", "random seed (a fresh one is drawn and printed when not given)")
 	fs.IntVar(&f.maxSteps, "max-steps", simulate.DefaultMaxSteps, "maximum steps per sample")
-	fs.StringVar(&f.strategy, "strategy", string(defaultStrategy), "how each step chooses among the enabled actions: swarm (each sample switches a random half of the actions off and weighs the rest); guided (half the samples start from a corpus of prefixes that reached new states); uniform")
+	fs.StringVar(&f.strategy, "strategy", string(defaultStrategy), "how each step chooses among the enabled actions: swarm (each sample holds back a random half of the actions, taken only at a step where no other is enabled, and draws the rest by random weights times the model's); guided (half the samples start from a corpus of prefixes that reached new states); uniform")
 	fs.BoolVar(&f.noShrink, "no-shrink", false, "report findings as found, without shrinking them")
 	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
 	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
@@ -233,7 +233,11 @@ func (s *session[S]) runFindingContext(model, instance, property string, seed ui
 	fc := findingContext{model: model, instance: instance, property: property, where: fmt.Sprintf("sample %d", fd.Sample), replay: replay,
 		meta: map[string]any{trace.MetaSeed: strconv.FormatUint(seed, 10), trace.MetaSample: fd.Sample}}
 	if fd.Config != "" {
-		fc.where += ", swarm " + fd.Config
+		fc.choice = fmt.Sprintf("swarm configuration of sample %d", fd.Sample)
+		if fd.Original > 0 {
+			fc.choice += ", which found it (the shrunk trace below need not follow it)"
+		}
+		fc.choice += ":\n  " + fd.Config
 		fc.meta["swarm"] = fd.Config
 	}
 	return fc
