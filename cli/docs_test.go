@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -251,6 +252,61 @@ func TestDocs(t *testing.T) {
 		if line != "" && !strings.HasPrefix(line, " ") && !strings.HasPrefix(line, "execspec init") && line != "generic" {
 			if !strings.Contains(string(templates), "| `"+line+"` |") {
 				t.Errorf("docs/templates.md has no row for template %s", line)
+			}
+		}
+	}
+}
+
+// The defaults the docs state are the ones the commands apply: every
+// "`--flag` ... (default V)" of README.md and docs/*.md names the default
+// of that flag in some command's help, and the tour says which strategy
+// `execspec run` uses when none is given.
+func TestDocsStateTheDefaults(t *testing.T) {
+	t.Parallel()
+	defaults := map[string][]string{} // flag -> its defaults in the commands' help
+	// A flag's own default, and one another flag's help states for it
+	// ("--reference: at most --max-states states, default 50,000").
+	helpFlag := regexp.MustCompile(`(?m)^  --([a-z0-9-]+).*\n +.*\(default:? ([^)]+)\)$`)
+	helpMention := regexp.MustCompile(`--([a-z0-9-]+)[^()\n]{0,20}?, default:? ([^ ),;]+)`)
+	for _, cmd := range []string{"run", "check", "replay", "view", "trace", "explore"} {
+		r := execspec(t, nil, cmd, "--help")
+		if r.code != 0 {
+			t.Fatalf("%s --help: exit %d\n%s", cmd, r.code, r.stderr)
+		}
+		help := r.stdout + r.stderr
+		for _, m := range append(helpFlag.FindAllStringSubmatch(help, -1), helpMention.FindAllStringSubmatch(help, -1)...) {
+			d := m[2]
+			if m[1] == "workers" && d == strconv.Itoa(runtime.GOMAXPROCS(0)) {
+				d = "one per core" // the help prints this machine's count
+			}
+			defaults[m[1]] = append(defaults[m[1]], d)
+		}
+	}
+	if len(defaults["strategy"]) == 0 || len(defaults["max-steps"]) == 0 {
+		t.Fatalf("the help's defaults were not read: %v", defaults)
+	}
+	number := strings.NewReplacer(",", "")
+	docFlag := regexp.MustCompile("`--([a-z0-9-]+)`[^`]{0,24}?default:? ([^ ),;]+)")
+	for _, f := range docFiles(t) {
+		data, err := os.ReadFile(filepath.Join(rootDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(string(data)), " ")
+		for _, m := range docFlag.FindAllStringSubmatch(text, -1) {
+			flag, stated := m[1], number.Replace(m[2])
+			found := false
+			for _, d := range defaults[flag] {
+				found = found || strings.HasPrefix(number.Replace(d), stated)
+			}
+			if !found {
+				t.Errorf("%s: --%s is said to default to %s; the commands' help says %q", f, flag, m[2], defaults[flag])
+			}
+		}
+		if f == filepath.Join("docs", "tour.md") {
+			m := regexp.MustCompile("`([a-z]+)`, the default of `execspec run`").FindStringSubmatch(text)
+			if m == nil || !slices.Contains(defaults["strategy"], m[1]) {
+				t.Errorf("%s must say which strategy is the default of execspec run (%q), as \"`NAME`, the default of `execspec run`\"; it says %q", f, defaults["strategy"], m)
 			}
 		}
 	}

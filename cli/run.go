@@ -58,7 +58,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel workers (findings do not depend on it)")
 	budget := fs.Int("budget", simulate.DefaultBudget, "executions allowed to decide whether one action is enabled at one step")
 	progress := fs.Bool("progress", false, "print progress to stderr (default: only when stderr is a terminal)")
-	usePortfolio := fs.Bool("portfolio", false, "run a mix of strategies at once, one per worker (swarm and uniform simulation, random DFS, BFS), until the first finding or --timeout")
+	usePortfolio := fs.Bool("portfolio", false, "run a mix of strategies at once, one per worker (swarm simulation, random DFS, guided simulation, BFS, uniform simulation, in that order), until the first finding or --timeout")
 	timeout := fs.Duration("timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit); a run stopped with nothing found exits 5")
 	if err := parseFlags(fs.FlagSet, args); err != nil {
 		return 0, err
