@@ -312,6 +312,59 @@ func TestDocsStateTheDefaults(t *testing.T) {
 	}
 }
 
+// Every document the repository names is in the repository: beside the
+// relative links TestDocs follows, each plain mention of a document
+// (docs/<name>.md, or one written in capitals such as BENCHMARKS.md) in
+// README.md, docs/*.md and every Go file (package docs and the Doc of a
+// model's Spec included) resolves from the mentioning file's directory or
+// from the repository's root.
+func TestDocMentionsResolve(t *testing.T) {
+	t.Parallel()
+	mention := regexp.MustCompile(`[A-Za-z0-9_./-]+\.md\b`)
+	capitals := regexp.MustCompile(`^[A-Z][A-Z0-9_-]*\.md$`)
+	check := func(file string, text string) {
+		for _, m := range mention.FindAllString(text, -1) {
+			m = strings.TrimLeft(m, "./")
+			if !strings.HasPrefix(m, "docs/") && !capitals.MatchString(filepath.Base(m)) {
+				continue // a name of the user's or a test's, such as d.md
+			}
+			_, errHere := os.Stat(filepath.Join(rootDir, filepath.Dir(file), m))
+			_, errRoot := os.Stat(filepath.Join(rootDir, m))
+			if errHere != nil && errRoot != nil {
+				t.Errorf("%s names %s, which is not in the repository", file, m)
+			}
+		}
+	}
+	for _, f := range docFiles(t) {
+		data, err := os.ReadFile(filepath.Join(rootDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(f, string(data))
+	}
+	err := filepath.WalkDir(rootDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != rootDir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(rootDir, path)
+		check(rel, string(data))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // The parser itself: each directive, each mistake it must refuse.
 func TestDocsParser(t *testing.T) {
 	t.Parallel()
