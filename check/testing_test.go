@@ -40,7 +40,8 @@ func TestRecordingTB(t *testing.T) {
 
 // Every way check.Test can fail a test, and the one way it passes.
 func TestTestFailurePaths(t *testing.T) {
-	t.Chdir(t.TempDir()) // failing traces are saved under ./testdata
+	dir := t.TempDir()
+	t.Chdir(dir) // failing traces are saved under ./testdata
 	cases := []struct {
 		name string
 		run  func(tb *recordingTB) *check.Result
@@ -53,7 +54,7 @@ func TestTestFailurePaths(t *testing.T) {
 			m := counterModel(5, false)
 			m.Invariant("below_3", func(s *counter) bool { return s.N < 3 })
 			return check.Test(tb, m, check.Options{})
-		}, []string{"invariant violated: below_3", "step 3: inc  <--", "saved as testdata/execspec/TestTestFailurePaths/invariant_violated/", "reproduce with: go test -run '^TestTestFailurePaths$/^invariant_violated$' ."}},
+		}, []string{"invariant violated: below_3", "step 3: inc  <--", "saved as " + filepath.Join(dir, "testdata/execspec/TestTestFailurePaths/invariant_violated") + "/", "reproduce with: go test -run '^TestTestFailurePaths$/^invariant_violated$' github.com/execspec/execspec/check"}},
 		{"incomplete search proves nothing", func(tb *recordingTB) *check.Result {
 			return check.Test(tb, counterModel(-1, false), check.Options{MaxStates: 10})
 		}, []string{"search incomplete (max states reached)", "proves nothing"}},
@@ -112,12 +113,13 @@ func TestTestFailurePaths(t *testing.T) {
 // A failing trace is saved, replayed first by the next run (which then
 // does not search), and kept as a regression test once the bug is fixed.
 func TestTestSavesAndReplaysFailures(t *testing.T) {
-	t.Chdir(t.TempDir())
+	dir := t.TempDir()
+	t.Chdir(dir)
 	buggy := counterModel(5, false)
 	buggy.Invariant("below_3", func(s *counter) bool { return s.N < 3 })
 	rec := &recordingTB{TB: t}
 	check.Test(rec, buggy, check.Options{})
-	files, _ := filepath.Glob("testdata/execspec/TestTestSavesAndReplaysFailures/*.itf.json")
+	files, _ := filepath.Glob(filepath.Join(dir, "testdata/execspec/TestTestSavesAndReplaysFailures/*.itf.json"))
 	if len(rec.errors) != 1 || len(files) != 1 {
 		t.Fatalf("first run: errors %q, files %v", rec.errors, files)
 	}

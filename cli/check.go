@@ -208,12 +208,11 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 			fc.meta[trace.MetaSeed] = strconv.FormatUint(seed, 10)
 		}
 		t := s.annotate(fd, fc)
-		if path, err := s.saveCheckFinding(mc.Name(), instance, t, i); err != nil {
-			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace: %v\n", err)
-		} else {
-			fc.replay = fmt.Sprintf("execspec replay %s --instance %s --itf %s", s.pkg, instance, path)
-			t.Meta[trace.MetaReplay] = fc.replay
+		first := t
+		if len(traces) > 0 {
+			first = traces[0]
 		}
+		s.itfReplay(&fc, t, first, f.outITF, i)
 		fc.formulas = formulaCount(mc, fd.Property)
 		s.reportFinding(fd, t, fc, f.fullStates)
 		traces = append(traces, t)
@@ -369,6 +368,36 @@ func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy c
 
 // saveCheckFinding writes a finding's trace to the cache, where `execspec
 // replay --itf` can read it, and returns its path.
+// itfReplay sets the replay command of a finding that replays from its
+// trace file (a search's, rather than a sample's): execspec replay --itf
+// on the file that holds t. That is the file --out-itf names, when it
+// names one (written once every finding is reported; first is the first
+// trace it holds, which names the file when --out-itf is a directory),
+// and a copy of t in the cache otherwise. The file is printed as the user
+// can type it where the command ran.
+func (s *session[S]) itfReplay(fc *findingContext, t, first *trace.Trace, outITF string, i int) {
+	var file string
+	if outITF != "" && outITF != "-" {
+		file = outPath(s.env, outITF, first, ".itf.json")
+		if !filepath.IsAbs(outITF) {
+			if rel, err := filepath.Rel(s.env.Dir, file); err == nil {
+				file = rel
+			}
+		}
+	} else {
+		path, err := s.saveCheckFinding(fc.model, fc.instance, t, i)
+		if err != nil {
+			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace: %v\n", err)
+			return
+		}
+		file = path
+	}
+	fc.replay = fmt.Sprintf("execspec replay %s --instance %s --itf %s", s.pkg, fc.instance, engine.ShellQuote(file))
+	t.Meta[trace.MetaReplay] = fc.replay
+}
+
+// saveCheckFinding saves t, the trace of the i-th finding, in the cache
+// and returns its path.
 func (s *session[S]) saveCheckFinding(model, instance string, t *trace.Trace, i int) (string, error) {
 	dir, err := cacheDir(s.env)
 	if err != nil {

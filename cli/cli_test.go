@@ -279,6 +279,37 @@ func TestCheckOutHTML(t *testing.T) {
 	}
 }
 
+// The file --out-itf writes is the one the replay line and the page name,
+// as the user typed it where the command ran (the module's root or a
+// subdirectory), and the printed replay command validates it from there.
+// Without --out-itf, check's replay line names a copy in the cache.
+func TestCheckOutITFIsWhatReplayNames(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ dir, pkg string }{{".", dns}, {"examples", "./dnsbalancer"}} {
+		dir := filepath.Join(rootDir, tc.dir)
+		out := t.TempDir()
+		itfRel, err := filepath.Rel(dir, filepath.Join(out, "outage.itf.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := filepath.Join(out, "outage.html")
+		r := execspecIn(t, dir, nil, "check", tc.pkg, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--workers", "1", "--out-itf", itfRel, "--out-html", html)
+		want := "execspec replay " + tc.pkg + " --instance n3_5_3 --itf " + itfRel
+		r.expect(t, 1, "Replay with:\n  "+want+"\n")
+		page, err := os.ReadFile(html)
+		if err != nil || !bytes.Contains(page, []byte(want+`"`)) {
+			t.Errorf("in %s: the page does not name %q as its replay command (%v)", tc.dir, want, err)
+		}
+		saved, err := os.ReadFile(filepath.Join(out, "outage.itf.json"))
+		if err != nil || !bytes.Contains(saved, []byte(`"replay":"`+want+`"`)) {
+			t.Errorf("in %s: the ITF file does not name itself as its replay (%v)", tc.dir, err)
+		}
+		execspecIn(t, dir, nil, strings.Fields(strings.TrimPrefix(want, "execspec "))...).expect(t, 0, "trace valid: 11 steps")
+	}
+	r := execspec(t, nil, "check", dns, "--instance", "n3_5_3", "--property", "no_inconsistent_root", "--workers", "1")
+	r.expect(t, 1, "--itf "+filepath.Join(cache, "findings", "check-dnsbalancer-n3_5_3-"))
+}
+
 // A finding of every strategy, shrunk, replays to the same trace: the
 // replay command carries the strategy (swarm, the default, goes without
 // saying) and re-draws the sample's configuration or corpus.

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -254,6 +255,114 @@ func TestDocs(t *testing.T) {
 				t.Errorf("docs/templates.md has no row for template %s", line)
 			}
 		}
+	}
+}
+
+// The defaults the docs state are the ones the commands apply: every
+// "`--flag` ... (default V)" of README.md and docs/*.md names the default
+// of that flag in some command's help, and the tour says which strategy
+// `execspec run` uses when none is given.
+func TestDocsStateTheDefaults(t *testing.T) {
+	t.Parallel()
+	defaults := map[string][]string{} // flag -> its defaults in the commands' help
+	// A flag's own default, and one another flag's help states for it
+	// ("--reference: at most --max-states states, default 50,000").
+	helpFlag := regexp.MustCompile(`(?m)^  --([a-z0-9-]+).*\n +.*\(default:? ([^)]+)\)$`)
+	helpMention := regexp.MustCompile(`--([a-z0-9-]+)[^()\n]{0,20}?, default:? ([^ ),;]+)`)
+	for _, cmd := range []string{"run", "check", "replay", "view", "trace", "explore"} {
+		r := execspec(t, nil, cmd, "--help")
+		if r.code != 0 {
+			t.Fatalf("%s --help: exit %d\n%s", cmd, r.code, r.stderr)
+		}
+		help := r.stdout + r.stderr
+		for _, m := range append(helpFlag.FindAllStringSubmatch(help, -1), helpMention.FindAllStringSubmatch(help, -1)...) {
+			d := m[2]
+			if m[1] == "workers" && d == strconv.Itoa(runtime.GOMAXPROCS(0)) {
+				d = "one per core" // the help prints this machine's count
+			}
+			defaults[m[1]] = append(defaults[m[1]], d)
+		}
+	}
+	if len(defaults["strategy"]) == 0 || len(defaults["max-steps"]) == 0 {
+		t.Fatalf("the help's defaults were not read: %v", defaults)
+	}
+	number := strings.NewReplacer(",", "")
+	docFlag := regexp.MustCompile("`--([a-z0-9-]+)`[^`]{0,24}?default:? ([^ ),;]+)")
+	for _, f := range docFiles(t) {
+		data, err := os.ReadFile(filepath.Join(rootDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(string(data)), " ")
+		for _, m := range docFlag.FindAllStringSubmatch(text, -1) {
+			flag, stated := m[1], number.Replace(m[2])
+			found := false
+			for _, d := range defaults[flag] {
+				found = found || strings.HasPrefix(number.Replace(d), stated)
+			}
+			if !found {
+				t.Errorf("%s: --%s is said to default to %s; the commands' help says %q", f, flag, m[2], defaults[flag])
+			}
+		}
+		if f == filepath.Join("docs", "tour.md") {
+			m := regexp.MustCompile("`([a-z]+)`, the default of `execspec run`").FindStringSubmatch(text)
+			if m == nil || !slices.Contains(defaults["strategy"], m[1]) {
+				t.Errorf("%s must say which strategy is the default of execspec run (%q), as \"`NAME`, the default of `execspec run`\"; it says %q", f, defaults["strategy"], m)
+			}
+		}
+	}
+}
+
+// Every document the repository names is in the repository: beside the
+// relative links TestDocs follows, each plain mention of a document
+// (docs/<name>.md, or one written in capitals such as BENCHMARKS.md) in
+// README.md, docs/*.md and every Go file (package docs and the Doc of a
+// model's Spec included) resolves from the mentioning file's directory or
+// from the repository's root.
+func TestDocMentionsResolve(t *testing.T) {
+	t.Parallel()
+	mention := regexp.MustCompile(`[A-Za-z0-9_./-]+\.md\b`)
+	capitals := regexp.MustCompile(`^[A-Z][A-Z0-9_-]*\.md$`)
+	check := func(file string, text string) {
+		for _, m := range mention.FindAllString(text, -1) {
+			m = strings.TrimLeft(m, "./")
+			if !strings.HasPrefix(m, "docs/") && !capitals.MatchString(filepath.Base(m)) {
+				continue // a name of the user's or a test's, such as d.md
+			}
+			_, errHere := os.Stat(filepath.Join(rootDir, filepath.Dir(file), m))
+			_, errRoot := os.Stat(filepath.Join(rootDir, m))
+			if errHere != nil && errRoot != nil {
+				t.Errorf("%s names %s, which is not in the repository", file, m)
+			}
+		}
+	}
+	for _, f := range docFiles(t) {
+		data, err := os.ReadFile(filepath.Join(rootDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(f, string(data))
+	}
+	err := filepath.WalkDir(rootDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != rootDir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(rootDir, path)
+		check(rel, string(data))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

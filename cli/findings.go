@@ -166,6 +166,9 @@ type findingContext struct {
 	property string
 	// where qualifies the step count: "sample 3", "a shortest trace".
 	where string
+	// choice says how a simulation sample chose its actions (its swarm
+	// configuration), on lines of its own; "" for uniform choice.
+	choice string
 	// meta is added to the trace's "#meta" (seed, sample, strategy...).
 	meta map[string]any
 	// replay re-executes the trace; reproduce re-runs the search.
@@ -226,6 +229,9 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 	}
 	if fd.Original > 0 {
 		s.printf("(shrunk from %d to %d steps; --no-shrink shows the trace as found)\n", fd.Original, last)
+	}
+	if fc.choice != "" {
+		s.printf("%s\n", fc.choice)
 	}
 	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
 	if pe, ok := fd.Err.(*machine.PanicError); ok && pe.Stack != "" {

@@ -57,12 +57,11 @@ func (s *session[S]) runPortfolio(ctx context.Context, mc *machine.Machine[S], i
 			fc.meta[trace.MetaSample] = fd.Sample
 		}
 		t := s.annotate(fd.Finding, fc)
-		if path, err := s.saveCheckFinding(mc.Name(), instance, t, i); err != nil {
-			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace: %v\n", err)
-		} else {
-			fc.replay = fmt.Sprintf("execspec replay %s --instance %s --itf %s", s.pkg, instance, path)
-			t.Meta[trace.MetaReplay] = fc.replay
+		first := t
+		if len(traces) > 0 {
+			first = traces[0]
 		}
+		s.itfReplay(&fc, t, first, f.outITF, i)
 		s.reportFinding(fd.Finding, t, fc, f.fullStates)
 		traces = append(traces, t)
 	}

@@ -43,7 +43,7 @@ func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 	fs.StringVar(&f.property, "property", "", "the invariant or example `NAME` to search for (default: every invariant)")
 	fs.StringVar(&f.seed, "seed", "", "random seed (a fresh one is drawn and printed when not given)")
 	fs.IntVar(&f.maxSteps, "max-steps", simulate.DefaultMaxSteps, "maximum steps per sample")
-	fs.StringVar(&f.strategy, "strategy", string(defaultStrategy), "how each step chooses among the enabled actions: swarm (each sample switches a random half of the actions off and weighs the rest); guided (half the samples start from a corpus of prefixes that reached new states); uniform")
+	fs.StringVar(&f.strategy, "strategy", string(defaultStrategy), "how each step chooses among the enabled actions: swarm (each sample holds back a random half of the actions, taken only at a step where no other is enabled, and draws the rest by random weights times the model's); guided (half the samples start from a corpus of prefixes that reached new states); uniform")
 	fs.BoolVar(&f.noShrink, "no-shrink", false, "report findings as found, without shrinking them")
 	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
 	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
@@ -60,7 +60,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel workers (findings do not depend on it)")
 	budget := fs.Int("budget", simulate.DefaultBudget, "executions allowed to decide whether one action is enabled at one step")
 	progress := fs.Bool("progress", false, "print progress to stderr (default: only when stderr is a terminal)")
-	usePortfolio := fs.Bool("portfolio", false, "run a mix of strategies at once, one per worker (swarm and uniform simulation, random DFS, BFS), until the first finding or --timeout")
+	usePortfolio := fs.Bool("portfolio", false, "run a mix of strategies at once, one per worker (swarm simulation, random DFS, guided simulation, BFS, uniform simulation, in that order), until the first finding or --timeout")
 	timeout := fs.Duration("timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit); a run stopped with nothing found exits 5")
 	shardFlag := fs.String("shard", "", "run shard `I/N` of the samples (every N-th, from sample I-1; job/N takes I from $JOB_COMPLETION_INDEX, 0-based, as a Kubernetes Indexed Job sets it): with one --seed, N shards run the samples of one run, and execspec merge combines their --shard-out directories into its report")
 	shardOut := fs.String("shard-out", "", "with --shard: the `DIR` where the shard writes its result and its findings' traces, for execspec merge")
@@ -280,7 +280,11 @@ func (s *session[S]) runFindingContext(model, instance, property string, seed ui
 	fc := findingContext{model: model, instance: instance, property: property, where: fmt.Sprintf("sample %d", fd.Sample), replay: replay,
 		meta: map[string]any{trace.MetaSeed: strconv.FormatUint(seed, 10), trace.MetaSample: fd.Sample}}
 	if fd.Config != "" {
-		fc.where += ", swarm " + fd.Config
+		fc.choice = fmt.Sprintf("swarm configuration of sample %d", fd.Sample)
+		if fd.Original > 0 {
+			fc.choice += ", which found it (the shrunk trace below need not follow it)"
+		}
+		fc.choice += ":\n  " + fd.Config
 		fc.meta["swarm"] = fd.Config
 	}
 	return fc

@@ -49,8 +49,16 @@ func TestParseName(t *testing.T) {
 }
 
 func TestTestCommandAndDir(t *testing.T) {
-	if got := engine.TestCommand("TestX/it's", "-execspec.seed=3"); !strings.HasPrefix(got, `go test -run '^TestX$/^it'\''s$' `) || !strings.HasSuffix(got, " -execspec.seed=3") {
+	// The package by its import path: the command runs from any directory
+	// of the module.
+	if got := engine.TestCommand("TestX/it's", "-execspec.seed=3"); got != `go test -run '^TestX$/^it'\''s$' github.com/execspec/execspec/engine -execspec.seed=3` {
 		t.Errorf("TestCommand: %s", got)
+	}
+	if got := engine.ViewCommand("/home/a b/it's.itf.json"); got != `go run github.com/execspec/execspec/cmd/execspec view '/home/a b/it'\''s.itf.json'` {
+		t.Errorf("ViewCommand: %s", got)
+	}
+	if got := engine.ShellQuote("/tmp/x_1.itf.json"); got != "/tmp/x_1.itf.json" {
+		t.Errorf("ShellQuote of a plain path: %s", got)
 	}
 	if got := engine.TestDir("root", "TestX/a:b/.."); got != "root/TestX/a_b/_.." {
 		t.Errorf("TestDir: %s", got)
@@ -94,14 +102,29 @@ func TestSwarmChoice(t *testing.T) {
 			t.Fatalf("sample %d switches every action off", sample)
 		}
 		again := engine.SwarmChoice(3, 7, sample)
-		if again.Describe([]string{"a", "b", "c"}) != c.Describe([]string{"a", "b", "c"}) {
+		if again.Describe([]string{"a", "b", "c"}, nil) != c.Describe([]string{"a", "b", "c"}, nil) {
 			t.Fatal("SwarmChoice is not a function of (seed, sample)")
 		}
 	}
-	if d := (engine.Choice{Off: []bool{true, false}, Weights: []float64{1, 3}}).Describe([]string{"sync", "deploy"}); d != "off: sync; weights: deploy 3" {
-		t.Errorf("Describe: %s", d)
+	// Describe says what held back means, and draws with the weights the
+	// walk uses: the model's times the choice's.
+	for _, tc := range []struct {
+		c     engine.Choice
+		model []float64
+		want  string
+	}{
+		{engine.Choice{Off: []bool{true, false}, Weights: []float64{1, 3}}, nil,
+			"sync held back (taken only at a step where no other action was enabled); the others drawn by weight: deploy 3"},
+		{engine.Choice{Off: []bool{false, false, true}, Weights: []float64{2, 5, 1}}, []float64{1, 0.1, 1},
+			"crash held back (taken only at a step where no other action was enabled); the others drawn by weight: sync 2, deploy 0.5 (Weight 0.1 × 5)"},
+		{engine.Choice{Off: []bool{false, false, false}, Weights: []float64{2, 5, 1}}, []float64{1, 1, 0.25},
+			"no action held back; drawn by weight: sync 2, deploy 5, crash 0.25 (Weight 0.25 × 1)"},
+	} {
+		if d := tc.c.Describe([]string{"sync", "deploy", "crash"}[:len(tc.c.Off)], tc.model); d != tc.want {
+			t.Errorf("Describe:\n got %s\nwant %s", d, tc.want)
+		}
 	}
-	if (engine.Choice{}).Describe(nil) != "uniform" {
+	if (engine.Choice{}).Describe(nil, nil) != "uniform" {
 		t.Error("the zero Choice is uniform")
 	}
 }

@@ -58,7 +58,7 @@ func RunTest[S any](t testing.TB, mc *machine.Machine[S], engine, property strin
 		t.Fatalf("execspec: %s %s: %v", engine, mc.Name(), err)
 		return nil
 	}
-	dir := TestDir(DefaultDir, t.Name())
+	dir := TestDir(AbsPath(DefaultDir), t.Name())
 	if !replaySaved(t, mc, props, dir) {
 		return nil
 	}
@@ -97,7 +97,7 @@ func RunTest[S any](t testing.TB, mc *machine.Machine[S], engine, property strin
 			if file, err := SaveTrace(t, dir, it); err != nil {
 				t.Logf("execspec: could not save the trace: %v", err)
 			} else {
-				how = append(how, "saved as "+file+" (replayed first by every later go test; view it with: execspec view "+file+")")
+				how = append(how, "saved as "+file+" (replayed first by every later go test; view it with: "+ViewCommand(file)+")")
 				extra = nil // the saved trace reproduces it
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"testing"
@@ -104,41 +105,71 @@ func contentName(it *itf.Trace) (string, error) {
 	return hex.EncodeToString(sum[:8]) + ".itf.json", nil
 }
 
+// What a test prints must work from wherever go test was run: the test
+// binary runs in its package's directory, but go test may have been run
+// from the module's root (go test ./...), from the package's directory or
+// from anywhere between, and the binary cannot tell which. So a printed
+// command names the package by its import path, which go test resolves
+// from any directory of the module, and a printed file is absolute (see
+// AbsPath).
+
 // TestCommand is the go test command that runs the test named name (a
-// t.Name(), subtests included) alone, in the current package, with extra
-// arguments appended.
+// t.Name(), subtests included) alone, in the package under test, with extra
+// arguments appended. It runs as printed from any directory of the module.
 func TestCommand(name string, extra ...string) string {
 	parts := strings.Split(name, "/")
 	for i, s := range parts {
 		parts[i] = "^" + regexp.QuoteMeta(s) + "$"
 	}
 	run := strings.ReplaceAll(strings.Join(parts, "/"), "'", `'\''`)
-	cmd := fmt.Sprintf("go test -run '%s' %s", run, packageDir())
+	cmd := fmt.Sprintf("go test -run '%s' %s", run, ShellQuote(testPackage()))
 	for _, e := range extra {
 		cmd += " " + e
 	}
 	return cmd
 }
 
-// packageDir returns the current directory relative to its module's root,
-// as go test's package argument ("./mbt"), or "." when there is no go.mod.
-func packageDir() string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for dir := wd; ; {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			rel, err := filepath.Rel(dir, wd)
-			if err != nil || rel == "." {
-				return "."
-			}
-			return "./" + filepath.ToSlash(rel)
+// testPackage is the import path of the package under test: a test
+// binary's main package is that path with ".test" appended. A binary that
+// is not a package's test (or a test of files named on the command line)
+// gets the working directory, absolute, which go test also takes.
+func testPackage() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if p, ok := strings.CutSuffix(bi.Path, ".test"); ok && p != "" && p != "command-line-arguments" {
+			return p
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "."
-		}
-		dir = parent
 	}
+	if wd, err := os.Getwd(); err == nil {
+		return wd
+	}
+	return "."
+}
+
+// AbsPath returns path made absolute against the working directory (under
+// go test, the package's directory), so that a file a test names opens as
+// printed from wherever go test was run. A path that cannot be made
+// absolute is returned as it is.
+func AbsPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
+// ViewCommand is the command that turns the trace file into a page, as a
+// test prints it: go run works in any module that requires execspec,
+// installed or not.
+func ViewCommand(file string) string {
+	return "go run github.com/execspec/execspec/cmd/execspec view " + ShellQuote(file)
+}
+
+// ShellQuote returns s as one word of a POSIX shell: as it is when it holds
+// only characters the shell leaves alone, single-quoted otherwise.
+func ShellQuote(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-./:@%+=,", r))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

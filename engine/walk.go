@@ -76,9 +76,13 @@ type Choice struct {
 // IsZero reports whether c changes nothing.
 func (c Choice) IsZero() bool { return c.Off == nil && c.Weights == nil }
 
-// Describe renders c with the action names, as findings report it:
-// "off: sync; weights: plan 3, deploy 5, cleanup 1".
-func (c Choice) Describe(names []string) string {
+// Describe says in plain words how c chose among the named actions, as a
+// finding reports it: the actions held back, and the weight each other
+// action was drawn by, which is the model's weight (model, in action order,
+// nil when the model declares none: execspec.Model.Weight) times c's:
+//
+//	sync held back (taken only at a step where no other action was enabled); the others drawn by weight: plan 3, crash 0.5 (Weight 0.1 × 5)
+func (c Choice) Describe(names []string, model []float64) string {
 	if c.IsZero() {
 		return "uniform"
 	}
@@ -88,18 +92,22 @@ func (c Choice) Describe(names []string) string {
 			off = append(off, n)
 			continue
 		}
+		f := 1.0
 		if i < len(c.Weights) {
-			ws = append(ws, fmt.Sprintf("%s %g", n, c.Weights[i]))
+			f = c.Weights[i]
+		}
+		switch {
+		case i < len(model) && model[i] != 1:
+			ws = append(ws, fmt.Sprintf("%s %g (Weight %g × %g)", n, model[i]*f, model[i], f))
+		default:
+			ws = append(ws, fmt.Sprintf("%s %g", n, f))
 		}
 	}
-	out := "off: none"
+	out := "no action held back; drawn by weight: "
 	if len(off) > 0 {
-		out = "off: " + strings.Join(off, ", ")
+		out = strings.Join(off, ", ") + " held back (taken only at a step where no other action was enabled); the others drawn by weight: "
 	}
-	if len(ws) > 0 {
-		out += "; weights: " + strings.Join(ws, ", ")
-	}
-	return out
+	return out + strings.Join(ws, ", ")
 }
 
 // SetChoice makes the walk choose as c says from its next step on.

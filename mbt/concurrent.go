@@ -301,6 +301,7 @@ func resolveConcurrent(opts ConcurrentOptions) (concSettings, error) {
 	if s.Dir == "" {
 		s.Dir = defaultDir
 	}
+	s.Dir = engine.AbsPath(s.Dir) // the files a failure names open from wherever go test ran
 	if s.ShrinkRuns == 0 {
 		s.ShrinkRuns = defaultConcShrink
 	}

@@ -64,6 +64,7 @@ func resolve(opts Options) (settings, error) {
 	if s.Dir == "" {
 		s.Dir = defaultDir
 	}
+	s.Dir = engine.AbsPath(s.Dir) // the files a failure names open from wherever go test ran
 	switch {
 	case s.Traces < 0:
 		return s, fmt.Errorf("number of traces must be positive, got %d", s.Traces)

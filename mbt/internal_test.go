@@ -111,8 +111,13 @@ func TestResolveEnvironment(t *testing.T) {
 	if testing.Short() {
 		want /= engine.ShortDivisor
 	}
-	if err != nil || !s.seedGiven || s.Seed != 0 || s.Traces != want || s.Dir != defaultDir || s.DisabledRate != defaultDisabledRate {
+	// Dir is absolute, so that the files a failure names open from
+	// wherever go test was run.
+	if err != nil || !s.seedGiven || s.Seed != 0 || s.Traces != want || s.Dir != engine.AbsPath(defaultDir) || !filepath.IsAbs(s.Dir) || s.DisabledRate != defaultDisabledRate {
 		t.Errorf("defaults (seed 0, deterministic): %+v, %v", s, err)
+	}
+	if c, err := resolveConcurrent(ConcurrentOptions{Dir: "saved"}); err != nil || c.Dir != engine.AbsPath("saved") || !filepath.IsAbs(c.Dir) {
+		t.Errorf("concurrent Dir: %q, %v; want it absolute", c.Dir, err)
 	}
 	t.Setenv("EXECSPEC_SEED", "random")
 	if s, err := resolve(Options{Seed: 5}); err != nil || s.seedGiven {
@@ -131,11 +136,11 @@ func TestResolveEnvironment(t *testing.T) {
 func TestCommand(t *testing.T) {
 	r := &runner[struct{}]{name: "TestBank/it's", set: settings{Options: Options{Seed: 9}}}
 	got := r.command(plan{sample: 4}, false)
-	want := `go test -run '^TestBank$/^it'\''s$' ./mbt -execspec.seed=9 -execspec.traces=5`
+	want := `go test -run '^TestBank$/^it'\''s$' github.com/execspec/execspec/mbt -execspec.seed=9 -execspec.traces=5`
 	if got != want {
 		t.Errorf("command:\n got %s\nwant %s", got, want)
 	}
-	if got := r.command(plan{sample: 4}, true); got != `go test -run '^TestBank$/^it'\''s$' ./mbt` {
+	if got := r.command(plan{sample: 4}, true); got != `go test -run '^TestBank$/^it'\''s$' github.com/execspec/execspec/mbt` {
 		t.Errorf("command of a saved trace: %s", got)
 	}
 }

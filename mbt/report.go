@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
@@ -198,8 +199,9 @@ type Divergence struct {
 	// Flaky is set when the divergence did not reproduce on a re-run, so the
 	// trace could not be shrunk.
 	Flaky bool
-	// File is where the trace was saved ("" when it was not), and Command the
-	// go test command that replays it.
+	// File is where the trace was saved, absolute ("" when it was not), and
+	// Command the go test command that replays it (runnable from any
+	// directory of the module).
 	File, Command string
 }
 
@@ -326,7 +328,7 @@ func (d *Divergence) message(model string) string {
 	}
 	if d.File != "" {
 		fmt.Fprintf(&b, "saved: %s (replayed first by every later go test)\n", d.File)
-		fmt.Fprintf(&b, "view:  go run github.com/execspec/execspec/cmd/execspec view %s\n", d.File)
+		fmt.Fprintf(&b, "view:  %s\n", engine.ViewCommand(d.File))
 	}
 	if d.Command != "" {
 		fmt.Fprintf(&b, "reproduce: %s", d.Command)

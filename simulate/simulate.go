@@ -197,8 +197,11 @@ func (o *Options) fill() error {
 type Finding struct {
 	engine.Finding
 	Sample int // the sample index; with the seed, enough to replay it
-	// Config describes the sample's swarm configuration ("off: sync;
-	// weights: ..."), empty for uniform choice.
+	// Config says in plain words how the sample chose among the actions
+	// (engine.Choice.Describe: "sync held back (taken only at a step where
+	// no other action was enabled); the others drawn by weight: ..."),
+	// empty for uniform choice. It describes the sample as found: the
+	// shrunk trace keeps whichever steps the finding needs.
 	Config string
 }
 
@@ -593,7 +596,7 @@ func (r *runner[S]) finish(rec *recorder, s int) (*trace.Trace, *Finding, error)
 	}
 	f.Sample, f.Trace = s, t
 	if !rec.choice.IsZero() {
-		f.Config = rec.choice.Describe(r.mc.Actions())
+		f.Config = rec.choice.Describe(r.mc.Actions(), r.mc.ActionWeights())
 	}
 	if r.opts.NoShrink {
 		return t, f, nil

@@ -188,15 +188,16 @@ func (r *recordingTB) Fatalf(format string, args ...any) {
 }
 
 func TestTestReportsFindingsWithReplayInfo(t *testing.T) {
-	t.Chdir(t.TempDir()) // failing traces are saved under ./testdata
+	dir := t.TempDir()
+	t.Chdir(dir) // failing traces are saved under ./testdata
 	rec := &recordingTB{TB: t}
 	simulate.Test(rec, dnsbalancer.New(dnsbalancer.Instance(5, 3, false)), simulate.Options{Seed: 123, Property: "no_inconsistent_root"})
 	if len(rec.errors) != 1 || !strings.Contains(rec.errors[0], "invariant violated: no_inconsistent_root") ||
-		!strings.Contains(rec.errors[0], "step 0: init") || !strings.Contains(rec.errors[0], "saved as testdata/execspec/TestTestReportsFindingsWithReplayInfo/") ||
-		!strings.Contains(rec.errors[0], "reproduce with: go test -run '^TestTestReportsFindingsWithReplayInfo$' .") {
+		!strings.Contains(rec.errors[0], "step 0: init") || !strings.Contains(rec.errors[0], "saved as "+filepath.Join(dir, "testdata/execspec/TestTestReportsFindingsWithReplayInfo")+"/") ||
+		!strings.Contains(rec.errors[0], "reproduce with: go test -run '^TestTestReportsFindingsWithReplayInfo$' github.com/execspec/execspec/simulate") {
 		t.Fatalf("reported: %q", rec.errors)
 	}
-	files, _ := filepath.Glob("testdata/execspec/TestTestReportsFindingsWithReplayInfo/*.itf.json")
+	files, _ := filepath.Glob(filepath.Join(dir, "testdata/execspec/TestTestReportsFindingsWithReplayInfo/*.itf.json"))
 	if len(files) != 1 {
 		t.Fatalf("saved traces: %v", files)
 	}

@@ -4,7 +4,9 @@
 // own counters. The shape follows the public summary of the October 2025
 // us-east-1 DynamoDB DNS outage: a delayed deployer applies an old plan just as
 // another deployer's cleanup deletes that plan, so the endpoint resolves to
-// nothing and every later deploy fails its safety check.
+// nothing and every later deploy fails its safety check. The scenario, its
+// parts and its instances are described in docs/flagship.md, at the root of
+// the execspec repository.
 //
 // The instances are the workshop's (deployers _ plan ids _ plans kept):
 // n3_5_3, n3_20_3 and n3_30_20, each with three load-balancer IPs and weights
@@ -115,7 +117,7 @@ func LiveInstance(maxPlans, keep int) Params {
 
 // Spec lists the model's instances for the execspec command.
 func Spec() *execspec.Spec[State] {
-	s := execspec.NewSpec[State]("dnsbalancer").Doc("ACME CloudDB DNS control plane: planner, deployers with a lock and cleanup (shared/DNS-SCENARIO.md).")
+	s := execspec.NewSpec[State]("dnsbalancer").Doc("ACME CloudDB DNS control plane: planner, deployers with a lock and cleanup (execspec's docs/flagship.md).")
 	for _, in := range []struct {
 		name        string
 		plans, keep int
