@@ -57,6 +57,17 @@ func LeadsToAlways[S any](p, q func(*S) bool) Formula[S] {
 	return formula(core.FormLeadsToAlways, p, q)
 }
 
+// Named returns the formula with a name, which findings, `execspec list`
+// and pages show instead of its number: with one formula per process (TLA+'s
+// \A p \in Procs : []<>Eating(p)), name each after its process, so that a
+// finding says which one starved.
+//
+//	fs = append(fs, execspec.AlwaysEventually(eating(p)).Named("philosopher "+p))
+func (f Formula[S]) Named(name string) Formula[S] {
+	f.f.Name = name
+	return f
+}
+
 func formula[S any](form core.TemporalForm, p, q func(*S) bool) Formula[S] {
 	return Formula[S]{core.Formula[S]{Form: form, P: p, Q: q}}
 }
@@ -76,8 +87,15 @@ func (m *Model[S]) Temporal(name string, formulas ...Formula[S]) {
 		m.errs = append(m.errs, fmt.Errorf("temporal property %q has no formula", name))
 	}
 	fs := make([]core.Formula[S], len(formulas))
+	names := map[string]int{}
 	for i, f := range formulas {
 		fs[i] = f.f
+		if n := f.f.Name; n != "" {
+			if j, dup := names[n]; dup {
+				m.errs = append(m.errs, fmt.Errorf("temporal property %q: formulas %d and %d are both named %q", name, j, i, n))
+			}
+			names[n] = i
+		}
 		two := f.f.Form == core.FormLeadsTo || f.f.Form == core.FormLeadsToAlways
 		if f.f.Form < core.FormEventually || f.f.Form > core.FormLeadsToAlways || f.f.P == nil || (two && f.f.Q == nil) {
 			m.errs = append(m.errs, fmt.Errorf("temporal property %q: formula %d is incomplete (build it with Eventually, AlwaysEventually, EventuallyAlways, LeadsTo or LeadsToAlways)", name, i))

@@ -213,7 +213,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 			first = traces[0]
 		}
 		s.itfReplay(&fc, t, first, f.outITF, i)
-		fc.formulas = formulaCount(mc, fd.Property)
+		fc.formula = formulaLabel(mc, fd.Property, fd.Formula)
 		s.reportFinding(fd, t, fc, f.fullStates)
 		traces = append(traces, t)
 	}
@@ -431,14 +431,14 @@ func (s *session[S]) reportNondeterminism(fd engine.Finding, full bool) {
 	s.event("finding", map[string]any{"kind": fd.Kind.String(), "error": fd.Err.Error()})
 }
 
-// formulaCount returns the number of formulas of the named temporal
-// property (0 when there is none such).
-func formulaCount[S any](mc *machine.Machine[S], name string) int {
+// formulaLabel names formula i of the named temporal property for a
+// finding ("" when the property is not temporal or has one unnamed formula).
+func formulaLabel[S any](mc *machine.Machine[S], name string, i int) string {
 	p, err := mc.Property(name)
-	if err != nil {
-		return 0
+	if err != nil || p.Kind != machine.Temporal || i < 0 || i >= len(p.Formulas) {
+		return ""
 	}
-	return len(p.Formulas)
+	return p.Formulas[i].Label(i, len(p.Formulas))
 }
 
 func (s *session[S]) checkSummary(res *check.Result) {

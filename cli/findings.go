@@ -175,7 +175,7 @@ type findingContext struct {
 	replay, reproduce string
 	// formulas is the number of formulas of the temporal property of a
 	// liveness violation.
-	formulas int
+	formula string // the failing formula of a temporal property, when it has a name or several formulas
 }
 
 // annotate sets a finding's trace metadata, whatever the engine.
@@ -193,6 +193,9 @@ func (s *session[S]) annotate(fd engine.Finding, fc findingContext) *trace.Trace
 	}
 	if fd.Err != nil {
 		t.Meta["error"] = fd.Err.Error()
+	}
+	if fc.formula != "" {
+		t.Meta["formula"] = fc.formula
 	}
 	if fc.replay != "" {
 		t.Meta[trace.MetaReplay] = fc.replay
@@ -265,8 +268,8 @@ func (s *session[S]) reportLasso(fd engine.Finding, t *trace.Trace, fc findingCo
 		loop = *t.Loop
 	}
 	s.printf("\nLIVENESS VIOLATION: temporal property %s does not hold", fd.Property)
-	if fc.formulas > 1 {
-		s.printf(" (its formula %d of %d fails)", fd.Formula+1, fc.formulas)
+	if fc.formula != "" {
+		s.printf(" (its %s fails)", fc.formula)
 	}
 	if loop == last {
 		s.printf(": the behaviour reaches step %d and stutters there forever (no fair action obliges it to move)\n", last)

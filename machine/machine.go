@@ -59,7 +59,7 @@ func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
 	for _, p := range def.Props {
 		q := Property[S]{Name: p.Name, Kind: PropertyKind(p.Kind), Pred: p.Pred}
 		for _, f := range p.Formulas {
-			q.Formulas = append(q.Formulas, Formula[S]{Form: TemporalForm(f.Form), P: f.P, Q: f.Q})
+			q.Formulas = append(q.Formulas, Formula[S]{Form: TemporalForm(f.Form), P: f.P, Q: f.Q, Name: f.Name})
 		}
 		mc.props = append(mc.props, q)
 	}

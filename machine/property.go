@@ -1,6 +1,10 @@
 package machine
 
-import "github.com/execspec/execspec/internal/core"
+import (
+	"fmt"
+
+	"github.com/execspec/execspec/internal/core"
+)
 
 // PropertyKind says how an engine uses a property.
 type PropertyKind int
@@ -65,11 +69,33 @@ type Formula[S any] struct {
 	// P is the formula's predicate; Q is the second predicate of
 	// FormLeadsTo and FormLeadsToAlways (nil otherwise).
 	P, Q func(*S) bool
+	// Name is the formula's name (execspec.Formula.Named), "" when it has
+	// none.
+	Name string
 }
 
 // String renders the formula's shape with P and Q for its predicates, as
-// TLA+ writes it ("[]<>P", "P ~> Q").
-func (f Formula[S]) String() string { return f.Form.String() }
+// TLA+ writes it ("[]<>P", "P ~> Q"), after its name when it has one
+// ("philosopher 2: []<>P").
+func (f Formula[S]) String() string {
+	if f.Name != "" {
+		return f.Name + ": " + f.Form.String()
+	}
+	return f.Form.String()
+}
+
+// Label names formula i of a property of n formulas in a message:
+// `formula "philosopher 2" (3 of 5)` when it is named, "formula 3 of 5"
+// otherwise, "" when the property has one unnamed formula.
+func (f Formula[S]) Label(i, n int) string {
+	switch {
+	case f.Name != "":
+		return fmt.Sprintf("formula %q (%d of %d)", f.Name, i+1, n)
+	case n > 1:
+		return fmt.Sprintf("formula %d of %d", i+1, n)
+	}
+	return ""
+}
 
 // FairnessKind is weak or strong fairness.
 type FairnessKind int

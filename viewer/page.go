@@ -220,7 +220,7 @@ func divergenceOf(meta map[string]any, from, to int) *divergenceView {
 }
 
 // metaOrder lists the #meta keys the page shows, in order.
-var metaOrder = []string{"model", "instance", "property", "status", "source", "description", "seed", "sample", "strategy", "replay", "error", "tool", "timestamp"}
+var metaOrder = []string{"model", "instance", "property", "formula", "status", "source", "description", "seed", "sample", "strategy", "replay", "error", "tool", "timestamp"}
 
 func buildPage(t *itf.Trace, opts Options) (*page, error) {
 	if t == nil {

@@ -22,6 +22,8 @@
 package alternatingbit
 
 import (
+	"fmt"
+
 	"github.com/execspec/execspec"
 )
 
@@ -122,7 +124,7 @@ func New(msgQLen, ackQLen int) *execspec.Model[State] {
 	for _, d := range Data {
 		leadsTo = append(leadsTo, execspec.LeadsTo(
 			func(s *State) bool { return s.Sent == d && s.SBit != s.SAck },
-			func(s *State) bool { return s.Rcvd == d }))
+			func(s *State) bool { return s.Rcvd == d }).Named(fmt.Sprint("data ", d)))
 	}
 	m.Temporal("SentLeadsToRcvd", leadsTo...)
 	m.WeakFair("ReSndMsg")

@@ -17,6 +17,8 @@
 package diningphilosophers
 
 import (
+	"fmt"
+
 	"strconv"
 
 	"github.com/execspec/execspec"
@@ -157,7 +159,7 @@ func New(np int) *execspec.Model[State] {
 	// for each self, Philosopher(self) being Loop, Eat or Think.
 	var fed []execspec.Formula[State]
 	for _, p := range philosophers {
-		fed = append(fed, execspec.AlwaysEventually(func(s *State) bool { return !s.Hungry[p-1] }))
+		fed = append(fed, execspec.AlwaysEventually(func(s *State) bool { return !s.Hungry[p-1] }).Named(fmt.Sprint("philosopher ", p)))
 	}
 	m.Temporal("NobodyStarves", fed...)
 	m.WeakFair("Loop", "Eat", "Think").Per("self")

@@ -273,7 +273,7 @@ func New(p Params) *execspec.Model[State] {
 	// every deploy refused as stale, for ever.
 	var caughtUp []execspec.Formula[State]
 	for _, d := range p.Deployers {
-		caughtUp = append(caughtUp, execspec.AlwaysEventually(func(s *State) bool { return s.Deployers[d].Next > len(s.Plans) }))
+		caughtUp = append(caughtUp, execspec.AlwaysEventually(func(s *State) bool { return s.Deployers[d].Next > len(s.Plans) }).Named(d))
 	}
 	m.Temporal("no_stuck_deployer", caughtUp...)
 	m.WeakFair("sync").Per("deployer")

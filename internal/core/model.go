@@ -119,6 +119,7 @@ func (f TemporalForm) String() string {
 type Formula[S any] struct {
 	Form TemporalForm
 	P, Q func(*S) bool
+	Name string // set by Formula.Named; "" when unnamed
 }
 
 // FairnessKind is weak or strong fairness; package machine exports it,
