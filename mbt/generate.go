@@ -245,11 +245,13 @@ type node[S any] struct {
 
 // coveragePlans searches the model breadth-first (merging equal states) up
 // to depth Steps for the shortest traces that perform each action, try each
-// action where the model does not allow it, and reach each example.
+// action where the model does not allow it (unless DisabledRate is
+// negative; never an environment action), and reach each example.
 func (r *runner[S]) coveragePlans() ([]plan, error) {
 	mc, set := r.mc, r.set
 	ex := mc.NewExecutor()
 	ex.Record(true)
+	refuse := set.DisabledRate > 0 // DisabledRate < 0: propose no refusals
 	var (
 		nodes []node[S]
 		index = map[uint64]int{}
@@ -303,7 +305,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 			}
 		}
 		for a, p := range refused {
-			if p == nil {
+			if p == nil && refuse && !mc.IsEnvironment(a) {
 				names = append(names, "refuse "+mc.ActionName(a))
 			}
 		}
@@ -351,7 +353,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 				return nil, perr
 			}
 		}
-		for a := 0; a < nact; a++ {
+		for a := 0; a < nact && refuse; a++ {
 			if refused[a] != nil || mc.IsEnvironment(a) {
 				continue
 			}

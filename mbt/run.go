@@ -32,8 +32,8 @@ const (
 	BFS
 	// Coverage searches breadth-first (up to depth Steps) for the shortest
 	// traces that perform every action, reach every Example of the model,
-	// and try every action where the model does not allow it; it tests
-	// those traces only.
+	// and try every action where the model does not allow it (unless
+	// DisabledRate is negative); it tests those traces only.
 	Coverage
 )
 
@@ -68,7 +68,8 @@ type Options struct {
 	Strategy Strategy
 	// DisabledRate is the probability that a random-walk step is one the
 	// model does not allow (its guard fails for the picks drawn), to check
-	// that the implementation refuses it (default 0.05; negative: never).
+	// that the implementation refuses it (default 0.05; negative: never,
+	// and Coverage then tries no such step either).
 	// Only steps whose picks are complete are proposed: the action must
 	// have made all the picks it makes when it is enabled.
 	DisabledRate float64
