@@ -26,10 +26,12 @@ type Driver[S any] interface {
 	// allow the step and the implementation is expected to refuse it.
 	//
 	// Step returns nil when the implementation performed the step, an error
-	// wrapping ErrRefused (see Refusef) when it refused it, and any other
-	// error when the step could not be tried at all (the service is down, an
-	// unknown action): that error fails the test without counting as a
-	// divergence. A panic is a divergence.
+	// wrapping ErrRefused (see Refusef) when it refused it, one wrapping
+	// ErrMismatch (see Mismatchf) when it performed it but answered what
+	// the model does not allow, and any other error when the step could
+	// not be tried at all (the service is down, an unknown action): that
+	// error fails the test without counting as a divergence. A panic, a
+	// refusal the model does not expect and a mismatch are divergences.
 	Step(ctx context.Context, step Step) error
 }
 
@@ -59,6 +61,19 @@ var ErrNoAnswer = errors.New("no answer")
 // concurrent drivers to report an operation whose outcome is unknown.
 func NoAnswerf(format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrNoAnswer)
+}
+
+// ErrMismatch is what a driver's Step returns (wrapped, see Mismatchf)
+// when the implementation performed the step but answered otherwise than
+// the model says it must: the driver compared an answer itself. It is a
+// divergence (Mismatch), shrunk, saved and reported with its trace like
+// any other.
+var ErrMismatch = errors.New("mismatch")
+
+// Mismatchf returns an error wrapping ErrMismatch with a description of
+// what the implementation answered and what the model expects.
+func Mismatchf(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrMismatch)
 }
 
 // ErrNotObserved is returned by an Observer that cannot observe after all

@@ -306,6 +306,9 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 		case ps.Enabled && refused:
 			out.div = &Divergence{Kind: Refused, Step: idx, Action: name, Err: err}
 			return out
+		case errors.Is(err, ErrMismatch):
+			out.div = &Divergence{Kind: Mismatch, Step: idx, Action: name, Err: err}
+			return out
 		case !ps.Enabled && err == nil:
 			out.div = &Divergence{Kind: Performed, Step: idx, Action: name}
 			return out
