@@ -45,6 +45,24 @@ type Observer[S any] interface {
 	Observe(ctx context.Context) (S, error)
 }
 
+// OutputDriver is implemented by drivers whose implementation chooses some
+// of a step's values: which job a claim hands out, whether a completion
+// succeeded. The picks that make those values are declared outputs
+// (Options.Outputs); the others are inputs. Run, Replay and Fuzz call
+// StepOutputs instead of Step when the driver has it (Step is then never
+// called).
+//
+// StepOutputs performs step, whose Picks and Values hold the inputs only,
+// and returns the values the implementation chose, one Output per output
+// pick the action makes (mbt.Output("job", "j2")); its errors mean what
+// Step's do. The model then takes the branch of the action with those
+// inputs and outputs: a value it does not allow there is a divergence
+// (Mismatch), and the run goes on from the state that branch reaches, so
+// the model never has to guess what the implementation will choose.
+type OutputDriver interface {
+	StepOutputs(ctx context.Context, step Step) ([]Labelled, error)
+}
+
 // ErrRefused is what a driver's Step returns (wrapped, see Refusef) when the
 // implementation rejected the step: errors.Is(err, ErrRefused) tells a
 // refusal from a failure to run the step.
@@ -67,7 +85,8 @@ func NoAnswerf(format string, args ...any) error {
 // when the implementation performed the step but answered otherwise than
 // the model says it must: the driver compared an answer itself. It is a
 // divergence (Mismatch), shrunk, saved and reported with its trace like
-// any other.
+// any other. Declaring the answer an output (Options.Outputs, OutputDriver)
+// lets the model judge it instead.
 var ErrMismatch = errors.New("mismatch")
 
 // Mismatchf returns an error wrapping ErrMismatch with a description of
@@ -99,13 +118,16 @@ type Step struct {
 	// Action is the name of the model action; "init" for Reset.
 	Action string
 	// Picks are the action's labelled picks as the model's Go values, in the
-	// order it made them. Read one with Pick.
+	// order it made them; with Options.Outputs, the inputs only (the
+	// implementation chooses the outputs). Read one with Pick.
 	Picks []Labelled
 	// Values are the same picks as ITF values (what a trace file records).
 	Values []trace.Pick
 	// Enabled says whether the model performs the step. When false, the
 	// action's guard fails for these picks and the implementation must
 	// refuse the step; the picks are those made before the guard failed.
+	// With outputs, false means that no value of the outputs enables the
+	// step for these inputs.
 	Enabled bool
 	// Environment marks an action of the environment (a clock tick, a
 	// crash; see execspec.Model.Environment): the driver must perform it,

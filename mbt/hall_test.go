@@ -11,7 +11,8 @@ import (
 	"github.com/execspec/execspec/mbt"
 )
 
-// A hall books seats: the hall (the implementation) chooses the seat.
+// A hall books seats: the hall (the implementation) chooses the seat, so
+// the model declares the pick an output.
 
 var (
 	seats   = []string{"s1", "s2", "s3"}
@@ -48,9 +49,12 @@ func hallModel() *execspec.Model[Hall] {
 type hallMode string
 
 const (
-	hallCorrect hallMode = ""
-	hallForgets hallMode = "forgets" // the hall forgets that s3 is taken
-	hallSelf    hallMode = "self"    // no outputs: the driver compares the seat itself
+	hallCorrect  hallMode = ""
+	hallForgets  hallMode = "forgets"   // the hall forgets that s3 is taken
+	hallSelf     hallMode = "self"      // no outputs: the driver compares the seat itself
+	hallExtra    hallMode = "extra"     // the driver returns an output nobody declared
+	hallMissing  hallMode = "missing"   // the driver returns no seat
+	hallNotPicks hallMode = "not_picks" // the driver returns a declared output book does not pick
 )
 
 // hallDriver drives an in-memory hall that hands out the last free seat
@@ -88,7 +92,23 @@ func (d *hallDriver) do(st mbt.Step) ([]mbt.Labelled, error) {
 		if !ok {
 			return nil, mbt.Refusef("the hall is full")
 		}
+		switch d.mode {
+		case hallExtra:
+			return []mbt.Labelled{mbt.Output("seat", s), mbt.Output("row", 1)}, nil
+		case hallMissing:
+			return nil, nil
+		case hallNotPicks:
+			return []mbt.Labelled{mbt.Output("seat", s), mbt.Output("gate", "north")}, nil
+		}
 		return []mbt.Labelled{mbt.Output("seat", s)}, nil
+	case "sweep":
+		if _, err := mbt.Pick[string](st, "sweeper"); err != nil {
+			return nil, err
+		}
+		if _, taken := d.taken["s1"]; !taken {
+			return nil, mbt.Refusef("s1 is free")
+		}
+		return nil, nil
 	case "leave":
 		s, err := mbt.Pick[string](st, "at")
 		if err != nil {
@@ -138,8 +158,25 @@ func (d *selfDriver) Step(_ context.Context, st mbt.Step) error {
 	return nil
 }
 
+// outputHallDriver is a hall driver that reports outputs.
+type outputHallDriver struct{ hallDriver }
+
+func (d *outputHallDriver) Step(_ context.Context, st mbt.Step) error {
+	_, err := d.do(st)
+	return err
+}
+
+func (d *outputHallDriver) StepOutputs(_ context.Context, st mbt.Step) ([]mbt.Labelled, error) {
+	return d.do(st)
+}
+
 func newHallDriver(mode hallMode) func(testing.TB) mbt.Driver[Hall] {
-	return func(testing.TB) mbt.Driver[Hall] { return &selfDriver{hallDriver{mode: mode}} }
+	return func(testing.TB) mbt.Driver[Hall] {
+		if mode == hallSelf {
+			return &selfDriver{hallDriver{mode: mode}}
+		}
+		return &outputHallDriver{hallDriver{mode: mode}}
+	}
 }
 
 // A driver that compares an answer itself (ErrMismatch) gets a divergence
