@@ -178,6 +178,24 @@ func TestWalkChoice(t *testing.T) {
 	}
 }
 
+// SetState puts the walk at a copy of a state: the next step starts from
+// it, and the caller's state is left alone.
+func TestWalkSetState(t *testing.T) {
+	w := engine.NewWalk(pairModel(1), 0)
+	rnd := rng.New(1, 0)
+	w.Start(rnd)
+	s := pair{A: 10, B: 20}
+	w.SetState(&s)
+	act, _ := w.Step(rnd)
+	want := pair{A: 11, B: 20}
+	if act == 1 {
+		want = pair{A: 10, B: 21}
+	}
+	if got := *w.State(); got != want || s != (pair{A: 10, B: 20}) {
+		t.Errorf("after SetState and a step of action %d: %+v (the state set: %+v), want %+v", act, got, s, want)
+	}
+}
+
 // The shrinker keeps a candidate only when try accepts it, never grows the
 // plan, and finds the one step that matters.
 func TestShrinker(t *testing.T) {

@@ -163,6 +163,12 @@ func (w *Walk[S]) Executor() *machine.Executor[S] { return w.ex }
 // or Step.
 func (w *Walk[S]) State() *S { return w.cur }
 
+// SetState puts the walk at a copy of s: its next Step starts from there.
+// Model-based testing uses it to go on from the state the implementation
+// actually led to (see mbt.Options.Outputs), which may not be the one the
+// walk's last step reached.
+func (w *Walk[S]) SetState(s *S) { w.mc.Copy(w.cur, s) }
+
 // Start draws an initial state. The result's Err is set when init panicked
 // and Enabled is false when init has no enabled branch.
 func (w *Walk[S]) Start(rnd *rng.Rand) machine.Result {

@@ -51,7 +51,8 @@ type ConcurrentDriver[S any] interface {
 	Do(ctx context.Context, client int, op Step) ([]Labelled, error)
 }
 
-// Output is the observed value of the output pick label, for Do to return:
+// Output is the observed value of the output pick label, for Do
+// (ConcurrentDriver) and StepOutputs (OutputDriver) to return:
 // mbt.Output("balance", 5).
 func Output[T any](label string, v T) Labelled { return Labelled{Label: label, Value: v} }
 

@@ -31,6 +31,17 @@
 //			return err
 //		...
 //
+// When the implementation chooses a value itself (which job a claim hands
+// out, whether a late completion still counts), the model picks it among
+// the candidates and constrains it with Assume, and Options.Outputs
+// declares the pick an output, as ConcurrentOptions.Outputs does. The
+// driver, an OutputDriver, is handed the step's inputs only and returns
+// the values the implementation chose (Output); the model takes the branch
+// with them and goes on from the state it reaches, and a value no branch
+// allows is a Mismatch. A driver that checks an answer itself returns an
+// error wrapping ErrMismatch (Mismatchf), a divergence as well. The
+// package examples/leasequeue shows both sides.
+//
 // Run replays the test's saved traces, then draws random walks (or a
 // bounded BFS, or a covering set of traces: Strategy), runs each against a
 // Reset driver, and at the first divergence shrinks the trace (dropping

@@ -26,10 +26,12 @@ type Driver[S any] interface {
 	// allow the step and the implementation is expected to refuse it.
 	//
 	// Step returns nil when the implementation performed the step, an error
-	// wrapping ErrRefused (see Refusef) when it refused it, and any other
-	// error when the step could not be tried at all (the service is down, an
-	// unknown action): that error fails the test without counting as a
-	// divergence. A panic is a divergence.
+	// wrapping ErrRefused (see Refusef) when it refused it, one wrapping
+	// ErrMismatch (see Mismatchf) when it performed it but answered what
+	// the model does not allow, and any other error when the step could
+	// not be tried at all (the service is down, an unknown action): that
+	// error fails the test without counting as a divergence. A panic, a
+	// refusal the model does not expect and a mismatch are divergences.
 	Step(ctx context.Context, step Step) error
 }
 
@@ -41,6 +43,24 @@ type Observer[S any] interface {
 	// Observe returns the implementation's current state. An error wrapping
 	// ErrNotObserved turns comparisons off for the rest of the run.
 	Observe(ctx context.Context) (S, error)
+}
+
+// OutputDriver is implemented by drivers whose implementation chooses some
+// of a step's values: which job a claim hands out, whether a completion
+// succeeded. The picks that make those values are declared outputs
+// (Options.Outputs); the others are inputs. Run, Replay and Fuzz call
+// StepOutputs instead of Step when the driver has it (Step is then never
+// called).
+//
+// StepOutputs performs step, whose Picks and Values hold the inputs only,
+// and returns the values the implementation chose, one Output per output
+// pick the action makes (mbt.Output("job", "j2")); its errors mean what
+// Step's do. The model then takes the branch of the action with those
+// inputs and outputs: a value it does not allow there is a divergence
+// (Mismatch), and the run goes on from the state that branch reaches, so
+// the model never has to guess what the implementation will choose.
+type OutputDriver interface {
+	StepOutputs(ctx context.Context, step Step) ([]Labelled, error)
 }
 
 // ErrRefused is what a driver's Step returns (wrapped, see Refusef) when the
@@ -59,6 +79,20 @@ var ErrNoAnswer = errors.New("no answer")
 // concurrent drivers to report an operation whose outcome is unknown.
 func NoAnswerf(format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrNoAnswer)
+}
+
+// ErrMismatch is what a driver's Step returns (wrapped, see Mismatchf)
+// when the implementation performed the step but answered otherwise than
+// the model says it must: the driver compared an answer itself. It is a
+// divergence (Mismatch), shrunk, saved and reported with its trace like
+// any other. Declaring the answer an output (Options.Outputs, OutputDriver)
+// lets the model judge it instead.
+var ErrMismatch = errors.New("mismatch")
+
+// Mismatchf returns an error wrapping ErrMismatch with a description of
+// what the implementation answered and what the model expects.
+func Mismatchf(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrMismatch)
 }
 
 // ErrNotObserved is returned by an Observer that cannot observe after all
@@ -84,13 +118,16 @@ type Step struct {
 	// Action is the name of the model action; "init" for Reset.
 	Action string
 	// Picks are the action's labelled picks as the model's Go values, in the
-	// order it made them. Read one with Pick.
+	// order it made them; with Options.Outputs, the inputs only (the
+	// implementation chooses the outputs). Read one with Pick.
 	Picks []Labelled
 	// Values are the same picks as ITF values (what a trace file records).
 	Values []trace.Pick
 	// Enabled says whether the model performs the step. When false, the
 	// action's guard fails for these picks and the implementation must
 	// refuse the step; the picks are those made before the guard failed.
+	// With outputs, false means that no value of the outputs enables the
+	// step for these inputs.
 	Enabled bool
 	// Environment marks an action of the environment (a clock tick, a
 	// crash; see execspec.Model.Environment): the driver must perform it,

@@ -116,15 +116,18 @@ func Fuzz[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB) 
 	if !ok {
 		return
 	}
-	r.setDriver(newDriver(t))
+	if err := r.setDriver(newDriver(t)); err != nil {
+		t.Errorf("execspec mbt: %v", err)
+		return
+	}
 	p := plan{Plan: ep, origin: "the fuzz input", sample: -1}
-	out := r.runPlan(p, true)
+	out := r.runPlan(p, true, nil)
 	switch {
 	case out.err != nil:
 		t.Errorf("execspec mbt: %s, %v", p.origin, out.err)
 	case out.reject != "":
 		t.Errorf("execspec mbt: internal error: %s is not accepted by the model: %s", p.origin, out.reject)
 	case out.div != nil:
-		r.fail(p, out)
+		r.fail(out)
 	}
 }

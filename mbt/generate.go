@@ -10,96 +10,138 @@ import (
 	"github.com/execspec/execspec/machine"
 )
 
-// generator yields the plans of a run in order; ok is false after the last.
-type generator interface {
-	next(i int) (p plan, ok bool, err error)
+// generator yields the traces of a run in order; ok is false after the
+// last. A trace is a plan, and for a random walk the extender that draws
+// its steps from the states the run reaches.
+type generator[S any] interface {
+	next(i int) (p plan, more extender[S], ok bool, err error)
 }
 
-func (r *runner[S]) generator() (generator, error) {
+func (r *runner[S]) generator() (generator[S], error) {
 	switch r.set.Strategy {
 	case BFS:
 		plans, err := r.bfsPlans()
-		return &planList{plans: plans, origin: "bfs trace"}, err
+		return &planList[S]{plans: plans, origin: "bfs trace"}, err
 	case Coverage:
 		plans, err := r.coveragePlans()
-		return &planList{plans: plans, origin: "coverage trace"}, err
+		return &planList[S]{plans: plans, origin: "coverage trace"}, err
 	}
-	return newWalker(r.mc, r.set), nil
+	return newWalker(r.mc, r.set, r.outs, r.labels), nil
 }
 
-type planList struct {
+type planList[S any] struct {
 	plans  []plan
 	origin string
 }
 
-func (l *planList) next(i int) (plan, bool, error) {
+func (l *planList[S]) next(i int) (plan, extender[S], bool, error) {
 	if i >= len(l.plans) {
-		return plan{}, false, nil
+		return plan{}, nil, false, nil
 	}
 	p := l.plans[i]
 	p.sample, p.origin = i, fmt.Sprintf("%s %d of %d", l.origin, i, len(l.plans))
-	return p, true, nil
+	return p, nil, true, nil
 }
 
 // walker draws random walks (engine.Walk): trace i of a seed uses the
-// random stream (seed, i). With probability DisabledRate before each step
-// it also proposes a step the model does not allow, to test that the
-// implementation refuses it.
+// random stream (seed, i). Each step is drawn from the model state the run
+// reached, which with outputs is the one the implementation's answers led
+// to. With probability DisabledRate before each step it also proposes a
+// step the model does not allow, to test that the implementation refuses
+// it.
 type walker[S any] struct {
 	mc      *machine.Machine[S]
 	walk    *engine.Walk[S]
 	set     settings
+	outs    *outputs[S]
 	scratch *S // the successor of a proposed step, discarded
 	labels  pickLabels
 }
 
-func newWalker[S any](mc *machine.Machine[S], set settings) *walker[S] {
-	w := &walker[S]{mc: mc, walk: engine.NewWalk(mc, set.Budget), set: set, scratch: new(S), labels: pickLabels{}}
+func newWalker[S any](mc *machine.Machine[S], set settings, outs *outputs[S], labels pickLabels) *walker[S] {
+	w := &walker[S]{mc: mc, walk: engine.NewWalk(mc, set.Budget), set: set, outs: outs, scratch: new(S), labels: labels}
 	w.walk.Executor().Record(true)
 	return w
 }
 
-func (w *walker[S]) next(i int) (plan, bool, error) {
+func (w *walker[S]) next(i int) (plan, extender[S], bool, error) {
 	if i >= w.set.Traces {
-		return plan{}, false, nil
+		return plan{}, nil, false, nil
 	}
 	rnd := rng.New(w.set.Seed, uint64(i))
 	res := w.walk.Start(rnd)
 	if res.Err != nil {
-		return plan{}, false, res.Err
+		return plan{}, nil, false, res.Err
 	}
 	if !res.Enabled {
-		return plan{}, false, fmt.Errorf("init has no enabled branch (every branch fails a guard)")
+		return plan{}, nil, false, fmt.Errorf("init has no enabled branch (every branch fails a guard)")
 	}
 	p := plan{Plan: engine.Plan{Init: append([]int(nil), res.Path...)}, sample: i, origin: fmt.Sprintf("trace %d of seed %d", i, w.set.Seed)}
+	steps := 0
+	more := func(cur *S) (engine.PlanStep, bool, error) {
+		if steps >= w.set.Steps {
+			return engine.PlanStep{}, false, nil
+		}
+		steps++
+		return w.step(cur, rnd)
+	}
+	return p, more, true, nil
+}
+
+// step draws the step after state cur.
+func (w *walker[S]) step(cur *S, rnd *rng.Rand) (engine.PlanStep, bool, error) {
+	w.walk.SetState(cur)
 	ex, n := w.walk.Executor(), len(w.mc.Actions())
-	for len(p.Steps) < w.set.Steps {
-		// Now and then, propose a step the model does not allow, to test
-		// that the implementation refuses it (never one of the
-		// environment's actions, which it cannot refuse).
-		if w.set.DisabledRate > 0 && float64(rnd.Uint64()>>11)/(1<<53) < w.set.DisabledRate {
-			if a := rnd.IntN(n); !w.mc.IsEnvironment(a) {
-				res := ex.Exec(a, w.walk.State(), w.scratch, randChoices{rnd})
-				if res.Err != nil {
-					return plan{}, false, res.Err
-				}
-				if !res.Enabled && w.labels.complete(a, res.Picks) {
-					p.Steps = append(p.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: false})
-					continue
+	// Now and then, propose a step the model does not allow, to test that
+	// the implementation refuses it (never one of the environment's
+	// actions, which it cannot refuse).
+	if w.set.DisabledRate > 0 && float64(rnd.Uint64()>>11)/(1<<53) < w.set.DisabledRate {
+		if a := rnd.IntN(n); !w.mc.IsEnvironment(a) {
+			res := ex.Exec(a, cur, w.scratch, randChoices{rnd})
+			if res.Err != nil {
+				return engine.PlanStep{}, false, res.Err
+			}
+			if !res.Enabled {
+				ps := engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: false}
+				if ok, err := w.refusable(a, cur, res.Picks); err != nil || ok {
+					return ps, err == nil, err
 				}
 			}
 		}
-		a, res := w.walk.Step(rnd)
-		if a < 0 {
-			break // deadlock: no action is enabled
-		}
-		if res.Err != nil {
-			return plan{}, false, res.Err
-		}
-		w.labels.note(a, res.Picks)
-		p.Steps = append(p.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true})
 	}
-	return p, true, nil
+	a, res := w.walk.Step(rnd)
+	if a < 0 {
+		return engine.PlanStep{}, false, nil // deadlock: no action is enabled
+	}
+	if res.Err != nil {
+		return engine.PlanStep{}, false, res.Err
+	}
+	w.labels.note(a, w.inputs(res.Picks))
+	return engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true}, true, nil
+}
+
+// inputs returns the picks the driver is handed: all of them, or the
+// inputs when there are outputs.
+func (w *walker[S]) inputs(picks []Labelled) []Labelled {
+	if w.outs == nil {
+		return picks
+	}
+	return w.outs.inputs(picks)
+}
+
+// refusable reports whether a disabled execution of action a at cur, with
+// picks, makes a step to propose for refusal: it carries every input the
+// driver needs, and with outputs no value of them enables the step.
+func (w *walker[S]) refusable(a int, cur *S, picks []Labelled) (bool, error) {
+	in := w.inputs(picks)
+	if !w.labels.complete(a, in) {
+		return false, nil
+	}
+	if w.outs == nil {
+		return true, nil
+	}
+	ok, _, err := w.outs.allows(a, cur, in)
+	return !ok, err
 }
 
 type randChoices struct{ r *rng.Rand }
@@ -107,8 +149,9 @@ type randChoices struct{ r *rng.Rand }
 func (c randChoices) Choose(n int) int { return c.r.IntN(n) }
 
 // pickLabels remembers, per action, the sets of pick labels its enabled
-// executions made, to tell whether a disabled execution made all the picks
-// a driver needs.
+// executions made (their inputs, with outputs), to tell whether a disabled
+// execution made all the picks a driver needs. A run shares one among its
+// generator and its steps.
 type pickLabels map[int]map[string][]string
 
 func labelKey(picks []Labelled) (string, []string) {
@@ -129,6 +172,9 @@ func (pl pickLabels) note(a int, picks []Labelled) {
 		pl[a][k] = ls
 	}
 }
+
+// known reports whether some enabled execution of action a was noted.
+func (pl pickLabels) known(a int) bool { return len(pl[a]) > 0 }
 
 // complete reports whether picks include every label of some enabled
 // execution of action a.
@@ -153,10 +199,14 @@ func (pl pickLabels) complete(a int, picks []Labelled) bool {
 // not merged: the implementation may remember how it got somewhere) level
 // by level up to depth Steps. It returns the traces of the deepest level
 // whose count fits in Traces, and the shorter traces that deadlock; each
-// shorter trace is a prefix of one of those, so all are tested.
+// shorter trace is a prefix of one of those, so all are tested. With
+// outputs, the branches of a step that differ only in their outputs are
+// one step (the implementation chooses among them): the model's first
+// stands for them, and the run follows whichever the implementation takes.
 func (r *runner[S]) bfsPlans() ([]plan, error) {
 	mc, set := r.mc, r.set
 	ex := mc.NewExecutor()
+	ex.Record(r.outs != nil)
 	type path struct {
 		p plan
 		s *S
@@ -185,12 +235,26 @@ func (r *runner[S]) bfsPlans() ([]plan, error) {
 		for _, pt := range level {
 			n := 0
 			for a := range mc.Actions() {
+				seen := map[string]bool{} // the inputs of a's steps, with outputs
 				ex.Enumerate(a, pt.s, to, func(res machine.Result) bool {
 					if res.Err != nil {
 						perr = res.Err
 						return false
 					}
 					n++
+					if r.outs != nil {
+						in := r.outs.inputs(res.Picks)
+						r.labels.note(a, in)
+						k, err := inputKey(in)
+						if err != nil {
+							perr = err
+							return false
+						}
+						if seen[k] {
+							return true
+						}
+						seen[k] = true
+					}
 					if len(next)+len(dead) >= set.Traces {
 						over = true
 						return false
@@ -245,11 +309,20 @@ type node[S any] struct {
 
 // coveragePlans searches the model breadth-first (merging equal states) up
 // to depth Steps for the shortest traces that perform each action, try each
-// action where the model does not allow it, and reach each example.
+// action where the model does not allow it (unless DisabledRate is
+// negative; with outputs, where no value of them enables it), and reach
+// each example.
 func (r *runner[S]) coveragePlans() ([]plan, error) {
 	mc, set := r.mc, r.set
 	ex := mc.NewExecutor()
 	ex.Record(true)
+	refuse := set.DisabledRate > 0 // DisabledRate < 0: propose no refusals
+	inputs := func(picks []Labelled) []Labelled {
+		if r.outs == nil {
+			return picks
+		}
+		return r.outs.inputs(picks)
+	}
 	var (
 		nodes []node[S]
 		index = map[uint64]int{}
@@ -293,7 +366,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 	for i := range reached {
 		reached[i] = -1
 	}
-	labels := pickLabels{}
+	labels := r.labels
 	rnd := rng.New(set.Seed, 1<<63)
 	left := func() []string {
 		var names []string
@@ -303,7 +376,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 			}
 		}
 		for a, p := range refused {
-			if p == nil {
+			if p == nil && refuse && !mc.IsEnvironment(a) {
 				names = append(names, "refuse "+mc.ActionName(a))
 			}
 		}
@@ -336,7 +409,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 					return false
 				}
 				st := engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true}
-				labels.note(a, res.Picks)
+				labels.note(a, inputs(res.Picks))
 				if performed[a] == nil {
 					p := planTo(nodes, n)
 					p.Steps = append(p.Steps, st)
@@ -351,7 +424,7 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 				return nil, perr
 			}
 		}
-		for a := 0; a < nact; a++ {
+		for a := 0; a < nact && refuse; a++ {
 			if refused[a] != nil || mc.IsEnvironment(a) {
 				continue
 			}
@@ -361,12 +434,23 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 					ch = machine.Path(nil).Choices()
 				}
 				res := ex.Exec(a, from, to, ch)
-				if !res.Enabled && res.Err == nil && labels.complete(a, res.Picks) {
-					p := planTo(nodes, n)
-					p.Steps = append(p.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...)})
-					refused[a] = &p
-					break
+				if res.Enabled || res.Err != nil || !labels.complete(a, inputs(res.Picks)) {
+					continue
 				}
+				if r.outs != nil {
+					// Refused only when no value of the outputs enables it.
+					ok, _, err := r.outs.allows(a, from, inputs(res.Picks))
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						continue
+					}
+				}
+				p := planTo(nodes, n)
+				p.Steps = append(p.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...)})
+				refused[a] = &p
+				break
 			}
 		}
 	}
@@ -431,4 +515,14 @@ func dropPrefixes(plans []plan) []plan {
 		}
 	}
 	return out
+}
+
+// inputKey identifies a step's inputs, to tell steps that differ only in
+// their outputs.
+func inputKey(in []Labelled) (string, error) {
+	tp, err := tracePicks(in)
+	if err != nil {
+		return "", err
+	}
+	return formatPicks(tp), nil
 }

@@ -1,6 +1,7 @@
 package mbt
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/execspec/execspec/engine"
@@ -14,7 +15,8 @@ import (
 // the same name. Each state records mbt::actionTaken and mbt::nondetPicks as
 // Quint does; a step the model does not allow (the implementation had to
 // refuse it) repeats the previous state and carries "enabled": false in its
-// "#meta".
+// "#meta". With outputs (Options.Outputs) a performed step records the
+// values the implementation chose, a refused one its inputs only.
 
 // metaEnabled is the state "#meta" key marking a step the model does not
 // allow.
@@ -53,7 +55,7 @@ func (r *runner[S]) runSaved() bool {
 				break
 			}
 			r.rep.Saved++
-			out := r.runPlan(p, false)
+			out := r.runPlan(p, false, nil)
 			switch {
 			case out.err != nil:
 				r.t.Errorf("execspec mbt: saved trace %s: %v", src, out.err)
@@ -62,7 +64,7 @@ func (r *runner[S]) runSaved() bool {
 				r.t.Errorf("execspec mbt: saved trace %s: %s", src, out.reject)
 				ok = false
 			case out.div != nil:
-				r.report(cut(p, out.div.Step), out.div, f)
+				r.report(out.ran, out.div, f)
 				ok = false
 			}
 		}
@@ -72,15 +74,14 @@ func (r *runner[S]) runSaved() bool {
 
 // fail handles a divergence of a generated trace: re-run, shrink, save,
 // report.
-func (r *runner[S]) fail(p plan, out outcome) {
+func (r *runner[S]) fail(out outcome) {
 	r.t.Helper()
-	d := out.div
-	p = cut(p, d.Step)
+	d, p := out.div, out.ran
 	original, runs := len(p.Steps), 0
-	again := r.runPlan(p, false)
+	again := r.runPlan(p, false, nil)
 	flaky := !sameDivergence(d, again.div)
 	if !flaky {
-		p, d, runs = r.shrink(p, again.div)
+		p, d, runs = r.shrink(again.ran, again.div)
 	}
 	d.Original, d.ShrinkRuns, d.Flaky = original, runs, flaky
 	tr, disabled, err := r.modelTrace(p)
@@ -141,6 +142,9 @@ func (r *runner[S]) save(p plan, d *Divergence) (string, error) {
 	it.Meta["description"] = d.Kind.String() + ": " + d.summary()
 	it.Meta[trace.MetaReplay] = r.command(p, true)
 	it.Meta[MetaDivergence] = divergenceMeta(d)
+	if len(r.set.Outputs) > 0 {
+		it.Meta[MetaOutputs] = r.set.Outputs
+	}
 	if p.sample >= 0 {
 		it.Meta[trace.MetaStrategy] = r.set.Strategy.String()
 		it.Meta[trace.MetaSeed] = fmt.Sprint(r.set.Seed)
@@ -159,11 +163,18 @@ func toITF(tr *trace.Trace, disabled []int) *itf.Trace {
 	return it
 }
 
+// MetaOutputs is the "#meta" key under which a saved trace lists the
+// labels of the picks that are outputs (Options.Outputs): in its states,
+// their values are those the implementation chose. Replaying the trace
+// takes them from the driver again.
+const MetaOutputs = "outputs"
+
 // MetaDivergence is the "#meta" key under which a saved trace records its
 // divergence: the step, the kind, a summary and, for a state mismatch, each
 // field the model expected and the implementation showed ("expected" and
 // "observed", absent when the field is). The viewer draws them side by
-// side.
+// side. For outputs the model does not allow (an *OutputError), it records
+// the values the implementation chose under "observed_outputs".
 const MetaDivergence = "divergence"
 
 func divergenceMeta(d *Divergence) map[string]any {
@@ -178,5 +189,14 @@ func divergenceMeta(d *Divergence) map[string]any {
 		}
 		fields = append(fields, f)
 	}
-	return map[string]any{"step": d.Step, "kind": d.Kind.String(), "summary": d.summary(), "fields": fields}
+	m := map[string]any{"step": d.Step, "kind": d.Kind.String(), "summary": d.summary(), "fields": fields}
+	var oe *OutputError
+	if errors.As(d.Err, &oe) {
+		outs := map[string]any{}
+		for _, p := range oe.Outputs {
+			outs[p.Label] = p.Value
+		}
+		m["observed_outputs"] = outs
+	}
+	return m
 }

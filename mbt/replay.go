@@ -1,6 +1,7 @@
 package mbt
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -25,7 +26,9 @@ import (
 // when its "#meta" says "enabled": false, one it does not), and the model's
 // states must match the trace's on the trace's variables (Options.Ignore
 // applies). The implementation is then compared with those states after
-// every step, as in Run. Only Options.Ignore is used.
+// every step, as in Run. With Options.Outputs, the outputs come from the
+// driver again, and the model judges each step in the state they lead to.
+// Only Options.Ignore and Options.Outputs are used.
 func Replay[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB) Driver[S], opts Options, files ...string) {
 	t.Helper()
 	var paths []string
@@ -90,8 +93,11 @@ func replayOne[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing
 		t.Errorf("execspec mbt: %s does not fit model %s: %v", src, r.mc.Name(), err)
 		return
 	}
-	r.setDriver(newDriver(t))
-	out := r.runPlan(p, false)
+	if err := r.setDriver(newDriver(t)); err != nil {
+		t.Errorf("execspec mbt: %v", err)
+		return
+	}
+	out := r.runPlan(p, false, nil)
 	switch {
 	case out.err != nil:
 		t.Errorf("execspec mbt: %s: %v", src, out.err)
@@ -99,13 +105,16 @@ func replayOne[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing
 		t.Errorf("execspec mbt: %s: %s", src, out.reject)
 	case out.div != nil:
 		out.div.Source = src
-		r.report(cut(p, out.div.Step), out.div, "")
+		r.report(out.ran, out.div, "")
 	}
 }
 
 // fromITF turns an ITF trace into a plan, executing each step on the model
 // with the recorded picks and checking that the model agrees with the
-// trace.
+// trace: that it allows the steps the trace performs and no other, and
+// that its states are the trace's. With outputs, a step the trace marks
+// not enabled records its inputs only, and the model must allow it for no
+// value of the outputs.
 func (r *runner[S]) fromITF(it *itf.Trace, origin string) (plan, error) {
 	mc, ex := r.mc, r.ex
 	tr, err := trace.FromITF(it)
@@ -145,34 +154,16 @@ func (r *runner[S]) fromITF(it *itf.Trace, origin string) (plan, error) {
 		for _, pk := range st.Picks {
 			recorded[pk.Label] = pk.Value
 		}
-		ex.Direct(recorded)
-		res := ex.Exec(action, cur, nxt, machine.Path(nil).Choices())
 		what := fmt.Sprintf("state %d, %s", i, formatStep(mc.ActionName(action), st.Picks))
-		switch {
-		case res.Err != nil:
-			return plan{}, fmt.Errorf("%s: the model panicked: %w", what, res.Err)
-		case res.Mismatch != "":
-			return plan{}, fmt.Errorf("%s: %s", what, res.Mismatch)
-		case enabled && !res.Enabled:
-			return plan{}, fmt.Errorf("%s: the model does not allow this step (a guard fails)", what)
-		case !enabled && res.Enabled:
-			return plan{}, fmt.Errorf("%s: marked not enabled, but the model allows it", what)
-		}
-		made := map[string]bool{}
-		for _, pk := range res.Picks {
-			made[pk.Label] = true
-			if _, ok := recorded[pk.Label]; !ok {
-				return plan{}, fmt.Errorf("%s: the model picks %q, which the trace does not record", what, pk.Label)
+		var path []int
+		if r.outs != nil && !enabled && i > 0 {
+			// Its inputs only: no value of the outputs may enable it.
+			if path, err = r.refusedStep(action, cur, recorded); err != nil {
+				return plan{}, fmt.Errorf("%s: %w", what, err)
 			}
+		} else if path, err = r.directedStep(action, cur, nxt, recorded, st.Picks, enabled); err != nil {
+			return plan{}, fmt.Errorf("%s: %w", what, err)
 		}
-		if enabled {
-			for _, pk := range st.Picks {
-				if !made[pk.Label] {
-					return plan{}, fmt.Errorf("%s: the trace records pick %q, which the model does not make", what, pk.Label)
-				}
-			}
-		}
-		path := append([]int(nil), res.Path...)
 		if i == 0 {
 			p.Init = path
 		} else {
@@ -190,4 +181,56 @@ func (r *runner[S]) fromITF(it *itf.Trace, origin string) (plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// directedStep executes action from cur into nxt with the picks recorded
+// (picks, and by label, recorded), checks that the model allows it exactly
+// when the trace says (enabled) and makes the picks recorded, and returns
+// its plan path.
+func (r *runner[S]) directedStep(action int, cur, nxt *S, recorded map[string]itf.Value, picks []trace.Pick, enabled bool) ([]int, error) {
+	ex := r.ex
+	ex.Direct(recorded)
+	res := ex.Exec(action, cur, nxt, machine.Path(nil).Choices())
+	switch {
+	case res.Err != nil:
+		return nil, fmt.Errorf("the model panicked: %w", res.Err)
+	case res.Mismatch != "":
+		return nil, errors.New(res.Mismatch)
+	case enabled && !res.Enabled:
+		return nil, fmt.Errorf("the model does not allow this step (a guard fails)")
+	case !enabled && res.Enabled:
+		return nil, fmt.Errorf("marked not enabled, but the model allows it")
+	}
+	made := map[string]bool{}
+	for _, pk := range res.Picks {
+		made[pk.Label] = true
+		if _, ok := recorded[pk.Label]; !ok {
+			return nil, fmt.Errorf("the model picks %q, which the trace does not record", pk.Label)
+		}
+	}
+	if enabled {
+		for _, pk := range picks {
+			if !made[pk.Label] {
+				return nil, fmt.Errorf("the trace records pick %q, which the model does not make", pk.Label)
+			}
+		}
+	}
+	return append([]int(nil), res.Path...), nil
+}
+
+// refusedStep returns the plan path of a step with outputs that a trace
+// marks not enabled, with the inputs recorded.
+func (r *runner[S]) refusedStep(action int, cur *S, recorded map[string]itf.Value) ([]int, error) {
+	ok, _, err := r.outs.allowsDirected(action, cur, recorded)
+	switch {
+	case err != nil:
+		return nil, err
+	case ok:
+		return nil, fmt.Errorf("marked not enabled, but the model allows it for some value of its outputs")
+	}
+	path, ok := r.outs.refusedPath(action, cur, recorded)
+	if !ok {
+		return nil, fmt.Errorf("the model makes no execution of it with exactly these inputs")
+	}
+	return path, nil
 }

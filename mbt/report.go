@@ -1,6 +1,7 @@
 package mbt
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -157,6 +158,11 @@ const (
 	StateMismatch
 	// Panicked: the driver (or the implementation) panicked.
 	Panicked
+	// Mismatch: the implementation performed a step the model allows but
+	// answered what the model does not allow: outputs (Options.Outputs)
+	// no branch of the step has (the error is an *OutputError), or an
+	// answer the driver itself found wrong (ErrMismatch).
+	Mismatch
 )
 
 func (k DivergenceKind) String() string {
@@ -169,6 +175,8 @@ func (k DivergenceKind) String() string {
 		return "the implementation's state differs from the model's"
 	case Panicked:
 		return "the driver panicked"
+	case Mismatch:
+		return "the implementation answered what the model does not allow"
 	}
 	return fmt.Sprintf("DivergenceKind(%d)", int(k))
 }
@@ -180,8 +188,10 @@ type Divergence struct {
 	// for a state mismatch right after Reset), Action its action.
 	Step   int
 	Action string
-	// Err is the refusal returned by the driver (Refused) or a *DriverPanic
-	// (Panicked).
+	// Err is the refusal returned by the driver (Refused), a *DriverPanic
+	// (Panicked), an *OutputError or the driver's ErrMismatch (Mismatch),
+	// or what the implementation answered to a step it should have refused
+	// (Performed, with outputs; nil otherwise).
 	Err error
 	// Diff lists the fields that differ (StateMismatch): Old is the model's
 	// value, New the implementation's.
@@ -247,6 +257,16 @@ func (d *Divergence) explain() string {
 		}
 	case Performed:
 		fmt.Fprintf(&b, "step %d: the implementation performed %s, which the model does not allow (its guard fails)", d.Step, what)
+		if d.Err != nil {
+			fmt.Fprintf(&b, "; %v", d.Err)
+		}
+	case Mismatch:
+		var oe *OutputError
+		if errors.As(d.Err, &oe) {
+			fmt.Fprintf(&b, "step %d: %v (the trace shows the model's first choice)", d.Step, d.Err)
+		} else {
+			fmt.Fprintf(&b, "step %d: the implementation performed %s but answered otherwise than the model allows: %v", d.Step, what, d.Err)
+		}
 	case StateMismatch:
 		if d.Step == 0 {
 			fmt.Fprintf(&b, "after Reset, the implementation's initial state differs from the model's:\n")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,8 +33,8 @@ const (
 	BFS
 	// Coverage searches breadth-first (up to depth Steps) for the shortest
 	// traces that perform every action, reach every Example of the model,
-	// and try every action where the model does not allow it; it tests
-	// those traces only.
+	// and try every action where the model does not allow it (unless
+	// DisabledRate is negative); it tests those traces only.
 	Coverage
 )
 
@@ -68,9 +69,11 @@ type Options struct {
 	Strategy Strategy
 	// DisabledRate is the probability that a random-walk step is one the
 	// model does not allow (its guard fails for the picks drawn), to check
-	// that the implementation refuses it (default 0.05; negative: never).
-	// Only steps whose picks are complete are proposed: the action must
-	// have made all the picks it makes when it is enabled.
+	// that the implementation refuses it (default 0.05; negative: never,
+	// and Coverage then tries no such step either). Only steps whose
+	// inputs are complete are proposed: the action must have made all the
+	// picks it makes when it is enabled, its outputs aside. With Outputs,
+	// a step is proposed only when no value of its outputs enables it.
 	DisabledRate float64
 	// Ignore lists state fields left out of comparisons, as paths from a
 	// state variable: "version", "zone.lock.epoch", `balances["alice"]`,
@@ -90,7 +93,20 @@ type Options struct {
 	Budget int
 	// MaxStates caps the states BFS and Coverage keep (default 100,000).
 	MaxStates int
-	_         struct{}
+	// Outputs lists the labels of the picks that are outputs: values the
+	// implementation chooses rather than the test (which job a claim hands
+	// out, whether a completion succeeded), declared as for
+	// ConcurrentOptions.Outputs; the other picks are inputs. The driver
+	// must be an OutputDriver: it gets each step's inputs and returns the
+	// outputs, and the model takes the branch with both, or reports a
+	// Mismatch when it has none. Random walks draw each step from the
+	// state the implementation's answers led to; the traces of BFS,
+	// Coverage, saved files and fuzzing give each step's action and
+	// inputs, and the model judges each in the state reached. A step is
+	// one the model does not allow only when no value of its outputs
+	// enables it for its inputs. Init's picks are all inputs.
+	Outputs []string
+	_       struct{}
 }
 
 // Run tests the implementation behind newDriver against the model m. It
@@ -121,7 +137,10 @@ func Run[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB) D
 		t.Errorf("execspec mbt: %v", err)
 		return nil
 	}
-	r.setDriver(newDriver(t))
+	if err := r.setDriver(newDriver(t)); err != nil {
+		t.Errorf("execspec mbt: %v", err)
+		return nil
+	}
 	rep := r.rep
 	start := time.Now()
 	defer func() {
@@ -138,7 +157,7 @@ func Run[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB) D
 		return rep
 	}
 	for i := 0; ; i++ {
-		p, ok, err := gen.next(i)
+		p, more, ok, err := gen.next(i)
 		if err != nil {
 			t.Errorf("execspec mbt: model %s: generating trace %d: %v", r.mc.Name(), i, err)
 			return rep
@@ -146,7 +165,7 @@ func Run[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB) D
 		if !ok {
 			break
 		}
-		out := r.runPlan(p, true)
+		out := r.runPlan(p, true, more)
 		switch {
 		case out.err != nil:
 			t.Errorf("execspec mbt: %s, %v", p.origin, out.err)
@@ -155,7 +174,7 @@ func Run[S any](t testing.TB, m *execspec.Model[S], newDriver func(testing.TB) D
 			t.Errorf("execspec mbt: internal error: generated %s is not accepted by the model: %s", p.origin, out.reject)
 			return rep
 		case out.div != nil:
-			r.fail(p, out)
+			r.fail(out)
 			return rep
 		}
 	}
@@ -185,10 +204,16 @@ type runner[S any] struct {
 	ex   *machine.Executor[S]
 	set  settings
 	drv  Driver[S]
+	odrv OutputDriver // drv, when it reports outputs
 	obs  Observer[S]
+	outs *outputs[S] // nil without Options.Outputs
 	cmp  *comparator[S]
 	rep  *Report
 	name string // the test's name
+
+	// labels are the pick labels of the enabled steps seen, from the
+	// generator and from the steps run.
+	labels pickLabels
 
 	cur, nxt *S
 	enc      []byte
@@ -208,19 +233,24 @@ func newRunner[S any](t testing.TB, m *execspec.Model[S], set settings) (*runner
 	r := &runner[S]{
 		t: t, ctx: t.Context(), mc: mc, ex: mc.NewExecutor(), set: set, cmp: cmp,
 		name: t.Name(), cur: new(S), nxt: new(S), seen: map[uint64]bool{},
-		examples: mc.PropertiesOf(machine.Example),
+		examples: mc.PropertiesOf(machine.Example), outs: newOutputs(mc, set.Outputs), labels: pickLabels{},
 	}
 	r.ex.Record(true)
 	r.rep = newReport(mc, set)
 	return r, nil
 }
 
-func (r *runner[S]) setDriver(d Driver[S]) {
+func (r *runner[S]) setDriver(d Driver[S]) error {
 	r.drv = d
 	if o, ok := d.(Observer[S]); ok {
 		r.obs = o
 	}
+	r.odrv, _ = d.(OutputDriver)
 	r.rep.Observed = r.obs != nil
+	if r.outs != nil && r.odrv == nil {
+		return fmt.Errorf("Options.Outputs declares outputs (%s), but the driver %T has no StepOutputs method to report them (see OutputDriver)", strings.Join(r.set.Outputs, ", "), d)
+	}
+	return nil
 }
 
 // outcome is what running a plan gave.
@@ -228,12 +258,26 @@ type outcome struct {
 	div    *Divergence // the implementation diverged (nil: it did not)
 	err    error       // the driver failed, or the model panicked
 	reject string      // the model does not accept the plan
+	// skip: the step cannot be handed to the driver (see runStep), and is
+	// left out of the run.
+	skip bool
+	// ran is the plan as run, up to the divergence: each step with the
+	// branch the model took (with outputs, the one the implementation's
+	// answers select) and whether the model allows it in the state
+	// reached.
+	ran plan
 }
 
-// runPlan executes p against the model and the driver. With collect it
-// counts the steps, states and actions in the report.
-func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
+// extender proposes the next step of a random walk from the model state
+// the run reached; ok is false when the walk ends.
+type extender[S any] func(cur *S) (st engine.PlanStep, ok bool, err error)
+
+// runPlan executes p against the model and the driver, then, with more,
+// the steps more proposes from the states reached. With collect it counts
+// the steps, states and actions in the report.
+func (r *runner[S]) runPlan(p plan, collect bool, more extender[S]) (out outcome) {
 	mc, ex := r.mc, r.ex
+	out.ran = plan{Plan: engine.Plan{Init: p.Init}, origin: p.origin, sample: p.sample}
 	res := ex.Exec(machine.InitAction, nil, r.cur, machine.Path(p.Init).Choices())
 	if res.Err != nil {
 		out.err = fmt.Errorf("model %s: %w", mc.Name(), res.Err)
@@ -262,67 +306,176 @@ func (r *runner[S]) runPlan(p plan, collect bool) (out outcome) {
 	if out.div, out.err = r.observe(0, "init"); out.div != nil || out.err != nil {
 		return out
 	}
-	for i, ps := range p.Steps {
-		idx := i + 1
-		name := mc.ActionName(ps.Action)
-		res := ex.Exec(ps.Action, r.cur, r.nxt, machine.Path(ps.Path).Choices())
-		if res.Err != nil {
-			out.err = fmt.Errorf("step %d: model %s: %w", idx, mc.Name(), res.Err)
-			return out
-		}
-		if res.Enabled != ps.Enabled {
-			verb := "does not allow"
-			if res.Enabled {
-				verb = "allows"
-			}
-			out.reject = fmt.Sprintf("step %d (%s): the model %s it", idx, name, verb)
-			return out
-		}
-		st, err := r.step(idx, name, res.Picks, res.Enabled)
-		if err != nil {
-			out.err = err
-			return out
-		}
-		st.Environment = mc.IsEnvironment(ps.Action)
-		if collect {
-			r.rep.Steps++
-			if ps.Enabled {
-				r.rep.Actions[ps.Action].Performed++
-			} else {
-				r.rep.Refusals++
-				r.rep.Actions[ps.Action].Refused++
-			}
-		}
-		pv, err := r.call(func() error { return r.drv.Step(r.ctx, st) })
-		refused := errors.Is(err, ErrRefused)
+	for i := 0; ; i++ {
+		var ps engine.PlanStep
 		switch {
-		case pv != nil:
-			out.div = &Divergence{Kind: Panicked, Step: idx, Action: name, Err: pv}
-			return out
-		case ps.Enabled && refused && mc.IsEnvironment(ps.Action):
-			out.err = fmt.Errorf("step %d, %s: the driver refused %s, an environment action the implementation cannot refuse (a clock tick, a crash): make the driver perform it: %w", idx, st, name, err)
-			return out
-		case ps.Enabled && refused:
-			out.div = &Divergence{Kind: Refused, Step: idx, Action: name, Err: err}
-			return out
-		case !ps.Enabled && err == nil:
-			out.div = &Divergence{Kind: Performed, Step: idx, Action: name}
-			return out
-		case err != nil && !refused:
-			out.err = fmt.Errorf("step %d, %s: driver: %w", idx, st, err)
-			return out
-		}
-		if ps.Enabled {
-			r.cur, r.nxt = r.nxt, r.cur
-			if collect {
-				r.visit(r.cur)
+		case i < len(p.Steps):
+			ps = p.Steps[i]
+		case more != nil:
+			next, ok, err := more(r.cur)
+			if err != nil {
+				out.err = fmt.Errorf("step %d: model %s: %w", len(out.ran.Steps)+1, mc.Name(), err)
+				return out
 			}
+			if !ok {
+				return out
+			}
+			ps = next
+		default:
+			return out
 		}
-		if out.div, out.err = r.observe(idx, name); out.div != nil || out.err != nil {
+		ran, o := r.runStep(len(out.ran.Steps)+1, ps, collect)
+		if o.reject != "" || o.err != nil {
+			o.ran = out.ran
+			return o
+		}
+		if o.skip {
+			continue
+		}
+		out.ran.Steps = append(out.ran.Steps, ran)
+		if o.div != nil {
+			out.div = o.div
+			return out
+		}
+		if out.div, out.err = r.observe(len(out.ran.Steps), mc.ActionName(ps.Action)); out.div != nil || out.err != nil {
 			return out
 		}
 	}
-	return out
+}
+
+// runStep drives step idx, ps, from the model state r.cur: it executes ps
+// on the model, hands the step to the driver and judges the outcome; when
+// the model allows the step and the implementation performed it, r.cur
+// moves to the state reached. It returns the step as run (see
+// outcome.ran). Without outputs, a plan step the model judges otherwise
+// than the plan is rejected; with outputs the model judges each step in
+// the state the implementation's answers led to, and a step it does not
+// allow there before it has picked every input (a plan drawn ahead from
+// the model's own outputs may hold one) is skipped: the driver could not
+// be handed it.
+func (r *runner[S]) runStep(idx int, ps engine.PlanStep, collect bool) (ran engine.PlanStep, out outcome) {
+	mc := r.mc
+	name := mc.ActionName(ps.Action)
+	res := r.ex.Exec(ps.Action, r.cur, r.nxt, machine.Path(ps.Path).Choices())
+	if res.Err != nil {
+		out.err = fmt.Errorf("step %d: model %s: %w", idx, mc.Name(), res.Err)
+		return ps, out
+	}
+	ran = engine.PlanStep{Action: ps.Action, Path: append([]int(nil), res.Path...), Enabled: res.Enabled}
+	picks := res.Picks
+	switch {
+	case r.outs != nil:
+		picks = r.outs.inputs(res.Picks)
+		if !res.Enabled {
+			ok, path, err := r.outs.allows(ps.Action, r.cur, picks)
+			if err != nil {
+				out.err = fmt.Errorf("step %d: %w", idx, err)
+				return ps, out
+			}
+			if ok {
+				ran.Path, ran.Enabled = path, true
+			}
+		}
+		if !ran.Enabled && r.labels.known(ps.Action) && !r.labels.complete(ps.Action, picks) {
+			out.skip = true
+			return ran, out
+		}
+	case res.Enabled != ps.Enabled:
+		verb := "does not allow"
+		if res.Enabled {
+			verb = "allows"
+		}
+		out.reject = fmt.Sprintf("step %d (%s): the model %s it", idx, name, verb)
+		return ps, out
+	}
+	if ran.Enabled {
+		r.labels.note(ps.Action, picks)
+	}
+	st, err := r.step(idx, name, picks, ran.Enabled)
+	if err != nil {
+		out.err = err
+		return ps, out
+	}
+	st.Environment = mc.IsEnvironment(ps.Action)
+	if collect {
+		r.rep.Steps++
+		if ran.Enabled {
+			r.rep.Actions[ps.Action].Performed++
+		} else {
+			r.rep.Refusals++
+			r.rep.Actions[ps.Action].Refused++
+		}
+	}
+	var outs []Labelled
+	pv, err := r.call(func() error {
+		if r.odrv == nil {
+			return r.drv.Step(r.ctx, st)
+		}
+		var err error
+		outs, err = r.odrv.StepOutputs(r.ctx, st)
+		return err
+	})
+	refused := errors.Is(err, ErrRefused)
+	diverged := func(k DivergenceKind, err error) (engine.PlanStep, outcome) {
+		out.div = &Divergence{Kind: k, Step: idx, Action: name, Err: err}
+		return ran, out
+	}
+	switch {
+	case pv != nil:
+		return diverged(Panicked, pv)
+	case ran.Enabled && refused && st.Environment:
+		out.err = fmt.Errorf("step %d, %s: the driver refused %s, an environment action the implementation cannot refuse (a clock tick, a crash): make the driver perform it: %w", idx, st, name, err)
+		return ran, out
+	case ran.Enabled && refused:
+		return diverged(Refused, err)
+	case errors.Is(err, ErrMismatch):
+		return diverged(Mismatch, err)
+	case !ran.Enabled && err == nil:
+		var chose error
+		if tp, err := tracePicks(outs); err == nil && len(tp) > 0 {
+			chose = fmt.Errorf("it answered %s", formatPicks(tp))
+		}
+		return diverged(Performed, chose)
+	case err != nil && !refused:
+		out.err = fmt.Errorf("step %d, %s: driver: %w", idx, st, err)
+		return ran, out
+	case !ran.Enabled:
+		return ran, out // refused, as the model says
+	}
+	switch {
+	case r.outs != nil:
+		fres, ok, err := r.outs.follow(ps.Action, r.cur, r.nxt, picks, outs)
+		if err != nil {
+			out.err = fmt.Errorf("step %d, %s: %w", idx, st, err)
+			return ran, out
+		}
+		if !ok {
+			return diverged(Mismatch, r.outputError(idx, ps.Action, st, picks, outs))
+		}
+		ran.Path = fres.Path
+	case len(outs) > 0:
+		out.err = fmt.Errorf("step %d, %s: the driver returned outputs, but Options.Outputs declares none", idx, st)
+		return ran, out
+	}
+	r.cur, r.nxt = r.nxt, r.cur
+	if collect {
+		r.visit(r.cur)
+	}
+	return ran, out
+}
+
+// outputError describes outputs the model does not allow at step idx.
+func (r *runner[S]) outputError(idx, action int, st Step, in, outs []Labelled) error {
+	got, err := tracePicks(outs)
+	if err != nil {
+		return fmt.Errorf("step %d: output %w", idx, err)
+	}
+	exp, err := r.outs.expected(action, r.cur, in)
+	if err != nil {
+		return fmt.Errorf("step %d: %w", idx, err)
+	}
+	st.Enabled = true // not "(expect refusal)"
+	return &OutputError{Step: st.String(), Outputs: got, Expected: exp}
 }
 
 // step builds the driver's Step from the model's picks.
@@ -368,7 +521,11 @@ func (r *runner[S]) modelTrace(p plan) (*trace.Trace, []int, error) {
 			s = cur
 			disabled = append(disabled, i+1)
 		}
-		st, err := mc.TraceStep(mc.ActionName(ps.Action), res.Picks, s)
+		picks := res.Picks
+		if r.outs != nil && !ps.Enabled {
+			picks = r.outs.inputs(picks) // the outputs of a refused step mean nothing
+		}
+		st, err := mc.TraceStep(mc.ActionName(ps.Action), picks, s)
 		if err != nil {
 			return nil, nil, err
 		}

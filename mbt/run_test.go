@@ -227,6 +227,42 @@ func TestStrategies(t *testing.T) {
 	}
 }
 
+// Coverage proposes steps the model does not allow unless DisabledRate is
+// negative, and never an environment action's (the implementation cannot
+// refuse a tick), so neither leaves its search incomplete.
+func TestCoverageRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		run  func(t *testing.T, rt *recTB) *mbt.Report
+		// refused is the number of refusals wanted per action (-1: some).
+		refused map[string]int
+	}{
+		{"bank", func(t *testing.T, rt *recTB) *mbt.Report {
+			return mbt.Run(rt, bankModel(), newBankDriver(correct), mbt.Options{Strategy: mbt.Coverage, Steps: 10, Dir: t.TempDir()})
+		}, map[string]int{"deposit": -1, "withdraw": -1}},
+		{"bank, DisabledRate -1", func(t *testing.T, rt *recTB) *mbt.Report {
+			return mbt.Run(rt, bankModel(), newBankDriver(correct), mbt.Options{Strategy: mbt.Coverage, DisabledRate: -1, Steps: 10, Dir: t.TempDir()})
+		}, map[string]int{"deposit": 0, "withdraw": 0}},
+		{"clock", func(t *testing.T, rt *recTB) *mbt.Report {
+			return mbt.Run(rt, clockModel(), func(testing.TB) mbt.Driver[clock] { return &clockDriver{} }, mbt.Options{Strategy: mbt.Coverage, Steps: 10, Dir: t.TempDir()})
+		}, map[string]int{"tick": 0, "job": -1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := newRecTB(t, "TestCoverage")
+			rep := tc.run(t, rt)
+			if rt.Failed() || rep.Incomplete != "" {
+				t.Fatalf("incomplete: %q\n%s", rep.Incomplete, rt.errors())
+			}
+			for _, a := range rep.Actions {
+				want, ok := tc.refused[a.Name]
+				if ok && (want < 0 && a.Refused == 0 || want >= 0 && a.Refused != want) {
+					t.Errorf("%s refused %d times, want %d (-1: some)", a.Name, a.Refused, want)
+				}
+			}
+		})
+	}
+}
+
 // A driver error is a test error, not a divergence: nothing is shrunk or
 // saved.
 func TestDriverError(t *testing.T) {
