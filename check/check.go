@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -132,6 +133,14 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 		f, plan, err := e.rebuild(&s.findings[i])
 		if err == nil && opts.Strategy != BFS && !opts.NoShrink {
 			err = e.shrink(f, plan)
+		}
+		var nd *NondeterminismError
+		if errors.As(err, &nd) {
+			// The path to the finding does not replay: the finding means
+			// nothing, the model's nondeterminism is the result.
+			res.Findings = append(res.Findings[:0], engine.Finding{Kind: engine.Nondeterministic, Err: nd})
+			res.Stopped = engine.StoppedNondeterminism
+			break
 		}
 		if err != nil && s.findings[i].kind == engine.Nondeterministic {
 			// The path to the state may not replay either: report the

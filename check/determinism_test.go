@@ -114,3 +114,42 @@ func TestNondeterminismDetectedUnderSymmetry(t *testing.T) {
 		}
 	}
 }
+
+// stamper's action stamps its successor with a counter kept outside the
+// state: every execution gives another state. With the determinism check
+// off, the search reports a finding whose path does not replay; that is
+// reported as the model's nondeterminism, naming the action and what
+// differed, never as an internal error.
+type stamper struct {
+	N     int
+	Stamp int
+}
+
+func stamperModel() *execspec.Model[stamper] {
+	calls := 0
+	m := execspec.NewModel[stamper]("stamper")
+	m.Init(func(c *execspec.Ctx[stamper]) {})
+	m.Action("step", func(c *execspec.Ctx[stamper]) {
+		if !c.Assume(c.S.N < 5) {
+			return
+		}
+		c.S.N++
+		calls++
+		c.S.Stamp = calls
+	})
+	m.Invariant("small", func(s *stamper) bool { return s.N < 3 })
+	return m
+}
+
+func TestUnreplayablePathIsNondeterminism(t *testing.T) {
+	for _, strategy := range check.Strategies {
+		res := run(t, stamperModel(), check.Options{Strategy: strategy, NoDeterminismCheck: true, NoShrink: true, Workers: 1})
+		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Nondeterministic || res.Stopped != engine.StoppedNondeterminism || res.Complete {
+			t.Fatalf("%s: stopped %s, findings %+v; want one nondeterminism finding", strategy, res.Stopped, res.Findings)
+		}
+		var nd *check.NondeterminismError
+		if !errors.As(res.Findings[0].Err, &nd) || nd.Action != "step" || len(nd.Changes) == 0 || nd.Changes[0].Path != "Stamp" {
+			t.Fatalf("%s: error %v", strategy, res.Findings[0].Err)
+		}
+	}
+}

@@ -396,13 +396,13 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 		}
 		action, path, ok := nthBranch(ex, actions, from, nxt, ord)
 		if !ok {
-			return nil, plan, fmt.Errorf("rebuilding the trace: step %d has no successor number %d: the model is not deterministic in its picks", i, ord)
+			return nil, plan, e.diagnose(plan, fmt.Errorf("rebuilding the trace: step %d has no successor number %d: the model is not deterministic in its picks", i, ord))
 		}
 		ex.Record(true)
 		r := ex.Exec(action, from, nxt, machine.Path(path).Choices())
 		ex.Record(false)
 		if !r.Enabled {
-			return nil, plan, fmt.Errorf("rebuilding the trace: step %d (%s) did not replay: the model is not deterministic in its picks", i, mc.ActionName(action))
+			return nil, plan, e.diagnose(plan, fmt.Errorf("rebuilding the trace: step %d (%s) did not replay: the model is not deterministic in its picks", i, mc.ActionName(action)))
 		}
 		if i == 0 {
 			plan.Init = path
@@ -419,7 +419,7 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 	if p.panic == nil && p.fp != (fingerprint{}) {
 		fp, err := x.fingerprint(cur)
 		if err == nil && fp != p.fp {
-			return nil, plan, fmt.Errorf("rebuilding the trace: the state reached differs from the state found: the model is not deterministic in its picks")
+			return nil, plan, e.diagnose(plan, fmt.Errorf("rebuilding the trace: the state reached differs from the state found: the model is not deterministic in its picks"))
 		}
 	}
 	if ap := p.panic; ap != nil {
@@ -445,6 +445,65 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 		plan.Steps = append(plan.Steps, engine.PlanStep{Action: ap.action, Path: ap.path, Enabled: true})
 	}
 	return &engine.Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}, plan, nil
+}
+
+// diagnoseRuns is how many times diagnose executes each step again.
+const diagnoseRuns = 16
+
+// diagnose looks for the step of plan that is not deterministic, once a
+// path failed to rebuild (err): the determinism check, when on, executes
+// each transition to a new state twice, and two executions of a step that
+// ranges over a Go map agree by chance often enough (one in eight, over
+// eight keys) to let a search go on. It executes each step again up to
+// diagnoseRuns times and returns, for the first whose executions differ,
+// a *NondeterminismError naming the action, its picks and what differed;
+// err when every step agreed with itself.
+func (e *searcher[S]) diagnose(plan engine.Plan, err error) error {
+	mc := e.mc
+	ex, again := mc.NewExecutor(), mc.NewExecutor()
+	ex.ReduceData(e.reduce)
+	again.ReduceData(e.reduce)
+	cur, nxt, other := new(S), new(S), new(S)
+	var enc, enc2 []byte
+	steps := append([]engine.PlanStep{{Action: machine.InitAction, Path: plan.Init, Enabled: true}}, plan.Steps...)
+	for i, st := range steps {
+		from := cur
+		if i == 0 {
+			from = nil
+		}
+		ch := machine.Path(st.Path).Choices()
+		if r := ex.Exec(st.Action, from, nxt, ch); !r.Enabled || r.Err != nil {
+			return err
+		}
+		enc = mc.AppendEncoding(enc[:0], nxt)
+		for range diagnoseRuns {
+			again.Record(true)
+			r := again.Exec(st.Action, from, other, machine.Path(st.Path).Choices())
+			again.Record(false)
+			if r.Enabled && r.Err == nil {
+				if enc2 = mc.AppendEncoding(enc2[:0], other); bytes.Equal(enc, enc2) {
+					continue
+				}
+			}
+			nd := &NondeterminismError{Action: mc.ActionName(st.Action), Picks: append([]machine.Pick(nil), r.Picks...)}
+			switch {
+			case r.Err != nil:
+				nd.Detail = fmt.Sprintf("another execution panicked: %v", r.Err)
+			case !r.Enabled:
+				nd.Detail = "another execution was disabled (a guard failed)"
+			default:
+				nd.Detail = "two executions produced different states"
+				a, err1 := mc.ToITF(nxt)
+				b, err2 := mc.ToITF(other)
+				if err1 == nil && err2 == nil {
+					nd.Changes = trace.DiffStates(mc.Vars(), a, b)
+				}
+			}
+			return nd
+		}
+		cur, nxt = nxt, cur
+	}
+	return err
 }
 
 // nthBranch finds the enabled branch number ord among the branches of the
