@@ -33,14 +33,16 @@ import (
 	"github.com/execspec/execspec/examples/twophase/packed"
 	"github.com/execspec/execspec/examples/voting"
 	"github.com/execspec/execspec/internal/crosscheck"
+	"github.com/execspec/execspec/internal/longtest"
 	"github.com/execspec/execspec/machine"
 )
 
-// TestExamples compares every engine configuration with the reference
+// TestExamples compares engine configurations with the reference
 // semantics on every instance of every example and init template small
-// enough (at most
-// crosscheck.DefaultMaxStates states; at most quickStates with -short,
-// where fewer configurations run).
+// enough: at most crosscheck.DefaultMaxStates states (quickStates with
+// -short). Every configuration runs on instances of at most quickStates
+// states, and on the others with EXECSPEC_LONG=1 (CI's long pass);
+// otherwise BFS and DFS, with and without symmetry, run on those.
 func TestExamples(t *testing.T) {
 	specs := map[string]func(t *testing.T){
 		"allocator":          instances(allocator.Spec()),
@@ -106,7 +108,11 @@ func instances[S any](spec *execspec.Spec[S]) func(t *testing.T) {
 				if !res.Complete {
 					t.Skipf("more than %d states", limit)
 				}
-				crosscheck.Check(t, mc, crosscheck.Options{Quick: testing.Short()})
+				// Above quickStates, every strategy and variant is the long
+				// tests' (EXECSPEC_LONG=1, which CI sets): go test compares
+				// BFS and DFS, with and without symmetry, there.
+				quick := testing.Short() || (res.Stats.Distinct > quickStates && !longtest.Enabled())
+				crosscheck.Check(t, mc, crosscheck.Options{Quick: quick})
 			})
 		}
 	}
