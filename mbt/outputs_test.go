@@ -117,6 +117,9 @@ func TestOutputDriverErrors(t *testing.T) {
 // allow (leaving a seat the hall did not give), which is judged as such;
 // but no booking is proposed for refusal.
 func TestDisabledRateWithOutputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("counts refusals over its 100 traces; -short divides them to 10")
+	}
 	for _, tc := range []struct {
 		strategy mbt.Strategy
 		rate     float64
