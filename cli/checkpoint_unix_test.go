@@ -27,6 +27,9 @@ var counterSearch = []string{"check", "./cli/testdata/models/counter", "--instan
 // counts and depth with a search never interrupted.
 func TestCheckpointKillResume(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("end to end: runs three searches of 200,000 states")
+	}
 	want := execspec(t, nil, append(counterSearch, "--workers", "1")...)
 	want.expect(t, 5, "200,000 distinct states found")
 	dir := filepath.Join(t.TempDir(), "ck")
@@ -52,6 +55,9 @@ func TestCheckpointKillResume(t *testing.T) {
 // with other options is refused.
 func TestCheckpointOnSIGTERM(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("end to end: runs a search until it has saved five levels, then three more commands")
+	}
 	dir := filepath.Join(t.TempDir(), "ck")
 	endless := []string{"check", "./cli/testdata/models/counter", "--instance", "large", "--property", "always", "--workers", "1"}
 	_, out, err := killAfterCheckpoint(append(endless, "--checkpoint", dir, "--checkpoint-every", "1ns"), 5, syscall.SIGTERM)

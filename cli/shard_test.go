@@ -40,6 +40,9 @@ func TestFindingsPart(t *testing.T) {
 // instance, the same number of samples and steps.
 func TestShardsMerge(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("end to end: runs ten simulations as separate processes")
+	}
 	for _, c := range []struct {
 		name, instance string
 		extra          []string
@@ -91,6 +94,9 @@ func TestShardsMerge(t *testing.T) {
 // every shard of one run, each once.
 func TestShardErrors(t *testing.T) {
 	t.Parallel()
+	if testing.Short() {
+		t.Skip("end to end: runs fourteen commands")
+	}
 	dir := t.TempDir()
 	run := []string{"run", dns, "--instance", "n3_5_3_fixed", "--max-samples", "20", "--max-steps", "10", "--workers", "1"}
 	for _, c := range []struct {
