@@ -154,7 +154,14 @@ func goBuildRunner(pkg string, info *pkgInfo, dir string, replace map[string]str
 	setParentDeathSignal(build) // a killed execspec leaves no build behind
 	if err := build.Run(); err != nil {
 		out := strings.TrimRight(rewriteBuildErrors(stderr.String(), virtual), "\n")
-		out = strings.ReplaceAll(out, filepath.Join(dir, "main.go"), "<execspec runner>/main.go") // the overlay's source
+		// The overlay's source, as the go command names it: absolute, or
+		// relative to the module when that is shorter (a cache beside the
+		// module's directory).
+		src := filepath.Join(dir, "main.go")
+		if rel, err := filepath.Rel(info.Module.Dir, src); err == nil {
+			out = strings.ReplaceAll(out, rel, "<execspec runner>/main.go")
+		}
+		out = strings.ReplaceAll(out, src, "<execspec runner>/main.go")
 		switch {
 		case environmentFailure(out):
 			return out, &envError{fmt.Errorf("could not build the model runner for %s, for a reason outside the model:\n%s", pkg, out)}
