@@ -14,6 +14,7 @@ import (
 
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/atomicfile"
+	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/simulate"
 	"github.com/execspec/execspec/trace"
 )
@@ -100,11 +101,7 @@ func writeShard(dir string, r *shardResult, traces []*trace.Trace) error {
 	}
 	for k, t := range traces {
 		name := fmt.Sprintf("shard-%d-of-%d.finding-%d.itf.json", r.Shard, r.Shards, k+1)
-		data, err := json.MarshalIndent(t.ToITF(), "", "  ")
-		if err != nil {
-			return fmt.Errorf("--shard-out: %w", err)
-		}
-		if err := atomicfile.Write(filepath.Join(dir, name), append(data, '\n'), 0o644); err != nil {
+		if err := itf.WriteFile(filepath.Join(dir, name), t.ToITF()); err != nil {
 			return fmt.Errorf("--shard-out: %w", err)
 		}
 		r.Findings[k].ITF = name
