@@ -188,7 +188,7 @@ func mergeShards(rs []*shardResult, files []string) (*shardResult, error) {
 	}
 	m := &shardResult{Version: shardVersion, Run: first.Run, Shards: first.Shards, Stopped: engine.Exhausted.String()}
 	for _, r := range rs {
-		m.Stats = addRunStats(m.Stats, r.Stats)
+		m.Stats.Add(r.Stats)
 		m.Findings = append(m.Findings, r.Findings...)
 		if r.Stopped == engine.StoppedInterrupted.String() || r.Stopped == engine.StoppedTimeout.String() {
 			m.Stopped = r.Stopped
@@ -202,32 +202,6 @@ func mergeShards(rs []*shardResult, files []string) (*shardResult, error) {
 		m.Stopped = engine.StoppedFindings.String()
 	}
 	return m, nil
-}
-
-// addRunStats adds b's counts to a's.
-func addRunStats(a, b simulate.Stats) simulate.Stats {
-	if a.Samples == 0 && len(a.Actions) == 0 {
-		return b
-	}
-	if b.Samples > 0 {
-		if a.Samples == 0 || b.MinLen < a.MinLen {
-			a.MinLen = b.MinLen
-		}
-		a.MaxLen = max(a.MaxLen, b.MaxLen)
-	}
-	a.Samples += b.Samples
-	a.Steps += b.Steps
-	a.Deadlocks += b.Deadlocks
-	a.Elapsed += b.Elapsed
-	for i := range a.Actions {
-		if i < len(b.Actions) {
-			a.Actions[i].Tried += b.Actions[i].Tried
-			a.Actions[i].Fired += b.Actions[i].Fired
-			a.Actions[i].Runs += b.Actions[i].Runs
-			a.Actions[i].Undecided += b.Actions[i].Undecided
-		}
-	}
-	return a
 }
 
 // cmdMerge implements `execspec merge DIR...`.

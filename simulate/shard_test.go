@@ -47,7 +47,7 @@ func TestShardsEqualTheUnshardedRun(t *testing.T) {
 						t.Fatal(err)
 					}
 					found = append(found, res.Findings...)
-					sum = addStats(sum, res.Stats)
+					sum.Add(res.Stats)
 				}
 				sort.Slice(found, func(i, j int) bool { return found[i].Sample < found[j].Sample })
 				if len(found) > c.opts.MaxFindings {
@@ -65,23 +65,6 @@ func TestShardsEqualTheUnshardedRun(t *testing.T) {
 			}
 		})
 	}
-}
-
-func addStats(a, b simulate.Stats) simulate.Stats {
-	if a.Samples == 0 {
-		return b
-	}
-	a.Samples += b.Samples
-	a.Steps += b.Steps
-	a.Deadlocks += b.Deadlocks
-	a.MinLen, a.MaxLen = min(a.MinLen, b.MinLen), max(a.MaxLen, b.MaxLen)
-	for i := range a.Actions {
-		a.Actions[i].Tried += b.Actions[i].Tried
-		a.Actions[i].Fired += b.Actions[i].Fired
-		a.Actions[i].Runs += b.Actions[i].Runs
-		a.Actions[i].Undecided += b.Actions[i].Undecided
-	}
-	return a
 }
 
 func findingsText(t *testing.T, fs []simulate.Finding) string {
@@ -111,5 +94,31 @@ func TestShardOptions(t *testing.T) {
 	res, err := simulate.Run(context.Background(), mc, simulate.Options{Shard: 3, Shards: 3, MaxSamples: 2})
 	if err != nil || res.Stats.Samples != 0 || res.Stopped.String() != "exhausted" {
 		t.Fatalf("empty shard: %v, %+v", err, res)
+	}
+}
+
+func TestStatsAdd(t *testing.T) {
+	acts := func(tried ...int64) []simulate.ActionStats {
+		var out []simulate.ActionStats
+		for i, n := range tried {
+			out = append(out, simulate.ActionStats{Name: string(rune('a' + i)), Tried: n, Fired: n, Runs: 2 * n})
+		}
+		return out
+	}
+	var s simulate.Stats
+	s.Add(simulate.Stats{Actions: acts(0, 0)}) // no samples: lengths untouched
+	s.Add(simulate.Stats{Samples: 2, Steps: 9, MinLen: 4, MaxLen: 5, Deadlocks: 1, Actions: acts(3, 1)})
+	s.Add(simulate.Stats{Samples: 1, Steps: 2, MinLen: 2, MaxLen: 2, Actions: acts(1, 0)})
+	s.Add(simulate.Stats{Samples: 0, MinLen: -1, Actions: acts(0, 0)})
+	want := simulate.Stats{Samples: 3, Steps: 11, Deadlocks: 1, MinLen: 2, MaxLen: 5, Actions: acts(4, 1)}
+	if !reflect.DeepEqual(s, want) {
+		t.Fatalf("sum %+v, want %+v", s, want)
+	}
+	in := acts(1)
+	var c simulate.Stats
+	c.Add(simulate.Stats{Actions: in})
+	c.Add(simulate.Stats{Actions: in})
+	if in[0].Tried != 1 || c.Actions[0].Tried != 2 {
+		t.Fatalf("Add wrote into its argument's actions: %+v, sum %+v", in, c.Actions)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -217,6 +218,33 @@ type Stats struct {
 	MaxLen    int64
 	Elapsed   time.Duration
 	Actions   []ActionStats
+}
+
+// Add adds o's counts to s: the statistics of two sets of samples (workers,
+// runs, the shards of a run) taken together. Trace lengths are taken from
+// the one that ran samples; elapsed times add up; the actions are added by
+// position (the same model's), s taking o's when it has none.
+func (s *Stats) Add(o Stats) {
+	if o.Samples > 0 {
+		if s.Samples == 0 || o.MinLen < s.MinLen {
+			s.MinLen = o.MinLen
+		}
+		s.MaxLen = max(s.MaxLen, o.MaxLen)
+	}
+	s.Samples += o.Samples
+	s.Steps += o.Steps
+	s.Deadlocks += o.Deadlocks
+	s.Elapsed += o.Elapsed
+	if s.Actions == nil {
+		s.Actions = slices.Clone(o.Actions)
+		return
+	}
+	for i := range min(len(s.Actions), len(o.Actions)) {
+		s.Actions[i].Tried += o.Actions[i].Tried
+		s.Actions[i].Fired += o.Actions[i].Fired
+		s.Actions[i].Runs += o.Actions[i].Runs
+		s.Actions[i].Undecided += o.Actions[i].Undecided
+	}
 }
 
 // AvgLen is the mean sample length in steps.
@@ -608,29 +636,16 @@ func (r *runner[S]) finish(rec *recorder, s int) (*trace.Trace, *Finding, error)
 }
 
 func (r *runner[S]) merge(ws []*worker[S]) Stats {
-	st := Stats{MinLen: -1}
+	var st Stats
 	names := r.mc.Actions()
 	st.Actions = make([]ActionStats, len(names))
 	for i, n := range names {
 		st.Actions[i].Name = n
 	}
 	for _, w := range ws {
-		st.Samples += w.stats.Samples
-		st.Steps += w.stats.Steps
-		st.Deadlocks += w.stats.Deadlocks
-		if w.stats.MinLen >= 0 && (st.MinLen < 0 || w.stats.MinLen < st.MinLen) {
-			st.MinLen = w.stats.MinLen
-		}
-		st.MaxLen = max(st.MaxLen, w.stats.MaxLen)
-		for i, a := range w.walk.Actions {
-			st.Actions[i].Tried += a.Tried
-			st.Actions[i].Fired += a.Fired
-			st.Actions[i].Runs += a.Runs
-			st.Actions[i].Undecided += a.Undecided
-		}
-	}
-	if st.MinLen < 0 {
-		st.MinLen = 0
+		one := w.stats
+		one.Actions = w.walk.Actions
+		st.Add(one)
 	}
 	return st
 }
