@@ -286,26 +286,35 @@ func (x *expander[S]) recheck(action int, from *S, path []int, enc []byte, first
 			return nil
 		}
 	}
-	mc := x.eng.mc
-	nd := &NondeterminismError{Action: mc.ActionName(action)}
-	switch {
-	case r.Err != nil:
-		nd.Detail = fmt.Sprintf("the second execution panicked: %v", r.Err)
-	case !r.Enabled:
-		nd.Detail = "the second execution was disabled (a guard failed)"
-	default:
-		nd.Detail = "the two executions produced different states"
-		a, err1 := mc.ToITF(first)
-		b, err2 := mc.ToITF(x.vnext)
-		if err1 == nil && err2 == nil {
-			nd.Changes = trace.DiffStates(mc.Vars(), a, b)
-		}
-	}
+	nd := x.eng.nondeterminism(action, first, x.vnext, r, "the second execution", "the two executions")
 	// Once more with recording on, for the picks to report.
 	x.verify.Record(true)
 	r = x.verify.Exec(action, from, x.vnext, machine.Path(path).Choices())
 	x.verify.Record(false)
 	nd.Picks = append(nd.Picks, r.Picks...)
+	return nd
+}
+
+// nondeterminism describes action's execution r, whose successor is
+// second, which differed from an execution from the same state with the
+// same choices, whose successor is first: one names r in the message
+// ("the second execution"), both the two.
+func (e *searcher[S]) nondeterminism(action int, first, second *S, r machine.Result, one, both string) *NondeterminismError {
+	mc := e.mc
+	nd := &NondeterminismError{Action: mc.ActionName(action)}
+	switch {
+	case r.Err != nil:
+		nd.Detail = fmt.Sprintf("%s panicked: %v", one, r.Err)
+	case !r.Enabled:
+		nd.Detail = one + " was disabled (a guard failed)"
+	default:
+		nd.Detail = both + " produced different states"
+		a, err1 := mc.ToITF(first)
+		b, err2 := mc.ToITF(second)
+		if err1 == nil && err2 == nil {
+			nd.Changes = trace.DiffStates(mc.Vars(), a, b)
+		}
+	}
 	return nd
 }
 
@@ -485,20 +494,8 @@ func (e *searcher[S]) diagnose(plan engine.Plan, err error) error {
 					continue
 				}
 			}
-			nd := &NondeterminismError{Action: mc.ActionName(st.Action), Picks: append([]machine.Pick(nil), r.Picks...)}
-			switch {
-			case r.Err != nil:
-				nd.Detail = fmt.Sprintf("another execution panicked: %v", r.Err)
-			case !r.Enabled:
-				nd.Detail = "another execution was disabled (a guard failed)"
-			default:
-				nd.Detail = "two executions produced different states"
-				a, err1 := mc.ToITF(nxt)
-				b, err2 := mc.ToITF(other)
-				if err1 == nil && err2 == nil {
-					nd.Changes = trace.DiffStates(mc.Vars(), a, b)
-				}
-			}
+			nd := e.nondeterminism(st.Action, nxt, other, r, "another execution", "two executions")
+			nd.Picks = append(nd.Picks, r.Picks...)
 			return nd
 		}
 		cur, nxt = nxt, cur
