@@ -332,10 +332,8 @@ func writeIfChanged(path string, data []byte) error {
 }
 
 func cacheDir(env Env) (string, error) {
-	for _, kv := range env.Environ {
-		if v, ok := strings.CutPrefix(kv, "EXECSPEC_CACHE="); ok && v != "" {
-			return v, nil
-		}
+	if v := env.Getenv("EXECSPEC_CACHE"); v != "" {
+		return v, nil
 	}
 	d, err := os.UserCacheDir()
 	if err != nil {

@@ -288,13 +288,9 @@ func nextSteps(env Env, t initTemplate, dir, abs, modDir string, newModule, inEx
 
 // onPath reports whether the PATH of env holds an executable named cmd.
 func onPath(env Env, cmd string) bool {
-	for _, kv := range env.Environ {
-		if p, ok := strings.CutPrefix(kv, "PATH="); ok {
-			for _, d := range filepath.SplitList(p) {
-				if fi, err := os.Stat(filepath.Join(d, cmd)); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-					return true
-				}
-			}
+	for _, d := range filepath.SplitList(env.Getenv("PATH")) {
+		if fi, err := os.Stat(filepath.Join(d, cmd)); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			return true
 		}
 	}
 	return false

@@ -184,10 +184,8 @@ func RunModelEnv[S any](ctx context.Context, args []string, spec *execspec.Spec[
 }
 
 func packageName(env Env) string {
-	for _, kv := range env.Environ {
-		if v, ok := strings.CutPrefix(kv, EnvPackage+"="); ok && v != "" {
-			return v
-		}
+	if v := env.Getenv(EnvPackage); v != "" {
+		return v
 	}
 	return "."
 }

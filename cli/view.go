@@ -229,10 +229,8 @@ func defaultHTMLPath(file string) string {
 // openBrowser starts the desktop's browser on u, unless EnvNoBrowser is set
 // or there is no known opener; failures are only reported.
 func openBrowser(env Env, u string) {
-	for _, kv := range env.Environ {
-		if v, ok := strings.CutPrefix(kv, EnvNoBrowser+"="); ok && v != "" {
-			return
-		}
+	if env.Getenv(EnvNoBrowser) != "" {
+		return
 	}
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
