@@ -1,10 +1,12 @@
 package mbt
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -205,8 +207,13 @@ func (s script) size() int {
 // Checker). Saved failing histories of the test are run again first.
 //
 // A non-linearizable history is shrunk by running the implementation again
-// without whole clients, then without chunks of operations and single
-// operations, while it stays non-linearizable; the smallest history found
+// without the operations called after the failure, without those it
+// refused (they change nothing), then without whole clients, chunks of
+// operations and single operations, while it stays non-linearizable.
+// Under a controlled scheduler each smaller script is first run with the
+// failing schedule less the dropped operations' steps, so the operations
+// kept meet as they met; then without the switches between clients it
+// does not need. The smallest history found
 // is saved as JSON with an HTML page drawing the clients' timelines and the
 // longest linearizable prefix, and reported with the command that reruns
 // the test. RunConcurrent returns nil after failing t when the options or
@@ -552,8 +559,10 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 	budget := c.o.ShrinkRuns
 	attempt := 0
 	// try runs cand, under a controlled scheduler first with the schedule
-	// of the smallest failure so far (or sched), then with fresh ones.
-	try := func(cand script, sched *Schedule) bool {
+	// of the smallest failure so far without the steps of the operations
+	// drop names (cand's difference from sc), then with fresh ones.
+	try := func(cand script, drop func(client, op int) bool) bool {
+		sched := h.Schedule.withoutOps(drop)
 		if sched == nil {
 			sched = h.Schedule
 		}
@@ -579,7 +588,12 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 	// First drop what was called after the first operation the checker
 	// could not place returned: the failure is before it.
 	if cand, ok := cutAfterFailure(sc, h, lin, c.o.Partition); ok {
-		try(cand, nil)
+		try(cand, keptFirst(cand))
+	}
+	// Then the operations the implementation refused: they change
+	// nothing, and a failure seldom needs them.
+	if cand, drop, ok := withoutRefused(sc, h); ok {
+		try(cand, drop)
 	}
 	for progress := true; progress && budget > 0; {
 		progress = false
@@ -590,7 +604,7 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 			if k == 0 || k >= len(h.Ops) || budget <= 0 {
 				continue
 			}
-			if cand, ok := cutAt(sc, h, h.Ops[k].Call); ok && try(cand, nil) {
+			if cand, ok := cutAt(sc, h, h.Ops[k].Call); ok && try(cand, keptFirst(cand)) {
 				progress = true
 				break
 			}
@@ -602,7 +616,7 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 			}
 			cand := sc.clone()
 			cand.clients[cl] = nil
-			if try(cand, nil) {
+			if try(cand, func(c, _ int) bool { return c == cl }) {
 				progress = true
 			}
 		}
@@ -612,7 +626,7 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 				for i := 0; i+k <= len(sc.clients[cl]) && budget > 0; {
 					cand := sc.clone()
 					cand.clients[cl] = append(cand.clients[cl][:i], cand.clients[cl][i+k:]...)
-					if try(cand, nil) {
+					if try(cand, func(c, op int) bool { return c == cl && op >= i && op < i+k }) {
 						progress = true
 						continue
 					}
@@ -660,6 +674,47 @@ func cutAfterFailure(sc script, h *History, lin Linearization, part func(Operati
 		}
 	}
 	return sc, false
+}
+
+// keptFirst names the operations a prefix cut of a script leaves out:
+// those past the length of each client's operations in cand.
+func keptFirst(cand script) func(client, op int) bool {
+	return func(c, op int) bool { return c >= len(cand.clients) || op >= len(cand.clients[c]) }
+}
+
+// withoutRefused returns sc without the operations h shows refused, and
+// names them by client and index; false when there are none.
+func withoutRefused(sc script, h *History) (script, func(client, op int) bool, bool) {
+	refused := make([][]bool, len(sc.clients))
+	for c := range refused {
+		refused[c] = make([]bool, len(sc.clients[c]))
+	}
+	ops := slices.Clone(h.Ops)
+	slices.SortStableFunc(ops, func(a, b Operation) int { return cmp.Compare(a.Call, b.Call) })
+	next := make([]int, len(sc.clients))
+	found := false
+	for _, op := range ops {
+		c := op.Client
+		if c < 0 || c >= len(sc.clients) || next[c] >= len(sc.clients[c]) {
+			return sc, nil, false // h is not a run of sc
+		}
+		if op.Refused {
+			refused[c][next[c]], found = true, true
+		}
+		next[c]++
+	}
+	if !found {
+		return sc, nil, false
+	}
+	out := script{init: sc.init, clients: make([][]Step, len(sc.clients))}
+	for c, steps := range sc.clients {
+		for i, st := range steps {
+			if !refused[c][i] {
+				out.clients[c] = append(out.clients[c], st)
+			}
+		}
+	}
+	return out, func(c, op int) bool { return c < len(refused) && op < len(refused[c]) && refused[c][op] }, true
 }
 
 // cutAt returns sc without the operations h shows called at or after

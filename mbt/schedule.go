@@ -87,6 +87,55 @@ func (s *Schedule) withoutSwitch(i int) *Schedule {
 	return out
 }
 
+// withoutOps returns the schedule a run of the script without the
+// operations drop names (by client and index in the client's script)
+// would follow: the steps of the dropped operations removed, the others
+// in their order, so the operations kept meet as they met before. A
+// client's steps are read from At: its first resumes at "start" (its
+// first operation begins), each later operation begins at "operation",
+// and the steps in between are the operation's own yield points. The
+// first step of a client is kept even when all its operations go (the
+// client still starts), and serves as the entry of its first operation
+// kept. It returns nil when At does not name every step's point.
+func (s *Schedule) withoutOps(drop func(client, op int) bool) *Schedule {
+	if s == nil || len(s.At) != len(s.Steps) {
+		return nil
+	}
+	out := &Schedule{Scheduler: s.Scheduler, Points: s.Points}
+	op := map[int]int{}    // the operation each client is in
+	kept := map[int]bool{} // whether a client has an operation kept so far
+	for i, cl := range s.Steps {
+		at := s.At[i]
+		switch {
+		case at == startPoint:
+			op[cl] = 0
+		case at == opPoint:
+			op[cl]++
+		}
+		k, in := op[cl]
+		keep := false
+		switch {
+		case at == startPoint:
+			keep = true
+		case !in || drop(cl, k):
+		case at == opPoint:
+			// The entry of an operation kept; the first kept enters at
+			// the client's start step instead.
+			keep = kept[cl]
+		default:
+			keep = true
+		}
+		if in && !drop(cl, k) {
+			kept[cl] = true
+		}
+		if keep {
+			out.Steps = append(out.Steps, cl)
+			out.At = append(out.At, at)
+		}
+	}
+	return out
+}
+
 // chooser picks the client to run next among the ready ones (sorted, not
 // empty); prev is the client that ran last (-1 at first).
 type chooser interface {

@@ -125,6 +125,61 @@ func TestReplayChooserAndSwitches(t *testing.T) {
 	}
 }
 
+// TestScheduleWithoutOps: the steps of dropped operations go, the first
+// operation kept enters at the client's start step, and the others keep
+// their steps in order.
+func TestScheduleWithoutOps(t *testing.T) {
+	// Client 0: op 0 (start, a), op 1 (operation, b); client 1: op 0
+	// (start), op 1 (operation, c), op 2 (operation).
+	s := &Schedule{
+		Scheduler: "pct",
+		Steps:     []int{0, 1, 0, 1, 0, 0, 1, 1},
+		At:        []string{"start", "start", "a", "operation", "operation", "b", "c", "operation"},
+		Points:    3,
+	}
+	type step struct {
+		client int
+		at     string
+	}
+	for _, tc := range []struct {
+		name string
+		drop func(client, op int) bool
+		want []step
+	}{
+		{"nothing", func(int, int) bool { return false },
+			[]step{{0, "start"}, {1, "start"}, {0, "a"}, {1, "operation"}, {0, "operation"}, {0, "b"}, {1, "c"}, {1, "operation"}}},
+		{"a first operation", func(c, op int) bool { return c == 0 && op == 0 },
+			[]step{{0, "start"}, {1, "start"}, {1, "operation"}, {0, "b"}, {1, "c"}, {1, "operation"}}},
+		{"a middle operation", func(c, op int) bool { return c == 1 && op == 1 },
+			[]step{{0, "start"}, {1, "start"}, {0, "a"}, {0, "operation"}, {0, "b"}, {1, "operation"}}},
+		{"a whole client", func(c, _ int) bool { return c == 1 },
+			[]step{{0, "start"}, {1, "start"}, {0, "a"}, {0, "operation"}, {0, "b"}}},
+		{"the first two of three", func(c, op int) bool { return c == 1 && op < 2 },
+			[]step{{0, "start"}, {1, "start"}, {0, "a"}, {0, "operation"}, {0, "b"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := s.withoutOps(tc.drop)
+			var steps []step
+			for i := range got.Steps {
+				steps = append(steps, step{got.Steps[i], got.At[i]})
+			}
+			if !slices.Equal(steps, tc.want) {
+				t.Errorf("got  %v\nwant %v", steps, tc.want)
+			}
+			if got.Scheduler != s.Scheduler || got.Points != s.Points {
+				t.Errorf("scheduler %q, points %d", got.Scheduler, got.Points)
+			}
+		})
+	}
+	if (&Schedule{Steps: []int{0, 1}}).withoutOps(func(int, int) bool { return true }) != nil {
+		t.Error("a schedule without its points was projected")
+	}
+	var none *Schedule
+	if none.withoutOps(func(int, int) bool { return true }) != nil {
+		t.Error("no schedule was projected")
+	}
+}
+
 // TestControllerReportsDeadlock: two clients that take two locks in
 // opposite orders, parking in between, deadlock; the scheduler says so
 // instead of waiting forever.
@@ -173,5 +228,56 @@ func TestFormatSwitches(t *testing.T) {
 	}
 	if got := formatSwitches(long); strings.Count(got, "resumes at") != maxSwitchLines || !strings.Contains(got, fmt.Sprintf("... %d more switches", 2*maxSwitchLines)) {
 		t.Errorf("a long schedule:%s", got)
+	}
+}
+
+// TestWithoutRefused: the operations a history shows refused leave the
+// script (matched to it by each client's call order), and are named by
+// client and index; a history that is not a run of the script, or has no
+// refusal, gives nothing.
+func TestWithoutRefused(t *testing.T) {
+	op := func(a string) Step { return Step{Action: a} }
+	sc := script{clients: [][]Step{{op("a0"), op("a1"), op("a2")}, {op("b0"), op("b1")}}}
+	h := &History{Ops: []Operation{
+		{Client: 1, Action: "b1", Call: 7, Return: 8, Refused: true},
+		{Client: 0, Action: "a0", Call: 1, Return: 2},
+		{Client: 1, Action: "b0", Call: 3, Return: 4},
+		{Client: 0, Action: "a1", Call: 5, Return: 6, Refused: true},
+		{Client: 0, Action: "a2", Call: 9, Return: 10},
+	}}
+	got, drop, ok := withoutRefused(sc, h)
+	if !ok {
+		t.Fatal("nothing dropped")
+	}
+	var names [][]string
+	for _, c := range got.clients {
+		var n []string
+		for _, s := range c {
+			n = append(n, s.Action)
+		}
+		names = append(names, n)
+	}
+	if want := [][]string{{"a0", "a2"}, {"b0"}}; !slices.EqualFunc(names, want, slices.Equal) {
+		t.Errorf("script %v, want %v", names, want)
+	}
+	for _, tc := range []struct {
+		client, op int
+		want       bool
+	}{{0, 0, false}, {0, 1, true}, {0, 2, false}, {1, 0, false}, {1, 1, true}, {2, 0, false}} {
+		if drop(tc.client, tc.op) != tc.want {
+			t.Errorf("drop(%d, %d) = %v", tc.client, tc.op, !tc.want)
+		}
+	}
+	if len(sc.clients[0]) != 3 {
+		t.Error("the script itself changed")
+	}
+	for _, ops := range [][]Operation{
+		{{Client: 0, Call: 1}},                // no refusal
+		{{Client: 2, Call: 1, Refused: true}}, // no such client
+		{{Client: 1, Call: 1}, {Client: 1, Call: 2}, {Client: 1, Call: 3, Refused: true}}, // more than the script
+	} {
+		if _, _, ok := withoutRefused(sc, &History{Ops: ops}); ok {
+			t.Errorf("%v: dropped", ops)
+		}
 	}
 }

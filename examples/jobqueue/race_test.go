@@ -12,8 +12,8 @@ import (
 
 // TestSchedulerFindsTheRace: with yield points, the PCT scheduler finds
 // the check-then-write race of the racy Complete (no sleep widens its
-// window) on every seed from 1 to 5 within 1,000 runs, shrinks it, saves
-// it with its schedule, and the saved history replays the failure, while
+// window) on every seed from 1 to 5 within 1,000 runs, shrinks it to at
+// most 6 operations with no refused one, saves it with its schedule, and the saved history replays the failure, while
 // the fixed queue passes it.
 func TestSchedulerFindsTheRace(t *testing.T) {
 	if testing.Short() {
@@ -27,6 +27,17 @@ func TestSchedulerFindsTheRace(t *testing.T) {
 			t.Fatalf("seed %d: the race was not found in 1,000 runs: %v %s", seed, rep, r.errors())
 		}
 		t.Logf("seed %d: found in run %d of 1,000; shrunk to %d operations", seed, rep.Runs, len(rep.Failure.Ops))
+		// The race needs an enqueue, a lease, a completion and an
+		// expiry; shrinking keeps the interleaving while it drops the
+		// others, refused operations (which change nothing) first.
+		if n := len(rep.Failure.Ops); n < 4 || n > 6 {
+			t.Errorf("seed %d: shrunk to %d operations, want 4 to 6", seed, n)
+		}
+		for _, op := range rep.Failure.Ops {
+			if op.Refused {
+				t.Errorf("seed %d: the shrunk history keeps a refused %s", seed, op.Action)
+			}
+		}
 		if rep.Failure.Schedule == nil || len(rep.Failure.Schedule.Steps) == 0 {
 			t.Fatalf("seed %d: the failure has no schedule", seed)
 		}
