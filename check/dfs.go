@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 
 	"github.com/execspec/execspec/engine"
@@ -15,7 +16,10 @@ import (
 //
 // The frontier is a stack of frames, one per state on the current path,
 // each holding that state's successors (generated all at once, in the
-// canonical order, then visited in that or a shuffled order). The store maps
+// canonical order, then visited in that or a shuffled order). The
+// successors are kept encoded, in one arena shared by the frames, and
+// decoded when visited: a deep search holds a few bytes per step, not
+// whole states (whose maps and sets cost hundreds). The store maps
 // each fingerprint to the smallest depth at which it was reached. Without a
 // depth bound a state already in the store is skipped. With a bound, a state
 // reached again by a shorter path than any before is explored again: the
@@ -23,22 +27,39 @@ import (
 // one, and skipping them is how a naive bounded DFS misses reachable
 // violations. A finding's trace is the path on the stack.
 
-type dfsFrame[S any] struct {
-	succ  []S
-	fps   []fingerprint
-	ords  []uint32
-	order []int
-	next  int
-	ord   uint32 // the ordinal of this frame's state among its parent's successors
+// dfsFrame is a state on the current path: its successors are
+// succ[lo:hi] of the search (hi: the next frame's lo, or the end),
+// visited in that order, the next at next; their encodings are
+// arena[at:] (up to the next frame's).
+type dfsFrame struct {
+	lo, next, at int
+	ord          uint32 // the ordinal of this frame's state among its parent's successors
+}
+
+// dfsSucc is a successor waiting on the stack: its fingerprint's high
+// half (the low half, with 128-bit fingerprints, is in the search's lo at
+// the same index) and its encoding, arena[at:at+n]. 24 bytes: a deep
+// search keeps one or two per step.
+type dfsSucc struct {
+	hi  uint64
+	at  int
+	n   uint32
+	ord uint32
 }
 
 type dfs[S any] struct {
-	eng    *searcher[S]
-	x      *expander[S]
-	seen   fpStore[uint32] // each state's smallest depth seen
-	frames []*dfsFrame[S]
-	stack  []*dfsFrame[S]
-	rnd    *rng.Rand
+	eng   *searcher[S]
+	x     *expander[S]
+	seen  fpStore[uint32] // each state's smallest depth seen
+	stack []dfsFrame
+	succ  []dfsSucc // every frame's successors, the top frame's last
+	lo    []uint64  // with 128-bit fingerprints, their low halves
+	arena []byte    // their encodings, in the same order
+	perm  []int     // scratch: a shuffled order
+	tmp   []dfsSucc // scratch: successors in a shuffled order
+	tmpLo []uint64
+	cur   *S // the successor being visited, decoded
+	rnd   *rng.Rand
 
 	findings []pending
 	stopped  engine.Stop
@@ -50,12 +71,15 @@ type dfs[S any] struct {
 func minDepth(old, v uint32) uint32 { return min(old, v) }
 
 func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
-	d := &dfs[S]{eng: e, x: e.newExpander(), stopped: engine.Exhausted}
+	d := &dfs[S]{eng: e, x: e.newExpander(), cur: new(S), stopped: engine.Exhausted}
 	var err error
 	if d.seen, err = newMemTable[uint32](e.opts.Fingerprint128, e.opts.MaxStates, e.budget); err != nil {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 	}
 	defer d.seen.Close()
+	if e.opts.Fingerprint128 {
+		d.lo = []uint64{} // not nil: the low halves are kept
+	}
 	if e.opts.Strategy == RandomDFS {
 		d.rnd = rng.New(e.opts.Seed, 0)
 	}
@@ -73,14 +97,22 @@ func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 			}
 			e.frontier.Store(int64(len(d.stack)))
 		}
-		f := d.stack[len(d.stack)-1]
-		if f.next == len(f.order) {
-			d.stack = d.stack[:len(d.stack)-1]
+		f := &d.stack[len(d.stack)-1]
+		if f.next == len(d.succ) {
+			d.pop()
 			continue
 		}
-		i := f.order[f.next]
+		c := d.succ[f.next]
+		enc := d.arena[c.at : c.at+int(c.n)]
+		fp := fingerprint{hi: c.hi}
+		if d.lo != nil {
+			fp.lo = d.lo[f.next]
+		}
 		f.next++
-		s, fp, ord := &f.succ[i], f.fps[i], f.ords[i]
+		if err := d.x.dec.Decode(enc, d.cur); err != nil {
+			return nil, fmt.Errorf("depth-first search: a successor kept on the stack: %w", err)
+		}
+		s, ord := d.cur, c.ord
 		depth := len(d.stack) - 1 // steps from an initial state
 		if len(e.constraints) > 0 {
 			if out, v := d.x.outside(s); out {
@@ -113,7 +145,7 @@ func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		if absent {
 			e.distinct.Add(1)
 			if e.opts.Visit != nil {
-				e.opts.Visit(e.mc.AppendEncoding(nil, s), depth+1)
+				e.opts.Visit(append([]byte(nil), enc...), depth+1)
 			}
 			if v := d.x.judge(s); v.kind != 0 {
 				d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp})
@@ -174,22 +206,23 @@ func (d *dfs[S]) path(ord uint32) []uint32 {
 	return append(ords, ord)
 }
 
+// pop removes the top frame, whose successors have all been visited, and
+// their encodings.
+func (d *dfs[S]) pop() {
+	f := d.stack[len(d.stack)-1]
+	d.stack = d.stack[:len(d.stack)-1]
+	d.arena = d.arena[:f.at]
+	d.succ = d.succ[:f.lo]
+	if d.lo != nil {
+		d.lo = d.lo[:f.lo]
+	}
+}
+
 // push expands s (the initial states when s is nil) into a new frame on
-// top of the stack.
+// top of the stack. s may be d.cur: it is not used once push returns.
 func (d *dfs[S]) push(s *S, ord uint32) {
 	e := d.eng
-	var f *dfsFrame[S]
-	if len(d.stack) < len(d.frames) {
-		f = d.frames[len(d.stack)]
-	} else {
-		f = &dfsFrame[S]{}
-		d.frames = append(d.frames, f)
-	}
-	var zero S
-	for i := range f.succ {
-		f.succ[i] = zero // drop references
-	}
-	f.succ, f.fps, f.ords, f.order, f.next, f.ord = f.succ[:0], f.fps[:0], f.ords[:0], f.order[:0], 0, ord
+	lo, arena := len(d.succ), len(d.arena)
 	bounded := e.opts.MaxDepth > 0
 	depth := len(d.stack) // steps from an initial state of the successors
 	var parent []uint32   // the path to s, computed only when a finding needs it
@@ -215,10 +248,12 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 			d.nondet = true
 			return false
 		}
-		f.succ = append(f.succ, *next) // see machine.Executor.Enumerate: keeping it is safe
-		f.fps = append(f.fps, fp)
-		f.ords = append(f.ords, o)
-		f.order = append(f.order, len(f.order))
+		at := len(d.arena)
+		d.arena = append(d.arena, d.x.encoding()...)
+		d.succ = append(d.succ, dfsSucc{hi: fp.hi, at: at, n: uint32(len(d.arena) - at), ord: o})
+		if d.lo != nil {
+			d.lo = append(d.lo, fp.lo)
+		}
 		return true
 	}
 	onPanic := func(ap actionPanic) {
@@ -229,10 +264,32 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	if n == 0 && s != nil && e.opts.Deadlock && len(d.findings) == before {
 		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Deadlocked}, ords: pathTo()})
 	}
+	hi := len(d.succ)
 	if d.rnd != nil {
-		d.rnd.Perm(f.order)
+		d.shuffle(lo, hi)
 	}
-	d.stack = append(d.stack, f)
+	d.stack = append(d.stack, dfsFrame{lo: lo, next: lo, at: arena, ord: ord})
+}
+
+// shuffle puts succ[lo:hi] in the order of a permutation drawn from the
+// seed; their encodings stay where they are (each names its own).
+func (d *dfs[S]) shuffle(lo, hi int) {
+	n := hi - lo
+	d.perm = d.perm[:0]
+	for i := range n {
+		d.perm = append(d.perm, i)
+	}
+	d.rnd.Perm(d.perm)
+	d.tmp = append(d.tmp[:0], d.succ[lo:hi]...)
+	for k, i := range d.perm {
+		d.succ[lo+k] = d.tmp[i]
+	}
+	if d.lo != nil {
+		d.tmpLo = append(d.tmpLo[:0], d.lo[lo:hi]...)
+		for k, i := range d.perm {
+			d.lo[lo+k] = d.tmpLo[i]
+		}
+	}
 }
 
 // probe expands s, at the depth bound, only to learn whether it has a

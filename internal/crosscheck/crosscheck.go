@@ -256,6 +256,8 @@ func (c *comparer[S]) allConfigs() []config {
 		{"dfs", check.Options{Strategy: check.DFS}, true},
 		{"random-dfs seed=1", check.Options{Strategy: check.RandomDFS, Seed: 1}, false},
 		{"random-dfs seed=2", check.Options{Strategy: check.RandomDFS, Seed: 2}, false},
+		// 128-bit fingerprints: DFS keeps their halves apart on its stack.
+		{"random-dfs seed=3 fp128", check.Options{Strategy: check.RandomDFS, Seed: 3, Fingerprint128: true}, false},
 	}
 	switch {
 	case c.opts.Quick:
