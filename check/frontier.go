@@ -55,7 +55,9 @@ func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], err
 			e.props = nil
 			break
 		}
-		e.refine = mc.PropertiesOf(machine.Refines)
+		if !opts.NoRefinement {
+			e.refine = mc.PropertiesOf(machine.Refines)
+		}
 		if !opts.NoTemporal {
 			e.temporal = mc.PropertiesOf(machine.Temporal)
 			for _, r := range e.refine {
