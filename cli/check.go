@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -474,7 +475,15 @@ func (s *session[S]) checkSummary(res *check.Result) {
 		if res.PropertyKind == machine.Temporal {
 			verdict = fmt.Sprintf("temporal property %s holds", res.Property)
 		} else if lv := res.Liveness; lv != nil {
-			verdict += "; temporal properties hold: " + strings.Join(lv.Properties, ", ")
+			var names []string
+			for _, p := range lv.Properties {
+				if !slices.Contains(res.Refinements, p) {
+					names = append(names, p)
+				}
+			}
+			if len(names) > 0 {
+				verdict += "; temporal properties hold: " + strings.Join(names, ", ")
+			}
 		}
 		if res.PropertyKind == machine.Refines {
 			verdict = fmt.Sprintf("refinement %s holds", res.Property)
