@@ -10,6 +10,7 @@ import (
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -270,4 +271,26 @@ func TestRefinementIgnoresSymmetry(t *testing.T) {
 	if len(res.Symmetries) != 1 {
 		t.Errorf("invariant only: symmetries %v", res.Symmetries)
 	}
+}
+
+// TestRefinementIdentity: every model refines itself under the identity
+// mapping, which holds only if the refinement's own runner of the high
+// model finds every successor the engine's executor finds (a differential
+// test of the two).
+func TestRefinementIdentity(t *testing.T) {
+	tp := twophase.New(3)
+	execspec.Refines(tp, "Self", twophase.New(3), func(s *twophase.State) twophase.State {
+		c := twophase.State{RMState: map[string]string{}, TMState: s.TMState, TMPrepared: s.TMPrepared, Msgs: s.Msgs}
+		for k, v := range s.RMState {
+			c.RMState[k] = v
+		}
+		return c
+	})
+	res := check.Test(t, tp, check.Options{Property: "Self"})
+	if res.Stats.Distinct != 288 {
+		t.Errorf("twophase: %d states", res.Stats.Distinct)
+	}
+	m := lowCounter()
+	execspec.Refines(m, "Self", lowCounter(), func(s *lowState) lowState { return *s })
+	check.Test(t, m, check.Options{Strategy: check.DFS})
 }
