@@ -73,6 +73,8 @@
 //   - Temporal properties: Model.Temporal with Eventually, AlwaysEventually,
 //     EventuallyAlways, LeadsTo, LeadsToAlways; Model.WeakFair and
 //     Model.StrongFair, Fairness.Per.
+//   - Refinement: Refines (the model implements a high model under a
+//     mapping of states; see its documentation for what is checked).
 //   - Inside actions: Ctx.S, Ctx.Assume, OneOf, OneOfSet, OneOfVSet,
 //     IntRange, SubsetOf, SubsetOfSet, SubsetOfVSet, FunctionOf, Ctx.Either.
 //   - State values: Set, SetOf, SetRange, UnionAll, MapSet, SetMin, SetMax;

@@ -34,7 +34,9 @@ type Model[S any] struct {
 	dataPicks  []string
 	params     any // see Params
 	fairness   []*Fairness
-	errs       []error
+	// refines builds the refinements declared with Refines, by name.
+	refines map[string]func() (*core.Refinement[S], []core.Formula[S], error)
+	errs    []error
 }
 
 type namedAction[S any] struct {
@@ -162,6 +164,18 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 	if len(m.actions) == 0 {
 		errs = append(errs, errors.New("no actions"))
 	}
+	props := slices.Clone(m.props)
+	for i, p := range props {
+		if p.Kind != core.Refines {
+			continue
+		}
+		ref, fs, err := m.refines[p.Name]()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		props[i].Refinement, props[i].Formulas = ref, fs
+	}
 	t := reflect.TypeFor[S]()
 	var ops *state.Ops
 	if t.Kind() != reflect.Struct {
@@ -179,7 +193,7 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 		Name:       m.name,
 		Init:       m.init,
 		Bind:       func(c *Ctx[S], x *core.Execution) { c.x = x },
-		Props:      slices.Clone(m.props),
+		Props:      props,
 		Symmetries: slices.Clone(m.symmetries),
 		DataPicks:  slices.Clone(m.dataPicks),
 		Params:     m.params,

@@ -417,6 +417,15 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			b.stopClaiming()
 		}
 	}
+	var onStep func(uint32, verdict)
+	if len(e.refine) > 0 && !probe {
+		onStep = func(ord uint32, v verdict) {
+			c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord)})
+			if b.newFound.Add(1) >= need {
+				b.stopClaiming()
+			}
+		}
+	}
 	for pos = c.lo; pos < c.hi; pos++ {
 		if b.abort.Load() != abortNone {
 			return
@@ -431,7 +440,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 		}
 		parent = s
 		before := len(c.found)
-		n, _ := x.expand(s, emit, onPanic)
+		n, _ := x.expand(s, emit, onPanic, onStep)
 		flush()
 		c.counts = append(c.counts, n)
 		if n == 0 && len(c.found) == before && !b.init && e.opts.Deadlock {

@@ -118,6 +118,10 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 		// depend on how the workers shared the work).
 		res.Collision += collision(res.Stats.Generated, opts.Fingerprint128)
 	}
+	for _, p := range e.refine {
+		res.Refinements = append(res.Refinements, p.Name)
+	}
+	res.Unverified = e.unverified()
 	if e.reduce {
 		res.DataPicks = append([]string(nil), mc.DataPicks()...)
 	}

@@ -259,8 +259,14 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	onPanic := func(ap actionPanic) {
 		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, err: ap.err}, ords: append([]uint32(nil), pathTo()...), panic: &ap})
 	}
+	var onStep func(uint32, verdict)
+	if len(e.refine) > 0 {
+		onStep = func(o uint32, v verdict) {
+			d.findings = append(d.findings, pending{verdict: v, ords: append(append([]uint32(nil), pathTo()...), o)})
+		}
+	}
 	before := len(d.findings)
-	n, _ := d.x.expand(s, emit, onPanic)
+	n, _ := d.x.expand(s, emit, onPanic, onStep)
 	if n == 0 && s != nil && e.opts.Deadlock && len(d.findings) == before {
 		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Deadlocked}, ords: pathTo()})
 	}
@@ -309,7 +315,7 @@ func (d *dfs[S]) probe(s *S, ord uint32) {
 		return true
 	}, func(ap actionPanic) {
 		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, err: ap.err}, ords: d.path(ord), panic: &ap})
-	})
+	}, nil)
 	if n == 0 && e.opts.Deadlock && len(d.findings) == before {
 		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Deadlocked}, ords: d.path(ord)})
 	}

@@ -32,6 +32,7 @@ type searcher[S any] struct {
 	kind        machine.PropertyKind
 	constraints []machine.Property[S]
 	temporal    []machine.Property[S] // checked on the behaviour graph after the search
+	refine      []machine.Property[S] // refinements, checked on every transition
 	sym         *symmetryPlan[S]
 	reduce      bool // data-pick reduction
 	budget      *budget
@@ -52,18 +53,33 @@ func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], err
 		e.props, e.kind = mc.PropertiesOf(machine.Invariant), machine.Invariant
 		if opts.ExploreOnly {
 			e.props = nil
-		} else if !opts.NoTemporal {
+			break
+		}
+		if !opts.NoRefinement {
+			e.refine = mc.PropertiesOf(machine.Refines)
+		}
+		if !opts.NoTemporal {
 			e.temporal = mc.PropertiesOf(machine.Temporal)
+			for _, r := range e.refine {
+				if len(r.Formulas) > 0 {
+					e.temporal = append(e.temporal, r)
+				}
+			}
 		}
 	case err != nil:
 		return nil, err
 	case p.Kind == machine.Temporal:
 		e.kind, e.temporal = p.Kind, []machine.Property[S]{p}
+	case p.Kind == machine.Refines:
+		e.kind, e.refine = p.Kind, []machine.Property[S]{p}
+		if len(p.Formulas) > 0 {
+			e.temporal = []machine.Property[S]{p}
+		}
 	default:
 		e.props, e.kind = []machine.Property[S]{p}, p.Kind
 	}
 	e.constraints = mc.PropertiesOf(machine.Constraint)
-	if !opts.NoSymmetry {
+	if !opts.NoSymmetry && len(e.refine) == 0 {
 		sym, err := newSymmetryPlan(mc.Symmetries())
 		if err != nil {
 			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
@@ -129,6 +145,9 @@ type expander[S any] struct {
 	eachBranch func(int, machine.Result) bool
 	emit       func(ord uint32, next *S) bool
 	onPanic    func(actionPanic)
+	onStep     func(ord uint32, v verdict) // see checkTransition
+	from       *S                          // the state being expanded, nil for init
+	refine     []*machine.RefinementChecker[S]
 	action     int
 	path       []int // the choices of the branch being emitted
 	n          uint32
@@ -157,6 +176,7 @@ func (e *searcher[S]) newExpander() *expander[S] {
 	}
 	x.branch = x.onBranch
 	x.eachBranch = x.onEachBranch
+	x.refine = e.newRefiners()
 	if !e.opts.NoDeterminismCheck {
 		x.verify = e.mc.NewExecutor()
 		x.verify.ReduceData(e.reduce)
@@ -226,11 +246,13 @@ type actionPanic struct {
 // branches in machine.Executor.Enumerate order. It calls emit for each
 // enabled branch with its ordinal in that order and the successor, which is
 // valid until emit returns; emit returns false to stop. A panicking branch
-// is passed to onPanic and does not count. expand returns the number of
+// is passed to onPanic and does not count. When onStep is set, every
+// enabled branch is judged by checkTransition first, and a finding passed
+// to onStep with the branch's ordinal. expand returns the number of
 // enabled branches and whether it ran to the end.
-func (x *expander[S]) expand(s *S, emit func(ord uint32, next *S) bool, onPanic func(actionPanic)) (uint32, bool) {
-	x.emit, x.onPanic, x.n, x.stopped = emit, onPanic, 0, false
-	defer func() { x.emit, x.onPanic = nil, nil }()
+func (x *expander[S]) expand(s *S, emit func(ord uint32, next *S) bool, onPanic func(actionPanic), onStep func(uint32, verdict)) (uint32, bool) {
+	x.emit, x.onPanic, x.onStep, x.from, x.n, x.stopped = emit, onPanic, onStep, s, 0, false
+	defer func() { x.emit, x.onPanic, x.onStep, x.from = nil, nil, nil, nil }()
 	if s == nil {
 		x.action = machine.InitAction
 		x.ex.Enumerate(machine.InitAction, nil, x.next, x.branch)
@@ -256,6 +278,11 @@ func (x *expander[S]) onBranch(r machine.Result) bool {
 	ord := x.n
 	x.n++
 	x.path = r.Path
+	if x.onStep != nil {
+		if v := x.checkTransition(x.from, x.next); v.kind != 0 {
+			x.onStep(ord, v)
+		}
+	}
 	if !x.emit(ord, x.next) {
 		x.stopped = true
 		return false
@@ -395,6 +422,8 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 	x := e.newExpander()
 	cur, nxt := new(S), new(S)
 	t := mc.NewTrace()
+	var states []S // for a refinement's mapped trace
+	mapped := p.panic == nil && e.isRefinement(p.property)
 	for i, ord := range p.ords {
 		from := cur
 		actions := []int{machine.InitAction}
@@ -423,6 +452,9 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 			return nil, plan, fmt.Errorf("rebuilding the trace: %w", err)
 		}
 		t.Steps = append(t.Steps, st)
+		if mapped {
+			states = append(states, *mc.Clone(nxt))
+		}
 		cur, nxt = nxt, cur
 	}
 	if p.panic == nil && p.fp != (fingerprint{}) {
@@ -453,7 +485,20 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 		}
 		plan.Steps = append(plan.Steps, engine.PlanStep{Action: ap.action, Path: ap.path, Enabled: true})
 	}
-	return &engine.Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}, plan, nil
+	f := &engine.Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}
+	if mapped {
+		f.Mapped = e.mappedTrace(p.property, states)
+	}
+	return f, plan, nil
+}
+
+// isRefinement reports whether name is a refinement of the model.
+func (e *searcher[S]) isRefinement(name string) bool {
+	if name == "" {
+		return false
+	}
+	p, err := e.mc.Property(name)
+	return err == nil && p.Kind == machine.Refines
 }
 
 // diagnoseRuns is how many times diagnose executes each step again.

@@ -36,7 +36,11 @@ type graph struct {
 	lab     []uint32 // the fairness classes each edge takes (index into sets)
 	enabled []uint32 // the fairness classes enabled in each state (index into sets)
 	preds   []uint64 // bit 2k (P) and 2k+1 (Q) of formula k, state after state
-	npred   int      // predicate bits per state
+	// drop has, per edge, bit j set when the step is taken by the
+	// formula with Taken number j (see machine.Formula.Taken); nil when
+	// no formula has Taken.
+	drop  []uint64
+	npred int // predicate bits per state
 
 	sets    [][]uint32 // interned sorted sets of fairness classes
 	setIdx  map[string]uint32
@@ -125,6 +129,7 @@ type graphBuilder[S any] struct {
 	decls    []fairDecl
 	record   bool // a Per declaration needs the picks
 	key      []byte
+	taken    []int // the formulas with Taken, by drop bit
 }
 
 // tformula is one formula of a temporal property being checked.
@@ -149,6 +154,14 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 		}
 		b.record = b.record || len(d.per) > 0
 		b.decls = append(b.decls, d)
+	}
+	for k, f := range formulas {
+		if f.prop.Formulas[f.idx].Taken != nil {
+			b.taken = append(b.taken, k)
+		}
+	}
+	if len(b.taken) > 64 {
+		return nil, 0, nil, fmt.Errorf("%d refinement fairness obligations: at most 64 are checked at once", len(b.taken))
 	}
 	g := b.g
 	g.intern(nil) // set 0 is the empty set
@@ -273,6 +286,15 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 				}
 				g.to = append(g.to, w)
 				g.ord = append(g.ord, o)
+				if len(b.taken) > 0 {
+					var bits uint64
+					for j, k := range b.taken {
+						if f := formulas[k]; f.prop.Formulas[f.idx].Taken(&cur.s, next) {
+							bits |= 1 << j
+						}
+					}
+					g.drop = append(g.drop, bits)
+				}
 				g.lab = append(g.lab, g.intern(append([]uint32(nil), taken...)))
 				return true
 			})
@@ -302,6 +324,28 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 	}
 	g.off = append(g.off, uint32(len(g.to)))
 	return g, engine.Exhausted, nil, nil
+}
+
+// without returns the graph without the edges whose drop bit is set: the
+// same states, with their records, fairness and predicates.
+func (g *graph) without(bit int) *graph {
+	h := *g
+	h.drop = nil
+	h.off = make([]uint32, 0, len(g.off))
+	h.to, h.ord, h.lab = nil, nil, nil
+	for v := uint32(0); v < g.n; v++ {
+		h.off = append(h.off, uint32(len(h.to)))
+		for e := g.off[v]; e < g.off[v+1]; e++ {
+			if g.drop[e]&(1<<bit) != 0 {
+				continue
+			}
+			h.to = append(h.to, g.to[e])
+			h.ord = append(h.ord, g.ord[e])
+			h.lab = append(h.lab, g.lab[e])
+		}
+	}
+	h.off = append(h.off, uint32(len(h.to)))
+	return &h
 }
 
 // classesOf appends to cs the fairness classes a step of action a with

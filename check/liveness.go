@@ -587,14 +587,27 @@ func (e *searcher[S]) checkTemporal(ctx context.Context) (*LivenessStats, engine
 		if done[f.prop.Name] {
 			continue
 		}
-		l := a.violation(region{g: g, k: k, form: f.prop.Formulas[f.idx].Form})
+		fg, fa := g, a
+		if f.prop.Formulas[f.idx].Taken != nil {
+			// A fairness obligation: the behaviours that take none of its
+			// steps from some point on.
+			bit := 0
+			for j := range k {
+				if fs[j].prop.Formulas[fs[j].idx].Taken != nil {
+					bit++
+				}
+			}
+			fg = g.without(bit)
+			fa = newAnalyzer(fg)
+		}
+		l := fa.violation(region{g: fg, k: k, form: f.prop.Formulas[f.idx].Form})
 		if l == nil {
 			continue
 		}
 		done[f.prop.Name] = true
-		ords := g.ordsTo(l.trigger)
+		ords := fg.ordsTo(l.trigger)
 		for _, ed := range append(append([]uint32(nil), l.path...), l.loop...) {
-			ords = append(ords, g.ord[ed])
+			ords = append(ords, fg.ord[ed])
 		}
 		loop := len(ords) - 1 - len(l.loop)
 		fd, _, err := le.rebuild(&pending{verdict: verdict{kind: engine.LivenessViolated, property: f.prop.Name}, ords: ords})

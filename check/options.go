@@ -58,6 +58,10 @@ type Options struct {
 	// NoTemporal, with an empty Property, checks the invariants only: no
 	// behaviour graph is built.
 	NoTemporal bool
+	// NoRefinement, with an empty Property, does not check the model's
+	// refinements (execspec.Refines), so that the search may reduce by
+	// the model's symmetry.
+	NoRefinement bool
 	// Deadlock reports reachable states in which no action is enabled
 	// (states that a constraint keeps from being expanded excepted).
 	Deadlock bool

@@ -95,6 +95,14 @@ type Result struct {
 	DataPicks []string
 	// Symmetries are the symmetry sets the states were reduced by.
 	Symmetries []string
+	// Refinements are the refinements checked (execspec.Refines), on every
+	// transition; the search then ignores the model's symmetry.
+	Refinements []string
+	// Unverified lists, in words, what the search did not verify of the
+	// refinements it checked (high fairness declared per pick; with
+	// NoTemporal, their mapped temporal properties and fairness). A result
+	// with any is not a proof of the refinements, whatever Complete says.
+	Unverified []string
 	// Liveness describes the check of the temporal properties on the
 	// behaviour graph; nil when none was checked (none asked for, or the
 	// safety search found something or stopped early: a temporal property

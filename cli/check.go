@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,7 @@ type checkFlags struct {
 	deadlock, jsonOut, fullStates      bool
 	progress, allData, noSym, fp128    bool
 	noDetCheck, noShrink, noTemporal   bool
+	noRefinement                       bool
 	reference                          bool
 	outITF, outHTML                    string
 	checkpoint, resume                 string
@@ -68,6 +70,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.BoolVar(&f.noShrink, "no-shrink", false, "report the findings of dfs and random-dfs as found, without shrinking them (bfs's are shortest)")
 	fs.BoolVar(&f.noDetCheck, "no-determinism-check", false, "do not re-execute the transition to each new state to detect nondeterministic actions")
 	fs.BoolVar(&f.noTemporal, "no-temporal", false, "without --property: check the invariants only, not the temporal properties (no behaviour graph)")
+	fs.BoolVar(&f.noRefinement, "no-refinement", false, "without --property: do not check the model's refinements (a search that checks one ignores the model's symmetry)")
 	fs.BoolVar(&f.fp128, "fp128", false, "use 128-bit fingerprints (twice the store, negligible collision probability)")
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "save the search (bfs) in `DIR` every --checkpoint-every and when it is stopped (Ctrl-C, SIGTERM, --timeout, --memory), to go on later with --resume DIR")
 	fs.StringVar(&f.resume, "resume", "", "go on with the search saved in `DIR` by --checkpoint (same model, instance and search options; --workers, --timeout and --memory may differ), saving further checkpoints there")
@@ -120,6 +123,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	}
 	what := "every invariant"
 	var temporal []string
+	var refines []machine.Property[S]
 	if f.property != "" {
 		p, err := mc.Property(f.property)
 		if err != nil {
@@ -130,12 +134,23 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 			temporal = []string{p.Name}
 			what = "temporal property " + p.Name
 		}
-	} else if !f.noTemporal {
-		for _, p := range mc.PropertiesOf(machine.Temporal) {
-			temporal = append(temporal, p.Name)
+		if p.Kind == machine.Refines {
+			refines = []machine.Property[S]{p}
 		}
-		if len(temporal) > 0 {
-			what = fmt.Sprintf("every invariant and every temporal property (%s)", strings.Join(temporal, ", "))
+	} else {
+		if !f.noTemporal {
+			for _, p := range mc.PropertiesOf(machine.Temporal) {
+				temporal = append(temporal, p.Name)
+			}
+			if len(temporal) > 0 {
+				what = fmt.Sprintf("every invariant and every temporal property (%s)", strings.Join(temporal, ", "))
+			}
+		}
+		if !f.noRefinement {
+			refines = mc.PropertiesOf(machine.Refines)
+			if len(refines) > 0 {
+				what += ", and " + refinementNames(refines)
+			}
 		}
 	}
 	memNote := ""
@@ -156,7 +171,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
 		Timeout: f.timeout, MaxFindings: f.maxFindings, Property: f.property, Deadlock: f.deadlock,
 		MemoryBytes: f.memory, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
-		NoDeterminismCheck: f.noDetCheck, NoShrink: f.noShrink, NoTemporal: f.noTemporal,
+		NoDeterminismCheck: f.noDetCheck, NoShrink: f.noShrink, NoTemporal: f.noTemporal, NoRefinement: f.noRefinement,
 	}
 	if err := s.checkpoints(&opts, &f, instance); err != nil {
 		return 0, err
@@ -167,10 +182,11 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 				group(st.Generated), group(st.Distinct), group(st.Frontier), st.Depth, group(int64(st.StatesPerSecond())), st.Elapsed.Round(time.Second))
 		}
 	}
-	s.printHeader(mc, instance, what, &f, strategy, seed, seedGiven, memNote)
+	s.printHeader(mc, instance, what, &f, strategy, seed, seedGiven, memNote, len(refines) > 0)
 	if len(temporal) > 0 {
 		s.temporalHeader(mc, &f)
 	}
+	s.refinementHeader(refines, f.noTemporal && f.property == "")
 	// --memory caps the runner, not only the store: past most of it the
 	// search is asked to stop (and prints its statistics); at the cap the
 	// run ends at once, even inside an action that never returns.
@@ -233,7 +249,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, checkExitCode(res)), nil
 }
 
-func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, f *checkFlags, strategy check.Strategy, seed uint64, seedGiven bool, memNote string) {
+func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, f *checkFlags, strategy check.Strategy, seed uint64, seedGiven bool, memNote string, refining bool) {
 	order := map[check.Strategy]string{check.BFS: "breadth-first search", check.DFS: "depth-first search", check.RandomDFS: "randomized depth-first search"}[strategy]
 	workers := "1 worker"
 	if strategy == check.BFS && f.workers > 1 {
@@ -304,6 +320,8 @@ func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, 
 		switch {
 		case f.noSym:
 			s.printf("  symmetry %s ignored (--no-symmetry)\n", strings.Join(names, ", "))
+		case refining:
+			s.printf("  symmetry %s ignored: refinements are checked on every state (a refinement mapping need not be symmetric; --no-refinement to reduce by symmetry)\n", strings.Join(names, ", "))
 		default:
 			s.printf("  symmetry: %s (one state per orbit: counts differ from a search without symmetry, such as TLC's; --no-symmetry)\n", strings.Join(names, ", "))
 			if perms > 720 {
@@ -314,7 +332,7 @@ func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, 
 	s.event("start", map[string]any{"command": "check", "model": mc.Name(), "instance": instance, "property": f.property,
 		"strategy": string(strategy), "seed": strconv.FormatUint(seed, 10), "workers": f.workers, "max_depth": f.maxDepth,
 		"max_states": f.maxStates, "timeout_seconds": f.timeout.Seconds(), "memory_bytes": f.memory, "deadlock": f.deadlock,
-		"data_picks_reduced": len(mc.DataPicks()) > 0 && !f.allData, "symmetry": len(mc.Symmetries()) > 0 && !f.noSym})
+		"data_picks_reduced": len(mc.DataPicks()) > 0 && !f.allData, "symmetry": len(mc.Symmetries()) > 0 && !f.noSym && !refining})
 }
 
 // temporalHeader says how temporal properties are checked: under which
@@ -357,6 +375,7 @@ func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy c
 		{f.noShrink, " --no-shrink"},
 		{f.noDetCheck, " --no-determinism-check"},
 		{f.noTemporal && f.property == "", " --no-temporal"},
+		{f.noRefinement && f.property == "", " --no-refinement"},
 		{f.fp128, " --fp128"},
 	} {
 		if fl.on {
@@ -456,12 +475,31 @@ func (s *session[S]) checkSummary(res *check.Result) {
 		if res.PropertyKind == machine.Temporal {
 			verdict = fmt.Sprintf("temporal property %s holds", res.Property)
 		} else if lv := res.Liveness; lv != nil {
-			verdict += "; temporal properties hold: " + strings.Join(lv.Properties, ", ")
+			var names []string
+			for _, p := range lv.Properties {
+				if !slices.Contains(res.Refinements, p) {
+					names = append(names, p)
+				}
+			}
+			if len(names) > 0 {
+				verdict += "; temporal properties hold: " + strings.Join(names, ", ")
+			}
+		}
+		if res.PropertyKind == machine.Refines {
+			verdict = fmt.Sprintf("refinement %s holds", res.Property)
+		} else if len(res.Refinements) > 0 {
+			verdict += "; refinements hold: " + strings.Join(res.Refinements, ", ")
 		}
 		if len(res.Findings) > 0 {
 			verdict = fmt.Sprintf("%d finding(s)", len(res.Findings))
 		}
 		s.printf("Search complete: every reachable state explored; %s.\n", verdict)
+		if len(res.Unverified) > 0 && len(res.Findings) == 0 {
+			s.printf("INCOMPLETE: not verified:\n")
+			for _, u := range res.Unverified {
+				s.printf("  %s\n", u)
+			}
+		}
 	case res.Stopped == engine.StoppedFindings:
 		s.printf("Search stopped at the finding (--max-findings %d).\n", len(res.Findings))
 	default:
@@ -516,7 +554,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 		temporal = map[string]any{"properties": lv.Properties, "graph_states": lv.States, "graph_edges": lv.Edges,
 			"fairness_conditions": lv.Classes, "graph_bytes": lv.Bytes, "seconds": lv.Elapsed.Seconds()}
 	}
-	s.event("summary", map[string]any{"temporal": temporal, "complete": res.Complete, "stopped": res.Stopped.String(), "findings": len(res.Findings),
+	s.event("summary", map[string]any{"temporal": temporal, "refinements": res.Refinements, "unverified": res.Unverified, "complete": res.Complete, "stopped": res.Stopped.String(), "findings": len(res.Findings),
 		"generated": st.Generated, "distinct": st.Distinct, "left_on_queue": st.Frontier, "depth": st.Depth,
 		"seconds": st.Elapsed.Seconds(), "distinct_per_second": st.StatesPerSecond(), "store_bytes": st.StoreBytes,
 		"bytes_per_state": st.BytesPerState(), "collision_probability": res.Collision, "fingerprint_bits": bits,
@@ -533,7 +571,7 @@ func checkExitCode(res *check.Result) int {
 	}
 	for _, fd := range res.Findings {
 		switch fd.Kind {
-		case engine.InvariantViolated, engine.Panicked, engine.Deadlocked, engine.LivenessViolated:
+		case engine.InvariantViolated, engine.Panicked, engine.Deadlocked, engine.LivenessViolated, engine.RefinementViolated:
 			return ExitViolation
 		case engine.ExampleFound:
 			found = true
@@ -544,7 +582,7 @@ func checkExitCode(res *check.Result) int {
 		return ExitExample
 	case res.Stopped == engine.StoppedInterrupted:
 		return ExitInterrupted
-	case !res.Complete:
+	case !res.Complete, len(res.Unverified) > 0:
 		return ExitIncomplete
 	case res.PropertyKind == machine.Example:
 		return ExitNoExample
@@ -594,4 +632,34 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// refinementNames names the refinements a search checks: "refinement
+// TCSpec (of tcommit)".
+func refinementNames[S any](refines []machine.Property[S]) string {
+	parts := make([]string, len(refines))
+	for i, p := range refines {
+		parts[i] = fmt.Sprintf("%s (of %s)", p.Name, p.Refinement.High)
+	}
+	word := "refinement "
+	if len(refines) > 1 {
+		word = "refinements "
+	}
+	return word + strings.Join(parts, ", ")
+}
+
+// refinementHeader says how refinements are checked, and what of them is
+// not verified.
+func (s *session[S]) refinementHeader(refines []machine.Property[S], noTemporal bool) {
+	for _, p := range refines {
+		r := p.Refinement
+		s.printf("  refinement %s: every initial state and every step maps, under its mapping, to one of %s's or to a stuttering step", p.Name, r.High)
+		if len(p.Formulas) > 0 && !noTemporal {
+			s.printf("; %s's temporal properties and fairness are checked on the mapped behaviours", r.High)
+		}
+		s.printf("\n")
+		if len(r.Unverified) > 0 {
+			s.printf("  note: refinement %s: %s's fairness %s is NOT verified (declared per pick); the result will say INCOMPLETE\n", p.Name, r.High, strings.Join(r.Unverified, ", "))
+		}
+	}
 }

@@ -9,11 +9,11 @@ package cli
 // Exit codes of the execspec command.
 const (
 	ExitOK          = 0   // clean: nothing found, or replay reproduced a clean run
-	ExitViolation   = 1   // an invariant was violated, user code panicked, or (replay --itf) a trace is not a behaviour of the model
+	ExitViolation   = 1   // an invariant, a temporal property or a refinement was violated, user code panicked, or (replay --itf) a trace is not a behaviour of the model
 	ExitExample     = 2   // the example searched for was found
 	ExitNoExample   = 3   // the example searched for was not found
 	ExitUsage       = 4   // usage or input error (bad flag, unknown name, model does not build, bad trace file)
-	ExitIncomplete  = 5   // a search stopped by a limit or timeout before it finished, with nothing found
+	ExitIncomplete  = 5   // a search stopped by a limit or timeout before it finished, or left part of a refinement unverified, with nothing found
 	ExitNoResult    = 6   // internal error: the model runner ended without a result (os.Exit or Goexit in model code, a runtime crash, killed from outside, model code that did not stop)
 	ExitDisagree    = 7   // check --reference: the engines disagree with the reference semantics (an engine bug)
 	ExitInterrupted = 130 // interrupted (Ctrl-C); statistics so far were printed

@@ -206,7 +206,36 @@ func (s *session[S]) annotate(fd engine.Finding, fc findingContext) *trace.Trace
 	if fd.Original > 0 {
 		t.Meta["shrunk_from"] = fd.Original
 	}
+	if fd.Mapped != nil {
+		t.Meta["refinement"] = mappedMeta(fd)
+	}
 	return t
+}
+
+// mappedMeta is a refinement finding's "#meta" entry: the high model and,
+// per step of the trace, the high action and the mapped state.
+func mappedMeta(fd engine.Finding) map[string]any {
+	m := fd.Mapped
+	steps := make([]any, len(m.Steps))
+	for i, st := range m.Steps {
+		fields := make([]itf.Field, 0, len(m.Vars))
+		for _, v := range m.Vars {
+			fields = append(fields, itf.Field{Name: v, Value: st.State[v]})
+		}
+		picks := map[string]any{}
+		for _, p := range st.Picks {
+			picks[p.Label] = p.Value
+		}
+		steps[i] = map[string]any{"action": st.Action, "picks": picks, "state": itf.Record(fields...)}
+	}
+	out := map[string]any{"name": fd.Property, "high": m.Meta[trace.MetaModel], "mapped": steps}
+	if fd.Kind == engine.RefinementViolated {
+		out["failed"] = "step"
+		if len(m.Steps) == 1 {
+			out["failed"] = "init"
+		}
+	}
+	return out
 }
 
 // reportFinding prints one finding, whatever the engine: what was found,
@@ -229,6 +258,16 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 	case engine.LivenessViolated:
 		s.reportLasso(fd, t, fc, full)
 		return
+	case engine.RefinementViolated:
+		high := "the high model"
+		if fd.Mapped != nil {
+			high, _ = fd.Mapped.Meta[trace.MetaModel].(string)
+		}
+		if last == 0 {
+			s.printf("\nREFINEMENT VIOLATION: refinement %s does not hold: the initial state maps to no initial state of %s (%s)\n", fd.Property, high, where)
+		} else {
+			s.printf("\nREFINEMENT VIOLATION: refinement %s does not hold: step %d maps to no step of %s, and not to a stuttering step (%s)\n", fd.Property, last, high, where)
+		}
 	}
 	if fd.Original > 0 {
 		s.printf("(shrunk from %d to %d steps; --no-shrink shows the trace as found)\n", fd.Original, last)
@@ -236,7 +275,11 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 	if fc.choice != "" {
 		s.printf("%s\n", fc.choice)
 	}
-	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
+	if fd.Mapped != nil && fd.Kind == engine.RefinementViolated {
+		s.printMapped(t, fd, full)
+	} else {
+		_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
+	}
 	if pe, ok := fd.Err.(*machine.PanicError); ok && pe.Stack != "" {
 		s.printf("panic stack:\n%s\n", indent(pe.Stack))
 	}
@@ -277,6 +320,12 @@ func (s *session[S]) reportLasso(fd engine.Finding, t *trace.Trace, fc findingCo
 		s.printf(": after step %d the behaviour repeats steps %d..%d forever (a lasso, fair to every fairness condition)\n", loop, loop+1, last)
 	}
 	_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: loop})
+	if m := fd.Mapped; m != nil {
+		s.printf("The behaviour of %s it maps to (refinement %s):\n", m.Meta[trace.MetaModel], fd.Property)
+		mt := *m
+		mt.Loop = t.Loop
+		_ = mt.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: loop})
+	}
 	if fc.replay != "" {
 		s.printf("Replay with:\n  %s\n", fc.replay)
 	}
@@ -284,4 +333,57 @@ func (s *session[S]) reportLasso(fd engine.Finding, t *trace.Trace, fc findingCo
 		s.printf("Reproduce the search with:\n  %s\n", fc.reproduce)
 	}
 	s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "steps": last, "loop": loop, "replay": fc.replay, "reproduce": fc.reproduce, "trace": t.ToITF()})
+}
+
+// printMapped prints a refinement violation's trace with, after each step,
+// the high model's action and the changes of the state it maps to; the
+// last step, which the high model cannot take, is marked.
+func (s *session[S]) printMapped(t *trace.Trace, fd engine.Finding, full bool) {
+	m := fd.Mapped
+	last := len(t.Steps) - 1
+	for i, st := range t.Steps {
+		marker := ""
+		if i == last {
+			marker = "  <--"
+		}
+		action := st.Action
+		if action == "" {
+			action = "(action not recorded)"
+		}
+		s.printf("step %d: %s%s%s\n", i, action, formatPicks(st.Picks), marker)
+		printState(s, t.Vars, t.Steps, i, full, "    ")
+		if i >= len(m.Steps) {
+			continue
+		}
+		hs := m.Steps[i]
+		switch {
+		case hs.Action != "":
+			s.printf("  %s %s: %s%s\n", fd.Property, "maps to", hs.Action, formatPicks(hs.Picks))
+		case i == 0:
+			s.printf("  %s maps to NO initial state of %s:\n", fd.Property, m.Meta[trace.MetaModel])
+		default:
+			s.printf("  %s maps to NO step of %s:\n", fd.Property, m.Meta[trace.MetaModel])
+		}
+		if hs.Action != "(stutter)" {
+			printState(s, m.Vars, m.Steps, i, full || i == last, "      ")
+		}
+	}
+}
+
+// printState prints state i of steps: all of it for the first (or with
+// full), what changed since the previous otherwise.
+func printState[S any](s *session[S], vars []string, steps []trace.Step, i int, full bool, indent string) {
+	if i == 0 || full {
+		for _, v := range vars {
+			s.printf("%s%s = %s\n", indent, v, steps[i].State[v])
+		}
+		return
+	}
+	changes := trace.DiffStates(vars, steps[i-1].State, steps[i].State)
+	if len(changes) == 0 {
+		s.printf("%s(no change)\n", indent)
+	}
+	for _, c := range changes {
+		s.printf("%s%s\n", indent, trace.FormatChange(c))
+	}
 }

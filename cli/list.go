@@ -54,6 +54,22 @@ func (s *session[S]) list(args []string) (int, error) {
 		for _, f := range mc.Fairness() {
 			fairness = append(fairness, f.String())
 		}
+		var refines []string
+		for _, p := range mc.PropertiesOf(machine.Refines) {
+			r := p.Refinement
+			d := p.Name + " (refines " + r.High
+			var mapped []string
+			for _, f := range p.Formulas {
+				mapped = append(mapped, f.Name)
+			}
+			if len(mapped) > 0 {
+				d += "; checks " + strings.Join(mapped, ", ")
+			}
+			if len(r.Unverified) > 0 {
+				d += "; NOT verified: high fairness " + strings.Join(r.Unverified, ", ")
+			}
+			refines = append(refines, d+")")
+		}
 		s.printf("\ninstance %s\n", name)
 		if p := mc.Params(); p != "" {
 			s.printf("  parameters:  %s\n", p)
@@ -67,6 +83,9 @@ func (s *session[S]) list(args []string) (int, error) {
 		if len(fairness) > 0 {
 			s.printf("  fairness:    %s\n", strings.Join(fairness, ", "))
 		}
+		if len(refines) > 0 {
+			s.printf("  refines:     %s\n", strings.Join(refines, ", "))
+		}
 		if len(cons) > 0 {
 			s.printf("  constraints: %s\n", strings.Join(cons, ", "))
 		}
@@ -78,7 +97,7 @@ func (s *session[S]) list(args []string) (int, error) {
 			s.printf("  symmetries:  %s\n", strings.Join(syms, ", "))
 		}
 		s.printf("  variables:   %s\n", strings.Join(mc.Vars(), ", "))
-		s.event("instance", map[string]any{"name": name, "parameters": mc.Params(), "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "temporal": temporal, "fairness": fairness, "symmetries": syms, "variables": mc.Vars()})
+		s.event("instance", map[string]any{"name": name, "parameters": mc.Params(), "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "temporal": temporal, "fairness": fairness, "refines": refines, "symmetries": syms, "variables": mc.Vars()})
 	}
 	return ExitOK, nil
 }

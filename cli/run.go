@@ -217,6 +217,13 @@ func (s *session[S]) temporalNote(mc *machine.Machine[S], what string) {
 		}
 		s.printf("  note: %s does not check temporal properties (%s): `execspec check` does\n", what, strings.Join(names, ", "))
 	}
+	if rs := mc.PropertiesOf(machine.Refines); len(rs) > 0 {
+		var names []string
+		for _, p := range rs {
+			names = append(names, p.Name)
+		}
+		s.printf("  note: %s does not check refinements (%s): `execspec check` does\n", what, strings.Join(names, ", "))
+	}
 }
 
 func (s *session[S]) exitCode(res *simulate.Result, ctx context.Context) (int, error) {

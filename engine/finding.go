@@ -30,6 +30,11 @@ const (
 	// violates a temporal property. Its trace is a lasso (trace.Trace.Loop
 	// is set): a prefix, then a loop repeated forever.
 	LivenessViolated
+	// RefinementViolated: an initial state or a step of the model maps to
+	// no initial state or step of the high model of a refinement
+	// (execspec.Refines). The trace ends at that state; Mapped holds the
+	// high states beside it.
+	RefinementViolated
 )
 
 func (k Kind) String() string {
@@ -46,6 +51,8 @@ func (k Kind) String() string {
 		return "nondeterministic model"
 	case LivenessViolated:
 		return "temporal property violated"
+	case RefinementViolated:
+		return "refinement violated"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -78,6 +85,14 @@ type Finding struct {
 	// Formula is, for a LivenessViolated finding, the index of the
 	// violated formula among the temporal property's formulas.
 	Formula int
+	// Mapped is, for a finding on a refinement (a RefinementViolated
+	// finding, or a LivenessViolated one of a refinement's mapped
+	// temporal property or fairness), the high model's states the trace
+	// maps to, one step per step of Trace: each step's Action is the high
+	// action that explains the step ("init" for the first, "(stutter)"
+	// for a stuttering step), empty where the high model has none. Nil
+	// otherwise.
+	Mapped *trace.Trace
 }
 
 // Headline is the finding's first line, as a log shows it.
@@ -87,6 +102,11 @@ func (f Finding) Headline() string {
 		return fmt.Sprintf("%s: %v", f.Kind, f.Err)
 	case Deadlocked:
 		return "deadlock: no action is enabled"
+	case RefinementViolated:
+		if f.Trace != nil && len(f.Trace.Steps) == 1 {
+			return fmt.Sprintf("%s: %s (the initial state maps to no initial state of the high model)", f.Kind, f.Property)
+		}
+		return fmt.Sprintf("%s: %s (the last step maps to no step of the high model)", f.Kind, f.Property)
 	case LivenessViolated:
 		if f.Trace != nil && f.Trace.Loop != nil {
 			return fmt.Sprintf("%s: %s (a lasso: loop back to step %d)", f.Kind, f.Property, *f.Trace.Loop)

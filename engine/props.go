@@ -12,11 +12,21 @@ import (
 // temporal properties, which speak about infinite behaviours.
 var ErrTemporal = errors.New("only the model checker (execspec check) verifies temporal properties")
 
+// ErrRefinement is wrapped by the error of an engine asked to check a
+// refinement it cannot check: only the model checker verifies refinements.
+var ErrRefinement = errors.New("only the model checker (execspec check) verifies refinements")
+
 // RefuseTemporal returns an error wrapping ErrTemporal when kind is
 // machine.Temporal: engines that see finite samples (simulation, replay,
 // model-based testing) call it so that a temporal property is never
 // reported as passing when nothing checked it.
+//
+// A refinement (machine.Refines) is refused the same way, wrapping
+// ErrRefinement: it is checked on every transition of a search.
 func RefuseTemporal(engine string, kind machine.PropertyKind, name string) error {
+	if kind == machine.Refines {
+		return fmt.Errorf("%q is a refinement: %s cannot check it: %w", name, engine, ErrRefinement)
+	}
 	if kind != machine.Temporal {
 		return nil
 	}
@@ -50,10 +60,10 @@ type Verdict struct {
 
 // Judge evaluates props on s, in order, and returns the first finding: a
 // violated invariant, a satisfied example or a panic. Temporal properties
-// are not judged on single states and are skipped.
+// and refinements are not judged on single states and are skipped.
 func Judge[S any](mc *machine.Machine[S], props []machine.Property[S], s *S) Verdict {
 	for _, p := range props {
-		if p.Kind == machine.Temporal {
+		if p.Kind == machine.Temporal || p.Kind == machine.Refines {
 			continue
 		}
 		ok, err := mc.Eval(p, s)

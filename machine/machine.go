@@ -59,7 +59,10 @@ func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
 	for _, p := range def.Props {
 		q := Property[S]{Name: p.Name, Kind: PropertyKind(p.Kind), Pred: p.Pred}
 		for _, f := range p.Formulas {
-			q.Formulas = append(q.Formulas, Formula[S]{Form: TemporalForm(f.Form), P: f.P, Q: f.Q, Name: f.Name})
+			q.Formulas = append(q.Formulas, Formula[S]{Form: TemporalForm(f.Form), P: f.P, Q: f.Q, Name: f.Name, Taken: f.Taken})
+		}
+		if p.Refinement != nil {
+			q.Refinement = newRefinement(p.Name, p.Refinement)
 		}
 		mc.props = append(mc.props, q)
 	}
@@ -124,8 +127,8 @@ func (mc *Machine[S]) IsEnvironment(a int) bool {
 	return a >= 0 && a < len(mc.def.Actions) && mc.def.Actions[a].Environment
 }
 
-// Properties returns the model's invariants, examples, constraints and
-// temporal properties in definition order.
+// Properties returns the model's invariants, examples, constraints,
+// temporal properties and refinements in definition order.
 func (mc *Machine[S]) Properties() []Property[S] { return mc.props }
 
 // PropertiesOf returns the properties of one kind.
@@ -139,8 +142,8 @@ func (mc *Machine[S]) PropertiesOf(kind PropertyKind) []Property[S] {
 	return out
 }
 
-// Property returns the named invariant, example or temporal property
-// (constraints are not searched for), or an *execspec.UnknownNameError
+// Property returns the named invariant, example, temporal property or
+// refinement (constraints are not searched for), or an *execspec.UnknownNameError
 // listing the valid names.
 func (mc *Machine[S]) Property(name string) (Property[S], error) {
 	var valid []string

@@ -24,18 +24,26 @@ const (
 	// Temporal properties speak about whole behaviours
 	// (execspec.Model.Temporal); only the checker verifies them.
 	Temporal
+	// Refines properties say that the model implements a high model
+	// under a mapping (execspec.Refines); only the checker verifies them,
+	// on every transition, and their Formulas on the behaviour graph.
+	Refines
 )
 
-// String returns "invariant", "example", "constraint" or "temporal".
+// String returns "invariant", "example", "constraint", "temporal" or
+// "refinement".
 func (k PropertyKind) String() string { return core.PropertyKind(k).String() }
 
 // Property is a named predicate over states or, for a Temporal property,
-// a conjunction of temporal formulas (Pred is then nil).
+// a conjunction of temporal formulas (Pred is then nil). A Refines
+// property has no Pred: Refinement checks its steps, and its Formulas are
+// the high model's temporal properties and fairness mapped onto S.
 type Property[S any] struct {
-	Name     string
-	Kind     PropertyKind
-	Pred     func(*S) bool
-	Formulas []Formula[S]
+	Name       string
+	Kind       PropertyKind
+	Pred       func(*S) bool
+	Formulas   []Formula[S]
+	Refinement *Refinement[S]
 }
 
 // TemporalForm is the shape of one temporal formula.
@@ -72,6 +80,11 @@ type Formula[S any] struct {
 	// Name is the formula's name (execspec.Formula.Named), "" when it has
 	// none.
 	Name string
+	// Taken, when set, marks the steps the formula is checked without: a
+	// refinement's high fairness obligation is violated by a fair
+	// behaviour that, from some point on, takes none of them (and stays
+	// where P fails, as the form says).
+	Taken func(from, to *S) bool
 }
 
 // String renders the formula's shape with P and Q for its predicates, as

@@ -17,7 +17,15 @@
 // Initially the token is black and everything else is any type-correct
 // value: 192 initial states. The configuration's liveness property Liveness
 // (terminated ~> terminationDetected, under WF_vars(System)) holds, as TLC
-// reports; its other property, TDSpec, is a refinement, not ported.
+// reports. Its other property, TDSpec, is the refinement TD!Spec of the
+// abstract specification SyncTerminationDetection (examples/syncterm):
+// active is mapped to active and terminationDetected to the algorithm's
+// own terminationDetected (node 0 passive and white, holding a white
+// token). The model declares it as the refinement TDSpec, checked by
+// default: every step maps to a step of SyncTerminationDetection or to a
+// stuttering step, its Liveness holds of the mapped behaviours, and so does
+// its weak fairness of DetectTermination, under this model's WF(System).
+// TLC reports success for both properties (the manifest's EWD840.cfg).
 //
 // TLC explores a guard that is a disjunction one branch per true disjunct,
 // so the same successor can be generated (and counted among the states
@@ -32,6 +40,7 @@ import (
 	"strconv"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/examples/syncterm"
 )
 
 // The two colours.
@@ -191,7 +200,18 @@ func New(n int) *execspec.Model[State] {
 	m.Example("terminationDetected", func(s *State) bool {
 		return s.TPos == 0 && s.TColor == White && s.Color[0] == White && !s.Active[0]
 	})
+	// TDSpec == TD!Spec, TD == INSTANCE SyncTerminationDetection.
+	execspec.Refines(m, "TDSpec", syncterm.New(n), TD)
 	return m
+}
+
+// TD is the refinement mapping of TD == INSTANCE SyncTerminationDetection:
+// active is active, and terminationDetected the algorithm's detection.
+func TD(s *State) syncterm.State {
+	return syncterm.State{
+		Active:              append([]bool(nil), s.Active...),
+		TerminationDetected: s.TPos == 0 && s.TColor == White && s.Color[0] == White && !s.Active[0],
+	}
 }
 
 func terminated(s *State) bool {

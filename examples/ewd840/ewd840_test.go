@@ -1,6 +1,7 @@
 package ewd840_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/execspec/execspec/check"
@@ -70,5 +71,33 @@ func TestLiveness(t *testing.T) {
 	res := check.Test(t, ewd840.New(3), check.Options{Property: "Liveness"})
 	if lv := res.Liveness; lv == nil || lv.States != 302 || len(res.Findings) > 0 {
 		t.Errorf("liveness %+v, findings %v", lv, res.Findings)
+	}
+}
+
+// TestRefinesSyncTermination pins EWD840.cfg's PROPERTY TDSpec, which TLC
+// reports as holding: every step maps to a step of
+// SyncTerminationDetection or stutters, and the mapped behaviours satisfy
+// its Liveness and its WF(DetectTermination), under this model's fairness.
+func TestRefinesSyncTermination(t *testing.T) {
+	for _, opts := range []check.Options{{Workers: 2}, {Strategy: check.DFS}} {
+		res := check.Test(t, ewd840.New(3), opts)
+		if len(res.Refinements) != 1 || res.Refinements[0] != "TDSpec" || len(res.Unverified) > 0 || res.Liveness == nil {
+			t.Errorf("%s: refinements %v, unverified %v, liveness %v", opts.Strategy, res.Refinements, res.Unverified, res.Liveness)
+		}
+	}
+	mc, err := machine.Compile(ewd840.New(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := mc.Property("TDSpec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range p.Formulas {
+		names = append(names, f.Name)
+	}
+	if want := []string{"Liveness", "high fairness WF(DetectTermination)"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("formulas %q, want %q", names, want)
 	}
 }

@@ -26,6 +26,17 @@
 // 10,340,352 with 9. The RMs are interchangeable, and for up to 6 RMs the
 // model declares them a symmetry set, which a check uses unless told not to
 // (TLC's figures are without symmetry).
+//
+// The specification's second theorem, TPSpec => TC!TCSpec, says that
+// two-phase commit implements the transaction commit specification of
+// examples/tcommit, the refinement mapping being rmState itself (TC ==
+// INSTANCE TCommit substitutes each variable of TCommit by the variable of
+// the same name). The model declares it as the refinement TCSpec, which a
+// check verifies by default on every transition: every step of TwoPhase is
+// a step of TCommit or leaves rmState unchanged. The module's closing
+// comment says TLC checked both theorems for six RMs; the refinement holds
+// here too (a search that checks it does not use the symmetry: a mapping
+// need not be symmetric).
 package twophase
 
 import (
@@ -33,6 +44,7 @@ import (
 	"strconv"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/examples/tcommit"
 )
 
 // Message is a message record: [type |-> "Prepared", rm |-> r] from an
@@ -73,11 +85,17 @@ func Spec() *execspec.Spec[State] {
 	for n := 3; n <= 10; n++ {
 		s.Instance("rm"+strconv.Itoa(n), func() *execspec.Model[State] { return New(n) })
 	}
+	s.Instance("rm3_hidden_prepare", func() *execspec.Model[State] { return NewWithMapping(3, HiddenPrepare) })
 	return s
 }
 
 // New builds the model for n resource managers (at least 1).
-func New(n int) *execspec.Model[State] {
+func New(n int) *execspec.Model[State] { return NewWithMapping(n, TC) }
+
+// NewWithMapping builds the model for n resource managers with mapping as
+// the refinement mapping of TCSpec: TC is the right one, HiddenPrepare a
+// planted mistake (the instance rm3_hidden_prepare).
+func NewWithMapping(n int, mapping func(*State) tcommit.State) *execspec.Model[State] {
 	if n < 1 {
 		panic(fmt.Sprintf("twophase: %d resource managers; want at least 1", n))
 	}
@@ -203,6 +221,11 @@ func New(n int) *execspec.Model[State] {
 		return true
 	})
 
+	// TPSpec => TC!TCSpec, under the mapping rmState.
+	if n <= tcommit.MaxRM {
+		execspec.Refines(m, "TCSpec", tcommit.New(n), mapping)
+	}
+
 	// The RMs are interchangeable. The checker canonicalizes a state by
 	// trying all n! renamings, which for this model's small states costs
 	// more time than the smaller state space saves; beyond 6 RMs (720
@@ -240,4 +263,45 @@ func Any(s *State, st string) bool {
 		}
 	}
 	return false
+}
+
+// TC is the refinement mapping of TPSpec => TC!TCSpec: TCommit's one
+// variable, rmState, is TwoPhase's rmState (RM ri is tcommit.RM(i-1)).
+// A state outside TPTypeOK (an unknown RM or state name) panics, which the
+// checker reports; TPTypeOK, checked first, says what is wrong.
+func TC(s *State) tcommit.State {
+	rms := tcommit.AllRMs(len(s.RMState), tcommit.Working)
+	for name, st := range s.RMState {
+		i, err := strconv.Atoi(name[min(1, len(name)):])
+		if err != nil || i < 1 || i > len(s.RMState) {
+			panic(fmt.Sprintf("rmState: %q is not an RM", name))
+		}
+		v, ok := rmStates[st]
+		if !ok {
+			panic(fmt.Sprintf("rmState[%s]: %q is not a resource manager state", name, st))
+		}
+		rms.Set(tcommit.RM(i-1), v)
+	}
+	return tcommit.State{RMState: rms}
+}
+
+var rmStates = map[string]tcommit.RMState{
+	"working": tcommit.Working, "prepared": tcommit.Prepared,
+	"committed": tcommit.Committed, "aborted": tcommit.Aborted,
+}
+
+// HiddenPrepare is a wrong refinement mapping, planted to be caught: it
+// maps a prepared RM to a working one, as if preparing were invisible.
+// Preparing then maps to a stuttering step, and an RM that learns of the
+// commit maps to a working RM committing, which TCommit forbids (only a
+// prepared RM commits): the shortest behaviour that shows it has the three
+// RMs prepare, the TM hear them and commit, and an RM receive Commit.
+func HiddenPrepare(s *State) tcommit.State {
+	h := TC(s)
+	for rm := tcommit.RM(0); rm < tcommit.RM(h.RMState.N); rm++ {
+		if h.RMState.Get(rm) == tcommit.Prepared {
+			h.RMState.Set(rm, tcommit.Working)
+		}
+	}
+	return h
 }

@@ -7,12 +7,17 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
 	"github.com/execspec/execspec/internal/longtest"
 	"github.com/execspec/execspec/machine"
 )
 
+// TestTLCCounts also checks the refinement TCSpec (TPSpec => TC!TCSpec) on
+// every transition, as TLC did for six RMs (TwoPhase.tla's closing
+// comment): any violation fails the test.
+//
 // TestTLCCounts pins TLC's figures for TwoPhase.cfg (three RMs) from the
 // tlaplus/Examples manifest, 288 distinct states, 1,146 generated, depth 11,
 // and the scaling benchmark's counts for more RMs (without symmetry, as TLC
@@ -68,7 +73,7 @@ func TestTLCCounts(t *testing.T) {
 // search over encodings) canonicalized by brute force.
 func TestSymmetry(t *testing.T) {
 	for _, rms := range []int{3, 4} {
-		res := check.Test(t, twophase.New(rms), check.Options{})
+		res := check.Test(t, twophase.New(rms), check.Options{NoRefinement: true}) // a refinement turns symmetry off
 		if want := orbits(t, rms); res.Stats.Distinct != want || len(res.Symmetries) != 1 {
 			t.Errorf("%d RMs under symmetry: %d states, want %d orbits", rms, res.Stats.Distinct, want)
 		}
@@ -141,5 +146,44 @@ func TestShortestCommit(t *testing.T) {
 	want := []string{"init", "RMPrepare", "TMRcvPrepared", "RMPrepare", "TMRcvPrepared", "RMPrepare", "TMRcvPrepared", "TMCommit", "RMRcvCommitMsg"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("trace %v, want %v", got, want)
+	}
+}
+
+// TestRefinesTCommit pins TwoPhase.tla's theorem TPSpec => TC!TCSpec: the
+// refinement holds, checked on every transition by every engine.
+func TestRefinesTCommit(t *testing.T) {
+	for _, opts := range []check.Options{{Workers: 1}, {Workers: 2}, {Strategy: check.DFS}} {
+		res := check.Test(t, twophase.New(3), opts)
+		if !reflect.DeepEqual(res.Refinements, []string{"TCSpec"}) || len(res.Symmetries) > 0 || res.Stats.Distinct != 288 {
+			t.Errorf("%s: refinements %v, symmetries %v, %d states", opts.Strategy, res.Refinements, res.Symmetries, res.Stats.Distinct)
+		}
+	}
+}
+
+// TestHiddenPrepare pins how the planted wrong mapping HiddenPrepare is
+// caught: BFS's shortest trace has 8 steps (three RMs prepare and the TM
+// hears each, the TM commits) and fails at its last, an RM receiving
+// Commit, which maps to a working RM committing; every earlier step maps
+// to a stuttering step or to one of TCommit's.
+func TestHiddenPrepare(t *testing.T) {
+	for _, opts := range []check.Options{{Workers: 1}, {Workers: 2}, {Strategy: check.DFS}} {
+		m := twophase.NewWithMapping(3, twophase.HiddenPrepare)
+		f := check.TestViolation(t, m, opts)
+		if f.Kind != engine.RefinementViolated || f.Property != "TCSpec" || f.Mapped == nil {
+			t.Fatalf("%s: %s", opts.Strategy, f.Headline())
+		}
+		steps := f.Trace.Steps
+		last := len(steps) - 1
+		if steps[last].Action != "RMRcvCommitMsg" || f.Mapped.Steps[last].Action != "" {
+			t.Errorf("%s: fails at %s (mapped %q)", opts.Strategy, steps[last].Action, f.Mapped.Steps[last].Action)
+		}
+		for i, st := range f.Mapped.Steps[:last] {
+			if st.Action == "" {
+				t.Errorf("%s: step %d (%s) maps to no step", opts.Strategy, i, steps[i].Action)
+			}
+		}
+		if opts.Strategy == "" && last != 8 {
+			t.Errorf("BFS, %d workers: %d steps, want 8", opts.Workers, last)
+		}
 	}
 }

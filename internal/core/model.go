@@ -58,6 +58,7 @@ const (
 	Example
 	Constraint
 	Temporal
+	Refines
 )
 
 func (k PropertyKind) String() string {
@@ -70,17 +71,22 @@ func (k PropertyKind) String() string {
 		return "constraint"
 	case Temporal:
 		return "temporal"
+	case Refines:
+		return "refinement"
 	}
 	return fmt.Sprintf("PropertyKind(%d)", int(k))
 }
 
 // Property is a named predicate over states or, for a Temporal property,
-// a conjunction of temporal formulas (Pred is then nil).
+// a conjunction of temporal formulas (Pred is then nil). A Refinement
+// property has its Refinement, and as Formulas the high model's temporal
+// properties and fairness mapped onto S.
 type Property[S any] struct {
-	Name     string
-	Kind     PropertyKind
-	Pred     func(*S) bool
-	Formulas []Formula[S]
+	Name       string
+	Kind       PropertyKind
+	Pred       func(*S) bool
+	Formulas   []Formula[S]
+	Refinement *Refinement[S]
 }
 
 // TemporalForm is the shape of one temporal formula; package machine
@@ -120,6 +126,10 @@ type Formula[S any] struct {
 	Form TemporalForm
 	P, Q func(*S) bool
 	Name string // set by Formula.Named; "" when unnamed
+	// Taken, when set, marks the steps the formula is checked without: a
+	// high model's fairness obligation (see Refinement) is violated by a
+	// behaviour that, from some point on, takes none of them.
+	Taken func(from, to *S) bool
 }
 
 // FairnessKind is weak or strong fairness; package machine exports it,

@@ -316,6 +316,7 @@ func (c *comparer[S]) compareStates(cf config) error {
 		opts.Property = c.opts.Property
 	}
 	opts.NoTemporal = true
+	opts.NoRefinement = true // it would turn symmetry off
 	dec := c.mc.NewDecoder()
 	opts.Visit = func(enc []byte, depth int) {
 		mu.Lock()
@@ -424,6 +425,7 @@ func (c *comparer[S]) compareFinding(cf config) error {
 	opts := cf.opts
 	opts.Property = c.opts.Property
 	opts.NoTemporal = true
+	opts.NoRefinement = true // it would turn symmetry off
 	opts.MaxFindings = 1
 	// A depth-first finding is shrunk (by re-execution) before it is
 	// reported: once, on plain DFS, is enough to compare a shrunk finding.

@@ -28,6 +28,7 @@ import (
 	"github.com/execspec/execspec/examples/realtimehourclock"
 	"github.com/execspec/execspec/examples/semisync"
 	"github.com/execspec/execspec/examples/shardmove"
+	"github.com/execspec/execspec/examples/syncterm"
 	"github.com/execspec/execspec/examples/tcommit"
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
@@ -64,6 +65,7 @@ func TestExamples(t *testing.T) {
 		"realtimehourclock":  instances(realtimehourclock.Spec()),
 		"semisync":           instances(semisync.Spec()),
 		"shardmove":          instances(shardmove.Spec()),
+		"syncterm":           instances(syncterm.Spec()),
 		"tcommit":            instances(tcommit.Spec()),
 		"twophase":           instances(twophase.Spec()),
 		"twophase/packed":    instances(packed.Spec()),
