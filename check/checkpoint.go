@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/execspec/execspec/internal/atomicfile"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -182,86 +183,64 @@ func (b *bfs[S]) saveCheckpoint() (err error) {
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(o.Dir, "."+checkpointName+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
+	// atomicfile names the file: the deferred wrap then says what it is.
+	err = atomicfile.WriteFunc(path, 0o644, func(f io.Writer) error {
+		crc := crc32.New(crcTable)
+		bw := bufio.NewWriterSize(f, 1<<20)
+		w := &binWriter{w: io.MultiWriter(bw, crc)}
+		h := checkpointHeader{
+			Identity:  checkpointIdentity(b.eng.mc, b.eng.opts),
+			Levels:    b.levels,
+			Generated: b.generated,
+			Branch:    b.branch,
+			Records:   b.recs.n,
+			Front:     int64(b.front.len()),
+			FrontSize: int64(len(b.front.buf)),
+			Saved:     time.Now().UTC().Format(time.RFC3339),
+		}
+		head, err := json.Marshal(h)
 		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
+			return err
 		}
-	}()
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
-	crc := crc32.New(crcTable)
-	bw := bufio.NewWriterSize(f, 1<<20)
-	w := &binWriter{w: io.MultiWriter(bw, crc)}
-	h := checkpointHeader{
-		Identity:  checkpointIdentity(b.eng.mc, b.eng.opts),
-		Levels:    b.levels,
-		Generated: b.generated,
-		Branch:    b.branch,
-		Records:   b.recs.n,
-		Front:     int64(b.front.len()),
-		FrontSize: int64(len(b.front.buf)),
-		Saved:     time.Now().UTC().Format(time.RFC3339),
-	}
-	head, err := json.Marshal(h)
-	if err != nil {
-		return err
-	}
-	w.bytes([]byte(checkpointMagic))
-	w.u64(uint64(len(head)))
-	w.bytes(head)
-	wide := b.eng.opts.Fingerprint128
-	var n int64
-	b.seen.Each(func(fp fingerprint, _ struct{}) {
-		n++
-		w.u64(fp.hi)
-		if wide {
-			w.u64(fp.lo)
+		w.bytes([]byte(checkpointMagic))
+		w.u64(uint64(len(head)))
+		w.bytes(head)
+		wide := b.eng.opts.Fingerprint128
+		var n int64
+		b.seen.Each(func(fp fingerprint, _ struct{}) {
+			n++
+			w.u64(fp.hi)
+			if wide {
+				w.u64(fp.lo)
+			}
+		})
+		if n != b.recs.n {
+			return fmt.Errorf("the store holds %d fingerprints for %d records", n, b.recs.n)
 		}
+		for i := int64(0); i < b.recs.n; i++ {
+			r := b.recs.get(i)
+			w.u32(r.parent)
+			w.u32(r.succ)
+		}
+		for _, end := range b.front.ends {
+			w.u64(uint64(end))
+		}
+		w.bytes(b.front.buf)
+		for _, idx := range b.frontIdx {
+			w.u32(idx)
+		}
+		if w.err != nil {
+			return w.err
+		}
+		var sum [4]byte
+		binary.LittleEndian.PutUint32(sum[:], crc.Sum32())
+		if _, err := bw.Write(sum[:]); err != nil {
+			return err
+		}
+		return bw.Flush()
 	})
-	if n != b.recs.n {
-		return fmt.Errorf("the store holds %d fingerprints for %d records", n, b.recs.n)
-	}
-	for i := int64(0); i < b.recs.n; i++ {
-		r := b.recs.get(i)
-		w.u32(r.parent)
-		w.u32(r.succ)
-	}
-	for _, end := range b.front.ends {
-		w.u64(uint64(end))
-	}
-	w.bytes(b.front.buf)
-	for _, idx := range b.frontIdx {
-		w.u32(idx)
-	}
-	if w.err != nil {
-		return w.err
-	}
-	var sum [4]byte
-	binary.LittleEndian.PutUint32(sum[:], crc.Sum32())
-	if _, err := bw.Write(sum[:]); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	if d, err := os.Open(o.Dir); err == nil {
-		d.Sync() // the rename itself survives a crash (best effort: not every file system syncs a directory)
-		d.Close()
+	if err != nil {
+		return errors.Unwrap(err) // without atomicfile's "writing PATH"
 	}
 	if o.Saved != nil {
 		o.Saved(len(b.levels), b.recs.n)

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/execspec/execspec/internal/atomicfile"
 	"github.com/execspec/execspec/internal/nativegen"
 )
 
@@ -312,23 +313,13 @@ func rewriteBuildErrors(s, virtual string) string {
 	return strings.ReplaceAll(s, filepath.Dir(virtual), "<execspec runner>")
 }
 
+// writeIfChanged writes data to path unless the file holds it already
+// (its time then stays, and go build's cache keeps the runner).
 func writeIfChanged(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 		return nil
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.Write(path, data, 0o644)
 }
 
 func cacheDir(env Env) (string, error) {

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/execspec/execspec/internal/atomicfile"
 )
 
 // scaffold holds what `execspec init` writes: the generic template (a
@@ -237,7 +239,7 @@ func initPackage(env Env, req initRequest) (res initResult, err error) {
 			dir, strings.Join(inTheWay, " and "))
 	}
 	for _, o := range outputs {
-		if err := writeNew(o.path, o.data); err != nil {
+		if err := atomicfile.Create(o.path, o.data, 0o644); err != nil {
 			return res, fmt.Errorf("%w (nothing is left of the new package)", err)
 		}
 		res.written = append(res.written, o.path)
@@ -332,29 +334,6 @@ func mkdirAllNew(dir string) ([]string, error) {
 		missing[i], missing[j] = missing[j], missing[i]
 	}
 	return missing, nil
-}
-
-// writeNew writes a file that must not exist yet, completely or not at
-// all: into a temporary file first, then linked into place.
-func writeNew(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Link(tmp, path)
 }
 
 // goPackageName turns a directory name into a Go package name.

@@ -8,7 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+
+	"github.com/execspec/execspec/internal/atomicfile"
 )
 
 // A Decoder reads a stream of traces: a single JSON object, NDJSON (one
@@ -159,61 +160,25 @@ func WriteFile(path string, traces ...*Trace) error {
 		}
 	}
 	if err := writeAtomic(path, traces); err != nil {
-		return fmt.Errorf("itf: write %s: %w", path, err)
+		return fmt.Errorf("itf: %w", err)
 	}
 	return nil
 }
 
 func writeAtomic(path string, traces []*Trace) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if len(traces) == 1 {
-		err = traces[0].encode(f, true)
-	} else {
-		for i, t := range traces {
-			if err = t.encode(f, false); err != nil {
-				err = fmt.Errorf("trace %d: %w", i, err)
-				break
+	return atomicfile.WriteFunc(path, 0o644, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		if len(traces) == 1 {
+			if err := traces[0].encode(bw, true); err != nil {
+				return err
+			}
+		} else {
+			for i, t := range traces {
+				if err := t.encode(bw, false); err != nil {
+					return fmt.Errorf("trace %d: %w", i, err)
+				}
 			}
 		}
-	}
-	if err != nil {
-		return fail(err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	syncDir(dir)
-	return nil
-}
-
-// syncDir makes a rename in dir durable where the platform allows it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: not supported everywhere
-		d.Close()
-	}
+		return bw.Flush()
+	})
 }
