@@ -30,6 +30,10 @@ type dfsFrame[S any] struct {
 	order []int
 	next  int
 	ord   uint32 // the ordinal of this frame's state among its parent's successors
+	// from is the state whose successors these are (nil for the initial
+	// states): it lives in the frame below, which does not change while
+	// this one is on the stack.
+	from *S
 }
 
 type dfs[S any] struct {
@@ -82,8 +86,8 @@ func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		f.next++
 		s, fp, ord := &f.succ[i], f.fps[i], f.ords[i]
 		depth := len(d.stack) - 1 // steps from an initial state
-		if len(e.constraints) > 0 {
-			if out, v := d.x.outside(s); out {
+		if e.bounded {
+			if out, v := d.x.outside(f.from, s); out {
 				if v.kind != 0 && !d.reported(fp) {
 					d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp, out: true})
 					if len(d.findings) >= e.opts.MaxFindings {
@@ -189,7 +193,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	for i := range f.succ {
 		f.succ[i] = zero // drop references
 	}
-	f.succ, f.fps, f.ords, f.order, f.next, f.ord = f.succ[:0], f.fps[:0], f.ords[:0], f.order[:0], 0, ord
+	f.succ, f.fps, f.ords, f.order, f.next, f.ord, f.from = f.succ[:0], f.fps[:0], f.ords[:0], f.order[:0], 0, ord, s
 	bounded := e.opts.MaxDepth > 0
 	depth := len(d.stack) // steps from an initial state of the successors
 	var parent []uint32   // the path to s, computed only when a finding needs it
@@ -201,6 +205,13 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	}
 	emit := func(o uint32, next *S) bool {
 		e.generated.Add(1)
+		if len(e.steps) > 0 && s != nil {
+			// Every transition, to a state seen before or outside the
+			// constraints too (TLC checks an action property so).
+			if v := d.x.judgeStep(s, next); v.kind != 0 {
+				d.findings = append(d.findings, pending{verdict: v, ords: append(append([]uint32(nil), pathTo()...), o), step: true})
+			}
+		}
 		fp, err := d.x.fingerprint(next)
 		if err != nil {
 			d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, property: symmetryName(err), err: err}, ords: append(append([]uint32(nil), pathTo()...), o)})

@@ -533,7 +533,7 @@ func checkExitCode(res *check.Result) int {
 	}
 	for _, fd := range res.Findings {
 		switch fd.Kind {
-		case engine.InvariantViolated, engine.Panicked, engine.Deadlocked, engine.LivenessViolated:
+		case engine.InvariantViolated, engine.StepViolated, engine.Panicked, engine.Deadlocked, engine.LivenessViolated:
 			return ExitViolation
 		case engine.ExampleFound:
 			found = true

@@ -30,6 +30,10 @@ const (
 	// violates a temporal property. Its trace is a lasso (trace.Trace.Loop
 	// is set): a prefix, then a loop repeated forever.
 	LivenessViolated
+	// StepViolated: a transition between reachable states violates a step
+	// invariant (execspec.Model.StepInvariant). Its trace ends in the bad
+	// step.
+	StepViolated
 )
 
 func (k Kind) String() string {
@@ -46,6 +50,8 @@ func (k Kind) String() string {
 		return "nondeterministic model"
 	case LivenessViolated:
 		return "temporal property violated"
+	case StepViolated:
+		return "step invariant violated"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -58,7 +64,8 @@ func (k Kind) Failure() bool { return k != ExampleFound }
 // Finding is one result worth reporting, with the trace that reaches it.
 type Finding struct {
 	Kind Kind
-	// Property is the invariant, example or temporal property; for a
+	// Property is the invariant, example, step invariant or temporal
+	// property; for a
 	// LivenessViolated finding, Formula is the index of the formula of the
 	// temporal property that fails; for a panic, the property (or
 	// symmetry, or constraint) that panicked, empty when init or an action

@@ -24,19 +24,34 @@ const (
 	// Temporal properties speak about whole behaviours
 	// (execspec.Model.Temporal); only the checker verifies them.
 	Temporal
+	// StepInvariant properties must hold on every transition: Step(before,
+	// after) (execspec.Model.StepInvariant; TLA+'s [][A]_vars).
+	StepInvariant
+	// ActionConstraint properties bound exploration by transitions: a step
+	// failing one is not taken (TLC's ACTION_CONSTRAINT;
+	// execspec.Model.ActionConstraint).
+	ActionConstraint
 )
 
-// String returns "invariant", "example", "constraint" or "temporal".
+// String returns "invariant", "example", "constraint", "temporal", "step
+// invariant" or "action constraint".
 func (k PropertyKind) String() string { return core.PropertyKind(k).String() }
 
 // Property is a named predicate over states or, for a Temporal property,
-// a conjunction of temporal formulas (Pred is then nil).
+// a conjunction of temporal formulas (Pred is then nil), or, for a
+// StepInvariant or an ActionConstraint, a predicate over transitions: Step
+// (Pred is then nil).
 type Property[S any] struct {
 	Name     string
 	Kind     PropertyKind
 	Pred     func(*S) bool
 	Formulas []Formula[S]
+	Step     func(before, after *S) bool
 }
+
+// IsStep reports whether p judges transitions (a StepInvariant or an
+// ActionConstraint) rather than states.
+func (p Property[S]) IsStep() bool { return p.Step != nil }
 
 // TemporalForm is the shape of one temporal formula.
 type TemporalForm int

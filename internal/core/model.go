@@ -58,6 +58,8 @@ const (
 	Example
 	Constraint
 	Temporal
+	StepInvariant
+	ActionConstraint
 )
 
 func (k PropertyKind) String() string {
@@ -70,17 +72,23 @@ func (k PropertyKind) String() string {
 		return "constraint"
 	case Temporal:
 		return "temporal"
+	case StepInvariant:
+		return "step invariant"
+	case ActionConstraint:
+		return "action constraint"
 	}
 	return fmt.Sprintf("PropertyKind(%d)", int(k))
 }
 
 // Property is a named predicate over states or, for a Temporal property,
-// a conjunction of temporal formulas (Pred is then nil).
+// a conjunction of temporal formulas, or, for a StepInvariant or an
+// ActionConstraint, a predicate over transitions (Step; Pred is then nil).
 type Property[S any] struct {
 	Name     string
 	Kind     PropertyKind
 	Pred     func(*S) bool
 	Formulas []Formula[S]
+	Step     func(before, after *S) bool
 }
 
 // TemporalForm is the shape of one temporal formula; package machine
