@@ -38,9 +38,9 @@ type searcher[S any] struct {
 	actionConstraints []machine.Property[S]
 	bounded           bool
 	temporal          []machine.Property[S] // checked on the behaviour graph after the search
-	sym         *symmetryPlan[S]
-	reduce      bool // data-pick reduction
-	budget      *budget
+	sym               *symmetryPlan[S]
+	reduce            bool // data-pick reduction
+	budget            *budget
 
 	// Live counters, written by the workers now and then: kept off the
 	// cache lines of the fields above, which every successor reads.

@@ -27,8 +27,8 @@ type Machine[S any] struct {
 	// model has none: the hooks then cost a length test).
 	steps             []Property[S]
 	actionConstraints []Property[S]
-	symmetries  []Symmetry[S]
-	fairness    []Fairness
+	symmetries        []Symmetry[S]
+	fairness          []Fairness
 	// ops are the state runtime's operations on S (copy, encoding,
 	// decoding, equality, references), at hand for the hot paths.
 	ops *state.Ops
