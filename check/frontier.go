@@ -378,23 +378,27 @@ func (x *expander[S]) judgeStep(s, next *S) verdict {
 // counted or expanded, so it is judged again each time it is generated. A
 // panicking constraint puts s outside and is itself the verdict.
 func (x *expander[S]) outside(from, s *S) (bool, verdict) {
-	if from != nil && len(x.eng.actionConstraints) > 0 {
-		ok, name, err := x.eng.mc.Allowed(from, s)
-		if err != nil {
-			return true, verdict{kind: engine.Panicked, property: name, err: err}
-		}
-		if !ok {
-			return true, x.judge(s)
-		}
-	}
+	// Every constraint is evaluated, state constraints first, so that a
+	// panic in any is reported, as the reference semantics does.
+	out := false
 	for _, c := range x.eng.constraints {
 		ok, err := x.eng.mc.Eval(c, s)
 		if err != nil {
 			return true, verdict{kind: engine.Panicked, property: c.Name, err: err}
 		}
-		if !ok {
-			return true, x.judge(s)
+		out = out || !ok
+	}
+	if from != nil {
+		for _, c := range x.eng.actionConstraints {
+			ok, err := x.eng.mc.EvalStep(c, from, s)
+			if err != nil {
+				return true, verdict{kind: engine.Panicked, property: c.Name, err: err}
+			}
+			out = out || !ok
 		}
+	}
+	if out {
+		return true, x.judge(s)
 	}
 	return false, verdict{}
 }
