@@ -159,8 +159,8 @@ type explorer[S any] struct {
 	steps             []machine.Property[S]
 	actionConstraints []machine.Property[S]
 	res               *Result
-	values      []*S // the states still to expand, by index; nil once expanded
-	outside     map[string]bool
+	values            []*S // the states still to expand, by index; nil once expanded
+	outside           map[string]bool
 }
 
 func (x *explorer[S]) run(ctx context.Context) error {
