@@ -24,6 +24,11 @@
 //  3. When the trace is a lasso (ITF "loop": k), the last state must lead
 //     back to state k, unless it already equals state k.
 //
+//  4. Every transition must keep the model's step invariants
+//     (execspec.Model.StepInvariant): a state reached by a step that breaks
+//     one fails with StepViolated. Action constraints and state
+//     constraints, which bound searches, are not judged.
+//
 // Validation stops at the first state that cannot be reached and reports it
 // as a Failure: which state, why (a recorded pick is not one of the model's
 // candidates, the action is not enabled with these picks, no successor
