@@ -14,6 +14,7 @@
 //
 //  1. The first state must be an initial state: some branch of the model's
 //     Init, with the picks the trace records for it, produces it.
+//
 //  2. Every later state must follow from the one before by one transition:
 //     - when the trace names the action (mbt::actionTaken, as execspec and
 //     Quint's --mbt write it), that action is executed, with the recorded
@@ -21,6 +22,7 @@
 //     trace does not record are searched by enumerating their candidates;
 //     - when it does not, every action is tried with every choice of picks
 //     until one produces the recorded state. The Report says which one did.
+//
 //  3. When the trace is a lasso (ITF "loop": k), the last state must lead
 //     back to state k, unless it already equals state k.
 //
