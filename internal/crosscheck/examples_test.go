@@ -29,6 +29,7 @@ import (
 	"github.com/execspec/execspec/examples/semisync"
 	"github.com/execspec/execspec/examples/shardmove"
 	"github.com/execspec/execspec/examples/tcommit"
+	"github.com/execspec/execspec/examples/tcp"
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
 	"github.com/execspec/execspec/examples/voting"
@@ -65,6 +66,7 @@ func TestExamples(t *testing.T) {
 		"semisync":           instances(semisync.Spec()),
 		"shardmove":          instances(shardmove.Spec()),
 		"tcommit":            instances(tcommit.Spec()),
+		"tcp":                instances(tcp.Spec()),
 		"twophase":           instances(twophase.Spec()),
 		"twophase/packed":    instances(packed.Spec()),
 		"voting":             instances(voting.Spec()),
