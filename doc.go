@@ -70,6 +70,9 @@
 //   - Defining: NewModel, Model.Init, Model.Action, Model.Invariant,
 //     Model.Example, Model.Constraint, Model.Symmetry, Model.DataPicks,
 //     Model.Weight, Model.Environment, Model.Params; NewSpec, Spec.Instance.
+//   - Properties of steps: Model.StepInvariant (TLA+'s [][A]_vars) and
+//     Model.ActionConstraint (TLC's ACTION_CONSTRAINT), predicates of the
+//     states before and after a step.
 //   - Temporal properties: Model.Temporal with Eventually, AlwaysEventually,
 //     EventuallyAlways, LeadsTo, LeadsToAlways; Model.WeakFair and
 //     Model.StrongFair, Fairness.Per.

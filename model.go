@@ -92,6 +92,39 @@ func (m *Model[S]) Constraint(name string, pred func(*S) bool) {
 	m.addProp(name, core.Constraint, pred)
 }
 
+// StepInvariant adds a property of every transition: pred(before, after)
+// must hold for each step of every behaviour, before being the state the
+// step starts from and after the state it leads to (TLA+'s [][A]_vars,
+// checked as TLC checks an action PROPERTY: "a term never decreases", "a
+// committed value never changes"). Initial states are no transition and
+// are not judged. A violation is a finding of its own kind whose trace
+// ends in the bad step.
+//
+// The engines judge the steps actions take: a step that leaves the state
+// unchanged is judged like any other (an action whose branch changes
+// nothing is a step of the model), and the checker judges every
+// transition of the states it expands, to states seen before or outside
+// the constraints too. before and after must not be modified; under
+// symmetry, like an invariant, pred must not tell renamed states apart.
+func (m *Model[S]) StepInvariant(name string, pred func(before, after *S) bool) {
+	m.addStepProp(name, core.StepInvariant, pred)
+}
+
+// ActionConstraint adds a constraint on transitions, with TLC's
+// ACTION_CONSTRAINT semantics: a step for which pred(before, after) is
+// false is not taken. The checker does not store, count or expand the
+// state it leads to (unless another step reaches it), as for a state
+// outside a state constraint: TLC still checks that state's invariants,
+// and so does the checker. Random simulation and model-based testing
+// choose among the other steps, as if the branch had failed a guard. A
+// state whose every enabled step fails an action constraint is not a
+// deadlock (TLC's deadlock is a state with no enabled step at all).
+// Initial states are not constrained. before and after must not be
+// modified.
+func (m *Model[S]) ActionConstraint(name string, pred func(before, after *S) bool) {
+	m.addStepProp(name, core.ActionConstraint, pred)
+}
+
 // Symmetry declares a named set of interchangeable values (for example process
 // ids) of which there are n. permute must rewrite the state in place so that
 // every occurrence of value i becomes perm[i]; the checker then stores one
@@ -142,6 +175,19 @@ func (m *Model[S]) addProp(name string, kind core.PropertyKind, pred func(*S) bo
 		m.errs = append(m.errs, fmt.Errorf("%s %q has no predicate", kind, name))
 	}
 	m.props = append(m.props, core.Property[S]{Name: name, Kind: kind, Pred: pred})
+}
+
+func (m *Model[S]) addStepProp(name string, kind core.PropertyKind, pred func(before, after *S) bool) {
+	m.checkName(kind.String(), name)
+	for _, p := range m.props {
+		if p.Name == name {
+			m.errs = append(m.errs, fmt.Errorf("property %q defined twice", name))
+		}
+	}
+	if pred == nil {
+		m.errs = append(m.errs, fmt.Errorf("%s %q has no predicate", kind, name))
+	}
+	m.props = append(m.props, core.Property[S]{Name: name, Kind: kind, Step: pred})
 }
 
 func (m *Model[S]) checkName(what, name string) {

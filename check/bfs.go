@@ -351,8 +351,8 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 				continue
 			}
 			k := key(pos, bt.ords[i])
-			if len(e.constraints) > 0 {
-				if out, v := x.outside(&bt.states[i]); out {
+			if e.bounded {
+				if out, v := x.outside(parent, &bt.states[i]); out {
 					if v.kind != 0 && !b.offerOutside(c, v, pos, bt.ords[i], fp, k, need) {
 						break
 					}
@@ -397,6 +397,16 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 	}
 	emit := func(ord uint32, next *S) bool {
 		c.gen++
+		if len(e.steps) > 0 && parent != nil && !probe {
+			// Every transition, to a state seen before or outside the
+			// constraints too (TLC checks an action property so).
+			if v := x.judgeStep(parent, next); v.kind != 0 {
+				c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord), step: true})
+				if b.newFound.Add(1) >= need {
+					b.stopClaiming()
+				}
+			}
+		}
 		fp, err := x.fingerprint(next)
 		if err != nil {
 			c.found = append(c.found, pending{verdict: verdict{kind: engine.Panicked, property: symmetryName(err), err: err}, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord)})
@@ -556,6 +566,11 @@ func (b *bfs[S]) commit(depth int) bool {
 				table := b.level
 				if p.out {
 					table = b.out
+					if v, in := b.level.Get(p.fp); in && v < p.key {
+						// Reached inside the model first (an action
+						// constraint excludes only some steps to it).
+						continue
+					}
 				}
 				if v, _ := table.Get(p.fp); v != p.key {
 					continue // a duplicate of a state found with a smaller key
@@ -717,9 +732,25 @@ func (b *bfs[S]) levelFindings() []pending {
 		if level[i].key != level[j].key {
 			return level[i].key < level[j].key
 		}
-		return level[i].kind > level[j].kind // a panic before what followed it
+		// At one key: a panic in an action before the branch that
+		// followed it, a transition's verdict before its state's.
+		if ci, cj := level[i].class(), level[j].class(); ci != cj {
+			return ci < cj
+		}
+		return level[i].kind > level[j].kind
 	})
 	return level
+}
+
+// class orders the findings of one key (see levelFindings).
+func (p *pending) class() int {
+	switch {
+	case p.panic != nil:
+		return 0
+	case p.step:
+		return 1
+	}
+	return 2
 }
 
 // resolve turns a finding's record number into successor ordinals from an

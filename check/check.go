@@ -167,7 +167,11 @@ func (e *searcher[S]) shrink(f *engine.Finding, plan engine.Plan) error {
 	if f.Kind == engine.Panicked && f.Property != "" && e.sym != nil {
 		return nil // a panicking permute function is not a property the shrinker judges
 	}
-	return engine.Shrink(e.mc, e.props, f, plan, e.opts.ShrinkRuns)
+	props := e.props
+	if len(e.steps) > 0 {
+		props = append(append([]machine.Property[S](nil), e.props...), e.steps...)
+	}
+	return engine.Shrink(e.mc, props, f, plan, e.opts.ShrinkRuns)
 }
 
 // propertyNames joins the names of props.

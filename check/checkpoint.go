@@ -96,7 +96,7 @@ type checkpointHeader struct {
 // decide which states are explored and judged, and the caller's ID.
 func checkpointIdentity[S any](mc *machine.Machine[S], o Options) []string {
 	var props []string
-	for _, k := range []machine.PropertyKind{machine.Invariant, machine.Example, machine.Constraint, machine.Temporal, machine.Refines} {
+	for _, k := range []machine.PropertyKind{machine.Invariant, machine.Example, machine.Constraint, machine.Temporal, machine.Refines, machine.StepInvariant, machine.ActionConstraint} {
 		for _, p := range mc.PropertiesOf(k) {
 			props = append(props, p.Name)
 		}

@@ -59,6 +59,7 @@ type dfs[S any] struct {
 	tmp   []dfsSucc // scratch: successors in a shuffled order
 	tmpLo []uint64
 	cur   *S // the successor being visited, decoded
+	from  *S // with action constraints, the state cur is a successor of, decoded
 	rnd   *rng.Rand
 
 	findings []pending
@@ -114,8 +115,12 @@ func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		}
 		s, ord := d.cur, c.ord
 		depth := len(d.stack) - 1 // steps from an initial state
-		if len(e.constraints) > 0 {
-			if out, v := d.x.outside(s); out {
+		if e.bounded {
+			from, err := d.parentOfTop()
+			if err != nil {
+				return nil, err
+			}
+			if out, v := d.x.outside(from, s); out {
 				if v.kind != 0 && !d.reported(fp) {
 					d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp, out: true})
 					if len(d.findings) >= e.opts.MaxFindings {
@@ -206,6 +211,25 @@ func (d *dfs[S]) path(ord uint32) []uint32 {
 	return append(ords, ord)
 }
 
+// parentOfTop returns, when the model has action constraints, the state
+// whose successors the top frame holds (nil for the initial states),
+// decoded into d.from; nil otherwise. That state is the successor of the
+// frame below last visited, whose encoding stays until that frame is
+// popped.
+func (d *dfs[S]) parentOfTop() (*S, error) {
+	if len(d.eng.actionConstraints) == 0 || len(d.stack) < 2 {
+		return nil, nil
+	}
+	c := d.succ[d.stack[len(d.stack)-2].next-1]
+	if d.from == nil {
+		d.from = new(S)
+	}
+	if err := d.x.dec.Decode(d.arena[c.at:c.at+int(c.n)], d.from); err != nil {
+		return nil, fmt.Errorf("depth-first search: a state on the stack: %w", err)
+	}
+	return d.from, nil
+}
+
 // pop removes the top frame, whose successors have all been visited, and
 // their encodings.
 func (d *dfs[S]) pop() {
@@ -234,6 +258,13 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	}
 	emit := func(o uint32, next *S) bool {
 		e.generated.Add(1)
+		if len(e.steps) > 0 && s != nil {
+			// Every transition, to a state seen before or outside the
+			// constraints too (TLC checks an action property so).
+			if v := d.x.judgeStep(s, next); v.kind != 0 {
+				d.findings = append(d.findings, pending{verdict: v, ords: append(append([]uint32(nil), pathTo()...), o), step: true})
+			}
+		}
 		fp, err := d.x.fingerprint(next)
 		if err != nil {
 			d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, property: symmetryName(err), err: err}, ords: append(append([]uint32(nil), pathTo()...), o)})

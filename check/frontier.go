@@ -31,11 +31,17 @@ type searcher[S any] struct {
 	props       []machine.Property[S] // checked on every distinct state
 	kind        machine.PropertyKind
 	constraints []machine.Property[S]
-	temporal    []machine.Property[S] // checked on the behaviour graph after the search
-	refine      []machine.Property[S] // refinements, checked on every transition
-	sym         *symmetryPlan[S]
-	reduce      bool // data-pick reduction
-	budget      *budget
+	// steps are the step invariants checked on every transition of the
+	// states expanded; actionConstraints exclude transitions. bounded:
+	// there are state or action constraints.
+	steps             []machine.Property[S]
+	actionConstraints []machine.Property[S]
+	bounded           bool
+	temporal          []machine.Property[S] // checked on the behaviour graph after the search
+	refine            []machine.Property[S] // refinements, checked on every transition
+	sym               *symmetryPlan[S]
+	reduce            bool // data-pick reduction
+	budget            *budget
 
 	// Live counters, written by the workers now and then: kept off the
 	// cache lines of the fields above, which every successor reads.
@@ -51,8 +57,9 @@ func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], err
 	switch p, err := mc.Property(opts.Property); {
 	case opts.Property == "":
 		e.props, e.kind = mc.PropertiesOf(machine.Invariant), machine.Invariant
+		e.steps = mc.StepInvariants()
 		if opts.ExploreOnly {
-			e.props = nil
+			e.props, e.steps = nil, nil
 			break
 		}
 		if !opts.NoRefinement {
@@ -75,10 +82,14 @@ func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], err
 		if len(p.Formulas) > 0 {
 			e.temporal = []machine.Property[S]{p}
 		}
+	case p.Kind == machine.StepInvariant:
+		e.kind, e.steps = p.Kind, []machine.Property[S]{p}
 	default:
 		e.props, e.kind = []machine.Property[S]{p}, p.Kind
 	}
 	e.constraints = mc.PropertiesOf(machine.Constraint)
+	e.actionConstraints = mc.ActionConstraints()
+	e.bounded = len(e.constraints) > 0 || len(e.actionConstraints) > 0
 	if !opts.NoSymmetry && len(e.refine) == 0 {
 		sym, err := newSymmetryPlan(mc.Symmetries())
 		if err != nil {
@@ -369,21 +380,52 @@ func (x *expander[S]) judge(s *S) verdict {
 	return verdict{}
 }
 
+// judgeStep evaluates the step invariants on the transition from s to
+// next: the successor as the action left it (not its representative under
+// symmetry) from the state as the trace holds it, so that a finding's
+// trace is the transition judged.
+func (x *expander[S]) judgeStep(s, next *S) verdict {
+	for _, p := range x.eng.steps {
+		ok, err := x.eng.mc.EvalStep(p, s, next)
+		switch {
+		case err != nil:
+			return verdict{kind: engine.Panicked, property: p.Name, err: err}
+		case !ok:
+			return verdict{kind: engine.StepViolated, property: p.Name}
+		}
+	}
+	return verdict{}
+}
+
 // outside reports whether the state constraints put s outside the model,
-// with the verdict on it. A state outside the model is what TLC's
-// CONSTRAINT makes of it: its properties are checked (and a violation is
-// reported), but it is never stored, counted or expanded, so it is judged
-// again each time it is generated. A panicking constraint puts s outside
-// and is itself the verdict.
-func (x *expander[S]) outside(s *S) (bool, verdict) {
+// or the action constraints exclude the transition from from (nil for an
+// initial state) to s, with the verdict on s. A state outside the model is
+// what TLC's CONSTRAINT and ACTION_CONSTRAINT make of it: its properties
+// are checked (and a violation is reported), but it is never stored,
+// counted or expanded, so it is judged again each time it is generated. A
+// panicking constraint puts s outside and is itself the verdict.
+func (x *expander[S]) outside(from, s *S) (bool, verdict) {
+	// Every constraint is evaluated, state constraints first, so that a
+	// panic in any is reported, as the reference semantics does.
+	out := false
 	for _, c := range x.eng.constraints {
 		ok, err := x.eng.mc.Eval(c, s)
 		if err != nil {
 			return true, verdict{kind: engine.Panicked, property: c.Name, err: err}
 		}
-		if !ok {
-			return true, x.judge(s)
+		out = out || !ok
+	}
+	if from != nil {
+		for _, c := range x.eng.actionConstraints {
+			ok, err := x.eng.mc.EvalStep(c, from, s)
+			if err != nil {
+				return true, verdict{kind: engine.Panicked, property: c.Name, err: err}
+			}
+			out = out || !ok
 		}
+	}
+	if out {
+		return true, x.judge(s)
 	}
 	return false, verdict{}
 }
@@ -403,6 +445,9 @@ type pending struct {
 	key uint64
 	// out: the state found is outside the model (see expander.outside).
 	out bool
+	// step: the finding is a transition's (a step invariant's verdict),
+	// not a state's.
+	step bool
 	// BFS records where the finding is until its ords are resolved: the
 	// record number of the state (for a panic in an action, of the state
 	// expanded; -1 for the virtual root of the initial states), and the

@@ -279,6 +279,11 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 						return true // outside the model: no edge, but the action is enabled
 					}
 				}
+				if len(e.actionConstraints) > 0 {
+					if ok, _, _ := e.mc.Allowed(&cur.s, next); !ok {
+						return true // a step the action constraints exclude: likewise
+					}
+				}
 				var w uint32
 				w, _, failure, addErr = add(next, fp, record{parent: v, succ: o})
 				if failure != nil || addErr != nil {

@@ -122,6 +122,9 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		return 0, err
 	}
 	what := "every invariant"
+	if len(mc.StepInvariants()) > 0 {
+		what = "every invariant and step invariant"
+	}
 	var temporal []string
 	var refines []machine.Property[S]
 	if f.property != "" {
@@ -143,7 +146,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 				temporal = append(temporal, p.Name)
 			}
 			if len(temporal) > 0 {
-				what = fmt.Sprintf("every invariant and every temporal property (%s)", strings.Join(temporal, ", "))
+				what = fmt.Sprintf("%s and every temporal property (%s)", what, strings.Join(temporal, ", "))
 			}
 		}
 		if !f.noRefinement {
@@ -298,6 +301,13 @@ func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, 
 			names = append(names, c.Name)
 		}
 		s.printf("  state constraints (TLC's CONSTRAINT: a state failing one is checked, but neither stored nor expanded): %s\n", strings.Join(names, ", "))
+	}
+	if acts := mc.ActionConstraints(); len(acts) > 0 {
+		var names []string
+		for _, c := range acts {
+			names = append(names, c.Name)
+		}
+		s.printf("  action constraints (TLC's ACTION_CONSTRAINT: the state a step failing one leads to is checked, but neither stored nor expanded): %s\n", strings.Join(names, ", "))
 	}
 	if dp := mc.DataPicks(); len(dp) > 0 {
 		if f.allData {
@@ -571,7 +581,7 @@ func checkExitCode(res *check.Result) int {
 	}
 	for _, fd := range res.Findings {
 		switch fd.Kind {
-		case engine.InvariantViolated, engine.Panicked, engine.Deadlocked, engine.LivenessViolated, engine.RefinementViolated:
+		case engine.InvariantViolated, engine.StepViolated, engine.Panicked, engine.Deadlocked, engine.LivenessViolated, engine.RefinementViolated:
 			return ExitViolation
 		case engine.ExampleFound:
 			found = true

@@ -249,6 +249,8 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 	switch fd.Kind {
 	case engine.InvariantViolated:
 		s.printf("\nVIOLATION: invariant %s does not hold after step %d (%s)\n", fd.Property, last, where)
+	case engine.StepViolated:
+		s.printf("\nVIOLATION: step invariant %s does not hold on step %d (%s)\n", fd.Property, last, where)
 	case engine.ExampleFound:
 		s.printf("\nEXAMPLE: %s reached at step %d (%s)\n", fd.Property, last, where)
 	case engine.Deadlocked:

@@ -43,6 +43,7 @@ func (s *session[S]) list(args []string) (int, error) {
 			return out
 		}
 		inv, ex, cons := byKind(machine.Invariant), byKind(machine.Example), byKind(machine.Constraint)
+		steps, acts := byKind(machine.StepInvariant), byKind(machine.ActionConstraint)
 		var temporal, fairness []string
 		for _, p := range mc.PropertiesOf(machine.Temporal) {
 			forms := make([]string, len(p.Formulas))
@@ -86,8 +87,14 @@ func (s *session[S]) list(args []string) (int, error) {
 		if len(refines) > 0 {
 			s.printf("  refines:     %s\n", strings.Join(refines, ", "))
 		}
+		if len(steps) > 0 {
+			s.printf("  step invariants:    %s\n", strings.Join(steps, ", "))
+		}
 		if len(cons) > 0 {
 			s.printf("  constraints: %s\n", strings.Join(cons, ", "))
+		}
+		if len(acts) > 0 {
+			s.printf("  action constraints: %s\n", strings.Join(acts, ", "))
 		}
 		var syms []string
 		for _, sy := range mc.Symmetries() {
@@ -97,7 +104,14 @@ func (s *session[S]) list(args []string) (int, error) {
 			s.printf("  symmetries:  %s\n", strings.Join(syms, ", "))
 		}
 		s.printf("  variables:   %s\n", strings.Join(mc.Vars(), ", "))
-		s.event("instance", map[string]any{"name": name, "parameters": mc.Params(), "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "temporal": temporal, "fairness": fairness, "refines": refines, "symmetries": syms, "variables": mc.Vars()})
+		ev := map[string]any{"name": name, "parameters": mc.Params(), "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "temporal": temporal, "fairness": fairness, "refines": refines, "symmetries": syms, "variables": mc.Vars()}
+		if len(steps) > 0 {
+			ev["step_invariants"] = steps
+		}
+		if len(acts) > 0 {
+			ev["action_constraints"] = acts
+		}
+		s.event("instance", ev)
 	}
 	return ExitOK, nil
 }

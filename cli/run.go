@@ -176,7 +176,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 		s.out = io.MultiWriter(out, &report)
 		s.reportFinding(fd.Finding, t, fc, f.fullStates)
 		s.out = out
-		reports = append(reports, shardFinding{Sample: fd.Sample, Violation: fd.Kind == engine.InvariantViolated || fd.Kind == engine.Panicked, Report: report.String()})
+		reports = append(reports, shardFinding{Sample: fd.Sample, Violation: fd.Kind == engine.InvariantViolated || fd.Kind == engine.StepViolated || fd.Kind == engine.Panicked, Report: report.String()})
 		if err := saveFinding(s.env, mc.Name(), instance, f.property, seed, fd.Sample, t); err != nil {
 			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace for replay comparison: %v\n", err)
 		}
@@ -228,7 +228,7 @@ func (s *session[S]) temporalNote(mc *machine.Machine[S], what string) {
 
 func (s *session[S]) exitCode(res *simulate.Result, ctx context.Context) (int, error) {
 	for _, fd := range res.Findings {
-		if fd.Kind == engine.InvariantViolated || fd.Kind == engine.Panicked {
+		if fd.Kind == engine.InvariantViolated || fd.Kind == engine.StepViolated || fd.Kind == engine.Panicked {
 			return ExitViolation, nil
 		}
 	}

@@ -35,6 +35,10 @@ const (
 	// (execspec.Refines). The trace ends at that state; Mapped holds the
 	// high states beside it.
 	RefinementViolated
+	// StepViolated: a transition between reachable states violates a step
+	// invariant (execspec.Model.StepInvariant). Its trace ends in the bad
+	// step.
+	StepViolated
 )
 
 func (k Kind) String() string {
@@ -53,6 +57,8 @@ func (k Kind) String() string {
 		return "temporal property violated"
 	case RefinementViolated:
 		return "refinement violated"
+	case StepViolated:
+		return "step invariant violated"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -65,7 +71,8 @@ func (k Kind) Failure() bool { return k != ExampleFound }
 // Finding is one result worth reporting, with the trace that reaches it.
 type Finding struct {
 	Kind Kind
-	// Property is the invariant, example or temporal property; for a
+	// Property is the invariant, example, step invariant or temporal
+	// property; for a
 	// LivenessViolated finding, Formula is the index of the formula of the
 	// temporal property that fails; for a panic, the property (or
 	// symmetry, or constraint) that panicked, empty when init or an action

@@ -17,7 +17,14 @@ import (
 // fails, a panic, or a state that differs from the recorded one on the
 // trace's variables. Each error names the step.
 func Follow[S any](mc *machine.Machine[S], tr *trace.Trace, visit func(i int, s *S) bool) error {
-	return follow(mc, tr, true, func(i int, s *S, _ machine.Result) bool { return visit(i, s) })
+	return follow(mc, tr, true, func(i int, _, s *S, _ machine.Result) bool { return visit(i, s) })
+}
+
+// FollowSteps is Follow for engines that judge transitions (step
+// invariants): visit gets the state each step started from too, nil for
+// the initial state. Both are valid during the call only.
+func FollowSteps[S any](mc *machine.Machine[S], tr *trace.Trace, visit func(i int, before, s *S) bool) error {
+	return follow(mc, tr, true, func(i int, before, s *S, _ machine.Result) bool { return visit(i, before, s) })
 }
 
 // Rewrite re-executes a trace's actions and picks as Follow does, but
@@ -29,7 +36,7 @@ func Rewrite[S any](mc *machine.Machine[S], tr *trace.Trace) (*trace.Trace, erro
 	out := mc.NewTrace()
 	out.Meta = tr.Meta
 	var err error
-	ferr := follow(mc, tr, false, func(i int, s *S, r machine.Result) bool {
+	ferr := follow(mc, tr, false, func(i int, _, s *S, r machine.Result) bool {
 		name := "init"
 		if i > 0 {
 			name = tr.Steps[i].Action
@@ -51,7 +58,7 @@ func Rewrite[S any](mc *machine.Machine[S], tr *trace.Trace) (*trace.Trace, erro
 // follow is Follow, comparing the states reached with the recorded ones
 // when compare is set; visit gets each step's result too (with its picks
 // recorded).
-func follow[S any](mc *machine.Machine[S], tr *trace.Trace, compare bool, visit func(i int, s *S, r machine.Result) bool) error {
+func follow[S any](mc *machine.Machine[S], tr *trace.Trace, compare bool, visit func(i int, before, s *S, r machine.Result) bool) error {
 	if len(tr.Steps) == 0 {
 		return fmt.Errorf("the trace has no states")
 	}
@@ -99,7 +106,11 @@ func follow[S any](mc *machine.Machine[S], tr *trace.Trace, compare bool, visit 
 				return fmt.Errorf("%s: the model's state differs from the trace's: %s", what, trace.FormatChange(diff[0]))
 			}
 		}
-		if !visit(i, cur, res) {
+		before := nxt // the state the step started from, after the swap
+		if i == 0 {
+			before = nil
+		}
+		if !visit(i, before, cur, res) {
 			return nil
 		}
 	}

@@ -235,8 +235,8 @@ func replaySaved[S any](t testing.TB, mc *machine.Machine[S], props []machine.Pr
 			}
 			var v Verdict
 			at := -1
-			err = Follow(mc, tr, func(i int, s *S) bool {
-				v = Judge(mc, props, s)
+			err = FollowSteps(mc, tr, func(i int, before, s *S) bool {
+				v = JudgeTransition(mc, props, before, s)
 				at = i
 				return v.Kind == 0 || !v.Kind.Failure()
 			})

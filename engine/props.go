@@ -34,14 +34,16 @@ func RefuseTemporal(engine string, kind machine.PropertyKind, name string) error
 }
 
 // Targets resolves the property a search is asked for: every invariant
-// when name is empty, else the named invariant, example or temporal
-// property (an
+// and every step invariant when name is empty, else the named invariant,
+// example, step invariant or temporal property (an
 // *execspec.UnknownNameError lists the valid names). kind is what the
-// search looks for: a violation of an invariant, or a state satisfying an
-// example.
+// search looks for: a violation of an invariant (machine.Invariant also
+// for every invariant and step invariant), of a step invariant, or a
+// state satisfying an example. Judge judges a state by the props, and
+// JudgeStep a transition.
 func Targets[S any](mc *machine.Machine[S], name string) (props []machine.Property[S], kind machine.PropertyKind, err error) {
 	if name == "" {
-		return mc.PropertiesOf(machine.Invariant), machine.Invariant, nil
+		return append(mc.PropertiesOf(machine.Invariant), mc.StepInvariants()...), machine.Invariant, nil
 	}
 	p, err := mc.Property(name)
 	if err != nil {
@@ -59,11 +61,12 @@ type Verdict struct {
 }
 
 // Judge evaluates props on s, in order, and returns the first finding: a
-// violated invariant, a satisfied example or a panic. Temporal properties
-// and refinements are not judged on single states and are skipped.
+// violated invariant, a satisfied example or a panic. Temporal properties,
+// refinements and step invariants are not judged on single states and are
+// skipped.
 func Judge[S any](mc *machine.Machine[S], props []machine.Property[S], s *S) Verdict {
 	for _, p := range props {
-		if p.Kind == machine.Temporal || p.Kind == machine.Refines {
+		if p.Kind == machine.Temporal || p.Kind == machine.Refines || p.Pred == nil {
 			continue
 		}
 		ok, err := mc.Eval(p, s)
@@ -77,4 +80,48 @@ func Judge[S any](mc *machine.Machine[S], props []machine.Property[S], s *S) Ver
 		}
 	}
 	return Verdict{}
+}
+
+// JudgeStep evaluates the step invariants among props on the transition
+// from before to after, in order, and returns the first finding: a
+// violated step invariant or a panic. Other properties are skipped; a nil
+// before (an initial state: no transition) has no verdict.
+func JudgeStep[S any](mc *machine.Machine[S], props []machine.Property[S], before, after *S) Verdict {
+	if before == nil {
+		return Verdict{}
+	}
+	for _, p := range props {
+		if p.Kind != machine.StepInvariant {
+			continue
+		}
+		ok, err := mc.EvalStep(p, before, after)
+		switch {
+		case err != nil:
+			return Verdict{Kind: Panicked, Property: p.Name, Err: err}
+		case !ok:
+			return Verdict{Kind: StepViolated, Property: p.Name}
+		}
+	}
+	return Verdict{}
+}
+
+// JudgeTransition is the verdict on the step from before (nil for an
+// initial state) to after: the step invariants' (JudgeStep) first, then
+// the state's (Judge). Every engine orders a transition's verdicts so.
+func JudgeTransition[S any](mc *machine.Machine[S], props []machine.Property[S], before, after *S) Verdict {
+	if v := JudgeStep(mc, props, before, after); v.Kind != 0 {
+		return v
+	}
+	return Judge(mc, props, after)
+}
+
+// HasSteps reports whether props hold a step invariant: an engine that
+// judges transitions then keeps the state each step starts from.
+func HasSteps[S any](props []machine.Property[S]) bool {
+	for _, p := range props {
+		if p.Kind == machine.StepInvariant {
+			return true
+		}
+	}
+	return false
 }

@@ -15,13 +15,15 @@ const (
 
 // shortest searches breadth-first, from the initial states, for a plan of
 // fewer than maxSteps steps that ends in the finding sought: a branch for
-// which match is true (a successor, or a branch that panicked), which try
+// which match is true (a successor, or a branch that panicked, with the
+// state it ran from, nil for init), which try
 // then verifies by re-executing the plan. It explores at most
 // MaxShortestStates distinct states, and returns the first such plan in
 // breadth-first order, which is a shortest one, or false when there is
-// none within the bound. Data picks are reduced (one outcome of each
+// none within the bound. With steps (the finding is a step's), a step to
+// a state seen before is matched too. Data picks are reduced (one outcome of each
 // stands for the others), as they are in the checker's default search.
-func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int, r machine.Result, s *S) bool, try func(Plan) (Plan, bool)) (Plan, bool) {
+func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int, r machine.Result, from, s *S) bool, steps bool, try func(Plan) (Plan, bool)) (Plan, bool) {
 	type node struct {
 		parent int
 		step   PlanStep // the step from the parent; Path is init's choices for a root
@@ -51,7 +53,7 @@ func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int
 	var nextLevel []int
 	var nextStates []*S
 	branches := 0
-	add := func(parent int, step PlanStep, s *S, r machine.Result, depth int) bool {
+	add := func(parent int, step PlanStep, from, s *S, r machine.Result, depth int) bool {
 		if branches++; branches > MaxShortestBranches {
 			full = true
 			return false
@@ -59,7 +61,7 @@ func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int
 		if r.Err != nil || !r.Enabled {
 			// A panicking branch is a candidate when the finding is a
 			// panic; it leads nowhere either way.
-			if r.Err != nil && match(step.Action, r, s) {
+			if r.Err != nil && match(step.Action, r, from, s) {
 				nodes = append(nodes, node{parent: parent, step: step})
 				if p, good := try(planOf(len(nodes) - 1)); good && len(p.Steps) < maxSteps {
 					found, ok = p, true
@@ -71,6 +73,16 @@ func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int
 		}
 		enc = mc.AppendEncoding(enc[:0], s)
 		if seen[string(enc)] {
+			// A state seen before, by a step that may itself be the
+			// finding (a step invariant judges the step, not the state).
+			if steps && from != nil && match(step.Action, r, from, s) {
+				nodes = append(nodes, node{parent: parent, step: step})
+				if p, good := try(planOf(len(nodes) - 1)); good && len(p.Steps) < maxSteps {
+					found, ok = p, true
+					return false
+				}
+				nodes = nodes[:len(nodes)-1]
+			}
 			return true
 		}
 		if len(seen) >= MaxShortestStates {
@@ -80,7 +92,7 @@ func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int
 		seen[string(enc)] = true
 		nodes = append(nodes, node{parent: parent, step: step})
 		i := len(nodes) - 1
-		if match(step.Action, r, s) {
+		if match(step.Action, r, from, s) {
 			if p, good := try(planOf(i)); good && len(p.Steps) < maxSteps {
 				found, ok = p, true
 				return false
@@ -94,7 +106,7 @@ func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int
 	}
 	to := new(S)
 	ex.Enumerate(machine.InitAction, nil, to, func(r machine.Result) bool {
-		return add(-1, PlanStep{Action: machine.InitAction, Path: append([]int(nil), r.Path...), Enabled: true}, to, r, 0)
+		return add(-1, PlanStep{Action: machine.InitAction, Path: append([]int(nil), r.Path...), Enabled: true}, nil, to, r, 0)
 	})
 	for depth := 1; !ok && !full && len(nextLevel) > 0 && depth < maxSteps; depth++ {
 		level, states = nextLevel, nextStates
@@ -102,7 +114,7 @@ func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int
 		for k, from := range states {
 			for a := range mc.Actions() {
 				goOn := ex.Enumerate(a, from, to, func(r machine.Result) bool {
-					return add(level[k], PlanStep{Action: a, Path: append([]int(nil), r.Path...), Enabled: true}, to, r, depth)
+					return add(level[k], PlanStep{Action: a, Path: append([]int(nil), r.Path...), Enabled: true}, from, to, r, depth)
 				})
 				if !goOn {
 					break

@@ -29,6 +29,11 @@ func ShrinkFinding[S any](mc *machine.Machine[S], props []machine.Property[S], p
 	if want.Kind == Panicked && want.Property == "" && len(p.Steps) > 0 {
 		lastAction = p.Steps[len(p.Steps)-1].Action
 	}
+	steps := HasSteps(props)
+	var prev *S // the state before the step, when steps are judged
+	if steps {
+		prev = new(S)
+	}
 	try := func(c Plan) (Plan, bool) {
 		var got Verdict
 		n := Execute(mc, ex, c, func(i, action int, r machine.Result, s *S) bool {
@@ -42,7 +47,16 @@ func ShrinkFinding[S any](mc *machine.Machine[S], props []machine.Property[S], p
 			case !r.Enabled:
 				return false
 			}
-			got = Judge(mc, props, s)
+			if steps {
+				before := prev
+				if i == 0 {
+					before = nil
+				}
+				got = JudgeTransition(mc, props, before, s)
+				mc.Copy(prev, s)
+			} else {
+				got = Judge(mc, props, s)
+			}
 			return got.Kind == 0
 		})
 		if got.Kind != want.Kind || got.Property != want.Property {
@@ -59,15 +73,15 @@ func ShrinkFinding[S any](mc *machine.Machine[S], props []machine.Property[S], p
 	// Last, a bounded breadth-first search for a shorter trace: the passes
 	// only ever shorten the trace found, and a shortest one may take
 	// another way altogether.
-	match := func(action int, r machine.Result, st *S) bool {
+	match := func(action int, r machine.Result, from, st *S) bool {
 		if r.Err != nil {
 			return want.Kind == Panicked && want.Property == "" && (lastAction < 0 || action == lastAction)
 		}
-		v := Judge(mc, props, st)
+		v := JudgeTransition(mc, props, from, st)
 		return v.Kind == want.Kind && v.Property == want.Property
 	}
 	if len(best.Steps) > 1 {
-		if q, ok := shortest(mc, len(best.Steps), match, try); ok {
+		if q, ok := shortest(mc, len(best.Steps), match, steps, try); ok {
 			best = q
 		}
 	}
@@ -182,7 +196,7 @@ func shortcuts[S any](mc *machine.Machine[S], s *Shrinker) bool {
 // than two steps, are left as found.
 func Shrink[S any](mc *machine.Machine[S], props []machine.Property[S], f *Finding, plan Plan, budget int) error {
 	switch f.Kind {
-	case InvariantViolated, ExampleFound, Panicked:
+	case InvariantViolated, ExampleFound, Panicked, StepViolated:
 	default:
 		return nil
 	}

@@ -163,6 +163,11 @@ func (w *Walk[S]) Executor() *machine.Executor[S] { return w.ex }
 // or Step.
 func (w *Walk[S]) State() *S { return w.cur }
 
+// Prev is the state the last Step started from, when it took a step: a
+// step invariant judges the transition from Prev to State. It is
+// overwritten by the next Start or Step.
+func (w *Walk[S]) Prev() *S { return w.nxt }
+
 // SetState puts the walk at a copy of s: its next Step starts from there.
 // Model-based testing uses it to go on from the state the implementation
 // actually led to (see mbt.Options.Outputs), which may not be the one the

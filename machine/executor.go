@@ -378,6 +378,11 @@ type Rand interface {
 // executions (budget <= 0: no limit). It returns that branch's result (not
 // Enabled if none was found) and the number of executions it took; exhausted
 // is true when every branch was tried, so the action is known to be disabled.
+//
+// A branch whose step an action constraint excludes (see
+// execspec.Model.ActionConstraint) counts as disabled: a random walk does
+// not take it and chooses among the others. A panicking action constraint
+// is the result's Err.
 func (e *Executor[S]) Random(action int, from, to *S, rng Rand, budget int) (r Result, runs int, exhausted bool) {
 	s := &e.rs
 	s.start(rng)
@@ -387,8 +392,17 @@ func (e *Executor[S]) Random(action int, from, to *S, rng Rand, budget int) (r R
 		e.run(action, from, to, s)
 		used := len(e.x.Path)
 		r = e.result()
+		if r.Enabled && action != InitAction && len(e.mc.actionConstraints) > 0 {
+			ok, _, err := e.mc.Allowed(from, to)
+			switch {
+			case err != nil:
+				r.Enabled, r.Err = false, err
+			case !ok:
+				r.Enabled = false
+			}
+		}
 		if r.Enabled || r.Err != nil {
-			if r.Err != nil && !e.x.Record {
+			if r.Err != nil && !e.x.Record && e.panicked != nil {
 				r = e.Exec(action, from, to, Path(append([]int(nil), r.Path...)).Choices())
 			}
 			return r, runs, false

@@ -22,8 +22,13 @@ type Machine[S any] struct {
 	def         *core.Model[S, execspec.Ctx[S]]
 	actionNames []string
 	props       []Property[S]
-	symmetries  []Symmetry[S]
-	fairness    []Fairness
+	// steps and actionConstraints are the step invariants and the action
+	// constraints, for the engines' per-transition hooks (nil when the
+	// model has none: the hooks then cost a length test).
+	steps             []Property[S]
+	actionConstraints []Property[S]
+	symmetries        []Symmetry[S]
+	fairness          []Fairness
 	// ops are the state runtime's operations on S (copy, encoding,
 	// decoding, equality, references), at hand for the hot paths.
 	ops *state.Ops
@@ -57,7 +62,7 @@ func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
 		mc.actionNames = append(mc.actionNames, a.Name)
 	}
 	for _, p := range def.Props {
-		q := Property[S]{Name: p.Name, Kind: PropertyKind(p.Kind), Pred: p.Pred}
+		q := Property[S]{Name: p.Name, Kind: PropertyKind(p.Kind), Pred: p.Pred, Step: p.Step}
 		for _, f := range p.Formulas {
 			q.Formulas = append(q.Formulas, Formula[S]{Form: TemporalForm(f.Form), P: f.P, Q: f.Q, Name: f.Name, Taken: f.Taken})
 		}
@@ -65,6 +70,12 @@ func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
 			q.Refinement = newRefinement(p.Name, p.Refinement)
 		}
 		mc.props = append(mc.props, q)
+		switch q.Kind {
+		case StepInvariant:
+			mc.steps = append(mc.steps, q)
+		case ActionConstraint:
+			mc.actionConstraints = append(mc.actionConstraints, q)
+		}
 	}
 	for _, s := range def.Symmetries {
 		mc.symmetries = append(mc.symmetries, Symmetry[S](s))
@@ -128,7 +139,8 @@ func (mc *Machine[S]) IsEnvironment(a int) bool {
 }
 
 // Properties returns the model's invariants, examples, constraints,
-// temporal properties and refinements in definition order.
+// temporal properties, refinements, step invariants and action
+// constraints in definition order.
 func (mc *Machine[S]) Properties() []Property[S] { return mc.props }
 
 // PropertiesOf returns the properties of one kind.
@@ -142,13 +154,21 @@ func (mc *Machine[S]) PropertiesOf(kind PropertyKind) []Property[S] {
 	return out
 }
 
-// Property returns the named invariant, example, temporal property or
-// refinement (constraints are not searched for), or an *execspec.UnknownNameError
-// listing the valid names.
+// StepInvariants returns the model's step invariants, in definition order
+// (nil when it has none).
+func (mc *Machine[S]) StepInvariants() []Property[S] { return mc.steps }
+
+// ActionConstraints returns the model's action constraints, in definition
+// order (nil when it has none).
+func (mc *Machine[S]) ActionConstraints() []Property[S] { return mc.actionConstraints }
+
+// Property returns the named invariant, example, step invariant, temporal
+// property or refinement (constraints are not searched for), or an
+// *execspec.UnknownNameError listing the valid names.
 func (mc *Machine[S]) Property(name string) (Property[S], error) {
 	var valid []string
 	for _, p := range mc.props {
-		if p.Kind == Constraint {
+		if p.Kind == Constraint || p.Kind == ActionConstraint {
 			continue
 		}
 		if p.Name == name {
@@ -157,6 +177,43 @@ func (mc *Machine[S]) Property(name string) (Property[S], error) {
 		valid = append(valid, p.Name)
 	}
 	return Property[S]{}, &execspec.UnknownNameError{What: "property", Name: name, Valid: valid}
+}
+
+// EvalStep evaluates the step invariant or action constraint p on the
+// transition from before to after. A panic in the predicate is returned as
+// a *PanicError; a property that is not a predicate over transitions is an
+// error.
+func (mc *Machine[S]) EvalStep(p Property[S], before, after *S) (ok bool, err error) {
+	if p.Step == nil {
+		return false, fmt.Errorf("%s %s is not a predicate over transitions", p.Kind, p.Name)
+	}
+	returned := false
+	defer func() {
+		if r := recover(); r != nil {
+			err = newPanicError(p.Kind.String()+" "+p.Name, nil, r)
+		} else if !returned {
+			mc.goexitIn(p.Kind.String() + " " + p.Name) // runtime.Goexit
+		}
+	}()
+	ok = p.Step(before, after)
+	returned = true
+	return ok, nil
+}
+
+// Allowed reports whether the transition from before to after satisfies
+// every action constraint. A panicking constraint disallows the step and
+// is returned, with its name, as a *PanicError.
+func (mc *Machine[S]) Allowed(before, after *S) (ok bool, name string, err error) {
+	for _, c := range mc.actionConstraints {
+		ok, err := mc.EvalStep(c, before, after)
+		if err != nil {
+			return false, c.Name, err
+		}
+		if !ok {
+			return false, c.Name, nil
+		}
+	}
+	return true, "", nil
 }
 
 // Eval evaluates p on s. A panic in the predicate is returned as a

@@ -28,23 +28,37 @@ const (
 	// under a mapping (execspec.Refines); only the checker verifies them,
 	// on every transition, and their Formulas on the behaviour graph.
 	Refines
+	// StepInvariant properties must hold on every transition: Step(before,
+	// after) (execspec.Model.StepInvariant; TLA+'s [][A]_vars).
+	StepInvariant
+	// ActionConstraint properties bound exploration by transitions: a step
+	// failing one is not taken (TLC's ACTION_CONSTRAINT;
+	// execspec.Model.ActionConstraint).
+	ActionConstraint
 )
 
-// String returns "invariant", "example", "constraint", "temporal" or
-// "refinement".
+// String returns "invariant", "example", "constraint", "temporal",
+// "refinement", "step invariant" or "action constraint".
 func (k PropertyKind) String() string { return core.PropertyKind(k).String() }
 
 // Property is a named predicate over states or, for a Temporal property,
-// a conjunction of temporal formulas (Pred is then nil). A Refines
-// property has no Pred: Refinement checks its steps, and its Formulas are
-// the high model's temporal properties and fairness mapped onto S.
+// a conjunction of temporal formulas (Pred is then nil), or, for a
+// StepInvariant or an ActionConstraint, a predicate over transitions: Step
+// (Pred is then nil). A Refines property has no Pred: Refinement checks
+// its steps, and its Formulas are the high model's temporal properties and
+// fairness mapped onto S.
 type Property[S any] struct {
 	Name       string
 	Kind       PropertyKind
 	Pred       func(*S) bool
 	Formulas   []Formula[S]
+	Step       func(before, after *S) bool
 	Refinement *Refinement[S]
 }
+
+// IsStep reports whether p judges transitions (a StepInvariant or an
+// ActionConstraint) rather than states.
+func (p Property[S]) IsStep() bool { return p.Step != nil }
 
 // TemporalForm is the shape of one temporal formula.
 type TemporalForm int

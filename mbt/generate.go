@@ -241,6 +241,10 @@ func (r *runner[S]) bfsPlans() ([]plan, error) {
 						perr = res.Err
 						return false
 					}
+					if ok, _, err := mc.Allowed(pt.s, to); err != nil || !ok {
+						perr = err
+						return err == nil // a step an action constraint excludes is not taken
+					}
 					n++
 					if r.outs != nil {
 						in := r.outs.inputs(res.Picks)
@@ -407,6 +411,10 @@ func (r *runner[S]) coveragePlans() ([]plan, error) {
 				if res.Err != nil {
 					perr = res.Err
 					return false
+				}
+				if ok, _, err := mc.Allowed(from, to); err != nil || !ok {
+					perr = err
+					return err == nil // a step an action constraint excludes is not taken
 				}
 				st := engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true}
 				labels.note(a, inputs(res.Picks))

@@ -163,6 +163,11 @@ const (
 	// no branch of the step has (the error is an *OutputError), or an
 	// answer the driver itself found wrong (ErrMismatch).
 	Mismatch
+	// StepViolated: the step performed is one the model allows, but the
+	// model's transition for it (with outputs, the branch the
+	// implementation's answers chose) breaks a step invariant of the model
+	// (execspec.Model.StepInvariant); the error names it.
+	StepViolated
 )
 
 func (k DivergenceKind) String() string {
@@ -177,6 +182,8 @@ func (k DivergenceKind) String() string {
 		return "the driver panicked"
 	case Mismatch:
 		return "the implementation answered what the model does not allow"
+	case StepViolated:
+		return "the step performed breaks a step invariant of the model"
 	}
 	return fmt.Sprintf("DivergenceKind(%d)", int(k))
 }

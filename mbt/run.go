@@ -457,6 +457,17 @@ func (r *runner[S]) runStep(idx int, ps engine.PlanStep, collect bool) (ran engi
 		out.err = fmt.Errorf("step %d, %s: the driver returned outputs, but Options.Outputs declares none", idx, st)
 		return ran, out
 	}
+	if steps := mc.StepInvariants(); len(steps) > 0 {
+		// The model's transition for the step performed: with outputs,
+		// the branch the implementation's answers chose.
+		switch v := engine.JudgeStep(mc, steps, r.cur, r.nxt); v.Kind {
+		case engine.Panicked:
+			out.err = fmt.Errorf("step %d: model %s: %w", idx, mc.Name(), v.Err)
+			return ran, out
+		case engine.StepViolated:
+			return diverged(StepViolated, fmt.Errorf("step invariant %s does not hold on step %d (%s)", v.Property, idx, st))
+		}
+	}
 	r.cur, r.nxt = r.nxt, r.cur
 	if collect {
 		r.visit(r.cur)

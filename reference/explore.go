@@ -114,7 +114,10 @@ var ErrAmbiguousProperty = errors.New("property tells apart forms of a value tha
 // search is breadth-first, states are never encoded, fingerprinted or
 // reused, and every property is evaluated on every state. A constraint
 // keeps TLC's CONSTRAINT semantics: a successor outside it is judged, but
-// neither stored nor expanded.
+// neither stored nor expanded, and so does an action constraint (TLC's
+// ACTION_CONSTRAINT) for the successor of a step it excludes. Step
+// invariants judge every transition from a state expanded, to a state new,
+// seen or outside.
 //
 // It is slow on purpose (a reflective deep copy per branch), meant for
 // instances of up to some hundred thousand states.
@@ -126,14 +129,18 @@ func Explore[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (
 	switch p, err := mc.Property(opts.Property); {
 	case opts.Property == "":
 		x.props = mc.PropertiesOf(machine.Invariant)
+		x.steps = mc.StepInvariants()
 	case err != nil:
 		return nil, err
 	case p.Kind == machine.Temporal:
 		return nil, fmt.Errorf("temporal property %s: the reference semantics judges states, not behaviours", p.Name)
+	case p.Kind == machine.StepInvariant:
+		x.steps = []machine.Property[S]{p}
 	default:
 		x.props = []machine.Property[S]{p}
 	}
 	x.constraints = mc.PropertiesOf(machine.Constraint)
+	x.actionConstraints = mc.ActionConstraints()
 	if err := x.run(ctx); err != nil {
 		return nil, fmt.Errorf("reference semantics of model %s: %w", mc.Name(), err)
 	}
@@ -146,9 +153,14 @@ type explorer[S any] struct {
 	sem         *Semantics[S]
 	props       []machine.Property[S]
 	constraints []machine.Property[S]
-	res         *Result
-	values      []*S // the states still to expand, by index; nil once expanded
-	outside     map[string]bool
+	// steps are the step invariants judged on every transition;
+	// actionConstraints put the successors of the steps they exclude
+	// outside, as constraints do.
+	steps             []machine.Property[S]
+	actionConstraints []machine.Property[S]
+	res               *Result
+	values            []*S // the states still to expand, by index; nil once expanded
+	outside           map[string]bool
 }
 
 func (x *explorer[S]) run(ctx context.Context) error {
@@ -196,7 +208,7 @@ func (x *explorer[S]) expand(i int) error {
 				x.res.Findings = append(x.res.Findings, Finding{Kind: engine.Panicked, Key: fromKey, Depth: depth - 1, State: i, Parent: i, Action: a, Choices: choices, Err: r.Err})
 			case r.Enabled:
 				enabled++
-				if err := x.successor(s, i, depth, a, choices); err != nil {
+				if err := x.successor(from, s, i, depth, a, choices); err != nil {
 					return err
 				}
 				if x.opts.Data {
@@ -221,13 +233,29 @@ func (x *explorer[S]) expand(i int) error {
 	return nil
 }
 
-// successor handles the successor s of state parent (-1: an initial
-// state), reached at depth by action a with choices.
-func (x *explorer[S]) successor(s *S, parent, depth, a int, choices []int) error {
+// successor handles the successor s of state parent, from (-1 and nil:
+// an initial state), reached at depth by action a with choices.
+func (x *explorer[S]) successor(from, s *S, parent, depth, a int, choices []int) error {
 	x.res.Generated++
 	key, err := x.sem.Key(s)
 	if err != nil {
 		return err
+	}
+	if from != nil {
+		// Every transition is judged by the step invariants, whether its
+		// successor is new, seen or outside the constraints.
+		for _, p := range x.steps {
+			holds, err := x.mc.EvalStep(p, from, s)
+			if err == nil && holds {
+				continue
+			}
+			f := Finding{Kind: engine.StepViolated, Property: p.Name, Key: key, Depth: depth, State: -1, Parent: parent, Action: a, Choices: choices, Err: err}
+			if err != nil {
+				f.Kind = engine.Panicked
+			}
+			x.res.Findings = append(x.res.Findings, f)
+			break
+		}
 	}
 	if _, seen := x.res.Index[key]; seen {
 		return nil
@@ -235,6 +263,14 @@ func (x *explorer[S]) successor(s *S, parent, depth, a int, choices []int) error
 	verdicts, err := x.judge(s, x.constraints)
 	if err != nil {
 		return err
+	}
+	if from != nil {
+		// An action constraint judges the step, not the state: one that
+		// excludes it puts the successor outside, as a constraint does.
+		for _, c := range x.actionConstraints {
+			holds, err := x.mc.EvalStep(c, from, s)
+			verdicts = append(verdicts, verdict{name: c.Name, kind: c.Kind, holds: holds, err: err})
+		}
 	}
 	out := false
 	for _, v := range verdicts {

@@ -293,7 +293,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	if err := engine.RefuseTemporal("simulation", kind, opts.Property); err != nil {
 		return nil, err
 	}
-	r := &runner[S]{mc: mc, opts: opts, props: props}
+	r := &runner[S]{mc: mc, opts: opts, props: props, steps: engine.HasSteps(props)}
 	r.limit.Store(int64(opts.MaxSamples))
 	if opts.Strategy == Guided {
 		r.guided = newGuide()
@@ -352,6 +352,7 @@ type runner[S any] struct {
 	mc    *machine.Machine[S]
 	opts  Options
 	props []machine.Property[S]
+	steps bool // props hold a step invariant: steps are judged, not only states
 
 	next  atomic.Int64 // next sample to claim
 	limit atomic.Int64 // samples at or beyond this index are not started
@@ -539,7 +540,7 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 		if guided {
 			d.fps = append(d.fps, fingerprint(mc, &w.enc, walk.State()))
 		}
-		if r.check(walk.State(), rec) {
+		if r.checkStep(walk.Prev(), walk.State(), rec) {
 			return r.outcome(sampleOutcome{steps: step, finding: true}, rec, plan, d)
 		}
 	}
@@ -563,6 +564,23 @@ func (r *runner[S]) outcome(out sampleOutcome, rec *recorder, plan engine.Plan, 
 // finding.
 func (r *runner[S]) check(s *S, rec *recorder) bool {
 	v := engine.Judge(r.mc, r.props, s)
+	if v.Kind == 0 {
+		return false
+	}
+	if rec != nil {
+		rec.finding = &Finding{Finding: engine.Finding{Kind: v.Kind, Property: v.Property, Err: v.Err}}
+	}
+	return true
+}
+
+// checkStep evaluates the target properties on the step from before to s
+// (step invariants, then the state's) and reports whether one is a
+// finding.
+func (r *runner[S]) checkStep(before, s *S, rec *recorder) bool {
+	if !r.steps {
+		return r.check(s, rec)
+	}
+	v := engine.JudgeTransition(r.mc, r.props, before, s)
 	if v.Kind == 0 {
 		return false
 	}
@@ -700,7 +718,7 @@ func Replay[S any](mc *machine.Machine[S], opts Options, sample int) (*trace.Tra
 	if err := engine.RefuseTemporal("simulation replay", kind, opts.Property); err != nil {
 		return nil, nil, err
 	}
-	r := &runner[S]{mc: mc, opts: opts, props: props}
+	r := &runner[S]{mc: mc, opts: opts, props: props, steps: engine.HasSteps(props)}
 	w := r.newWorker()
 	if opts.Strategy == Guided {
 		// A guided sample starts from the corpus of the rounds before it:

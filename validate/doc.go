@@ -14,6 +14,7 @@
 //
 //  1. The first state must be an initial state: some branch of the model's
 //     Init, with the picks the trace records for it, produces it.
+//
 //  2. Every later state must follow from the one before by one transition:
 //     - when the trace names the action (mbt::actionTaken, as execspec and
 //     Quint's --mbt write it), that action is executed, with the recorded
@@ -21,8 +22,14 @@
 //     trace does not record are searched by enumerating their candidates;
 //     - when it does not, every action is tried with every choice of picks
 //     until one produces the recorded state. The Report says which one did.
+//
 //  3. When the trace is a lasso (ITF "loop": k), the last state must lead
 //     back to state k, unless it already equals state k.
+//
+//  4. Every transition must keep the model's step invariants
+//     (execspec.Model.StepInvariant): a state reached by a step that breaks
+//     one fails with StepViolated. Action constraints and state
+//     constraints, which bound searches, are not judged.
 //
 // Validation stops at the first state that cannot be reached and reports it
 // as a Failure: which state, why (a recorded pick is not one of the model's

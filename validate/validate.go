@@ -48,6 +48,11 @@ const (
 	Incomplete
 	// Interrupted: the context was cancelled.
 	Interrupted
+	// StepViolated: the state is reached, but the transition to it
+	// violates a step invariant (execspec.Model.StepInvariant), named by
+	// Failure.Property: the trace is a behaviour of the model's actions
+	// that breaks a property of its steps.
+	StepViolated
 )
 
 var reasonNames = [...]string{
@@ -57,6 +62,7 @@ var reasonNames = [...]string{
 	Panicked:     "panicked",
 	Incomplete:   "incomplete",
 	Interrupted:  "interrupted",
+	StepViolated: "step_violated",
 }
 
 // String returns the reason's name in snake case ("no_match"), as used in
@@ -88,7 +94,8 @@ type Report struct {
 	Notes []string
 }
 
-// Valid reports whether the trace is a behaviour of the model.
+// Valid reports whether the trace is a behaviour of the model whose every
+// transition keeps the model's step invariants.
 func (r *Report) Valid() bool { return r.Failure == nil }
 
 // Transitions returns the number of transitions validated (states reached
@@ -131,6 +138,9 @@ type Failure struct {
 	// Picks are the picks the trace records for the state.
 	Picks  []trace.Pick
 	Reason Reason
+	// Property is the step invariant violated (StepViolated), or the one
+	// that panicked (Panicked, with Err).
+	Property string
 	// Detail explains the reason in words: the mismatch of a recorded pick,
 	// what was tried.
 	Detail string
@@ -205,6 +215,8 @@ func (f *Failure) Summary() string {
 		return "undecided: " + f.Detail
 	case Interrupted:
 		return "validation interrupted"
+	case StepViolated:
+		return "step invariant " + f.Property + " does not hold on the transition to the recorded state"
 	}
 	return f.Reason.String()
 }
@@ -309,6 +321,11 @@ func Trace[S any](ctx context.Context, mc *machine.Machine[S], t *trace.Trace, o
 		}
 		o.step.Inferred = i > 0 && actions[i] == anyAction
 		rep.Steps = append(rep.Steps, o.step)
+		if f := v.judgeStep(cur, o.state); f != nil {
+			f.Step, f.LoopTo, f.Action, f.Picks = i, -1, st.Action, st.Picks
+			rep.Failure = f
+			return rep, nil
+		}
 		cur = o.state
 	}
 	if t.Loop != nil {
@@ -326,6 +343,11 @@ func Trace[S any](ctx context.Context, mc *machine.Machine[S], t *trace.Trace, o
 			}
 			o.step.Inferred = true
 			rep.Closing = &o.step
+			if f := v.judgeStep(cur, o.state); f != nil {
+				f.Step, f.LoopTo = len(t.Steps), k
+				rep.Failure = f
+				return rep, nil
+			}
 		}
 	}
 	return rep, nil
@@ -425,6 +447,27 @@ type validator[S any] struct {
 	opts Options
 	to   *S
 	odo  machine.Odometer
+}
+
+// judgeStep judges the transition from cur (nil: none, an initial state)
+// to next by the model's step invariants; the Failure of the first that
+// does not hold or panics, nil when all hold. Action constraints, like
+// state constraints, bound searches and are not judged here: validation
+// asks whether the trace is a behaviour of the model.
+func (v *validator[S]) judgeStep(cur, next *S) *Failure {
+	if cur == nil {
+		return nil
+	}
+	for _, p := range v.mc.StepInvariants() {
+		ok, err := v.mc.EvalStep(p, cur, next)
+		switch {
+		case err != nil:
+			return &Failure{Reason: Panicked, Property: p.Name, Err: err}
+		case !ok:
+			return &Failure{Reason: StepViolated, Property: p.Name}
+		}
+	}
+	return nil
 }
 
 func (v *validator[S]) interrupted() bool { return v.ctx.Err() != nil }

@@ -49,12 +49,14 @@ func AnnotateProperties(t *trace.Trace, names []string, values [][]bool) error {
 }
 
 // AnnotateModel evaluates every invariant and example of mc at every step of
-// t and records the table in t's #meta, with each property's kind. A
+// t and records the table in t's #meta, with each property's kind. A step
+// invariant is evaluated on the step into each state (true for the
+// initial state, which no step leads to) and shown as an invariant. A
 // predicate that panics is recorded as null (not evaluated) at that step.
 func AnnotateModel[S any](mc *machine.Machine[S], t *trace.Trace) error {
 	var props []machine.Property[S]
 	for _, p := range mc.Properties() {
-		if p.Kind == machine.Invariant || p.Kind == machine.Example {
+		if p.Kind == machine.Invariant || p.Kind == machine.Example || p.Kind == machine.StepInvariant {
 			props = append(props, p)
 		}
 	}
@@ -64,18 +66,31 @@ func AnnotateModel[S any](mc *machine.Machine[S], t *trace.Trace) error {
 	for i, p := range props {
 		lists[i] = make([]any, len(t.Steps))
 		kinds[p.Name] = p.Kind.String()
+		if p.Kind == machine.StepInvariant {
+			kinds[p.Name] = machine.Invariant.String() // violated where false
+		}
 	}
+	var prev *S
 	for j, st := range t.Steps {
 		s, err := mc.FromITF(st.State)
 		if err != nil {
 			return fmt.Errorf("viewer: step %d: %w", j, err)
 		}
 		for i, p := range props {
-			ok, err := mc.Eval(p, &s)
+			var ok bool
+			switch {
+			case p.Kind != machine.StepInvariant:
+				ok, err = mc.Eval(p, &s)
+			case prev == nil:
+				ok, err = true, nil
+			default:
+				ok, err = mc.EvalStep(p, prev, &s)
+			}
 			if err == nil {
 				lists[i][j] = ok
 			}
 		}
+		prev = &s
 	}
 	for i, p := range props {
 		table[p.Name] = lists[i]

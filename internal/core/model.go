@@ -59,6 +59,8 @@ const (
 	Constraint
 	Temporal
 	Refines
+	StepInvariant
+	ActionConstraint
 )
 
 func (k PropertyKind) String() string {
@@ -73,19 +75,25 @@ func (k PropertyKind) String() string {
 		return "temporal"
 	case Refines:
 		return "refinement"
+	case StepInvariant:
+		return "step invariant"
+	case ActionConstraint:
+		return "action constraint"
 	}
 	return fmt.Sprintf("PropertyKind(%d)", int(k))
 }
 
 // Property is a named predicate over states or, for a Temporal property,
-// a conjunction of temporal formulas (Pred is then nil). A Refinement
-// property has its Refinement, and as Formulas the high model's temporal
-// properties and fairness mapped onto S.
+// a conjunction of temporal formulas (Pred is then nil), or, for a
+// StepInvariant or an ActionConstraint, a predicate over transitions (Step;
+// Pred is then nil). A Refinement property has its Refinement, and as
+// Formulas the high model's temporal properties and fairness mapped onto S.
 type Property[S any] struct {
 	Name       string
 	Kind       PropertyKind
 	Pred       func(*S) bool
 	Formulas   []Formula[S]
+	Step       func(before, after *S) bool
 	Refinement *Refinement[S]
 }
 

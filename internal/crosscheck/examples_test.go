@@ -30,6 +30,7 @@ import (
 	"github.com/execspec/execspec/examples/shardmove"
 	"github.com/execspec/execspec/examples/syncterm"
 	"github.com/execspec/execspec/examples/tcommit"
+	"github.com/execspec/execspec/examples/tcp"
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
 	"github.com/execspec/execspec/examples/voting"
@@ -67,6 +68,7 @@ func TestExamples(t *testing.T) {
 		"shardmove":          instances(shardmove.Spec()),
 		"syncterm":           instances(syncterm.Spec()),
 		"tcommit":            instances(tcommit.Spec()),
+		"tcp":                instances(tcp.Spec()),
 		"twophase":           instances(twophase.Spec()),
 		"twophase/packed":    instances(packed.Spec()),
 		"voting":             instances(voting.Spec()),

@@ -8,7 +8,9 @@
 // of Sets, a sum type whose variant holds a Set and a map, a BigInt, a
 // counter and queues). The bytes choose an initial state, a few actions,
 // each a short program of operations, the invariants, an example, and
-// whether there is a state constraint and a data pick (which then ends
+// whether there is a state constraint, a step invariant, an action
+// constraint (each a predicate that stays true or does not change from
+// the state before a step to the state after) and a data pick (which then ends
 // every action, its value read by nothing but the state's D, as the
 // data-pick reduction requires). The operations are the aliasing patterns
 // a Go author writes: an alias of a Set, map, slice or pointer held in a
@@ -363,11 +365,36 @@ func Build(data []byte) (*execspec.Model[State], string) {
 		fmt.Fprintf(&desc, "; constraint %s(%d)", p.name, arg)
 		m.Constraint("constraint", func(s *State) bool { return p.p(s, arg) })
 	}
+	if flags&32 != 0 {
+		name, rel := stepRelation(rd)
+		fmt.Fprintf(&desc, "; step invariant %s", name)
+		m.StepInvariant("step", rel)
+	}
+	if flags&64 != 0 {
+		name, rel := stepRelation(rd)
+		fmt.Fprintf(&desc, "; action constraint %s", name)
+		m.ActionConstraint("action", rel)
+	}
 	if dataPick {
 		desc.WriteString("; data pick d")
 		m.DataPicks("d")
 	}
 	return m, desc.String()
+}
+
+// stepRelation reads a relation between the states before and after a
+// step, for a step invariant or an action constraint: a predicate that
+// stays true once true, or one that the step leaves as it was.
+func stepRelation(rd *reader) (string, func(before, after *State) bool) {
+	form, p, arg := rd.next(), preds[rd.next()%len(preds)], rd.next()
+	if form%2 == 0 {
+		return fmt.Sprintf("%s(%d) stays true", p.name, arg), func(before, after *State) bool {
+			return !p.p(before, arg) || p.p(after, arg)
+		}
+	}
+	return fmt.Sprintf("%s(%d) unchanged", p.name, arg), func(before, after *State) bool {
+		return p.p(before, arg) == p.p(after, arg)
+	}
 }
 
 // initState writes one of four initial states: all empty, some shared,
