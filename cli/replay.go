@@ -150,13 +150,4 @@ func samePicks(a, b []trace.Pick) bool {
 	return true
 }
 
-func picksString(ps []trace.Pick) string {
-	out := "["
-	for i, p := range ps {
-		if i > 0 {
-			out += ", "
-		}
-		out += p.Label + "=" + p.Value.String()
-	}
-	return out + "]"
-}
+func picksString(ps []trace.Pick) string { return "[" + trace.FormatPicks(ps) + "]" }

@@ -217,11 +217,7 @@ func formatPicks(picks []trace.Pick) string {
 	if len(picks) == 0 {
 		return ""
 	}
-	parts := make([]string, len(picks))
-	for i, p := range picks {
-		parts[i] = p.Label + "=" + p.Value.String()
-	}
-	return " [" + strings.Join(parts, ", ") + "]"
+	return " [" + trace.FormatPicks(picks) + "]"
 }
 
 func picksJSON(picks []trace.Pick) map[string]any {

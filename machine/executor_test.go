@@ -328,3 +328,16 @@ func TestEnumerateEachCopiesOnceForDroppedActions(t *testing.T) {
 		t.Errorf("one action allocates %.1f times per call, three %.1f: want the same, above 0 (one copy)", one, three)
 	}
 }
+
+func TestTracePicks(t *testing.T) {
+	got, err := machine.TracePicks([]machine.Pick{{Label: "who", Value: "a"}, {Label: "n", Value: 3}})
+	if err != nil || len(got) != 2 || got[0].Label != "who" || !itf.Equal(got[0].Value, itf.String("a")) || !itf.Equal(got[1].Value, itf.Int(3)) {
+		t.Fatalf("TracePicks: %v, %v", got, err)
+	}
+	if got, err := machine.TracePicks(nil); got != nil || err != nil {
+		t.Errorf("no picks: %v, %v", got, err)
+	}
+	if _, err := machine.TracePicks([]machine.Pick{{Label: "f", Value: func() {}}}); err == nil || !strings.Contains(err.Error(), "pick f") {
+		t.Errorf("a func pick: %v, want an error naming the pick", err)
+	}
+}

@@ -374,15 +374,28 @@ func (mc *Machine[S]) TraceStep(action string, picks []Pick, s *S) (trace.Step, 
 	if err != nil {
 		return trace.Step{}, err
 	}
-	st := trace.Step{Action: action, State: vals}
-	for _, p := range picks {
+	tp, err := TracePicks(picks)
+	if err != nil {
+		return trace.Step{}, err
+	}
+	return trace.Step{Action: action, State: vals, Picks: tp}, nil
+}
+
+// TracePicks converts picks (Go values) to a trace's (ITF values); nil for
+// none.
+func TracePicks(picks []Pick) ([]trace.Pick, error) {
+	if len(picks) == 0 {
+		return nil, nil
+	}
+	out := make([]trace.Pick, len(picks))
+	for i, p := range picks {
 		v, err := itf.Marshal(p.Value)
 		if err != nil {
-			return trace.Step{}, fmt.Errorf("pick %s: %w", p.Label, err)
+			return nil, fmt.Errorf("pick %s: %w", p.Label, err)
 		}
-		st.Picks = append(st.Picks, trace.Pick{Label: p.Label, Value: v})
+		out[i] = trace.Pick{Label: p.Label, Value: v}
 	}
-	return st, nil
+	return out, nil
 }
 
 // NewTrace returns an empty trace over the machine's variables.

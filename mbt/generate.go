@@ -8,6 +8,7 @@ import (
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/machine"
+	"github.com/execspec/execspec/trace"
 )
 
 // generator yields the traces of a run in order; ok is false after the
@@ -528,9 +529,9 @@ func dropPrefixes(plans []plan) []plan {
 // inputKey identifies a step's inputs, to tell steps that differ only in
 // their outputs.
 func inputKey(in []Labelled) (string, error) {
-	tp, err := tracePicks(in)
+	tp, err := machine.TracePicks(in)
 	if err != nil {
 		return "", err
 	}
-	return formatPicks(tp), nil
+	return trace.FormatPicks(tp), nil
 }

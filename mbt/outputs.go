@@ -172,12 +172,12 @@ func (o *outputs[S]) expected(action int, from *S, in []Labelled) ([][]trace.Pic
 	seen := map[string]bool{}
 	var merr error
 	err = o.branches(action, from, o.tmp, d, func(r machine.Result) bool {
-		alt, err := tracePicks(o.outputsOf(r.Picks))
+		alt, err := machine.TracePicks(o.outputsOf(r.Picks))
 		if err != nil {
 			merr = err
 			return false
 		}
-		if k := formatPicks(alt); !seen[k] {
+		if k := trace.FormatPicks(alt); !seen[k] {
 			seen[k] = true
 			alts = append(alts, alt)
 		}
@@ -228,28 +228,6 @@ func (o *outputs[S]) follow(action int, from, to *S, in, outs []Labelled) (machi
 	return got, true, nil
 }
 
-// tracePicks returns picks as ITF values.
-func tracePicks(picks []Labelled) ([]trace.Pick, error) {
-	out := make([]trace.Pick, len(picks))
-	for i, p := range picks {
-		v, err := itf.Marshal(p.Value)
-		if err != nil {
-			return nil, fmt.Errorf("pick %s: %w", p.Label, err)
-		}
-		out[i] = trace.Pick{Label: p.Label, Value: v}
-	}
-	return out, nil
-}
-
-// formatPicks renders picks as `job="j1", ok=true`.
-func formatPicks(picks []trace.Pick) string {
-	parts := make([]string, len(picks))
-	for i, p := range picks {
-		parts[i] = p.Label + "=" + p.Value.String()
-	}
-	return strings.Join(parts, ", ")
-}
-
 // OutputError is the error of a Mismatch divergence that the model found:
 // the implementation chose outputs (Options.Outputs) that no branch of the
 // step allows for its inputs.
@@ -264,11 +242,11 @@ type OutputError struct {
 
 func (e *OutputError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "the implementation answered %s with %s, which the model does not allow", e.Step, formatPicks(e.Outputs))
+	fmt.Fprintf(&b, "the implementation answered %s with %s, which the model does not allow", e.Step, trace.FormatPicks(e.Outputs))
 	if len(e.Expected) > 0 {
 		alts := make([]string, len(e.Expected))
 		for i, a := range e.Expected {
-			alts[i] = formatPicks(a)
+			alts[i] = trace.FormatPicks(a)
 			if alts[i] == "" {
 				alts[i] = "no output"
 			}

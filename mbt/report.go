@@ -324,15 +324,7 @@ func formatStep(action string, picks []trace.Pick) string {
 		return action
 	}
 	var b strings.Builder
-	b.WriteString(action)
-	b.WriteByte('(')
-	for i, p := range picks {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(p.Label + "=" + p.Value.String())
-	}
-	b.WriteByte(')')
+	b.WriteString(action + "(" + trace.FormatPicks(picks) + ")")
 	return b.String()
 }
 

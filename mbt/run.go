@@ -432,8 +432,8 @@ func (r *runner[S]) runStep(idx int, ps engine.PlanStep, collect bool) (ran engi
 		return diverged(Mismatch, err)
 	case !ran.Enabled && err == nil:
 		var chose error
-		if tp, err := tracePicks(outs); err == nil && len(tp) > 0 {
-			chose = fmt.Errorf("it answered %s", formatPicks(tp))
+		if tp, err := machine.TracePicks(outs); err == nil && len(tp) > 0 {
+			chose = fmt.Errorf("it answered %s", trace.FormatPicks(tp))
 		}
 		return diverged(Performed, chose)
 	case err != nil && !refused:
@@ -477,7 +477,7 @@ func (r *runner[S]) runStep(idx int, ps engine.PlanStep, collect bool) (ran engi
 
 // outputError describes outputs the model does not allow at step idx.
 func (r *runner[S]) outputError(idx, action int, st Step, in, outs []Labelled) error {
-	got, err := tracePicks(outs)
+	got, err := machine.TracePicks(outs)
 	if err != nil {
 		return fmt.Errorf("step %d: output %w", idx, err)
 	}

@@ -73,11 +73,17 @@ func formatPicks(picks []Pick) string {
 	if len(picks) == 0 {
 		return ""
 	}
+	return "  [" + FormatPicks(picks) + "]"
+}
+
+// FormatPicks formats picks as label=value, comma-separated, the values in
+// their ITF form: `job="j1", ok=true`.
+func FormatPicks(picks []Pick) string {
 	parts := make([]string, len(picks))
 	for i, p := range picks {
 		parts[i] = p.Label + "=" + p.Value.String()
 	}
-	return "  [" + strings.Join(parts, ", ") + "]"
+	return strings.Join(parts, ", ")
 }
 
 type errWriter struct {

@@ -164,3 +164,18 @@ func TestDiffLongLists(t *testing.T) {
 		t.Fatalf("%d changes, first %s, last %s", len(got), trace.FormatChange(got[0]), trace.FormatChange(got[len(got)-1]))
 	}
 }
+
+func TestFormatPicks(t *testing.T) {
+	for _, tc := range []struct {
+		picks []trace.Pick
+		want  string
+	}{
+		{nil, ""},
+		{[]trace.Pick{{Label: "job", Value: itf.String("j1")}}, `job="j1"`},
+		{[]trace.Pick{{Label: "n", Value: itf.Int(2)}, {Label: "ok", Value: itf.Bool(true)}, {Label: "s", Value: itf.Set(itf.Int(1), itf.Int(2))}}, `n=2, ok=true, s={1, 2}`},
+	} {
+		if got := trace.FormatPicks(tc.picks); got != tc.want {
+			t.Errorf("FormatPicks(%v) = %q, want %q", tc.picks, got, tc.want)
+		}
+	}
+}

@@ -250,11 +250,7 @@ func picksSuffix(picks []trace.Pick) string {
 	if len(picks) == 0 {
 		return ""
 	}
-	parts := make([]string, len(picks))
-	for i, p := range picks {
-		parts[i] = p.Label + "=" + p.Value.String()
-	}
-	return " [" + strings.Join(parts, ", ") + "]"
+	return " [" + trace.FormatPicks(picks) + "]"
 }
 
 // Trace validates t against the model: see the package documentation. It
@@ -576,7 +572,7 @@ func (v *validator[S]) searchAction(action int, cur *S, want map[string]itf.Valu
 			if err != nil {
 				return outcome[S]{}, 0, err
 			}
-			picks, err := tracePicks(res.Picks)
+			picks, err := machine.TracePicks(res.Picks)
 			if err != nil {
 				return outcome[S]{}, 0, err
 			}
@@ -612,19 +608,4 @@ func diffCountBelow(vars []string, a, b map[string]itf.Value, n int) bool {
 		}
 	}
 	return true
-}
-
-func tracePicks(picks []machine.Pick) ([]trace.Pick, error) {
-	if len(picks) == 0 {
-		return nil, nil
-	}
-	out := make([]trace.Pick, len(picks))
-	for i, p := range picks {
-		val, err := itf.Marshal(p.Value)
-		if err != nil {
-			return nil, fmt.Errorf("pick %s: %w", p.Label, err)
-		}
-		out[i] = trace.Pick{Label: p.Label, Value: val}
-	}
-	return out, nil
 }

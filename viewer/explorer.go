@@ -166,7 +166,7 @@ func NewExplorer[S any](mc *machine.Machine[S], opts ExplorerOptions) (*Explorer
 	var initErr error
 	e.ex.Enumerate(machine.InitAction, &zero, e.scratch, func(r machine.Result) bool {
 		b := exBranch{action: machine.InitAction, path: append([]int(nil), r.Path...)}
-		b.picks, initErr = tracePicks(r.Picks)
+		b.picks, initErr = machine.TracePicks(r.Picks)
 		if r.Err != nil {
 			b.err = r.Err.Error()
 		}
@@ -199,19 +199,6 @@ func NewExplorer[S any](mc *machine.Machine[S], opts ExplorerOptions) (*Explorer
 	}
 	e.page = buf.Bytes()
 	return e, nil
-}
-
-// tracePicks converts recorded picks to ITF values.
-func tracePicks(picks []machine.Pick) ([]trace.Pick, error) {
-	out := make([]trace.Pick, 0, len(picks))
-	for _, p := range picks {
-		v, err := itf.Marshal(p.Value)
-		if err != nil {
-			return nil, fmt.Errorf("pick %s: %w", p.Label, err)
-		}
-		out = append(out, trace.Pick{Label: p.Label, Value: v})
-	}
-	return out, nil
 }
 
 func (e *Explorer[S]) loadTrace(it *itf.Trace) error {
@@ -355,7 +342,7 @@ func (e *Explorer[S]) successors() (*exSuccessors, error) {
 		r := actionRange{Name: name, start: len(sc.all)}
 		complete := e.ex.Enumerate(a, cur, e.scratch, func(res machine.Result) bool {
 			b := exBranch{action: a, path: append([]int(nil), res.Path...)}
-			b.picks, convErr = tracePicks(res.Picks)
+			b.picks, convErr = machine.TracePicks(res.Picks)
 			if res.Err != nil {
 				b.err = res.Err.Error()
 			}
