@@ -72,38 +72,45 @@ func (s *session[S]) list(args []string) (int, error) {
 			refines = append(refines, d+")")
 		}
 		s.printf("\ninstance %s\n", name)
-		if p := mc.Params(); p != "" {
-			s.printf("  parameters:  %s\n", p)
+		// The values line up after the longest label printed (the
+		// transition properties' are longer than the others).
+		width := len("constraints:")
+		if len(steps) > 0 || len(acts) > 0 {
+			width = len("action constraints:")
 		}
-		s.printf("  actions:     %s\n", strings.Join(mc.Actions(), ", "))
-		s.printf("  invariants:  %s\n", orNone(inv))
-		s.printf("  examples:    %s\n", orNone(ex))
+		row := func(label, value string) { s.printf("  %-*s %s\n", width, label+":", value) }
+		if p := mc.Params(); p != "" {
+			row("parameters", p)
+		}
+		row("actions", strings.Join(mc.Actions(), ", "))
+		row("invariants", orNone(inv))
+		row("examples", orNone(ex))
 		if len(temporal) > 0 {
-			s.printf("  temporal:    %s\n", strings.Join(temporal, ", "))
+			row("temporal", strings.Join(temporal, ", "))
 		}
 		if len(fairness) > 0 {
-			s.printf("  fairness:    %s\n", strings.Join(fairness, ", "))
+			row("fairness", strings.Join(fairness, ", "))
 		}
 		if len(refines) > 0 {
-			s.printf("  refines:     %s\n", strings.Join(refines, ", "))
+			row("refines", strings.Join(refines, ", "))
 		}
 		if len(steps) > 0 {
-			s.printf("  step invariants:    %s\n", strings.Join(steps, ", "))
+			row("step invariants", strings.Join(steps, ", "))
 		}
 		if len(cons) > 0 {
-			s.printf("  constraints: %s\n", strings.Join(cons, ", "))
+			row("constraints", strings.Join(cons, ", "))
 		}
 		if len(acts) > 0 {
-			s.printf("  action constraints: %s\n", strings.Join(acts, ", "))
+			row("action constraints", strings.Join(acts, ", "))
 		}
 		var syms []string
 		for _, sy := range mc.Symmetries() {
 			syms = append(syms, sy.Name)
 		}
 		if len(syms) > 0 {
-			s.printf("  symmetries:  %s\n", strings.Join(syms, ", "))
+			row("symmetries", strings.Join(syms, ", "))
 		}
-		s.printf("  variables:   %s\n", strings.Join(mc.Vars(), ", "))
+		row("variables", strings.Join(mc.Vars(), ", "))
 		ev := map[string]any{"name": name, "parameters": mc.Params(), "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "temporal": temporal, "fairness": fairness, "refines": refines, "symmetries": syms, "variables": mc.Vars()}
 		if len(steps) > 0 {
 			ev["step_invariants"] = steps
