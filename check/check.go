@@ -100,6 +100,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 		Stats: Stats{
 			Generated:  s.generated,
 			Distinct:   s.distinct,
+			Resumed:    e.resumed,
 			Frontier:   s.frontier,
 			Depth:      s.depth,
 			Elapsed:    time.Since(start),

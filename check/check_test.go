@@ -579,3 +579,19 @@ func TestInterruptedStatsAgreeWithProgress(t *testing.T) {
 		t.Errorf("final %d distinct / %d generated, below the progress report's %d / %d", res.Stats.Distinct, res.Stats.Generated, seen.Distinct, seen.Generated)
 	}
 }
+
+// The rate counts the states a search found, not those it restored.
+func TestStatesPerSecond(t *testing.T) {
+	for _, tc := range []struct {
+		st   check.Stats
+		want float64
+	}{
+		{check.Stats{Distinct: 100, Elapsed: 2 * time.Second}, 50},
+		{check.Stats{Distinct: 100, Resumed: 60, Elapsed: 2 * time.Second}, 20},
+		{check.Stats{Distinct: 100}, 0},
+	} {
+		if got := tc.st.StatesPerSecond(); got != tc.want {
+			t.Errorf("%+v: %v states/s, want %v", tc.st, got, tc.want)
+		}
+	}
+}

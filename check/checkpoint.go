@@ -346,6 +346,7 @@ func (b *bfs[S]) loadCheckpoint() (err error) {
 	e := b.eng
 	e.generated.Store(h.Generated)
 	e.distinct.Store(h.Records)
+	e.resumed = h.Records
 	e.depth.Store(int64(len(h.Levels)))
 	return nil
 }

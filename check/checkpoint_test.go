@@ -120,9 +120,14 @@ func resumeAtEveryLevel[S any](t *testing.T, mc *machine.Machine[S], opts check.
 		resumed := opts
 		resumed.Workers = 3 - opts.Workers // counts and traces do not depend on it
 		resumed.Checkpoint = check.CheckpointOptions{Dir: dir, Resume: true, ID: "test"}
-		got := outcomeOf(mustRun(t, mc, resumed))
+		res := mustRun(t, mc, resumed)
+		got := outcomeOf(res)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("resumed after level %d:\n got %+v\nwant %+v", stop, got, want)
+		}
+		// The states restored are told apart from those found.
+		if r := res.Stats.Resumed; r <= 0 || r > first.Stats.Distinct || r >= res.Stats.Distinct {
+			t.Fatalf("stop %d: %d states restored, of %d; the interrupted search had %d", stop, r, res.Stats.Distinct, first.Stats.Distinct)
 		}
 		if _, err := os.Stat(check.CheckpointPath(dir)); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("stop %d: the finished search left its checkpoint (%v)", stop, err)

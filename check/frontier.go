@@ -50,6 +50,7 @@ type searcher[S any] struct {
 	distinct  atomic.Int64
 	frontier  atomic.Int64
 	depth     atomic.Int64
+	resumed   int64 // the distinct states a resumed search restored (set before the workers start)
 }
 
 func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], error) {
@@ -648,6 +649,7 @@ func (e *searcher[S]) liveStats(start time.Time) Stats {
 	return Stats{
 		Generated: e.generated.Load(),
 		Distinct:  e.distinct.Load(),
+		Resumed:   e.resumed,
 		Frontier:  e.frontier.Load(),
 		Depth:     int(e.depth.Load()),
 		Elapsed:   time.Since(start),

@@ -30,6 +30,9 @@ type Stats struct {
 	// Distinct counts the distinct states found (TLC's "distinct states");
 	// under symmetry, distinct orbits.
 	Distinct int64
+	// Resumed is how many of the distinct states a search resumed from a
+	// checkpoint (Options.Checkpoint.Resume) restored rather than found.
+	Resumed int64
 	// Frontier is the number of states waiting to be expanded (TLC's
 	// "states left on queue"); for DFS, the stack depth.
 	Frontier int64
@@ -55,12 +58,13 @@ func (s Stats) BytesPerState() float64 {
 	return float64(s.StoreBytes) / float64(s.Distinct)
 }
 
-// StatesPerSecond is the rate of distinct states found.
+// StatesPerSecond is the rate of distinct states found, those a resumed
+// search restored left out.
 func (s Stats) StatesPerSecond() float64 {
 	if s.Elapsed <= 0 {
 		return 0
 	}
-	return float64(s.Distinct) / s.Elapsed.Seconds()
+	return float64(s.Distinct-s.Resumed) / s.Elapsed.Seconds()
 }
 
 // Result is what Run returns.

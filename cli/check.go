@@ -527,6 +527,9 @@ func (s *session[S]) checkSummary(res *check.Result) {
 			strings.Join(lv.Properties, ", "), group(lv.States), group(lv.Edges), lv.Classes, bytesize.Format(lv.Bytes), roundDuration(lv.Elapsed))
 	}
 	s.printf("  %s states generated, %s distinct states found, %s states left on queue.\n", group(st.Generated), group(st.Distinct), group(st.Frontier))
+	if st.Resumed > 0 {
+		s.printf("  Resumed from a checkpoint that held %s of them; the rate below counts only the states this run found.\n", group(st.Resumed))
+	}
 	if res.Strategy == check.BFS {
 		s.printf("  The depth of the state graph search is %d (TLC's convention, initial states at depth 1: the deepest state found is %d step(s) from an initial state).\n", st.Depth, max(st.Depth-1, 0))
 	} else {

@@ -42,6 +42,7 @@ func TestCheckpointKillResume(t *testing.T) {
 	}
 	got := execspec(t, nil, append(counterSearch, "--workers", "2", "--resume", dir)...)
 	got.expect(t, 5, "resuming the search saved in "+dir)
+	got.expect(t, 5, "Resumed from a checkpoint that held")
 	if w, g := searchFigures(want.stdout), searchFigures(got.stdout); w == "" || w != g {
 		t.Errorf("resumed search:\n%s\nwant the figures of the uninterrupted one:\n%s", g, w)
 	}
