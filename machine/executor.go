@@ -332,10 +332,10 @@ func (e *Executor[S]) enumerate(action int, from, to *S, fn func(Result) bool) b
 		e.run(action, from, to, o)
 		// Count the choices the odometer was asked for: picks directed by
 		// recorded values (Direct) make none.
-		used := o.pos
+		used := o.Used()
 		if e.panicked == nil && (e.x.Dropped || e.x.Mismatch != "") {
 			// Disabled: the common case, without building a Result.
-			if !o.advance(used) {
+			if !o.Advance(used) {
 				if e.moreToCome {
 					// The next action may start from the scratch as it is.
 					e.keepIfClean(action, from, to)
@@ -360,7 +360,7 @@ func (e *Executor[S]) enumerate(action int, from, to *S, fn func(Result) bool) b
 				return false
 			}
 		}
-		if !o.advance(used) {
+		if !o.Advance(used) {
 			return true
 		}
 	}
@@ -424,53 +424,7 @@ func (e *Executor[S]) Random(action int, from, to *S, rng Rand, budget int) (r R
 // values (Executor.Direct) ask it for nothing, so they do not disturb it.
 // Enumerate is built on it; engines that need every branch, disabled ones
 // included, use it with Exec.
-type Odometer struct {
-	path  []int
-	sizes []int
-	pos   int
-}
-
-// Reset starts the enumeration over.
-func (o *Odometer) Reset() { o.path, o.sizes, o.pos = o.path[:0], o.sizes[:0], 0 }
-
-// Next moves to the next sequence of choices after an execution; false when
-// every sequence has been run.
-func (o *Odometer) Next() bool { return o.advance(o.pos) }
-
-// Choose implements Choices.
-func (o *Odometer) Choose(n int) int {
-	if o.pos < len(o.path) {
-		i := o.path[o.pos]
-		o.sizes[o.pos] = n
-		o.pos++
-		if i >= n {
-			return n - 1
-		}
-		return i
-	}
-	o.path = append(o.path, 0)
-	o.sizes = append(o.sizes, n)
-	o.pos++
-	return 0
-}
-
-// advance moves to the next choice sequence, keeping the first used choices
-// of the last execution as the prefix to count on from.
-func (o *Odometer) advance(used int) bool {
-	if used < len(o.path) {
-		o.path, o.sizes = o.path[:used], o.sizes[:used]
-	}
-	o.pos = 0
-	for len(o.path) > 0 {
-		last := len(o.path) - 1
-		o.path[last]++
-		if o.path[last] < o.sizes[last] {
-			return true
-		}
-		o.path, o.sizes = o.path[:last], o.sizes[:last]
-	}
-	return false
-}
+type Odometer = core.Odometer
 
 // randomSearch is a Choices that explores the tree of choices depth-first in
 // a random order, without trying a branch twice.

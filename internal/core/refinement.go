@@ -72,7 +72,7 @@ type HighRunner[H, C any] struct {
 	setS   func(c *C, s *H)
 	ctx    C
 	x      Execution
-	odo    odometer
+	odo    Odometer
 	action int
 }
 
@@ -129,57 +129,20 @@ func (r *HighRunner[H, C]) name(action int) string {
 // enabled successor (in *to) and its choices; fn returns false to stop.
 func (r *HighRunner[H, C]) each(action int, from, to *H, fn func(path []int) bool) error {
 	o := &r.odo
-	o.reset()
+	o.Reset()
 	for {
 		enabled, err := r.run(action, from, to, o, false)
 		if err != nil {
 			return err
 		}
-		used := o.pos
+		used := o.Used()
 		if enabled && !fn(r.x.Path) {
 			return nil
 		}
-		if !o.advance(used) {
+		if !o.Advance(used) {
 			return nil
 		}
 	}
-}
-
-// odometer enumerates every sequence of choices (see machine.Odometer).
-type odometer struct {
-	path, sizes []int
-	pos         int
-}
-
-func (o *odometer) reset() { o.path, o.sizes, o.pos = o.path[:0], o.sizes[:0], 0 }
-
-func (o *odometer) Choose(n int) int {
-	if o.pos < len(o.path) {
-		i := o.path[o.pos]
-		o.sizes[o.pos] = n
-		o.pos++
-		return min(i, n-1)
-	}
-	o.path = append(o.path, 0)
-	o.sizes = append(o.sizes, n)
-	o.pos++
-	return 0
-}
-
-func (o *odometer) advance(used int) bool {
-	if used < len(o.path) {
-		o.path, o.sizes = o.path[:used], o.sizes[:used]
-	}
-	o.pos = 0
-	for len(o.path) > 0 {
-		last := len(o.path) - 1
-		o.path[last]++
-		if o.path[last] < o.sizes[last] {
-			return true
-		}
-		o.path, o.sizes = o.path[:last], o.sizes[:last]
-	}
-	return false
 }
 
 // pathChoices replays fixed choices (see machine.Path).
