@@ -33,7 +33,7 @@ type Model[S any] struct {
 	symmetries []core.Symmetry[S]
 	dataPicks  []string
 	params     any // see Params
-	fairness   []*Fairness
+	fairness   []*Fairness[S]
 	// refines builds the refinements declared with Refines, by name.
 	refines map[string]func() (*core.Refinement[S], []core.Formula[S], error)
 	errs    []error
@@ -205,7 +205,12 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 		def.Actions = append(def.Actions, core.Action[Ctx[S]]{Name: a.name, Run: a.f, Weight: a.weight, Environment: a.environment})
 	}
 	for _, f := range m.fairness {
-		def.Fairness = append(def.Fairness, core.Fairness{Kind: f.f.Kind, Actions: slices.Clone(f.f.Actions), PerPick: slices.Clone(f.f.PerPick)})
+		def.Fairness = append(def.Fairness, core.Fairness{Kind: f.f.Kind, Actions: slices.Clone(f.f.Actions), PerPick: slices.Clone(f.f.PerPick), When: f.f.When})
+		var when func(*S, []core.Pick) bool
+		if cond := f.when; cond != nil {
+			when = func(s *S, picks []core.Pick) bool { return cond(s, Picks{picks}) }
+		}
+		def.FairnessWhen = append(def.FairnessWhen, when)
 	}
 	return def, nil
 }
