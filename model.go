@@ -34,6 +34,7 @@ type Model[S any] struct {
 	dataPicks  []string
 	params     any // see Params
 	fairness   []*Fairness[S]
+	probes     []*core.Probe[S] // made by Enabled
 	// refines builds the refinements declared with Refines, by name.
 	refines map[string]func() (*core.Refinement[S], []core.Formula[S], error)
 	errs    []error
@@ -158,6 +159,7 @@ func (m *Model[S]) checkName(what, name string) {
 func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 	errs := append(append([]error(nil), m.errs...), variantMisuse()...)
 	errs = append(errs, m.checkFairness()...)
+	errs = append(errs, m.resolveProbes()...)
 	if m.init == nil {
 		errs = append(errs, errors.New("no Init action"))
 	}
@@ -197,6 +199,7 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 		Symmetries: slices.Clone(m.symmetries),
 		DataPicks:  slices.Clone(m.dataPicks),
 		Params:     m.params,
+		Probes:     slices.Clone(m.probes),
 		Type:       t,
 		Vars:       stateVars(t),
 		Ops:        ops,

@@ -79,7 +79,7 @@ func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], err
 		e.props, e.kind = []machine.Property[S]{p}, p.Kind
 	}
 	e.constraints = mc.PropertiesOf(machine.Constraint)
-	if !opts.NoSymmetry && len(e.refine) == 0 {
+	if !opts.NoSymmetry && len(e.refine) == 0 && len(mc.PickedEnabled()) == 0 {
 		sym, err := newSymmetryPlan(mc.Symmetries())
 		if err != nil {
 			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)

@@ -72,6 +72,7 @@ func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
 	for _, f := range def.Fairness {
 		mc.fairness = append(mc.fairness, Fairness{Kind: FairnessKind(f.Kind), Actions: f.Actions, PerPick: f.PerPick, When: f.When})
 	}
+	mc.bindEnabled()
 	return mc, nil
 }
 

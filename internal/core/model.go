@@ -26,7 +26,10 @@ type Model[S, C any] struct {
 	// FairnessWhen holds, for each of Fairness, its condition (see
 	// Fairness.When), nil when it has none.
 	FairnessWhen []func(s *S, picks []Pick) bool
-	Params       any
+	// Probes are the predicates made by execspec.Enabled, their actions
+	// resolved; the engines bind their evaluators (see Probe).
+	Probes []*Probe[S]
+	Params any
 	// Type is the state type S; Vars the names of its variables in traces.
 	Type reflect.Type
 	Vars []string
