@@ -2,6 +2,7 @@ package execspec
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/execspec/execspec/internal/core"
@@ -182,17 +183,56 @@ type Picks struct{ ps []core.Pick }
 
 // Picked returns the value the branch picked under label (a label used
 // twice in one branch is "label#2" the second time) as a T, and whether
-// the branch made that pick with a value of type T. The value is the
-// branch's own: a condition must not modify it.
+// the branch made that pick with a value of type T. A subset (SubsetOf,
+// SubsetOfSet) reads as a Set or a slice of its elements. The value is
+// the branch's own: a condition must not modify it.
 func Picked[T any](p Picks, label string) (T, bool) {
+	var out T
 	for _, pk := range p.ps {
-		if pk.Label == label {
-			v, ok := pk.Value.(T)
-			return v, ok
+		if pk.Label != label {
+			continue
 		}
+		if v, ok := pk.Value.(T); ok {
+			return v, true
+		}
+		sub, ok := pk.Value.(anySet)
+		if !ok {
+			return out, false
+		}
+		if t, ok := any(&out).(interface{ fromAnySet(anySet) bool }); ok {
+			return out, t.fromAnySet(sub)
+		}
+		rv := reflect.ValueOf(&out).Elem()
+		if rv.Kind() != reflect.Slice {
+			return out, false
+		}
+		elems := reflect.MakeSlice(rv.Type(), len(sub), len(sub))
+		for i, e := range sub {
+			ev := reflect.ValueOf(e)
+			if !ev.IsValid() || !ev.Type().AssignableTo(rv.Type().Elem()) {
+				return out, false
+			}
+			elems.Index(i).Set(ev)
+		}
+		rv.Set(elems)
+		return out, true
 	}
-	var zero T
-	return zero, false
+	return out, false
+}
+
+// fromAnySet makes s the set of the elements of a subset pick, when they
+// are all of type T.
+func (s *Set[T]) fromAnySet(sub anySet) bool {
+	n := SetOf[T]()
+	for _, e := range sub {
+		x, ok := e.(T)
+		if !ok {
+			return false
+		}
+		n.Add(x)
+	}
+	*s = n
+	return true
 }
 
 // Has reports whether the branch made a pick labelled label.
