@@ -75,7 +75,11 @@
 //     states before and after a step.
 //   - Temporal properties: Model.Temporal with Eventually, AlwaysEventually,
 //     EventuallyAlways, LeadsTo, LeadsToAlways; Model.WeakFair and
-//     Model.StrongFair, Fairness.Per.
+//     Model.StrongFair, Fairness.Per, Fairness.When (fairness of the
+//     branches a condition of the state and the picks accepts: Picks,
+//     Picked).
+//   - ENABLED: Enabled (with Pick), a predicate the engine evaluates by
+//     running the action, for invariants and temporal formulas.
 //   - Refinement: Refines (the model implements a high model under a
 //     mapping of states; see its documentation for what is checked).
 //   - Inside actions: Ctx.S, Ctx.Assume, OneOf, OneOfSet, OneOfVSet,

@@ -33,7 +33,8 @@ type Model[S any] struct {
 	symmetries []core.Symmetry[S]
 	dataPicks  []string
 	params     any // see Params
-	fairness   []*Fairness
+	fairness   []*Fairness[S]
+	probes     []*core.Probe[S] // made by Enabled
 	// refines builds the refinements declared with Refines, by name.
 	refines map[string]func() (*core.Refinement[S], []core.Formula[S], error)
 	errs    []error
@@ -204,6 +205,7 @@ func (m *Model[S]) checkName(what, name string) {
 func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 	errs := append(append([]error(nil), m.errs...), variantMisuse()...)
 	errs = append(errs, m.checkFairness()...)
+	errs = append(errs, m.resolveProbes()...)
 	if m.init == nil {
 		errs = append(errs, errors.New("no Init action"))
 	}
@@ -243,6 +245,7 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 		Symmetries: slices.Clone(m.symmetries),
 		DataPicks:  slices.Clone(m.dataPicks),
 		Params:     m.params,
+		Probes:     slices.Clone(m.probes),
 		Type:       t,
 		Vars:       stateVars(t),
 		Ops:        ops,
@@ -251,7 +254,12 @@ func (m *Model[S]) compile() (*core.Model[S, Ctx[S]], error) {
 		def.Actions = append(def.Actions, core.Action[Ctx[S]]{Name: a.name, Run: a.f, Weight: a.weight, Environment: a.environment})
 	}
 	for _, f := range m.fairness {
-		def.Fairness = append(def.Fairness, core.Fairness{Kind: f.f.Kind, Actions: slices.Clone(f.f.Actions), PerPick: slices.Clone(f.f.PerPick)})
+		def.Fairness = append(def.Fairness, core.Fairness{Kind: f.f.Kind, Actions: slices.Clone(f.f.Actions), PerPick: slices.Clone(f.f.PerPick), When: f.f.When})
+		var when func(*S, []core.Pick) bool
+		if cond := f.when; cond != nil {
+			when = func(s *S, picks []core.Pick) bool { return cond(s, Picks{picks}) }
+		}
+		def.FairnessWhen = append(def.FairnessWhen, when)
 	}
 	return def, nil
 }

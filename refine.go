@@ -22,12 +22,13 @@ import (
 //     (mapping(t) equals mapping(s));
 //   - the high model's temporal properties, their predicates composed with
 //     the mapping, hold on the low model under the low model's fairness;
-//   - the high model's weak and strong fairness (without Per) hold of the
-//     mapped behaviours: a behaviour of the low model, fair to the low
-//     model's fairness, in which a high action stays enabled (infinitely
-//     often enabled, for strong fairness) after the mapping but no step
-//     maps to a step of it, violates the refinement. High fairness
-//     declared Per is not verified, and the checker says so.
+//   - the high model's weak and strong fairness (without Per or When)
+//     hold of the mapped behaviours: a behaviour of the low model, fair to
+//     the low model's fairness, in which a high action stays enabled
+//     (infinitely often enabled, for strong fairness) after the mapping
+//     but no step maps to a step of it, violates the refinement. High
+//     fairness declared Per or When is not verified, and the checker says
+//     so.
 //
 // A violation is a shortest trace of the low model with the mapped high
 // states beside it, ending at the first initial state or step the high
@@ -107,7 +108,7 @@ func buildRefinement[L, H any](name string, high *Model[H], mapping func(*L) H) 
 			}
 		}
 		enabled, taken, ok := core.FairnessObligation[L](pool, actions)
-		if !ok || len(f.PerPick) > 0 {
+		if !ok || len(f.PerPick) > 0 || f.When != "" {
 			ref.Unverified = append(ref.Unverified, f.String())
 			continue
 		}

@@ -91,7 +91,7 @@ func newSearcher[S any](mc *machine.Machine[S], opts Options) (*searcher[S], err
 	e.constraints = mc.PropertiesOf(machine.Constraint)
 	e.actionConstraints = mc.ActionConstraints()
 	e.bounded = len(e.constraints) > 0 || len(e.actionConstraints) > 0
-	if !opts.NoSymmetry && len(e.refine) == 0 {
+	if !opts.NoSymmetry && len(e.refine) == 0 && len(mc.PickedEnabled()) == 0 {
 		sym, err := newSymmetryPlan(mc.Symmetries())
 		if err != nil {
 			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)

@@ -116,6 +116,7 @@ type fairDecl struct {
 	kind    machine.FairnessKind
 	actions map[int]bool
 	per     []string
+	when    bool // the declaration has a condition (machine.Fairness.When)
 }
 
 // errMaxStates stops the graph at Options.MaxStates states.
@@ -144,7 +145,7 @@ type tformula[S any] struct {
 func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[S]) (*graph, engine.Stop, *pending, error) {
 	b := &graphBuilder[S]{e: e, formulas: formulas, g: &graph{setIdx: map[string]uint32{}, byKey: map[string]uint32{}, npred: 2 * len(formulas)}}
 	for _, f := range e.mc.Fairness() {
-		d := fairDecl{kind: f.Kind, actions: map[int]bool{}, per: f.PerPick}
+		d := fairDecl{kind: f.Kind, actions: map[int]bool{}, per: f.PerPick, when: f.When != ""}
 		for _, a := range f.Actions {
 			i, err := e.mc.ActionIndex(a)
 			if err != nil {
@@ -152,7 +153,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 			}
 			d.actions[i] = true
 		}
-		b.record = b.record || len(d.per) > 0
+		b.record = b.record || len(d.per) > 0 || d.when
 		b.decls = append(b.decls, d)
 	}
 	for k, f := range formulas {
@@ -272,7 +273,11 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 				if fp == cur.fp {
 					return true // a stuttering step
 				}
-				taken = b.classesOf(a, r.Picks, taken[:0])
+				taken, err = b.classesOf(a, &cur.s, r.Picks, taken[:0])
+				if err != nil {
+					failure = &pending{verdict: verdict{kind: engine.Panicked, property: b.formulas[0].prop.Name, err: err}, at: int64(v)}
+					return false
+				}
 				enabled = append(enabled, taken...)
 				for _, c := range e.constraints {
 					if ok, err := e.mc.Eval(c, next); err != nil || !ok {
@@ -353,15 +358,26 @@ func (g *graph) without(bit int) *graph {
 	return &h
 }
 
-// classesOf appends to cs the fairness classes a step of action a with
-// the given picks takes (or, in a state, makes enabled), creating the
-// classes of new pick values. A pick a Per declaration names that the
-// step does not make counts as the value "-".
-func (b *graphBuilder[S]) classesOf(a int, picks []machine.Pick, cs []uint32) []uint32 {
+// classesOf appends to cs the fairness classes a step of action a from
+// state from with the given picks takes (or, in from, makes enabled),
+// creating the classes of new pick values. A pick a Per declaration names
+// that the step does not make counts as the value "-"; a declaration with
+// a condition counts only the steps that satisfy it. The error is a panic
+// in a condition.
+func (b *graphBuilder[S]) classesOf(a int, from *S, picks []machine.Pick, cs []uint32) ([]uint32, error) {
 	g := b.g
 	for i, d := range b.decls {
 		if !d.actions[a] {
 			continue
+		}
+		if d.when {
+			ok, err := b.e.mc.FairWhen(i, from, picks)
+			if err != nil {
+				return cs, err
+			}
+			if !ok {
+				continue
+			}
 		}
 		key := strconv.AppendInt(b.key[:0], int64(i), 10)
 		for _, l := range d.per {
@@ -387,5 +403,5 @@ func (b *graphBuilder[S]) classesOf(a int, picks []machine.Pick, cs []uint32) []
 		}
 		cs = append(cs, c)
 	}
-	return cs
+	return cs, nil
 }

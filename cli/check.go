@@ -332,6 +332,8 @@ func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, 
 			s.printf("  symmetry %s ignored (--no-symmetry)\n", strings.Join(names, ", "))
 		case refining:
 			s.printf("  symmetry %s ignored: refinements are checked on every state (a refinement mapping need not be symmetric; --no-refinement to reduce by symmetry)\n", strings.Join(names, ", "))
+		case len(mc.PickedEnabled()) > 0:
+			s.printf("  symmetry %s ignored: the model asks whether actions are enabled for given pick values (Enabled(%s)), which renaming does not preserve\n", strings.Join(names, ", "), strings.Join(mc.PickedEnabled(), "), Enabled("))
 		default:
 			s.printf("  symmetry: %s (one state per orbit: counts differ from a search without symmetry, such as TLC's; --no-symmetry)\n", strings.Join(names, ", "))
 			if perms > 720 {
@@ -342,7 +344,7 @@ func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, 
 	s.event("start", map[string]any{"command": "check", "model": mc.Name(), "instance": instance, "property": f.property,
 		"strategy": string(strategy), "seed": strconv.FormatUint(seed, 10), "workers": f.workers, "max_depth": f.maxDepth,
 		"max_states": f.maxStates, "timeout_seconds": f.timeout.Seconds(), "memory_bytes": f.memory, "deadlock": f.deadlock,
-		"data_picks_reduced": len(mc.DataPicks()) > 0 && !f.allData, "symmetry": len(mc.Symmetries()) > 0 && !f.noSym && !refining})
+		"data_picks_reduced": len(mc.DataPicks()) > 0 && !f.allData, "symmetry": len(mc.Symmetries()) > 0 && !f.noSym && !refining && len(mc.PickedEnabled()) == 0})
 }
 
 // temporalHeader says how temporal properties are checked: under which

@@ -81,8 +81,9 @@ func Compile[S any](m *execspec.Model[S]) (*Machine[S], error) {
 		mc.symmetries = append(mc.symmetries, Symmetry[S](s))
 	}
 	for _, f := range def.Fairness {
-		mc.fairness = append(mc.fairness, Fairness{Kind: FairnessKind(f.Kind), Actions: f.Actions, PerPick: f.PerPick})
+		mc.fairness = append(mc.fairness, Fairness{Kind: FairnessKind(f.Kind), Actions: f.Actions, PerPick: f.PerPick, When: f.When})
 	}
+	mc.bindEnabled()
 	return mc, nil
 }
 
@@ -262,9 +263,33 @@ func (mc *Machine[S]) EvalFormula(p Property[S], i int, s *S) (pv, qv bool, err 
 func (mc *Machine[S]) Fairness() []Fairness {
 	out := make([]Fairness, len(mc.fairness))
 	for i, f := range mc.fairness {
-		out[i] = Fairness{Kind: f.Kind, Actions: append([]string(nil), f.Actions...), PerPick: append([]string(nil), f.PerPick...)}
+		out[i] = Fairness{Kind: f.Kind, Actions: append([]string(nil), f.Actions...), PerPick: append([]string(nil), f.PerPick...), When: f.When}
 	}
 	return out
+}
+
+// FairWhen evaluates the condition of fairness declaration i (in the
+// order of Fairness) on a branch that starts from s and made picks
+// (recorded: see Executor.Record). A declaration without a condition
+// holds of every branch. A panic in the condition is returned as a
+// *PanicError.
+func (mc *Machine[S]) FairWhen(i int, s *S, picks []Pick) (ok bool, err error) {
+	cond := mc.def.FairnessWhen[i]
+	if cond == nil {
+		return true, nil
+	}
+	where := "fairness " + mc.fairness[i].String()
+	returned := false
+	defer func() {
+		if r := recover(); r != nil {
+			err = newPanicError(where, append([]Pick(nil), picks...), r)
+		} else if !returned {
+			mc.goexitIn(where) // runtime.Goexit
+		}
+	}()
+	ok = cond(s, picks)
+	returned = true
+	return ok, nil
 }
 
 // DataPicks returns the labels the model declares as data picks (see

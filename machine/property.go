@@ -144,17 +144,21 @@ func (k FairnessKind) String() string { return core.FairnessKind(k).String() }
 // execspec.Model.StrongFair): the disjunction of Actions is fair (TLA+'s
 // WF_vars(A1 \/ A2) or SF_vars(...)); with PerPick, it is fair separately
 // for each combination of values of the picks with those labels (TLA+'s
-// \A self \in Procs : WF_vars(Proc(self))).
+// \A self \in Procs : WF_vars(Proc(self))). With When, the name of a
+// condition (execspec.Fairness.When), only the branches of the actions
+// that satisfy the condition make up the fair action; Machine.FairWhen
+// evaluates it.
 type Fairness struct {
 	Kind    FairnessKind
 	Actions []string
 	PerPick []string
+	When    string
 }
 
 // String renders the declaration as in `execspec list`: "WF(deploy per
-// deployer)", "SF(RcvMsg)".
+// deployer)", "SF(RcvMsg)", "WF(Return per c when returns_all)".
 func (f Fairness) String() string {
-	return core.Fairness{Kind: core.FairnessKind(f.Kind), Actions: f.Actions, PerPick: f.PerPick}.String()
+	return core.Fairness{Kind: core.FairnessKind(f.Kind), Actions: f.Actions, PerPick: f.PerPick, When: f.When}.String()
 }
 
 // Symmetry is a set of N interchangeable values declared with

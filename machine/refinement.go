@@ -17,7 +17,7 @@ type Refinement[S any] struct {
 	High     string
 	HighVars []string
 	// HighFairness are the high model's fairness declarations; Unverified
-	// the ones the checker does not verify (declared Per), rendered as
+	// the ones the checker does not verify (declared Per or When), rendered as
 	// Fairness.String renders them.
 	HighFairness []Fairness
 	Unverified   []string
@@ -27,7 +27,7 @@ type Refinement[S any] struct {
 func newRefinement[S any](name string, def *core.Refinement[S]) *Refinement[S] {
 	r := &Refinement[S]{Name: name, High: def.High, HighVars: def.HighVars, Unverified: def.Unverified, def: def}
 	for _, f := range def.HighFairness {
-		r.HighFairness = append(r.HighFairness, Fairness{Kind: FairnessKind(f.Kind), Actions: f.Actions, PerPick: f.PerPick})
+		r.HighFairness = append(r.HighFairness, Fairness{Kind: FairnessKind(f.Kind), Actions: f.Actions, PerPick: f.PerPick, When: f.When})
 	}
 	return r
 }

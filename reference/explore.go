@@ -141,6 +141,9 @@ func Explore[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (
 	}
 	x.constraints = mc.PropertiesOf(machine.Constraint)
 	x.actionConstraints = mc.ActionConstraints()
+	// The model's Enabled predicates run the actions by the reference
+	// semantics too, while Explore runs.
+	defer mc.UseEnabled(x.sem.Enabled)()
 	if err := x.run(ctx); err != nil {
 		return nil, fmt.Errorf("reference semantics of model %s: %w", mc.Name(), err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -206,5 +207,33 @@ func TestExploreMaxStates(t *testing.T) {
 	res := explore(t, counterModel(nil), Options{MaxStates: 3})
 	if res.Complete || len(res.States) < 3 {
 		t.Errorf("%d states, complete %v; want at least 3, incomplete", len(res.States), res.Complete)
+	}
+}
+
+// TestEnabledByReference: while Explore runs, the model's Enabled
+// predicates run the action by the reference semantics, not by the
+// evaluator bound before (the engines'), which comes back afterwards; the
+// verdicts are ENABLED's: inc by 2 is enabled up to N = 3, so N = 4
+// (depth 3) and N = 5 (depth 4) are examples.
+func TestEnabledByReference(t *testing.T) {
+	var two func(*counter) bool
+	mc := counterModel(func(m *execspec.Model[counter]) {
+		two = execspec.Enabled(m, "inc", execspec.Pick("i", 2))
+		m.Invariant("two_below_4", func(s *counter) bool { return two(s) == (s.N <= 3) })
+		m.Example("two_disabled", func(s *counter) bool { return !two(s) })
+	})
+	outer := 0
+	restore := mc.UseEnabled(func(int, map[string]itf.Value, *counter) bool { outer++; return false })
+	defer restore()
+	res := explore(t, mc, Options{})
+	if len(res.Findings) != 0 || outer != 0 {
+		t.Fatalf("findings %v; the outer evaluator ran %d times", res.Findings, outer)
+	}
+	res = explore(t, mc, Options{Property: "two_disabled"})
+	if len(res.Findings) != 2 || res.Findings[0].Kind != engine.ExampleFound || res.Findings[0].Depth != 3 {
+		t.Fatalf("two_disabled: %+v", res.Findings)
+	}
+	if two(&counter{N: 0}); outer != 1 {
+		t.Errorf("the evaluator bound before Explore is not back (%d calls)", outer)
 	}
 }

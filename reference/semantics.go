@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -12,19 +13,25 @@ import (
 type Semantics[S any] struct {
 	mc    *machine.Machine[S]
 	ex    *machine.Executor[S]
-	perms [][][]int // per symmetry set, its permutations; nil without symmetry
+	pex   *machine.Executor[S] // for Enabled, made on first use
+	perms [][][]int            // per symmetry set, its permutations; nil without symmetry
 	// orbits remembers the orbit key of each state key met under
 	// symmetry: a state is renamed once, however often it is generated.
 	orbits map[string]string
 }
 
 // New returns the reference semantics of mc; with symmetry, states are
-// identified by their orbits under the model's symmetry declarations.
+// identified by their orbits under the model's symmetry declarations,
+// unless the model has an execspec.Enabled predicate of given pick values
+// (see machine.Machine.PickedEnabled), which renaming does not preserve
+// and the checker too ignores symmetry for.
 // data turns on the data-pick reduction for Explore (see Options.Data).
 func New[S any](mc *machine.Machine[S], symmetry, data bool) *Semantics[S] {
 	r := &Semantics[S]{mc: mc, ex: mc.NewExecutor()}
 	r.ex.ReduceData(data)
-	if symmetry {
+	if symmetry && len(mc.PickedEnabled()) == 0 {
+		// Enabled of given pick values is not preserved by renaming them:
+		// the checker ignores symmetry then, and so does the reference.
 		for _, sy := range mc.Symmetries() {
 			r.perms = append(r.perms, allPerms(sy.N))
 		}
@@ -104,6 +111,33 @@ func (r *Semantics[S]) Step(from *S, action int, choices []int) (*S, machine.Res
 	}
 	res := r.ex.Apply(action, s, &replay{choices: choices})
 	return s, res
+}
+
+// Enabled evaluates an execspec.Enabled predicate by the reference
+// semantics (see machine.EnabledFunc): every branch of action, in the
+// order of its choices, runs on a fresh copy of s until one completes
+// having made every pick of picks with the value given there. A branch
+// that panics first makes it panic with the branch's error.
+func (r *Semantics[S]) Enabled(action int, picks map[string]itf.Value, s *S) bool {
+	if r.pex == nil {
+		r.pex = r.mc.NewExecutor()
+		r.pex.Record(true)
+	}
+	r.pex.Direct(picks)
+	defer r.pex.Direct(nil)
+	var o odometer
+	for {
+		res := r.pex.Apply(action, r.Fresh(s), &o)
+		if res.Err != nil {
+			panic(res.Err)
+		}
+		if res.Enabled && machine.MadeAll(res.Picks, picks) {
+			return true
+		}
+		if !o.next() {
+			return false
+		}
+	}
 }
 
 // run runs one branch of action on a fresh copy of from, with choices

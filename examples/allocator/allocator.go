@@ -28,8 +28,36 @@ type State struct {
 	Alloc map[string]execspec.Set[string]
 }
 
-// New returns the model for the given clients and resources.
+// Fairness selects the liveness part of the specification.
+type Fairness int
+
+// The fairness assumptions of the specification's two complete
+// specifications.
+const (
+	// Safety declares no fairness and no temporal property (the instances
+	// c3_r2 and c2_r2).
+	Safety Fairness = iota
+	// Simple is SimpleAllocator: each client returns everything it holds,
+	// \A c : WF_vars(Return(c, alloc[c])), and the allocator serves each
+	// client, \A c : SF_vars(\E S : Allocate(c, S)).
+	Simple
+	// Simple2 is SimpleAllocator2, with the weaker fairness of clients
+	// that return only once their whole request is satisfied:
+	// \A c : WF_vars(unsat[c] = {} /\ Return(c, alloc[c])).
+	Simple2
+)
+
+// New returns the model for the given clients and resources, safety only.
 func New(clients, resources []string) *execspec.Model[State] {
+	return NewWith(clients, resources, Safety)
+}
+
+// NewWith returns the model with the given fairness; with Simple or
+// Simple2 it has the specification's temporal properties
+// (ClientsWillReturn, ClientsWillObtain, InfOftenSatisfied), and the
+// invariant ReturnEnabled, which asks the engine whether Return(c) is
+// enabled.
+func NewWith(clients, resources []string, fair Fairness) *execspec.Model[State] {
 	m := execspec.NewModel[State]("allocator")
 	m.Params(map[string]any{"Clients": execspec.SetOf(clients...), "Resources": execspec.SetOf(resources...)})
 	// available == Resources \ UNION {alloc[c] : c \in Clients}
@@ -113,15 +141,79 @@ func New(clients, resources []string) *execspec.Model[State] {
 		}
 		return len(s.Unsat) == len(clients) && len(s.Alloc) == len(clients)
 	})
+	if fair != Safety {
+		liveness(m, clients, resources, fair)
+	}
 	return m
 }
 
+// liveness adds the fairness and the temporal properties of
+// SimpleAllocator (or SimpleAllocator2), and ReturnEnabled.
+func liveness(m *execspec.Model[State], clients, resources []string, fair Fairness) {
+	// Return(c, alloc[c]): the branch of Return that gives back all that
+	// c holds; for Simple2, only once unsat[c] = {}.
+	returnsAll := func(s *State, p execspec.Picks) bool {
+		c, _ := execspec.Picked[string](p, "c")
+		back, _ := execspec.Picked[execspec.Set[string]](p, "S")
+		return back.Equal(s.Alloc[c])
+	}
+	name := "returns_all"
+	if fair == Simple2 {
+		name = "satisfied_returns_all"
+		all := returnsAll
+		returnsAll = func(s *State, p execspec.Picks) bool {
+			c, _ := execspec.Picked[string](p, "c")
+			return s.Unsat[c].IsEmpty() && all(s, p)
+		}
+	}
+	m.WeakFair("Return").Per("c").When(name, returnsAll)
+	m.StrongFair("Allocate").Per("c")
+	var willReturn, willObtain, infOften []execspec.Formula[State]
+	for _, c := range clients {
+		willReturn = append(willReturn, execspec.LeadsTo(
+			func(s *State) bool { return s.Unsat[c].IsEmpty() },
+			func(s *State) bool { return s.Alloc[c].IsEmpty() }).Named(c))
+		for _, r := range resources {
+			willObtain = append(willObtain, execspec.LeadsTo(
+				func(s *State) bool { return s.Unsat[c].Has(r) },
+				func(s *State) bool { return s.Alloc[c].Has(r) }).Named(c+" "+r))
+		}
+		infOften = append(infOften, execspec.AlwaysEventually(func(s *State) bool { return s.Unsat[c].IsEmpty() }).Named(c))
+	}
+	m.Temporal("ClientsWillReturn", willReturn...)
+	m.Temporal("ClientsWillObtain", willObtain...)
+	m.Temporal("InfOftenSatisfied", infOften...)
+	// ReturnEnabled: a client can return resources exactly when it holds
+	// some, asked of the engine, which runs Return for that client.
+	returnOf := map[string]func(*State) bool{}
+	for _, c := range clients {
+		returnOf[c] = execspec.Enabled(m, "Return", execspec.Pick("c", c))
+	}
+	m.Invariant("ReturnEnabled", func(s *State) bool {
+		for _, c := range clients {
+			if returnOf[c](s) == s.Alloc[c].IsEmpty() {
+				return false
+			}
+		}
+		return true
+	})
+}
+
 // Spec exposes the model to the execspec command. The instance c3_r2 is
-// SimpleAllocator.cfg's configuration: three clients and two resources.
+// SimpleAllocator.cfg's configuration, three clients and two resources,
+// for safety; c3_r2_live is the whole of SimpleAllocator.cfg, whose
+// temporal properties hold, and c3_r2_live2 the same under
+// SimpleAllocator2's weaker fairness, under which ClientsWillObtain and
+// InfOftenSatisfied do not.
 func Spec() *execspec.Spec[State] {
+	c3, r2 := []string{"c1", "c2", "c3"}, []string{"r1", "r2"}
 	return execspec.NewSpec[State]("allocator").Instance("c3_r2", func() *execspec.Model[State] {
-		return New([]string{"c1", "c2", "c3"}, []string{"r1", "r2"})
+		return New(c3, r2)
 	}).Instance("c2_r2", func() *execspec.Model[State] {
-		return New([]string{"c1", "c2"}, []string{"r1", "r2"})
+		return New([]string{"c1", "c2"}, r2)
+	}).Instance("c3_r2_live", func() *execspec.Model[State] {
+		return NewWith(c3, r2, Simple)
+	}).Instance("c3_r2_live2", func() *execspec.Model[State] {
+		return NewWith(c3, r2, Simple2)
 	})
 }

@@ -23,7 +23,13 @@ type Model[S, C any] struct {
 	Symmetries []Symmetry[S]
 	DataPicks  []string
 	Fairness   []Fairness
-	Params     any
+	// FairnessWhen holds, for each of Fairness, its condition (see
+	// Fairness.When), nil when it has none.
+	FairnessWhen []func(s *S, picks []Pick) bool
+	// Probes are the predicates made by execspec.Enabled, their actions
+	// resolved; the engines bind their evaluators (see Probe).
+	Probes []*Probe[S]
+	Params any
 	// Type is the state type S; Vars the names of its variables in traces.
 	Type reflect.Type
 	Vars []string
@@ -162,19 +168,26 @@ func (k FairnessKind) String() string {
 }
 
 // Fairness is a fairness declaration: the disjunction of Actions is fair,
-// separately for each combination of values of the picks labelled PerPick.
+// separately for each combination of values of the picks labelled PerPick;
+// with When, the name of a condition, only the branches of the actions
+// that satisfy it make up the fair action (the condition itself is
+// Model.FairnessWhen).
 type Fairness struct {
 	Kind    FairnessKind
 	Actions []string
 	PerPick []string
+	When    string
 }
 
 // String renders the declaration as in `execspec list`: "WF(deploy per
-// deployer)", "SF(RcvMsg)".
+// deployer)", "SF(RcvMsg)", "WF(Return per c when all_held)".
 func (f Fairness) String() string {
 	s := f.Kind.String() + "(" + strings.Join(f.Actions, " \\/ ")
 	if len(f.PerPick) > 0 {
 		s += " per " + strings.Join(f.PerPick, ", ")
+	}
+	if f.When != "" {
+		s += " when " + f.When
 	}
 	return s + ")"
 }
