@@ -34,12 +34,12 @@ func followSteps(t *testing.T, dir, initOut string) []stepResult {
 // TestInit scaffolds the generic model package in a user's existing
 // module that does not require execspec: init adds the requirement and a
 // replace directive to this checkout, and what it prints next (go mod
-// tidy, the checker, go test, model-based testing) works as printed.
+// tidy, the checker, go test, model-based testing) works as printed. It
+// builds and tests a new module (about 30 CPU-s): it runs with
+// EXECSPEC_E2E=1, as .ci/run sets it.
 func TestInit(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("builds and tests a generated module")
-	}
+	requireE2E(t, "builds and tests a generated module")
 	mod := t.TempDir()
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/acme\n\ngo 1.25\n"), 0o644); err != nil {
 		t.Fatal(err)
