@@ -29,11 +29,12 @@ import (
 
 // dfsFrame is a state on the current path: its successors are
 // succ[lo:hi] of the search (hi: the next frame's lo, or the end),
-// visited in that order, the next at next; their encodings are
-// arena[at:] (up to the next frame's).
+// visited in that order, the next at next. Their encodings are one run of
+// the arena, which starts at the smallest of their at (shuffled, they
+// need not be in order). 24 bytes: a deep search keeps one per step.
 type dfsFrame struct {
-	lo, next, at int
-	ord          uint32 // the ordinal of this frame's state among its parent's successors
+	lo, next int
+	ord      uint32 // the ordinal of this frame's state among its parent's successors
 }
 
 // dfsSucc is a successor waiting on the stack: its fingerprint's high
@@ -74,7 +75,7 @@ func minDepth(old, v uint32) uint32 { return min(old, v) }
 func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	d := &dfs[S]{eng: e, x: e.newExpander(), cur: new(S), stopped: engine.Exhausted}
 	var err error
-	if d.seen, err = newMemTable[uint32](e.opts.Fingerprint128, e.opts.MaxStates, e.budget); err != nil {
+	if d.seen, err = newDepthStore(e.opts.Fingerprint128, e.opts.MaxDepth > 0, e.opts.MaxStates, e.budget); err != nil {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 	}
 	defer d.seen.Close()
@@ -235,7 +236,13 @@ func (d *dfs[S]) parentOfTop() (*S, error) {
 func (d *dfs[S]) pop() {
 	f := d.stack[len(d.stack)-1]
 	d.stack = d.stack[:len(d.stack)-1]
-	d.arena = d.arena[:f.at]
+	if f.lo < len(d.succ) {
+		at := d.succ[f.lo].at
+		for _, c := range d.succ[f.lo+1:] {
+			at = min(at, c.at)
+		}
+		d.arena = d.arena[:at]
+	}
 	d.succ = d.succ[:f.lo]
 	if d.lo != nil {
 		d.lo = d.lo[:f.lo]
@@ -246,7 +253,7 @@ func (d *dfs[S]) pop() {
 // top of the stack. s may be d.cur: it is not used once push returns.
 func (d *dfs[S]) push(s *S, ord uint32) {
 	e := d.eng
-	lo, arena := len(d.succ), len(d.arena)
+	lo := len(d.succ)
 	bounded := e.opts.MaxDepth > 0
 	depth := len(d.stack) // steps from an initial state of the successors
 	var parent []uint32   // the path to s, computed only when a finding needs it
@@ -305,7 +312,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	if d.rnd != nil {
 		d.shuffle(lo, hi)
 	}
-	d.stack = append(d.stack, dfsFrame{lo: lo, next: lo, at: arena, ord: ord})
+	d.stack = append(d.stack, dfsFrame{lo: lo, next: lo, ord: ord})
 }
 
 // shuffle puts succ[lo:hi] in the order of a permutation drawn from the
@@ -350,4 +357,36 @@ func (d *dfs[S]) probe(s *S, ord uint32) {
 	if n == 0 && e.opts.Deadlock && len(d.findings) == before {
 		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Deadlocked}, ords: d.path(ord)})
 	}
+}
+
+// newDepthStore returns DFS's store of the states seen: with a depth bound,
+// each with the smallest depth it was reached at; without one, the
+// fingerprints alone (a third less memory), every depth read as 0.
+func newDepthStore(wide, bounded bool, hint int64, b *budget) (fpStore[uint32], error) {
+	if bounded {
+		return newMemTable[uint32](wide, hint, b)
+	}
+	t, err := newMemTable[struct{}](wide, hint, b)
+	if err != nil {
+		return nil, err
+	}
+	return depthless{t}, nil
+}
+
+// depthless is a set of fingerprints seen as a store of depths that are
+// all 0.
+type depthless struct{ fpStore[struct{}] }
+
+func (s depthless) Get(fp fingerprint) (uint32, bool) {
+	_, ok := s.fpStore.Get(fp)
+	return 0, ok
+}
+
+func (s depthless) Put(fp fingerprint, _ uint32, _ func(old, v uint32) uint32) (uint32, bool, error) {
+	_, absent, err := s.fpStore.Put(fp, struct{}{}, nil)
+	return 0, absent, err
+}
+
+func (s depthless) Each(fn func(fp fingerprint, v uint32)) {
+	s.fpStore.Each(func(fp fingerprint, _ struct{}) { fn(fp, 0) })
 }

@@ -226,3 +226,41 @@ func splitmix(x uint64) uint64 {
 	x = (x ^ x>>27) * 0x94d049bb133111eb
 	return x ^ x>>31
 }
+
+// DFS without a depth bound keeps fingerprints only: every depth reads 0,
+// and a fingerprint is absent once.
+func TestDepthlessStore(t *testing.T) {
+	for _, bounded := range []bool{false, true} {
+		s, err := newDepthStore(false, bounded, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := s.(depthless); ok == bounded {
+			t.Fatalf("bounded %v: the store is %T", bounded, s)
+		}
+		fp := fingerprint{hi: 42}
+		if _, absent, err := s.Put(fp, 7, minDepth); !absent || err != nil {
+			t.Fatalf("bounded %v: first put: absent %v, %v", bounded, absent, err)
+		}
+		old, absent, _ := s.Put(fp, 3, minDepth)
+		if absent {
+			t.Fatalf("bounded %v: second put absent", bounded)
+		}
+		v, ok := s.Get(fp)
+		want := map[bool][2]uint32{false: {0, 0}, true: {7, 3}}[bounded]
+		if !ok || old != want[0] || v != want[1] {
+			t.Errorf("bounded %v: old %d, now %d (present %v); want %d, %d", bounded, old, v, ok, want[0], want[1])
+		}
+		n := 0
+		s.Each(func(got fingerprint, d uint32) {
+			n++
+			if got != fp || d != want[1] {
+				t.Errorf("bounded %v: Each gave %v, %d", bounded, got, d)
+			}
+		})
+		if n != 1 || s.Len() != 1 {
+			t.Errorf("bounded %v: %d by Each, Len %d", bounded, n, s.Len())
+		}
+		s.Close()
+	}
+}
