@@ -166,29 +166,26 @@ func (m *Model[S]) DataPicks(labels ...string) {
 }
 
 func (m *Model[S]) addProp(name string, kind core.PropertyKind, pred func(*S) bool) {
-	m.checkName(kind.String(), name)
-	for _, p := range m.props {
-		if p.Name == name {
-			m.errs = append(m.errs, fmt.Errorf("property %q defined twice", name))
-		}
-	}
-	if pred == nil {
-		m.errs = append(m.errs, fmt.Errorf("%s %q has no predicate", kind, name))
-	}
-	m.props = append(m.props, core.Property[S]{Name: name, Kind: kind, Pred: pred})
+	m.add(core.Property[S]{Name: name, Kind: kind, Pred: pred}, pred == nil)
 }
 
 func (m *Model[S]) addStepProp(name string, kind core.PropertyKind, pred func(before, after *S) bool) {
-	m.checkName(kind.String(), name)
-	for _, p := range m.props {
-		if p.Name == name {
-			m.errs = append(m.errs, fmt.Errorf("property %q defined twice", name))
+	m.add(core.Property[S]{Name: name, Kind: kind, Step: pred}, pred == nil)
+}
+
+// add adds the property p, whose predicate is missing when none, and
+// records what is wrong with its name or its predicate.
+func (m *Model[S]) add(p core.Property[S], none bool) {
+	m.checkName(p.Kind.String(), p.Name)
+	for _, q := range m.props {
+		if q.Name == p.Name {
+			m.errs = append(m.errs, fmt.Errorf("property %q defined twice", p.Name))
 		}
 	}
-	if pred == nil {
-		m.errs = append(m.errs, fmt.Errorf("%s %q has no predicate", kind, name))
+	if none {
+		m.errs = append(m.errs, fmt.Errorf("%s %q has no predicate", p.Kind, p.Name))
 	}
-	m.props = append(m.props, core.Property[S]{Name: name, Kind: kind, Step: pred})
+	m.props = append(m.props, p)
 }
 
 func (m *Model[S]) checkName(what, name string) {
