@@ -397,16 +397,6 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 	}
 	emit := func(ord uint32, next *S) bool {
 		c.gen++
-		if len(e.steps) > 0 && parent != nil && !probe {
-			// Every transition, to a state seen before or outside the
-			// constraints too (TLC checks an action property so).
-			if v := x.judgeStep(parent, next); v.kind != 0 {
-				c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord), step: true})
-				if b.newFound.Add(1) >= need {
-					b.stopClaiming()
-				}
-			}
-		}
 		fp, err := x.fingerprint(next)
 		if err != nil {
 			c.found = append(c.found, pending{verdict: verdict{kind: engine.Panicked, property: symmetryName(err), err: err}, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord)})
@@ -427,10 +417,10 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			b.stopClaiming()
 		}
 	}
-	var onStep func(uint32, verdict)
-	if len(e.refine) > 0 && !probe {
-		onStep = func(ord uint32, v verdict) {
-			c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord)})
+	var onStep func(uint32, verdict, bool)
+	if (len(e.refine) > 0 || len(e.steps) > 0) && !probe {
+		onStep = func(ord uint32, v verdict, step bool) {
+			c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord), step: step})
 			if b.newFound.Add(1) >= need {
 				b.stopClaiming()
 			}

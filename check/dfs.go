@@ -265,13 +265,6 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	}
 	emit := func(o uint32, next *S) bool {
 		e.generated.Add(1)
-		if len(e.steps) > 0 && s != nil {
-			// Every transition, to a state seen before or outside the
-			// constraints too (TLC checks an action property so).
-			if v := d.x.judgeStep(s, next); v.kind != 0 {
-				d.findings = append(d.findings, pending{verdict: v, ords: append(append([]uint32(nil), pathTo()...), o), step: true})
-			}
-		}
 		fp, err := d.x.fingerprint(next)
 		if err != nil {
 			d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, property: symmetryName(err), err: err}, ords: append(append([]uint32(nil), pathTo()...), o)})
@@ -297,10 +290,10 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	onPanic := func(ap actionPanic) {
 		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, err: ap.err}, ords: append([]uint32(nil), pathTo()...), panic: &ap})
 	}
-	var onStep func(uint32, verdict)
-	if len(e.refine) > 0 {
-		onStep = func(o uint32, v verdict) {
-			d.findings = append(d.findings, pending{verdict: v, ords: append(append([]uint32(nil), pathTo()...), o)})
+	var onStep func(uint32, verdict, bool)
+	if len(e.refine) > 0 || len(e.steps) > 0 {
+		onStep = func(o uint32, v verdict, step bool) {
+			d.findings = append(d.findings, pending{verdict: v, ords: append(append([]uint32(nil), pathTo()...), o), step: step})
 		}
 	}
 	before := len(d.findings)

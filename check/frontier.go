@@ -157,8 +157,8 @@ type expander[S any] struct {
 	eachBranch func(int, machine.Result) bool
 	emit       func(ord uint32, next *S) bool
 	onPanic    func(actionPanic)
-	onStep     func(ord uint32, v verdict) // see checkTransition
-	from       *S                          // the state being expanded, nil for init
+	onStep     func(ord uint32, v verdict, step bool) // see judgeTransition
+	from       *S                                     // the state being expanded, nil for init
 	refine     []*machine.RefinementChecker[S]
 	action     int
 	path       []int // the choices of the branch being emitted
@@ -259,10 +259,10 @@ type actionPanic struct {
 // enabled branch with its ordinal in that order and the successor, which is
 // valid until emit returns; emit returns false to stop. A panicking branch
 // is passed to onPanic and does not count. When onStep is set, every
-// enabled branch is judged by checkTransition first, and a finding passed
-// to onStep with the branch's ordinal. expand returns the number of
+// enabled branch is judged by judgeTransition first, and each finding
+// passed to onStep with the branch's ordinal. expand returns the number of
 // enabled branches and whether it ran to the end.
-func (x *expander[S]) expand(s *S, emit func(ord uint32, next *S) bool, onPanic func(actionPanic), onStep func(uint32, verdict)) (uint32, bool) {
+func (x *expander[S]) expand(s *S, emit func(ord uint32, next *S) bool, onPanic func(actionPanic), onStep func(ord uint32, v verdict, step bool)) (uint32, bool) {
 	x.emit, x.onPanic, x.onStep, x.from, x.n, x.stopped = emit, onPanic, onStep, s, 0, false
 	defer func() { x.emit, x.onPanic, x.onStep, x.from = nil, nil, nil, nil }()
 	if s == nil {
@@ -291,9 +291,7 @@ func (x *expander[S]) onBranch(r machine.Result) bool {
 	x.n++
 	x.path = r.Path
 	if x.onStep != nil {
-		if v := x.checkTransition(x.from, x.next); v.kind != 0 {
-			x.onStep(ord, v)
-		}
+		x.judgeTransition(ord)
 	}
 	if !x.emit(ord, x.next) {
 		x.stopped = true
@@ -379,6 +377,25 @@ func (x *expander[S]) judge(s *S) verdict {
 		}
 	}
 	return verdict{}
+}
+
+// judgeTransition judges the branch being emitted, the transition from
+// x.from (nil for an initial state) to x.next, and passes each finding to
+// x.onStep: the refinements' verdict, then the step invariants' (step
+// true). A strategy passes onStep only when a refinement or a step
+// invariant is checked: a model without one pays nothing. Every enabled
+// branch is judged, to a state seen before or outside the constraints too
+// (TLC checks an action property so).
+func (x *expander[S]) judgeTransition(ord uint32) {
+	if v := x.checkTransition(x.from, x.next); v.kind != 0 {
+		x.onStep(ord, v, false)
+	}
+	if x.from == nil {
+		return
+	}
+	if v := x.judgeStep(x.from, x.next); v.kind != 0 {
+		x.onStep(ord, v, true)
+	}
 }
 
 // judgeStep evaluates the step invariants on the transition from s to

@@ -10,10 +10,8 @@ import (
 )
 
 // Refinements (execspec.Refines) are checked on every transition a search
-// generates, duplicates included: checkTransition is the one place where a
-// transition's (before, after) is judged, called by expand for every
-// enabled branch when the strategy passes it an onStep callback (it does
-// so only when a refinement is checked: a model without one pays nothing).
+// generates, duplicates included, by checkTransition, which the
+// expander's judgeTransition calls beside the step invariants (see there).
 // The mapped temporal properties and high fairness of a refinement are its
 // property's Formulas, checked on the behaviour graph with the temporal
 // properties.
