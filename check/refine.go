@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/execspec/execspec/engine"
-	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
@@ -112,11 +111,9 @@ func (e *searcher[S]) mappedTrace(name string, states []S) *trace.Trace {
 			step.Action = "(stutter)"
 		default:
 			step.Action = st.Action
-			for _, pk := range st.Picks {
-				if v, err := itf.Marshal(pk.Value); err == nil {
-					step.Picks = append(step.Picks, trace.Pick{Label: pk.Label, Value: v})
-				}
-			}
+			// The high model's picks are values of a compiled model: they
+			// convert (a failure would leave the step without its picks).
+			step.Picks, _ = machine.TracePicks(st.Picks)
 		}
 		t.Steps = append(t.Steps, step)
 	}
