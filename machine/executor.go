@@ -29,25 +29,7 @@ type Choices = core.Choices
 type Path []int
 
 // Choices returns a Choices reading p from its start.
-func (p Path) Choices() Choices { return &pathReader{p: p} }
-
-type pathReader struct {
-	p   Path
-	pos int
-}
-
-func (r *pathReader) Choose(n int) int {
-	if r.pos >= len(r.p) {
-		r.pos++
-		return 0
-	}
-	i := r.p[r.pos]
-	r.pos++
-	if i >= n {
-		return n - 1
-	}
-	return i
-}
+func (p Path) Choices() Choices { return core.ReplayPath(p) }
 
 // Executor runs a Machine's init and actions. It reuses its buffers between
 // calls, so it is cheap to call millions of times, and it is not safe for

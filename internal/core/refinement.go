@@ -145,22 +145,6 @@ func (r *HighRunner[H, C]) each(action int, from, to *H, fn func(path []int) boo
 	}
 }
 
-// pathChoices replays fixed choices (see machine.Path).
-type pathChoices struct {
-	p   []int
-	pos int
-}
-
-func (c *pathChoices) Choose(n int) int {
-	if c.pos >= len(c.p) {
-		c.pos++
-		return 0
-	}
-	i := c.p[c.pos]
-	c.pos++
-	return min(i, n-1)
-}
-
 // highMove is one successor of a high state: the actions that produce it
 // (a bit per action, up to 64) and the first action's choices.
 type highMove struct {
@@ -253,7 +237,7 @@ func (c *refinementChecker[L, H, C]) Step(from, to *L, explain bool) (Refinement
 	}
 	st := RefinementStep{OK: true, Action: c.run.name(m.action)}
 	if explain {
-		c.run.run(m.action, &c.a, &c.next, &pathChoices{p: m.path}, true)
+		c.run.run(m.action, &c.a, &c.next, ReplayPath(m.path), true)
 		st.Picks = append([]Pick(nil), c.run.x.Picks...)
 		c.run.x.Record = false
 	}

@@ -60,3 +60,23 @@ func (o *Odometer) Advance(used int) bool {
 	}
 	return false
 }
+
+// ReplayPath returns a Choices that replays the choice indices p from its
+// start (an index beyond a pick's range chooses its last value); past its
+// end it chooses 0.
+func ReplayPath(p []int) Choices { return &pathReader{p: p} }
+
+type pathReader struct {
+	p   []int
+	pos int
+}
+
+func (r *pathReader) Choose(n int) int {
+	if r.pos >= len(r.p) {
+		r.pos++
+		return 0
+	}
+	i := r.p[r.pos]
+	r.pos++
+	return min(i, n-1)
+}
