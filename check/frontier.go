@@ -403,16 +403,8 @@ func (x *expander[S]) judgeTransition(ord uint32) {
 // symmetry) from the state as the trace holds it, so that a finding's
 // trace is the transition judged.
 func (x *expander[S]) judgeStep(s, next *S) verdict {
-	for _, p := range x.eng.steps {
-		ok, err := x.eng.mc.EvalStep(p, s, next)
-		switch {
-		case err != nil:
-			return verdict{kind: engine.Panicked, property: p.Name, err: err}
-		case !ok:
-			return verdict{kind: engine.StepViolated, property: p.Name}
-		}
-	}
-	return verdict{}
+	v := engine.JudgeStep(x.eng.mc, x.eng.steps, s, next)
+	return verdict{kind: v.Kind, property: v.Property, err: v.Err}
 }
 
 // outside reports whether the state constraints put s outside the model,

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
@@ -451,17 +452,11 @@ type validator[S any] struct {
 // state constraints, bound searches and are not judged here: validation
 // asks whether the trace is a behaviour of the model.
 func (v *validator[S]) judgeStep(cur, next *S) *Failure {
-	if cur == nil {
-		return nil
-	}
-	for _, p := range v.mc.StepInvariants() {
-		ok, err := v.mc.EvalStep(p, cur, next)
-		switch {
-		case err != nil:
-			return &Failure{Reason: Panicked, Property: p.Name, Err: err}
-		case !ok:
-			return &Failure{Reason: StepViolated, Property: p.Name}
-		}
+	switch vd := engine.JudgeStep(v.mc, v.mc.StepInvariants(), cur, next); vd.Kind {
+	case engine.Panicked:
+		return &Failure{Reason: Panicked, Property: vd.Property, Err: vd.Err}
+	case engine.StepViolated:
+		return &Failure{Reason: StepViolated, Property: vd.Property}
 	}
 	return nil
 }
