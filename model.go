@@ -176,16 +176,22 @@ func (m *Model[S]) addStepProp(name string, kind core.PropertyKind, pred func(be
 // add adds the property p, whose predicate is missing when none, and
 // records what is wrong with its name or its predicate.
 func (m *Model[S]) add(p core.Property[S], none bool) {
-	m.checkName(p.Kind.String(), p.Name)
-	for _, q := range m.props {
-		if q.Name == p.Name {
-			m.errs = append(m.errs, fmt.Errorf("property %q defined twice", p.Name))
-		}
-	}
+	m.checkNewName(p.Kind.String(), p.Name)
 	if none {
 		m.errs = append(m.errs, fmt.Errorf("%s %q has no predicate", p.Kind, p.Name))
 	}
 	m.props = append(m.props, p)
+}
+
+// checkNewName records what is wrong with name as the name of a new
+// property of kind what: its form, or another property's having it.
+func (m *Model[S]) checkNewName(what, name string) {
+	m.checkName(what, name)
+	for _, q := range m.props {
+		if q.Name == name {
+			m.errs = append(m.errs, fmt.Errorf("property %q defined twice", name))
+		}
+	}
 }
 
 func (m *Model[S]) checkName(what, name string) {

@@ -52,12 +52,7 @@ import (
 // low model's symmetry declarations. Random simulation, replay and
 // model-based testing do not check refinements.
 func Refines[L, H any](low *Model[L], name string, high *Model[H], mapping func(*L) H) {
-	low.checkName("refinement", name)
-	for _, p := range low.props {
-		if p.Name == name {
-			low.errs = append(low.errs, fmt.Errorf("property %q defined twice", name))
-		}
-	}
+	low.checkNewName("refinement", name)
 	if high == nil || mapping == nil {
 		low.errs = append(low.errs, fmt.Errorf("refinement %q needs a high model and a mapping", name))
 		return

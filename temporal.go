@@ -79,12 +79,7 @@ func formula[S any](form core.TemporalForm, p, q func(*S) bool) Formula[S] {
 // model's fairness declarations and reports a violation as a lasso: a
 // behaviour that reaches a loop and repeats it forever.
 func (m *Model[S]) Temporal(name string, formulas ...Formula[S]) {
-	m.checkName(core.Temporal.String(), name)
-	for _, p := range m.props {
-		if p.Name == name {
-			m.errs = append(m.errs, fmt.Errorf("property %q defined twice", name))
-		}
-	}
+	m.checkNewName(core.Temporal.String(), name)
 	if len(formulas) == 0 {
 		m.errs = append(m.errs, fmt.Errorf("temporal property %q has no formula", name))
 	}
