@@ -360,7 +360,7 @@ func (s *session[S]) printMapped(t *trace.Trace, fd engine.Finding, full bool) {
 		hs := m.Steps[i]
 		switch {
 		case hs.Action != "":
-			s.printf("  %s %s: %s%s\n", fd.Property, "maps to", hs.Action, formatPicks(hs.Picks))
+			s.printf("  %s maps to: %s%s\n", fd.Property, hs.Action, formatPicks(hs.Picks))
 		case i == 0:
 			s.printf("  %s maps to NO initial state of %s:\n", fd.Property, m.Meta[trace.MetaModel])
 		default:
