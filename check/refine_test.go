@@ -45,17 +45,37 @@ func highCounter(top int) *execspec.Model[highState] {
 	return m
 }
 
-func runRefinement(t *testing.T, m *execspec.Model[lowState], opts check.Options) *check.Result {
+func runRefinement(t testing.TB, m *execspec.Model[lowState], opts check.Options) *check.Result {
 	t.Helper()
 	mc, err := machine.Compile(m)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
+		return nil
 	}
 	res, err := check.Run(context.Background(), mc, opts)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v", err)
+		return nil
 	}
 	return res
+}
+
+// runRefinement fails the test, returning nothing, for a model that does
+// not compile and for a search that cannot run.
+func TestRunRefinementFailurePaths(t *testing.T) {
+	broken := execspec.NewModel[lowState]("broken") // no Init, no actions
+	rec := &recordingTB{TB: t}
+	if res := runRefinement(rec, broken, check.Options{}); res != nil || len(rec.errors) != 1 {
+		t.Errorf("a model that does not compile: result %v, errors %q", res, rec.errors)
+	}
+	rec = &recordingTB{TB: t}
+	if res := runRefinement(rec, lowCounter(), check.Options{Property: "nope"}); res != nil || len(rec.errors) != 1 {
+		t.Errorf("an unknown property: result %v, errors %q", res, rec.errors)
+	}
+	rec = &recordingTB{TB: t}
+	if res := runRefinement(rec, lowCounter(), check.Options{}); res == nil || len(rec.errors) != 0 {
+		t.Errorf("a search that runs: result %v, errors %q", res, rec.errors)
+	}
 }
 
 // TestRefinementSemantics pins what a refinement accepts and rejects, with
