@@ -115,18 +115,37 @@ func contentName(it *itf.Trace) (string, error) {
 
 // TestCommand is the go test command that runs the test named name (a
 // t.Name(), subtests included) alone, in the package under test, with extra
-// arguments appended. It runs as printed from any directory of the module.
+// arguments appended. It runs as printed from any directory of the module,
+// and with the build tags of the running binary: a finding in a build with
+// tags (planted bugs, trace logs, yield points) may need them to show.
 func TestCommand(name string, extra ...string) string {
 	parts := strings.Split(name, "/")
 	for i, s := range parts {
 		parts[i] = "^" + regexp.QuoteMeta(s) + "$"
 	}
 	run := strings.ReplaceAll(strings.Join(parts, "/"), "'", `'\''`)
-	cmd := fmt.Sprintf("go test -run '%s' %s", run, ShellQuote(testPackage()))
+	cmd := "go test "
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if tags := buildTags(bi.Settings); tags != "" {
+			cmd += "-tags " + ShellQuote(tags) + " "
+		}
+	}
+	cmd += fmt.Sprintf("-run '%s' %s", run, ShellQuote(testPackage()))
 	for _, e := range extra {
 		cmd += " " + e
 	}
 	return cmd
+}
+
+// buildTags returns the build tags recorded in a binary's build settings,
+// comma-separated as go build records them, or "" when it has none.
+func buildTags(settings []debug.BuildSetting) string {
+	for _, s := range settings {
+		if s.Key == "-tags" {
+			return s.Value
+		}
+	}
+	return ""
 }
 
 // testPackage is the import path of the package under test: a test

@@ -808,12 +808,13 @@ func formatSwitches(s *Schedule) string {
 	return b.String()
 }
 
-// testCommand is engine.TestCommand, with the build tag of this build's
-// yield points for a history a controlled scheduler interleaved: a rerun
-// without them would not interleave the same way.
+// testCommand is engine.TestCommand, which names this build's tags, and
+// the tag of the yield points for a history a controlled scheduler
+// interleaved should the binary not record its tags: a rerun without them
+// would not interleave the same way.
 func testCommand(h *History, name string, extra ...string) string {
 	cmd := engine.TestCommand(name, extra...)
-	if yield.Enabled && h.Schedule != nil {
+	if yield.Enabled && h.Schedule != nil && !strings.Contains(cmd, "execspec_yield") {
 		cmd = strings.Replace(cmd, "go test ", "go test -tags execspec_yield ", 1)
 	}
 	return cmd

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
@@ -103,7 +104,7 @@ func TestRunConcurrentFindsLostUpdate(t *testing.T) {
 	rec, rep := findRace(t, dir)
 	msg := rec.errors()
 	t.Logf("the failure as reported:\n%s", msg)
-	for _, want := range []string{"not linearizable", "saved:", "page:", "rerun: go test -run '^TestRace$'", "-execspec.seed="} {
+	for _, want := range []string{"not linearizable", "saved:", "page:", "rerun: " + strings.SplitAfter(engine.TestCommand("TestX"), " -run ")[0] + "'^TestRace$'", "-execspec.seed="} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the message lacks %q:\n%s", want, msg)
 		}

@@ -110,7 +110,7 @@ func TestFuzzFindsBugs(t *testing.T) {
 				if err != nil || len(files) != 1 {
 					t.Fatalf("saved traces %v, %v; message:\n%s", files, err, msg)
 				}
-				if _, err := os.Stat(files[0]); err != nil || !strings.Contains(msg, "go test -run") {
+				if _, err := os.Stat(files[0]); err != nil || !strings.Contains(msg, strings.SplitAfter(engine.TestCommand("TestX"), " -run ")[0]) {
 					t.Fatalf("message:\n%s", msg)
 				}
 				return

@@ -136,11 +136,12 @@ func TestResolveEnvironment(t *testing.T) {
 func TestCommand(t *testing.T) {
 	r := &runner[struct{}]{name: "TestBank/it's", set: settings{Options: Options{Seed: 9}}}
 	got := r.command(plan{sample: 4}, false)
-	want := `go test -run '^TestBank$/^it'\''s$' github.com/execspec/execspec/mbt -execspec.seed=9 -execspec.traces=5`
+	goTestRun := strings.SplitAfter(engine.TestCommand("TestX"), " -run ")[0] // with this build's tags
+	want := goTestRun + `'^TestBank$/^it'\''s$' github.com/execspec/execspec/mbt -execspec.seed=9 -execspec.traces=5`
 	if got != want {
 		t.Errorf("command:\n got %s\nwant %s", got, want)
 	}
-	if got := r.command(plan{sample: 4}, true); got != `go test -run '^TestBank$/^it'\''s$' github.com/execspec/execspec/mbt` {
+	if got := r.command(plan{sample: 4}, true); got != goTestRun+`'^TestBank$/^it'\''s$' github.com/execspec/execspec/mbt` {
 		t.Errorf("command of a saved trace: %s", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/mbt"
 )
@@ -82,7 +83,7 @@ func TestPlantedBugs(t *testing.T) {
 			if filepath.Dir(d.File) != want || !strings.HasSuffix(d.File, ".itf.json") {
 				t.Errorf("saved as %q, want a file in %s", d.File, want)
 			}
-			for _, s := range []string{d.File, `go test -run '^TestBank$/^` + string(tc.bug) + `$' github.com/execspec/execspec/mbt`, "trace (model states):", "cmd/execspec view " + d.File} {
+			for _, s := range []string{d.File, strings.SplitAfter(engine.TestCommand("TestX"), " -run ")[0] + `'^TestBank$/^` + string(tc.bug) + `$' github.com/execspec/execspec/mbt`, "trace (model states):", "cmd/execspec view " + d.File} {
 				if !strings.Contains(msg, s) {
 					t.Errorf("failure message lacks %q:\n%s", s, msg)
 				}
