@@ -23,9 +23,9 @@ import (
 // implements it.
 type Actions interface {
 	Plan(weights map[string]int) (int, error)
-	Sync(name string) error
-	Deploy(name string) (int, error)
-	Cleanup(name string) ([]int, error)
+	Sync(ctx context.Context, name string) error
+	Deploy(ctx context.Context, name string) (int, error)
+	Cleanup(ctx context.Context, name string) ([]int, error)
 }
 
 // Step names an autopilot action.
@@ -107,7 +107,7 @@ func (a *Autopilot) Run(ctx context.Context, onEvent func(Event)) error {
 			}
 		}
 		heap.Pop(&a.queue)
-		ev := a.run(next)
+		ev := a.run(ctx, next)
 		if onEvent != nil {
 			onEvent(ev)
 		}
@@ -118,7 +118,7 @@ func (a *Autopilot) Run(ctx context.Context, onEvent func(Event)) error {
 }
 
 // run runs one step and schedules the actor's next one.
-func (a *Autopilot) run(t task) Event {
+func (a *Autopilot) run(ctx context.Context, t task) Event {
 	ev := Event{At: t.at, Actor: t.actor, Step: t.step}
 	cfg := a.cfg
 	switch t.step {
@@ -129,17 +129,17 @@ func (a *Autopilot) run(t task) Event {
 			a.at(t.at.Add(a.jitter(cfg.PlanEvery, cfg.PlanJitter)), t.actor, StepPlan)
 		}
 	case StepSync:
-		ev.Err = a.actions.Sync(t.actor)
+		ev.Err = a.actions.Sync(ctx, t.actor)
 		delay := cfg.Think
 		if t.actor == cfg.Slow {
 			delay = a.jitter(cfg.SlowDelay, cfg.CycleJitter)
 		}
 		a.at(t.at.Add(delay), t.actor, StepDeploy)
 	case StepDeploy:
-		ev.Plan, ev.Err = a.actions.Deploy(t.actor)
+		ev.Plan, ev.Err = a.actions.Deploy(ctx, t.actor)
 		a.at(t.at.Add(cfg.Think), t.actor, StepCleanup)
 	case StepCleanup:
-		ev.Deleted, ev.Err = a.actions.Cleanup(t.actor)
+		ev.Deleted, ev.Err = a.actions.Cleanup(ctx, t.actor)
 		a.at(t.at.Add(a.jitter(cfg.CycleEvery, cfg.CycleJitter)), t.actor, StepSync)
 	}
 	return ev

@@ -153,10 +153,10 @@ type failing struct{}
 
 var errDisk = errors.New("disk on fire")
 
-func (failing) Plan(map[string]int) (int, error) { return 0, errDisk }
-func (failing) Sync(string) error                { return errDisk }
-func (failing) Deploy(string) (int, error)       { return 0, errDisk }
-func (failing) Cleanup(string) ([]int, error)    { return nil, errDisk }
+func (failing) Plan(map[string]int) (int, error)               { return 0, errDisk }
+func (failing) Sync(context.Context, string) error             { return errDisk }
+func (failing) Deploy(context.Context, string) (int, error)    { return 0, errDisk }
+func (failing) Cleanup(context.Context, string) ([]int, error) { return nil, errDisk }
 
 func TestRunStopsOnFailure(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}

@@ -90,6 +90,17 @@ func ClientOf(p dnsbalancer.Params) func(mbt.Step) int {
 	}
 }
 
+// ConcurrentInProcess returns a concurrent driver of a fresh control plane
+// configured like p in Dir(tb), called in process: each client's context
+// reaches the zone store, so in builds with the execspec_yield tag a
+// controlled scheduler (mbt.PCTScheduler) can interleave the clients at
+// the store's yield points.
+func ConcurrentInProcess(tb testing.TB, p dnsbalancer.Params) *ConcurrentDriver {
+	tb.Helper()
+	_, cp := InProcess(tb, p)
+	return NewConcurrentDriver(NewLocal(cp), p)
+}
+
 // ConcurrentOverHTTP returns a concurrent driver of a fresh control plane
 // configured like p in Dir(tb), served by an httptest.Server on loopback
 // that is closed at the end of the test.

@@ -8,6 +8,7 @@ import (
 	"github.com/execspec/execspec/examples/dnscontrol/conformance"
 	"github.com/execspec/execspec/examples/dnscontrol/internal/plantedrace"
 	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/yield"
 )
 
 // concurrentOptions runs the planner and the three deployers at once.
@@ -56,36 +57,45 @@ func TestConcurrentFindsTheDifference(t *testing.T) {
 // TestConcurrentFindsPlantedRace: with the race planted (-tags dnsrace),
 // two deployers that synced the same lock both deploy: the store commits
 // both batches, where the lock's compare-and-swap fence lets exactly one
-// through in the model. RunConcurrent finds it within a few seeds.
+// through in the model. The race's window lies inside one call to the
+// store, between the batch's check and its commit, so the operating
+// system's scheduler opens it in some runs on some machines only (on one
+// core, never). With yield points (-tags execspec_yield), the PCT
+// scheduler runs one client at a time and chooses who runs at the store's
+// point "apply: batch checked": it finds the race from a fixed seed, on
+// any machine, and the saved schedule replays it.
 func TestConcurrentFindsPlantedRace(t *testing.T) {
-	if !plantedrace.On {
-		t.Skip("the race is planted only with -tags dnsrace")
+	if !plantedrace.On || !yield.Enabled {
+		t.Skip("the race is planted with -tags dnsrace, and found deterministically with execspec_yield as well")
 	}
 	p := buggy
-	for seed := uint64(1); seed <= 10; seed++ {
-		rec := &errorRecorder{TB: t}
-		rep := mbt.RunConcurrent(rec, dnsbalancer.New(p), func(tb testing.TB) mbt.ConcurrentDriver[State] {
-			return conformance.ConcurrentOverHTTP(tb, p)
-		}, withAttempts(concurrentOptions(p, seed, t.TempDir()), 5))
-		if rep != nil && rep.Failure != nil {
-			t.Logf("seed %d:\n%s", seed, rec.errs[0])
-			// Shrinking re-runs the service and a race shows in some
-			// runs only, so how far it gets varies; it never grows.
-			if n := len(rep.Failure.Ops); n == 0 || n > 40 {
-				t.Errorf("the failing history has %d operations", n)
-			}
-			return
-		}
-		if len(rec.errs) > 0 {
-			t.Fatalf("seed %d: %q", seed, rec.errs)
-		}
+	o := concurrentOptions(p, 1, t.TempDir())
+	o.Scheduler, o.Runs = mbt.RandomScheduler, 50
+	rec := &errorRecorder{TB: t}
+	rep := mbt.RunConcurrent(rec, dnsbalancer.New(p), func(tb testing.TB) mbt.ConcurrentDriver[State] {
+		return conformance.ConcurrentInProcess(tb, p)
+	}, o)
+	if rep == nil || rep.Failure == nil || len(rec.errs) == 0 {
+		t.Fatalf("the planted race was not found in %d runs of seed %d: %v; errors %q", o.Runs, o.Seed, rep, rec.errs)
 	}
-	t.Fatal("the planted race was not found with seeds 1 to 10")
-}
-
-// withAttempts sets how many times shrinking tries each smaller script: a
-// race shows in some runs only.
-func withAttempts(o mbt.ConcurrentOptions, n int) mbt.ConcurrentOptions {
-	o.Attempts = n
-	return o
+	t.Logf("%s", rec.errs[0])
+	if !strings.Contains(rec.errs[0], "not linearizable") {
+		t.Errorf("message: %s", rec.errs[0])
+	}
+	if rep.Points == 0 {
+		t.Error("no yield point was reached: the store's context did not carry the client's yielder")
+	}
+	if n := len(rep.Failure.Ops); n == 0 || n > 8 {
+		t.Errorf("the shrunk history has %d operations, want at most 8", n)
+	}
+	// The saved history replays its schedule, even under the Go
+	// scheduler: the service fails it again.
+	again := &errorRecorder{TB: t}
+	o.Scheduler, o.Runs = mbt.GoScheduler, 1
+	rep = mbt.RunConcurrent(again, dnsbalancer.New(p), func(tb testing.TB) mbt.ConcurrentDriver[State] {
+		return conformance.ConcurrentInProcess(tb, p)
+	}, o)
+	if rep == nil || rep.Saved != 1 || len(again.errs) == 0 || !strings.Contains(again.errs[0], "still not linearizable") {
+		t.Fatalf("replaying the saved history: %v; errors %q", rep, again.errs)
+	}
 }

@@ -120,15 +120,15 @@ func (l *Local) Plan(_ context.Context, weights map[string]int) (int, error) {
 }
 
 // Act implements Service.
-func (l *Local) Act(_ context.Context, name, action string) error {
+func (l *Local) Act(ctx context.Context, name, action string) error {
 	var err error
 	switch action {
 	case "sync":
-		err = l.CP.Sync(name)
+		err = l.CP.Sync(ctx, name)
 	case "deploy":
-		_, err = l.CP.Deploy(name)
+		_, err = l.CP.Deploy(ctx, name)
 	case "cleanup":
-		_, err = l.CP.Cleanup(name)
+		_, err = l.CP.Cleanup(ctx, name)
 	default:
 		return fmt.Errorf("unknown deployer action %q", action)
 	}

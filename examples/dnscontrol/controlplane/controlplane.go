@@ -10,6 +10,7 @@
 package controlplane
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,6 +25,7 @@ import (
 	"github.com/execspec/execspec/examples/dnscontrol/layout"
 	"github.com/execspec/execspec/examples/dnscontrol/planner"
 	"github.com/execspec/execspec/examples/dnscontrol/wormhole53"
+	"github.com/execspec/execspec/mbt/yield"
 	"github.com/execspec/execspec/tracelog"
 )
 
@@ -86,7 +88,7 @@ func (c *ControlPlane) load() error {
 		for _, r := range layout.InitialRecords() {
 			batch = append(batch, wormhole53.Change{Action: wormhole53.Create, Record: r})
 		}
-		if err := store.Apply(batch); err != nil {
+		if err := store.Apply(context.Background(), batch); err != nil {
 			return fmt.Errorf("controlplane: initialize zone: %w", err)
 		}
 	}
@@ -202,7 +204,10 @@ func (c *ControlPlane) Plan(weights map[string]int) (int, error) {
 }
 
 // Sync makes deployer name observe the zone's lock, root and rollback.
-func (c *ControlPlane) Sync(name string) error {
+func (c *ControlPlane) Sync(ctx context.Context, name string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("controlplane: sync: %w", err)
+	}
 	defer c.lockDeployer()()
 	d, err := c.deployer(name)
 	if err != nil {
@@ -211,6 +216,7 @@ func (c *ControlPlane) Sync(name string) error {
 	if err := c.reconcile(); err != nil {
 		return err
 	}
+	yield.Point(ctx, "sync: reconciled")
 	if err := d.Sync(c.store); err != nil {
 		return fmt.Errorf("controlplane: %w", err)
 	}
@@ -222,7 +228,7 @@ func (c *ControlPlane) Sync(name string) error {
 
 // Deploy makes deployer name deploy its next plan and returns the plan's id.
 // A refusal by the rules satisfies deployer.IsRefusal.
-func (c *ControlPlane) Deploy(name string) (int, error) {
+func (c *ControlPlane) Deploy(ctx context.Context, name string) (int, error) {
 	defer c.lockDeployer()()
 	d, err := c.deployer(name)
 	if err != nil {
@@ -231,7 +237,8 @@ func (c *ControlPlane) Deploy(name string) (int, error) {
 	if err := c.reconcile(); err != nil {
 		return 0, err
 	}
-	id, err := d.Deploy(c.store, c.plans)
+	yield.Point(ctx, "deploy: reconciled")
+	id, err := d.Deploy(ctx, c.store, c.plans)
 	if err != nil {
 		return id, fmt.Errorf("controlplane: %w", err)
 	}
@@ -243,7 +250,7 @@ func (c *ControlPlane) Deploy(name string) (int, error) {
 
 // Cleanup makes deployer name delete the trees of its old plans and returns
 // their ids. A refusal by the rules satisfies deployer.IsRefusal.
-func (c *ControlPlane) Cleanup(name string) ([]int, error) {
+func (c *ControlPlane) Cleanup(ctx context.Context, name string) ([]int, error) {
 	defer c.lockDeployer()()
 	d, err := c.deployer(name)
 	if err != nil {
@@ -252,7 +259,8 @@ func (c *ControlPlane) Cleanup(name string) ([]int, error) {
 	if err := c.reconcile(); err != nil {
 		return nil, err
 	}
-	ids, err := d.Cleanup(c.store)
+	yield.Point(ctx, "cleanup: reconciled")
+	ids, err := d.Cleanup(ctx, c.store)
 	if err != nil {
 		return nil, fmt.Errorf("controlplane: %w", err)
 	}

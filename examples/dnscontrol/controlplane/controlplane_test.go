@@ -1,6 +1,7 @@
 package controlplane
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -25,14 +26,14 @@ func TestReopenRecoversState(t *testing.T) {
 		if _, err := cp.Plan(map[string]int{DefaultIPs[i]: 100 + i}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := cp.Deploy("deployer-b"); err != nil {
+		if _, err := cp.Deploy(context.Background(), "deployer-b"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := cp.Sync("deployer-c"); err != nil {
+	if err := cp.Sync(context.Background(), "deployer-c"); err != nil {
 		t.Fatal(err)
 	}
-	if ids, err := cp.Cleanup("deployer-b"); err != nil || !reflect.DeepEqual(ids, []int{1, 2}) {
+	if ids, err := cp.Cleanup(context.Background(), "deployer-b"); err != nil || !reflect.DeepEqual(ids, []int{1, 2}) {
 		t.Fatalf("Cleanup = %v, %v", ids, err)
 	}
 	before, err := cp.Observe()
@@ -69,7 +70,7 @@ func TestReset(t *testing.T) {
 	if _, err := cp.Plan(map[string]int{"192.0.2.2": 7}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cp.Deploy("deployer-a"); err != nil {
+	if _, err := cp.Deploy(context.Background(), "deployer-a"); err != nil {
 		t.Fatal(err)
 	}
 	if err := cp.Reset(); err != nil {
@@ -91,13 +92,13 @@ func TestAPIErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cp.Sync("deployer-a"); !errors.Is(err, ErrUnknownDeployer) {
+	if err := cp.Sync(context.Background(), "deployer-a"); !errors.Is(err, ErrUnknownDeployer) {
 		t.Errorf("Sync(unknown) = %v", err)
 	}
 	if _, err := cp.Plan(map[string]int{"192.0.2.1": 1}); !errors.Is(err, planner.ErrInvalidPlan) {
 		t.Errorf("Plan(unknown IP) = %v", err)
 	}
-	if _, err := cp.Deploy("d1"); !errors.Is(err, deployer.ErrNothingToDeploy) {
+	if _, err := cp.Deploy(context.Background(), "d1"); !errors.Is(err, deployer.ErrNothingToDeploy) {
 		t.Errorf("Deploy = %v", err)
 	}
 	for _, cfg := range []Config{

@@ -149,11 +149,11 @@ func (c *ControlPlane) serveAction(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch action {
 	case "sync":
-		err = c.Sync(name)
+		err = c.Sync(r.Context(), name)
 	case "deploy":
-		_, err = c.Deploy(name)
+		_, err = c.Deploy(r.Context(), name)
 	case "cleanup":
-		_, err = c.Cleanup(name)
+		_, err = c.Cleanup(r.Context(), name)
 	default:
 		writeError(w, http.StatusNotFound, fmt.Errorf("unknown action %q: want sync, deploy or cleanup", action))
 		return

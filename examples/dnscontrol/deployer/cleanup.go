@@ -1,6 +1,7 @@
 package deployer
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -14,7 +15,7 @@ import (
 // rollback point at are kept. It is refused with ErrNothingToClean when
 // there is nothing to delete. Each record is deleted with an exact match, so
 // a concurrent change to a tree rejects the whole batch.
-func (d *Deployer) Cleanup(store *wormhole53.Store) ([]int, error) {
+func (d *Deployer) Cleanup(ctx context.Context, store *wormhole53.Store) ([]int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	cutoff := d.state.Next - d.policy.keep()
@@ -46,7 +47,7 @@ func (d *Deployer) Cleanup(store *wormhole53.Store) ([]int, error) {
 	if len(batch) == 0 {
 		return fail(ErrNothingToClean)
 	}
-	if err := store.Apply(batch); err != nil {
+	if err := store.Apply(ctx, batch); err != nil {
 		return fail(err)
 	}
 	slices.Sort(ids)

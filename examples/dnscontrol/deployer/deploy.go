@@ -1,6 +1,7 @@
 package deployer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -21,7 +22,7 @@ import (
 // Otherwise it sends one batch: replace the observed lock by its own lock
 // with the next epoch (the compare-and-swap fence), upsert the plan's tree,
 // point the root at the plan and the rollback at the observed root.
-func (d *Deployer) Deploy(store *wormhole53.Store, plans *planner.Planner) (int, error) {
+func (d *Deployer) Deploy(ctx context.Context, store *wormhole53.Store, plans *planner.Planner) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	s := d.state
@@ -69,7 +70,7 @@ func (d *Deployer) Deploy(store *wormhole53.Store, plans *planner.Planner) (int,
 		wormhole53.Change{Action: wormhole53.Upsert, Record: layout.AliasToPlan(layout.Root, plan.ID)},
 		wormhole53.Change{Action: wormhole53.Upsert, Record: layout.AliasToPlan(layout.Rollback, s.Root)},
 	)
-	if err := store.Apply(batch); err != nil {
+	if err := store.Apply(ctx, batch); err != nil {
 		var ce *wormhole53.ChangeError
 		if errors.As(err, &ce) && ce.Index == 0 && (errors.Is(err, wormhole53.ErrMismatch) || errors.Is(err, wormhole53.ErrNotFound)) {
 			return fail(fmt.Errorf("%w: observed %q: %w", ErrLockMoved, s.Lock, err))

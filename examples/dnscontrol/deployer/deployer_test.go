@@ -1,6 +1,7 @@
 package deployer
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -36,7 +37,7 @@ func newEnv(t *testing.T, policy Policy, nplans int) *env {
 	for _, r := range layout.InitialRecords() {
 		batch = append(batch, wormhole53.Change{Action: wormhole53.Create, Record: r})
 	}
-	if err := store.Apply(batch); err != nil {
+	if err := store.Apply(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
 	plans, err := planner.Open(filepath.Join(dir, "plans"), ips)
@@ -71,7 +72,7 @@ func (e *env) syncDeploy(d *Deployer) int {
 	if err := d.Sync(e.store); err != nil {
 		e.t.Fatalf("sync: %v", err)
 	}
-	id, err := d.Deploy(e.store, e.plans)
+	id, err := d.Deploy(context.Background(), e.store, e.plans)
 	if err != nil {
 		e.t.Fatalf("deploy: %v", err)
 	}
@@ -93,7 +94,7 @@ func TestDeploySuccess(t *testing.T) {
 	if got := a.State(); got != InitialState() {
 		t.Fatalf("initial state = %+v", got)
 	}
-	if id, err := a.Deploy(e.store, e.plans); err != nil || id != 1 {
+	if id, err := a.Deploy(context.Background(), e.store, e.plans); err != nil || id != 1 {
 		t.Fatalf("Deploy = %d, %v", id, err)
 	}
 	want := State{Next: 2, Lock: layout.Lock{Owner: "deployer-a", Epoch: 1}, Root: 1, Rollback: 0}
@@ -110,7 +111,7 @@ func TestDeploySuccess(t *testing.T) {
 		t.Fatalf("root resolves to %v", got)
 	}
 	// Without a sync in between, the deployer's own lock is still current.
-	if id, err := a.Deploy(e.store, e.plans); err != nil || id != 2 {
+	if id, err := a.Deploy(context.Background(), e.store, e.plans); err != nil || id != 2 {
 		t.Fatalf("second Deploy = %d, %v", id, err)
 	}
 	if e.alias(layout.Root) != 2 || e.alias(layout.Rollback) != 1 {
@@ -145,7 +146,7 @@ func TestRefusals(t *testing.T) {
 				e.syncDeploy(a)
 			}
 			e.syncDeploy(c) // plan 1, after plan 4
-			if _, err := a.Cleanup(e.store); err != nil {
+			if _, err := a.Cleanup(context.Background(), e.store); err != nil {
 				t.Fatal(err)
 			}
 			if err := a.Sync(e.store); err != nil {
@@ -172,7 +173,7 @@ func TestRefusals(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = d.Deploy(e.store, e.plans)
+			_, err = d.Deploy(context.Background(), e.store, e.plans)
 			if !errors.Is(err, tt.want) || !IsRefusal(err) {
 				t.Fatalf("Deploy error = %v, want %v", err, tt.want)
 			}
@@ -193,13 +194,13 @@ func TestSafetyCheckMessage(t *testing.T) {
 		e.syncDeploy(a)
 	}
 	e.syncDeploy(c)
-	if _, err := a.Cleanup(e.store); err != nil {
+	if _, err := a.Cleanup(context.Background(), e.store); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Sync(e.store); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.Deploy(e.store, e.plans)
+	_, err := c.Deploy(context.Background(), e.store, e.plans)
 	if want := "deployer deployer-c: deploy plan 2: safety check failed: observed root plan-001 missing"; err == nil || err.Error() != want {
 		t.Fatalf("error = %v, want %q", err, want)
 	}
@@ -232,7 +233,7 @@ func TestCleanup(t *testing.T) {
 			if tt.stale {
 				e.syncDeploy(e.deployer("deployer-c"))
 			}
-			got, err := a.Cleanup(e.store)
+			got, err := a.Cleanup(context.Background(), e.store)
 			if tt.want == nil {
 				if !errors.Is(err, ErrNothingToClean) {
 					t.Fatalf("Cleanup = %v, %v; want ErrNothingToClean", got, err)
@@ -301,7 +302,7 @@ func TestLiveSkipsToNewest(t *testing.T) {
 			if err := c.Sync(e.store); err != nil {
 				t.Fatal(err)
 			}
-			id, err := c.Deploy(e.store, e.plans)
+			id, err := c.Deploy(context.Background(), e.store, e.plans)
 			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
 				t.Fatalf("Deploy = %d, %v; want error %v", id, err, tt.wantErr)
 			}
@@ -342,7 +343,7 @@ func TestSaveFailureAndReconcile(t *testing.T) {
 		t.Fatalf("Lagging before any failure: %v, %v", lag, err)
 	}
 	// b deploys its next plan, 1 again: the zone takes it, b's state cannot.
-	if _, err := b.Deploy(e.store, e.plans); !errors.Is(err, syscall.ENOSPC) {
+	if _, err := b.Deploy(context.Background(), e.store, e.plans); !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("deploy on a full disk: %v", err)
 	}
 	if err := a.Sync(e.store); !errors.Is(err, syscall.ENOSPC) || a.State() != before {

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"context"
 	"reflect"
 	"testing"
 
@@ -83,7 +84,7 @@ func TestPlanTreeRoundTrip(t *testing.T) {
 	for _, r := range append(InitialRecords(), records...) {
 		batch = append(batch, wormhole53.Change{Action: wormhole53.Create, Record: r})
 	}
-	if err := store.Apply(batch); err != nil {
+	if err := store.Apply(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
 	trees, err := ReadTrees(store, ips)

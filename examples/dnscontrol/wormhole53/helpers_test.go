@@ -1,6 +1,7 @@
 package wormhole53
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,7 +35,7 @@ func openTemp(t *testing.T) (*Store, string) {
 
 func mustApply(t *testing.T, s *Store, batch ...Change) {
 	t.Helper()
-	if err := s.Apply(batch); err != nil {
+	if err := s.Apply(context.Background(), batch); err != nil {
 		t.Fatalf("Apply: %v", err)
 	}
 }

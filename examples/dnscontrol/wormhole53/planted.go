@@ -1,8 +1,11 @@
 package wormhole53
 
 import (
+	"context"
 	"fmt"
 	"maps"
+
+	"github.com/execspec/execspec/mbt/yield"
 )
 
 // applyUnlocked is Apply with the race planted by the dnsrace build tag
@@ -10,7 +13,7 @@ import (
 // taken under the lock and committed under the lock again later, so a
 // concurrent batch validated against the same snapshot is overwritten.
 // Production builds never call it.
-func (s *Store) applyUnlocked(batch []Change) error {
+func (s *Store) applyUnlocked(ctx context.Context, batch []Change) error {
 	s.mu.RLock()
 	next := maps.Clone(s.records)
 	s.mu.RUnlock()
@@ -19,6 +22,7 @@ func (s *Store) applyUnlocked(batch []Change) error {
 			return fmt.Errorf("wormhole53: apply: %w", &ChangeError{Index: i, Change: c, Err: err})
 		}
 	}
+	yield.Point(ctx, "apply: batch checked")
 	if s.path != "" {
 		if err := save(s.path, s.zone, next); err != nil {
 			return fmt.Errorf("wormhole53: apply: %w", err)

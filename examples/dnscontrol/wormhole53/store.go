@@ -1,6 +1,7 @@
 package wormhole53
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/execspec/execspec/examples/dnscontrol/internal/plantedrace"
+	"github.com/execspec/execspec/mbt/yield"
 )
 
 // Store is one hosted zone. The zero value is not usable; call Open or
@@ -51,13 +53,19 @@ func (s *Store) Zone() string { return s.zone }
 
 // Apply applies batch all or nothing. On the first change that cannot be
 // applied it returns a *ChangeError and leaves the zone unchanged, in memory
-// and on disk. An empty batch is invalid.
-func (s *Store) Apply(batch []Change) error {
+// and on disk. An empty batch is invalid. A batch is not started once ctx
+// is done; ctx also carries the caller's yield points (package mbt/yield),
+// so a controlled test can run another client between the batch's check
+// and its commit.
+func (s *Store) Apply(ctx context.Context, batch []Change) error {
 	if len(batch) == 0 {
 		return fmt.Errorf("wormhole53: apply: empty batch: %w", ErrInvalid)
 	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("wormhole53: apply: %w", err)
+	}
 	if plantedrace.On {
-		return s.applyUnlocked(batch)
+		return s.applyUnlocked(ctx, batch)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -67,6 +75,7 @@ func (s *Store) Apply(batch []Change) error {
 			return fmt.Errorf("wormhole53: apply: %w", &ChangeError{Index: i, Change: c, Err: err})
 		}
 	}
+	yield.Point(ctx, "apply: batch checked")
 	if s.path != "" {
 		if err := save(s.path, s.zone, next); err != nil {
 			return fmt.Errorf("wormhole53: apply: %w", err)

@@ -1,8 +1,10 @@
 package wormhole53
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"sync"
 	"testing"
@@ -47,7 +49,7 @@ func TestApplyRules(t *testing.T) {
 			mustApply(t, s, base...)
 			before, file := s.Records(), readFile(t, path)
 
-			err := s.Apply(tt.batch)
+			err := s.Apply(context.Background(), tt.batch)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Apply error = %v, want %v", err, tt.wantErr)
 			}
@@ -124,7 +126,7 @@ func TestConcurrentApply(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range rounds {
-				if err := s.Apply([]Change{create(a(fmt.Sprintf("w%d-%d.api.acme", w, i), "192.0.2.1"))}); err != nil {
+				if err := s.Apply(context.Background(), []Change{create(a(fmt.Sprintf("w%d-%d.api.acme", w, i), "192.0.2.1"))}); err != nil {
 					t.Errorf("Apply: %v", err) // not Fatal: this is not the test goroutine
 					return
 				}
@@ -133,7 +135,7 @@ func TestConcurrentApply(t *testing.T) {
 					cur, _ := s.Get("_lock.api.acme", TypeTXT)
 					var n int
 					fmt.Sscanf(cur.Value, "epoch=%d", &n)
-					err := s.Apply([]Change{del(cur), create(txt("_lock.api.acme", fmt.Sprintf("epoch=%d", n+1)))})
+					err := s.Apply(context.Background(), []Change{del(cur), create(txt("_lock.api.acme", fmt.Sprintf("epoch=%d", n+1)))})
 					if err == nil {
 						break
 					}
@@ -160,5 +162,25 @@ func TestConcurrentApply(t *testing.T) {
 	}
 	if !reflect.DeepEqual(reopened.Records(), s.Records()) {
 		t.Fatalf("reopened zone differs from memory")
+	}
+}
+
+// TestApplyWithDoneContext: a batch is not started once its context is
+// done, and the zone stays as it was, in memory and on disk.
+func TestApplyWithDoneContext(t *testing.T) {
+	s, path := openTemp(t)
+	mustApply(t, s, create(a("x.api.acme", "192.0.2.1")))
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = s.Apply(ctx, []Change{create(a("y.api.acme", "192.0.2.2"))})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Apply with a cancelled context: %v", err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) || len(s.Records()) != 1 {
+		t.Errorf("the zone changed: %d records, file\n%s", len(s.Records()), after)
 	}
 }

@@ -177,11 +177,11 @@ func apply(cp *controlplane.ControlPlane, o op) int {
 	case o.weights != nil:
 		_, err = cp.Plan(o.weights)
 	case strings.HasSuffix(o.path, "/sync"):
-		err = cp.Sync(deployerOf(o.path))
+		err = cp.Sync(context.Background(), deployerOf(o.path))
 	case strings.HasSuffix(o.path, "/deploy"):
-		_, err = cp.Deploy(deployerOf(o.path))
+		_, err = cp.Deploy(context.Background(), deployerOf(o.path))
 	default:
-		_, err = cp.Cleanup(deployerOf(o.path))
+		_, err = cp.Cleanup(context.Background(), deployerOf(o.path))
 	}
 	if err != nil {
 		return http.StatusConflict
