@@ -555,3 +555,61 @@ func TestExplorerRefusesOtherSites(t *testing.T) {
 		})
 	}
 }
+
+// TestExplorerRoutes: each path answers its method (GET also HEAD), other
+// methods get a JSON 405 naming the allowed one, and unknown paths a JSON
+// 404; the page is served at / and /index.html only.
+func TestExplorerRoutes(t *testing.T) {
+	ex, err := NewExplorer(dnsMachine(t), ExplorerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(ex)
+	defer srv.Close()
+	for _, tc := range []struct {
+		method, path string
+		code         int
+		allow        string // the Allow header of a 405
+		errorPart    string // in the JSON error, when the answer is one
+	}{
+		{"GET", "/", 200, "", ""},
+		{"HEAD", "/", 200, "", ""},
+		{"GET", "/index.html", 200, "", ""},
+		{"GET", "/api/state", 200, "", ""},
+		{"HEAD", "/api/export.itf.json", 200, "", ""},
+		{"POST", "/", 405, "GET", "/ needs GET"},
+		{"DELETE", "/api/state", 405, "GET", "/api/state needs GET"},
+		{"GET", "/api/restart", 405, "POST", "/api/restart needs POST"},
+		{"PUT", "/api/step", 405, "POST", "/api/step needs POST"},
+		{"GET", "/api/nothing", 404, "", "no such page: /api/nothing"},
+		{"GET", "/index.htm", 404, "", "no such page"},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			req, err := http.NewRequest(tc.method, srv.URL+tc.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.method != "GET" && tc.method != "HEAD" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tc.code {
+				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.code, body)
+			}
+			if got := resp.Header.Get("Allow"); got != tc.allow {
+				t.Errorf("Allow %q, want %q", got, tc.allow)
+			}
+			if tc.errorPart != "" {
+				var e apiError
+				if err := json.Unmarshal(body, &e); err != nil || !strings.Contains(e.Error, tc.errorPart) {
+					t.Errorf("body %s, want a JSON error with %q", body, tc.errorPart)
+				}
+			}
+		})
+	}
+}
