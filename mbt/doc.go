@@ -55,8 +55,8 @@
 // per-action coverage.
 //
 // Replay drives the implementation from ITF files: saved traces, or Quint's
-// `quint run --mbt` traces (mbt::actionTaken, mbt::nondetPicks). HTTPClient
-// and HTTPDriver help with services speaking JSON over HTTP.
+// `quint run --mbt` traces (mbt::actionTaken, mbt::nondetPicks). Package
+// mbt/httpdriver drives services speaking JSON over HTTP.
 //
 // RunConcurrent tests concurrent implementations: clients issue operations
 // drawn from the model at once through a ConcurrentDriver, and the recorded
@@ -82,8 +82,7 @@
 //
 // Index: Run, Replay, Options, Strategy, Report; Driver, Observer, Step,
 // Pick, ErrRefused, Refusef, ErrNotObserved; Divergence, DivergenceKind,
-// DriverPanic; HTTPClient, HTTPError, HTTPDriver, StepRequest, PostJSON,
-// GetJSON; RunConcurrent, ConcurrentDriver, Output, ErrNoAnswer, NoAnswerf,
+// DriverPanic; RunConcurrent, ConcurrentDriver, Output, ErrNoAnswer, NoAnswerf,
 // ConcurrentOptions, Scheduler, Schedule, ConcurrentReport, Checker,
 // NewChecker, CheckOptions, PartitionBy, History, Operation, Arg,
 // Linearization, Explanation, ErrIncomplete, FormatHistory, SaveHistory,

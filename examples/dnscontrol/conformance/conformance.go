@@ -20,6 +20,7 @@ import (
 	"github.com/execspec/execspec/examples/dnscontrol/wormhole53"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/httpdriver"
 )
 
 // State is the model's state, which the drivers observe.
@@ -160,13 +161,13 @@ func (l *Local) Health(context.Context) (Health, error) {
 // Remote is a control plane reached over HTTP through its handler's API: an
 // httptest.Server or a running acme server.
 type Remote struct {
-	Client *mbt.HTTPClient
+	Client *httpdriver.Client
 }
 
 // NewRemote returns the Service at baseURL, such as http://127.0.0.1:8053.
 // A refusal is a 409 whose body says "refused": true.
 func NewRemote(baseURL string) *Remote {
-	return &Remote{Client: &mbt.HTTPClient{
+	return &Remote{Client: &httpdriver.Client{
 		BaseURL: baseURL,
 		Refused: func(status int, body []byte) bool {
 			return status == http.StatusConflict && strings.Contains(string(body), `"refused":true`)
@@ -183,10 +184,10 @@ func (r *Remote) Plan(ctx context.Context, weights map[string]int) (int, error) 
 	if weights == nil {
 		weights = map[string]int{}
 	}
-	resp, err := mbt.PostJSON[struct {
+	resp, err := httpdriver.PostJSON[struct {
 		ID int `json:"id"`
 	}](ctx, r.Client, "/mbt/plan", map[string]any{"weights": weights})
-	var he *mbt.HTTPError
+	var he *httpdriver.Error
 	if errors.As(err, &he) && he.Status == http.StatusBadRequest {
 		return 0, mbt.Refusef("%v", err)
 	}
@@ -200,7 +201,7 @@ func (r *Remote) Act(ctx context.Context, name, action string) error {
 
 // Observe implements Service.
 func (r *Remote) Observe(ctx context.Context) (controlplane.Observation, error) {
-	return mbt.GetJSON[controlplane.Observation](ctx, r.Client, "/mbt/state")
+	return httpdriver.GetJSON[controlplane.Observation](ctx, r.Client, "/mbt/state")
 }
 
 // Health implements Service: GET /healthz, and GET /resolve for the
@@ -208,7 +209,7 @@ func (r *Remote) Observe(ctx context.Context) (controlplane.Observation, error) 
 func (r *Remote) Health(ctx context.Context) (Health, error) {
 	var h Health
 	err := r.Client.Do(ctx, http.MethodGet, "/healthz", nil, nil)
-	var he *mbt.HTTPError
+	var he *httpdriver.Error
 	switch {
 	case err == nil:
 		h.OK = true
@@ -225,7 +226,7 @@ func (r *Remote) Health(ctx context.Context) (Health, error) {
 
 // Resolve asks the service's resolver for name.
 func (r *Remote) Resolve(ctx context.Context, name string) ([]wormhole53.Address, error) {
-	resp, err := mbt.GetJSON[struct {
+	resp, err := httpdriver.GetJSON[struct {
 		Addresses []wormhole53.Address `json:"addresses"`
 	}](ctx, r.Client, "/resolve?name="+url.QueryEscape(name))
 	return resp.Addresses, err

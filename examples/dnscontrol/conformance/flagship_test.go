@@ -15,6 +15,7 @@ import (
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/httpdriver"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -93,7 +94,7 @@ func assertOutage(ctx context.Context, t *testing.T, svc *conformance.Remote) {
 		t.Fatalf("GET /resolve?name=%s = %v, %v; want no address", layout.Root, addrs, err)
 	}
 	err = svc.Client.Do(ctx, http.MethodGet, "/healthz", nil, nil)
-	var he *mbt.HTTPError
+	var he *httpdriver.Error
 	if !errors.As(err, &he) || he.Status != http.StatusServiceUnavailable || !strings.Contains(he.Body, "degraded") {
 		t.Fatalf("GET /healthz: %v, want 503 degraded", err)
 	}
