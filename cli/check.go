@@ -32,12 +32,12 @@ type checkFlags struct {
 	maxStates                          int64
 	timeout                            time.Duration
 	memory                             int64
-	deadlock, jsonOut, fullStates      bool
+	deadlock, fullStates               bool
 	progress, allData, noSym, fp128    bool
 	noDetCheck, noShrink, noTemporal   bool
 	noRefinement                       bool
 	reference                          bool
-	outITF, outHTML                    string
+	sinks                              *sinkFlags
 	checkpoint, resume                 string
 	checkpointEvery                    time.Duration
 }
@@ -60,9 +60,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		f.memory = n
 		return err
 	})
-	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
-	fs.StringVar(&f.outITF, "out-itf", "", "write the trace of each finding as ITF to this file (- for stdout)")
-	fs.StringVar(&f.outHTML, "out-html", "", "write the trace of each finding as a self-contained HTML page to this file")
+	f.sinks = addSinkFlags(fs)
 	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
 	fs.BoolVar(&f.progress, "progress", false, "print progress to stderr (default: only when stderr is a terminal)")
 	fs.BoolVar(&f.allData, "all-data", false, "explore every value of the model's data picks (no data-independence reduction)")
@@ -116,7 +114,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 			return 0, err
 		}
 	}
-	s.setOutput(f.jsonOut)
+	s.openSinks(f.sinks)
 	mc, instance, err := s.machine(f.instance)
 	if err != nil {
 		return 0, err
@@ -231,7 +229,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		if len(traces) > 0 {
 			first = traces[0]
 		}
-		s.itfReplay(&fc, t, first, f.outITF, i)
+		s.itfReplay(&fc, t, first, i)
 		fc.formula = formulaLabel(mc, fd.Property, fd.Formula)
 		s.reportFinding(fd, t, fc, f.fullStates)
 		traces = append(traces, t)
@@ -249,7 +247,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	if !seedGiven && len(res.Findings) == 0 {
 		s.printf("Rerun with: %s\n", reproduce)
 	}
-	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, checkExitCode(res)), nil
+	return finishSinks(s, mc, traces, checkExitCode(res)), nil
 }
 
 func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, f *checkFlags, strategy check.Strategy, seed uint64, seedGiven bool, memNote string, refining bool) {
@@ -406,16 +404,9 @@ func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy c
 // trace it holds, which names the file when --out-itf is a directory),
 // and a copy of t in the cache otherwise. The file is printed as the user
 // can type it where the command ran.
-func (s *session[S]) itfReplay(fc *findingContext, t, first *trace.Trace, outITF string, i int) {
-	var file string
-	if outITF != "" && outITF != "-" {
-		file = outPath(s.env, outITF, first, ".itf.json")
-		if !filepath.IsAbs(outITF) {
-			if rel, err := filepath.Rel(s.env.Dir, file); err == nil {
-				file = rel
-			}
-		}
-	} else {
+func (s *session[S]) itfReplay(fc *findingContext, t, first *trace.Trace, i int) {
+	file := s.tracesFile(first)
+	if file == "" {
 		path, err := s.saveCheckFinding(fc.model, fc.instance, t, i)
 		if err != nil {
 			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace: %v\n", err)

@@ -15,7 +15,11 @@ func (s *session[S]) list(args []string) (int, error) {
 	if err := parseFlags(fs, args); err != nil {
 		return 0, err
 	}
-	s.setOutput(*jsonOut)
+	if *jsonOut {
+		s.setSinks([]sink{newNDJSON(s.env.Stdout)})
+	} else {
+		s.setSinks(nil)
+	}
 	names := s.spec.Instances()
 	if *instance != "" {
 		if _, err := recoverUser(fmt.Sprintf("the constructor of instance %q", *instance), func() (*execspec.Model[S], error) {

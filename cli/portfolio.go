@@ -61,13 +61,13 @@ func (s *session[S]) runPortfolio(ctx context.Context, mc *machine.Machine[S], i
 		if len(traces) > 0 {
 			first = traces[0]
 		}
-		s.itfReplay(&fc, t, first, f.outITF, i)
+		s.itfReplay(&fc, t, first, i)
 		s.reportFinding(fd.Finding, t, fc, f.fullStates)
 		traces = append(traces, t)
 	}
 	s.portfolioSummary(mc, res)
 	code := portfolioExitCode(ctx, res)
-	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, code), nil
+	return finishSinks(s, mc, traces, code), nil
 }
 
 // workerCommand is the command that runs one portfolio worker alone.

@@ -27,7 +27,7 @@ func propertyKind[S any](mc *machine.Machine[S], name string) (machine.PropertyK
 // the reference semantics on one instance (package crosscheck), so that
 // "is this an engine bug?" has a one-line answer.
 func (s *session[S]) checkReference(ctx context.Context, f *checkFlags) (int, error) {
-	s.setOutput(f.jsonOut)
+	s.openSinks(f.sinks)
 	mc, instance, err := s.machine(f.instance)
 	if err != nil {
 		return 0, err

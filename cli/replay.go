@@ -24,7 +24,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	if err := parseFlags(fs.FlagSet, args); err != nil {
 		return 0, err
 	}
-	s.setOutput(f.jsonOut)
+	s.openSinks(f.sinks)
 	sampleGiven := false
 	fs.Visit(func(fl *flag.Flag) { sampleGiven = sampleGiven || fl.Name == "sample" })
 	if sampleGiven && *sample < 0 {
@@ -104,7 +104,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return writeOutputs(s, f.outITF, f.outHTML, mc, []*trace.Trace{t}, code), nil
+	return finishSinks(s, mc, []*trace.Trace{t}, code), nil
 }
 
 // firstDifference compares two traces step by step (action, picks, state)

@@ -32,9 +32,8 @@ type runFlags struct {
 	instance, property, seed string
 	strategy                 string
 	maxSteps                 int
-	jsonOut, fullStates      bool
-	noShrink                 bool
-	outITF, outHTML          string
+	fullStates, noShrink     bool
+	sinks                    *sinkFlags
 }
 
 func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
@@ -45,10 +44,8 @@ func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 	fs.IntVar(&f.maxSteps, "max-steps", simulate.DefaultMaxSteps, "maximum steps per sample")
 	fs.StringVar(&f.strategy, "strategy", string(defaultStrategy), "how each step chooses among the enabled actions: swarm (each sample holds back a random half of the actions, taken only at a step where no other is enabled, and draws the rest by random weights times the model's); guided (half the samples start from a corpus of prefixes that reached new states); uniform")
 	fs.BoolVar(&f.noShrink, "no-shrink", false, "report findings as found, without shrinking them")
-	fs.BoolVar(&f.jsonOut, "json", false, "write NDJSON events to stdout (human text goes to stderr)")
 	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
-	fs.StringVar(&f.outITF, "out-itf", "", "write the trace of each finding as ITF to this file (- for stdout)")
-	fs.StringVar(&f.outHTML, "out-html", "", "write the trace of each finding as a self-contained HTML page to this file")
+	f.sinks = addSinkFlags(fs)
 	return &flagSet{fs}
 }
 
@@ -103,7 +100,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	s.setOutput(f.jsonOut)
+	s.openSinks(f.sinks)
 	mc, instance, err := s.machine(f.instance)
 	if err != nil {
 		return 0, err
@@ -204,7 +201,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 		}
 		s.printf("Shard %d of %d written to %s; when every shard is done: execspec merge %s\n", shard, shards, filepath.Join(*shardOut, shardFileName(shard, shards)), *shardOut)
 	}
-	return writeOutputs(s, f.outITF, f.outHTML, mc, traces, code), nil
+	return finishSinks(s, mc, traces, code), nil
 }
 
 // temporalNote says that the model's temporal properties are not checked

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -195,31 +194,10 @@ type session[S any] struct {
 	spec *execspec.Spec[S]
 	env  Env
 	pkg  string
-	// out receives human-readable text: stdout, or stderr with --json.
-	out  io.Writer
-	json *json.Encoder
-}
-
-// setOutput routes human text and events for --json.
-func (s *session[S]) setOutput(jsonOut bool) {
-	s.out = s.env.Stdout
-	if jsonOut {
-		s.out = s.env.Stderr
-		s.json = json.NewEncoder(s.env.Stdout)
-	}
-	s.env.mon.setOutput(s.out)
-}
-
-// event writes one NDJSON event when --json is on.
-func (s *session[S]) event(kind string, fields map[string]any) {
-	if s.json == nil {
-		return
-	}
-	ev := map[string]any{"event": kind}
-	for k, v := range fields {
-		ev[k] = v
-	}
-	_ = s.json.Encode(ev)
+	// out receives human-readable text: stdout, or stderr when a sink
+	// writes to stdout (--json).
+	out   io.Writer
+	sinks []sink
 }
 
 func (s *session[S]) printf(format string, args ...any) {

@@ -88,7 +88,7 @@ func (s *session[S]) validateITF(ctx context.Context, f runFlags, o itfOptions) 
 		s.printf("A trace that is not a behaviour of the model is reported like a violation (exit code 1).\n")
 	}
 	s.event("summary", map[string]any{"traces": len(traces), "valid": valid})
-	return writeOutputs(s, f.outITF, f.outHTML, mc, out, code), nil
+	return finishSinks(s, mc, out, code), nil
 }
 
 func traceLabel(i, n int) string {
