@@ -339,10 +339,10 @@ func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, 
 			}
 		}
 	}
-	s.event("start", map[string]any{"command": "check", "model": mc.Name(), "instance": instance, "property": f.property,
-		"strategy": string(strategy), "seed": strconv.FormatUint(seed, 10), "workers": f.workers, "max_depth": f.maxDepth,
-		"max_states": f.maxStates, "timeout_seconds": f.timeout.Seconds(), "memory_bytes": f.memory, "deadlock": f.deadlock,
-		"data_picks_reduced": len(mc.DataPicks()) > 0 && !f.allData, "symmetry": len(mc.Symmetries()) > 0 && !f.noSym && !refining && len(mc.PickedEnabled()) == 0})
+	s.event(checkStart{Command: "check", Model: mc.Name(), Instance: instance, Property: f.property,
+		Strategy: string(strategy), Seed: strconv.FormatUint(seed, 10), Workers: f.workers, MaxDepth: f.maxDepth,
+		MaxStates: f.maxStates, TimeoutSeconds: f.timeout.Seconds(), MemoryBytes: f.memory, Deadlock: f.deadlock,
+		DataPicksReduced: len(mc.DataPicks()) > 0 && !f.allData, Symmetry: len(mc.Symmetries()) > 0 && !f.noSym && !refining && len(mc.PickedEnabled()) == 0})
 }
 
 // temporalHeader says how temporal properties are checked: under which
@@ -450,7 +450,7 @@ func (s *session[S]) reportNondeterminism(fd engine.Finding, full bool) {
 		_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: len(t.Steps) - 1})
 	}
 	s.printf("The search stopped: its counts and verdicts would mean nothing for such a model.\n")
-	s.event("finding", map[string]any{"kind": fd.Kind.String(), "error": fd.Err.Error()})
+	s.event(modelError{Kind: fd.Kind.String(), Error: fd.Err.Error()})
 }
 
 // formulaLabel names formula i of the named temporal property for a
@@ -551,20 +551,20 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	if len(res.Symmetries) > 0 {
 		s.printf("  Counted under symmetry %s: one state per orbit.\n", strings.Join(res.Symmetries, ", "))
 	}
-	levels := make([]map[string]any, len(st.Levels))
+	levels := make([]levelSummary, len(st.Levels))
 	for i, l := range st.Levels {
-		levels[i] = map[string]any{"depth": l.Depth, "distinct": l.Distinct, "generated": l.Generated}
+		levels[i] = levelSummary{Depth: l.Depth, Distinct: l.Distinct, Generated: l.Generated}
 	}
-	var temporal map[string]any
+	var temporal *temporalSummary
 	if lv := res.Liveness; lv != nil {
-		temporal = map[string]any{"properties": lv.Properties, "graph_states": lv.States, "graph_edges": lv.Edges,
-			"fairness_conditions": lv.Classes, "graph_bytes": lv.Bytes, "seconds": lv.Elapsed.Seconds()}
+		temporal = &temporalSummary{Properties: lv.Properties, GraphStates: lv.States, GraphEdges: lv.Edges,
+			FairnessConditions: lv.Classes, GraphBytes: lv.Bytes, Seconds: lv.Elapsed.Seconds()}
 	}
-	s.event("summary", map[string]any{"temporal": temporal, "refinements": res.Refinements, "unverified": res.Unverified, "complete": res.Complete, "stopped": res.Stopped.String(), "findings": len(res.Findings),
-		"generated": st.Generated, "distinct": st.Distinct, "left_on_queue": st.Frontier, "depth": st.Depth,
-		"seconds": st.Elapsed.Seconds(), "distinct_per_second": st.StatesPerSecond(), "store_bytes": st.StoreBytes,
-		"bytes_per_state": st.BytesPerState(), "collision_probability": res.Collision, "fingerprint_bits": bits,
-		"data_picks_reduced": res.DataPicks, "symmetry": res.Symmetries, "levels": levels})
+	s.event(checkSummary{Temporal: temporal, Refinements: res.Refinements, Unverified: res.Unverified, Complete: res.Complete, Stopped: res.Stopped.String(), Findings: len(res.Findings),
+		Generated: st.Generated, Distinct: st.Distinct, LeftOnQueue: st.Frontier, Depth: st.Depth,
+		Seconds: st.Elapsed.Seconds(), DistinctPerSecond: st.StatesPerSecond(), StoreBytes: st.StoreBytes,
+		BytesPerState: st.BytesPerState(), CollisionProbability: res.Collision, FingerprintBits: bits,
+		DataPicksReduced: res.DataPicks, Symmetry: res.Symmetries, Levels: levels})
 }
 
 // checkExitCode maps a result to the command's exit code.

@@ -34,7 +34,7 @@ func (s *session[S]) checkpoints(opts *check.Options, f *checkFlags, instance st
 		ID: fmt.Sprintf("instance %s, model code %s", instance, code),
 		Saved: func(levels int, distinct int64) {
 			fmt.Fprintf(s.env.Stderr, "checkpoint: %d levels, %s distinct states saved in %s\n", levels, group(distinct), check.CheckpointPath(dir))
-			s.event("checkpoint", map[string]any{"levels": levels, "distinct": distinct, "path": check.CheckpointPath(dir)})
+			s.event(checkpointSaved{Levels: levels, Distinct: distinct, Path: check.CheckpointPath(dir)})
 		},
 	}
 	return nil

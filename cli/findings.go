@@ -192,17 +192,8 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 	if fc.reproduce != "" {
 		s.printf("Reproduce the search with:\n  %s\n", fc.reproduce)
 	}
-	ev := map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "steps": last, "replay": fc.replay, "trace": t.ToITF()}
-	if fc.reproduce != "" {
-		ev["reproduce"] = fc.reproduce
-	}
-	if fd.Original > 0 {
-		ev["shrunk_from"] = fd.Original
-	}
-	for k, v := range fc.meta {
-		ev[k] = v
-	}
-	s.event("finding", ev)
+	s.event(findingEvent{Kind: fd.Kind.String(), Property: fd.Property, Steps: last, Replay: fc.replay, Reproduce: fc.reproduce,
+		ShrunkFrom: fd.Original, Trace: t.ToITF(), Meta: fc.meta})
 }
 
 // reportLasso prints a liveness violation: a lasso, whose loop the
@@ -235,7 +226,7 @@ func (s *session[S]) reportLasso(fd engine.Finding, t *trace.Trace, fc findingCo
 	if fc.reproduce != "" {
 		s.printf("Reproduce the search with:\n  %s\n", fc.reproduce)
 	}
-	s.event("finding", map[string]any{"kind": fd.Kind.String(), "property": fd.Property, "steps": last, "loop": loop, "replay": fc.replay, "reproduce": fc.reproduce, "trace": t.ToITF()})
+	s.event(findingEvent{Kind: fd.Kind.String(), Property: fd.Property, Steps: last, Loop: &loop, Replay: fc.replay, Reproduce: fc.reproduce, Trace: t.ToITF()})
 }
 
 // printMapped prints a refinement violation's trace with, after each step,

@@ -115,14 +115,8 @@ func (s *session[S]) list(args []string) (int, error) {
 			row("symmetries", strings.Join(syms, ", "))
 		}
 		row("variables", strings.Join(mc.Vars(), ", "))
-		ev := map[string]any{"name": name, "parameters": mc.Params(), "actions": mc.Actions(), "invariants": inv, "examples": ex, "constraints": cons, "temporal": temporal, "fairness": fairness, "refines": refines, "symmetries": syms, "variables": mc.Vars()}
-		if len(steps) > 0 {
-			ev["step_invariants"] = steps
-		}
-		if len(acts) > 0 {
-			ev["action_constraints"] = acts
-		}
-		s.event("instance", ev)
+		s.event(instanceListed{Name: name, Parameters: mc.Params(), Actions: mc.Actions(), Invariants: inv, Examples: ex, Constraints: cons,
+			Temporal: temporal, Fairness: fairness, Refines: refines, StepInvariants: steps, ActionConstraints: acts, Symmetries: syms, Variables: mc.Vars()})
 	}
 	return ExitOK, nil
 }

@@ -119,7 +119,7 @@ func (s *session[S]) portfolioSummary(mc *machine.Machine[S], res *portfolio.Res
 			}
 		}
 	}
-	s.event("portfolio", map[string]any{"workers": len(res.Workers), "findings": len(res.Findings), "complete": res.Complete, "seconds": res.Elapsed.Seconds()})
+	s.event(portfolioDone{Workers: len(res.Workers), Findings: len(res.Findings), Complete: res.Complete, Seconds: res.Elapsed.Seconds()})
 }
 
 // portfolioExitCode maps a portfolio's result to the command's exit code.

@@ -60,8 +60,8 @@ func (s *session[S]) checkReference(ctx context.Context, f *checkFlags) (int, er
 	case err != nil:
 		return 0, err
 	}
-	s.event("reference", map[string]any{"model": mc.Name(), "instance": instance, "states": rep.States, "generated": rep.Generated,
-		"depth": rep.Depth, "configurations": rep.Configs, "problems": rep.Problems})
+	s.event(referenceDone{Model: mc.Name(), Instance: instance, States: rep.States, Generated: rep.Generated,
+		Depth: rep.Depth, Configurations: rep.Configs, Problems: rep.Problems})
 	text, code := referenceReport(rep)
 	s.printf("%s", text)
 	return code, nil

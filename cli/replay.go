@@ -77,7 +77,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 			s.printf("First difference at step %d:\n%s", i, diff)
 			s.printf("\nReplayed trace:\n")
 			_ = t.Print(s.out, trace.PrintOptions{FullStates: f.fullStates, Highlight: i})
-			s.event("replay", map[string]any{"reproduced": false, "first_difference": i})
+			s.event(replayDone{FirstDifference: &i})
 			return ExitUsage, nil
 		}
 	}
@@ -86,7 +86,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 		if f.property != "" || saved != nil {
 			s.printf("replay does NOT reproduce a finding: sample %d ran %d steps without one (the model may have changed, or is not deterministic: execspec check reports such actions)\n", *sample, len(t.Steps)-1)
 			_ = t.Print(s.out, trace.PrintOptions{FullStates: f.fullStates, Highlight: -1})
-			s.event("replay", map[string]any{"reproduced": false})
+			s.event(replayDone{})
 			return ExitUsage, nil
 		}
 		s.printf("sample %d of seed %d: %d steps, no finding\n", *sample, seed, len(t.Steps)-1)
@@ -99,7 +99,7 @@ func (s *session[S]) replay(ctx context.Context, args []string) (int, error) {
 	if saved != nil {
 		s.printf("Reproduced: identical to the trace saved by the run.\n")
 	}
-	s.event("replay", map[string]any{"reproduced": true})
+	s.event(replayDone{Reproduced: true})
 	code, err := s.exitCode(&simulate.Result{Findings: []simulate.Finding{*fd}, Property: f.property, PropertyKind: kindOf(mc, f.property)}, ctx)
 	if err != nil {
 		return 0, err

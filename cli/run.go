@@ -151,7 +151,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	if f.property == "" {
 		s.temporalNote(mc, "simulation")
 	}
-	s.event("start", map[string]any{"command": "run", "model": mc.Name(), "instance": instance, "property": f.property, "seed": strconv.FormatUint(seed, 10), "max_steps": f.maxSteps, "max_samples": *maxSamples, "workers": *workers})
+	s.event(runStart{Command: "run", Model: mc.Name(), Instance: instance, Property: f.property, Seed: strconv.FormatUint(seed, 10), MaxSteps: f.maxSteps, MaxSamples: *maxSamples, Workers: *workers})
 
 	s.env.mon.startTimeout(*timeout)
 	res, err := simulate.Run(ctx, mc, opts)
@@ -298,12 +298,12 @@ func (s *session[S]) summary(res *simulate.Result) {
 	st := res.Stats
 	interrupted := res.Stopped == engine.StoppedInterrupted
 	writeRunSummary(s.out, st, res.Stopped, "")
-	actions := make([]map[string]any, len(st.Actions))
+	actions := make([]actionSummary, len(st.Actions))
 	for i, a := range st.Actions {
-		actions[i] = map[string]any{"name": a.Name, "tried": a.Tried, "fired": a.Fired, "executions": a.Runs, "undecided": a.Undecided}
+		actions[i] = actionSummary{Name: a.Name, Tried: a.Tried, Fired: a.Fired, Executions: a.Runs, Undecided: a.Undecided}
 	}
-	s.event("summary", map[string]any{"samples": st.Samples, "steps": st.Steps, "seconds": st.Elapsed.Seconds(), "steps_per_second": st.StepsPerSecond(),
-		"min_len": st.MinLen, "avg_len": st.AvgLen(), "max_len": st.MaxLen, "deadlocks": st.Deadlocks, "actions": actions, "incomplete": interrupted || res.Stopped == engine.StoppedTimeout, "stopped": res.Stopped.String()})
+	s.event(runSummary{Samples: st.Samples, Steps: st.Steps, Seconds: st.Elapsed.Seconds(), StepsPerSecond: st.StepsPerSecond(),
+		MinLen: st.MinLen, AvgLen: st.AvgLen(), MaxLen: st.MaxLen, Deadlocks: st.Deadlocks, Actions: actions, Incomplete: interrupted || res.Stopped == engine.StoppedTimeout, Stopped: res.Stopped.String()})
 }
 
 // writeRunSummary writes a simulation's summary: counts, rates, and a

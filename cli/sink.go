@@ -19,8 +19,8 @@ type sink interface {
 	// stdout reports whether the sink writes to stdout as it goes: the
 	// human text then goes to stderr.
 	stdout() bool
-	// event receives one event: its name and its fields.
-	event(name string, fields map[string]any)
+	// event receives one event.
+	event(ev reportEvent)
 	// finish receives the findings' traces (none when nothing was found).
 	finish(out findingsOutput) error
 }
@@ -79,9 +79,9 @@ func (s *session[S]) setSinks(sinks []sink) {
 }
 
 // event hands one event to every sink.
-func (s *session[S]) event(name string, fields map[string]any) {
+func (s *session[S]) event(ev reportEvent) {
 	for _, sk := range s.sinks {
-		sk.event(name, fields)
+		sk.event(ev)
 	}
 }
 

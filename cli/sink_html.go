@@ -26,7 +26,7 @@ type htmlSink struct{ path string }
 
 func (htmlSink) stdout() bool { return false }
 
-func (htmlSink) event(string, map[string]any) {}
+func (htmlSink) event(reportEvent) {}
 
 func (k htmlSink) finish(out findingsOutput) error {
 	return writeHTML(out.env, k.path, out.annotate, out.traces)

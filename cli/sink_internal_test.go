@@ -22,8 +22,8 @@ type countingSink struct {
 
 func (*countingSink) stdout() bool { return false }
 
-func (c *countingSink) event(name string, fields map[string]any) {
-	c.events = append(c.events, name)
+func (c *countingSink) event(ev reportEvent) {
+	c.events = append(c.events, ev.eventName())
 }
 
 func (c *countingSink) finish(out findingsOutput) error {
@@ -135,6 +135,6 @@ func TestFailingSinkTurnsOnlyACleanExitIntoAnError(t *testing.T) {
 
 type failingSink struct{}
 
-func (failingSink) stdout() bool                 { return false }
-func (failingSink) event(string, map[string]any) {}
-func (failingSink) finish(findingsOutput) error  { return fmt.Errorf("the disk is full") }
+func (failingSink) stdout() bool                { return false }
+func (failingSink) event(reportEvent)           {}
+func (failingSink) finish(findingsOutput) error { return fmt.Errorf("the disk is full") }

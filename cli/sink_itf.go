@@ -30,7 +30,7 @@ type itfSink struct{ path string }
 // after its text.
 func (itfSink) stdout() bool { return false }
 
-func (itfSink) event(string, map[string]any) {}
+func (itfSink) event(reportEvent) {}
 
 func (k itfSink) finish(out findingsOutput) error { return writeITF(out.env, k.path, out.traces) }
 

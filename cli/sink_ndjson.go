@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"flag"
 	"io"
 )
@@ -18,20 +17,19 @@ func ndjsonKind(fs *flag.FlagSet) func(Env) sink {
 }
 
 // ndjsonSink writes events as NDJSON.
-type ndjsonSink struct{ enc *json.Encoder }
+type ndjsonSink struct{ w io.Writer }
 
-func newNDJSON(w io.Writer) *ndjsonSink { return &ndjsonSink{enc: json.NewEncoder(w)} }
+func newNDJSON(w io.Writer) *ndjsonSink { return &ndjsonSink{w: w} }
 
 func (*ndjsonSink) stdout() bool { return true }
 
-// event writes {"event": name, fields...}, the keys in order.
-func (n *ndjsonSink) event(name string, fields map[string]any) {
-	ev := make(map[string]any, len(fields)+1)
-	for k, v := range fields {
-		ev[k] = v
+// event writes the event as one line of JSON.
+func (n *ndjsonSink) event(ev reportEvent) {
+	b, err := marshalEvent(ev)
+	if err != nil {
+		b, _ = marshalEvent(eventError{Event: ev.eventName(), Error: err.Error()})
 	}
-	ev["event"] = name
-	_ = n.enc.Encode(ev)
+	n.w.Write(append(b, '\n'))
 }
 
 func (*ndjsonSink) finish(findingsOutput) error { return nil }

@@ -51,7 +51,7 @@ func (s *session[S]) validateITF(ctx context.Context, f runFlags, o itfOptions) 
 		plural = "s"
 	}
 	s.printf("execspec replay %s --instance %s --itf %s: validating %d trace%s against model %s\n", s.pkg, instance, o.file, len(traces), plural, mc.Name())
-	s.event("start", map[string]any{"command": "replay", "itf": o.file, "model": mc.Name(), "instance": instance, "traces": len(traces)})
+	s.event(validateStart{Command: "replay", ITF: o.file, Model: mc.Name(), Instance: instance, Traces: len(traces)})
 
 	code := ExitOK
 	valid := 0
@@ -87,7 +87,7 @@ func (s *session[S]) validateITF(ctx context.Context, f runFlags, o itfOptions) 
 	if code == ExitViolation {
 		s.printf("A trace that is not a behaviour of the model is reported like a violation (exit code 1).\n")
 	}
-	s.event("summary", map[string]any{"traces": len(traces), "valid": valid})
+	s.event(validateSummary{Traces: len(traces), Valid: valid})
 	return finishSinks(s, mc, out, code), nil
 }
 
@@ -110,14 +110,13 @@ func (s *session[S]) reportValidation(t *trace.Trace, rep *validate.Report, i, n
 	for _, note := range rep.Notes {
 		s.printf("note: %s: %s\n", name, note)
 	}
-	ev := map[string]any{"trace": i, "valid": rep.Valid(), "steps": rep.Transitions(), "ignored_vars": rep.IgnoredVars, "notes": rep.Notes}
 	inferred := 0
 	for _, st := range rep.Steps {
 		if st.Inferred {
 			inferred++
 		}
 	}
-	ev["inferred_actions"] = inferred
+	ev := validation{Trace: i, Valid: rep.Valid(), Steps: rep.Transitions(), IgnoredVars: rep.IgnoredVars, Notes: rep.Notes, InferredActions: inferred}
 	if rep.Valid() {
 		extra := ""
 		if inferred > 0 {
@@ -132,7 +131,7 @@ func (s *session[S]) reportValidation(t *trace.Trace, rep *validate.Report, i, n
 			extra += fmt.Sprintf("; a lasso: the last state is state %d again, where its loop starts", *t.Loop)
 		}
 		s.printf("%s valid: %d steps%s\n", name, rep.Transitions(), extra)
-		s.event("validation", ev)
+		s.event(ev)
 		return
 	}
 	f := rep.Failure
@@ -147,24 +146,20 @@ func (s *session[S]) reportValidation(t *trace.Trace, rep *validate.Report, i, n
 	}
 	s.printf("The trace up to that state:\n")
 	_ = shown.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: highlight})
-	ev["state"] = f.Step
+	inv := &invalidTrace{State: f.Step, Action: f.Action, Picks: picksJSON(f.Picks), Reason: f.Reason.String(), Summary: f.Summary(), Executions: f.Executions}
 	if f.LoopTo >= 0 {
-		ev["loop_to"] = f.LoopTo
+		inv.LoopTo = &f.LoopTo
 	}
-	ev["action"] = f.Action
-	ev["picks"] = picksJSON(f.Picks)
-	ev["reason"] = f.Reason.String()
-	ev["summary"] = f.Summary()
-	ev["executions"] = f.Executions
 	if f.Closest != nil {
-		ev["closest"] = map[string]any{"action": f.Closest.Action, "picks": picksJSON(f.Closest.Picks)}
-		diff := make([]map[string]any, len(f.Diff))
+		cl := &closestStep{Diff: make([]valueDiff, len(f.Diff))}
+		cl.Closest.Action, cl.Closest.Picks = f.Closest.Action, picksJSON(f.Closest.Picks)
 		for j, c := range f.Diff {
-			diff[j] = map[string]any{"path": c.Path, "model": jsonValue(c.Old), "recorded": jsonValue(c.New)}
+			cl.Diff[j] = valueDiff{Path: c.Path, Model: jsonValue(c.Old), Recorded: jsonValue(c.New)}
 		}
-		ev["diff"] = diff
+		inv.closestStep = cl
 	}
-	s.event("validation", ev)
+	ev.invalidTrace = inv
+	s.event(ev)
 }
 
 // showable returns the prefix of t up to its failing state (all of it for
