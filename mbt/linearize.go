@@ -13,6 +13,7 @@ import (
 	"github.com/execspec/execspec/internal/core"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
+	"github.com/execspec/execspec/mbt/internal/statediff"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -192,7 +193,7 @@ const defaultMaxNodes = 10_000_000
 type Checker[S any] struct {
 	mc   *machine.Machine[S]
 	ex   *machine.Executor[S]
-	cmp  *comparator[S]
+	cmp  *statediff.Comparator[S]
 	opts CheckOptions
 	enc  []byte
 	tmp  *S // the successors' scratch state
@@ -208,7 +209,7 @@ func NewChecker[S any](m *execspec.Model[S], opts CheckOptions) (*Checker[S], er
 }
 
 func newChecker[S any](mc *machine.Machine[S], opts CheckOptions) (*Checker[S], error) {
-	cmp, err := newComparator(mc, opts.Ignore)
+	cmp, err := statediff.New(mc, opts.Ignore)
 	if err != nil {
 		return nil, fmt.Errorf("mbt: model %s: %w", mc.Name(), err)
 	}
@@ -278,7 +279,7 @@ func (c *Checker[S]) whole(h *History, ops []checkOp, init, final *S, budget *in
 	}
 	var end func(*S) ([]trace.Change, error)
 	if final != nil {
-		end = func(s *S) ([]trace.Change, error) { return c.cmp.diff(s, final) }
+		end = func(s *S) ([]trace.Change, error) { return c.cmp.Diff(s, final) }
 	}
 	return c.search(h, ops, idx, init, end, budget, nil)
 }
@@ -701,7 +702,7 @@ func (c *Checker[S]) search(h *History, ops []checkOp, idx []int, init *S, end f
 		}
 		if !res.FinalMismatch {
 			res.FinalMismatch = true
-			res.FinalDiff = formatDiff(diff, "model", "observed")
+			res.FinalDiff = statediff.Format(diff, "model", "observed")
 		}
 		return false, nil // pending operations not linearized yet may still end in it
 	}

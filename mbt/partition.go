@@ -83,11 +83,11 @@ func (c *Checker[S]) checkPartitions(h *History, ops []checkOp, init, final *S, 
 	var ends []*S // each partition's end state, with a final state
 	if final != nil {
 		end = func(s *S) ([]trace.Change, error) {
-			own, err := c.cmp.diff(s, init)
+			own, err := c.cmp.Diff(s, init)
 			if err != nil {
 				return nil, err
 			}
-			off, err := c.cmp.diff(s, final)
+			off, err := c.cmp.Diff(s, final)
 			if err != nil {
 				return nil, err
 			}
@@ -138,7 +138,7 @@ func (c *Checker[S]) checkPartitions(h *History, ops []checkOp, init, final *S, 
 	// no part two partitions'.
 	owner := map[string]int{}
 	for p, e := range ends {
-		own, err := c.cmp.diff(e, init)
+		own, err := c.cmp.Diff(e, init)
 		if err != nil {
 			return out, err
 		}
@@ -151,7 +151,7 @@ func (c *Checker[S]) checkPartitions(h *History, ops []checkOp, init, final *S, 
 			owner[ch.Path] = p
 		}
 	}
-	changed, err := c.cmp.diff(final, init)
+	changed, err := c.cmp.Diff(final, init)
 	if err != nil {
 		return out, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
+	"github.com/execspec/execspec/mbt/internal/statediff"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -176,8 +177,8 @@ func (r *runner[S]) fromITF(it *itf.Trace, origin string) (plan, error) {
 		if err != nil {
 			return plan{}, err
 		}
-		if diff := r.cmp.diffITF(tr.Vars, vals, st.State); len(diff) > 0 {
-			return plan{}, fmt.Errorf("%s: the model's state differs from the trace's:\n%s", what, strings.TrimSuffix(formatDiff(diff, "model", "trace"), "\n"))
+		if diff := r.cmp.DiffITF(tr.Vars, vals, st.State); len(diff) > 0 {
+			return plan{}, fmt.Errorf("%s: the model's state differs from the trace's:\n%s", what, strings.TrimSuffix(statediff.Format(diff, "model", "trace"), "\n"))
 		}
 	}
 	return p, nil

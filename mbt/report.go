@@ -8,6 +8,7 @@ import (
 
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/machine"
+	"github.com/execspec/execspec/mbt/internal/statediff"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -238,7 +239,7 @@ func (d *Divergence) summary() string {
 	}
 	parts := make([]string, len(d.Diff))
 	for i, c := range d.Diff {
-		parts[i] = fmt.Sprintf("%s: model %s, implementation %s", c.Path, orAbsent(c.Old), orAbsent(c.New))
+		parts[i] = fmt.Sprintf("%s: model %s, implementation %s", c.Path, statediff.OrAbsent(c.Old), statediff.OrAbsent(c.New))
 	}
 	what := "Reset"
 	if d.Step > 0 && d.Trace != nil && d.Step < len(d.Trace.Steps) {
@@ -280,7 +281,7 @@ func (d *Divergence) explain() string {
 		} else {
 			fmt.Fprintf(&b, "after step %d, %s, the implementation's state differs from the model's:\n", d.Step, what)
 		}
-		b.WriteString(strings.TrimSuffix(formatDiff(d.Diff, "model", "implementation"), "\n"))
+		b.WriteString(strings.TrimSuffix(statediff.Format(d.Diff, "model", "implementation"), "\n"))
 	case Panicked:
 		fmt.Fprintf(&b, "step %d, %s: the driver panicked: %v", d.Step, what, panicValue(d.Err))
 		if p, ok := d.Err.(*DriverPanic); ok {

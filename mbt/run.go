@@ -13,6 +13,7 @@ import (
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
+	"github.com/execspec/execspec/mbt/internal/statediff"
 	"github.com/execspec/execspec/trace"
 )
 
@@ -207,7 +208,7 @@ type runner[S any] struct {
 	odrv OutputDriver // drv, when it reports outputs
 	obs  Observer[S]
 	outs *outputs[S] // nil without Options.Outputs
-	cmp  *comparator[S]
+	cmp  *statediff.Comparator[S]
 	rep  *Report
 	name string // the test's name
 
@@ -226,7 +227,7 @@ func newRunner[S any](t testing.TB, m *execspec.Model[S], set settings) (*runner
 	if err != nil {
 		return nil, err
 	}
-	cmp, err := newComparator(mc, set.Ignore)
+	cmp, err := statediff.New(mc, set.Ignore)
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
 	}
@@ -570,7 +571,7 @@ func (r *runner[S]) observe(idx int, action string) (*Divergence, error) {
 	case err != nil:
 		return nil, fmt.Errorf("after step %d (%s): driver Observe: %w", idx, action, err)
 	}
-	diff, err := r.cmp.diff(r.cur, &got)
+	diff, err := r.cmp.Diff(r.cur, &got)
 	if err != nil {
 		return nil, fmt.Errorf("after step %d (%s): %w", idx, action, err)
 	}

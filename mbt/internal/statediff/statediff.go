@@ -1,4 +1,7 @@
-package mbt
+// Package statediff compares a model's states with observed ones, leaving
+// out the parts an ignore pattern names (mbt.Options.Ignore,
+// linearize.CheckOptions.Ignore), and renders the differences.
+package statediff
 
 import (
 	"bytes"
@@ -173,17 +176,19 @@ func prune(v itf.Value, segs []segment) itf.Value {
 	return v
 }
 
-// comparator compares model states with observed ones, leaving out what
-// Options.Ignore declares.
-type comparator[S any] struct {
+// Comparator compares model states with observed ones, leaving out what
+// its ignore patterns declare.
+type Comparator[S any] struct {
 	mc     *machine.Machine[S]
 	vars   []string
 	ignore map[string][][]segment // by variable
 	a, b   []byte
 }
 
-func newComparator[S any](mc *machine.Machine[S], patterns []string) (*comparator[S], error) {
-	c := &comparator[S]{mc: mc, vars: mc.Vars(), ignore: map[string][][]segment{}}
+// New returns a Comparator of mc's states that leaves out what patterns
+// name: a variable, then .field, [key] or [*] segments below it.
+func New[S any](mc *machine.Machine[S], patterns []string) (*Comparator[S], error) {
+	c := &Comparator[S]{mc: mc, vars: mc.Vars(), ignore: map[string][][]segment{}}
 	for _, p := range patterns {
 		ip, err := parseIgnore(p)
 		if err != nil {
@@ -201,10 +206,10 @@ func newComparator[S any](mc *machine.Machine[S], patterns []string) (*comparato
 	return c, nil
 }
 
-// diff returns the differences between the model's state and the observed
+// Diff returns the differences between the model's state and the observed
 // one (Old is the model's value, New the implementation's), nil when they
 // agree on everything not ignored.
-func (c *comparator[S]) diff(model, observed *S) ([]trace.Change, error) {
+func (c *Comparator[S]) Diff(model, observed *S) ([]trace.Change, error) {
 	c.a = c.mc.AppendEncoding(c.a[:0], model)
 	c.b = c.mc.AppendEncoding(c.b[:0], observed)
 	if bytes.Equal(c.a, c.b) {
@@ -218,11 +223,11 @@ func (c *comparator[S]) diff(model, observed *S) ([]trace.Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("observed %w", err)
 	}
-	return c.diffITF(c.vars, mv, ov), nil
+	return c.DiffITF(c.vars, mv, ov), nil
 }
 
-// diffITF compares two states given as ITF values over vars.
-func (c *comparator[S]) diffITF(vars []string, a, b map[string]itf.Value) []trace.Change {
+// DiffITF compares two states given as ITF values over vars.
+func (c *Comparator[S]) DiffITF(vars []string, a, b map[string]itf.Value) []trace.Change {
 	var out []trace.Change
 	for _, v := range vars {
 		av, bv := a[v], b[v]
@@ -234,20 +239,21 @@ func (c *comparator[S]) diffITF(vars []string, a, b map[string]itf.Value) []trac
 	return out
 }
 
-// formatDiff renders changes from the model's state (Old) to the observed
+// Format renders changes from the model's state (Old) to the observed
 // one (New), one per line, indented.
-func formatDiff(changes []trace.Change, model, observed string) string {
+func Format(changes []trace.Change, model, observed string) string {
 	var b strings.Builder
 	w := max(len(model), len(observed))
 	for _, ch := range changes {
 		fmt.Fprintf(&b, "    %s:\n", ch.Path)
-		fmt.Fprintf(&b, "      %-*s %s\n", w+1, model+":", orAbsent(ch.Old))
-		fmt.Fprintf(&b, "      %-*s %s\n", w+1, observed+":", orAbsent(ch.New))
+		fmt.Fprintf(&b, "      %-*s %s\n", w+1, model+":", OrAbsent(ch.Old))
+		fmt.Fprintf(&b, "      %-*s %s\n", w+1, observed+":", OrAbsent(ch.New))
 	}
 	return b.String()
 }
 
-func orAbsent(v itf.Value) string {
+// OrAbsent is v as text, "(absent)" when there is none.
+func OrAbsent(v itf.Value) string {
 	if !v.IsValid() {
 		return "(absent)"
 	}
