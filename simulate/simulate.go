@@ -13,6 +13,14 @@
 //
 // Sample i of seed s draws from its own random stream (s, i), so any sample
 // can be replayed alone, with any number of workers.
+//
+// A strategy (Options.Strategy: uniform, swarm, guided) says how each
+// sample chooses: it is one file (strategy_uniform.go, strategy_swarm.go,
+// strategy_guided.go) and one entry of the registry (strategy.go), asked
+// once per sample for the sample's configuration (engine.Choice) and, for
+// a strategy that learns from earlier samples (guided.go's corpus), where
+// the sample starts. Strategies lists them and Strategy.Info describes
+// one, for front ends (the CLI, package portfolio).
 package simulate
 
 import (
