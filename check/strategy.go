@@ -73,7 +73,9 @@ type space interface {
 	// dfs searches depth-first, visiting the successors of each state, and
 	// the initial states, in the order order leaves them in: it gets
 	// their indices in the canonical order, 0 to n-1, and rearranges them
-	// in place. A nil order keeps the canonical order.
+	// in place, once per state expanded (one call beside the expansion
+	// of its successors, never one per successor). A nil order keeps the
+	// canonical order and is never called.
 	dfs(ctx context.Context, order func(perm []int)) (*search, error)
 }
 
@@ -100,7 +102,8 @@ func index(strategies []searchStrategy) map[Strategy]searchStrategy {
 }
 
 // register adds s to the strategies, after those registered before it.
-// It is meant for init functions, and panics when the name is taken.
+// It must be called from an init function (the registry is read without
+// a lock once the program runs), and panics when the name is taken.
 func register(s searchStrategy) {
 	name := s.info().Name
 	if _, ok := byName[name]; ok || name == "" {

@@ -97,7 +97,8 @@ func index(strategies []strategy) map[Strategy]strategy {
 }
 
 // register adds s to the strategies, after those registered before it.
-// It is meant for init functions, and panics when the name is taken.
+// It must be called from an init function (the registry is read without
+// a lock once the program runs), and panics when the name is taken.
 func register(s strategy) {
 	name := s.info().Name
 	if _, ok := byName[name]; ok || name == "" {
