@@ -34,7 +34,8 @@ type search struct {
 // Cancelling ctx stops the search, as Options.Timeout does; the Result then
 // says so (engine.StoppedInterrupted or engine.StoppedTimeout) and holds what was found.
 func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Result, error) {
-	if err := opts.fill(); err != nil {
+	strategy, err := opts.fill()
+	if err != nil {
 		return nil, err
 	}
 	e, err := newSearcher(mc, opts)
@@ -48,12 +49,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	}
 	start := time.Now()
 	stopProgress := e.progress(start)
-	var s *search
-	if opts.Strategy == BFS {
-		s, err = runBFS(ctx, e)
-	} else {
-		s, err = runDFS(ctx, e)
-	}
+	s, err := strategy.explore(ctx, e, &opts)
 	stopProgress()
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
@@ -134,9 +130,10 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	if len(s.findings) > opts.MaxFindings {
 		s.findings = s.findings[:opts.MaxFindings]
 	}
+	shortest := strategy.info().Shortest
 	for i := range s.findings {
 		f, plan, err := e.rebuild(&s.findings[i])
-		if err == nil && opts.Strategy != BFS && !opts.NoShrink {
+		if err == nil && !shortest && !opts.NoShrink {
 			err = e.shrink(f, plan)
 		}
 		var nd *NondeterminismError
@@ -162,8 +159,8 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	return res, nil
 }
 
-// shrink shrinks a finding of a depth-first search (BFS's are shortest
-// already) and replaces its trace by the shrunk one.
+// shrink shrinks a finding of a search that is not StrategyInfo.Shortest
+// (BFS's findings are shortest already) and replaces its trace by the shrunk one.
 func (e *searcher[S]) shrink(f *engine.Finding, plan engine.Plan) error {
 	if f.Kind == engine.Panicked && f.Property != "" && e.sym != nil {
 		return nil // a panicking permute function is not a property the shrinker judges

@@ -63,7 +63,7 @@ func actions(f engine.Finding) []string {
 }
 
 func TestCountsAndDepth(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		for _, workers := range []int{1, 2, 3} {
 			res := run(t, gridModel(), check.Options{Strategy: strategy, Workers: workers, Property: "always", Seed: 5})
 			if !res.Complete || res.Stopped != engine.Exhausted || len(res.Findings) != 0 {
@@ -185,7 +185,7 @@ func counterModel(limit int, constrained bool) *execspec.Model[counter] {
 }
 
 func TestConstraint(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		res := run(t, counterModel(-1, true), check.Options{Strategy: strategy})
 		// TLC's CONSTRAINT: 0..5 are stored and expanded; 6 fails the
 		// constraint: its invariants are checked, but it is neither
@@ -207,7 +207,7 @@ func TestConstraintChecksInvariantsOutside(t *testing.T) {
 			c.S.N = 6
 		}
 	})
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		res := run(t, m, check.Options{Strategy: strategy, MaxFindings: 3})
 		if len(res.Findings) != 1 {
 			t.Fatalf("%s: %d findings, want 1 (the state outside, once): %+v", strategy, len(res.Findings), res.Findings)
@@ -230,7 +230,7 @@ func TestConstraintChecksInvariantsOutside(t *testing.T) {
 }
 
 func TestDeadlock(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		res := run(t, counterModel(3, false), check.Options{Strategy: strategy, Deadlock: true})
 		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Deadlocked || res.Findings[0].Trace.Len() != 4 {
 			t.Fatalf("%s: %+v", strategy, res.Findings)
@@ -372,7 +372,7 @@ func tokensModel() *execspec.Model[tokens] {
 }
 
 func TestSymmetry(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		plain := run(t, tokensModel(), check.Options{Strategy: strategy, NoSymmetry: true})
 		sym := run(t, tokensModel(), check.Options{Strategy: strategy})
 		// 3^3 states; orbits are the multisets of 3 stages: C(5, 3) = 10.
@@ -424,7 +424,7 @@ func TestPanicsAreFindings(t *testing.T) {
 		{"action", 2, ""},
 		{"invariant", 2, "fine"},
 	} {
-		for _, strategy := range check.Strategies {
+		for _, strategy := range check.Strategies() {
 			res := run(t, boomModel(tc.where), check.Options{Strategy: strategy})
 			if len(res.Findings) != 1 {
 				t.Fatalf("%s/%s: findings %+v", tc.where, strategy, res.Findings)
@@ -502,7 +502,7 @@ func TestBadOptions(t *testing.T) {
 }
 
 func TestFingerprint128(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		res := run(t, gridModel(), check.Options{Strategy: strategy, Property: "always", Fingerprint128: true})
 		if res.Stats.Distinct != 16 || !res.Fingerprint128 || res.Collision > 1e-30 {
 			t.Errorf("%s: %d distinct, collision %g", strategy, res.Stats.Distinct, res.Collision)
@@ -535,7 +535,7 @@ func TestNoInitialState(t *testing.T) {
 	m.Init(func(c *execspec.Ctx[counter]) { c.Assume(false) })
 	m.Action("inc", func(c *execspec.Ctx[counter]) { c.S.N++ })
 	mc, _ := machine.Compile(m)
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		if _, err := check.Run(context.Background(), mc, check.Options{Strategy: strategy}); err == nil {
 			t.Errorf("%s: no error for a model without initial states", strategy)
 		}

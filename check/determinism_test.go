@@ -39,7 +39,7 @@ func chooserModel() *execspec.Model[chooser] {
 // The check catches a nondeterministic action during the search, for every
 // strategy, instead of reporting a clean result; turned off, it does not.
 func TestNondeterminismDetected(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		res := run(t, chooserModel(), check.Options{Strategy: strategy, Seed: 3})
 		if res.Complete || res.Stopped != engine.StoppedNondeterminism {
 			t.Fatalf("%s: complete=%v stopped=%s; want stopped on nondeterminism", strategy, res.Complete, res.Stopped)
@@ -67,7 +67,7 @@ func TestNondeterminismDetected(t *testing.T) {
 // Deterministic models are not flagged: the check re-executes every new
 // state's transition and finds the same successor.
 func TestDeterministicModelPasses(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		res := run(t, counterModel(5, false), check.Options{Strategy: strategy, Seed: 1})
 		if !res.Complete || res.Stats.Distinct != 6 {
 			t.Errorf("%s: complete=%v (%s), %d distinct", strategy, res.Complete, res.Stopped, res.Stats.Distinct)
@@ -107,7 +107,7 @@ func TestNondeterminismDetectedUnderSymmetry(t *testing.T) {
 		}
 		s.Marked = r
 	})
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		res := run(t, m, check.Options{Strategy: strategy, Seed: 3})
 		if res.Stopped != engine.StoppedNondeterminism {
 			t.Errorf("%s: complete=%v stopped=%s; want stopped on nondeterminism", strategy, res.Complete, res.Stopped)
@@ -142,7 +142,7 @@ func stamperModel() *execspec.Model[stamper] {
 }
 
 func TestUnreplayablePathIsNondeterminism(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		res := run(t, stamperModel(), check.Options{Strategy: strategy, NoDeterminismCheck: true, NoShrink: true, Workers: 1})
 		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Nondeterministic || res.Stopped != engine.StoppedNondeterminism || res.Complete {
 			t.Fatalf("%s: stopped %s, findings %+v; want one nondeterminism finding", strategy, res.Stopped, res.Findings)

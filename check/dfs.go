@@ -7,16 +7,15 @@ import (
 	"sort"
 
 	"github.com/execspec/execspec/engine"
-
-	"github.com/execspec/execspec/internal/rng"
 )
 
 // Depth-first search, plain or with the successors of every state (and the
-// initial states) visited in an order shuffled by the seed.
+// initial states) visited in an order the strategy chooses (RandomDFS:
+// shuffled by the seed).
 //
 // The frontier is a stack of frames, one per state on the current path,
 // each holding that state's successors (generated all at once, in the
-// canonical order, then visited in that or a shuffled order). The
+// canonical order, then visited in that or the strategy's order). The
 // successors are kept encoded, in one arena shared by the frames, and
 // decoded when visited: a deep search holds a few bytes per step, not
 // whole states (whose maps and sets cost hundreds). The store maps
@@ -56,12 +55,12 @@ type dfs[S any] struct {
 	succ  []dfsSucc // every frame's successors, the top frame's last
 	lo    []uint64  // with 128-bit fingerprints, their low halves
 	arena []byte    // their encodings, in the same order
-	perm  []int     // scratch: a shuffled order
-	tmp   []dfsSucc // scratch: successors in a shuffled order
+	perm  []int     // scratch: the strategy's order
+	tmp   []dfsSucc // scratch: successors in that order
 	tmpLo []uint64
 	cur   *S // the successor being visited, decoded
 	from  *S // with action constraints, the state cur is a successor of, decoded
-	rnd   *rng.Rand
+	order func(perm []int)
 
 	findings []pending
 	stopped  engine.Stop
@@ -72,8 +71,10 @@ type dfs[S any] struct {
 
 func minDepth(old, v uint32) uint32 { return min(old, v) }
 
-func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
-	d := &dfs[S]{eng: e, x: e.newExpander(), cur: new(S), stopped: engine.Exhausted}
+// runDFS searches depth-first, visiting the successors of each state in
+// the order order leaves them in (nil: the canonical order; see space).
+func runDFS[S any](ctx context.Context, e *searcher[S], order func(perm []int)) (*search, error) {
+	d := &dfs[S]{eng: e, x: e.newExpander(), cur: new(S), stopped: engine.Exhausted, order: order}
 	var err error
 	if d.seen, err = newDepthStore(e.opts.Fingerprint128, e.opts.MaxDepth > 0, e.opts.MaxStates, e.budget); err != nil {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
@@ -81,9 +82,6 @@ func runDFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	defer d.seen.Close()
 	if e.opts.Fingerprint128 {
 		d.lo = []uint64{} // not nil: the low halves are kept
-	}
-	if e.opts.Strategy == RandomDFS {
-		d.rnd = rng.New(e.opts.Seed, 0)
 	}
 	bounded := e.opts.MaxDepth > 0
 	d.push(nil, 0)
@@ -302,21 +300,21 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Deadlocked}, ords: pathTo()})
 	}
 	hi := len(d.succ)
-	if d.rnd != nil {
-		d.shuffle(lo, hi)
+	if d.order != nil {
+		d.reorder(lo, hi)
 	}
 	d.stack = append(d.stack, dfsFrame{lo: lo, next: lo, ord: ord})
 }
 
-// shuffle puts succ[lo:hi] in the order of a permutation drawn from the
-// seed; their encodings stay where they are (each names its own).
-func (d *dfs[S]) shuffle(lo, hi int) {
+// reorder puts succ[lo:hi] in the strategy's order; their encodings stay
+// where they are (each names its own).
+func (d *dfs[S]) reorder(lo, hi int) {
 	n := hi - lo
 	d.perm = d.perm[:0]
 	for i := range n {
 		d.perm = append(d.perm, i)
 	}
-	d.rnd.Perm(d.perm)
+	d.order(d.perm)
 	d.tmp = append(d.tmp[:0], d.succ[lo:hi]...)
 	for k, i := range d.perm {
 		d.succ[lo+k] = d.tmp[i]

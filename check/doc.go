@@ -24,6 +24,16 @@
 // depth bound (Options.MaxDepth) is sound: a state reached again by a shorter
 // path is explored again.
 //
+// Each strategy is one file (strategy_bfs.go, strategy_dfs.go,
+// strategy_random_dfs.go) and one entry of the registry (strategy.go):
+// a description (StrategyInfo: its title, and whether it is parallel,
+// seeded, shortest or checkpoints) and a choice, once per Run, among the
+// searches of the state space (level by level in bfs.go; depth-first in
+// dfs.go, in the order the strategy gives each state's successors).
+// Strategies lists the registered strategies and Strategy.Info describes
+// one: Options validation and front ends (the CLI, package portfolio)
+// read them rather than naming strategies themselves.
+//
 // Invariants are checked on every distinct state, initial states included.
 // State constraints (execspec.Model.Constraint) stop expansion: a state that
 // fails one is counted and checked, not expanded. With Options.Deadlock a

@@ -40,7 +40,7 @@ func TestEnabledInvariant(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, st := range check.Strategies {
+		for _, st := range check.Strategies() {
 			res, err := check.Run(context.Background(), mc, check.Options{Strategy: st, Workers: 2, Seed: 1})
 			if err != nil {
 				t.Fatal(err)

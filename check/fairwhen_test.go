@@ -104,7 +104,7 @@ func TestConditionalFairness(t *testing.T) {
 			if got := strings.Join(list, ", "); got != c.list {
 				t.Errorf("fairness %q, want %q", got, c.list)
 			}
-			for _, st := range check.Strategies {
+			for _, st := range check.Strategies() {
 				res, err := check.Run(context.Background(), mc, check.Options{Strategy: st, Workers: 1, Seed: 1})
 				if err != nil {
 					t.Fatal(err)

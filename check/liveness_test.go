@@ -322,7 +322,7 @@ func TestTemporalSelection(t *testing.T) {
 // finding with the trace to the state, and the verdicts do not depend on
 // the strategy of the safety search.
 func TestTemporalPanicAndStrategies(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		m := liveCounter(true)
 		m.WeakFair("inc")
 		m.Temporal("reaches3", execspec.Eventually(func(s *live) bool { return s.X == 3 }))
@@ -354,7 +354,7 @@ func TestTemporalPanicAndStrategies(t *testing.T) {
 // strategy of the safety search: byte-identical ITF.
 func TestLassoDeterministic(t *testing.T) {
 	var first string
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		for _, workers := range []int{1, 2} {
 			m := twoProcs()
 			m.WeakFair("step")

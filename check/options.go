@@ -8,38 +8,17 @@ import (
 	"github.com/execspec/execspec/engine"
 )
 
-// Strategy is a search order.
-type Strategy string
-
-// The search strategies.
-const (
-	// BFS explores level by level: every counterexample it reports is a
-	// shortest one. It runs on Options.Workers goroutines.
-	BFS Strategy = "bfs"
-	// DFS explores depth-first, successors in their canonical order. It
-	// runs on one goroutine.
-	DFS Strategy = "dfs"
-	// RandomDFS is DFS with the order of each state's successors (and of
-	// the initial states) shuffled by Options.Seed: different seeds dive
-	// into different corners of a state space too large to exhaust.
-	RandomDFS Strategy = "random-dfs"
-)
-
-// Strategies lists the valid strategies.
-var Strategies = []Strategy{BFS, DFS, RandomDFS}
-
-// ParseStrategy returns the strategy named s.
-func ParseStrategy(s string) (Strategy, error) { return engine.ParseName("strategy", s, Strategies) }
-
 // Options configures Run. The zero value works: a breadth-first search of
 // every invariant on all cores, with no limits; fill applies the defaults.
 type Options struct {
-	// Strategy is the search order (default BFS).
+	// Strategy is the search order (default BFS; see Strategies).
 	Strategy Strategy
-	// Seed shuffles RandomDFS; the same seed gives the same search.
+	// Seed shuffles RandomDFS (and drives any strategy that is
+	// StrategyInfo.Seeded); the same seed gives the same search.
 	Seed uint64
-	// Workers is the number of goroutines BFS uses (default GOMAXPROCS).
-	// Counts and counterexamples do not depend on it. DFS uses one.
+	// Workers is the number of goroutines BFS uses (default GOMAXPROCS),
+	// as does any strategy that is StrategyInfo.Parallel. Counts and
+	// counterexamples do not depend on it. DFS uses one.
 	Workers int
 	// MaxDepth bounds the search to states at most MaxDepth steps from an
 	// initial state (0: no bound). A search that leaves states beyond the
@@ -113,22 +92,25 @@ type Options struct {
 	_             struct{}
 }
 
-// fill applies the defaults and validates the options.
 // DefaultMaxFindings is the default of Options.MaxFindings, exported so
 // that front ends (the CLI's flags) show and apply the library's value.
 const DefaultMaxFindings = 1
 
-func (o *Options) fill() error {
+// fill applies the defaults and validates the options; it returns the
+// strategy they name.
+func (o *Options) fill() (searchStrategy, error) {
 	if o.Strategy == "" {
-		o.Strategy = BFS
+		o.Strategy = DefaultStrategy
 	}
-	if _, err := ParseStrategy(string(o.Strategy)); err != nil {
-		return err
+	st, err := lookup(o.Strategy)
+	if err != nil {
+		return nil, err
 	}
+	info := st.info()
 	if o.Workers == 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
-	if o.Strategy != BFS {
+	if !info.Parallel {
 		o.Workers = 1
 	}
 	if o.MaxFindings == 0 {
@@ -144,30 +126,30 @@ func (o *Options) fill() error {
 		o.Checkpoint.Every = DefaultCheckpointEvery
 	}
 	switch {
-	case o.Checkpoint.Dir != "" && o.Strategy != BFS:
-		return fmt.Errorf("checkpoints need the breadth-first search, not %s", o.Strategy)
+	case o.Checkpoint.Dir != "" && !info.Checkpoints:
+		return nil, fmt.Errorf("checkpoints need the %s, not %s", strategyTitles(func(in StrategyInfo) bool { return in.Checkpoints }), o.Strategy)
 	case o.Checkpoint.Resume && o.Checkpoint.Dir == "":
-		return fmt.Errorf("resuming needs the checkpoint's directory")
+		return nil, fmt.Errorf("resuming needs the checkpoint's directory")
 	case o.Checkpoint.Every < 0:
-		return fmt.Errorf("checkpoint interval must not be negative, got %s", o.Checkpoint.Every)
+		return nil, fmt.Errorf("checkpoint interval must not be negative, got %s", o.Checkpoint.Every)
 	case o.Workers < 0:
-		return fmt.Errorf("workers must be positive, got %d", o.Workers)
+		return nil, fmt.Errorf("workers must be positive, got %d", o.Workers)
 	case o.MaxDepth < 0:
-		return fmt.Errorf("max depth must not be negative, got %d", o.MaxDepth)
+		return nil, fmt.Errorf("max depth must not be negative, got %d", o.MaxDepth)
 	case o.MaxStates < 0:
-		return fmt.Errorf("max states must not be negative, got %d", o.MaxStates)
+		return nil, fmt.Errorf("max states must not be negative, got %d", o.MaxStates)
 	case o.Timeout < 0:
-		return fmt.Errorf("timeout must not be negative, got %s", o.Timeout)
+		return nil, fmt.Errorf("timeout must not be negative, got %s", o.Timeout)
 	case o.MaxFindings < 0:
-		return fmt.Errorf("max findings must be positive, got %d", o.MaxFindings)
+		return nil, fmt.Errorf("max findings must be positive, got %d", o.MaxFindings)
 	case o.MemoryBytes < 0:
-		return fmt.Errorf("memory cap must not be negative, got %d", o.MemoryBytes)
+		return nil, fmt.Errorf("memory cap must not be negative, got %d", o.MemoryBytes)
 	case o.ShrinkRuns < 0:
-		return fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
+		return nil, fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
 	case o.ExploreOnly && o.Property != "":
-		return fmt.Errorf("explore-only searches judge no property, got property %s", o.Property)
+		return nil, fmt.Errorf("explore-only searches judge no property, got property %s", o.Property)
 	case o.ProgressEvery < 0:
-		return fmt.Errorf("progress interval must not be negative, got %s", o.ProgressEvery)
+		return nil, fmt.Errorf("progress interval must not be negative, got %s", o.ProgressEvery)
 	}
-	return nil
+	return st, nil
 }

@@ -104,7 +104,7 @@ func TestActionConstraint(t *testing.T) {
 	}
 	belowDiagonal := func(_, after *grid) bool { return after.Y <= after.X }
 	notCorner := func(_, after *grid) bool { return after.X+after.Y < 6 }
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		for _, workers := range []int{1, 2} {
 			// The states with Y <= X: 10 of the 16. Generated: init, the
 			// 6 steps right and the 9 steps up from them, 3 of which

@@ -158,7 +158,7 @@ func TestCollisionCountsTheMemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, strategy := range Strategies {
+	for _, strategy := range Strategies() {
 		res, err := Run(t.Context(), mc, Options{Strategy: strategy, Workers: 1, Seed: 1})
 		if err != nil {
 			t.Fatal(err)

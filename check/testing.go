@@ -18,7 +18,7 @@ import (
 // a search that ends incomplete (a limit, a timeout, the memory cap)
 // without a finding fails t too: it proves nothing. Call Run instead for a
 // deliberately bounded exploration. -execspec.seed (or EXECSPEC_SEED)
-// overrides opts.Seed for RandomDFS. The search stops when t's context is
+// overrides opts.Seed for RandomDFS (and any StrategyInfo.Seeded strategy). The search stops when t's context is
 // cancelled.
 func Test[S any](t testing.TB, m *execspec.Model[S], opts Options) *Result {
 	t.Helper()
@@ -57,13 +57,13 @@ func (res *Result) outcome() *engine.Outcome {
 		Proof:    true,
 		Meta: func(int) map[string]any {
 			m := map[string]any{"strategy": string(res.Strategy)}
-			if res.Strategy == RandomDFS {
+			if res.Strategy.Info().Seeded {
 				m["seed"] = fmt.Sprint(res.Seed)
 			}
 			return m
 		},
 	}
-	if res.Strategy == RandomDFS {
+	if res.Strategy.Info().Seeded {
 		out.Reproduce = func(int) []string { return []string{fmt.Sprintf("-execspec.seed=%d", res.Seed)} }
 	}
 	return out
@@ -73,7 +73,7 @@ func (res *Result) outcome() *engine.Outcome {
 func (res *Result) summary() string {
 	st := res.Stats
 	s := fmt.Sprintf("%d distinct states, %d generated, depth %d (%s", st.Distinct, st.Generated, st.Depth, res.Strategy)
-	if res.Strategy == BFS && res.Workers > 1 {
+	if res.Strategy.Info().Parallel && res.Workers > 1 {
 		s += fmt.Sprintf(", %d workers", res.Workers)
 	}
 	if len(res.Symmetries) > 0 {

@@ -47,9 +47,12 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs := s.newFlags("check")
 	fs.StringVar(&f.instance, "instance", "", "the model instance `NAME` (default: the first one; see execspec list)")
 	fs.StringVar(&f.property, "property", "", "the invariant, example or temporal property `NAME` to check (default: every invariant and every temporal property)")
-	fs.StringVar(&f.strategy, "strategy", "bfs", "search order: bfs (shortest counterexamples), dfs, random-dfs")
-	fs.StringVar(&f.seed, "seed", "", "random-dfs seed (a fresh one is drawn and printed when not given)")
-	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "parallel workers for bfs (counts and traces do not depend on it)")
+	seeded := checkStrategies(func(in check.StrategyInfo) bool { return in.Seeded })
+	shortest := checkStrategies(func(in check.StrategyInfo) bool { return in.Shortest })
+	shrunk := checkStrategies(func(in check.StrategyInfo) bool { return !in.Shortest })
+	fs.StringVar(&f.strategy, "strategy", string(check.DefaultStrategy), "search order: "+checkStrategyHelp())
+	fs.StringVar(&f.seed, "seed", "", joinWords(seeded, "or")+" seed (a fresh one is drawn and printed when not given)")
+	fs.IntVar(&f.workers, "workers", runtime.GOMAXPROCS(0), "parallel workers for "+joinWords(checkStrategies(func(in check.StrategyInfo) bool { return in.Parallel }), "and")+" (counts and traces do not depend on it)")
 	fs.IntVar(&f.maxDepth, "max-depth", 0, "explore states at most this many steps from an initial state (0: no bound)")
 	fs.Int64Var(&f.maxStates, "max-states", 0, "stop after this many distinct states (0: no limit)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "stop after this long, e.g. 30s or 5m (0: no limit)")
@@ -65,12 +68,12 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.BoolVar(&f.progress, "progress", false, "print progress to stderr (default: only when stderr is a terminal)")
 	fs.BoolVar(&f.allData, "all-data", false, "explore every value of the model's data picks (no data-independence reduction)")
 	fs.BoolVar(&f.noSym, "no-symmetry", false, "ignore the model's symmetry declarations (counts then compare with TLC's)")
-	fs.BoolVar(&f.noShrink, "no-shrink", false, "report the findings of dfs and random-dfs as found, without shrinking them (bfs's are shortest)")
+	fs.BoolVar(&f.noShrink, "no-shrink", false, "report the findings of "+joinWords(shrunk, "and")+" as found, without shrinking them ("+joinWords(possessives(shortest), "and")+" are shortest)")
 	fs.BoolVar(&f.noDetCheck, "no-determinism-check", false, "do not re-execute the transition to each new state to detect nondeterministic actions")
 	fs.BoolVar(&f.noTemporal, "no-temporal", false, "without --property: check the invariants only, not the temporal properties (no behaviour graph)")
 	fs.BoolVar(&f.noRefinement, "no-refinement", false, "without --property: do not check the model's refinements (a search that checks one ignores the model's symmetry)")
 	fs.BoolVar(&f.fp128, "fp128", false, "use 128-bit fingerprints (twice the store, negligible collision probability)")
-	fs.StringVar(&f.checkpoint, "checkpoint", "", "save the search (bfs) in `DIR` every --checkpoint-every and when it is stopped (Ctrl-C, SIGTERM, --timeout, --memory), to go on later with --resume DIR")
+	fs.StringVar(&f.checkpoint, "checkpoint", "", "save the search ("+joinWords(checkpointStrategies(), "or")+") in `DIR` every --checkpoint-every and when it is stopped (Ctrl-C, SIGTERM, --timeout, --memory), to go on later with --resume DIR")
 	fs.StringVar(&f.resume, "resume", "", "go on with the search saved in `DIR` by --checkpoint (same model, instance and search options; --workers, --timeout and --memory may differ), saving further checkpoints there")
 	fs.DurationVar(&f.checkpointEvery, "checkpoint-every", check.DefaultCheckpointEvery, "with --checkpoint or --resume: the least time between two checkpoints")
 	fs.BoolVar(&f.reference, "reference", false, "compare every search strategy and option with the reference semantics on this instance (at most --max-states states, default 50,000), instead of checking it: is a result an engine bug?")
@@ -106,10 +109,11 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	}
 	var seed uint64
 	seedGiven := true
-	if f.seed != "" && strategy != check.RandomDFS {
-		return 0, usagef("--seed applies only to --strategy random-dfs (%s does not draw random numbers)", strategy)
+	info := strategy.Info()
+	if f.seed != "" && !info.Seeded {
+		return 0, usagef("--seed applies only to --strategy %s (%s does not draw random numbers)", joinWords(seeded, "or"), strategy)
 	}
-	if strategy == check.RandomDFS {
+	if info.Seeded {
 		if seed, seedGiven, err = parseSeed(f.seed); err != nil {
 			return 0, err
 		}
@@ -218,10 +222,10 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		}
 		fc := findingContext{model: mc.Name(), instance: instance, property: f.property, reproduce: reproduce,
 			meta: map[string]any{trace.MetaStrategy: string(strategy)}}
-		if strategy == check.BFS {
+		if info.Shortest {
 			fc.where = "a shortest trace"
 		}
-		if strategy == check.RandomDFS {
+		if info.Seeded {
 			fc.meta[trace.MetaSeed] = strconv.FormatUint(seed, 10)
 		}
 		t := s.annotate(fd, fc)
@@ -251,9 +255,10 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 }
 
 func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, f *checkFlags, strategy check.Strategy, seed uint64, seedGiven bool, memNote string, refining bool) {
-	order := map[check.Strategy]string{check.BFS: "breadth-first search", check.DFS: "depth-first search", check.RandomDFS: "randomized depth-first search"}[strategy]
+	info := strategy.Info()
+	order := info.Title
 	workers := "1 worker"
-	if strategy == check.BFS && f.workers > 1 {
+	if info.Parallel && f.workers > 1 {
 		workers = plural(f.workers, "worker")
 	}
 	fpBits := 64
@@ -261,7 +266,7 @@ func (s *session[S]) printHeader(mc *machine.Machine[S], instance, what string, 
 		fpBits = 128
 	}
 	s.printf("execspec check %s --instance %s: %s of %s, %s, %d-bit fingerprints", s.pkg, instance, order, what, workers, fpBits)
-	if strategy == check.RandomDFS {
+	if info.Seeded {
 		s.printf(", seed %d", seed)
 		if !seedGiven {
 			s.printf(" (random; pass --seed to fix it)")
@@ -367,10 +372,10 @@ func (s *session[S]) temporalHeader(mc *machine.Machine[S], f *checkFlags) {
 // reproduceCommand is the command that repeats the search.
 func (s *session[S]) reproduceCommand(instance string, f *checkFlags, strategy check.Strategy, seed uint64) string {
 	cmd := fmt.Sprintf("execspec check %s --instance %s%s", s.pkg, instance, propFlag(f.property))
-	if strategy != check.BFS {
+	if strategy != check.DefaultStrategy {
 		cmd += " --strategy " + string(strategy)
 	}
-	if strategy == check.RandomDFS {
+	if strategy.Info().Seeded {
 		cmd += fmt.Sprintf(" --seed %d", seed)
 	}
 	for _, fl := range []struct {
@@ -523,7 +528,8 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	if st.Resumed > 0 {
 		s.printf("  Resumed from a checkpoint that held %s of them; the rate below counts only the states this run found.\n", group(st.Resumed))
 	}
-	if res.Strategy == check.BFS {
+	info := res.Strategy.Info()
+	if info.Shortest {
 		s.printf("  The depth of the state graph search is %d (TLC's convention, initial states at depth 1: the deepest state found is %d step(s) from an initial state).\n", st.Depth, max(st.Depth-1, 0))
 	} else {
 		s.printf("  The deepest path explored has %d states (%d step(s)).\n", st.Depth, max(st.Depth-1, 0))
@@ -541,7 +547,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	}
 	s.printf("  Store: %s (%.1f bytes/state). Time: %s, %s distinct states/s", bytesize.Format(st.StoreBytes), st.BytesPerState(),
 		roundDuration(st.Elapsed), group(int64(st.StatesPerSecond())))
-	if res.Strategy == check.BFS {
+	if info.Parallel {
 		s.printf(" (%s)", plural(res.Workers, "worker"))
 	}
 	s.printf("\n")

@@ -10,6 +10,11 @@ import (
 	"github.com/execspec/execspec/check"
 )
 
+// checkpointStrategies names the search strategies that checkpoint.
+func checkpointStrategies() []string {
+	return checkStrategies(func(in check.StrategyInfo) bool { return in.Checkpoints })
+}
+
 // checkpoints sets opts' checkpoints from --checkpoint, --resume and
 // --checkpoint-every. A checkpoint is tied to the instance and to the
 // runner's executable, which holds the model's compiled code: a model
@@ -22,8 +27,8 @@ func (s *session[S]) checkpoints(opts *check.Options, f *checkFlags, instance st
 	if dir == "" {
 		return nil
 	}
-	if opts.Strategy != check.BFS {
-		return usagef("--checkpoint and --resume need --strategy bfs (the search that goes level by level), not %s", opts.Strategy)
+	if !opts.Strategy.Info().Checkpoints {
+		return usagef("--checkpoint and --resume need --strategy %s (the search that goes level by level), not %s", joinWords(checkpointStrategies(), "or"), opts.Strategy)
 	}
 	code, err := executableHash()
 	if err != nil {

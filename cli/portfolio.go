@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/portfolio"
@@ -51,7 +52,7 @@ func (s *session[S]) runPortfolio(ctx context.Context, mc *machine.Machine[S], i
 		fc := findingContext{model: mc.Name(), instance: instance, property: f.property,
 			where:     fmt.Sprintf("worker %d, %s seed %d", fd.Worker, wk.Strategy, wk.Seed),
 			reproduce: s.workerCommand(instance, f, wk),
-			meta:      map[string]any{trace.MetaStrategy: string(wk.Strategy), trace.MetaSeed: strconv.FormatUint(wk.Seed, 10)}}
+			meta:      map[string]any{trace.MetaStrategy: wk.Strategy.String(), trace.MetaSeed: strconv.FormatUint(wk.Seed, 10)}}
 		if fd.Sample >= 0 {
 			fc.where += fmt.Sprintf(", sample %d", fd.Sample)
 			fc.meta[trace.MetaSample] = fd.Sample
@@ -73,14 +74,22 @@ func (s *session[S]) runPortfolio(ctx context.Context, mc *machine.Machine[S], i
 // workerCommand is the command that runs one portfolio worker alone.
 func (s *session[S]) workerCommand(instance string, f *runFlags, wk portfolio.Worker) string {
 	prop := propFlag(f.property)
-	switch wk.Strategy {
-	case portfolio.Guided, portfolio.Swarm, portfolio.Uniform:
-		st := map[portfolio.Strategy]string{portfolio.Guided: "guided", portfolio.Swarm: "swarm", portfolio.Uniform: "uniform"}[wk.Strategy]
-		return fmt.Sprintf("execspec run %s --instance %s%s --strategy %s --seed %d --max-steps %d --workers 1", s.pkg, instance, prop, st, wk.Seed, f.maxSteps)
-	case portfolio.RandomDFS:
-		return fmt.Sprintf("execspec check %s --instance %s%s --strategy random-dfs --seed %d --no-temporal", s.pkg, instance, prop, wk.Seed)
+	st := wk.Strategy
+	if !st.Exhaustive() {
+		return fmt.Sprintf("execspec run %s --instance %s%s --strategy %s --seed %d --max-steps %d --workers 1", s.pkg, instance, prop, st.Simulate, wk.Seed, f.maxSteps)
 	}
-	return fmt.Sprintf("execspec check %s --instance %s%s --workers 1 --no-temporal", s.pkg, instance, prop)
+	cmd := fmt.Sprintf("execspec check %s --instance %s%s", s.pkg, instance, prop)
+	info := st.Check.Info()
+	if st.Check != check.DefaultStrategy {
+		cmd += " --strategy " + string(st.Check)
+	}
+	if info.Seeded {
+		cmd += fmt.Sprintf(" --seed %d", wk.Seed)
+	}
+	if info.Parallel {
+		cmd += " --workers 1"
+	}
+	return cmd + " --no-temporal"
 }
 
 // portfolioSummary says what each worker did and, when nothing was found,
@@ -91,7 +100,7 @@ func (s *session[S]) portfolioSummary(mc *machine.Machine[S], res *portfolio.Res
 	sims := false
 	for w, wk := range res.Workers {
 		switch {
-		case wk.Strategy == portfolio.Guided || wk.Strategy == portfolio.Swarm || wk.Strategy == portfolio.Uniform:
+		case !wk.Strategy.Exhaustive():
 			s.printf("  worker %d, %s: %s samples, %s steps (%s)\n", w, wk.Strategy, group(wk.Samples), group(wk.Steps), wk.Stopped)
 			for i, n := range wk.Fired {
 				fired[i] += n

@@ -42,7 +42,7 @@ func (s *session[S]) commonFlags(name string, f *runFlags) *flagSet {
 	fs.StringVar(&f.property, "property", "", "the invariant or example `NAME` to search for (default: every invariant)")
 	fs.StringVar(&f.seed, "seed", "", "random seed (a fresh one is drawn and printed when not given)")
 	fs.IntVar(&f.maxSteps, "max-steps", simulate.DefaultMaxSteps, "maximum steps per sample")
-	fs.StringVar(&f.strategy, "strategy", string(defaultStrategy), "how each step chooses among the enabled actions: swarm (each sample holds back a random half of the actions, taken only at a step where no other is enabled, and draws the rest by random weights times the model's); guided (half the samples start from a corpus of prefixes that reached new states); uniform")
+	fs.StringVar(&f.strategy, "strategy", string(defaultStrategy), "how each step chooses among the enabled actions: "+runStrategyHelp())
 	fs.BoolVar(&f.noShrink, "no-shrink", false, "report findings as found, without shrinking them")
 	fs.BoolVar(&f.fullStates, "full-states", false, "print every variable of every state, not only what changed")
 	f.sinks = addSinkFlags(fs)

@@ -28,23 +28,36 @@ import (
 	"github.com/execspec/execspec/simulate"
 )
 
-// Strategy is one worker's search.
-type Strategy string
+// Strategy is one worker's search: a simulation strategy (package
+// simulate's) or an exhaustive one (package check's), exactly one of the
+// two set.
+type Strategy struct {
+	Simulate simulate.Strategy
+	Check    check.Strategy
+}
 
-// The strategies a portfolio mixes, in the order workers take them.
-const (
-	Guided    Strategy = "guided simulation"
-	Swarm     Strategy = "swarm simulation"
-	RandomDFS Strategy = "random-dfs"
-	Uniform   Strategy = "uniform simulation"
-	BFS       Strategy = "bfs"
-)
+// String names the strategy as a portfolio's report does: the check
+// strategy's name ("random-dfs"), or the simulation strategy's followed
+// by "simulation" ("swarm simulation").
+func (s Strategy) String() string {
+	if s.Check != "" {
+		return string(s.Check)
+	}
+	return string(s.Simulate) + " simulation"
+}
+
+// Exhaustive reports whether the strategy is an exhaustive search, whose
+// end proves the invariants.
+func (s Strategy) Exhaustive() bool { return s.Check != "" }
 
 // Mix is the strategies of workers 0, 1, 2, ...: swarm simulation and
 // random DFS first (two cores get the simulation that found every bug of
 // the zoo and a search that can prove), then guided, BFS and uniform; with
 // more workers the simulations and random DFS repeat with other seeds.
-var Mix = []Strategy{Swarm, RandomDFS, Guided, BFS, Uniform, Swarm, RandomDFS, Guided}
+var Mix = []Strategy{
+	{Simulate: simulate.Swarm}, {Check: check.RandomDFS}, {Simulate: simulate.Guided}, {Check: check.BFS},
+	{Simulate: simulate.Uniform}, {Simulate: simulate.Swarm}, {Check: check.RandomDFS}, {Simulate: simulate.Guided},
+}
 
 // Options configures Run. The zero value works: every core, no deadline.
 type Options struct {
@@ -155,7 +168,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 				res.Findings = append(res.Findings, f)
 			}
 			st := res.Workers[w].Stopped
-			exhaustive := res.Workers[w].Strategy == BFS || res.Workers[w].Strategy == RandomDFS
+			exhaustive := res.Workers[w].Strategy.Exhaustive()
 			if len(found) > 0 || (exhaustive && st == engine.Exhausted) {
 				stop(errFound) // a finding, or a proof: the others can stop
 			}
@@ -178,36 +191,35 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 
 // runWorker runs one worker's strategy and records what it did in wk.
 func runWorker[S any](ctx context.Context, mc *machine.Machine[S], opts Options, wk *Worker) ([]Finding, error) {
-	switch wk.Strategy {
-	case Guided, Swarm, Uniform:
-		st := map[Strategy]simulate.Strategy{Guided: simulate.Guided, Swarm: simulate.Swarm, Uniform: simulate.Uniform}[wk.Strategy]
-		r, err := simulate.Run(ctx, mc, simulate.Options{Seed: wk.Seed, Strategy: st, Workers: 1, MaxSamples: 1 << 62, MaxSteps: opts.MaxSteps, Property: opts.Property})
-		if err != nil {
-			return nil, err
-		}
-		wk.Stopped, wk.Samples, wk.Steps = r.Stopped, r.Stats.Samples, r.Stats.Steps
-		for _, a := range r.Stats.Actions {
-			wk.Fired = append(wk.Fired, a.Fired)
-		}
-		var out []Finding
-		for _, f := range r.Findings {
-			out = append(out, Finding{Finding: f.Finding, Sample: f.Sample})
-		}
-		return out, nil
-	default:
-		st := check.RandomDFS
-		if wk.Strategy == BFS {
-			st = check.BFS
-		}
-		r, err := check.Run(ctx, mc, check.Options{Strategy: st, Seed: wk.Seed, Workers: 1, Property: opts.Property, MemoryBytes: opts.MemoryBytes, NoTemporal: true})
-		if err != nil {
-			return nil, err
-		}
-		wk.Stopped, wk.Distinct = r.Stopped, r.Stats.Distinct
-		var out []Finding
-		for _, f := range r.Findings {
-			out = append(out, Finding{Finding: f, Sample: -1})
-		}
-		return out, nil
+	if wk.Strategy.Exhaustive() {
+		return runSearch(ctx, mc, opts, wk)
 	}
+	r, err := simulate.Run(ctx, mc, simulate.Options{Seed: wk.Seed, Strategy: wk.Strategy.Simulate, Workers: 1, MaxSamples: 1 << 62, MaxSteps: opts.MaxSteps, Property: opts.Property})
+	if err != nil {
+		return nil, err
+	}
+	wk.Stopped, wk.Samples, wk.Steps = r.Stopped, r.Stats.Samples, r.Stats.Steps
+	for _, a := range r.Stats.Actions {
+		wk.Fired = append(wk.Fired, a.Fired)
+	}
+	var out []Finding
+	for _, f := range r.Findings {
+		out = append(out, Finding{Finding: f.Finding, Sample: f.Sample})
+	}
+	return out, nil
+}
+
+// runSearch runs one worker's exhaustive search, on one goroutine, and
+// records what it did in wk.
+func runSearch[S any](ctx context.Context, mc *machine.Machine[S], opts Options, wk *Worker) ([]Finding, error) {
+	r, err := check.Run(ctx, mc, check.Options{Strategy: wk.Strategy.Check, Seed: wk.Seed, Workers: 1, Property: opts.Property, MemoryBytes: opts.MemoryBytes, NoTemporal: true})
+	if err != nil {
+		return nil, err
+	}
+	wk.Stopped, wk.Distinct = r.Stopped, r.Stats.Distinct
+	var out []Finding
+	for _, f := range r.Findings {
+		out = append(out, Finding{Finding: f, Sample: -1})
+	}
+	return out, nil
 }

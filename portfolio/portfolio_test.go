@@ -2,10 +2,12 @@ package portfolio_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/execspec/execspec"
+	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/machine"
@@ -37,12 +39,23 @@ func TestFindsAndReproduces(t *testing.T) {
 	}
 	// The winner's finding reproduces alone, with its strategy and seed.
 	wk := res.Workers[f.Worker]
-	switch wk.Strategy {
-	case portfolio.Guided, portfolio.Swarm, portfolio.Uniform:
-		st := map[portfolio.Strategy]simulate.Strategy{portfolio.Guided: simulate.Guided, portfolio.Swarm: simulate.Swarm, portfolio.Uniform: simulate.Uniform}[wk.Strategy]
-		_, again, err := simulate.Replay(mc, simulate.Options{Seed: wk.Seed, Strategy: st, Property: "no_inconsistent_root"}, f.Sample)
+	if !wk.Strategy.Exhaustive() {
+		_, again, err := simulate.Replay(mc, simulate.Options{Seed: wk.Seed, Strategy: wk.Strategy.Simulate, Property: "no_inconsistent_root"}, f.Sample)
 		if err != nil || again == nil || again.Trace.Len() != f.Trace.Len() {
 			t.Errorf("worker %d's sample %d does not replay: %v, %+v", f.Worker, f.Sample, err, again)
+		}
+	}
+}
+
+// Every strategy of the mix is one its package has registered, and the
+// report names it by that name.
+func TestMixIsRegistered(t *testing.T) {
+	for _, st := range portfolio.Mix {
+		switch {
+		case st.Exhaustive() && (st.Simulate != "" || !slices.Contains(check.Strategies(), st.Check) || st.String() != string(st.Check)):
+			t.Errorf("%+v: not a registered check strategy, or named %q", st, st)
+		case !st.Exhaustive() && (!slices.Contains(simulate.Strategies(), st.Simulate) || st.String() != string(st.Simulate)+" simulation"):
+			t.Errorf("%+v: not a registered simulation strategy, or named %q", st, st)
 		}
 	}
 }

@@ -104,6 +104,10 @@ func (g *guide) deposit(s int, d discovery, limit int) {
 	}
 }
 
+// learnedFrom returns the first sample of s's round: s saw the corpus the
+// rounds before it left.
+func (g *guide) learnedFrom(s int) int { return s / guideRound * guideRound }
+
 // maybeMerge merges the current round when every sample of it below limit
 // is done; g.mu is held.
 func (g *guide) maybeMerge(limit int) bool {

@@ -13,6 +13,14 @@
 //
 // Sample i of seed s draws from its own random stream (s, i), so any sample
 // can be replayed alone, with any number of workers.
+//
+// A strategy (Options.Strategy: uniform, swarm, guided) says how each
+// sample chooses: it is one file (strategy_uniform.go, strategy_swarm.go,
+// strategy_guided.go) and one entry of the registry (strategy.go), asked
+// once per sample for the sample's configuration (engine.Choice) and, for
+// a strategy that learns from earlier samples (guided.go's corpus), where
+// the sample starts. Strategies lists them and Strategy.Info describes
+// one, for front ends (the CLI, package portfolio).
 package simulate
 
 import (
@@ -41,39 +49,6 @@ const (
 	DefaultBudget      = 10000 // Options.Budget
 )
 
-// Strategy is how a simulation chooses among the enabled actions.
-type Strategy string
-
-// The strategies.
-const (
-	// Uniform takes each enabled action with the same chance (times the
-	// model's weights, execspec.Model.Weight), at every step of every
-	// sample.
-	Uniform Strategy = "uniform"
-	// Swarm gives each sample its own configuration (engine.SwarmChoice):
-	// about half the actions switched off (taken only when nothing else is
-	// enabled) and random weights for the rest. Bugs that need one common
-	// action not to fire for a long stretch come out of the samples where
-	// it is off. The configuration is drawn from (seed, sample), so a
-	// sample replays alone.
-	Swarm Strategy = "swarm"
-	// Guided keeps a corpus of sample prefixes that reached states no
-	// earlier sample had, and starts half of the samples from one of them
-	// (see guided.go): coverage guidance, as greybox fuzzers do. Samples
-	// run in rounds, so the run stays deterministic for any number of
-	// workers; a guided sample is replayed by re-running the rounds before
-	// it.
-	Guided Strategy = "guided"
-)
-
-// Strategies lists the valid strategies.
-var Strategies = []Strategy{Uniform, Swarm, Guided}
-
-// ParseStrategy returns the strategy named s.
-func ParseStrategy(s string) (Strategy, error) {
-	return engine.ParseName("simulation strategy", s, Strategies)
-}
-
 // errTimeout is the cause of the context's cancellation when
 // Options.Timeout elapses.
 var errTimeout = errors.New("timeout")
@@ -83,7 +58,8 @@ var errTimeout = errors.New("timeout")
 type Options struct {
 	// Seed selects the random streams; the same seed gives the same samples.
 	Seed uint64
-	// Strategy is how each step chooses its action (default Uniform).
+	// Strategy is how each step chooses its action (default Uniform; see
+	// Strategies).
 	Strategy Strategy
 	// Timeout stops the run after this long (0: no limit); the result then
 	// says StoppedTimeout.
@@ -117,7 +93,8 @@ type Options struct {
 	// only on the seed and its index, so the shards of a seed together run
 	// the samples of an unsharded run, and the MaxFindings lowest-indexed
 	// findings of all shards are the unsharded run's, traces included.
-	// Guided search, which learns from earlier samples, cannot be sharded.
+	// Guided search, which learns from earlier samples (as does any
+	// StrategyInfo.Learns strategy), cannot be sharded.
 	Shard, Shards int
 	// Progress, when set, is called about every ProgressEvery (default 2s)
 	// from another goroutine with the statistics so far.
@@ -139,12 +116,15 @@ func (o *Options) planned() int64 {
 	return (n-first-1)/int64(o.Shards) + 1
 }
 
-func (o *Options) fill() error {
+// fill applies the defaults and validates the options; it returns the
+// strategy they name.
+func (o *Options) fill() (strategy, error) {
 	if o.Strategy == "" {
 		o.Strategy = Uniform
 	}
-	if _, err := ParseStrategy(string(o.Strategy)); err != nil {
-		return err
+	st, err := lookup(o.Strategy)
+	if err != nil {
+		return nil, err
 	}
 	if o.MaxSteps == 0 {
 		o.MaxSteps = DefaultMaxSteps
@@ -172,25 +152,25 @@ func (o *Options) fill() error {
 	}
 	switch {
 	case o.Shards < 1 || o.Shard < 1 || o.Shard > o.Shards:
-		return fmt.Errorf("shard %d of %d: a shard is numbered from 1 to the number of shards", o.Shard, o.Shards)
-	case o.Shards > 1 && o.Strategy == Guided:
-		return fmt.Errorf("guided search cannot be sharded: each sample learns from the samples before it, which another shard runs")
+		return nil, fmt.Errorf("shard %d of %d: a shard is numbered from 1 to the number of shards", o.Shard, o.Shards)
+	case o.Shards > 1 && st.info().Learns:
+		return nil, fmt.Errorf("%s search cannot be sharded: each sample learns from the samples before it, which another shard runs", o.Strategy)
 	case o.MaxSteps < 0:
-		return fmt.Errorf("max steps must be positive, got %d", o.MaxSteps)
+		return nil, fmt.Errorf("max steps must be positive, got %d", o.MaxSteps)
 	case o.MaxSamples < 0:
-		return fmt.Errorf("max samples must be positive, got %d", o.MaxSamples)
+		return nil, fmt.Errorf("max samples must be positive, got %d", o.MaxSamples)
 	case o.MaxFindings < 0:
-		return fmt.Errorf("max findings must be positive, got %d", o.MaxFindings)
+		return nil, fmt.Errorf("max findings must be positive, got %d", o.MaxFindings)
 	case o.Workers < 0:
-		return fmt.Errorf("workers must be positive, got %d", o.Workers)
+		return nil, fmt.Errorf("workers must be positive, got %d", o.Workers)
 	case o.Budget < 0:
-		return fmt.Errorf("budget must be positive, got %d", o.Budget)
+		return nil, fmt.Errorf("budget must be positive, got %d", o.Budget)
 	case o.Timeout < 0:
-		return fmt.Errorf("timeout must not be negative, got %s", o.Timeout)
+		return nil, fmt.Errorf("timeout must not be negative, got %s", o.Timeout)
 	case o.ShrinkRuns < 0:
-		return fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
+		return nil, fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
 	}
-	return nil
+	return st, nil
 }
 
 // Finding is one result worth reporting, with the trace that reproduces
@@ -283,7 +263,8 @@ type Result struct {
 // names (an *execspec.UnknownNameError lists the valid ones) or a model whose
 // init has no enabled branch; findings are in the Result.
 func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Result, error) {
-	if err := opts.fill(); err != nil {
+	st, err := opts.fill()
+	if err != nil {
 		return nil, err
 	}
 	props, kind, err := engine.Targets(mc, opts.Property)
@@ -293,11 +274,9 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	if err := engine.RefuseTemporal("simulation", kind, opts.Property); err != nil {
 		return nil, err
 	}
-	r := &runner[S]{mc: mc, opts: opts, props: props, steps: engine.HasSteps(props)}
+	r := &runner[S]{mc: mc, opts: opts, strategy: st, props: props, steps: engine.HasSteps(props)}
 	r.limit.Store(int64(opts.MaxSamples))
-	if opts.Strategy == Guided {
-		r.guided = newGuide()
-	}
+	r.learn = st.newLearner()
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, errTimeout)
@@ -349,10 +328,11 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 }
 
 type runner[S any] struct {
-	mc    *machine.Machine[S]
-	opts  Options
-	props []machine.Property[S]
-	steps bool // props hold a step invariant: steps are judged, not only states
+	mc       *machine.Machine[S]
+	opts     Options
+	strategy strategy
+	props    []machine.Property[S]
+	steps    bool // props hold a step invariant: steps are judged, not only states
 
 	next  atomic.Int64 // next sample to claim
 	limit atomic.Int64 // samples at or beyond this index are not started
@@ -361,14 +341,14 @@ type runner[S any] struct {
 	found   []found
 	initErr error
 
-	guided *guide // with Strategy Guided
+	learn learner // with a strategy that learns (Guided)
 }
 
 type found struct{ sample int }
 
 type worker[S any] struct {
 	walk      *engine.Walk[S]
-	enc       []byte // guided: the encoding buffer of fingerprints
+	enc       []byte // learning: the encoding buffer of fingerprints
 	stats     Stats
 	liveSteps atomic.Int64
 	liveSamps atomic.Int64
@@ -387,12 +367,12 @@ func (r *runner[S]) work(ctx context.Context, w *worker[S]) {
 		if s >= r.limit.Load() {
 			return
 		}
-		if r.guided != nil && !r.guided.await(int(s), func() int { return int(r.limit.Load()) }) {
+		if r.learn != nil && !r.learn.await(int(s), func() int { return int(r.limit.Load()) }) {
 			return
 		}
 		out := r.sample(w, int(s), nil)
-		if r.guided != nil && out.err == nil {
-			r.guided.deposit(int(s), out.discovery, int(r.limit.Load()))
+		if r.learn != nil && out.err == nil {
+			r.learn.deposit(int(s), out.discovery, int(r.limit.Load()))
 		}
 		if out.err != nil {
 			r.mu.Lock()
@@ -438,8 +418,8 @@ func (r *runner[S]) addFinding(sample int) {
 	bound := int64(idx[r.opts.MaxFindings-1]) + 1
 	if bound < r.limit.Load() {
 		r.limit.Store(bound)
-		if r.guided != nil {
-			r.guided.wake(int(bound))
+		if r.learn != nil {
+			r.learn.wake(int(bound))
 		}
 	}
 }
@@ -450,7 +430,7 @@ type sampleOutcome struct {
 	deadlock  bool
 	finding   bool
 	err       error
-	discovery discovery // guided: the sample's plan and states
+	discovery discovery // learning: the sample's plan and states
 }
 
 // recorder collects a sample's trace when a finding is rebuilt.
@@ -470,23 +450,20 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 	ex.Record(rec != nil)
 	defer ex.Record(false)
 	rnd := rng.New(r.opts.Seed, uint64(s))
-	choice := engine.Choice{}
-	if r.opts.Strategy == Swarm {
-		choice = engine.SwarmChoice(len(mc.Actions()), r.opts.Seed, uint64(s))
-	}
+	choice := r.strategy.choice(len(mc.Actions()), r.opts.Seed, uint64(s))
 	walk.SetChoice(choice)
 	if rec != nil {
 		rec.choice = choice
 	}
-	// Guided runs keep every sample's plan and states for the corpus; a
-	// recorded sample keeps its plan for shrinking.
-	guided := r.guided != nil
+	// Learning runs keep every sample's plan and states for the learner;
+	// a recorded sample keeps its plan for shrinking.
+	learning := r.learn != nil
 	var plan engine.Plan
 	var d discovery
-	keep := guided || rec != nil
+	keep := learning || rec != nil
 	var from *engine.Plan
-	if guided {
-		from = r.guided.start(s, rnd)
+	if learning {
+		from = r.learn.start(s, rnd)
 	}
 	if from != nil {
 		// Start where a corpus prefix left off: its states were judged when
@@ -516,7 +493,7 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 		if keep {
 			plan.Init = append([]int(nil), res.Path...)
 		}
-		if guided {
+		if learning {
 			d.fps = append(d.fps, fingerprint(mc, &w.enc, walk.State()))
 		}
 		if r.check(walk.State(), rec) {
@@ -537,7 +514,7 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 		}
 		r.note(rec, mc.ActionName(a), res.Picks, walk.State(), nil)
 		w.liveSteps.Add(1)
-		if guided {
+		if learning {
 			d.fps = append(d.fps, fingerprint(mc, &w.enc, walk.State()))
 		}
 		if r.checkStep(walk.Prev(), walk.State(), rec) {
@@ -548,12 +525,12 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 }
 
 // outcome completes a sample's outcome with its plan: into the recorder,
-// and for a guided run into its discovery.
+// and for a learning run into its discovery.
 func (r *runner[S]) outcome(out sampleOutcome, rec *recorder, plan engine.Plan, d discovery) sampleOutcome {
 	if rec != nil {
 		rec.plan = plan
 	}
-	if r.guided != nil {
+	if r.learn != nil {
 		d.plan = plan
 		out.discovery = d
 	}
@@ -705,7 +682,8 @@ var ErrNotReproduced = errors.New("the sample did not reproduce the finding")
 // Replay re-executes sample number sample of opts.Seed and returns its
 // trace, ending at its first finding (returned too) or after opts.MaxSteps.
 func Replay[S any](mc *machine.Machine[S], opts Options, sample int) (*trace.Trace, *Finding, error) {
-	if err := opts.fill(); err != nil {
+	st, err := opts.fill()
+	if err != nil {
 		return nil, nil, err
 	}
 	if sample < 0 {
@@ -718,19 +696,19 @@ func Replay[S any](mc *machine.Machine[S], opts Options, sample int) (*trace.Tra
 	if err := engine.RefuseTemporal("simulation replay", kind, opts.Property); err != nil {
 		return nil, nil, err
 	}
-	r := &runner[S]{mc: mc, opts: opts, props: props, steps: engine.HasSteps(props)}
+	r := &runner[S]{mc: mc, opts: opts, strategy: st, props: props, steps: engine.HasSteps(props)}
 	w := r.newWorker()
-	if opts.Strategy == Guided {
-		// A guided sample starts from the corpus of the rounds before it:
-		// build it again, as the run did (it stopped at its first
-		// finding, so those rounds had none).
-		r.guided = newGuide()
-		for s := 0; s < sample/guideRound*guideRound; s++ {
+	if r.learn = st.newLearner(); r.learn != nil {
+		// A learning sample (guided: from the corpus of the rounds before
+		// it) starts from what the samples before it taught: run them
+		// again, as the run did (it stopped at its first finding, so
+		// they had none).
+		for s := range r.learn.learnedFrom(sample) {
 			out := r.sample(w, s, nil)
 			if out.err != nil {
 				return nil, nil, out.err
 			}
-			r.guided.deposit(s, out.discovery, sample+1)
+			r.learn.deposit(s, out.discovery, sample+1)
 		}
 	}
 	rec := &recorder{}

@@ -15,7 +15,7 @@ import (
 // SeqConstraint are checked but neither stored nor expanded): storing them
 // gives 428 distinct states.
 func TestTLCCounts(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		for _, workers := range []int{1, 2} {
 			mc, err := machine.Compile(alternatingbit.New(2, 2))
 			if err != nil {

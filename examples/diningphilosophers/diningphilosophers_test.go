@@ -10,7 +10,7 @@ import (
 // TestTLCCounts pins TLC's figures for DiningPhilosophers.cfg (NP = 5) from
 // the tlaplus/Examples manifest: 67 distinct states, 336 generated, depth 29.
 func TestTLCCounts(t *testing.T) {
-	for _, strategy := range check.Strategies {
+	for _, strategy := range check.Strategies() {
 		res := check.Test(t, diningphilosophers.New(5), check.Options{Strategy: strategy, Deadlock: true})
 		st := res.Stats
 		if st.Distinct != 67 || st.Generated != 336 {
