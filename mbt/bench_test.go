@@ -7,6 +7,7 @@ import (
 
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // blindDriver is bankDriver without Observe: no state comparisons.
@@ -46,11 +47,11 @@ func BenchmarkRun(b *testing.B) {
 // BenchmarkCheckLinearizableBank checks a linearizable history of 1,000
 // operations over 8 clients of the bank with reads (see concBankModel).
 func BenchmarkCheckLinearizableBank(b *testing.B) {
-	h, err := mbt.WalkHistory(concBankModel(), 8, 1000, 1, bankOutputs)
+	h, err := linearize.WalkHistory(concBankModel(), 8, 1000, 1, bankOutputs)
 	if err != nil {
 		b.Fatal(err)
 	}
-	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(concBankModel(), linearize.CheckOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func BenchmarkCheckLinearizableBank(b *testing.B) {
 // BenchmarkCheckRefuteBank checks the same history with its last read
 // corrupted: the search must exhaust the linearizations to refute it.
 func BenchmarkCheckRefuteBank(b *testing.B) {
-	h, err := mbt.WalkHistory(concBankModel(), 8, 1000, 1, bankOutputs)
+	h, err := linearize.WalkHistory(concBankModel(), 8, 1000, 1, bankOutputs)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func BenchmarkCheckRefuteBank(b *testing.B) {
 			break
 		}
 	}
-	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(concBankModel(), linearize.CheckOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

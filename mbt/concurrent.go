@@ -18,6 +18,7 @@ import (
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
+	"github.com/execspec/execspec/mbt/linearize"
 	"github.com/execspec/execspec/mbt/yield"
 	"github.com/execspec/execspec/trace"
 )
@@ -107,7 +108,7 @@ type ConcurrentOptions struct {
 	// Partition declares which operations are independent, so that the
 	// checker checks each partition's sub-history alone (see
 	// CheckOptions.Partition and PartitionBy).
-	Partition func(op Operation) (key string, ok bool)
+	Partition func(op linearize.Operation) (key string, ok bool)
 	// Scheduler selects how the clients interleave: GoScheduler (the
 	// default) runs them at once; RandomScheduler and PCTScheduler run one
 	// at a time from yield point to yield point (package mbt/yield, in
@@ -152,7 +153,7 @@ type ConcurrentReport struct {
 	Incomplete int
 	Undecided  []string
 	// Failure is the minimal non-linearizable history found, nil if none.
-	Failure *History
+	Failure *linearize.History
 	// Prefix is the longest linearizable prefix of Failure the checker
 	// found (indices into Failure.Ops).
 	Prefix []int
@@ -230,7 +231,7 @@ func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(tes
 		t.Errorf("execspec mbt: %v", err)
 		return nil
 	}
-	chk, err := newChecker(mc, CheckOptions{Ignore: o.Ignore, MaxNodes: o.MaxNodes, Partition: o.Partition})
+	chk, err := linearize.NewMachineChecker(mc, linearize.CheckOptions{Ignore: o.Ignore, MaxNodes: o.MaxNodes, Partition: o.Partition})
 	if err != nil {
 		t.Errorf("execspec mbt: %v", err)
 		return nil
@@ -257,7 +258,7 @@ func RunConcurrent[S any](t testing.TB, m *execspec.Model[S], newDriver func(tes
 		}
 		h, lin, err := c.runOnce(sc, i, c.chooser(i, 0, nil, c.o.Ops))
 		rep.Runs++
-		if errors.Is(err, ErrIncomplete) {
+		if errors.Is(err, linearize.ErrIncomplete) {
 			c.incomplete(h, lin, i, err)
 			rep.Ops += len(h.Ops)
 			continue
@@ -334,7 +335,7 @@ type concRunner[S any] struct {
 	t       testing.TB
 	ctx     context.Context
 	mc      *machine.Machine[S]
-	chk     *Checker[S]
+	chk     *linearize.Checker[S]
 	o       concSettings
 	drv     ConcurrentDriver[S]
 	obs     Observer[S]
@@ -347,7 +348,7 @@ type concRunner[S any] struct {
 // chooser returns the scheduler's chooser for run (attempt > 0: a retry
 // while shrinking), or the replay of a recorded schedule; nil for
 // GoScheduler.
-func (c *concRunner[S]) chooser(run, attempt int, replay *Schedule, ops int) chooser {
+func (c *concRunner[S]) chooser(run, attempt int, replay *linearize.Schedule, ops int) chooser {
 	if replay != nil {
 		return &replayChooser{steps: replay.Steps}
 	}
@@ -426,18 +427,18 @@ func (c *concRunner[S]) step(idx int, action string, picks []Labelled) (Step, er
 
 // execute runs the script's clients at once, or one at a time under ch,
 // and records the history.
-func (c *concRunner[S]) execute(sc script, run int, ch chooser) (*History, error) {
+func (c *concRunner[S]) execute(sc script, run int, ch chooser) (*linearize.History, error) {
 	if err := callDriver(func() error { return c.drv.Reset(c.ctx, sc.init) }); err != nil {
 		return nil, fmt.Errorf("driver Reset: %w", err)
 	}
-	h := &History{Model: c.mc.Name(), Clients: len(sc.clients), Seed: c.o.Seed, Run: run}
+	h := &linearize.History{Model: c.mc.Name(), Clients: len(sc.clients), Seed: c.o.Seed, Run: run}
 	for _, v := range sc.init.Values {
-		h.Init = append(h.Init, Arg{v.Label, v.Value})
+		h.Init = append(h.Init, linearize.Arg{Label: v.Label, Value: v.Value})
 	}
 	var clock atomic.Int64
 	var wg sync.WaitGroup
 	start := make(chan struct{})
-	recs := make([][]Operation, len(sc.clients))
+	recs := make([][]linearize.Operation, len(sc.clients))
 	errs := make([]error, len(sc.clients))
 	var ctl *controller
 	if ch != nil {
@@ -459,9 +460,9 @@ func (c *concRunner[S]) execute(sc script, run int, ch chooser) (*History, error
 				if ctl != nil && k > 0 {
 					ctl.park(cl, opPoint)
 				}
-				rec := Operation{Client: cl, Action: op.Action}
+				rec := linearize.Operation{Client: cl, Action: op.Action}
 				for _, v := range op.Values {
-					rec.Inputs = append(rec.Inputs, Arg{v.Label, v.Value})
+					rec.Inputs = append(rec.Inputs, linearize.Arg{Label: v.Label, Value: v.Value})
 				}
 				var outs []Labelled
 				rec.Call = clock.Add(1)
@@ -486,7 +487,7 @@ func (c *concRunner[S]) execute(sc script, run int, ch chooser) (*History, error
 						errs[cl] = fmt.Errorf("client %d, %s: output %s: %w", cl, op, p.Label, err)
 						return
 					}
-					rec.Outputs = append(rec.Outputs, Arg{p.Label, v})
+					rec.Outputs = append(rec.Outputs, linearize.Arg{Label: p.Label, Value: v})
 				}
 				recs[cl] = append(recs[cl], rec)
 				if ctl == nil && rnd.IntN(2) == 0 {
@@ -542,10 +543,10 @@ func callDriver(f func() error) (err error) {
 	return f()
 }
 
-func (c *concRunner[S]) runOnce(sc script, run int, ch chooser) (*History, Linearization, error) {
+func (c *concRunner[S]) runOnce(sc script, run int, ch chooser) (*linearize.History, linearize.Linearization, error) {
 	h, err := c.execute(sc, run, ch)
 	if err != nil {
-		return nil, Linearization{}, err
+		return nil, linearize.Linearization{}, err
 	}
 	lin, err := c.chk.Check(h)
 	if err != nil {
@@ -555,14 +556,14 @@ func (c *concRunner[S]) runOnce(sc script, run int, ch chooser) (*History, Linea
 }
 
 // shrink runs smaller scripts while they give non-linearizable histories.
-func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int) (*History, Linearization) {
+func (c *concRunner[S]) shrink(sc script, h *linearize.History, lin linearize.Linearization, run int) (*linearize.History, linearize.Linearization) {
 	budget := c.o.ShrinkRuns
 	attempt := 0
 	// try runs cand, under a controlled scheduler first with the schedule
 	// of the smallest failure so far without the steps of the operations
 	// drop names (cand's difference from sc), then with fresh ones.
 	try := func(cand script, drop func(client, op int) bool) bool {
-		sched := h.Schedule.withoutOps(drop)
+		sched := withoutOps(h.Schedule, drop)
 		if sched == nil {
 			sched = h.Schedule
 		}
@@ -638,13 +639,13 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 	// Then the schedule's switches, last first: each one the failure
 	// does without is one fewer preemption to read.
 	if h.Schedule != nil {
-		for sw := h.Schedule.switches(); len(sw) > 0 && budget > 0; sw = sw[:len(sw)-1] {
+		for sw := h.Schedule.Switches(); len(sw) > 0 && budget > 0; sw = sw[:len(sw)-1] {
 			i := sw[len(sw)-1]
 			if i >= len(h.Schedule.Steps) {
 				continue
 			}
 			budget--
-			cand := h.Schedule.withoutSwitch(i)
+			cand := withoutSwitch(h.Schedule, i)
 			nh, nl, err := c.runOnce(sc, run, c.chooser(run, 0, cand, sc.size()))
 			if err == nil && !nl.OK {
 				h, lin = nh, nl
@@ -658,7 +659,7 @@ func (c *concRunner[S]) shrink(sc script, h *History, lin Linearization, run int
 // return of the first operation (by call time) outside lin's longest
 // linearizable prefix (in lin's failing partition, with a partition);
 // false when there is no such operation or nothing to cut.
-func cutAfterFailure(sc script, h *History, lin Linearization, part func(Operation) (string, bool)) (script, bool) {
+func cutAfterFailure(sc script, h *linearize.History, lin linearize.Linearization, part func(linearize.Operation) (string, bool)) (script, bool) {
 	placed := map[int]bool{}
 	for _, i := range lin.Order {
 		placed[i] = true
@@ -684,13 +685,13 @@ func keptFirst(cand script) func(client, op int) bool {
 
 // withoutRefused returns sc without the operations h shows refused, and
 // names them by client and index; false when there are none.
-func withoutRefused(sc script, h *History) (script, func(client, op int) bool, bool) {
+func withoutRefused(sc script, h *linearize.History) (script, func(client, op int) bool, bool) {
 	refused := make([][]bool, len(sc.clients))
 	for c := range refused {
 		refused[c] = make([]bool, len(sc.clients[c]))
 	}
 	ops := slices.Clone(h.Ops)
-	slices.SortStableFunc(ops, func(a, b Operation) int { return cmp.Compare(a.Call, b.Call) })
+	slices.SortStableFunc(ops, func(a, b linearize.Operation) int { return cmp.Compare(a.Call, b.Call) })
 	next := make([]int, len(sc.clients))
 	found := false
 	for _, op := range ops {
@@ -719,7 +720,7 @@ func withoutRefused(sc script, h *History) (script, func(client, op int) bool, b
 
 // cutAt returns sc without the operations h shows called at or after
 // cutoff; false when that removes nothing.
-func cutAt(sc script, h *History, cutoff int64) (script, bool) {
+func cutAt(sc script, h *linearize.History, cutoff int64) (script, bool) {
 	keep := make([]int, len(sc.clients))
 	for _, op := range h.Ops {
 		if op.Call < cutoff && op.Client < len(keep) {
@@ -745,10 +746,10 @@ func (s script) clone() script {
 
 // incomplete saves and logs a history whose check ran out of budget: it
 // is not a failure of the implementation, and not a pass either.
-func (c *concRunner[S]) incomplete(h *History, lin Linearization, run int, err error) {
+func (c *concRunner[S]) incomplete(h *linearize.History, lin linearize.Linearization, run int, err error) {
 	c.t.Helper()
 	c.rep.Incomplete++
-	files, serr := saveHistory(engine.TestDir(c.o.Dir, c.t.Name()), h, lin, nil, "incomplete")
+	files, serr := linearize.SaveIncomplete(engine.TestDir(c.o.Dir, c.t.Name()), h, lin)
 	where := "not saved: " + fmt.Sprint(serr)
 	if serr == nil {
 		where = "saved: " + files[0]
@@ -757,11 +758,11 @@ func (c *concRunner[S]) incomplete(h *History, lin Linearization, run int, err e
 	c.t.Logf("execspec mbt: run %d of seed %d (%d operations over %d clients) is undecided: %v.\n"+
 		"Not a failure of the implementation: the check stopped before proving or refuting the history (%s).\n"+
 		"Raise ConcurrentOptions.MaxNodes (now %d), declare a Partition if operations on different keys are independent, or run fewer Clients or Ops.",
-		run, c.o.Seed, len(h.Ops), h.Clients, err, where, c.chk.opts.MaxNodes)
+		run, c.o.Seed, len(h.Ops), h.Clients, err, where, c.chk.Options().MaxNodes)
 }
 
 // fail saves and reports a non-linearizable history.
-func (c *concRunner[S]) fail(h *History, lin Linearization) {
+func (c *concRunner[S]) fail(h *linearize.History, lin linearize.Linearization) {
 	c.t.Helper()
 	c.rep.Failure, c.rep.Prefix = h, lin.Order
 	dir := engine.TestDir(c.o.Dir, c.t.Name())
@@ -769,13 +770,13 @@ func (c *concRunner[S]) fail(h *History, lin Linearization) {
 	if eerr != nil {
 		exp = nil // the page goes without states
 	}
-	files, err := SaveHistory(dir, h, lin, exp)
+	files, err := linearize.SaveHistory(dir, h, lin, exp)
 	c.rep.Files = files
 	var b strings.Builder
 	fmt.Fprintf(&b, "execspec mbt: model %s: the implementation is not linearizable: no order of these %d operations consistent with real time is a behaviour of the model\n", c.mc.Name(), len(h.Ops))
-	b.WriteString(FormatHistory(h, lin))
+	b.WriteString(linearize.FormatHistory(h, lin))
 	if s := h.Schedule; s != nil {
-		fmt.Fprintf(&b, "\ninterleaving: chosen by the %s scheduler, %d steps, %d switches between clients, %d yield points reached; running the saved history replays it", s.Scheduler, len(s.Steps), len(s.switches()), s.Points)
+		fmt.Fprintf(&b, "\ninterleaving: chosen by the %s scheduler, %d steps, %d switches between clients, %d yield points reached; running the saved history replays it", s.Scheduler, len(s.Steps), len(s.Switches()), s.Points)
 		b.WriteString(formatSwitches(s))
 	}
 	if err != nil {
@@ -792,12 +793,12 @@ const maxSwitchLines = 24
 
 // formatSwitches lists where a schedule switched clients, and from which
 // yield point each one resumed.
-func formatSwitches(s *Schedule) string {
+func formatSwitches(s *linearize.Schedule) string {
 	if len(s.At) != len(s.Steps) {
 		return ""
 	}
 	var b strings.Builder
-	sw := append([]int{0}, s.switches()...)
+	sw := append([]int{0}, s.Switches()...)
 	for n, i := range sw {
 		if n == maxSwitchLines {
 			fmt.Fprintf(&b, "\n    ... %d more switches", len(sw)-n)
@@ -812,7 +813,7 @@ func formatSwitches(s *Schedule) string {
 // the tag of the yield points for a history a controlled scheduler
 // interleaved should the binary not record its tags: a rerun without them
 // would not interleave the same way.
-func testCommand(h *History, name string, extra ...string) string {
+func testCommand(h *linearize.History, name string, extra ...string) string {
 	cmd := engine.TestCommand(name, extra...)
 	if yield.Enabled && h.Schedule != nil && !strings.Contains(cmd, "execspec_yield") {
 		cmd = strings.Replace(cmd, "go test ", "go test -tags execspec_yield ", 1)
@@ -820,52 +821,17 @@ func testCommand(h *History, name string, extra ...string) string {
 	return cmd
 }
 
-// FormatHistory prints a history, one operation a line with its client,
-// logical call and return times and outcome, and the verdict of lin: the
-// longest linearizable prefix and what broke it.
-func FormatHistory(h *History, lin Linearization) string {
-	pos := map[int]int{}
-	for i, op := range lin.Order {
-		pos[op] = i + 1
-	}
-	var b strings.Builder
-	for i, op := range h.Ops {
-		mark := "  -"
-		if p, ok := pos[i]; ok {
-			mark = fmt.Sprintf("%3d", p)
-		}
-		ret := fmt.Sprintf("%4d", op.Return)
-		if op.Pending {
-			ret = "   -" // no answer
-		}
-		fmt.Fprintf(&b, "  %s  [%4d,%s] %s\n", mark, op.Call, ret, op)
-	}
-	switch {
-	case lin.OK:
-		b.WriteString("linearizable (the first column is the order)")
-	case lin.FinalMismatch:
-		b.WriteString("every operation fits some order, but none ends in the implementation's observed final state; the first order tried ends with:\n")
-		b.WriteString(strings.TrimRight(lin.FinalDiff, "\n"))
-	default:
-		fmt.Fprintf(&b, "the longest linearizable prefix found has %d of %d operations (first column: their order; -: not explained)", len(lin.Order), len(h.Ops))
-	}
-	if lin.Partition != "" {
-		fmt.Fprintf(&b, "\nchecked by partition (%d): the partition %s is not linearizable; the partitions after it were not searched", lin.Partitions, lin.Partition)
-	}
-	return b.String()
-}
-
 // runSaved runs the saved histories' scripts again; it reports whether
 // none failed.
 func (c *concRunner[S]) runSaved() bool {
 	c.t.Helper()
-	files, err := SavedHistories(engine.TestDir(c.o.Dir, c.t.Name()))
+	files, err := linearize.SavedHistories(engine.TestDir(c.o.Dir, c.t.Name()))
 	if err != nil {
 		c.t.Errorf("execspec mbt: saved histories: %v", err)
 		return false
 	}
 	for _, f := range files {
-		h, err := ReadHistory(f)
+		h, err := linearize.ReadHistory(f)
 		if err != nil {
 			if engine.Stale(c.t, "execspec mbt", "saved history", f, c.mc.Name(), err) {
 				return false
@@ -889,7 +855,7 @@ func (c *concRunner[S]) runSaved() bool {
 				ch = c.chooser(h.Run, a, nil, sc.size())
 			}
 			h2, lin, err := c.runOnce(sc, h.Run, ch)
-			if errors.Is(err, ErrIncomplete) {
+			if errors.Is(err, linearize.ErrIncomplete) {
 				c.incomplete(h2, lin, h.Run, err)
 				continue
 			}
@@ -899,7 +865,7 @@ func (c *concRunner[S]) runSaved() bool {
 			}
 			if !lin.OK {
 				c.rep.Failure, c.rep.Prefix, c.rep.Files = h2, lin.Order, []string{f}
-				c.t.Errorf("execspec mbt: saved history %s is still not linearizable:\n%s\nrerun: %s", f, FormatHistory(h2, lin), testCommand(h2, c.t.Name()))
+				c.t.Errorf("execspec mbt: saved history %s is still not linearizable:\n%s\nrerun: %s", f, linearize.FormatHistory(h2, lin), testCommand(h2, c.t.Name()))
 				return false
 			}
 		}
@@ -908,7 +874,7 @@ func (c *concRunner[S]) runSaved() bool {
 }
 
 // scriptOf rebuilds the clients' operations from a history.
-func (c *concRunner[S]) scriptOf(h *History) (script, error) {
+func (c *concRunner[S]) scriptOf(h *linearize.History) (script, error) {
 	sc := script{clients: make([][]Step, h.Clients)}
 	init, err := c.stepOf(0, "init", h.Init)
 	if err != nil {
@@ -934,78 +900,11 @@ func (c *concRunner[S]) scriptOf(h *History) (script, error) {
 // stepOf builds a Step from recorded inputs. Without a model state to
 // execute the action in, the picks' Go values are their ITF values: a
 // driver reads them with Pick, which converts through the ITF form.
-func (c *concRunner[S]) stepOf(idx int, action string, args []Arg) (Step, error) {
+func (c *concRunner[S]) stepOf(idx int, action string, args []linearize.Arg) (Step, error) {
 	st := Step{Index: idx, Action: action, Enabled: true}
 	for _, a := range args {
 		st.Picks = append(st.Picks, Labelled{Label: a.Label, Value: a.Value})
 		st.Values = append(st.Values, trace.Pick{Label: a.Label, Value: a.Value})
 	}
 	return st, nil
-}
-
-// WalkHistory returns a history that is linearizable by construction, for
-// benchmarks and tests of the checker: a seeded random walk of ops steps of
-// m, dealt round-robin to clients, each operation overlapping the calls of
-// the next clients-1 operations, with the values of the picks labelled in
-// outputs recorded as observed outputs and the walk's last state as the
-// observed final state.
-func WalkHistory[S any](m *execspec.Model[S], clients, ops int, seed uint64, outputs []string) (*History, error) {
-	if clients <= 0 || ops < 0 {
-		return nil, fmt.Errorf("mbt: WalkHistory: %d clients and %d operations", clients, ops)
-	}
-	mc, err := machine.Compile(m)
-	if err != nil {
-		return nil, fmt.Errorf("mbt: %w", err)
-	}
-	out := map[string]bool{}
-	for _, l := range outputs {
-		out[l] = true
-	}
-	args := func(picks []Labelled, want bool) ([]Arg, error) {
-		var as []Arg
-		for _, p := range picks {
-			if out[p.Label] != want {
-				continue
-			}
-			v, err := itf.Marshal(p.Value)
-			if err != nil {
-				return nil, fmt.Errorf("mbt: pick %s: %w", p.Label, err)
-			}
-			as = append(as, Arg{p.Label, v})
-		}
-		return as, nil
-	}
-	rnd := rng.New(seed, 0)
-	w := engine.NewWalk(mc, defaultBudget)
-	w.Executor().Record(true)
-	res := w.Start(rnd)
-	if res.Err != nil || !res.Enabled {
-		return nil, fmt.Errorf("mbt: model %s: init cannot run", mc.Name())
-	}
-	h := &History{Model: mc.Name(), Clients: clients, Seed: seed}
-	if h.Init, err = args(res.Picks, false); err != nil {
-		return nil, err
-	}
-	span := int64(3*(clients-1) + 1)
-	for k := 0; k < ops; k++ {
-		a, res := w.Step(rnd)
-		if a < 0 {
-			break
-		}
-		if res.Err != nil {
-			return nil, fmt.Errorf("mbt: model %s: %w", mc.Name(), res.Err)
-		}
-		op := Operation{Client: k % clients, Action: mc.ActionName(a), Call: int64(3 * k), Return: int64(3*k) + span}
-		if op.Inputs, err = args(res.Picks, false); err != nil {
-			return nil, err
-		}
-		if op.Outputs, err = args(res.Picks, true); err != nil {
-			return nil, err
-		}
-		h.Ops = append(h.Ops, op)
-	}
-	if h.Final, err = mc.ToITF(w.State()); err != nil {
-		return nil, fmt.Errorf("mbt: final state: %w", err)
-	}
-	return h, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // maxBalance bounds the balance the model's read can return.
@@ -117,11 +118,11 @@ func TestRunConcurrentFindsLostUpdate(t *testing.T) {
 	}
 	// The saved history is a real counterexample: it reads back and the
 	// checker refutes it again.
-	h, err := mbt.ReadHistory(rep.Files[0])
+	h, err := linearize.ReadHistory(rep.Files[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(concBankModel(), linearize.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,21 +171,21 @@ func (downDriver) Do(context.Context, int, mbt.Step) ([]mbt.Labelled, error) {
 }
 
 // arg makes an Arg of a Go value.
-func arg(t *testing.T, label string, v any) mbt.Arg {
+func arg(t *testing.T, label string, v any) linearize.Arg {
 	t.Helper()
 	val, err := itf.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mbt.Arg{Label: label, Value: val}
+	return linearize.Arg{Label: label, Value: val}
 }
 
 func TestCheckHistories(t *testing.T) {
-	dep := func(c int, amount int, call, ret int64, refused bool) mbt.Operation {
-		return mbt.Operation{Client: c, Action: "deposit", Inputs: []mbt.Arg{arg(t, "account", "alice"), arg(t, "amount", amount)}, Refused: refused, Call: call, Return: ret}
+	dep := func(c int, amount int, call, ret int64, refused bool) linearize.Operation {
+		return linearize.Operation{Client: c, Action: "deposit", Inputs: []linearize.Arg{arg(t, "account", "alice"), arg(t, "amount", amount)}, Refused: refused, Call: call, Return: ret}
 	}
-	read := func(c int, v int, call, ret int64) mbt.Operation {
-		return mbt.Operation{Client: c, Action: "balance", Inputs: []mbt.Arg{arg(t, "account", "alice")}, Outputs: []mbt.Arg{arg(t, "balance", v)}, Call: call, Return: ret}
+	read := func(c int, v int, call, ret int64) linearize.Operation {
+		return linearize.Operation{Client: c, Action: "balance", Inputs: []linearize.Arg{arg(t, "account", "alice")}, Outputs: []linearize.Arg{arg(t, "balance", v)}, Call: call, Return: ret}
 	}
 	mc, err := machine.Compile(concBankModel())
 	if err != nil {
@@ -200,35 +201,35 @@ func TestCheckHistories(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		ops   []mbt.Operation
+		ops   []linearize.Operation
 		final map[string]itf.Value
 		ok    bool
 		order []int
 	}{
 		{"empty", nil, nil, true, []int{}},
-		{"sequential", []mbt.Operation{dep(0, 2, 1, 2, false), read(1, 2, 3, 4)}, nil, true, []int{0, 1}},
-		{"stale read after the deposit returned", []mbt.Operation{dep(0, 2, 1, 2, false), read(1, 0, 3, 4)}, nil, false, []int{0}},
-		{"concurrent read sees the old value", []mbt.Operation{dep(0, 2, 1, 4, false), read(1, 0, 2, 3)}, nil, true, []int{1, 0}},
-		{"concurrent read sees the new value", []mbt.Operation{dep(0, 2, 1, 4, false), read(1, 2, 2, 3)}, nil, true, []int{0, 1}},
-		{"reads go back in time", []mbt.Operation{dep(0, 1, 1, 10, false), read(1, 1, 2, 3), read(2, 0, 4, 5)}, nil, false, []int{0, 1}},
-		{"refusal over the cap", []mbt.Operation{dep(0, 3, 1, 2, false), dep(1, 3, 3, 4, true)}, nil, true, []int{0, 1}},
-		{"refusal the model does not allow", []mbt.Operation{dep(0, 1, 1, 2, true)}, nil, false, nil},
-		{"final state observed", []mbt.Operation{dep(0, 2, 1, 2, false)}, final(2), true, []int{0}},
-		{"final state lost the deposit", []mbt.Operation{dep(0, 2, 1, 2, false)}, final(1), false, []int{0}},
+		{"sequential", []linearize.Operation{dep(0, 2, 1, 2, false), read(1, 2, 3, 4)}, nil, true, []int{0, 1}},
+		{"stale read after the deposit returned", []linearize.Operation{dep(0, 2, 1, 2, false), read(1, 0, 3, 4)}, nil, false, []int{0}},
+		{"concurrent read sees the old value", []linearize.Operation{dep(0, 2, 1, 4, false), read(1, 0, 2, 3)}, nil, true, []int{1, 0}},
+		{"concurrent read sees the new value", []linearize.Operation{dep(0, 2, 1, 4, false), read(1, 2, 2, 3)}, nil, true, []int{0, 1}},
+		{"reads go back in time", []linearize.Operation{dep(0, 1, 1, 10, false), read(1, 1, 2, 3), read(2, 0, 4, 5)}, nil, false, []int{0, 1}},
+		{"refusal over the cap", []linearize.Operation{dep(0, 3, 1, 2, false), dep(1, 3, 3, 4, true)}, nil, true, []int{0, 1}},
+		{"refusal the model does not allow", []linearize.Operation{dep(0, 1, 1, 2, true)}, nil, false, nil},
+		{"final state observed", []linearize.Operation{dep(0, 2, 1, 2, false)}, final(2), true, []int{0}},
+		{"final state lost the deposit", []linearize.Operation{dep(0, 2, 1, 2, false)}, final(1), false, []int{0}},
 	}
-	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(concBankModel(), linearize.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h := &mbt.History{Model: "bank", Clients: 3, Ops: tc.ops, Final: tc.final}
+			h := &linearize.History{Model: "bank", Clients: 3, Ops: tc.ops, Final: tc.final}
 			lin, err := chk.Check(h)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if lin.OK != tc.ok {
-				t.Fatalf("OK = %v, want %v\n%s", lin.OK, tc.ok, mbt.FormatHistory(h, lin))
+				t.Fatalf("OK = %v, want %v\n%s", lin.OK, tc.ok, linearize.FormatHistory(h, lin))
 			}
 			if fmt.Sprint(lin.Order) != fmt.Sprint(tc.order) {
 				t.Errorf("order %v, want %v", lin.Order, tc.order)
@@ -238,23 +239,23 @@ func TestCheckHistories(t *testing.T) {
 }
 
 func TestCheckRejectsMalformedHistories(t *testing.T) {
-	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(concBankModel(), linearize.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name string
-		op   mbt.Operation
+		op   linearize.Operation
 		want string
 	}{
-		{"unknown action", mbt.Operation{Action: "teleport", Call: 1, Return: 2}, "teleport"},
-		{"return before call", mbt.Operation{Action: "deposit", Call: 2, Return: 1}, "not after its call"},
-		{"a time shared with another operation", mbt.Operation{Action: "deposit", Call: 3, Return: 5}, "operations 0 and 1 both have time 3"},
+		{"unknown action", linearize.Operation{Action: "teleport", Call: 1, Return: 2}, "teleport"},
+		{"return before call", linearize.Operation{Action: "deposit", Call: 2, Return: 1}, "not after its call"},
+		{"a time shared with another operation", linearize.Operation{Action: "deposit", Call: 3, Return: 5}, "operations 0 and 1 both have time 3"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			first := mbt.Operation{Action: "deposit", Inputs: []mbt.Arg{arg(t, "account", "alice"), arg(t, "amount", 1)}, Call: 1, Return: 3}
-			_, err := chk.Check(&mbt.History{Clients: 1, Ops: []mbt.Operation{first, tc.op}})
+			first := linearize.Operation{Action: "deposit", Inputs: []linearize.Arg{arg(t, "account", "alice"), arg(t, "amount", 1)}, Call: 1, Return: 3}
+			_, err := chk.Check(&linearize.History{Clients: 1, Ops: []linearize.Operation{first, tc.op}})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one mentioning %q", err, tc.want)
 			}
@@ -263,26 +264,26 @@ func TestCheckRejectsMalformedHistories(t *testing.T) {
 }
 
 func TestCheckBudgetSaysIncomplete(t *testing.T) {
-	h, err := mbt.WalkHistory(concBankModel(), 4, 50, 1, bankOutputs)
+	h, err := linearize.WalkHistory(concBankModel(), 4, 50, 1, bankOutputs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{MaxNodes: 5})
+	chk, err := linearize.NewChecker(concBankModel(), linearize.CheckOptions{MaxNodes: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chk.Check(h); !errors.Is(err, mbt.ErrIncomplete) {
+	if _, err := chk.Check(h); !errors.Is(err, linearize.ErrIncomplete) {
 		t.Fatalf("error %v, want ErrIncomplete", err)
 	}
 }
 
 func TestWalkHistoriesAreLinearizable(t *testing.T) {
-	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(concBankModel(), linearize.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, clients := range []int{1, 3, 8} {
-		h, err := mbt.WalkHistory(concBankModel(), clients, 300, 7, bankOutputs)
+		h, err := linearize.WalkHistory(concBankModel(), clients, 300, 7, bankOutputs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -304,12 +305,12 @@ func TestWalkHistoriesAreLinearizable(t *testing.T) {
 }
 
 func TestHistoryFiles(t *testing.T) {
-	h, err := mbt.WalkHistory(concBankModel(), 2, 6, 3, bankOutputs)
+	h, err := linearize.WalkHistory(concBankModel(), 2, 6, 3, bankOutputs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	files, err := mbt.SaveHistory(dir, h, mbt.Linearization{Order: []int{0, 1}}, nil)
+	files, err := linearize.SaveHistory(dir, h, linearize.Linearization{Order: []int{0, 1}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,14 +323,14 @@ func TestHistoryFiles(t *testing.T) {
 			t.Errorf("%s has mode %v, want 0644: saved files are committed and read by others", f, fi.Mode().Perm())
 		}
 	}
-	back, err := mbt.ReadHistory(files[0])
+	back, err := linearize.ReadHistory(files[0])
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(back.Ops) != len(h.Ops) || back.Ops[1].String() != h.Ops[1].String() {
 		t.Errorf("read back %v, want %v", back.Ops, h.Ops)
 	}
-	if listed, err := mbt.SavedHistories(dir); err != nil || len(listed) != 1 {
+	if listed, err := linearize.SavedHistories(dir); err != nil || len(listed) != 1 {
 		t.Errorf("SavedHistories: %v, %v", listed, err)
 	}
 	bad := filepath.Join(dir, "bad.history.json")
@@ -358,21 +359,21 @@ func TestHistoryFiles(t *testing.T) {
 		if err := os.WriteFile(bad, []byte(c.content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := mbt.ReadHistory(bad); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := linearize.ReadHistory(bad); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("ReadHistory(%.80q): %v, want an error containing %q", c.content, err, c.want)
 		}
 	}
-	if err := os.WriteFile(bad, make([]byte, mbt.MaxHistoryBytes+1), 0o644); err != nil {
+	if err := os.WriteFile(bad, make([]byte, linearize.MaxHistoryBytes+1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := mbt.ReadHistory(bad); err == nil || !strings.Contains(err.Error(), "over the limit of") {
+	if _, err := linearize.ReadHistory(bad); err == nil || !strings.Contains(err.Error(), "over the limit of") {
 		t.Errorf("ReadHistory of a file over MaxHistoryBytes: %v", err)
 	}
-	if _, err := mbt.ReadHistory(filepath.Join(dir, "missing.json")); err == nil {
+	if _, err := linearize.ReadHistory(filepath.Join(dir, "missing.json")); err == nil {
 		t.Error("ReadHistory of a missing file succeeded")
 	}
-	big := &mbt.History{Clients: 1, Ops: make([]mbt.Operation, 5001)}
-	if _, err := mbt.WriteHistoryHTML(big, mbt.Linearization{}, nil); err == nil {
+	big := &linearize.History{Clients: 1, Ops: make([]linearize.Operation, 5001)}
+	if _, err := linearize.WriteHistoryHTML(big, linearize.Linearization{}, nil); err == nil {
 		t.Error("a page of 5001 operations was written")
 	}
 }

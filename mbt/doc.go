@@ -60,12 +60,13 @@
 //
 // RunConcurrent tests concurrent implementations: clients issue operations
 // drawn from the model at once through a ConcurrentDriver, and the recorded
-// history must be linearizable with respect to the model (Checker): some
+// history must be linearizable with respect to the model (package
+// mbt/linearize, whose checker also reads histories made any other way): some
 // order consistent with real time explains every outcome, the values of
 // the picks declared as outputs (ConcurrentOptions.Outputs) included. An
 // operation whose client got no answer (ErrNoAnswer) is pending: it may
 // take effect at any later point, or never. Independent operations
-// (ConcurrentOptions.Partition, PartitionBy) are checked by partition. A
+// (ConcurrentOptions.Partition, linearize.PartitionBy) are checked by partition. A
 // controlled scheduler (RandomScheduler, PCTScheduler) runs one client at
 // a time between the yield points of package mbt/yield, so narrow races
 // show and replay from the seed. A failing history is shrunk by re-running,
@@ -83,9 +84,6 @@
 // Index: Run, Replay, Options, Strategy, Report; Driver, Observer, Step,
 // Pick, ErrRefused, Refusef, ErrNotObserved; Divergence, DivergenceKind,
 // DriverPanic; RunConcurrent, ConcurrentDriver, Output, ErrNoAnswer, NoAnswerf,
-// ConcurrentOptions, Scheduler, Schedule, ConcurrentReport, Checker,
-// NewChecker, CheckOptions, PartitionBy, History, Operation, Arg,
-// Linearization, Explanation, ErrIncomplete, FormatHistory, SaveHistory,
-// ReadHistory, SavedHistories, WriteHistoryHTML, WalkHistory; Fuzz,
-// FuzzPlan, FuzzChoices, NewFuzzChoices.
+// ConcurrentOptions, Scheduler, ConcurrentReport; Fuzz, FuzzPlan,
+// FuzzChoices, NewFuzzChoices.
 package mbt

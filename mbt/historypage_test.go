@@ -6,20 +6,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // staleRead is a bank history that is not linearizable: a deposit of 2
 // returns, then a read sees 0. Client 2 has no operation.
-func staleRead(t *testing.T, base int64) *mbt.History {
-	dep := mbt.Operation{Client: 0, Action: "deposit", Inputs: []mbt.Arg{arg(t, "account", "alice"), arg(t, "amount", 2)}, Call: base + 10, Return: base + 250}
-	read := mbt.Operation{Client: 1, Action: "balance", Inputs: []mbt.Arg{arg(t, "account", "alice")}, Outputs: []mbt.Arg{arg(t, "balance", 0)}, Call: base + 400, Return: base + 900}
-	pending := mbt.Operation{Client: 3, Action: "withdraw", Inputs: []mbt.Arg{arg(t, "account", "bob"), arg(t, "amount", 1)}, Call: base + 500, Pending: true}
-	return &mbt.History{Model: "bank", Clients: 4, Ops: []mbt.Operation{dep, read, pending}}
+func staleRead(t *testing.T, base int64) *linearize.History {
+	dep := linearize.Operation{Client: 0, Action: "deposit", Inputs: []linearize.Arg{arg(t, "account", "alice"), arg(t, "amount", 2)}, Call: base + 10, Return: base + 250}
+	read := linearize.Operation{Client: 1, Action: "balance", Inputs: []linearize.Arg{arg(t, "account", "alice")}, Outputs: []linearize.Arg{arg(t, "balance", 0)}, Call: base + 400, Return: base + 900}
+	pending := linearize.Operation{Client: 3, Action: "withdraw", Inputs: []linearize.Arg{arg(t, "account", "bob"), arg(t, "amount", 1)}, Call: base + 500, Pending: true}
+	return &linearize.History{Model: "bank", Clients: 4, Ops: []linearize.Operation{dep, read, pending}}
 }
 
 func TestExplain(t *testing.T) {
-	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(concBankModel(), linearize.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestExplain(t *testing.T) {
 	if len(exp.Allowed) != 1 || exp.Allowed[0][0].Label != "balance" || exp.Allowed[0][0].Value.String() != "2" {
 		t.Errorf("allowed %v, want balance=2", exp.Allowed)
 	}
-	if _, err := chk.Explain(h, mbt.Linearization{Order: []int{0, 1}}); err == nil {
+	if _, err := chk.Explain(h, linearize.Linearization{Order: []int{0, 1}}); err == nil {
 		t.Error("an order the model cannot follow was explained")
 	}
 }
@@ -52,7 +52,7 @@ func TestExplain(t *testing.T) {
 // operations, a point per linearized operation, and the red operation's
 // expected value and model state in its details.
 func TestHistoryPage(t *testing.T) {
-	chk, err := mbt.NewChecker(concBankModel(), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(concBankModel(), linearize.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestHistoryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := mbt.WriteHistoryHTML(h, lin, exp)
+	page, err := linearize.WriteHistoryHTML(h, lin, exp)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // TestRunConcurrentIncompleteIsNotAFailure: a check that runs out of
@@ -34,10 +35,10 @@ func TestRunConcurrentIncompleteIsNotAFailure(t *testing.T) {
 			t.Errorf("the log lacks %q:\n%s", want, logs)
 		}
 	}
-	if _, err := mbt.ReadHistory(rep.Undecided[0]); err != nil {
+	if _, err := linearize.ReadHistory(rep.Undecided[0]); err != nil {
 		t.Fatalf("the undecided history does not read back: %v", err)
 	}
-	if saved, err := mbt.SavedHistories(filepath.Join(dir, "TestUndecided")); err != nil || len(saved) != 0 {
+	if saved, err := linearize.SavedHistories(filepath.Join(dir, "TestUndecided")); err != nil || len(saved) != 0 {
 		t.Errorf("undecided histories are replayed as failures: %v, %v", saved, err)
 	}
 	if _, err := os.Stat(strings.TrimSuffix(rep.Undecided[0], ".json") + ".html"); err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // TestRunConcurrentMutexStore16Clients: 16 clients, 100 operations a run,
@@ -36,11 +37,11 @@ func TestRunConcurrentMutexStore16Clients(t *testing.T) {
 // first, and what the due operation needs before the rest, decides it in
 // a few hundred attempts.
 func TestCheckLateAnswers(t *testing.T) {
-	h, err := mbt.ReadHistory(filepath.Join("testdata", "mutexstore_late_answers.json"))
+	h, err := linearize.ReadHistory(filepath.Join("testdata", "mutexstore_late_answers.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	chk, err := mbt.NewChecker(kvModel(kvKeys), mbt.CheckOptions{MaxNodes: 5000})
+	chk, err := linearize.NewChecker(kvModel(kvKeys), linearize.CheckOptions{MaxNodes: 5000})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,11 +6,11 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/itf"
-	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 func TestPartitionBy(t *testing.T) {
-	op := mbt.Operation{Inputs: []mbt.Arg{arg(t, "key", "a"), arg(t, "n", 2)}}
+	op := linearize.Operation{Inputs: []linearize.Arg{arg(t, "key", "a"), arg(t, "n", 2)}}
 	for _, tc := range []struct {
 		labels []string
 		key    string
@@ -21,7 +21,7 @@ func TestPartitionBy(t *testing.T) {
 		{[]string{"nope"}, "", false},
 		{[]string{"key", "nope"}, "", false},
 	} {
-		k, ok := mbt.PartitionBy(tc.labels...)(op)
+		k, ok := linearize.PartitionBy(tc.labels...)(op)
 		if k != tc.key || ok != tc.ok {
 			t.Errorf("PartitionBy(%q): %q %v, want %q %v", tc.labels, k, ok, tc.key, tc.ok)
 		}
@@ -30,7 +30,7 @@ func TestPartitionBy(t *testing.T) {
 
 // corruptRead makes the read at or after op i return a value no put wrote
 // there, and reports whether there was one.
-func corruptRead(h *mbt.History, i int) bool {
+func corruptRead(h *linearize.History, i int) bool {
 	for j := i; j < len(h.Ops); j++ {
 		if h.Ops[j].Action == "get" {
 			v, _ := h.Ops[j].Outputs[0].Value.AsInt64()
@@ -46,17 +46,17 @@ func corruptRead(h *mbt.History, i int) bool {
 // final state, checking each key alone gives the verdict of checking the
 // history whole, and says which key fails.
 func TestPartitionedCheckAgreesWithWhole(t *testing.T) {
-	whole, err := mbt.NewChecker(kvModel(kvKeys), mbt.CheckOptions{})
+	whole, err := linearize.NewChecker(kvModel(kvKeys), linearize.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	parted, err := mbt.NewChecker(kvModel(kvKeys), mbt.CheckOptions{Partition: mbt.PartitionBy("key")})
+	parted, err := linearize.NewChecker(kvModel(kvKeys), linearize.CheckOptions{Partition: linearize.PartitionBy("key")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	verdicts := map[bool]int{}
 	for seed := uint64(1); seed <= 40; seed++ {
-		h, err := mbt.WalkHistory(kvModel(kvKeys), 1+int(seed%5), 40, seed, kvOutputs)
+		h, err := linearize.WalkHistory(kvModel(kvKeys), 1+int(seed%5), 40, seed, kvOutputs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +81,7 @@ func TestPartitionedCheckAgreesWithWhole(t *testing.T) {
 				t.Fatal(err)
 			}
 			if w.OK != p.OK {
-				t.Fatalf("seed %d, %s: whole says %v, partitioned %v\n%s", seed, variant, w.OK, p.OK, mbt.FormatHistory(h, p))
+				t.Fatalf("seed %d, %s: whole says %v, partitioned %v\n%s", seed, variant, w.OK, p.OK, linearize.FormatHistory(h, p))
 			}
 			verdicts[w.OK]++
 			if p.Partitions < 2 && variant != "corrupt final" {
@@ -96,8 +96,8 @@ func TestPartitionedCheckAgreesWithWhole(t *testing.T) {
 			if variant == "corrupt read" && (p.Partition == "" || !strings.Contains(p.Partition, `"`)) {
 				t.Errorf("seed %d: the failing partition is %q", seed, p.Partition)
 			}
-			if variant == "corrupt read" && !strings.Contains(mbt.FormatHistory(h, p), "the partition "+p.Partition+" is not linearizable") {
-				t.Errorf("seed %d: the printed history does not name the failing partition:\n%s", seed, mbt.FormatHistory(h, p))
+			if variant == "corrupt read" && !strings.Contains(linearize.FormatHistory(h, p), "the partition "+p.Partition+" is not linearizable") {
+				t.Errorf("seed %d: the printed history does not name the failing partition:\n%s", seed, linearize.FormatHistory(h, p))
 			}
 		}
 	}
@@ -117,7 +117,7 @@ func isPermutation(order []int, n int) bool {
 	return len(s) == n
 }
 
-func cloneHistory(h *mbt.History) *mbt.History {
+func cloneHistory(h *linearize.History) *linearize.History {
 	out := *h
 	out.Ops = nil
 	for _, op := range h.Ops {
@@ -135,7 +135,7 @@ func cloneHistory(h *mbt.History) *mbt.History {
 
 // TestPartitionTestHelpers: the helpers above fail when they should.
 func TestPartitionTestHelpers(t *testing.T) {
-	h := &mbt.History{Clients: 1, Ops: []mbt.Operation{{Action: "put", Inputs: []mbt.Arg{arg(t, "key", "a"), arg(t, "v", 1)}, Call: 1, Return: 2}}}
+	h := &linearize.History{Clients: 1, Ops: []linearize.Operation{{Action: "put", Inputs: []linearize.Arg{arg(t, "key", "a"), arg(t, "v", 1)}, Call: 1, Return: 2}}}
 	if corruptRead(h, 0) {
 		t.Error("corruptRead found a read in a history of one put")
 	}
@@ -148,7 +148,7 @@ func TestPartitionTestHelpers(t *testing.T) {
 			t.Errorf("isPermutation(%v, %d) = %v", tc.order, tc.n, got)
 		}
 	}
-	h.Ops = append(h.Ops, mbt.Operation{Action: "get", Inputs: []mbt.Arg{arg(t, "key", "a")}, Outputs: []mbt.Arg{arg(t, "value", 1)}, Call: 3, Return: 4})
+	h.Ops = append(h.Ops, linearize.Operation{Action: "get", Inputs: []linearize.Arg{arg(t, "key", "a")}, Outputs: []linearize.Arg{arg(t, "value", 1)}, Call: 3, Return: 4})
 	h.Final = map[string]itf.Value{"m": itf.Int(1)}
 	c := cloneHistory(h)
 	if !corruptRead(c, 0) {

@@ -7,6 +7,7 @@ import (
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // mix is SplitMix64's finalizer: a fixed, well-spread hash of a step index,
@@ -81,16 +82,16 @@ func TestRunConcurrentPendingPuts(t *testing.T) {
 // TestCheckPendingOperations: a pending operation may take effect at any
 // point after its call, or never; the final state forces neither.
 func TestCheckPendingOperations(t *testing.T) {
-	put := func(c, v int, call int64) mbt.Operation {
-		return mbt.Operation{Client: c, Action: "put", Inputs: []mbt.Arg{arg(t, "key", "a"), arg(t, "v", v)}, Call: call, Return: call + 1}
+	put := func(c, v int, call int64) linearize.Operation {
+		return linearize.Operation{Client: c, Action: "put", Inputs: []linearize.Arg{arg(t, "key", "a"), arg(t, "v", v)}, Call: call, Return: call + 1}
 	}
-	pending := func(c, v int, call int64) mbt.Operation {
+	pending := func(c, v int, call int64) linearize.Operation {
 		op := put(c, v, call)
 		op.Pending, op.Return = true, 0
 		return op
 	}
-	get := func(c, v int, call int64) mbt.Operation {
-		return mbt.Operation{Client: c, Action: "get", Inputs: []mbt.Arg{arg(t, "key", "a")}, Outputs: []mbt.Arg{arg(t, "value", v)}, Call: call, Return: call + 1}
+	get := func(c, v int, call int64) linearize.Operation {
+		return linearize.Operation{Client: c, Action: "get", Inputs: []linearize.Arg{arg(t, "key", "a")}, Outputs: []linearize.Arg{arg(t, "value", v)}, Call: call, Return: call + 1}
 	}
 	mc, err := machine.Compile(kvModel(kvKeys))
 	if err != nil {
@@ -105,28 +106,28 @@ func TestCheckPendingOperations(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		ops   []mbt.Operation
+		ops   []linearize.Operation
 		final map[string]itf.Value
 		ok    bool
 	}{
-		{"never took effect", []mbt.Operation{pending(0, 5, 1), get(1, 0, 10)}, nil, true},
-		{"took effect", []mbt.Operation{pending(0, 5, 1), get(1, 5, 10)}, nil, true},
-		{"took effect late", []mbt.Operation{pending(0, 5, 1), get(1, 0, 10), get(1, 5, 20)}, nil, true},
-		{"not before its call", []mbt.Operation{get(1, 5, 1), pending(0, 5, 10)}, nil, false},
-		{"not undone", []mbt.Operation{pending(0, 5, 1), get(1, 5, 10), get(1, 0, 20)}, nil, false},
-		{"final state without it", []mbt.Operation{put(1, 3, 1), pending(0, 5, 10)}, final(3), true},
-		{"final state with it", []mbt.Operation{put(1, 3, 1), pending(0, 5, 10)}, final(5), true},
-		{"final state neither", []mbt.Operation{put(1, 3, 1), pending(0, 5, 10)}, final(7), false},
-		{"two pending, final the first", []mbt.Operation{pending(0, 5, 1), pending(1, 6, 3)}, final(5), true},
-		{"an answered op still must fit", []mbt.Operation{pending(0, 5, 1), put(1, 3, 3), get(2, 4, 10)}, nil, false},
+		{"never took effect", []linearize.Operation{pending(0, 5, 1), get(1, 0, 10)}, nil, true},
+		{"took effect", []linearize.Operation{pending(0, 5, 1), get(1, 5, 10)}, nil, true},
+		{"took effect late", []linearize.Operation{pending(0, 5, 1), get(1, 0, 10), get(1, 5, 20)}, nil, true},
+		{"not before its call", []linearize.Operation{get(1, 5, 1), pending(0, 5, 10)}, nil, false},
+		{"not undone", []linearize.Operation{pending(0, 5, 1), get(1, 5, 10), get(1, 0, 20)}, nil, false},
+		{"final state without it", []linearize.Operation{put(1, 3, 1), pending(0, 5, 10)}, final(3), true},
+		{"final state with it", []linearize.Operation{put(1, 3, 1), pending(0, 5, 10)}, final(5), true},
+		{"final state neither", []linearize.Operation{put(1, 3, 1), pending(0, 5, 10)}, final(7), false},
+		{"two pending, final the first", []linearize.Operation{pending(0, 5, 1), pending(1, 6, 3)}, final(5), true},
+		{"an answered op still must fit", []linearize.Operation{pending(0, 5, 1), put(1, 3, 3), get(2, 4, 10)}, nil, false},
 	}
-	chk, err := mbt.NewChecker(kvModel(kvKeys), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(kvModel(kvKeys), linearize.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			h := &mbt.History{Model: "kv", Clients: 3, Ops: tc.ops, Final: tc.final}
+			h := &linearize.History{Model: "kv", Clients: 3, Ops: tc.ops, Final: tc.final}
 			if err := h.Validate(); err != nil {
 				t.Fatal(err)
 			}
@@ -135,16 +136,16 @@ func TestCheckPendingOperations(t *testing.T) {
 				t.Fatal(err)
 			}
 			if lin.OK != tc.ok {
-				t.Fatalf("OK = %v, want %v\n%s", lin.OK, tc.ok, mbt.FormatHistory(h, lin))
+				t.Fatalf("OK = %v, want %v\n%s", lin.OK, tc.ok, linearize.FormatHistory(h, lin))
 			}
 		})
 	}
 	bad := pending(0, 5, 1)
 	bad.Return = 4
-	if _, err := chk.Check(&mbt.History{Clients: 1, Ops: []mbt.Operation{bad}}); err == nil || !strings.Contains(err.Error(), "pending") {
+	if _, err := chk.Check(&linearize.History{Clients: 1, Ops: []linearize.Operation{bad}}); err == nil || !strings.Contains(err.Error(), "pending") {
 		t.Errorf("a pending operation with a return: %v", err)
 	}
-	if err := (&mbt.History{Clients: 1, Ops: []mbt.Operation{bad}}).Validate(); err == nil || !strings.Contains(err.Error(), "pending") {
+	if err := (&linearize.History{Clients: 1, Ops: []linearize.Operation{bad}}).Validate(); err == nil || !strings.Contains(err.Error(), "pending") {
 		t.Errorf("Validate of a pending operation with a return: %v", err)
 	}
 }

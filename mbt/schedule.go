@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // Scheduler selects how RunConcurrent interleaves its clients.
@@ -46,41 +47,10 @@ func (s Scheduler) String() string {
 	return "Scheduler(" + strconv.Itoa(int(s)) + ")"
 }
 
-// Schedule is the interleaving a controlled run followed: the client the
-// scheduler let run at each of its steps (a step ends when the running
-// client reaches a yield point, finishes, or blocks). Saved with a failing
-// history, it replays the interleaving.
-type Schedule struct {
-	// Scheduler is the scheduler that chose it ("random" or "pct").
-	Scheduler string `json:"scheduler"`
-	// Steps are the clients run, one per step.
-	Steps []int `json:"steps"`
-	// At is, for each step, the yield point the client resumed from
-	// ("start" and "operation" are the scheduler's own, before each
-	// operation): what a reader of a failure needs to see where the
-	// clients were interleaved. Replay reads Steps only.
-	At []string `json:"at,omitempty"`
-	// Points is how many yield points of the implementation the clients
-	// reached (the scheduler's own, between operations, not counted): 0
-	// says the build has none (see package mbt/yield's build tag).
-	Points int `json:"points"`
-}
-
-// switches returns the indices of Steps where the client changes.
-func (s *Schedule) switches() []int {
-	var out []int
-	for i := 1; i < len(s.Steps); i++ {
-		if s.Steps[i] != s.Steps[i-1] {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
 // withoutSwitch returns the schedule with the switch at step i removed:
 // the client before it keeps running until the next switch.
-func (s *Schedule) withoutSwitch(i int) *Schedule {
-	out := &Schedule{Scheduler: s.Scheduler, Steps: slices.Clone(s.Steps), Points: s.Points} // At no longer holds: left out
+func withoutSwitch(s *linearize.Schedule, i int) *linearize.Schedule {
+	out := &linearize.Schedule{Scheduler: s.Scheduler, Steps: slices.Clone(s.Steps), Points: s.Points} // At no longer holds: left out
 	for j := i; j < len(out.Steps) && s.Steps[j] == s.Steps[i]; j++ {
 		out.Steps[j] = out.Steps[i-1]
 	}
@@ -97,11 +67,11 @@ func (s *Schedule) withoutSwitch(i int) *Schedule {
 // first step of a client is kept even when all its operations go (the
 // client still starts), and serves as the entry of its first operation
 // kept. It returns nil when At does not name every step's point.
-func (s *Schedule) withoutOps(drop func(client, op int) bool) *Schedule {
+func withoutOps(s *linearize.Schedule, drop func(client, op int) bool) *linearize.Schedule {
 	if s == nil || len(s.At) != len(s.Steps) {
 		return nil
 	}
-	out := &Schedule{Scheduler: s.Scheduler, Points: s.Points}
+	out := &linearize.Schedule{Scheduler: s.Scheduler, Points: s.Points}
 	op := map[int]int{}    // the operation each client is in
 	kept := map[int]bool{} // whether a client has an operation kept so far
 	for i, cl := range s.Steps {
@@ -239,8 +209,8 @@ type controller struct {
 	// scheduler's would look blocked outside a point.
 	parked []atomic.Bool
 
-	sched Schedule
-	at    []string // each client's last yield point, for Schedule.At
+	sched linearize.Schedule
+	at    []string // each client's last yield point, for linearize.Schedule.At
 }
 
 type ctlEvent struct {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/internal/rng"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 func TestParseGoroutineHeader(t *testing.T) {
@@ -98,14 +99,14 @@ func TestPCTChooser(t *testing.T) {
 }
 
 func TestReplayChooserAndSwitches(t *testing.T) {
-	s := &Schedule{Scheduler: "pct", Steps: []int{0, 0, 1, 1, 2, 0}}
-	if sw := s.switches(); !slices.Equal(sw, []int{2, 4, 5}) {
+	s := &linearize.Schedule{Scheduler: "pct", Steps: []int{0, 0, 1, 1, 2, 0}}
+	if sw := s.Switches(); !slices.Equal(sw, []int{2, 4, 5}) {
 		t.Fatalf("switches %v", sw)
 	}
-	if got := s.withoutSwitch(2).Steps; !slices.Equal(got, []int{0, 0, 0, 0, 2, 0}) {
+	if got := withoutSwitch(s, 2).Steps; !slices.Equal(got, []int{0, 0, 0, 0, 2, 0}) {
 		t.Errorf("without the switch at 2: %v", got)
 	}
-	if got := s.withoutSwitch(5).Steps; !slices.Equal(got, []int{0, 0, 1, 1, 2, 2}) {
+	if got := withoutSwitch(s, 5).Steps; !slices.Equal(got, []int{0, 0, 1, 1, 2, 2}) {
 		t.Errorf("without the switch at 5: %v", got)
 	}
 	r := &replayChooser{steps: s.Steps}
@@ -131,7 +132,7 @@ func TestReplayChooserAndSwitches(t *testing.T) {
 func TestScheduleWithoutOps(t *testing.T) {
 	// Client 0: op 0 (start, a), op 1 (operation, b); client 1: op 0
 	// (start), op 1 (operation, c), op 2 (operation).
-	s := &Schedule{
+	s := &linearize.Schedule{
 		Scheduler: "pct",
 		Steps:     []int{0, 1, 0, 1, 0, 0, 1, 1},
 		At:        []string{"start", "start", "a", "operation", "operation", "b", "c", "operation"},
@@ -158,7 +159,7 @@ func TestScheduleWithoutOps(t *testing.T) {
 			[]step{{0, "start"}, {1, "start"}, {0, "a"}, {0, "operation"}, {0, "b"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := s.withoutOps(tc.drop)
+			got := withoutOps(s, tc.drop)
 			var steps []step
 			for i := range got.Steps {
 				steps = append(steps, step{got.Steps[i], got.At[i]})
@@ -171,11 +172,11 @@ func TestScheduleWithoutOps(t *testing.T) {
 			}
 		})
 	}
-	if (&Schedule{Steps: []int{0, 1}}).withoutOps(func(int, int) bool { return true }) != nil {
+	if withoutOps(&linearize.Schedule{Steps: []int{0, 1}}, func(int, int) bool { return true }) != nil {
 		t.Error("a schedule without its points was projected")
 	}
-	var none *Schedule
-	if none.withoutOps(func(int, int) bool { return true }) != nil {
+	var none *linearize.Schedule
+	if withoutOps(none, func(int, int) bool { return true }) != nil {
 		t.Error("no schedule was projected")
 	}
 }
@@ -214,15 +215,15 @@ func TestControllerReportsDeadlock(t *testing.T) {
 }
 
 func TestFormatSwitches(t *testing.T) {
-	s := &Schedule{Steps: []int{0, 0, 1, 0}, At: []string{"start", "a", "b", "c"}}
+	s := &linearize.Schedule{Steps: []int{0, 0, 1, 0}, At: []string{"start", "a", "b", "c"}}
 	want := "\n    step   0: client 0 resumes at \"start\"\n    step   2: client 1 resumes at \"b\"\n    step   3: client 0 resumes at \"c\""
 	if got := formatSwitches(s); got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if got := formatSwitches(&Schedule{Steps: []int{0, 1}}); got != "" {
+	if got := formatSwitches(&linearize.Schedule{Steps: []int{0, 1}}); got != "" {
 		t.Errorf("a schedule without points listed %q", got)
 	}
-	long := &Schedule{}
+	long := &linearize.Schedule{}
 	for i := 0; i < 3*maxSwitchLines; i++ {
 		long.Steps, long.At = append(long.Steps, i%2), append(long.At, "p")
 	}
@@ -238,7 +239,7 @@ func TestFormatSwitches(t *testing.T) {
 func TestWithoutRefused(t *testing.T) {
 	op := func(a string) Step { return Step{Action: a} }
 	sc := script{clients: [][]Step{{op("a0"), op("a1"), op("a2")}, {op("b0"), op("b1")}}}
-	h := &History{Ops: []Operation{
+	h := &linearize.History{Ops: []linearize.Operation{
 		{Client: 1, Action: "b1", Call: 7, Return: 8, Refused: true},
 		{Client: 0, Action: "a0", Call: 1, Return: 2},
 		{Client: 1, Action: "b0", Call: 3, Return: 4},
@@ -271,12 +272,12 @@ func TestWithoutRefused(t *testing.T) {
 	if len(sc.clients[0]) != 3 {
 		t.Error("the script itself changed")
 	}
-	for _, ops := range [][]Operation{
+	for _, ops := range [][]linearize.Operation{
 		{{Client: 0, Call: 1}},                // no refusal
 		{{Client: 2, Call: 1, Refused: true}}, // no such client
 		{{Client: 1, Call: 1}, {Client: 1, Call: 2}, {Client: 1, Call: 3, Refused: true}}, // more than the script
 	} {
-		if _, _, ok := withoutRefused(sc, &History{Ops: ops}); ok {
+		if _, _, ok := withoutRefused(sc, &linearize.History{Ops: ops}); ok {
 			t.Errorf("%v: dropped", ops)
 		}
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
-	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // The history page of mbt.RunConcurrent's failures, in a real browser.
@@ -33,17 +33,17 @@ func registerModel() *execspec.Model[Reg] {
 // staleReadPage saves the page of a history where a write of 2 returns,
 // a read then sees 0, and a write of 5 never answers; times are
 // nanoseconds since 1970. It returns the page's URL and the history.
-func staleReadPage(t *testing.T) (string, *mbt.History) {
+func staleReadPage(t *testing.T) (string, *linearize.History) {
 	t.Helper()
-	arg := func(l string, v int64) mbt.Arg { return mbt.Arg{Label: l, Value: itf.Int(v)} }
+	arg := func(l string, v int64) linearize.Arg { return linearize.Arg{Label: l, Value: itf.Int(v)} }
 	const base = 1_765_000_000_000_000_000
-	h := &mbt.History{Model: "register", Clients: 5, Ops: []mbt.Operation{
-		{Client: 0, Action: "write", Inputs: []mbt.Arg{arg("v", 2)}, Call: base + 10, Return: base + 250},
-		{Client: 1, Action: "read", Outputs: []mbt.Arg{arg("value", 2)}, Call: base + 300, Return: base + 350},
-		{Client: 4, Action: "write", Inputs: []mbt.Arg{arg("v", 5)}, Call: base + 320, Pending: true},
-		{Client: 1, Action: "read", Outputs: []mbt.Arg{arg("value", 0)}, Call: base + 400, Return: base + 900},
+	h := &linearize.History{Model: "register", Clients: 5, Ops: []linearize.Operation{
+		{Client: 0, Action: "write", Inputs: []linearize.Arg{arg("v", 2)}, Call: base + 10, Return: base + 250},
+		{Client: 1, Action: "read", Outputs: []linearize.Arg{arg("value", 2)}, Call: base + 300, Return: base + 350},
+		{Client: 4, Action: "write", Inputs: []linearize.Arg{arg("v", 5)}, Call: base + 320, Pending: true},
+		{Client: 1, Action: "read", Outputs: []linearize.Arg{arg("value", 0)}, Call: base + 400, Return: base + 900},
 	}}
-	chk, err := mbt.NewChecker(registerModel(), mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(registerModel(), linearize.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func staleReadPage(t *testing.T) (string, *mbt.History) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := mbt.SaveHistory(t.TempDir(), h, lin, exp)
+	files, err := linearize.SaveHistory(t.TempDir(), h, lin, exp)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/examples/dnsbalancer"
+	"github.com/execspec/execspec/mbt/linearize"
 
 	"github.com/execspec/execspec/mbt"
 )
@@ -39,11 +40,11 @@ func BenchmarkMBT(b *testing.B) {
 // final state included.
 func BenchmarkCheckLinearizableDNS(b *testing.B) {
 	m := dnsbalancer.New(dnsbalancer.Instance(20, 3, false))
-	h, err := mbt.WalkHistory(m, 8, 1000, 1, nil)
+	h, err := linearize.WalkHistory(m, 8, 1000, 1, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	chk, err := mbt.NewChecker(m, mbt.CheckOptions{})
+	chk, err := linearize.NewChecker(m, linearize.CheckOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

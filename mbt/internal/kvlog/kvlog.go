@@ -23,7 +23,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/itf"
-	"github.com/execspec/execspec/mbt"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // Op is one operation of a log.
@@ -53,7 +53,7 @@ func Read(r io.Reader) ([]Op, error) {
 			return nil, fmt.Errorf("kvlog: line %d: not an event: %q", ev+1, sc.Text())
 		}
 		client, err := strconv.Atoi(m[1])
-		if err != nil || client > mbt.MaxHistoryClients {
+		if err != nil || client > linearize.MaxHistoryClients {
 			return nil, fmt.Errorf("kvlog: line %d: process %q", ev+1, m[1])
 		}
 		if m[2] == "invoke" {
@@ -85,7 +85,7 @@ type State struct {
 // Checkable is a log made ready for mbt: its model and its history.
 type Checkable struct {
 	Model   *execspec.Model[State]
-	History *mbt.History
+	History *linearize.History
 	// Values lists what puts and appends write; an operation's input
 	// pick "v" is an index into it.
 	Values []string
@@ -127,17 +127,17 @@ func Prepare(ops []Op) (*Checkable, error) {
 		k := execspec.OneOf(c, "key", keys)
 		c.S.M[k] += values[execspec.IntRange(c, "v", 0, len(values)-1)]
 	})
-	h := &mbt.History{Model: "kv"}
+	h := &linearize.History{Model: "kv"}
 	sorted := slices.Clone(ops)
 	slices.SortStableFunc(sorted, func(a, b Op) int { return a.Call - b.Call })
 	for _, op := range sorted {
 		h.Clients = max(h.Clients, op.Client+1)
-		o := mbt.Operation{Client: op.Client, Action: op.F, Inputs: []mbt.Arg{{Label: "key", Value: itf.String(op.Key)}}, Call: int64(op.Call)}
+		o := linearize.Operation{Client: op.Client, Action: op.F, Inputs: []linearize.Arg{{Label: "key", Value: itf.String(op.Key)}}, Call: int64(op.Call)}
 		switch {
 		case op.F != "get":
-			o.Inputs = append(o.Inputs, mbt.Arg{Label: "v", Value: itf.Int(int64(seen[op.Value]))})
+			o.Inputs = append(o.Inputs, linearize.Arg{Label: "v", Value: itf.Int(int64(seen[op.Value]))})
 		case op.Return >= 0:
-			o.Outputs = []mbt.Arg{{Label: "value", Value: itf.String(op.Value)}}
+			o.Outputs = []linearize.Arg{{Label: "value", Value: itf.String(op.Value)}}
 		}
 		if op.Return < 0 {
 			o.Pending = true

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/execspec/execspec/mbt"
 	"github.com/execspec/execspec/mbt/internal/kvlog"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
-func check(t *testing.T, ops []kvlog.Op, partition bool) mbt.Linearization {
+func check(t *testing.T, ops []kvlog.Op, partition bool) linearize.Linearization {
 	t.Helper()
 	c, err := kvlog.Prepare(ops)
 	if err != nil {
@@ -20,11 +20,11 @@ func check(t *testing.T, ops []kvlog.Op, partition bool) mbt.Linearization {
 	if err := c.History.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	opts := mbt.CheckOptions{}
+	opts := linearize.CheckOptions{}
 	if partition {
-		opts.Partition = mbt.PartitionBy("key")
+		opts.Partition = linearize.PartitionBy("key")
 	}
-	chk, err := mbt.NewChecker(c.Model, opts)
+	chk, err := linearize.NewChecker(c.Model, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

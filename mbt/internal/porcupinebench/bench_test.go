@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/anishathalye/porcupine"
-	"github.com/execspec/execspec/mbt"
 	"github.com/execspec/execspec/mbt/internal/kvlog"
+	"github.com/execspec/execspec/mbt/linearize"
 )
 
 // history is one benchmark input.
@@ -56,11 +56,11 @@ func execspecCheck(tb testing.TB, ops []kvlog.Op, partition bool) (func() bool, 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	opts := mbt.CheckOptions{}
+	opts := linearize.CheckOptions{}
 	if partition {
-		opts.Partition = mbt.PartitionBy("key")
+		opts.Partition = linearize.PartitionBy("key")
 	}
-	chk, err := mbt.NewChecker(c.Model, opts)
+	chk, err := linearize.NewChecker(c.Model, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

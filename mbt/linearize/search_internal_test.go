@@ -1,4 +1,4 @@
-package mbt
+package linearize
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package mbt
+package linearize
 
 import (
 	"fmt"
@@ -49,7 +49,7 @@ func (c *Checker[S]) Explain(h *History, lin Linearization) (*Explanation, error
 	}
 	exp := &Explanation{Stuck: -1}
 	if exp.Init, err = c.mc.ToITF(init); err != nil {
-		return nil, fmt.Errorf("mbt: model %s: %w", c.mc.Name(), err)
+		return nil, fmt.Errorf("linearize: model %s: %w", c.mc.Name(), err)
 	}
 	// Follow the order, backtracking over the branches of nondeterministic
 	// operations until one path takes every operation.
@@ -78,12 +78,12 @@ func (c *Checker[S]) Explain(h *History, lin Linearization) (*Explanation, error
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("mbt: the order given is not a behaviour of model %s", c.mc.Name())
+		return nil, fmt.Errorf("linearize: the order given is not a behaviour of model %s", c.mc.Name())
 	}
 	for _, s := range path[1:] {
 		v, err := c.mc.ToITF(s)
 		if err != nil {
-			return nil, fmt.Errorf("mbt: model %s: %w", c.mc.Name(), err)
+			return nil, fmt.Errorf("linearize: model %s: %w", c.mc.Name(), err)
 		}
 		exp.States = append(exp.States, v)
 	}
@@ -168,7 +168,7 @@ func (c *Checker[S]) allowed(rec Operation, op checkOp, s *S) (bool, [][]Arg, er
 		return len(alts) < maxAllowed
 	})
 	if perr != nil {
-		return false, nil, fmt.Errorf("mbt: model %s: %w", c.mc.Name(), perr)
+		return false, nil, fmt.Errorf("linearize: model %s: %w", c.mc.Name(), perr)
 	}
 	return enabled, alts, nil
 }

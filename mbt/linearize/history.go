@@ -1,4 +1,4 @@
-package mbt
+package linearize
 
 import (
 	"bytes"
@@ -24,6 +24,13 @@ import (
 // (0644).
 func SaveHistory(dir string, h *History, lin Linearization, exp *Explanation) ([]string, error) {
 	return saveHistory(dir, h, lin, exp, "history")
+}
+
+// SaveIncomplete saves a history whose check ran out of budget (neither
+// proved nor refuted) as dir/<hash>.incomplete.json and .html, for a
+// reader to look at: SavedHistories does not list it.
+func SaveIncomplete(dir string, h *History, lin Linearization) ([]string, error) {
+	return saveHistory(dir, h, lin, nil, "incomplete")
 }
 
 // saveHistory saves h as dir/<hash>.<kind>.json and .html.

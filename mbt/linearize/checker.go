@@ -1,4 +1,4 @@
-package mbt
+package linearize
 
 import (
 	"cmp"
@@ -203,21 +203,27 @@ type Checker[S any] struct {
 func NewChecker[S any](m *execspec.Model[S], opts CheckOptions) (*Checker[S], error) {
 	mc, err := machine.Compile(m)
 	if err != nil {
-		return nil, fmt.Errorf("mbt: %w", err)
+		return nil, fmt.Errorf("linearize: %w", err)
 	}
-	return newChecker(mc, opts)
+	return NewMachineChecker(mc, opts)
 }
 
-func newChecker[S any](mc *machine.Machine[S], opts CheckOptions) (*Checker[S], error) {
+// NewMachineChecker returns a Checker for the histories of a model already
+// compiled (what an engine that runs the model itself, as mbt's concurrent
+// runner does, has at hand).
+func NewMachineChecker[S any](mc *machine.Machine[S], opts CheckOptions) (*Checker[S], error) {
 	cmp, err := statediff.New(mc, opts.Ignore)
 	if err != nil {
-		return nil, fmt.Errorf("mbt: model %s: %w", mc.Name(), err)
+		return nil, fmt.Errorf("linearize: model %s: %w", mc.Name(), err)
 	}
 	if opts.MaxNodes <= 0 {
 		opts.MaxNodes = defaultMaxNodes
 	}
 	return &Checker[S]{mc: mc, ex: mc.NewExecutor(), cmp: cmp, opts: opts}, nil
 }
+
+// Options returns the checker's options, defaults filled in.
+func (c *Checker[S]) Options() CheckOptions { return c.opts }
 
 // checkOp is an operation prepared for the search.
 type checkOp struct {
@@ -252,14 +258,14 @@ func (c *Checker[S]) Check(h *History) (Linearization, error) {
 	if h.Final != nil {
 		f, err := c.mc.FromITF(h.Final)
 		if err != nil {
-			return Linearization{}, fmt.Errorf("mbt: history's final state: %w", err)
+			return Linearization{}, fmt.Errorf("linearize: history's final state: %w", err)
 		}
 		final = &f
 	}
 	budget := c.opts.MaxNodes
 	lin, err := c.checkPartitions(h, ops, init, final, &budget)
 	if errors.Is(err, errBudget) {
-		return lin, fmt.Errorf("mbt: %w after %d attempts (CheckOptions.MaxNodes %d; raise it, or declare a Partition)", ErrIncomplete, lin.Nodes, c.opts.MaxNodes)
+		return lin, fmt.Errorf("linearize: %w after %d attempts (CheckOptions.MaxNodes %d; raise it, or declare a Partition)", ErrIncomplete, lin.Nodes, c.opts.MaxNodes)
 	}
 	return lin, err
 }
@@ -291,20 +297,20 @@ func (c *Checker[S]) prepare(h *History) ([]checkOp, error) {
 	for i, o := range h.Ops {
 		a, err := c.mc.ActionIndex(o.Action)
 		if err != nil {
-			return nil, fmt.Errorf("mbt: history operation %d: %w", i, err)
+			return nil, fmt.Errorf("linearize: history operation %d: %w", i, err)
 		}
 		events := []int64{o.Call, o.Return}
 		switch {
 		case o.Pending && (o.Refused || len(o.Outputs) > 0 || o.Return != 0):
-			return nil, fmt.Errorf("mbt: history operation %d (%s) is pending (no answer) but has a return, outputs or a refusal", i, o)
+			return nil, fmt.Errorf("linearize: history operation %d (%s) is pending (no answer) but has a return, outputs or a refusal", i, o)
 		case o.Pending:
 			events = events[:1]
 		case o.Return <= o.Call:
-			return nil, fmt.Errorf("mbt: history operation %d (%s) returns at %d, not after its call at %d", i, o, o.Return, o.Call)
+			return nil, fmt.Errorf("linearize: history operation %d (%s) returns at %d, not after its call at %d", i, o, o.Return, o.Call)
 		}
 		for _, t := range events {
 			if j, dup := times[t]; dup {
-				return nil, fmt.Errorf("mbt: history operations %d and %d both have time %d: every call and return time must be distinct (equal times leave open which came first; stamp them from one counter, as RunConcurrent does)", j, i, t)
+				return nil, fmt.Errorf("linearize: history operations %d and %d both have time %d: every call and return time must be distinct (equal times leave open which came first; stamp them from one counter, as RunConcurrent does)", j, i, t)
 			}
 			times[t] = i
 		}
@@ -345,9 +351,9 @@ func (c *Checker[S]) initial(h *History) (*S, error) {
 	})
 	switch {
 	case perr != nil:
-		return nil, fmt.Errorf("mbt: model %s: %w", c.mc.Name(), perr)
+		return nil, fmt.Errorf("linearize: model %s: %w", c.mc.Name(), perr)
 	case !found:
-		return nil, fmt.Errorf("mbt: model %s: init is not enabled for the history's init picks", c.mc.Name())
+		return nil, fmt.Errorf("linearize: model %s: init is not enabled for the history's init picks", c.mc.Name())
 	}
 	return s, nil
 }
@@ -396,7 +402,7 @@ func (c *Checker[S]) successors(op checkOp, s *S, fp uint64) ([]succ[S], error) 
 	})
 	switch {
 	case perr != nil:
-		return nil, fmt.Errorf("mbt: model %s: %w", c.mc.Name(), perr)
+		return nil, fmt.Errorf("linearize: model %s: %w", c.mc.Name(), perr)
 	case op.refused && enabled:
 		return nil, nil
 	case op.refused:
