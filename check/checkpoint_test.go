@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/examples/twophase"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
@@ -21,7 +21,7 @@ import (
 // outcome is what a resumed search must reproduce exactly.
 type outcome struct {
 	Complete   bool
-	Stopped    engine.Stop
+	Stopped    findings.Stop
 	Distinct   int64
 	Generated  int64
 	Depth      int
@@ -111,7 +111,7 @@ func resumeAtEveryLevel[S any](t *testing.T, mc *machine.Machine[S], opts check.
 	for _, stop := range []int{1, 2, want.Depth / 2, want.Depth - 1} {
 		dir := t.TempDir()
 		first := interruptAt(t, mc, opts, dir, stop)
-		if first.Stopped != engine.StoppedInterrupted || first.Complete {
+		if first.Stopped != findings.StoppedInterrupted || first.Complete {
 			t.Fatalf("stop %d: the first search ended %s, want interrupted", stop, first.Stopped)
 		}
 		if _, err := os.Stat(check.CheckpointPath(dir)); err != nil {

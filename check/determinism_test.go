@@ -5,10 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec/engine"
-
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
+	"github.com/execspec/execspec/findings"
 )
 
 // chooser writes TLA+'s CHOOSE the tempting Go way: the first key a range
@@ -41,10 +40,10 @@ func chooserModel() *execspec.Model[chooser] {
 func TestNondeterminismDetected(t *testing.T) {
 	for _, strategy := range check.Strategies() {
 		res := run(t, chooserModel(), check.Options{Strategy: strategy, Seed: 3})
-		if res.Complete || res.Stopped != engine.StoppedNondeterminism {
+		if res.Complete || res.Stopped != findings.StoppedNondeterminism {
 			t.Fatalf("%s: complete=%v stopped=%s; want stopped on nondeterminism", strategy, res.Complete, res.Stopped)
 		}
-		if len(res.Findings) == 0 || res.Findings[0].Kind != engine.Nondeterministic {
+		if len(res.Findings) == 0 || res.Findings[0].Kind != findings.Nondeterministic {
 			t.Fatalf("%s: findings %+v", strategy, res.Findings)
 		}
 		var nd *check.NondeterminismError
@@ -59,7 +58,7 @@ func TestNondeterminismDetected(t *testing.T) {
 		}
 	}
 	res := run(t, chooserModel(), check.Options{NoDeterminismCheck: true})
-	if res.Stopped == engine.StoppedNondeterminism {
+	if res.Stopped == findings.StoppedNondeterminism {
 		t.Errorf("NoDeterminismCheck: still checked")
 	}
 }
@@ -109,7 +108,7 @@ func TestNondeterminismDetectedUnderSymmetry(t *testing.T) {
 	})
 	for _, strategy := range check.Strategies() {
 		res := run(t, m, check.Options{Strategy: strategy, Seed: 3})
-		if res.Stopped != engine.StoppedNondeterminism {
+		if res.Stopped != findings.StoppedNondeterminism {
 			t.Errorf("%s: complete=%v stopped=%s; want stopped on nondeterminism", strategy, res.Complete, res.Stopped)
 		}
 	}
@@ -144,7 +143,7 @@ func stamperModel() *execspec.Model[stamper] {
 func TestUnreplayablePathIsNondeterminism(t *testing.T) {
 	for _, strategy := range check.Strategies() {
 		res := run(t, stamperModel(), check.Options{Strategy: strategy, NoDeterminismCheck: true, NoShrink: true, Workers: 1})
-		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Nondeterministic || res.Stopped != engine.StoppedNondeterminism || res.Complete {
+		if len(res.Findings) != 1 || res.Findings[0].Kind != findings.Nondeterministic || res.Stopped != findings.StoppedNondeterminism || res.Complete {
 			t.Fatalf("%s: stopped %s, findings %+v; want one nondeterminism finding", strategy, res.Stopped, res.Findings)
 		}
 		var nd *check.NondeterminismError

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 )
 
 // Depth-first search, plain or with the successors of every state (and the
@@ -63,8 +63,8 @@ type dfs[S any] struct {
 	order func(perm []int)
 
 	findings []pending
-	stopped  engine.Stop
-	nondet   bool // a engine.Nondeterministic finding was made
+	stopped  findings.Stop
+	nondet   bool // a findings.Nondeterministic finding was made
 	cutoff   bool
 	maxDepth int // deepest stack, in states
 }
@@ -74,7 +74,7 @@ func minDepth(old, v uint32) uint32 { return min(old, v) }
 // runDFS searches depth-first, visiting the successors of each state in
 // the order order leaves them in (nil: the canonical order; see space).
 func runDFS[S any](ctx context.Context, e *searcher[S], order func(perm []int)) (*search, error) {
-	d := &dfs[S]{eng: e, x: e.newExpander(), cur: new(S), stopped: engine.Exhausted, order: order}
+	d := &dfs[S]{eng: e, x: e.newExpander(), cur: new(S), stopped: findings.Exhausted, order: order}
 	var err error
 	if d.seen, err = newDepthStore(e.opts.Fingerprint128, e.opts.MaxDepth > 0, e.opts.MaxStates, e.budget); err != nil {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
@@ -92,7 +92,7 @@ func runDFS[S any](ctx context.Context, e *searcher[S], order func(perm []int)) 
 				break
 			}
 			if iter&(1<<12-1) == 0 && e.overMemory() {
-				d.stopped = engine.StoppedMemory
+				d.stopped = findings.StoppedMemory
 				break
 			}
 			e.frontier.Store(int64(len(d.stack)))
@@ -123,7 +123,7 @@ func runDFS[S any](ctx context.Context, e *searcher[S], order func(perm []int)) 
 				if v.kind != 0 && !d.reported(fp) {
 					d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp, out: true})
 					if len(d.findings) >= e.opts.MaxFindings {
-						d.stopped = engine.StoppedFindings
+						d.stopped = findings.StoppedFindings
 						break
 					}
 				}
@@ -132,13 +132,13 @@ func runDFS[S any](ctx context.Context, e *searcher[S], order func(perm []int)) 
 		}
 		if lim := e.opts.MaxStates; lim > 0 && e.distinct.Load() >= lim {
 			if _, ok := d.seen.Get(fp); !ok {
-				d.stopped = engine.StoppedMaxStates // a state beyond the limit
+				d.stopped = findings.StoppedMaxStates // a state beyond the limit
 				break
 			}
 		}
 		old, absent, err := d.seen.Put(fp, uint32(depth), minDepth)
 		if err != nil {
-			d.stopped = engine.StoppedMemory
+			d.stopped = findings.StoppedMemory
 			break
 		}
 		if !absent && (!bounded || int(old) <= depth) {
@@ -154,7 +154,7 @@ func runDFS[S any](ctx context.Context, e *searcher[S], order func(perm []int)) 
 			if v := d.x.judge(s); v.kind != 0 {
 				d.findings = append(d.findings, pending{verdict: v, ords: d.path(ord), fp: fp})
 				if len(d.findings) >= e.opts.MaxFindings {
-					d.stopped = engine.StoppedFindings
+					d.stopped = findings.StoppedFindings
 					break
 				}
 			}
@@ -165,18 +165,18 @@ func runDFS[S any](ctx context.Context, e *searcher[S], order func(perm []int)) 
 			d.push(s, ord)
 		}
 		if len(d.findings) >= e.opts.MaxFindings {
-			d.stopped = engine.StoppedFindings
+			d.stopped = findings.StoppedFindings
 			break
 		}
 	}
 	if d.nondet {
-		d.stopped = engine.StoppedNondeterminism
+		d.stopped = findings.StoppedNondeterminism
 		sort.SliceStable(d.findings, func(i, j int) bool {
-			return d.findings[i].kind == engine.Nondeterministic && d.findings[j].kind != engine.Nondeterministic
+			return d.findings[i].kind == findings.Nondeterministic && d.findings[j].kind != findings.Nondeterministic
 		})
 	}
-	if d.stopped == engine.Exhausted && d.cutoff {
-		d.stopped = engine.StoppedMaxDepth
+	if d.stopped == findings.Exhausted && d.cutoff {
+		d.stopped = findings.StoppedMaxDepth
 	}
 	return &search{
 		findings:   d.findings,
@@ -265,7 +265,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 		e.generated.Add(1)
 		fp, err := d.x.fingerprint(next)
 		if err != nil {
-			d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, property: symmetryName(err), err: err}, ords: append(append([]uint32(nil), pathTo()...), o)})
+			d.findings = append(d.findings, pending{verdict: verdict{kind: findings.Panicked, property: symmetryName(err), err: err}, ords: append(append([]uint32(nil), pathTo()...), o)})
 			return true
 		}
 		if old, ok := d.seen.Get(fp); ok && (!bounded || int(old) <= depth) {
@@ -273,7 +273,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 		}
 		if err := d.x.recheck(d.x.action, s, d.x.path, d.x.encoding(), next); err != nil {
 			ap := &actionPanic{ord: o, action: d.x.action, path: append([]int(nil), d.x.path...), err: err}
-			d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Nondeterministic, err: err}, ords: append([]uint32(nil), pathTo()...), panic: ap})
+			d.findings = append(d.findings, pending{verdict: verdict{kind: findings.Nondeterministic, err: err}, ords: append([]uint32(nil), pathTo()...), panic: ap})
 			d.nondet = true
 			return false
 		}
@@ -286,7 +286,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 		return true
 	}
 	onPanic := func(ap actionPanic) {
-		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, err: ap.err}, ords: append([]uint32(nil), pathTo()...), panic: &ap})
+		d.findings = append(d.findings, pending{verdict: verdict{kind: findings.Panicked, err: ap.err}, ords: append([]uint32(nil), pathTo()...), panic: &ap})
 	}
 	var onStep func(uint32, verdict, bool)
 	if len(e.refine) > 0 || len(e.steps) > 0 {
@@ -297,7 +297,7 @@ func (d *dfs[S]) push(s *S, ord uint32) {
 	before := len(d.findings)
 	n, _ := d.x.expand(s, emit, onPanic, onStep)
 	if n == 0 && s != nil && e.opts.Deadlock && len(d.findings) == before {
-		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Deadlocked}, ords: pathTo()})
+		d.findings = append(d.findings, pending{verdict: verdict{kind: findings.Deadlocked}, ords: pathTo()})
 	}
 	hi := len(d.succ)
 	if d.order != nil {
@@ -343,10 +343,10 @@ func (d *dfs[S]) probe(s *S, ord uint32) {
 		}
 		return true
 	}, func(ap actionPanic) {
-		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Panicked, err: ap.err}, ords: d.path(ord), panic: &ap})
+		d.findings = append(d.findings, pending{verdict: verdict{kind: findings.Panicked, err: ap.err}, ords: d.path(ord), panic: &ap})
 	}, nil)
 	if n == 0 && e.opts.Deadlock && len(d.findings) == before {
-		d.findings = append(d.findings, pending{verdict: verdict{kind: engine.Deadlocked}, ords: d.path(ord)})
+		d.findings = append(d.findings, pending{verdict: verdict{kind: findings.Deadlocked}, ords: d.path(ord)})
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/internal/crosscheck"
 	"github.com/execspec/execspec/machine"
 )
@@ -51,7 +51,7 @@ func TestEnabledInvariant(t *testing.T) {
 				}
 				continue
 			}
-			if len(res.Findings) != 1 || res.Findings[0].Kind != engine.InvariantViolated {
+			if len(res.Findings) != 1 || res.Findings[0].Kind != findings.InvariantViolated {
 				t.Fatalf("%s: %v", st, res.Findings)
 			}
 			if tr := res.Findings[0].Trace; st == check.BFS && len(tr.Steps) != 3 {
@@ -107,7 +107,7 @@ func TestEnabledSemantics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Findings) == 0 || res.Findings[0].Kind != engine.Panicked {
+	if len(res.Findings) == 0 || res.Findings[0].Kind != findings.Panicked {
 		t.Fatalf("findings %v", res.Findings)
 	}
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -115,7 +115,7 @@ func TestConditionalFairness(t *testing.T) {
 					}
 					continue
 				}
-				if len(res.Findings) != 1 || res.Findings[0].Kind != engine.LivenessViolated {
+				if len(res.Findings) != 1 || res.Findings[0].Kind != findings.LivenessViolated {
 					t.Fatalf("%s: want a lasso, got %v", st, res.Findings)
 				}
 				tr := res.Findings[0].Trace
@@ -158,7 +158,7 @@ func TestConditionalFairnessPanic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Panicked || !strings.Contains(res.Findings[0].Err.Error(), "fairness WF(use when boom)") {
+	if len(res.Findings) != 1 || res.Findings[0].Kind != findings.Panicked || !strings.Contains(res.Findings[0].Err.Error(), "fairness WF(use when boom)") {
 		t.Fatalf("findings %v", res.Findings)
 	}
 	if n := len(res.Findings[0].Trace.Steps); n != 4 {

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -140,9 +140,9 @@ type tformula[S any] struct {
 }
 
 // buildGraph explores every reachable state (within the constraints) and
-// returns the graph, or why it stopped early (engine.Exhausted when it did
+// returns the graph, or why it stopped early (findings.Exhausted when it did
 // not), or a finding (a predicate of a formula that panicked).
-func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[S]) (*graph, engine.Stop, *pending, error) {
+func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[S]) (*graph, findings.Stop, *pending, error) {
 	b := &graphBuilder[S]{e: e, formulas: formulas, g: &graph{setIdx: map[string]uint32{}, byKey: map[string]uint32{}, npred: 2 * len(formulas)}}
 	for _, f := range e.mc.Fairness() {
 		d := fairDecl{kind: f.Kind, actions: map[int]bool{}, per: f.PerPick, when: f.When != ""}
@@ -168,7 +168,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 	g.intern(nil) // set 0 is the empty set
 	ids, err := newMemTable[uint32](e.opts.Fingerprint128, 1<<10, e.budget)
 	if err != nil {
-		return nil, engine.StoppedMemory, nil, nil
+		return nil, findings.StoppedMemory, nil, nil
 	}
 	defer ids.Close()
 	x := e.newExpander()
@@ -206,7 +206,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 		for k, f := range formulas {
 			pv, qv, err := e.mc.EvalFormula(f.prop, f.idx, s)
 			if err != nil {
-				return id, true, &pending{verdict: verdict{kind: engine.Panicked, property: f.prop.Name, err: err}, at: int64(id)}, nil
+				return id, true, &pending{verdict: verdict{kind: findings.Panicked, property: f.prop.Name, err: err}, at: int64(id)}, nil
 			}
 			if pv {
 				g.setPred(id, 2*k)
@@ -220,14 +220,14 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 		queue = append(queue, queued{c, fp})
 		return id, true, nil, nil
 	}
-	stop := func() (engine.Stop, bool) {
+	stop := func() (findings.Stop, bool) {
 		switch {
 		case ctx.Err() != nil:
 			return stopReason(ctx), true
 		case e.overMemory():
-			return engine.StoppedMemory, true
+			return findings.StoppedMemory, true
 		}
-		return engine.Exhausted, false
+		return findings.Exhausted, false
 	}
 	var ord uint32
 	var failure *pending
@@ -275,7 +275,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 				}
 				taken, err = b.classesOf(a, &cur.s, r.Picks, taken[:0])
 				if err != nil {
-					failure = &pending{verdict: verdict{kind: engine.Panicked, property: b.formulas[0].prop.Name, err: err}, at: int64(v)}
+					failure = &pending{verdict: verdict{kind: findings.Panicked, property: b.formulas[0].prop.Name, err: err}, at: int64(v)}
 					return false
 				}
 				enabled = append(enabled, taken...)
@@ -323,17 +323,17 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 	if addErr != nil {
 		switch addErr {
 		case errMemory:
-			return g, engine.StoppedMemory, nil, nil
+			return g, findings.StoppedMemory, nil, nil
 		case errMaxStates:
-			return g, engine.StoppedMaxStates, nil, nil
+			return g, findings.StoppedMaxStates, nil, nil
 		}
 		return nil, 0, nil, addErr
 	}
 	if failure != nil {
-		return g, engine.Exhausted, failure, nil
+		return g, findings.Exhausted, failure, nil
 	}
 	g.off = append(g.off, uint32(len(g.to)))
-	return g, engine.Exhausted, nil, nil
+	return g, findings.Exhausted, nil, nil
 }
 
 // without returns the graph without the edges whose drop bit is set: the

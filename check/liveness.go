@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -543,8 +543,8 @@ type LivenessStats struct {
 
 // checkTemporal builds the behaviour graph and checks e.temporal on it. It
 // returns the statistics, why the graph could not be completed
-// (engine.Exhausted when it was) and the violations found, as lassos.
-func (e *searcher[S]) checkTemporal(ctx context.Context) (*LivenessStats, engine.Stop, []engine.Finding, error) {
+// (findings.Exhausted when it was) and the violations found, as lassos.
+func (e *searcher[S]) checkTemporal(ctx context.Context) (*LivenessStats, findings.Stop, []findings.Finding, error) {
 	start := time.Now()
 	opts := e.opts
 	opts.NoSymmetry = true
@@ -572,13 +572,13 @@ func (e *searcher[S]) checkTemporal(ctx context.Context) (*LivenessStats, engine
 		if err != nil {
 			return nil, 0, nil, err
 		}
-		return st, engine.Exhausted, []engine.Finding{*f}, nil
+		return st, findings.Exhausted, []findings.Finding{*f}, nil
 	}
-	if stop != engine.Exhausted {
+	if stop != findings.Exhausted {
 		return st, stop, nil, nil
 	}
 	a := newAnalyzer(g)
-	var out []engine.Finding
+	var out []findings.Finding
 	done := map[string]bool{}
 	for k, f := range fs {
 		if len(out) >= e.opts.MaxFindings {
@@ -610,7 +610,7 @@ func (e *searcher[S]) checkTemporal(ctx context.Context) (*LivenessStats, engine
 			ords = append(ords, fg.ord[ed])
 		}
 		loop := len(ords) - 1 - len(l.loop)
-		fd, _, err := le.rebuild(&pending{verdict: verdict{kind: engine.LivenessViolated, property: f.prop.Name}, ords: ords})
+		fd, _, err := le.rebuild(&pending{verdict: verdict{kind: findings.LivenessViolated, property: f.prop.Name}, ords: ords})
 		if err != nil {
 			return nil, 0, nil, fmt.Errorf("temporal property %s: %w", f.prop.Name, err)
 		}
@@ -618,7 +618,7 @@ func (e *searcher[S]) checkTemporal(ctx context.Context) (*LivenessStats, engine
 		fd.Trace.Loop = &loop
 		out = append(out, *fd)
 	}
-	return st, engine.Exhausted, out, nil
+	return st, findings.Exhausted, out, nil
 }
 
 // ordsTo returns the successor ordinals from an initial state to v along

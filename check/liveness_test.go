@@ -7,7 +7,7 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 	"github.com/execspec/execspec/validate"
@@ -179,7 +179,7 @@ func TestTemporalVerdicts(t *testing.T) {
 				return
 			}
 			f := res.Findings[0]
-			if f.Kind != engine.LivenessViolated || f.Property != "prop" || f.Trace == nil || f.Trace.Loop == nil {
+			if f.Kind != findings.LivenessViolated || f.Property != "prop" || f.Trace == nil || f.Trace.Loop == nil {
 				t.Fatalf("finding %+v", f)
 			}
 			last := len(f.Trace.Steps) - 1
@@ -344,7 +344,7 @@ func TestTemporalPanicAndStrategies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Panicked || res.Findings[0].Property != "boom" || len(res.Findings[0].Trace.Steps) != 3 {
+		if len(res.Findings) != 1 || res.Findings[0].Kind != findings.Panicked || res.Findings[0].Property != "boom" || len(res.Findings[0].Trace.Steps) != 3 {
 			t.Fatalf("%s: boom: %v", strategy, res.Findings)
 		}
 	}

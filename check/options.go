@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 )
 
 // Options configures Run. The zero value works: a breadth-first search of

@@ -3,7 +3,7 @@ package check
 import (
 	"fmt"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
 )
@@ -46,9 +46,9 @@ func (x *expander[S]) checkTransition(from, to *S) verdict {
 		name := x.eng.refine[i].Name
 		switch {
 		case err != nil:
-			return verdict{kind: engine.Panicked, property: name, err: err}
+			return verdict{kind: findings.Panicked, property: name, err: err}
 		case !st.OK:
-			return verdict{kind: engine.RefinementViolated, property: name}
+			return verdict{kind: findings.RefinementViolated, property: name}
 		}
 	}
 	return verdict{}
@@ -83,7 +83,7 @@ func (e *searcher[S]) temporalOf(name string) bool {
 
 // mappedTrace returns the high model's states the trace through states
 // maps to under the named refinement, with the high action that explains
-// each step (see engine.Finding.Mapped); nil when name is not a
+// each step (see findings.Finding.Mapped); nil when name is not a
 // refinement. It ends early at a state the mapping panics on.
 func (e *searcher[S]) mappedTrace(name string, states []S) *trace.Trace {
 	p, err := e.mc.Property(name)

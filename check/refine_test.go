@@ -9,8 +9,8 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/twophase"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -114,7 +114,7 @@ func TestRefinementSemantics(t *testing.T) {
 					t.Fatalf("findings %v, want one", res.Findings)
 				}
 				f := res.Findings[0]
-				if f.Kind != engine.RefinementViolated || f.Property != "Spec" {
+				if f.Kind != findings.RefinementViolated || f.Property != "Spec" {
 					t.Fatalf("finding %s", f.Headline())
 				}
 				last := f.Trace.Steps[len(f.Trace.Steps)-1]
@@ -152,7 +152,7 @@ func TestRefinementPanic(t *testing.T) {
 		return highState{s.X}
 	})
 	res := runRefinement(t, m, check.Options{Workers: 1})
-	if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Panicked || res.Findings[0].Property != "Spec" {
+	if len(res.Findings) != 1 || res.Findings[0].Kind != findings.Panicked || res.Findings[0].Property != "Spec" {
 		t.Fatalf("findings %v", res.Findings)
 	}
 	var pe *machine.PanicError
@@ -216,7 +216,7 @@ func TestRefinementTemporal(t *testing.T) {
 				}
 				return
 			}
-			if len(res.Findings) != 1 || res.Findings[0].Kind != engine.LivenessViolated || res.Findings[0].Property != "Spec" {
+			if len(res.Findings) != 1 || res.Findings[0].Kind != findings.LivenessViolated || res.Findings[0].Property != "Spec" {
 				t.Fatalf("findings %v", res.Findings)
 			}
 			mc, _ := machine.Compile(m)
@@ -281,7 +281,7 @@ func TestRefinementIgnoresSymmetry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Symmetries) != 0 || len(res.Findings) != 1 || res.Findings[0].Kind != engine.RefinementViolated {
+	if len(res.Symmetries) != 0 || len(res.Findings) != 1 || res.Findings[0].Kind != findings.RefinementViolated {
 		t.Errorf("symmetries %v, findings %v", res.Symmetries, res.Findings)
 	}
 	res, err = check.Run(context.Background(), mc, check.Options{Workers: 1, Property: "ok"})

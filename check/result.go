@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec/trace"
@@ -77,14 +77,14 @@ type Result struct {
 	// invariant, an example or a temporal property.
 	Property     string
 	PropertyKind machine.PropertyKind
-	Findings     []engine.Finding
+	Findings     []findings.Finding
 	Stats        Stats
 	// Complete is true when every reachable state was explored (Stopped is
-	// engine.Exhausted). A search that stopped at its first finding is not
+	// findings.Exhausted). A search that stopped at its first finding is not
 	// complete, but its finding is real; an incomplete search with no
 	// finding proves nothing.
 	Complete bool
-	Stopped  engine.Stop
+	Stopped  findings.Stop
 	// Collision is the estimated probability that two distinct states
 	// share a fingerprint, making the search skip one: n²/2^65 for n
 	// distinct states and 64-bit fingerprints (n²/2^129 for 128-bit). It is

@@ -5,7 +5,8 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -66,7 +67,7 @@ func TestStepInvariant(t *testing.T) {
 				t.Fatalf("%d findings, want 1 (stopped %s)", len(res.Findings), res.Stopped)
 			}
 			f := res.Findings[0]
-			if f.Kind != engine.StepViolated || f.Property != "monotonic" {
+			if f.Kind != findings.StepViolated || f.Property != "monotonic" {
 				t.Fatalf("finding %s, want the step invariant monotonic violated", f.Headline())
 			}
 			// Shortest (BFS) or shrunk (DFS): inc, inc, reset.
@@ -86,7 +87,7 @@ func TestStepInvariant(t *testing.T) {
 			}); err != nil {
 				t.Fatalf("the trace does not replay: %v", err)
 			}
-			if last.Kind != engine.StepViolated {
+			if last.Kind != findings.StepViolated {
 				t.Errorf("the trace's last step is %v, want a violation", last)
 			}
 		})
@@ -129,7 +130,7 @@ func TestActionConstraint(t *testing.T) {
 	m := build(belowDiagonal)
 	m.Invariant("below", func(s *grid) bool { return s.Y <= s.X })
 	res := run(t, m, check.Options{Workers: 1, Property: "below"})
-	if len(res.Findings) != 1 || res.Findings[0].Kind != engine.InvariantViolated || len(res.Findings[0].Trace.Steps) != 2 {
+	if len(res.Findings) != 1 || res.Findings[0].Kind != findings.InvariantViolated || len(res.Findings[0].Trace.Steps) != 2 {
 		t.Fatalf("findings %v, want below violated after one step up", res.Findings)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 )
 
 // Strategy names a search order: the value of Options.Strategy and

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -92,28 +93,28 @@ func (res *Result) summary() string {
 // fails t (a complete one: the property holds; an incomplete one: nothing
 // is known). It neither replays nor saves traces under testdata: the
 // finding is the expected outcome, not a failure to keep.
-func TestViolation[S any](t testing.TB, m *execspec.Model[S], opts Options) engine.Finding {
+func TestViolation[S any](t testing.TB, m *execspec.Model[S], opts Options) findings.Finding {
 	t.Helper()
 	mc, err := machine.Compile(m)
 	if err != nil {
 		t.Fatalf("execspec: %v", err)
-		return engine.Finding{}
+		return findings.Finding{}
 	}
 	if opts.Property != "" {
 		p, err := mc.Property(opts.Property)
 		if err != nil {
 			t.Fatalf("execspec: check %s: %v", m.Name(), err)
-			return engine.Finding{}
+			return findings.Finding{}
 		}
 		if p.Kind == machine.Example {
 			t.Fatalf("execspec: check %s: %s is an example: it is found, not violated; use check.Test to require that it is reached", m.Name(), p.Name)
-			return engine.Finding{}
+			return findings.Finding{}
 		}
 	}
 	res, err := Run(t.Context(), mc, opts)
 	if err != nil {
 		t.Fatalf("execspec: check %s: %v", m.Name(), err)
-		return engine.Finding{}
+		return findings.Finding{}
 	}
 	want := "a violation"
 	if opts.Property != "" {
@@ -125,7 +126,7 @@ func TestViolation[S any](t testing.TB, m *execspec.Model[S], opts Options) engi
 		} else {
 			t.Fatalf("execspec: check %s: want %s; the search stopped (%s) with none found (%s): nothing is known", m.Name(), want, res.Stopped, res.summary())
 		}
-		return engine.Finding{}
+		return findings.Finding{}
 	}
 	f := res.Findings[0]
 	steps := 0

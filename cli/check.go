@@ -15,8 +15,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/internal/bytesize"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec"
@@ -203,8 +204,8 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	s.env.mon.startTimeout(f.timeout)
 	res, err := check.Run(ctx, mc, opts)
 	s.env.mon.engineDone()
-	if err == nil && res.Stopped == engine.StoppedInterrupted && errors.Is(context.Cause(ctx), errMemoryCap) {
-		res.Stopped = engine.StoppedMemory
+	if err == nil && res.Stopped == findings.StoppedInterrupted && errors.Is(context.Cause(ctx), errMemoryCap) {
+		res.Stopped = findings.StoppedMemory
 	}
 	if err != nil {
 		var unknown *execspec.UnknownNameError
@@ -216,7 +217,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	reproduce := s.reproduceCommand(instance, &f, strategy, seed)
 	var traces []*trace.Trace
 	for i, fd := range res.Findings {
-		if fd.Kind == engine.Nondeterministic {
+		if fd.Kind == findings.Nondeterministic {
 			s.reportNondeterminism(fd, f.fullStates)
 			continue
 		}
@@ -448,7 +449,7 @@ func (s *session[S]) saveCheckFinding(model, instance string, t *trace.Trace, i 
 
 // reportNondeterminism reports a model error found during the search: an
 // action that is not a function of its state and picks.
-func (s *session[S]) reportNondeterminism(fd engine.Finding, full bool) {
+func (s *session[S]) reportNondeterminism(fd findings.Finding, full bool) {
 	s.printf("\nNONDETERMINISTIC MODEL: %v\n", fd.Err)
 	if t := fd.Trace; t != nil && len(t.Steps) > 0 {
 		s.printf("The state it was executed from, and the step:\n")
@@ -508,7 +509,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 				s.printf("  %s\n", u)
 			}
 		}
-	case res.Stopped == engine.StoppedFindings:
+	case res.Stopped == findings.StoppedFindings:
 		s.printf("Search stopped at the finding (--max-findings %d).\n", len(res.Findings))
 	default:
 		s.printf("SEARCH INCOMPLETE: stopped (%s) before exploring every reachable state", res.Stopped)
@@ -575,31 +576,12 @@ func (s *session[S]) checkSummary(res *check.Result) {
 
 // checkExitCode maps a result to the command's exit code.
 func checkExitCode(res *check.Result) int {
-	found := false
-	for _, fd := range res.Findings {
-		if fd.Kind == engine.Nondeterministic {
-			return ExitUsage // a model error, whatever else was found
-		}
-	}
-	for _, fd := range res.Findings {
-		switch fd.Kind {
-		case engine.InvariantViolated, engine.StepViolated, engine.Panicked, engine.Deadlocked, engine.LivenessViolated, engine.RefinementViolated:
-			return ExitViolation
-		case engine.ExampleFound:
-			found = true
-		}
-	}
-	switch {
-	case found:
-		return ExitExample
-	case res.Stopped == engine.StoppedInterrupted:
-		return ExitInterrupted
-	case !res.Complete, len(res.Unverified) > 0:
-		return ExitIncomplete
-	case res.PropertyKind == machine.Example:
-		return ExitNoExample
-	}
-	return ExitOK
+	return exitCode(findings.Judge(findings.Outcome{
+		Findings:    res.Findings,
+		Complete:    res.Complete && len(res.Unverified) == 0,
+		Interrupted: res.Stopped == findings.StoppedInterrupted,
+		WantExample: res.PropertyKind == machine.Example,
+	}))
 }
 
 // physicalMemory returns the machine's memory in bytes, or 0 when it cannot

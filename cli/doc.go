@@ -6,6 +6,8 @@
 // drives the engines. Exit codes are the constants Exit*.
 package cli
 
+import "github.com/execspec/execspec/findings"
+
 // Exit codes of the execspec command.
 const (
 	ExitOK          = 0   // clean: nothing found, or replay reproduced a clean run
@@ -19,3 +21,23 @@ const (
 	ExitInterrupted = 130 // interrupted (Ctrl-C); statistics so far were printed
 	ExitTerminated  = 143 // terminated by SIGTERM; statistics so far were printed
 )
+
+// exitCode is a verdict's exit code: every command that searches maps its
+// result to a findings.Verdict, and the verdict to its code here.
+func exitCode(v findings.Verdict) int {
+	switch v {
+	case findings.Violation:
+		return ExitViolation
+	case findings.Example:
+		return ExitExample
+	case findings.NoExample:
+		return ExitNoExample
+	case findings.Incomplete:
+		return ExitIncomplete
+	case findings.Interrupted:
+		return ExitInterrupted
+	case findings.ModelError:
+		return ExitUsage
+	}
+	return ExitOK
+}

@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
@@ -80,9 +80,9 @@ type findingContext struct {
 }
 
 // annotate sets a finding's trace metadata, whatever the engine.
-func (s *session[S]) annotate(fd engine.Finding, fc findingContext) *trace.Trace {
+func (s *session[S]) annotate(fd findings.Finding, fc findingContext) *trace.Trace {
 	t := fd.Trace
-	t.Meta = s.findingMeta(fc.model, fc.instance, engine.Status(fd.Kind))
+	t.Meta = s.findingMeta(fc.model, fc.instance, findings.Status(fd.Kind))
 	for k, v := range fc.meta {
 		t.Meta[k] = v
 	}
@@ -115,7 +115,7 @@ func (s *session[S]) annotate(fd engine.Finding, fc findingContext) *trace.Trace
 
 // mappedMeta is a refinement finding's "#meta" entry: the high model and,
 // per step of the trace, the high action and the mapped state.
-func mappedMeta(fd engine.Finding) map[string]any {
+func mappedMeta(fd findings.Finding) map[string]any {
 	m := fd.Mapped
 	steps := make([]any, len(m.Steps))
 	for i, st := range m.Steps {
@@ -130,7 +130,7 @@ func mappedMeta(fd engine.Finding) map[string]any {
 		steps[i] = map[string]any{"action": st.Action, "picks": picks, "state": itf.Record(fields...)}
 	}
 	out := map[string]any{"name": fd.Property, "high": m.Meta[trace.MetaModel], "mapped": steps}
-	if fd.Kind == engine.RefinementViolated {
+	if fd.Kind == findings.RefinementViolated {
 		out["failed"] = "step"
 		if len(m.Steps) == 1 {
 			out["failed"] = "init"
@@ -141,27 +141,27 @@ func mappedMeta(fd engine.Finding) map[string]any {
 
 // reportFinding prints one finding, whatever the engine: what was found,
 // the trace, the panic stack, and how to replay and reproduce it.
-func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc findingContext, full bool) {
+func (s *session[S]) reportFinding(fd findings.Finding, t *trace.Trace, fc findingContext, full bool) {
 	last := len(t.Steps) - 1
 	where := plural(last, "step")
 	if fc.where != "" {
 		where += ", " + fc.where
 	}
 	switch fd.Kind {
-	case engine.InvariantViolated:
+	case findings.InvariantViolated:
 		s.printf("\nVIOLATION: invariant %s does not hold after step %d (%s)\n", fd.Property, last, where)
-	case engine.StepViolated:
+	case findings.StepViolated:
 		s.printf("\nVIOLATION: step invariant %s does not hold on step %d (%s)\n", fd.Property, last, where)
-	case engine.ExampleFound:
+	case findings.ExampleFound:
 		s.printf("\nEXAMPLE: %s reached at step %d (%s)\n", fd.Property, last, where)
-	case engine.Deadlocked:
+	case findings.Deadlocked:
 		s.printf("\nDEADLOCK: no action is enabled after step %d (%s)\n", last, where)
-	case engine.Panicked:
+	case findings.Panicked:
 		s.printf("\nPANIC at step %d (%s): %v\n", last, where, fd.Err)
-	case engine.LivenessViolated:
+	case findings.LivenessViolated:
 		s.reportLasso(fd, t, fc, full)
 		return
-	case engine.RefinementViolated:
+	case findings.RefinementViolated:
 		high := "the high model"
 		if fd.Mapped != nil {
 			high, _ = fd.Mapped.Meta[trace.MetaModel].(string)
@@ -178,7 +178,7 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 	if fc.choice != "" {
 		s.printf("%s\n", fc.choice)
 	}
-	if fd.Mapped != nil && fd.Kind == engine.RefinementViolated {
+	if fd.Mapped != nil && fd.Kind == findings.RefinementViolated {
 		s.printMapped(t, fd, full)
 	} else {
 		_ = t.Print(s.out, trace.PrintOptions{FullStates: full, Highlight: last})
@@ -198,7 +198,7 @@ func (s *session[S]) reportFinding(fd engine.Finding, t *trace.Trace, fc finding
 
 // reportLasso prints a liveness violation: a lasso, whose loop the
 // behaviour repeats forever.
-func (s *session[S]) reportLasso(fd engine.Finding, t *trace.Trace, fc findingContext, full bool) {
+func (s *session[S]) reportLasso(fd findings.Finding, t *trace.Trace, fc findingContext, full bool) {
 	last := len(t.Steps) - 1
 	loop := last
 	if t.Loop != nil {
@@ -232,7 +232,7 @@ func (s *session[S]) reportLasso(fd engine.Finding, t *trace.Trace, fc findingCo
 // printMapped prints a refinement violation's trace with, after each step,
 // the high model's action and the changes of the state it maps to; the
 // last step, which the high model cannot take, is marked.
-func (s *session[S]) printMapped(t *trace.Trace, fd engine.Finding, full bool) {
+func (s *session[S]) printMapped(t *trace.Trace, fd findings.Finding, full bool) {
 	m := fd.Mapped
 	last := len(t.Steps) - 1
 	for i, st := range t.Steps {

@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/internal/bytesize"
 	"github.com/execspec/execspec/machine"
 )
@@ -327,5 +327,5 @@ func (m *monitor) watchMemory(limit int64, soft func()) error {
 // memoryStopMessage is the first line of the report of a search stopped by
 // the memory cap with nothing found, as the checker's summary words it.
 func memoryStopMessage() string {
-	return fmt.Sprintf("SEARCH INCOMPLETE: stopped (%s) before exploring every reachable state; nothing found in the states explored, which proves nothing about the others.", engine.StoppedMemory)
+	return fmt.Sprintf("SEARCH INCOMPLETE: stopped (%s) before exploring every reachable state; nothing found in the states explored, which proves nothing about the others.", findings.StoppedMemory)
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/portfolio"
 	"github.com/execspec/execspec/trace"
@@ -45,7 +45,7 @@ func (s *session[S]) runPortfolio(ctx context.Context, mc *machine.Machine[S], i
 	var traces []*trace.Trace
 	for i, fd := range res.Findings {
 		wk := res.Workers[fd.Worker]
-		if fd.Kind == engine.Nondeterministic {
+		if fd.Kind == findings.Nondeterministic {
 			s.reportNondeterminism(fd.Finding, f.fullStates)
 			continue
 		}
@@ -133,26 +133,14 @@ func (s *session[S]) portfolioSummary(mc *machine.Machine[S], res *portfolio.Res
 
 // portfolioExitCode maps a portfolio's result to the command's exit code.
 func portfolioExitCode(ctx context.Context, res *portfolio.Result) int {
-	example := false
-	for _, fd := range res.Findings {
-		switch fd.Kind {
-		case engine.Nondeterministic:
-			return ExitUsage
-		case engine.ExampleFound:
-			example = true
-		default:
-			return ExitViolation
-		}
+	fs := make([]findings.Finding, len(res.Findings))
+	for i, fd := range res.Findings {
+		fs[i] = fd.Finding
 	}
-	switch {
-	case example:
-		return ExitExample
-	case res.Complete && res.PropertyKind == machine.Example:
-		return ExitNoExample
-	case res.Complete:
-		return ExitOK
-	case ctx.Err() != nil:
-		return ExitInterrupted
-	}
-	return ExitIncomplete
+	return exitCode(findings.Judge(findings.Outcome{
+		Findings:    fs,
+		Complete:    res.Complete,
+		Interrupted: ctx.Err() != nil,
+		WantExample: res.PropertyKind == machine.Example,
+	}))
 }

@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 
-	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/internal/bytesize"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/simulate"
 	"github.com/execspec/execspec/trace"

@@ -13,7 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/portfolio"
 
@@ -173,7 +174,7 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 		s.out = io.MultiWriter(out, &report)
 		s.reportFinding(fd.Finding, t, fc, f.fullStates)
 		s.out = out
-		reports = append(reports, shardFinding{Sample: fd.Sample, Violation: fd.Kind == engine.InvariantViolated || fd.Kind == engine.StepViolated || fd.Kind == engine.Panicked, Report: report.String()})
+		reports = append(reports, shardFinding{Sample: fd.Sample, Violation: fd.Kind == findings.InvariantViolated || fd.Kind == findings.StepViolated || fd.Kind == findings.Panicked, Report: report.String()})
 		if err := saveFinding(s.env, mc.Name(), instance, f.property, seed, fd.Sample, t); err != nil {
 			fmt.Fprintf(s.env.Stderr, "execspec: warning: could not save the trace for replay comparison: %v\n", err)
 		}
@@ -224,31 +225,21 @@ func (s *session[S]) temporalNote(mc *machine.Machine[S], what string) {
 }
 
 func (s *session[S]) exitCode(res *simulate.Result, ctx context.Context) (int, error) {
-	for _, fd := range res.Findings {
-		if fd.Kind == engine.InvariantViolated || fd.Kind == engine.StepViolated || fd.Kind == engine.Panicked {
-			return ExitViolation, nil
-		}
+	fs := make([]findings.Finding, len(res.Findings))
+	for i, fd := range res.Findings {
+		fs[i] = fd.Finding
 	}
-	if res.Property != "" && res.PropertyKind == machine.Example {
-		if len(res.Findings) > 0 {
-			return ExitExample, nil
-		}
-		if res.Stopped == engine.StoppedTimeout {
-			return ExitIncomplete, nil
-		}
-		if ctx.Err() != nil {
-			return ExitInterrupted, nil
-		}
+	timedOut := res.Stopped == findings.StoppedTimeout
+	v := findings.Judge(findings.Outcome{
+		Findings:    fs,
+		Complete:    !timedOut && ctx.Err() == nil,
+		Interrupted: !timedOut && ctx.Err() != nil,
+		WantExample: res.Property != "" && res.PropertyKind == machine.Example,
+	})
+	if v == findings.NoExample {
 		s.printf("example %s not reached\n", res.Property)
-		return ExitNoExample, nil
 	}
-	switch {
-	case res.Stopped == engine.StoppedTimeout:
-		return ExitIncomplete, nil
-	case ctx.Err() != nil:
-		return ExitInterrupted, nil
-	}
-	return ExitOK, nil
+	return exitCode(v), nil
 }
 
 func propFlag(p string) string {
@@ -296,29 +287,29 @@ func (s *session[S]) runFindingContext(model, instance, property string, seed ui
 
 func (s *session[S]) summary(res *simulate.Result) {
 	st := res.Stats
-	interrupted := res.Stopped == engine.StoppedInterrupted
+	interrupted := res.Stopped == findings.StoppedInterrupted
 	writeRunSummary(s.out, st, res.Stopped, "")
 	actions := make([]actionSummary, len(st.Actions))
 	for i, a := range st.Actions {
 		actions[i] = actionSummary{Name: a.Name, Tried: a.Tried, Fired: a.Fired, Executions: a.Runs, Undecided: a.Undecided}
 	}
 	s.event(runSummary{Samples: st.Samples, Steps: st.Steps, Seconds: st.Elapsed.Seconds(), StepsPerSecond: st.StepsPerSecond(),
-		MinLen: st.MinLen, AvgLen: st.AvgLen(), MaxLen: st.MaxLen, Deadlocks: st.Deadlocks, Actions: actions, Incomplete: interrupted || res.Stopped == engine.StoppedTimeout, Stopped: res.Stopped.String()})
+		MinLen: st.MinLen, AvgLen: st.AvgLen(), MaxLen: st.MaxLen, Deadlocks: st.Deadlocks, Actions: actions, Incomplete: interrupted || res.Stopped == findings.StoppedTimeout, Stopped: res.Stopped.String()})
 }
 
 // writeRunSummary writes a simulation's summary: counts, rates, and a
 // table of what each action did. over, when not empty, says what the time
 // is a sum of (a merge of shards).
-func writeRunSummary(w io.Writer, st simulate.Stats, stopped engine.Stop, over string) {
+func writeRunSummary(w io.Writer, st simulate.Stats, stopped findings.Stop, over string) {
 	fmt.Fprintf(w, "\nSummary: %d samples, %d steps in %s%s (%.0f steps/s, %.0f samples/s); trace length min/avg/max %d/%.1f/%d",
 		st.Samples, st.Steps, roundDuration(st.Elapsed), over, st.StepsPerSecond(), float64(st.Samples)/max(st.Elapsed.Seconds(), 1e-9), st.MinLen, st.AvgLen(), st.MaxLen)
 	if st.Deadlocks > 0 {
 		fmt.Fprintf(w, "; %d samples ended with no enabled action", st.Deadlocks)
 	}
 	switch stopped {
-	case engine.StoppedInterrupted:
+	case findings.StoppedInterrupted:
 		fmt.Fprintf(w, "; interrupted before all samples ran")
-	case engine.StoppedTimeout:
+	case findings.StoppedTimeout:
 		fmt.Fprintf(w, "; stopped by --timeout before all samples ran: nothing found, which proves nothing")
 	}
 	fmt.Fprintf(w, "\n")

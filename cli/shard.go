@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/internal/atomicfile"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/simulate"
@@ -34,7 +34,7 @@ type shardResult struct {
 	// Shard is this shard's number, from 1 to Shards.
 	Shard  int `json:"shard"`
 	Shards int `json:"shards"`
-	// Stopped is why the shard ended (engine.Stop's words).
+	// Stopped is why the shard ended (findings.Stop's words).
 	Stopped string         `json:"stopped"`
 	Stats   simulate.Stats `json:"stats"`
 	// Findings are the shard's, lowest sample first.
@@ -186,11 +186,11 @@ func mergeShards(rs []*shardResult, files []string) (*shardResult, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("shards %s of %d are missing: a merge needs every shard of the run", strings.Join(missing, ", "), first.Shards)
 	}
-	m := &shardResult{Version: shardVersion, Run: first.Run, Shards: first.Shards, Stopped: engine.Exhausted.String()}
+	m := &shardResult{Version: shardVersion, Run: first.Run, Shards: first.Shards, Stopped: findings.Exhausted.String()}
 	for _, r := range rs {
 		m.Stats.Add(r.Stats)
 		m.Findings = append(m.Findings, r.Findings...)
-		if r.Stopped == engine.StoppedInterrupted.String() || r.Stopped == engine.StoppedTimeout.String() {
+		if r.Stopped == findings.StoppedInterrupted.String() || r.Stopped == findings.StoppedTimeout.String() {
 			m.Stopped = r.Stopped
 		}
 	}
@@ -199,7 +199,7 @@ func mergeShards(rs []*shardResult, files []string) (*shardResult, error) {
 		m.Findings = m.Findings[:first.Run.MaxFindings]
 	}
 	if len(m.Findings) > 0 && len(m.Findings) == first.Run.MaxFindings {
-		m.Stopped = engine.StoppedFindings.String()
+		m.Stopped = findings.StoppedFindings.String()
 	}
 	return m, nil
 }
@@ -252,7 +252,7 @@ func printMerged(env Env, m *shardResult) int {
 		return ExitViolation
 	case r.Example && len(m.Findings) > 0:
 		return ExitExample
-	case m.Stopped == engine.StoppedTimeout.String() || m.Stopped == engine.StoppedInterrupted.String():
+	case m.Stopped == findings.StoppedTimeout.String() || m.Stopped == findings.StoppedInterrupted.String():
 		return ExitIncomplete
 	case r.Example:
 		fmt.Fprintf(w, "example %s not reached\n", r.Property)
@@ -262,11 +262,11 @@ func printMerged(env Env, m *shardResult) int {
 }
 
 // stopOf returns the Stop named s.
-func stopOf(s string) engine.Stop {
-	for _, st := range []engine.Stop{engine.StoppedInterrupted, engine.StoppedTimeout, engine.StoppedFindings} {
+func stopOf(s string) findings.Stop {
+	for _, st := range []findings.Stop{findings.StoppedInterrupted, findings.StoppedTimeout, findings.StoppedFindings} {
 		if st.String() == s {
 			return st
 		}
 	}
-	return engine.Exhausted
+	return findings.Exhausted
 }

@@ -3,7 +3,7 @@ package mbt
 import (
 	"fmt"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 )
 
 // Defaults, in one place. -short divides the number of traces by

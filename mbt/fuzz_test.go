@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt"

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 )
 
 func TestTestDir(t *testing.T) {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt/internal/statediff"
 	"github.com/execspec/execspec/trace"

@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/mbt/internal/statediff"
@@ -462,10 +463,10 @@ func (r *runner[S]) runStep(idx int, ps engine.PlanStep, collect bool) (ran engi
 		// The model's transition for the step performed: with outputs,
 		// the branch the implementation's answers chose.
 		switch v := engine.JudgeStep(mc, steps, r.cur, r.nxt); v.Kind {
-		case engine.Panicked:
+		case findings.Panicked:
 			out.err = fmt.Errorf("step %d: model %s: %w", idx, mc.Name(), v.Err)
 			return ran, out
-		case engine.StepViolated:
+		case findings.StepViolated:
 			return diverged(StepViolated, fmt.Errorf("step invariant %s does not hold on step %d (%s)", v.Property, idx, st))
 		}
 	}

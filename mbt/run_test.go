@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/mbt"
 )

@@ -3,7 +3,7 @@ package mbt
 import (
 	"slices"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 )
 
 // A divergence is shrunk with engine.Shrinker's passes over plans: a

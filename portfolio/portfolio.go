@@ -23,7 +23,8 @@ import (
 	"time"
 
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 )
@@ -84,7 +85,7 @@ type Worker struct {
 	Seed     uint64
 	// Stopped says how its search ended; Exhausted for an exhaustive
 	// worker means every reachable state was explored.
-	Stopped engine.Stop
+	Stopped findings.Stop
 	// Samples and Steps count a simulation's work; Distinct an exhaustive
 	// search's states.
 	Samples, Steps, Distinct int64
@@ -96,7 +97,7 @@ type Worker struct {
 
 // Finding is a finding with the worker that made it.
 type Finding struct {
-	engine.Finding
+	findings.Finding
 	Worker int
 	// Sample is the simulation sample (-1 for an exhaustive search).
 	Sample int
@@ -169,10 +170,10 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 			}
 			st := res.Workers[w].Stopped
 			exhaustive := res.Workers[w].Strategy.Exhaustive()
-			if len(found) > 0 || (exhaustive && st == engine.Exhausted) {
+			if len(found) > 0 || (exhaustive && st == findings.Exhausted) {
 				stop(errFound) // a finding, or a proof: the others can stop
 			}
-			if exhaustive && st == engine.Exhausted && len(found) == 0 {
+			if exhaustive && st == findings.Exhausted && len(found) == 0 {
 				res.Complete = true
 			}
 		}()

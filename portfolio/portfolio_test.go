@@ -8,8 +8,8 @@ import (
 
 	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/dnsbalancer"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/portfolio"
 	"github.com/execspec/execspec/simulate"
@@ -34,7 +34,7 @@ func TestFindsAndReproduces(t *testing.T) {
 		t.Fatalf("no finding: %+v", res.Workers)
 	}
 	f := res.Findings[0]
-	if f.Kind != engine.InvariantViolated || f.Property != "no_inconsistent_root" || f.Trace == nil {
+	if f.Kind != findings.InvariantViolated || f.Property != "no_inconsistent_root" || f.Trace == nil {
 		t.Fatalf("finding %+v", f)
 	}
 	// The winner's finding reproduces alone, with its strategy and seed.
@@ -75,7 +75,7 @@ func TestCompleteAndIncomplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Complete || res.Workers[0].Stopped == engine.Exhausted {
+	if res.Complete || res.Workers[0].Stopped == findings.Exhausted {
 		t.Fatalf("a simulation stopped by the deadline proved something: %+v", res.Workers)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -54,7 +54,7 @@ type State struct {
 // Finding is a state, or a branch, the properties or the model's code
 // single out.
 type Finding struct {
-	Kind     engine.Kind
+	Kind     findings.Kind
 	Property string // the invariant or example; empty for a panic in init or an action, and for a deadlock
 	// Key and Depth are the state's. For a state outside the constraints,
 	// which is judged but never stored, State is -1 and Parent, Action and
@@ -208,7 +208,7 @@ func (x *explorer[S]) expand(i int) error {
 			choices := append([]int(nil), r.Path...)
 			switch {
 			case r.Err != nil:
-				x.res.Findings = append(x.res.Findings, Finding{Kind: engine.Panicked, Key: fromKey, Depth: depth - 1, State: i, Parent: i, Action: a, Choices: choices, Err: r.Err})
+				x.res.Findings = append(x.res.Findings, Finding{Kind: findings.Panicked, Key: fromKey, Depth: depth - 1, State: i, Parent: i, Action: a, Choices: choices, Err: r.Err})
 			case r.Enabled:
 				enabled++
 				if err := x.successor(from, s, i, depth, a, choices); err != nil {
@@ -231,7 +231,7 @@ func (x *explorer[S]) expand(i int) error {
 		// only, as the checker does.
 		st := x.res.States[i]
 		x.res.Deadlocked = append(x.res.Deadlocked, i)
-		x.res.Findings = append(x.res.Findings, Finding{Kind: engine.Deadlocked, Key: fromKey, Depth: depth - 1, State: i, Parent: st.Parent, Action: st.Action, Choices: st.Choices})
+		x.res.Findings = append(x.res.Findings, Finding{Kind: findings.Deadlocked, Key: fromKey, Depth: depth - 1, State: i, Parent: st.Parent, Action: st.Action, Choices: st.Choices})
 	}
 	return nil
 }
@@ -252,9 +252,9 @@ func (x *explorer[S]) successor(from, s *S, parent, depth, a int, choices []int)
 			if err == nil && holds {
 				continue
 			}
-			f := Finding{Kind: engine.StepViolated, Property: p.Name, Key: key, Depth: depth, State: -1, Parent: parent, Action: a, Choices: choices, Err: err}
+			f := Finding{Kind: findings.StepViolated, Property: p.Name, Key: key, Depth: depth, State: -1, Parent: parent, Action: a, Choices: choices, Err: err}
 			if err != nil {
-				f.Kind = engine.Panicked
+				f.Kind = findings.Panicked
 			}
 			x.res.Findings = append(x.res.Findings, f)
 			break
@@ -282,7 +282,7 @@ func (x *explorer[S]) successor(from, s *S, parent, depth, a int, choices []int)
 			// finding.
 			if !x.outside[key] {
 				x.outside[key] = true
-				x.res.Findings = append(x.res.Findings, Finding{Kind: engine.Panicked, Property: v.name, Key: key, Depth: depth, State: -1, Parent: parent, Action: a, Choices: choices, Err: v.err})
+				x.res.Findings = append(x.res.Findings, Finding{Kind: findings.Panicked, Property: v.name, Key: key, Depth: depth, State: -1, Parent: parent, Action: a, Choices: choices, Err: v.err})
 			}
 			return nil
 		}
@@ -311,11 +311,11 @@ func (x *explorer[S]) successor(from, s *S, parent, depth, a int, choices []int)
 		f := Finding{Property: v.name, Key: key, Depth: depth, State: idx, Parent: parent, Action: a, Choices: choices, Err: v.err}
 		switch {
 		case v.err != nil:
-			f.Kind = engine.Panicked
+			f.Kind = findings.Panicked
 		case v.kind == machine.Invariant && !v.holds:
-			f.Kind = engine.InvariantViolated
+			f.Kind = findings.InvariantViolated
 		case v.kind == machine.Example && v.holds:
-			f.Kind = engine.ExampleFound
+			f.Kind = findings.ExampleFound
 		default:
 			continue
 		}

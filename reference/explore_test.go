@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 )
@@ -72,11 +72,11 @@ func TestExploreVerdicts(t *testing.T) {
 		m.Example("five", func(s *counter) bool { return s.N == 5 })
 	})
 	res := explore(t, mc, Options{})
-	if len(res.Findings) != 1 || res.Findings[0].Kind != engine.InvariantViolated || res.Findings[0].Property != "not4" || res.Findings[0].Depth != 3 {
+	if len(res.Findings) != 1 || res.Findings[0].Kind != findings.InvariantViolated || res.Findings[0].Property != "not4" || res.Findings[0].Depth != 3 {
 		t.Errorf("findings %+v, want not4 violated at depth 3", res.Findings)
 	}
 	res = explore(t, mc, Options{Property: "five"})
-	if len(res.Findings) != 1 || res.Findings[0].Kind != engine.ExampleFound || res.Findings[0].Depth != 4 {
+	if len(res.Findings) != 1 || res.Findings[0].Kind != findings.ExampleFound || res.Findings[0].Depth != 4 {
 		t.Errorf("findings %+v, want five found at depth 4", res.Findings)
 	}
 	if _, err := Explore(t.Context(), mc, Options{Property: "nope"}); err == nil || !strings.Contains(err.Error(), "not4") {
@@ -116,7 +116,7 @@ func TestExploreDeadlockAndPanic(t *testing.T) {
 	res = explore(t, mc, Options{Deadlock: true})
 	var panics int
 	for _, f := range res.Findings {
-		if f.Kind == engine.Panicked {
+		if f.Kind == findings.Panicked {
 			panics++
 			if f.Action != 1 || f.Key != Key(valueOf(counter{N: 2})) || f.Err == nil {
 				t.Errorf("panic finding %+v", f)
@@ -230,7 +230,7 @@ func TestEnabledByReference(t *testing.T) {
 		t.Fatalf("findings %v; the outer evaluator ran %d times", res.Findings, outer)
 	}
 	res = explore(t, mc, Options{Property: "two_disabled"})
-	if len(res.Findings) != 2 || res.Findings[0].Kind != engine.ExampleFound || res.Findings[0].Depth != 3 {
+	if len(res.Findings) != 2 || res.Findings[0].Kind != findings.ExampleFound || res.Findings[0].Depth != 3 {
 		t.Fatalf("two_disabled: %+v", res.Findings)
 	}
 	if two(&counter{N: 0}); outer != 1 {

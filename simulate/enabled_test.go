@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 )
@@ -42,7 +42,7 @@ func TestEnabledInvariant(t *testing.T) {
 			}
 			continue
 		}
-		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.InvariantViolated || len(res.Findings[0].Trace.Steps) != 3 {
+		if len(res.Findings) != 1 || res.Findings[0].Kind != findings.InvariantViolated || len(res.Findings[0].Trace.Steps) != 3 {
 			t.Fatalf("findings %v", res.Findings)
 		}
 	}

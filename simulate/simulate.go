@@ -34,7 +34,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
@@ -176,7 +177,7 @@ func (o *Options) fill() (strategy, error) {
 // Finding is one result worth reporting, with the trace that reproduces
 // it and the sample that found it.
 type Finding struct {
-	engine.Finding
+	findings.Finding
 	Sample int // the sample index; with the seed, enough to replay it
 	// Config says in plain words how the sample chose among the actions
 	// (engine.Choice.Describe: "sync held back (taken only at a step where
@@ -252,11 +253,11 @@ type Result struct {
 	// PropertyKind says whether it is an invariant or an example.
 	Property     string
 	PropertyKind machine.PropertyKind
-	// Stopped is engine.Exhausted when every planned sample ran (or the
+	// Stopped is findings.Exhausted when every planned sample ran (or the
 	// run ended at its findings: StoppedFindings), StoppedInterrupted when
 	// the context was cancelled first. A simulation never proves a
 	// property: it only fails to find a violation.
-	Stopped engine.Stop
+	Stopped findings.Stop
 }
 
 // Run simulates mc with opts. It returns an error only for bad options or
@@ -306,11 +307,11 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	res.Stats.Elapsed = time.Since(start)
 	switch {
 	case len(r.found) >= opts.MaxFindings:
-		res.Stopped = engine.StoppedFindings
+		res.Stopped = findings.StoppedFindings
 	case ctx.Err() != nil && res.Stats.Samples < opts.planned():
-		res.Stopped = engine.StoppedInterrupted
+		res.Stopped = findings.StoppedInterrupted
 		if context.Cause(ctx) == errTimeout {
-			res.Stopped = engine.StoppedTimeout
+			res.Stopped = findings.StoppedTimeout
 		}
 	}
 	sort.Slice(r.found, func(i, j int) bool { return r.found[i].sample < r.found[j].sample })
@@ -483,7 +484,7 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 	} else {
 		res := walk.Start(rnd)
 		if res.Err != nil {
-			r.note(rec, "init", res.Picks, walk.State(), &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
+			r.note(rec, "init", res.Picks, walk.State(), &Finding{Finding: findings.Finding{Kind: findings.Panicked, Err: res.Err}})
 			return sampleOutcome{finding: true}
 		}
 		if !res.Enabled {
@@ -509,7 +510,7 @@ func (r *runner[S]) sample(w *worker[S], s int, rec *recorder) sampleOutcome {
 			plan.Steps = append(plan.Steps, engine.PlanStep{Action: a, Path: append([]int(nil), res.Path...), Enabled: true})
 		}
 		if res.Err != nil {
-			r.note(rec, mc.ActionName(a), res.Picks, walk.State(), &Finding{Finding: engine.Finding{Kind: engine.Panicked, Err: res.Err}})
+			r.note(rec, mc.ActionName(a), res.Picks, walk.State(), &Finding{Finding: findings.Finding{Kind: findings.Panicked, Err: res.Err}})
 			return r.outcome(sampleOutcome{steps: step - 1, finding: true}, rec, plan, d)
 		}
 		r.note(rec, mc.ActionName(a), res.Picks, walk.State(), nil)
@@ -545,7 +546,7 @@ func (r *runner[S]) check(s *S, rec *recorder) bool {
 		return false
 	}
 	if rec != nil {
-		rec.finding = &Finding{Finding: engine.Finding{Kind: v.Kind, Property: v.Property, Err: v.Err}}
+		rec.finding = &Finding{Finding: findings.Finding{Kind: v.Kind, Property: v.Property, Err: v.Err}}
 	}
 	return true
 }
@@ -562,7 +563,7 @@ func (r *runner[S]) checkStep(before, s *S, rec *recorder) bool {
 		return false
 	}
 	if rec != nil {
-		rec.finding = &Finding{Finding: engine.Finding{Kind: v.Kind, Property: v.Property, Err: v.Err}}
+		rec.finding = &Finding{Finding: findings.Finding{Kind: v.Kind, Property: v.Property, Err: v.Err}}
 	}
 	return true
 }

@@ -10,7 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec"
@@ -47,7 +48,7 @@ func TestFindsTheDNSOutageOnN3_5_3(t *testing.T) {
 		t.Fatalf("findings: %d, want 1", len(res.Findings))
 	}
 	f := res.Findings[0]
-	if f.Kind != engine.InvariantViolated || f.Property != "no_inconsistent_root" {
+	if f.Kind != findings.InvariantViolated || f.Property != "no_inconsistent_root" {
 		t.Fatalf("finding %v %s", f.Kind, f.Property)
 	}
 	last := f.Trace.Steps[len(f.Trace.Steps)-1]
@@ -130,7 +131,7 @@ func TestRarelyEnabledActionsFire(t *testing.T) {
 func TestExamplesAndPanics(t *testing.T) {
 	mc := dns(t, 5, 3, false)
 	res, err := simulate.Run(context.Background(), mc, simulate.Options{Seed: 1, Property: "plans3"})
-	if err != nil || len(res.Findings) != 1 || res.Findings[0].Kind != engine.ExampleFound {
+	if err != nil || len(res.Findings) != 1 || res.Findings[0].Kind != findings.ExampleFound {
 		t.Fatalf("plans3: %v %+v", err, res)
 	}
 	if n := len(res.Findings[0].Trace.Steps); n < 4 {
@@ -154,7 +155,7 @@ func TestExamplesAndPanics(t *testing.T) {
 	}
 	f := pres.Findings[0]
 	var pe *machine.PanicError
-	if f.Kind != engine.Panicked || !errors.As(f.Err, &pe) || pe.Where != "action inc" || len(pe.Picks) != 1 {
+	if f.Kind != findings.Panicked || !errors.As(f.Err, &pe) || pe.Where != "action inc" || len(pe.Picks) != 1 {
 		t.Fatalf("panic finding %+v", f)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/simulate"
 )
@@ -48,7 +48,7 @@ func TestStepInvariant(t *testing.T) {
 			t.Fatalf("workers %d: no finding", workers)
 		}
 		f := res.Findings[0]
-		if f.Kind != engine.StepViolated || f.Property != "never_decreases" {
+		if f.Kind != findings.StepViolated || f.Property != "never_decreases" {
 			t.Fatalf("workers %d: %s, want the step invariant violated", workers, f.Headline())
 		}
 		// Shrunk to the shortest: up 2, up 2, fall.
@@ -57,7 +57,7 @@ func TestStepInvariant(t *testing.T) {
 		}
 		// The sample replays to the same finding.
 		_, rf, err := simulate.Replay(mc, opts, f.Sample)
-		if err != nil || rf == nil || rf.Kind != engine.StepViolated {
+		if err != nil || rf == nil || rf.Kind != findings.StepViolated {
 			t.Errorf("workers %d: replay of sample %d: %v, %v", workers, f.Sample, rf, err)
 		}
 	}

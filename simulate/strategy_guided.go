@@ -1,6 +1,6 @@
 package simulate
 
-import "github.com/execspec/execspec/engine"
+import "github.com/execspec/execspec/internal/engine"
 
 // guidedStrategy is Guided: uniform choice, half the samples starting
 // from the corpus of prefixes that reached new states (guided.go).

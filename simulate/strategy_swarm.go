@@ -1,6 +1,6 @@
 package simulate
 
-import "github.com/execspec/execspec/engine"
+import "github.com/execspec/execspec/internal/engine"
 
 // swarmStrategy is Swarm: each sample holds back its own random half of
 // the actions and weighs the rest at random (engine.SwarmChoice).

@@ -1,6 +1,6 @@
 package simulate
 
-import "github.com/execspec/execspec/engine"
+import "github.com/execspec/execspec/internal/engine"
 
 // uniformStrategy is Uniform: every sample draws among the enabled
 // actions by the model's weights alone.

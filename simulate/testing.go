@@ -5,7 +5,8 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -66,7 +67,7 @@ func testSettings(opts *Options) error {
 
 // outcome is the result as engine.RunTest reads it.
 func (res *Result) outcome(opts Options) *engine.Outcome {
-	findings := make([]engine.Finding, len(res.Findings))
+	findings := make([]findings.Finding, len(res.Findings))
 	for i, f := range res.Findings {
 		findings[i] = f.Finding
 	}

@@ -7,7 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
@@ -453,9 +454,9 @@ type validator[S any] struct {
 // asks whether the trace is a behaviour of the model.
 func (v *validator[S]) judgeStep(cur, next *S) *Failure {
 	switch vd := engine.JudgeStep(v.mc, v.mc.StepInvariants(), cur, next); vd.Kind {
-	case engine.Panicked:
+	case findings.Panicked:
 		return &Failure{Reason: Panicked, Property: vd.Property, Err: vd.Err}
-	case engine.StepViolated:
+	case findings.StepViolated:
 		return &Failure{Reason: StepViolated, Property: vd.Property}
 	}
 	return nil

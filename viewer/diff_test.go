@@ -3,7 +3,7 @@ package viewer
 import (
 	"testing"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec/examples/dnsbalancer"
@@ -33,7 +33,7 @@ func dnsViolation(t testing.TB, mc *machine.Machine[dnsbalancer.State]) *trace.T
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fd == nil || fd.Kind != engine.InvariantViolated {
+	if fd == nil || fd.Kind != findings.InvariantViolated {
 		t.Fatalf("seed 123, sample 0 no longer violates no_inconsistent_root (finding %+v): pick another", fd)
 	}
 	tr.Meta = map[string]any{"model": mc.Name(), "instance": "n3_5_3", "property": "no_inconsistent_root", "status": "violation"}

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/dnsbalancer"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/validate"
 )
@@ -82,7 +82,7 @@ func TestNoStuckDeployer(t *testing.T) {
 				}
 				return
 			}
-			if len(res.Findings) != 1 || res.Findings[0].Kind != engine.LivenessViolated {
+			if len(res.Findings) != 1 || res.Findings[0].Kind != findings.LivenessViolated {
 				t.Fatalf("findings %v", res.Findings)
 			}
 			tr := res.Findings[0].Trace

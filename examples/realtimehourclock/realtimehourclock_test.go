@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/realtimehourclock"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/validate"
 )
@@ -26,7 +26,7 @@ func TestErrorTemporal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Findings) != 1 || res.Findings[0].Kind != engine.LivenessViolated || res.Findings[0].Property != "ErrorTemporal" {
+	if len(res.Findings) != 1 || res.Findings[0].Kind != findings.LivenessViolated || res.Findings[0].Property != "ErrorTemporal" {
 		t.Fatalf("findings %v", res.Findings)
 	}
 	tr := res.Findings[0].Trace

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
 	"github.com/execspec/execspec/examples/twophase"
 	"github.com/execspec/execspec/examples/twophase/packed"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/internal/longtest"
 	"github.com/execspec/execspec/machine"
 )
@@ -169,7 +169,7 @@ func TestHiddenPrepare(t *testing.T) {
 	for _, opts := range []check.Options{{Workers: 1}, {Workers: 2}, {Strategy: check.DFS}} {
 		m := twophase.NewWithMapping(3, twophase.HiddenPrepare)
 		f := check.TestViolation(t, m, opts)
-		if f.Kind != engine.RefinementViolated || f.Property != "TCSpec" || f.Mapped == nil {
+		if f.Kind != findings.RefinementViolated || f.Property != "TCSpec" || f.Mapped == nil {
 			t.Fatalf("%s: %s", opts.Strategy, f.Headline())
 		}
 		steps := f.Trace.Steps

@@ -23,7 +23,8 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec/check"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/reference"
@@ -191,7 +192,7 @@ func (c *comparer[S]) reference(sym, data bool) (*reference.Result, error) {
 		limit = min(limit, variantFactor*len(base.States)+variantSlack)
 	}
 	size, err := check.Run(c.ctx, c.mc, check.Options{ExploreOnly: true, NoTemporal: true, NoDeterminismCheck: true, NoSymmetry: !sym, AllData: !data, Workers: 1, MaxStates: int64(limit) + 1})
-	if err == nil && !size.Complete && size.Stopped == engine.StoppedMaxStates {
+	if err == nil && !size.Complete && size.Stopped == findings.StoppedMaxStates {
 		return nil, c.tooLarge(sym, data, limit)
 	}
 	r, err := reference.Explore(c.ctx, c.mc, reference.Options{Property: c.opts.Property, Symmetry: sym, Data: data, Deadlock: true, MaxStates: limit + 1})
@@ -419,7 +420,7 @@ func (c *comparer[S]) compareFinding(cf config) error {
 	}
 	var want []reference.Finding
 	for _, f := range ref.Findings {
-		if f.Kind != engine.Deadlocked {
+		if f.Kind != findings.Deadlocked {
 			want = append(want, f)
 		}
 	}
@@ -459,7 +460,7 @@ func (c *comparer[S]) compareFinding(cf config) error {
 	if cf.opts.Strategy == check.BFS {
 		w := want[0]
 		wantSteps := w.Depth - 1
-		if w.Kind == engine.Panicked && w.Property == "" {
+		if w.Kind == findings.Panicked && w.Property == "" {
 			// A panic in init or an action: the trace shows the panicking
 			// step on top of the state it ran from (Depth 0 for init).
 			wantSteps = w.Depth
@@ -482,7 +483,7 @@ func (c *comparer[S]) compareFinding(cf config) error {
 // deadlock (which the searches compared do not look for).
 func hasFindings(ref *reference.Result) bool {
 	for _, f := range ref.Findings {
-		if f.Kind != engine.Deadlocked {
+		if f.Kind != findings.Deadlocked {
 			return true
 		}
 	}
@@ -491,11 +492,11 @@ func hasFindings(ref *reference.Result) bool {
 
 // lastKey returns the reference key of the last state of a finding's
 // trace, read back from its ITF values.
-func (c *comparer[S]) lastKey(sem *reference.Semantics[S], f engine.Finding) (string, error) {
+func (c *comparer[S]) lastKey(sem *reference.Semantics[S], f findings.Finding) (string, error) {
 	if f.Trace == nil || len(f.Trace.Steps) == 0 {
 		return "", fmt.Errorf("no trace")
 	}
-	if f.Kind == engine.Panicked && len(f.Trace.Steps) == 1 && f.Property == "" {
+	if f.Kind == findings.Panicked && len(f.Trace.Steps) == 1 && f.Property == "" {
 		return "", nil // a panic in init: no state it ran from
 	}
 	s, err := c.mc.FromITF(f.Trace.Steps[len(f.Trace.Steps)-1].State)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"

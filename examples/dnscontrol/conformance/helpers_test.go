@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec/examples/dnsbalancer"
@@ -57,7 +57,7 @@ func outageTrace(t testing.TB) *trace.Trace {
 		t.Fatalf("seed %d: no violation of %s in %d samples", outageSeed, outageProperty, res.Stats.Samples)
 	}
 	f := res.Findings[0]
-	if f.Kind != engine.InvariantViolated || f.Property != outageProperty {
+	if f.Kind != findings.InvariantViolated || f.Property != outageProperty {
 		t.Fatalf("finding = %s %s, want a violation of %s", f.Kind, f.Property, outageProperty)
 	}
 	tr := f.Trace

@@ -1,4 +1,4 @@
-package engine
+package findings
 
 import (
 	"fmt"
@@ -142,4 +142,18 @@ func Describe(f Finding, how ...string) string {
 	}
 	b.WriteString(strings.Join(how, "\n"))
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// Status is a finding's ITF "#meta" status, in Quint's terms: violation,
+// example, deadlock or error.
+func Status(k Kind) string {
+	switch k {
+	case ExampleFound:
+		return "example"
+	case Panicked, Nondeterministic:
+		return "error"
+	case Deadlocked:
+		return "deadlock"
+	}
+	return "violation"
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 )
 
 // The commands and files a failing test prints work as printed from the
@@ -20,7 +20,7 @@ func TestPrintedPathsRunFromWhereGoTestRan(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a fresh module and execspec view")
 	}
-	root, err := filepath.Abs("..")
+	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -26,7 +27,7 @@ const maxShortcutBranches = 4096
 func ShrinkFinding[S any](mc *machine.Machine[S], props []machine.Property[S], p Plan, want Verdict, budget int) (Plan, int) {
 	ex := mc.NewExecutor()
 	lastAction := -2
-	if want.Kind == Panicked && want.Property == "" && len(p.Steps) > 0 {
+	if want.Kind == findings.Panicked && want.Property == "" && len(p.Steps) > 0 {
 		lastAction = p.Steps[len(p.Steps)-1].Action
 	}
 	steps := HasSteps(props)
@@ -39,7 +40,7 @@ func ShrinkFinding[S any](mc *machine.Machine[S], props []machine.Property[S], p
 		n := Execute(mc, ex, c, func(i, action int, r machine.Result, s *S) bool {
 			switch {
 			case r.Err != nil:
-				got = Verdict{Kind: Panicked, Err: r.Err}
+				got = Verdict{Kind: findings.Panicked, Err: r.Err}
 				if action != lastAction {
 					got.Property = "\x00another action"
 				}
@@ -75,7 +76,7 @@ func ShrinkFinding[S any](mc *machine.Machine[S], props []machine.Property[S], p
 	// another way altogether.
 	match := func(action int, r machine.Result, from, st *S) bool {
 		if r.Err != nil {
-			return want.Kind == Panicked && want.Property == "" && (lastAction < 0 || action == lastAction)
+			return want.Kind == findings.Panicked && want.Property == "" && (lastAction < 0 || action == lastAction)
 		}
 		v := JudgeTransition(mc, props, from, st)
 		return v.Kind == want.Kind && v.Property == want.Property
@@ -194,9 +195,9 @@ func shortcuts[S any](mc *machine.Machine[S], s *Shrinker) bool {
 // the length found and, for a panic, f.Err the shrunk trace's own panic
 // (its picks and stack). Deadlocks and model errors, and plans of fewer
 // than two steps, are left as found.
-func Shrink[S any](mc *machine.Machine[S], props []machine.Property[S], f *Finding, plan Plan, budget int) error {
+func Shrink[S any](mc *machine.Machine[S], props []machine.Property[S], f *findings.Finding, plan Plan, budget int) error {
 	switch f.Kind {
-	case InvariantViolated, ExampleFound, Panicked, StepViolated:
+	case findings.InvariantViolated, findings.ExampleFound, findings.Panicked, findings.StepViolated:
 	default:
 		return nil
 	}
@@ -211,7 +212,7 @@ func Shrink[S any](mc *machine.Machine[S], props []machine.Property[S], f *Findi
 	if err != nil {
 		return fmt.Errorf("shrinking the trace: %w", err)
 	}
-	if f.Kind == Panicked {
+	if f.Kind == findings.Panicked {
 		Execute(mc, mc.NewExecutor(), p, func(_, _ int, r machine.Result, _ *S) bool {
 			if r.Err != nil {
 				f.Err = r.Err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/itf"
 	"github.com/execspec/execspec/machine"
 	"github.com/execspec/execspec/trace"
@@ -15,8 +16,8 @@ import (
 // Outcome is what a search run by a go test helper reports back to
 // RunTest.
 type Outcome struct {
-	Findings []Finding
-	Stopped  Stop
+	Findings []findings.Finding
+	Stopped  findings.Stop
 	// Summary says how far the search went ("1,234 distinct states",
 	// "10000 samples of up to 50 steps"), for the messages.
 	Summary string
@@ -70,7 +71,7 @@ func RunTest[S any](t testing.TB, mc *machine.Machine[S], engine, property strin
 	t.Logf("execspec: %s %s: %s; %s", engine, mc.Name(), out.Summary, verdict(out, kind, property, props))
 	exampleFound, failed := false, false
 	for i, f := range out.Findings {
-		if f.Kind == ExampleFound && kind == machine.Example {
+		if f.Kind == findings.ExampleFound && kind == machine.Example {
 			exampleFound = true
 			continue
 		}
@@ -88,7 +89,7 @@ func RunTest[S any](t testing.TB, mc *machine.Machine[S], engine, property strin
 			it.Meta[trace.MetaTool] = "execspec " + engine
 			it.Meta[trace.MetaModel] = mc.Name()
 			it.Meta["test"] = t.Name()
-			it.Meta[trace.MetaStatus] = Status(f.Kind)
+			it.Meta[trace.MetaStatus] = findings.Status(f.Kind)
 			it.Meta["description"] = f.Headline()
 			it.Meta[trace.MetaReplay] = TestCommand(t.Name())
 			if out.Meta != nil {
@@ -102,15 +103,15 @@ func RunTest[S any](t testing.TB, mc *machine.Machine[S], engine, property strin
 			}
 		}
 		how = append(how, "reproduce with: "+TestCommand(t.Name(), extra...))
-		t.Errorf("%s", Describe(f, how...))
+		t.Errorf("%s", findings.Describe(f, how...))
 	}
 	switch {
 	case exampleFound || failed:
-	case kind == machine.Example && out.Stopped == Exhausted && out.Proof:
+	case kind == machine.Example && out.Stopped == findings.Exhausted && out.Proof:
 		t.Errorf("execspec: %s %s: example %s is not reachable (%s, complete search)", engine, mc.Name(), property, out.Summary)
 	case kind == machine.Example:
 		t.Errorf("execspec: %s %s: example %s not reached (%s)", engine, mc.Name(), property, out.Summary)
-	case out.Stopped != Exhausted:
+	case out.Stopped != findings.Exhausted:
 		t.Errorf("execspec: %s %s: search incomplete (%s) after %s: nothing found, which proves nothing", engine, mc.Name(), out.Stopped, out.Summary)
 	}
 	return out
@@ -126,7 +127,7 @@ func verdict[S any](out *Outcome, kind machine.PropertyKind, property string, pr
 		}
 		return strings.Join(parts, "; ")
 	}
-	if out.Stopped != Exhausted {
+	if out.Stopped != findings.Exhausted {
 		return fmt.Sprintf("stopped (%s) with nothing found", out.Stopped)
 	}
 	if kind == machine.Example {
@@ -171,20 +172,6 @@ func rewriteSaved(file string, tr *trace.Trace, n int) error {
 		return fmt.Errorf("%s holds %d traces; only a file of one is rewritten", file, n)
 	}
 	return itf.WriteFile(file, tr.ToITF())
-}
-
-// Status is a finding's ITF "#meta" status, in Quint's terms: violation,
-// example, deadlock or error.
-func Status(k Kind) string {
-	switch k {
-	case ExampleFound:
-		return "example"
-	case Panicked, Nondeterministic:
-		return "error"
-	case Deadlocked:
-		return "deadlock"
-	}
-	return "violation"
 }
 
 // replaySaved replays the test's saved traces; it reports whether the
@@ -246,8 +233,8 @@ func replaySaved[S any](t testing.TB, mc *machine.Machine[S], props []machine.Pr
 			case v.Kind != 0 && v.Kind.Failure():
 				cut := *tr
 				cut.Steps = tr.Steps[:at+1]
-				f := Finding{Kind: v.Kind, Property: v.Property, Err: v.Err, Trace: &cut}
-				t.Errorf("%s", Describe(f, "from the saved trace "+file+" (a failure found earlier: it is replayed first until the bug is fixed, then kept as a regression test)", "reproduce with: "+TestCommand(t.Name())))
+				f := findings.Finding{Kind: v.Kind, Property: v.Property, Err: v.Err, Trace: &cut}
+				t.Errorf("%s", findings.Describe(f, "from the saved trace "+file+" (a failure found earlier: it is replayed first until the bug is fixed, then kept as a regression test)", "reproduce with: "+TestCommand(t.Name())))
 				ok = false
 			}
 		}

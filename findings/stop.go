@@ -1,4 +1,4 @@
-package engine
+package findings
 
 // Stop says why a search ended. Only Exhausted is a search that ran to its
 // end; a search that stopped for any other reason with nothing found proves

@@ -4,7 +4,8 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -46,7 +47,7 @@ func TestShrinkFindsAShortestDetour(t *testing.T) {
 	mc, props := detourModel(t)
 	inc := engine.PlanStep{Action: 0, Enabled: true}
 	found := engine.Plan{Steps: []engine.PlanStep{inc, inc, inc, inc}}
-	p, _ := engine.ShrinkFinding(mc, props, found, engine.Verdict{Kind: engine.InvariantViolated, Property: "not4"}, engine.DefaultShrinkRuns)
+	p, _ := engine.ShrinkFinding(mc, props, found, engine.Verdict{Kind: findings.InvariantViolated, Property: "not4"}, engine.DefaultShrinkRuns)
 	if len(p.Steps) != 3 {
 		t.Fatalf("shrunk to %d steps (%v), want 3 (set, jump and an inc, in some order)", len(p.Steps), p.Steps)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -55,7 +56,7 @@ func Targets[S any](mc *machine.Machine[S], name string) (props []machine.Proper
 // Verdict is what the target properties say of a state: Kind 0 when there
 // is nothing to report.
 type Verdict struct {
-	Kind     Kind
+	Kind     findings.Kind
 	Property string
 	Err      error // the *machine.PanicError of a panicking property
 }
@@ -72,11 +73,11 @@ func Judge[S any](mc *machine.Machine[S], props []machine.Property[S], s *S) Ver
 		ok, err := mc.Eval(p, s)
 		switch {
 		case err != nil:
-			return Verdict{Kind: Panicked, Property: p.Name, Err: err}
+			return Verdict{Kind: findings.Panicked, Property: p.Name, Err: err}
 		case p.Kind == machine.Invariant && !ok:
-			return Verdict{Kind: InvariantViolated, Property: p.Name}
+			return Verdict{Kind: findings.InvariantViolated, Property: p.Name}
 		case p.Kind == machine.Example && ok:
-			return Verdict{Kind: ExampleFound, Property: p.Name}
+			return Verdict{Kind: findings.ExampleFound, Property: p.Name}
 		}
 	}
 	return Verdict{}
@@ -97,9 +98,9 @@ func JudgeStep[S any](mc *machine.Machine[S], props []machine.Property[S], befor
 		ok, err := mc.EvalStep(p, before, after)
 		switch {
 		case err != nil:
-			return Verdict{Kind: Panicked, Property: p.Name, Err: err}
+			return Verdict{Kind: findings.Panicked, Property: p.Name, Err: err}
 		case !ok:
-			return Verdict{Kind: StepViolated, Property: p.Name}
+			return Verdict{Kind: findings.StepViolated, Property: p.Name}
 		}
 	}
 	return Verdict{}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 )
 
 // A saved trace is input: over the cap, it is refused before it is read.

@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/findings"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/internal/rng"
 	"github.com/execspec/execspec/machine"
 )
@@ -51,7 +52,7 @@ func TestParseName(t *testing.T) {
 func TestTestCommandAndDir(t *testing.T) {
 	// The package by its import path: the command runs from any directory
 	// of the module.
-	if got := engine.TestCommand("TestX/it's", "-execspec.seed=3"); got != goTestRun()+`'^TestX$/^it'\''s$' github.com/execspec/execspec/engine -execspec.seed=3` {
+	if got := engine.TestCommand("TestX/it's", "-execspec.seed=3"); got != goTestRun()+`'^TestX$/^it'\''s$' github.com/execspec/execspec/internal/engine -execspec.seed=3` {
 		t.Errorf("TestCommand: %s", got)
 	}
 	if got := engine.ViewCommand("/home/a b/it's.itf.json"); got != `go run github.com/execspec/execspec/cmd/execspec view '/home/a b/it'\''s.itf.json'` {
@@ -67,21 +68,21 @@ func TestTestCommandAndDir(t *testing.T) {
 
 func TestKinds(t *testing.T) {
 	for _, tc := range []struct {
-		k       engine.Kind
+		k       findings.Kind
 		failure bool
 		status  string
 	}{
-		{engine.InvariantViolated, true, "violation"},
-		{engine.ExampleFound, false, "example"},
-		{engine.Deadlocked, true, "deadlock"},
-		{engine.Panicked, true, "error"},
-		{engine.Nondeterministic, true, "error"},
+		{findings.InvariantViolated, true, "violation"},
+		{findings.ExampleFound, false, "example"},
+		{findings.Deadlocked, true, "deadlock"},
+		{findings.Panicked, true, "error"},
+		{findings.Nondeterministic, true, "error"},
 	} {
-		if tc.k.Failure() != tc.failure || engine.Status(tc.k) != tc.status || strings.HasPrefix(tc.k.String(), "Kind(") {
-			t.Errorf("%v: failure %v status %s", tc.k, tc.k.Failure(), engine.Status(tc.k))
+		if tc.k.Failure() != tc.failure || findings.Status(tc.k) != tc.status || strings.HasPrefix(tc.k.String(), "Kind(") {
+			t.Errorf("%v: failure %v status %s", tc.k, tc.k.Failure(), findings.Status(tc.k))
 		}
 	}
-	if engine.Kind(99).String() != "Kind(99)" || engine.Stop(99).String() != "unknown" {
+	if findings.Kind(99).String() != "Kind(99)" || findings.Stop(99).String() != "unknown" {
 		t.Error("unknown kinds and stops must say so")
 	}
 }
