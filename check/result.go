@@ -114,6 +114,18 @@ type Result struct {
 	Liveness *LivenessStats
 }
 
+// Verdict is what the result amounts to: a model error, a violation, the
+// example, or, with nothing found, whether the search's silence can be
+// trusted (it ran to its end and verified all it was asked to) or not.
+func (r *Result) Verdict() findings.Verdict {
+	return findings.Judge(findings.Outcome{
+		Findings:    r.Findings,
+		Complete:    r.Complete && len(r.Unverified) == 0,
+		Interrupted: r.Stopped == findings.StoppedInterrupted,
+		WantExample: r.PropertyKind == machine.Example,
+	})
+}
+
 // collision returns the birthday-bound estimate for n fingerprints of the
 // given width.
 func collision(n int64, wide bool) float64 {

@@ -575,14 +575,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 }
 
 // checkExitCode maps a result to the command's exit code.
-func checkExitCode(res *check.Result) int {
-	return exitCode(findings.Judge(findings.Outcome{
-		Findings:    res.Findings,
-		Complete:    res.Complete && len(res.Unverified) == 0,
-		Interrupted: res.Stopped == findings.StoppedInterrupted,
-		WantExample: res.PropertyKind == machine.Example,
-	}))
-}
+func checkExitCode(res *check.Result) int { return exitCode(res.Verdict()) }
 
 // physicalMemory returns the machine's memory in bytes, or 0 when it cannot
 // tell (it reads /proc/meminfo).
