@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/execspec/execspec/itf"
+	"github.com/execspec/execspec/trace"
 )
 
 // maxPageOps caps the operations drawn on a history page: a page of more
@@ -256,12 +257,13 @@ func formatState(s map[string]itf.Value) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
+// formatArgs formats arguments as trace.FormatPicks formats picks.
 func formatArgs(as []Arg) string {
-	parts := make([]string, len(as))
+	ps := make([]trace.Pick, len(as))
 	for i, a := range as {
-		parts[i] = a.Label + "=" + a.Value.String()
+		ps[i] = trace.Pick{Label: a.Label, Value: a.Value}
 	}
-	return strings.Join(parts, ", ")
+	return trace.FormatPicks(ps)
 }
 
 func ordinal(n int) string {
