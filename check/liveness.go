@@ -63,7 +63,7 @@ func (r region) inB(v uint32) bool {
 func (r region) trigger(v uint32) bool {
 	switch r.form {
 	case machine.FormEventually:
-		return r.g.rec[v].parent == noParent && !r.p(v)
+		return r.g.rec.get(int64(v)).parent == noParent && !r.p(v)
 	case machine.FormAlwaysEventually:
 		return !r.p(v)
 	case machine.FormLeadsTo:
@@ -354,7 +354,7 @@ func (a *analyzer) nearest(r region, inGood, isGoal func(uint32) bool) (trigger,
 	g := a.g
 	depth := make([]uint32, g.n)
 	for v := uint32(0); v < g.n; v++ {
-		if p := g.rec[v].parent; p != noParent {
+		if p := g.rec.get(int64(v)).parent; p != noParent {
 			depth[v] = depth[p] + 1
 		}
 	}
@@ -626,7 +626,7 @@ func (e *searcher[S]) checkTemporal(ctx context.Context) (*LivenessStats, engine
 func (g *graph) ordsTo(v uint32) []uint32 {
 	var ords []uint32
 	for {
-		r := g.rec[v]
+		r := g.rec.get(int64(v))
 		ords = append(ords, r.succ)
 		if r.parent == noParent {
 			break
