@@ -14,9 +14,13 @@ import (
 )
 
 // The behaviour graph that temporal properties are checked on. It is built
-// only when a temporal property is checked, after the safety search, by a
-// breadth-first exploration of its own (the safety search keeps no edges
-// and stores one state per symmetry orbit; the graph keeps every state).
+// only when a temporal property is checked: by the breadth-first safety
+// search as it goes when it can (see bfsGraph), else after the safety
+// search by a breadth-first exploration of its own, buildGraph (the
+// depth-first searches keep no edges, and under symmetry the safety search
+// stores one state per orbit where the graph keeps every state). Both
+// compute what they record of a state or a step with one graphSpec, and
+// build the same graph.
 //
 // It stores no states: a state is a uint32 id (its rank in breadth-first
 // order, so smaller ids are nearer an initial state), its fingerprint lives
