@@ -455,7 +455,10 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 					b.stopClaiming()
 				}
 			}
-			if absent && room >= 0 && b.level.Len() >= room {
+			if absent && room >= 0 && b.level.Len() > room {
+				// One state more than MaxStates allows: the level is cut
+				// there (see commit). Reaching MaxStates exactly decides
+				// nothing, as a later chunk may add states, or none.
 				b.stopClaiming()
 			}
 		}
