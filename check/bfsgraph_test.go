@@ -66,6 +66,9 @@ func compareGraphs[S any](t *testing.T, mc *machine.Machine[S], opts Options) bo
 		if err != nil {
 			t.Fatal(err)
 		}
+		if s.stopped == engine.StoppedMaxDepth && opts.MaxDepth > 0 {
+			continue // states beyond the bound: no graph to compare
+		}
 		if s.stopped != engine.Exhausted || len(s.findings) > 0 {
 			t.Fatalf("workers %d: the search stopped (%s) with %d findings", w, s.stopped, len(s.findings))
 		}
@@ -223,6 +226,25 @@ func TestBFSGraphEqualsBuildGraph(t *testing.T) {
 					t.Fatal("the graph is incomplete")
 				}
 			})
+		}
+	})
+	// A depth bound that the state space just fits in: the last level is
+	// expanded only to probe for states beyond it, and its edges count.
+	t.Run("depth bound", func(t *testing.T) {
+		for name, m := range graphModels() {
+			mc, err := machine.Compile(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Run(t.Context(), mc, Options{Workers: 1, ExploreOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, md := range []int{res.Stats.Depth - 1, res.Stats.Depth} {
+				t.Run(fmt.Sprintf("%s/%d", name, md), func(t *testing.T) {
+					compareGraphs(t, mc, Options{MaxDepth: md})
+				})
+			}
 		}
 	})
 	t.Run("examples", func(t *testing.T) {
