@@ -34,6 +34,12 @@ import (
 // and (parent, ordinal) records into the trace records. A finding's trace is
 // the chain of records back to an initial state, a shortest one; of several
 // findings in a level, the ones with the smallest keys are reported.
+//
+// When temporal properties are checked without symmetry, the search also
+// builds the behaviour graph as it goes (see bfsGraph): the chunks then
+// collect the steps of the states they expand, and the level just
+// expanded joins the graph once the next one is committed. A search that
+// checks none pays a test or two per state, and none per successor.
 
 // chunk is a slice of the frontier expanded by one worker, with what its
 // expansion produced.

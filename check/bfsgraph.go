@@ -382,7 +382,7 @@ func (l *classLists) intern(cs []uint32) uint32 {
 // something) or cannot (see extend).
 func (b *bfs[S]) addToGraph() {
 	if b.stopped != engine.Exhausted || len(b.findings) > 0 {
-		b.graph = nil
+		b.dropGraph()
 		return
 	}
 	var missing atomic.Bool
@@ -392,6 +392,14 @@ func (b *bfs[S]) addToGraph() {
 		}
 	})
 	if missing.Load() || !b.graph.extend(b.chunks) {
-		b.graph = nil
+		b.dropGraph()
+	}
+}
+
+// dropGraph stops building the graph, and frees it.
+func (b *bfs[S]) dropGraph() {
+	b.graph = nil
+	for _, c := range b.pool {
+		c.graph = nil
 	}
 }
