@@ -37,7 +37,7 @@ type searcher[S any] struct {
 	steps             []machine.Property[S]
 	actionConstraints []machine.Property[S]
 	bounded           bool
-	temporal          []machine.Property[S] // checked on the behaviour graph after the search
+	temporal          []machine.Property[S] // checked on the behaviour graph, after the search
 	refine            []machine.Property[S] // refinements, checked on every transition
 	sym               *symmetryPlan[S]
 	reduce            bool // data-pick reduction
