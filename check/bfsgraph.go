@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 )
 
 // The behaviour graph, built by the breadth-first safety search as it
@@ -381,7 +381,7 @@ func (l *classLists) intern(cs []uint32) uint32 {
 // graph when the search will not check it (it stopped, or found
 // something) or cannot (see extend).
 func (b *bfs[S]) addToGraph() {
-	if b.stopped != engine.Exhausted || len(b.findings) > 0 {
+	if b.stopped != findings.Exhausted || len(b.findings) > 0 {
 		b.dropGraph()
 		return
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/execspec/execspec"
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/examples/allocator"
 	"github.com/execspec/execspec/examples/alternatingbit"
 	"github.com/execspec/execspec/examples/diningphilosophers"
@@ -58,7 +58,7 @@ func compareGraphs[S any](t *testing.T, mc *machine.Machine[S], opts Options) bo
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stop != engine.Exhausted {
+	if stop != findings.Exhausted {
 		return false
 	}
 	want.classes = slices.Clip(want.classes)
@@ -67,10 +67,10 @@ func compareGraphs[S any](t *testing.T, mc *machine.Machine[S], opts Options) bo
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.stopped == engine.StoppedMaxDepth && opts.MaxDepth > 0 {
+		if s.stopped == findings.StoppedMaxDepth && opts.MaxDepth > 0 {
 			continue // states beyond the bound: no graph to compare
 		}
-		if s.stopped != engine.Exhausted || len(s.findings) > 0 {
+		if s.stopped != findings.Exhausted || len(s.findings) > 0 {
 			t.Fatalf("workers %d: the search stopped (%s) with %d findings", w, s.stopped, len(s.findings))
 		}
 		if failure != nil {

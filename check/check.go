@@ -7,14 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 )
 
 // search is what a strategy hands back to Run.
 type search struct {
 	findings   []pending
-	stopped    engine.Stop
+	stopped    findings.Stop
 	levels     []Level
 	depth      int
 	frontier   int64
@@ -37,7 +37,7 @@ type search struct {
 // Result.
 //
 // Cancelling ctx stops the search, as Options.Timeout does; the Result then
-// says so (engine.StoppedInterrupted or engine.StoppedTimeout) and holds what was found.
+// says so (findings.StoppedInterrupted or findings.StoppedTimeout) and holds what was found.
 func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Result, error) {
 	if err := opts.fill(); err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
 	}
-	if s.distinct == 0 && len(s.findings) == 0 && s.stopped == engine.Exhausted {
+	if s.distinct == 0 && len(s.findings) == 0 && s.stopped == findings.Exhausted {
 		if s.generated > 0 || e.generated.Load() > 0 {
 			// Nothing to check is not a clean result.
 			return nil, fmt.Errorf("model %s: every initial state is outside the state constraints (%s): nothing to explore", mc.Name(), propertyNames(e.constraints))
@@ -73,21 +73,21 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	// Temporal properties, on the behaviour graph: only after a safety
 	// search that explored everything and found nothing (TLC's order).
 	var live *LivenessStats
-	var liveFindings []engine.Finding
-	if len(e.temporal) > 0 && s.stopped == engine.Exhausted && len(s.findings) == 0 {
-		var stop engine.Stop
+	var liveFindings []findings.Finding
+	if len(e.temporal) > 0 && s.stopped == findings.Exhausted && len(s.findings) == 0 {
+		var stop findings.Stop
 		live, stop, liveFindings, err = e.checkTemporal(ctx, s.graph, s.graphTime)
 		if err != nil {
 			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
 		}
 		s.stopped = stop
 		if len(liveFindings) > 0 && len(liveFindings) >= opts.MaxFindings {
-			s.stopped = engine.StoppedFindings
+			s.stopped = findings.StoppedFindings
 		}
 	}
 	if opts.Checkpoint.Dir != "" {
 		switch s.stopped {
-		case engine.Exhausted, engine.StoppedFindings, engine.StoppedMaxStates, engine.StoppedMaxDepth:
+		case findings.Exhausted, findings.StoppedFindings, findings.StoppedMaxStates, findings.StoppedMaxDepth:
 			if err := removeCheckpoint(opts.Checkpoint.Dir); err != nil {
 				return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
 			}
@@ -99,7 +99,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 		Workers:        opts.Workers,
 		Property:       opts.Property,
 		PropertyKind:   e.kind,
-		Complete:       s.stopped == engine.Exhausted,
+		Complete:       s.stopped == findings.Exhausted,
 		Stopped:        s.stopped,
 		Fingerprint128: opts.Fingerprint128,
 		Stats: Stats{
@@ -148,14 +148,14 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 		if errors.As(err, &nd) {
 			// The path to the finding does not replay: the finding means
 			// nothing, the model's nondeterminism is the result.
-			res.Findings = append(res.Findings[:0], engine.Finding{Kind: engine.Nondeterministic, Err: nd})
-			res.Stopped = engine.StoppedNondeterminism
+			res.Findings = append(res.Findings[:0], findings.Finding{Kind: findings.Nondeterministic, Err: nd})
+			res.Stopped = findings.StoppedNondeterminism
 			break
 		}
-		if err != nil && s.findings[i].kind == engine.Nondeterministic {
+		if err != nil && s.findings[i].kind == findings.Nondeterministic {
 			// The path to the state may not replay either: report the
 			// action without a trace rather than nothing.
-			f, err = &engine.Finding{Kind: engine.Nondeterministic, Err: s.findings[i].err}, nil
+			f, err = &findings.Finding{Kind: findings.Nondeterministic, Err: s.findings[i].err}, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
@@ -169,8 +169,8 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 
 // shrink shrinks a finding of a depth-first search (BFS's are shortest
 // already) and replaces its trace by the shrunk one.
-func (e *searcher[S]) shrink(f *engine.Finding, plan engine.Plan) error {
-	if f.Kind == engine.Panicked && f.Property != "" && e.sym != nil {
+func (e *searcher[S]) shrink(f *findings.Finding, plan engine.Plan) error {
+	if f.Kind == findings.Panicked && f.Property != "" && e.sym != nil {
 		return nil // a panicking permute function is not a property the shrinker judges
 	}
 	props := e.props

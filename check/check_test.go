@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec"
@@ -54,7 +54,7 @@ func run[S any](t *testing.T, m *execspec.Model[S], opts check.Options) *check.R
 }
 
 // actions returns a trace's action names.
-func actions(f engine.Finding) []string {
+func actions(f findings.Finding) []string {
 	var out []string
 	for _, s := range f.Trace.Steps {
 		out = append(out, s.Action)
@@ -66,7 +66,7 @@ func TestCountsAndDepth(t *testing.T) {
 	for _, strategy := range check.Strategies {
 		for _, workers := range []int{1, 2, 3} {
 			res := run(t, gridModel(), check.Options{Strategy: strategy, Workers: workers, Property: "always", Seed: 5})
-			if !res.Complete || res.Stopped != engine.Exhausted || len(res.Findings) != 0 {
+			if !res.Complete || res.Stopped != findings.Exhausted || len(res.Findings) != 0 {
 				t.Fatalf("%s/%d: complete %v stopped %s findings %d", strategy, workers, res.Complete, res.Stopped, len(res.Findings))
 			}
 			if res.Stats.Distinct != 16 || res.Stats.Generated != 25 {
@@ -95,14 +95,14 @@ func TestBFSShortestAndDeterministic(t *testing.T) {
 	var first *check.Result
 	for i, workers := range []int{1, 1, 2, 4} {
 		res := run(t, gridModel(), check.Options{Workers: workers, Property: "sum_below_5"})
-		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.InvariantViolated {
+		if len(res.Findings) != 1 || res.Findings[0].Kind != findings.InvariantViolated {
 			t.Fatalf("workers %d: findings %+v", workers, res.Findings)
 		}
 		f := res.Findings[0]
 		if n := len(f.Trace.Steps) - 1; n != 5 {
 			t.Errorf("workers %d: violation after %d steps, want 5 (shortest)", workers, n)
 		}
-		if res.Complete || res.Stopped != engine.StoppedFindings {
+		if res.Complete || res.Stopped != findings.StoppedFindings {
 			t.Errorf("stopped %s, complete %v", res.Stopped, res.Complete)
 		}
 		if i == 0 {
@@ -129,7 +129,7 @@ func TestBFSShortestAndDeterministic(t *testing.T) {
 
 func TestExamples(t *testing.T) {
 	res := run(t, gridModel(), check.Options{Property: "corner"})
-	if len(res.Findings) != 1 || res.Findings[0].Kind != engine.ExampleFound || len(res.Findings[0].Trace.Steps) != 7 {
+	if len(res.Findings) != 1 || res.Findings[0].Kind != findings.ExampleFound || len(res.Findings[0].Trace.Steps) != 7 {
 		t.Fatalf("corner: %+v", res.Findings)
 	}
 	res = run(t, gridModel(), check.Options{Property: "outside"})
@@ -213,7 +213,7 @@ func TestConstraintChecksInvariantsOutside(t *testing.T) {
 			t.Fatalf("%s: %d findings, want 1 (the state outside, once): %+v", strategy, len(res.Findings), res.Findings)
 		}
 		f := res.Findings[0]
-		if f.Kind != engine.InvariantViolated || f.Property != "at_most_5" {
+		if f.Kind != findings.InvariantViolated || f.Property != "at_most_5" {
 			t.Errorf("%s: finding %s %s", strategy, f.Kind, f.Property)
 		}
 		last := f.Trace.Steps[len(f.Trace.Steps)-1].State["N"]
@@ -232,7 +232,7 @@ func TestConstraintChecksInvariantsOutside(t *testing.T) {
 func TestDeadlock(t *testing.T) {
 	for _, strategy := range check.Strategies {
 		res := run(t, counterModel(3, false), check.Options{Strategy: strategy, Deadlock: true})
-		if len(res.Findings) != 1 || res.Findings[0].Kind != engine.Deadlocked || res.Findings[0].Trace.Len() != 4 {
+		if len(res.Findings) != 1 || res.Findings[0].Kind != findings.Deadlocked || res.Findings[0].Trace.Len() != 4 {
 			t.Fatalf("%s: %+v", strategy, res.Findings)
 		}
 		res = run(t, counterModel(3, false), check.Options{Strategy: strategy})
@@ -249,16 +249,16 @@ func TestIncompleteNeverSucceeds(t *testing.T) {
 		name string
 		ctx  context.Context
 		opts check.Options
-		want engine.Stop
+		want findings.Stop
 	}{
-		{"max states bfs", context.Background(), check.Options{MaxStates: 50}, engine.StoppedMaxStates},
-		{"max states dfs", context.Background(), check.Options{MaxStates: 50, Strategy: check.DFS}, engine.StoppedMaxStates},
-		{"max depth bfs", context.Background(), check.Options{MaxDepth: 20}, engine.StoppedMaxDepth},
-		{"max depth dfs", context.Background(), check.Options{MaxDepth: 20, Strategy: check.DFS}, engine.StoppedMaxDepth},
-		{"timeout bfs", context.Background(), check.Options{Timeout: 20 * time.Millisecond}, engine.StoppedTimeout},
-		{"timeout dfs", context.Background(), check.Options{Timeout: 20 * time.Millisecond, Strategy: check.RandomDFS}, engine.StoppedTimeout},
-		{"interrupted", ctx, check.Options{}, engine.StoppedInterrupted},
-		{"memory", context.Background(), check.Options{MemoryBytes: 64 << 10}, engine.StoppedMemory},
+		{"max states bfs", context.Background(), check.Options{MaxStates: 50}, findings.StoppedMaxStates},
+		{"max states dfs", context.Background(), check.Options{MaxStates: 50, Strategy: check.DFS}, findings.StoppedMaxStates},
+		{"max depth bfs", context.Background(), check.Options{MaxDepth: 20}, findings.StoppedMaxDepth},
+		{"max depth dfs", context.Background(), check.Options{MaxDepth: 20, Strategy: check.DFS}, findings.StoppedMaxDepth},
+		{"timeout bfs", context.Background(), check.Options{Timeout: 20 * time.Millisecond}, findings.StoppedTimeout},
+		{"timeout dfs", context.Background(), check.Options{Timeout: 20 * time.Millisecond, Strategy: check.RandomDFS}, findings.StoppedTimeout},
+		{"interrupted", ctx, check.Options{}, findings.StoppedInterrupted},
+		{"memory", context.Background(), check.Options{MemoryBytes: 64 << 10}, findings.StoppedMemory},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mc, _ := machine.Compile(counterModel(-1, false))
@@ -328,7 +328,7 @@ func TestDFSDepthBoundIsSound(t *testing.T) {
 	// Without the violation reachable within the bound, the search is
 	// incomplete, not clean.
 	res = run(t, detourModel(), check.Options{Strategy: check.DFS, MaxDepth: 1})
-	if len(res.Findings) != 0 || res.Complete || res.Stopped != engine.StoppedMaxDepth {
+	if len(res.Findings) != 0 || res.Complete || res.Stopped != findings.StoppedMaxDepth {
 		t.Errorf("bound 1: findings %d, complete %v, stopped %s", len(res.Findings), res.Complete, res.Stopped)
 	}
 }
@@ -431,7 +431,7 @@ func TestPanicsAreFindings(t *testing.T) {
 			}
 			f := res.Findings[0]
 			var pe *machine.PanicError
-			if f.Kind != engine.Panicked || !errors.As(f.Err, &pe) || f.Property != tc.property {
+			if f.Kind != findings.Panicked || !errors.As(f.Err, &pe) || f.Property != tc.property {
 				t.Fatalf("%s/%s: %+v", tc.where, strategy, f)
 			}
 			if strategy == check.BFS && f.Trace.Len()-1 != tc.steps {
@@ -522,7 +522,7 @@ func TestProgress(t *testing.T) {
 			}
 		},
 	})
-	if err != nil || res.Stopped != engine.StoppedTimeout {
+	if err != nil || res.Stopped != findings.StoppedTimeout {
 		t.Fatalf("%v, %v", err, res.Stopped)
 	}
 	if len(calls) == 0 {
@@ -575,7 +575,7 @@ func TestInterruptedStatsAgreeWithProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Stopped == engine.StoppedInterrupted && (res.Stats.Distinct < seen.Distinct || res.Stats.Generated < seen.Generated) {
+	if res.Stopped == findings.StoppedInterrupted && (res.Stats.Distinct < seen.Distinct || res.Stats.Generated < seen.Generated) {
 		t.Errorf("final %d distinct / %d generated, below the progress report's %d / %d", res.Stats.Distinct, res.Stats.Generated, seen.Distinct, seen.Generated)
 	}
 }
@@ -627,7 +627,7 @@ func TestMaxStatesAtALevelsChunk(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Complete || res.Stopped != engine.StoppedMaxStates || res.Stats.Distinct != limit {
+			if res.Complete || res.Stopped != findings.StoppedMaxStates || res.Stats.Distinct != limit {
 				t.Errorf("max states %d, %d workers: complete %v (%s), %d states", limit, w, res.Complete, res.Stopped, res.Stats.Distinct)
 			}
 		}

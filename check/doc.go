@@ -95,7 +95,7 @@
 // enabling a neglected action are removed and the rest decomposed again) or
 // a state that may stutter for ever, reachable from a trigger state; the
 // violation is rebuilt as a lasso whose prefix is shortest and whose loop
-// takes every fairness condition it must (engine.LivenessViolated, with
+// takes every fairness condition it must (findings.LivenessViolated, with
 // trace.Trace.Loop set). Options.Property selects one temporal property;
 // empty checks every invariant and every temporal property, unless
 // Options.NoTemporal.

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 
 	"github.com/execspec/execspec/trace"
@@ -123,11 +123,11 @@ func (e *searcher[S]) overMemory() bool {
 var errTimeout = errors.New("timeout")
 
 // stopReason says why the context was cancelled.
-func stopReason(ctx context.Context) engine.Stop {
+func stopReason(ctx context.Context) findings.Stop {
 	if context.Cause(ctx) == errTimeout {
-		return engine.StoppedTimeout
+		return findings.StoppedTimeout
 	}
-	return engine.StoppedInterrupted
+	return findings.StoppedInterrupted
 }
 
 // padded holds a value written often by one worker away from the cache
@@ -359,7 +359,7 @@ func (e *searcher[S]) nondeterminism(action int, first, second *S, r machine.Res
 
 // verdict is what the properties say of a state.
 type verdict struct {
-	kind     engine.Kind // 0: nothing to report
+	kind     findings.Kind // 0: nothing to report
 	property string
 	err      error
 }
@@ -371,11 +371,11 @@ func (x *expander[S]) judge(s *S) verdict {
 		ok, err := mc.Eval(p, s)
 		switch {
 		case err != nil:
-			return verdict{kind: engine.Panicked, property: p.Name, err: err}
+			return verdict{kind: findings.Panicked, property: p.Name, err: err}
 		case p.Kind == machine.Invariant && !ok:
-			return verdict{kind: engine.InvariantViolated, property: p.Name}
+			return verdict{kind: findings.InvariantViolated, property: p.Name}
 		case p.Kind == machine.Example && ok:
-			return verdict{kind: engine.ExampleFound, property: p.Name}
+			return verdict{kind: findings.ExampleFound, property: p.Name}
 		}
 	}
 	return verdict{}
@@ -423,7 +423,7 @@ func (x *expander[S]) outside(from, s *S) (bool, verdict) {
 	for _, c := range x.eng.constraints {
 		ok, err := x.eng.mc.Eval(c, s)
 		if err != nil {
-			return true, verdict{kind: engine.Panicked, property: c.Name, err: err}
+			return true, verdict{kind: findings.Panicked, property: c.Name, err: err}
 		}
 		out = out || !ok
 	}
@@ -431,7 +431,7 @@ func (x *expander[S]) outside(from, s *S) (bool, verdict) {
 		for _, c := range x.eng.actionConstraints {
 			ok, err := x.eng.mc.EvalStep(c, from, s)
 			if err != nil {
-				return true, verdict{kind: engine.Panicked, property: c.Name, err: err}
+				return true, verdict{kind: findings.Panicked, property: c.Name, err: err}
 			}
 			out = out || !ok
 		}
@@ -471,7 +471,7 @@ type pending struct {
 // rebuild re-executes a finding's steps from the initial state, with
 // recording on, and returns the finding with its trace and the plan of
 // that trace.
-func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) {
+func (e *searcher[S]) rebuild(p *pending) (*findings.Finding, engine.Plan, error) {
 	var plan engine.Plan
 	mc := e.mc
 	ex := mc.NewExecutor()
@@ -542,7 +542,7 @@ func (e *searcher[S]) rebuild(p *pending) (*engine.Finding, engine.Plan, error) 
 		}
 		plan.Steps = append(plan.Steps, engine.PlanStep{Action: ap.action, Path: ap.path, Enabled: true})
 	}
-	f := &engine.Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}
+	f := &findings.Finding{Kind: p.kind, Property: p.property, Err: p.err, Trace: t}
 	if mapped {
 		f.Mapped = e.mappedTrace(p.property, states)
 	}

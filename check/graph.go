@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -193,7 +193,7 @@ func (sp *graphSpec[S]) preds(s *S, words []uint64) *verdict {
 	for k, f := range sp.formulas {
 		pv, qv, err := sp.mc.EvalFormula(f.prop, f.idx, s)
 		if err != nil {
-			return &verdict{kind: engine.Panicked, property: f.prop.Name, err: err}
+			return &verdict{kind: findings.Panicked, property: f.prop.Name, err: err}
 		}
 		if pv {
 			words[(2*k)/64] |= 1 << ((2 * k) % 64)
@@ -212,7 +212,7 @@ func (sp *graphSpec[S]) drop(from, to *S) (d uint64, v *verdict) {
 	defer func() {
 		if r := recover(); r != nil {
 			f := sp.formulas[sp.taken[j]]
-			v = &verdict{kind: engine.Panicked, property: f.prop.Name, err: &machine.PanicError{Where: "temporal property " + f.prop.Name, Value: r, Stack: string(debug.Stack())}}
+			v = &verdict{kind: findings.Panicked, property: f.prop.Name, err: &machine.PanicError{Where: "temporal property " + f.prop.Name, Value: r, Stack: string(debug.Stack())}}
 		}
 	}()
 	for ; j < len(sp.taken); j++ {
@@ -299,11 +299,11 @@ func (sc *stepClasses[S]) classesOf(a int, from *S, picks []machine.Pick, cs []u
 var errMaxStates = errors.New("max states reached")
 
 // buildGraph explores every reachable state (within the constraints) and
-// returns the graph, or why it stopped early (engine.Exhausted when it did
+// returns the graph, or why it stopped early (findings.Exhausted when it did
 // not), or a finding (a predicate of a formula, a fairness condition or a
 // Taken that panicked). It is the behaviour graph's own breadth-first
 // search, for when the safety search cannot build it (see bfsGraph).
-func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[S]) (*graph, engine.Stop, *pending, error) {
+func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[S]) (*graph, findings.Stop, *pending, error) {
 	sp, err := newGraphSpec(e.mc, formulas)
 	if err != nil {
 		return nil, 0, nil, err
@@ -314,7 +314,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 	defer func() { g.classes = sc.table.classes }()
 	ids, err := newMemTable[uint32](e.opts.Fingerprint128, 1<<10, e.budget)
 	if err != nil {
-		return nil, engine.StoppedMemory, nil, nil
+		return nil, findings.StoppedMemory, nil, nil
 	}
 	defer ids.Close()
 	x := e.newExpander()
@@ -360,14 +360,14 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 		queue = append(queue, queued{c, fp})
 		return id, true, nil, nil
 	}
-	stop := func() (engine.Stop, bool) {
+	stop := func() (findings.Stop, bool) {
 		switch {
 		case ctx.Err() != nil:
 			return stopReason(ctx), true
 		case e.overMemory():
-			return engine.StoppedMemory, true
+			return findings.StoppedMemory, true
 		}
-		return engine.Exhausted, false
+		return findings.Exhausted, false
 	}
 	var ord uint32
 	var failure *pending
@@ -419,7 +419,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 				}
 				taken, err = sc.classesOf(a, &cur.s, r.Picks, taken[:0])
 				if err != nil {
-					failure = &pending{verdict: verdict{kind: engine.Panicked, property: formulas[0].prop.Name, err: err}, at: int64(v)}
+					failure = &pending{verdict: verdict{kind: findings.Panicked, property: formulas[0].prop.Name, err: err}, at: int64(v)}
 					return false
 				}
 				enabled = append(enabled, taken...)
@@ -466,17 +466,17 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 	if addErr != nil {
 		switch addErr {
 		case errMemory:
-			return g, engine.StoppedMemory, nil, nil
+			return g, findings.StoppedMemory, nil, nil
 		case errMaxStates:
-			return g, engine.StoppedMaxStates, nil, nil
+			return g, findings.StoppedMaxStates, nil, nil
 		}
 		return nil, 0, nil, addErr
 	}
 	if failure != nil {
-		return g, engine.Exhausted, failure, nil
+		return g, findings.Exhausted, failure, nil
 	}
 	g.off = append(g.off, uint32(len(g.to)))
-	return g, engine.Exhausted, nil, nil
+	return g, findings.Exhausted, nil, nil
 }
 
 // without returns the graph without the edges whose drop bit is set: the

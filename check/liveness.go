@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/execspec/execspec/engine"
+	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/machine"
 )
 
@@ -556,9 +556,9 @@ func (e *searcher[S]) temporalFormulas() []tformula[S] {
 // checkTemporal checks e.temporal on the behaviour graph: g, when the
 // safety search built it (having spent built on it), else one that
 // buildGraph builds now. It returns the statistics, why the graph could not
-// be completed (engine.Exhausted when it was) and the violations found, as
+// be completed (findings.Exhausted when it was) and the violations found, as
 // lassos.
-func (e *searcher[S]) checkTemporal(ctx context.Context, g *graph, built time.Duration) (*LivenessStats, engine.Stop, []engine.Finding, error) {
+func (e *searcher[S]) checkTemporal(ctx context.Context, g *graph, built time.Duration) (*LivenessStats, findings.Stop, []findings.Finding, error) {
 	start := time.Now()
 	fs := e.temporalFormulas()
 	st := &LivenessStats{}
@@ -574,7 +574,7 @@ func (e *searcher[S]) checkTemporal(ctx context.Context, g *graph, built time.Du
 		if le, err = newSearcher(e.mc, opts); err != nil {
 			return nil, 0, nil, err
 		}
-		var stop engine.Stop
+		var stop findings.Stop
 		var failure *pending
 		g, stop, failure, err = buildGraph(ctx, le, fs)
 		if err != nil {
@@ -587,15 +587,15 @@ func (e *searcher[S]) checkTemporal(ctx context.Context, g *graph, built time.Du
 			if err != nil {
 				return nil, 0, nil, err
 			}
-			return st, engine.Exhausted, []engine.Finding{*f}, nil
+			return st, findings.Exhausted, []findings.Finding{*f}, nil
 		}
-		if stop != engine.Exhausted {
+		if stop != findings.Exhausted {
 			return st, stop, nil, nil
 		}
 	}
 	st.States, st.Edges, st.Classes, st.Bytes = int64(g.n), int64(len(g.to)), len(g.classes), g.bytes()
 	a := newAnalyzer(g)
-	var out []engine.Finding
+	var out []findings.Finding
 	done := map[string]bool{}
 	for k, f := range fs {
 		if len(out) >= e.opts.MaxFindings {
@@ -627,7 +627,7 @@ func (e *searcher[S]) checkTemporal(ctx context.Context, g *graph, built time.Du
 			ords = append(ords, fg.ord[ed])
 		}
 		loop := len(ords) - 1 - len(l.loop)
-		fd, _, err := le.rebuild(&pending{verdict: verdict{kind: engine.LivenessViolated, property: f.prop.Name}, ords: ords})
+		fd, _, err := le.rebuild(&pending{verdict: verdict{kind: findings.LivenessViolated, property: f.prop.Name}, ords: ords})
 		if err != nil {
 			return nil, 0, nil, fmt.Errorf("temporal property %s: %w", f.prop.Name, err)
 		}
@@ -635,7 +635,7 @@ func (e *searcher[S]) checkTemporal(ctx context.Context, g *graph, built time.Du
 		fd.Trace.Loop = &loop
 		out = append(out, *fd)
 	}
-	return st, engine.Exhausted, out, nil
+	return st, findings.Exhausted, out, nil
 }
 
 // ordsTo returns the successor ordinals from an initial state to v along
