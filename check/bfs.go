@@ -34,6 +34,12 @@ import (
 // and (parent, ordinal) records into the trace records. A finding's trace is
 // the chain of records back to an initial state, a shortest one; of several
 // findings in a level, the ones with the smallest keys are reported.
+//
+// When temporal properties are checked without symmetry, the search also
+// builds the behaviour graph as it goes (see bfsGraph): the chunks then
+// collect the steps of the states they expand, and the level just
+// expanded joins the graph once the next one is committed. A search that
+// checks none pays a test or two per state, and none per successor.
 
 // chunk is a slice of the frontier expanded by one worker, with what its
 // expansion produced.
@@ -47,7 +53,8 @@ type chunk[S any] struct {
 	keys   []uint64
 	found  []pending // findings, in key order
 	gen    int64
-	counts []uint32 // successors of each state expanded
+	counts []uint32       // successors of each state expanded
+	graph  *graphChunk[S] // what the behaviour graph gets, when the search builds it
 
 	offset int64 // commit: record number of the chunk's first winner, from the level's base
 	_      [64]byte
@@ -58,12 +65,17 @@ func (c *chunk[S]) reset(lo, hi int) {
 	c.encs.reset()
 	c.fps, c.keys, c.found, c.counts = c.fps[:0], c.keys[:0], c.found[:0], c.counts[:0]
 	c.gen, c.offset = 0, 0
+	if c.graph != nil {
+		c.graph.reset()
+	}
 }
 
 type bfs[S any] struct {
 	eng   *searcher[S]
 	ctx   context.Context
-	seen  fpStore[struct{}] // the states of the levels committed
+	seen  fpStore[struct{}] // the states of the levels committed (nil when ids is used)
+	ids   fpStore[uint32]   // the same, with their record numbers, when the search builds the graph
+	graph *bfsGraph[S]      // the behaviour graph, when the search builds it (see bfsGraph)
 	level fpStore[uint64]   // the new states of the level being expanded, with their smallest key
 	out   fpStore[uint64]   // the level's states outside the model with a finding, with their smallest key
 	outs  fpStore[struct{}] // the states outside the model reported by the levels committed
@@ -106,11 +118,19 @@ func minKey(old, v uint64) uint64 { return min(old, v) }
 func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	b := &bfs[S]{eng: e, ctx: ctx, init: true, branch: 1, stopped: findings.Exhausted}
 	b.recs.budget = e.budget
+	b.graph = newBFSGraph(e)
 	var err error
-	if b.seen, err = newMemTable[struct{}](e.opts.Fingerprint128, e.opts.MaxStates, e.budget); err != nil {
-		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
+	if b.graph != nil {
+		if b.ids, err = newMemTable[uint32](e.opts.Fingerprint128, e.opts.MaxStates, e.budget); err != nil {
+			return nil, errors.New("the memory cap is too small for an empty fingerprint store")
+		}
+		defer b.ids.Close()
+	} else {
+		if b.seen, err = newMemTable[struct{}](e.opts.Fingerprint128, e.opts.MaxStates, e.budget); err != nil {
+			return nil, errors.New("the memory cap is too small for an empty fingerprint store")
+		}
+		defer b.seen.Close()
 	}
-	defer b.seen.Close()
 	if b.level, err = newMemTable[uint64](e.opts.Fingerprint128, 0, e.budget); err != nil {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 	}
@@ -124,7 +144,12 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	}
 	defer b.outs.Close()
 	for i := 0; i < e.opts.Workers; i++ {
-		b.xs = append(b.xs, e.newExpander())
+		x := e.newExpander()
+		if b.graph != nil {
+			x.graph = b.graph.newWorker()
+			x.ex.Record(b.graph.spec.record)
+		}
+		b.xs = append(b.xs, x)
 	}
 	ck := e.opts.Checkpoint
 	if ck.Resume {
@@ -137,6 +162,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	for depth := len(b.levels); ; depth++ {
 		probe := e.opts.MaxDepth > 0 && depth > e.opts.MaxDepth
 		found := len(b.findings)
+		root := b.init
 		b.expandLevel(probe)
 		switch b.abort.Load() {
 		case abortCtx:
@@ -156,7 +182,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 				partial = b.level.Len()
 				// The levels before it are all there: save them, to go
 				// on from there.
-				if ck.Dir != "" && found == 0 && !b.init && b.seen.Len() == b.recs.n {
+				if ck.Dir != "" && found == 0 && !b.init && b.seen != nil && b.seen.Len() == b.recs.n {
 					if err := b.saveCheckpoint(); err != nil {
 						return nil, err
 					}
@@ -167,11 +193,17 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 			if probe && b.stopped == findings.Exhausted && b.cutoff.Load() {
 				b.stopped = findings.StoppedMaxDepth
 			}
+			if probe && b.graph != nil {
+				b.addToGraph() // the last level: its successors were all seen
+			}
 			break
 		}
 		more := b.commit(depth)
 		if b.err != nil {
 			return nil, b.err
+		}
+		if b.graph != nil && !root {
+			b.addToGraph()
 		}
 		if b.stopped != findings.Exhausted || !more {
 			break
@@ -205,16 +237,41 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		left = max(0, left-b.expanded.Load()) + partial
 	}
 	e.frontier.Store(left)
-	return &search{
+	stored, storeBytes := b.stored()
+	s := &search{
 		findings:   b.findings,
 		stopped:    b.stopped,
 		levels:     b.levels,
 		depth:      len(b.levels),
 		frontier:   left,
-		distinct:   b.seen.Len() + partial,
+		distinct:   stored + partial,
 		generated:  b.generated,
-		storeBytes: b.seen.Bytes() + b.recs.bytes(),
-	}, nil
+		storeBytes: storeBytes + b.recs.bytes(),
+	}
+	if b.graph != nil && b.stopped == findings.Exhausted && len(b.findings) == 0 {
+		s.graph, s.graphTime = b.graph.finish(&b.recs), b.graph.elapsed
+	}
+	return s, nil
+}
+
+// stored returns the number of states in the store and the store's
+// memory.
+func (b *bfs[S]) stored() (n, bytes int64) {
+	if b.ids != nil {
+		return b.ids.Len(), b.ids.Bytes()
+	}
+	return b.seen.Len(), b.seen.Bytes()
+}
+
+// store adds the state of fingerprint fp and record number id to the
+// store.
+func (b *bfs[S]) store(fp fingerprint, id int64) error {
+	if b.ids != nil {
+		_, _, err := b.ids.Put(fp, uint32(id), nil)
+		return err
+	}
+	_, _, err := b.seen.Put(fp, struct{}{}, nil)
+	return err
 }
 
 // fail stops the search with an error (a frontier state that does not
@@ -296,6 +353,9 @@ func (b *bfs[S]) expandLevel(probe bool) {
 	}
 	b.chunks = b.pool[:nchunks]
 	for i, c := range b.chunks {
+		if b.graph != nil && c.graph == nil {
+			c.graph = &graphChunk[S]{}
+		}
 		c.reset(i*size, min(n, (i+1)*size))
 	}
 	b.level.Reset()
@@ -338,13 +398,24 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 	}
 	var pos int
 	var parent *S // the state at pos
+	var gc *graphChunk[S]
+	if b.graph != nil && !b.init {
+		gc = c.graph
+		gc.w = x.graph
+	}
 	// Successors are fingerprinted as they are generated and looked up in
 	// the store in batches: the lookups are independent, so the processor
 	// overlaps their cache misses.
 	bt := &x.batch
 	flush := func() {
-		for i := range bt.fps {
-			_, bt.seen[i] = b.seen.Get(bt.fps[i])
+		if b.ids != nil {
+			for i := range bt.fps {
+				bt.ids[i], bt.seen[i] = b.ids.Get(bt.fps[i])
+			}
+		} else {
+			for i := range bt.fps {
+				_, bt.seen[i] = b.seen.Get(bt.fps[i])
+			}
 		}
 		for i, fp := range bt.fps {
 			if bt.seen[i] {
@@ -353,6 +424,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			k := key(pos, bt.ords[i])
 			if e.bounded {
 				if out, v := x.outside(parent, &bt.states[i]); out {
+					bt.out[i] = true
 					if v.kind != 0 && !b.offerOutside(c, v, pos, bt.ords[i], fp, k, need) {
 						break
 					}
@@ -389,13 +461,21 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 					b.stopClaiming()
 				}
 			}
-			if absent && room >= 0 && b.level.Len() >= room {
+			if absent && room >= 0 && b.level.Len() > room {
+				// One state more than MaxStates allows: the level is cut
+				// there (see commit). Reaching MaxStates exactly decides
+				// nothing, as a later chunk may add states, or none.
 				b.stopClaiming()
 			}
 		}
+		if gc != nil {
+			gc.flush(e, bt, parent)
+		}
 		bt.reset()
 	}
-	emit := func(ord uint32, next *S) bool {
+	// push fingerprints a successor and batches it; false when it could
+	// not be fingerprinted (a finding).
+	push := func(ord uint32, next *S) bool {
 		c.gen++
 		fp, err := x.fingerprint(next)
 		if err != nil {
@@ -403,13 +483,29 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			if b.newFound.Add(1) >= need {
 				b.stopClaiming()
 			}
-			return true
+			return false
 		}
 		bt.add(ord, fp, next, x.encoding(), x.action, x.path) // see machine.Executor.Enumerate: keeping the successor is safe
-		if len(bt.fps) >= batchSize {
+		return true
+	}
+	emit := func(ord uint32, next *S) bool {
+		if push(ord, next) && len(bt.fps) >= batchSize {
 			flush()
 		}
 		return b.abort.Load() == abortNone
+	}
+	if gc != nil {
+		// The step's fairness classes are known only while the branch
+		// is being emitted: note them before the batch is flushed.
+		emit = func(ord uint32, next *S) bool {
+			if push(ord, next) {
+				gc.branch(x, parent, bt.fps[len(bt.fps)-1])
+				if len(bt.fps) >= batchSize {
+					flush()
+				}
+			}
+			return b.abort.Load() == abortNone
+		}
 	}
 	onPanic := func(ap actionPanic) {
 		c.found = append(c.found, pending{verdict: verdict{kind: findings.Panicked, err: ap.err}, at: b.parentOf(pos), panic: &ap, key: key(pos, ap.ord)})
@@ -439,10 +535,16 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			s = x.cur
 		}
 		parent = s
+		if gc != nil {
+			gc.beginState(x, s, b.front.get(pos))
+		}
 		before := len(c.found)
 		n, _ := x.expand(s, emit, onPanic, onStep)
 		flush()
 		c.counts = append(c.counts, n)
+		if gc != nil {
+			gc.endState()
+		}
 		if n == 0 && len(c.found) == before && !b.init && e.opts.Deadlock {
 			c.found = append(c.found, pending{verdict: verdict{kind: findings.Deadlocked}, at: int64(b.frontIdx[pos]), key: key(pos, 0)})
 			if b.newFound.Add(1) >= need {
@@ -478,13 +580,16 @@ func (b *bfs[S]) offerOutside(c *chunk[S], v verdict, pos int, ord uint32, fp fi
 // batchSize is the number of successors looked up in the store at once.
 const batchSize = 64
 
-// batch holds successors waiting to be looked up in the store.
+// batch holds successors waiting to be looked up in the store (at most
+// batchSize).
 type batch[S any] struct {
 	ords    []uint32
 	fps     []fingerprint
 	states  []S
 	encs    encoded // each successor's canonical encoding, as it is
 	seen    []bool
+	ids     [batchSize]uint32 // the record numbers of those seen, when the store keeps them
+	out     [batchSize]bool   // outside the model (as far as the lookup went)
 	actions []int
 	paths   []int // the choices of every successor, end to end
 	ends    []int // where each successor's choices end in paths
@@ -515,6 +620,7 @@ func (bt *batch[S]) reset() {
 	for i := range bt.states {
 		bt.states[i] = zero
 	}
+	clear(bt.out[:len(bt.states)])
 	bt.ords, bt.fps, bt.states, bt.seen = bt.ords[:0], bt.fps[:0], bt.states[:0], bt.seen[:0]
 	bt.encs.reset()
 	bt.actions, bt.paths, bt.ends = bt.actions[:0], bt.paths[:0], bt.ends[:0]
@@ -622,7 +728,7 @@ func (b *bfs[S]) commit(depth int) bool {
 	b.each(func(w, i int) {
 		c := b.chunks[i]
 		for j := range c.keys {
-			if _, _, err := b.seen.Put(c.fps[j], struct{}{}, nil); err != nil {
+			if err := b.store(c.fps[j], base+c.offset+int64(j)); err != nil {
 				memFail.Store(true)
 				return
 			}

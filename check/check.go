@@ -22,6 +22,11 @@ type search struct {
 	distinct   int64
 	generated  int64 // when the strategy counts it itself; else the live counter
 	storeBytes int64
+	// graph is the behaviour graph, when the search built it (see
+	// bfsGraph) and explored everything; graphTime is the time it spent
+	// on it.
+	graph     *graph
+	graphTime time.Duration
 }
 
 // Run checks mc with opts. It returns an error only for bad options or
@@ -68,7 +73,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 	var liveFindings []findings.Finding
 	if len(e.temporal) > 0 && s.stopped == findings.Exhausted && len(s.findings) == 0 {
 		var stop findings.Stop
-		live, stop, liveFindings, err = e.checkTemporal(ctx)
+		live, stop, liveFindings, err = e.checkTemporal(ctx, s.graph, s.graphTime)
 		if err != nil {
 			return nil, fmt.Errorf("model %s: %w", mc.Name(), err)
 		}

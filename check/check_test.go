@@ -595,3 +595,48 @@ func TestStatesPerSecond(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxStatesAtALevelsChunk: MaxStates reached exactly by the chunks of
+// a level expanded first, while a later chunk of the level would add more
+// states, stops the search (it once skipped the later chunks and called
+// the search complete).
+func TestMaxStatesAtALevelsChunk(t *testing.T) {
+	type st struct{ X int }
+	// 200 states after the initial one; the first 100 of them have one
+	// successor each, new, which has none.
+	m := execspec.NewModel[st]("wide")
+	m.Init(func(c *execspec.Ctx[st]) {})
+	m.Action("spread", func(c *execspec.Ctx[st]) {
+		i := execspec.IntRange(c, "i", 1, 200)
+		if c.Assume(c.S.X == 0) {
+			c.S.X = i
+		}
+	})
+	m.Action("step", func(c *execspec.Ctx[st]) {
+		if c.Assume(c.S.X >= 1 && c.S.X <= 100) {
+			c.S.X += 1000
+		}
+	})
+	mc, err := machine.Compile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for limit := int64(202); limit <= 300; limit++ {
+		for _, w := range []int{1, 2, 4} {
+			res, err := check.Run(context.Background(), mc, check.Options{Workers: w, MaxStates: limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Complete || res.Stopped != findings.StoppedMaxStates || res.Stats.Distinct != limit {
+				t.Errorf("max states %d, %d workers: complete %v (%s), %d states", limit, w, res.Complete, res.Stopped, res.Stats.Distinct)
+			}
+		}
+	}
+	res, err := check.Run(context.Background(), mc, check.Options{MaxStates: 301})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Complete || res.Stats.Distinct != 301 {
+		t.Errorf("max states 301 on 301 states: complete %v, %d states", res.Complete, res.Stats.Distinct)
+	}
+}

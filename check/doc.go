@@ -50,8 +50,10 @@
 // per state 8 bytes: the number of the state it was first reached from and
 // its successor ordinal there; a trace is rebuilt by re-executing those
 // successors from the initial state. DFS keeps its current path on a stack
-// instead, and a 4-byte depth per state. Result.Stats.StoreBytes counts all
-// of it. The store sits behind a small interface, so that one spilling to
+// instead, and a 4-byte depth per state. When BFS builds the behaviour
+// graph (see Temporal properties), its table also keeps each state's
+// record number, 4 bytes per slot. Result.Stats.StoreBytes counts all of
+// it. The store sits behind a small interface, so that one spilling to
 // disk can replace the in-memory table. Options.MemoryBytes caps the store
 // and the Go heap; reaching it ends the search, incomplete.
 //
@@ -82,12 +84,23 @@
 // # Temporal properties
 //
 // Temporal properties (execspec.Model.Temporal) are checked after a
-// complete safety search that found nothing, as TLC does: a second
-// breadth-first exploration builds the behaviour graph without keeping
-// states (uint32 ids in breadth-first order, compressed edge rows with each
-// edge's successor ordinal and the fairness classes it takes, the classes
-// enabled in each state and one bit per formula predicate). Stuttering steps
-// are not edges. Each formula becomes a search for a fair strongly
+// complete safety search that found nothing, as TLC does, on the behaviour
+// graph, which keeps no states (uint32 ids in breadth-first order,
+// compressed edge rows with each edge's successor ordinal and the fairness
+// classes it takes, the classes enabled in each state and one bit per
+// formula predicate). Stuttering steps are not edges. A breadth-first
+// search without symmetry and without checkpoints builds the graph as it
+// goes: the worker that expands a state computes its predicate bits and
+// its steps' edges and classes, and the graph is extended level after
+// level in the canonical order, so it is the same with any number of
+// workers. Its store then keeps each state's record number (4 bytes more
+// per state), which resolves the edges' destinations, and the graph shares
+// the search's trace records. Otherwise (DFS and RandomDFS; symmetry, under
+// which the search stores one state per orbit; checkpoints, which do not
+// hold the graph) a second breadth-first exploration builds the same graph
+// after the safety search, single-threaded; so does a search whose
+// formula predicate, fairness condition or Taken panicked, to report the
+// first panic as that exploration meets it. Each formula becomes a search for a fair strongly
 // connected component (Tarjan's algorithm; for strong fairness the states
 // enabling a neglected action are removed and the rest decomposed again) or
 // a state that may stutter for ever, reachable from a trigger state; the

@@ -38,7 +38,7 @@ type searcher[S any] struct {
 	steps             []machine.Property[S]
 	actionConstraints []machine.Property[S]
 	bounded           bool
-	temporal          []machine.Property[S] // checked on the behaviour graph after the search
+	temporal          []machine.Property[S] // checked on the behaviour graph, after the search
 	refine            []machine.Property[S] // refinements, checked on every transition
 	sym               *symmetryPlan[S]
 	reduce            bool // data-pick reduction
@@ -162,7 +162,8 @@ type expander[S any] struct {
 	from       *S                                     // the state being expanded, nil for init
 	refine     []*machine.RefinementChecker[S]
 	action     int
-	path       []int // the choices of the branch being emitted
+	path       []int          // the choices of the branch being emitted
+	picks      []machine.Pick // its picks, when the executor records them
 	n          uint32
 	stopped    bool
 
@@ -172,7 +173,8 @@ type expander[S any] struct {
 	vnext  *S
 	venc   []byte // vnext's encoding
 
-	batch batch[S] // BFS's successors awaiting lookup
+	batch batch[S]        // BFS's successors awaiting lookup
+	graph *graphWorker[S] // BFS's part in the behaviour graph, when it builds it
 
 	// BFS keeps its frontier encoded: dec decodes the state to expand
 	// into cur.
@@ -290,7 +292,7 @@ func (x *expander[S]) onBranch(r machine.Result) bool {
 	}
 	ord := x.n
 	x.n++
-	x.path = r.Path
+	x.path, x.picks = r.Path, r.Picks
 	if x.onStep != nil {
 		x.judgeTransition(ord)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/bits"
+	"runtime/debug"
 	"sort"
 	"strconv"
 
@@ -12,9 +14,13 @@ import (
 )
 
 // The behaviour graph that temporal properties are checked on. It is built
-// only when a temporal property is checked, after the safety search, by a
-// breadth-first exploration of its own (the safety search keeps no edges
-// and stores one state per symmetry orbit; the graph keeps every state).
+// only when a temporal property is checked: by the breadth-first safety
+// search as it goes when it can (see bfsGraph), else after the safety
+// search by a breadth-first exploration of its own, buildGraph (the
+// depth-first searches keep no edges, and under symmetry the safety search
+// stores one state per orbit where the graph keeps every state). Both
+// compute what they record of a state or a step with one graphSpec, and
+// build the same graph.
 //
 // It stores no states: a state is a uint32 id (its rank in breadth-first
 // order, so smaller ids are nearer an initial state), its fingerprint lives
@@ -29,7 +35,7 @@ import (
 // graph is the behaviour graph.
 type graph struct {
 	n       uint32
-	rec     []record // breadth-first parent and successor ordinal
+	rec     *records // breadth-first parent and successor ordinal
 	off     []uint32 // edges of state v: off[v] .. off[v+1]
 	to      []uint32
 	ord     []uint32 // the successor ordinal of each edge
@@ -47,7 +53,13 @@ type graph struct {
 	single  []uint32 // single[c]: 1 + the index of the set {c}, 0 if none yet
 	keyBuf  []byte
 	classes []fairClass
-	byKey   map[string]uint32
+}
+
+// newGraph returns an empty graph with npred predicate bits per state.
+func newGraph(npred int) *graph {
+	g := &graph{setIdx: map[string]uint32{}, npred: npred}
+	g.intern(nil) // set 0 is the empty set
+	return g
 }
 
 // fairClass is one fairness condition: a declaration, and for a Per
@@ -55,7 +67,7 @@ type graph struct {
 type fairClass struct {
 	kind machine.FairnessKind
 	decl int
-	key  string // the pick values, "" without Per
+	key  string // the declaration's number and the pick values, "" without Per
 }
 
 // intern returns the index of the set of classes cs (sorted, deduplicated
@@ -98,17 +110,25 @@ func (g *graph) pred(v uint32, bit int) bool {
 	return g.preds[i/64]&(1<<(i%64)) != 0
 }
 
-func (g *graph) setPred(v uint32, bit int) {
-	i := uint64(v)*uint64(g.npred) + uint64(bit)
-	for uint64(len(g.preds)) <= i/64 {
-		g.preds = append(g.preds, 0)
+// addPreds makes room for the predicate bits of states up to v and sets
+// those of v: words holds them as graphSpec.preds computes them.
+func (g *graph) addPreds(v uint32, words []uint64) {
+	if need := (uint64(v+1)*uint64(g.npred) + 63) / 64; uint64(len(g.preds)) < need {
+		g.preds = append(g.preds, make([]uint64, need-uint64(len(g.preds)))...)
 	}
-	g.preds[i/64] |= 1 << (i % 64)
+	for w, word := range words {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			word &= word - 1
+			i := uint64(v)*uint64(g.npred) + uint64(64*w+b)
+			g.preds[i/64] |= 1 << (i % 64)
+		}
+	}
 }
 
 // bytes is the graph's memory, without the id table.
 func (g *graph) bytes() int64 {
-	return int64(len(g.rec))*8 + int64(len(g.off)+len(g.to)+len(g.ord)+len(g.lab)+len(g.enabled))*4 + int64(len(g.preds))*8
+	return int64(g.n)*8 + int64(len(g.off)+len(g.to)+len(g.ord)+len(g.lab)+len(g.enabled))*4 + int64(len(g.preds))*8
 }
 
 // fairDecl is a fairness declaration resolved against the machine.
@@ -119,53 +139,179 @@ type fairDecl struct {
 	when    bool // the declaration has a condition (machine.Fairness.When)
 }
 
-// errMaxStates stops the graph at Options.MaxStates states.
-var errMaxStates = errors.New("max states reached")
-
-// graphBuilder builds the graph.
-type graphBuilder[S any] struct {
-	e        *searcher[S] // without symmetry
-	g        *graph
-	formulas []tformula[S]
-	decls    []fairDecl
-	record   bool // a Per declaration needs the picks
-	key      []byte
-	taken    []int // the formulas with Taken, by drop bit
-}
-
 // tformula is one formula of a temporal property being checked.
 type tformula[S any] struct {
 	prop machine.Property[S]
 	idx  int
 }
 
-// buildGraph explores every reachable state (within the constraints) and
-// returns the graph, or why it stopped early (findings.Exhausted when it did
-// not), or a finding (a predicate of a formula that panicked).
-func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[S]) (*graph, findings.Stop, *pending, error) {
-	b := &graphBuilder[S]{e: e, formulas: formulas, g: &graph{setIdx: map[string]uint32{}, byKey: map[string]uint32{}, npred: 2 * len(formulas)}}
-	for _, f := range e.mc.Fairness() {
+// graphSpec is what a behaviour graph records of a model, whichever way
+// it is built (buildGraph, or the breadth-first search as it goes; see
+// bfsGraph): the predicates of the formulas checked, the fairness classes
+// of the steps, and which formulas take which steps (Taken). It is read
+// only, shared by the workers.
+type graphSpec[S any] struct {
+	mc       *machine.Machine[S]
+	formulas []tformula[S]
+	decls    []fairDecl
+	record   bool  // a Per or When declaration needs the picks
+	taken    []int // the formulas with Taken, by drop bit
+	npred    int   // predicate bits per state
+	words    int   // words of predicate bits per state, as preds computes them
+}
+
+func newGraphSpec[S any](mc *machine.Machine[S], formulas []tformula[S]) (*graphSpec[S], error) {
+	sp := &graphSpec[S]{mc: mc, formulas: formulas, npred: 2 * len(formulas)}
+	sp.words = (sp.npred + 63) / 64
+	for _, f := range mc.Fairness() {
 		d := fairDecl{kind: f.Kind, actions: map[int]bool{}, per: f.PerPick, when: f.When != ""}
 		for _, a := range f.Actions {
-			i, err := e.mc.ActionIndex(a)
+			i, err := mc.ActionIndex(a)
 			if err != nil {
-				return nil, 0, nil, fmt.Errorf("fairness %s: %w", &f, err)
+				return nil, fmt.Errorf("fairness %s: %w", &f, err)
 			}
 			d.actions[i] = true
 		}
-		b.record = b.record || len(d.per) > 0 || d.when
-		b.decls = append(b.decls, d)
+		sp.record = sp.record || len(d.per) > 0 || d.when
+		sp.decls = append(sp.decls, d)
 	}
 	for k, f := range formulas {
 		if f.prop.Formulas[f.idx].Taken != nil {
-			b.taken = append(b.taken, k)
+			sp.taken = append(sp.taken, k)
 		}
 	}
-	if len(b.taken) > 64 {
-		return nil, 0, nil, fmt.Errorf("%d refinement fairness obligations: at most 64 are checked at once", len(b.taken))
+	if len(sp.taken) > 64 {
+		return nil, fmt.Errorf("%d refinement fairness obligations: at most 64 are checked at once", len(sp.taken))
 	}
-	g := b.g
-	g.intern(nil) // set 0 is the empty set
+	return sp, nil
+}
+
+// preds sets in words (sp.words of them, zero) the predicate bits of s: bit
+// 2k for P and 2k+1 for Q of formula k. A panicking predicate is a
+// finding on s.
+func (sp *graphSpec[S]) preds(s *S, words []uint64) *verdict {
+	for k, f := range sp.formulas {
+		pv, qv, err := sp.mc.EvalFormula(f.prop, f.idx, s)
+		if err != nil {
+			return &verdict{kind: findings.Panicked, property: f.prop.Name, err: err}
+		}
+		if pv {
+			words[(2*k)/64] |= 1 << ((2 * k) % 64)
+		}
+		if qv {
+			words[(2*k+1)/64] |= 1 << ((2*k + 1) % 64)
+		}
+	}
+	return nil
+}
+
+// drop returns the drop bits of the step from -> to (see graph.drop). A
+// panicking Taken is a finding on from.
+func (sp *graphSpec[S]) drop(from, to *S) (d uint64, v *verdict) {
+	j := 0
+	defer func() {
+		if r := recover(); r != nil {
+			f := sp.formulas[sp.taken[j]]
+			v = &verdict{kind: findings.Panicked, property: f.prop.Name, err: &machine.PanicError{Where: "temporal property " + f.prop.Name, Value: r, Stack: string(debug.Stack())}}
+		}
+	}()
+	for ; j < len(sp.taken); j++ {
+		if f := sp.formulas[sp.taken[j]]; f.prop.Formulas[f.idx].Taken(from, to) {
+			d |= 1 << j
+		}
+	}
+	return d, nil
+}
+
+// classTable numbers fairness classes in the order they are first seen.
+type classTable struct {
+	classes []fairClass
+	byKey   map[string]uint32
+}
+
+// id returns the number of the class of declaration decl with key,
+// numbering it if new.
+func (t *classTable) id(kind machine.FairnessKind, decl int, key []byte) uint32 {
+	c, ok := t.byKey[string(key)]
+	if !ok {
+		if t.byKey == nil {
+			t.byKey = map[string]uint32{}
+		}
+		c = uint32(len(t.classes))
+		t.classes = append(t.classes, fairClass{kind: kind, decl: decl, key: string(key)})
+		t.byKey[string(key)] = c
+	}
+	return c
+}
+
+// stepClasses computes the fairness classes of steps, numbered in its own
+// table: buildGraph's is the graph's, each breadth-first worker has one
+// (see bfsGraph).
+type stepClasses[S any] struct {
+	spec  *graphSpec[S]
+	table classTable
+	key   []byte
+}
+
+// classesOf appends to cs the fairness classes a step of action a from
+// state from with the given picks takes (or, in from, makes enabled), in
+// the order of their declarations (one class per declaration at most),
+// numbering the classes of new pick values. A pick a Per declaration names
+// that the step does not make counts as the value "-"; a declaration with
+// a condition counts only the steps that satisfy it. The error is a panic
+// in a condition.
+func (sc *stepClasses[S]) classesOf(a int, from *S, picks []machine.Pick, cs []uint32) ([]uint32, error) {
+	for i, d := range sc.spec.decls {
+		if !d.actions[a] {
+			continue
+		}
+		if d.when {
+			ok, err := sc.spec.mc.FairWhen(i, from, picks)
+			if err != nil {
+				return cs, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		key := strconv.AppendInt(sc.key[:0], int64(i), 10)
+		for _, l := range d.per {
+			key = append(key, '|')
+			found := false
+			for _, p := range picks {
+				if p.Label == l {
+					key = fmt.Append(key, p.Value)
+					found = true
+					break
+				}
+			}
+			if !found {
+				key = append(key, '-')
+			}
+		}
+		sc.key = key
+		cs = append(cs, sc.table.id(d.kind, i, key))
+	}
+	return cs, nil
+}
+
+// errMaxStates stops the graph at Options.MaxStates states.
+var errMaxStates = errors.New("max states reached")
+
+// buildGraph explores every reachable state (within the constraints) and
+// returns the graph, or why it stopped early (findings.Exhausted when it did
+// not), or a finding (a predicate of a formula, a fairness condition or a
+// Taken that panicked). It is the behaviour graph's own breadth-first
+// search, for when the safety search cannot build it (see bfsGraph).
+func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[S]) (*graph, findings.Stop, *pending, error) {
+	sp, err := newGraphSpec(e.mc, formulas)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	sc := &stepClasses[S]{spec: sp}
+	g := newGraph(sp.npred)
+	g.rec = &records{}
+	defer func() { g.classes = sc.table.classes }()
 	ids, err := newMemTable[uint32](e.opts.Fingerprint128, 1<<10, e.budget)
 	if err != nil {
 		return nil, findings.StoppedMemory, nil, nil
@@ -174,7 +320,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 	x := e.newExpander()
 	ex := e.mc.NewExecutor()
 	ex.ReduceData(e.reduce)
-	ex.Record(b.record)
+	ex.Record(sp.record)
 	type queued struct {
 		s  S
 		fp fingerprint
@@ -182,6 +328,7 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 	var queue []queued
 	head := 0
 	var enabled, taken []uint32
+	predBits := make([]uint64, sp.words)
 	next := new(S)
 	// add gives s an id when it is new, and queues it.
 	add := func(s *S, fp fingerprint, r record) (uint32, bool, *pending, error) {
@@ -198,22 +345,15 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 		if _, _, err := ids.Put(fp, id, nil); err != nil {
 			return 0, false, nil, err
 		}
-		g.n++
-		g.rec = append(g.rec, r)
-		if need := (uint64(g.n)*uint64(g.npred) + 63) / 64; uint64(len(g.preds)) < need {
-			g.preds = append(g.preds, make([]uint64, need-uint64(len(g.preds)))...)
+		if err := g.rec.add(r); err != nil {
+			return 0, false, nil, err
 		}
-		for k, f := range formulas {
-			pv, qv, err := e.mc.EvalFormula(f.prop, f.idx, s)
-			if err != nil {
-				return id, true, &pending{verdict: verdict{kind: findings.Panicked, property: f.prop.Name, err: err}, at: int64(id)}, nil
-			}
-			if pv {
-				g.setPred(id, 2*k)
-			}
-			if qv {
-				g.setPred(id, 2*k+1)
-			}
+		g.n++
+		clear(predBits)
+		v := sp.preds(s, predBits)
+		g.addPreds(id, predBits)
+		if v != nil {
+			return id, true, &pending{verdict: *v, at: int64(id)}, nil
 		}
 		var c S
 		e.mc.Copy(&c, s)
@@ -236,13 +376,17 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 		if r.Err != nil {
 			return true // the safety search reported it
 		}
+		o := ord
+		ord++
 		fp, err := x.fingerprint(next)
 		if err != nil {
 			addErr = err
 			return false
 		}
-		_, _, failure, addErr = add(next, fp, record{parent: noParent, succ: ord})
-		ord++
+		if out, _ := x.outside(nil, next); out {
+			return true // outside the model, as in the safety search
+		}
+		_, _, failure, addErr = add(next, fp, record{parent: noParent, succ: o})
 		return failure == nil && addErr == nil
 	})
 	base := 0 // the id of queue[0]
@@ -273,9 +417,9 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 				if fp == cur.fp {
 					return true // a stuttering step
 				}
-				taken, err = b.classesOf(a, &cur.s, r.Picks, taken[:0])
+				taken, err = sc.classesOf(a, &cur.s, r.Picks, taken[:0])
 				if err != nil {
-					failure = &pending{verdict: verdict{kind: findings.Panicked, property: b.formulas[0].prop.Name, err: err}, at: int64(v)}
+					failure = &pending{verdict: verdict{kind: findings.Panicked, property: formulas[0].prop.Name, err: err}, at: int64(v)}
 					return false
 				}
 				enabled = append(enabled, taken...)
@@ -294,17 +438,16 @@ func buildGraph[S any](ctx context.Context, e *searcher[S], formulas []tformula[
 				if failure != nil || addErr != nil {
 					return false
 				}
+				if len(sp.taken) > 0 {
+					d, fv := sp.drop(&cur.s, next)
+					if fv != nil {
+						failure = &pending{verdict: *fv, at: int64(v)}
+						return false
+					}
+					g.drop = append(g.drop, d)
+				}
 				g.to = append(g.to, w)
 				g.ord = append(g.ord, o)
-				if len(b.taken) > 0 {
-					var bits uint64
-					for j, k := range b.taken {
-						if f := formulas[k]; f.prop.Formulas[f.idx].Taken(&cur.s, next) {
-							bits |= 1 << j
-						}
-					}
-					g.drop = append(g.drop, bits)
-				}
 				g.lab = append(g.lab, g.intern(append([]uint32(nil), taken...)))
 				return true
 			})
@@ -356,52 +499,4 @@ func (g *graph) without(bit int) *graph {
 	}
 	h.off = append(h.off, uint32(len(h.to)))
 	return &h
-}
-
-// classesOf appends to cs the fairness classes a step of action a from
-// state from with the given picks takes (or, in from, makes enabled),
-// creating the classes of new pick values. A pick a Per declaration names
-// that the step does not make counts as the value "-"; a declaration with
-// a condition counts only the steps that satisfy it. The error is a panic
-// in a condition.
-func (b *graphBuilder[S]) classesOf(a int, from *S, picks []machine.Pick, cs []uint32) ([]uint32, error) {
-	g := b.g
-	for i, d := range b.decls {
-		if !d.actions[a] {
-			continue
-		}
-		if d.when {
-			ok, err := b.e.mc.FairWhen(i, from, picks)
-			if err != nil {
-				return cs, err
-			}
-			if !ok {
-				continue
-			}
-		}
-		key := strconv.AppendInt(b.key[:0], int64(i), 10)
-		for _, l := range d.per {
-			key = append(key, '|')
-			found := false
-			for _, p := range picks {
-				if p.Label == l {
-					key = fmt.Append(key, p.Value)
-					found = true
-					break
-				}
-			}
-			if !found {
-				key = append(key, '-')
-			}
-		}
-		b.key = key
-		c, ok := g.byKey[string(key)]
-		if !ok {
-			c = uint32(len(g.classes))
-			g.classes = append(g.classes, fairClass{kind: d.kind, decl: i, key: string(key)})
-			g.byKey[string(key)] = c
-		}
-		cs = append(cs, c)
-	}
-	return cs, nil
 }

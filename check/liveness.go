@@ -63,7 +63,7 @@ func (r region) inB(v uint32) bool {
 func (r region) trigger(v uint32) bool {
 	switch r.form {
 	case machine.FormEventually:
-		return r.g.rec[v].parent == noParent && !r.p(v)
+		return r.g.rec.get(int64(v)).parent == noParent && !r.p(v)
 	case machine.FormAlwaysEventually:
 		return !r.p(v)
 	case machine.FormLeadsTo:
@@ -354,7 +354,7 @@ func (a *analyzer) nearest(r region, inGood, isGoal func(uint32) bool) (trigger,
 	g := a.g
 	depth := make([]uint32, g.n)
 	for v := uint32(0); v < g.n; v++ {
-		if p := g.rec[v].parent; p != noParent {
+		if p := g.rec.get(int64(v)).parent; p != noParent {
 			depth[v] = depth[p] + 1
 		}
 	}
@@ -541,42 +541,59 @@ type LivenessStats struct {
 	Elapsed time.Duration
 }
 
-// checkTemporal builds the behaviour graph and checks e.temporal on it. It
-// returns the statistics, why the graph could not be completed
-// (findings.Exhausted when it was) and the violations found, as lassos.
-func (e *searcher[S]) checkTemporal(ctx context.Context) (*LivenessStats, findings.Stop, []findings.Finding, error) {
-	start := time.Now()
-	opts := e.opts
-	opts.NoSymmetry = true
-	le, err := newSearcher(e.mc, opts)
-	if err != nil {
-		return nil, 0, nil, err
-	}
+// temporalFormulas lists the formulas of e.temporal, property after
+// property.
+func (e *searcher[S]) temporalFormulas() []tformula[S] {
 	var fs []tformula[S]
-	st := &LivenessStats{}
 	for _, p := range e.temporal {
-		st.Properties = append(st.Properties, p.Name)
 		for i := range p.Formulas {
 			fs = append(fs, tformula[S]{p, i})
 		}
 	}
-	g, stop, failure, err := buildGraph(ctx, le, fs)
-	if err != nil {
-		return nil, 0, nil, fmt.Errorf("building the behaviour graph: %w", err)
+	return fs
+}
+
+// checkTemporal checks e.temporal on the behaviour graph: g, when the
+// safety search built it (having spent built on it), else one that
+// buildGraph builds now. It returns the statistics, why the graph could not
+// be completed (findings.Exhausted when it was) and the violations found, as
+// lassos.
+func (e *searcher[S]) checkTemporal(ctx context.Context, g *graph, built time.Duration) (*LivenessStats, findings.Stop, []findings.Finding, error) {
+	start := time.Now()
+	fs := e.temporalFormulas()
+	st := &LivenessStats{}
+	for _, p := range e.temporal {
+		st.Properties = append(st.Properties, p.Name)
 	}
-	st.States, st.Edges, st.Classes, st.Bytes = int64(g.n), int64(len(g.to)), len(g.classes), g.bytes()
-	defer func() { st.Elapsed = time.Since(start) }()
-	if failure != nil {
-		failure.ords = g.ordsTo(uint32(failure.at))
-		f, _, err := le.rebuild(failure)
-		if err != nil {
+	defer func() { st.Elapsed = built + time.Since(start) }()
+	le := e // the searcher that rebuilds traces: one without symmetry
+	if g == nil {
+		opts := e.opts
+		opts.NoSymmetry = true
+		var err error
+		if le, err = newSearcher(e.mc, opts); err != nil {
 			return nil, 0, nil, err
 		}
-		return st, findings.Exhausted, []findings.Finding{*f}, nil
+		var stop findings.Stop
+		var failure *pending
+		g, stop, failure, err = buildGraph(ctx, le, fs)
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("building the behaviour graph: %w", err)
+		}
+		st.States, st.Edges, st.Classes, st.Bytes = int64(g.n), int64(len(g.to)), len(g.classes), g.bytes()
+		if failure != nil {
+			failure.ords = g.ordsTo(uint32(failure.at))
+			f, _, err := le.rebuild(failure)
+			if err != nil {
+				return nil, 0, nil, err
+			}
+			return st, findings.Exhausted, []findings.Finding{*f}, nil
+		}
+		if stop != findings.Exhausted {
+			return st, stop, nil, nil
+		}
 	}
-	if stop != findings.Exhausted {
-		return st, stop, nil, nil
-	}
+	st.States, st.Edges, st.Classes, st.Bytes = int64(g.n), int64(len(g.to)), len(g.classes), g.bytes()
 	a := newAnalyzer(g)
 	var out []findings.Finding
 	done := map[string]bool{}
@@ -626,7 +643,7 @@ func (e *searcher[S]) checkTemporal(ctx context.Context) (*LivenessStats, findin
 func (g *graph) ordsTo(v uint32) []uint32 {
 	var ords []uint32
 	for {
-		r := g.rec[v]
+		r := g.rec.get(int64(v))
 		ords = append(ords, r.succ)
 		if r.parent == noParent {
 			break

@@ -364,6 +364,16 @@ func (r *records) set(i int64, rec record) { r.blocks[i/recordBlock][i%recordBlo
 
 func (r *records) get(i int64) record { return r.blocks[i/recordBlock][i%recordBlock] }
 
+// add appends one record.
+func (r *records) add(rec record) error {
+	if err := r.reserve(1); err != nil {
+		return err
+	}
+	r.set(r.n, rec)
+	r.extend(1)
+	return nil
+}
+
 // extend marks n more records as written.
 func (r *records) extend(n int64) { r.n += n }
 
