@@ -161,7 +161,6 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	var partial int64 // new states of a level the search stopped in
 	for depth := len(b.levels); ; depth++ {
 		probe := e.opts.MaxDepth > 0 && depth > e.opts.MaxDepth
-		found := len(b.findings)
 		root := b.init
 		b.expandLevel(probe)
 		switch b.abort.Load() {
@@ -182,7 +181,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 				partial = b.level.Len()
 				// The levels before it are all there: save them, to go
 				// on from there.
-				if ck.Dir != "" && found == 0 && !b.init && b.seen != nil && b.seen.Len() == b.recs.n {
+				if ck.Dir != "" && !b.init && b.seen != nil && b.seen.Len() == b.recs.n {
 					if err := b.saveCheckpoint(); err != nil {
 						return nil, err
 					}
@@ -208,7 +207,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		if b.stopped != findings.Exhausted || !more {
 			break
 		}
-		if ck.Dir != "" && len(b.findings) == 0 && time.Since(lastSave) >= ck.Every {
+		if ck.Dir != "" && time.Since(lastSave) >= ck.Every {
 			if err := b.saveCheckpoint(); err != nil {
 				return nil, err
 			}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/execspec/execspec/findings"
 	"github.com/execspec/execspec/internal/atomicfile"
 	"github.com/execspec/execspec/machine"
 )
@@ -32,9 +33,12 @@ import (
 // order and ends with the counts, depths and traces of a search never
 // interrupted, with any number of workers.
 //
-// Checkpoints are written while the search has found nothing: with
-// MaxFindings above 1, once a finding is known the search goes on without
-// them (a finding's verdict holds Go values no file keeps).
+// With MaxFindings above 1, a checkpoint also holds the findings of the
+// levels done, as the search keeps them before their traces are rebuilt:
+// where each was found (a record and the ordinals after it), its kind and
+// property. The error of a panic is a Go value no file keeps: the trace's
+// rebuild, which replays the panicking action, or judges the last state
+// and step again, derives it anew.
 
 // CheckpointOptions configures a breadth-first search's checkpoints. The
 // zero value writes none.
@@ -89,6 +93,59 @@ type checkpointHeader struct {
 	Front     int64    `json:"front"`
 	FrontSize int64    `json:"front_bytes"`
 	Saved     string   `json:"saved"`
+	// Findings are the findings of the levels done (MaxFindings > 1).
+	Findings []savedFinding `json:"findings,omitempty"`
+}
+
+// savedFinding is a pending finding as a checkpoint keeps it.
+type savedFinding struct {
+	Kind     findings.Kind `json:"kind"`
+	Property string        `json:"property,omitempty"`
+	At       int64         `json:"at"`
+	Tail     []uint32      `json:"tail,omitempty"`
+	FP       [2]uint64     `json:"fp"`
+	Key      uint64        `json:"key"`
+	Out      bool          `json:"out,omitempty"`
+	Step     bool          `json:"step,omitempty"`
+	// Panic is the action that panicked, for a panic in an action.
+	Panic *savedPanic `json:"panic,omitempty"`
+}
+
+// savedPanic is where an action panicked.
+type savedPanic struct {
+	Ord    uint32 `json:"ord"`
+	Action int    `json:"action"`
+	Path   []int  `json:"path"`
+}
+
+// saveFindings converts the findings of the levels done.
+func saveFindings(ps []pending) []savedFinding {
+	out := make([]savedFinding, len(ps))
+	for i, p := range ps {
+		out[i] = savedFinding{Kind: p.kind, Property: p.property, At: p.at, Tail: p.tail, FP: [2]uint64{p.fp.hi, p.fp.lo}, Key: p.key, Out: p.out, Step: p.step}
+		if ap := p.panic; ap != nil {
+			out[i].Panic = &savedPanic{Ord: ap.ord, Action: ap.action, Path: ap.path}
+		}
+	}
+	return out
+}
+
+// loadFindings restores saved findings against a checkpoint of records
+// trace records; their errors are derived again when the traces are
+// rebuilt.
+func loadFindings(sfs []savedFinding, records int64) ([]pending, error) {
+	out := make([]pending, len(sfs))
+	for i, sf := range sfs {
+		if sf.At < -1 || sf.At >= records || sf.Kind < findings.InvariantViolated || sf.Kind > findings.StepViolated || sf.Kind == findings.Nondeterministic {
+			return nil, errors.New("damaged header: an impossible finding")
+		}
+		out[i] = pending{verdict: verdict{kind: sf.Kind, property: sf.Property}, at: sf.At, tail: sf.Tail,
+			fp: fingerprint{hi: sf.FP[0], lo: sf.FP[1]}, key: sf.Key, out: sf.Out, step: sf.Step}
+		if sp := sf.Panic; sp != nil {
+			out[i].panic = &actionPanic{ord: sp.Ord, action: sp.Action, path: sp.Path}
+		}
+	}
+	return out, nil
 }
 
 // checkpointIdentity lists what must be equal for a checkpoint to be
@@ -197,6 +254,7 @@ func (b *bfs[S]) saveCheckpoint() (err error) {
 			Front:     int64(b.front.len()),
 			FrontSize: int64(len(b.front.buf)),
 			Saved:     time.Now().UTC().Format(time.RFC3339),
+			Findings:  saveFindings(b.findings),
 		}
 		head, err := json.Marshal(h)
 		if err != nil {
@@ -342,7 +400,14 @@ func (b *bfs[S]) loadCheckpoint() (err error) {
 	if _, err := r.r.ReadByte(); err != io.EOF {
 		return errors.New("damaged: data after the checksum")
 	}
-	b.levels, b.generated, b.branch, b.init = h.Levels, h.Generated, h.Branch, false
+	found, err := loadFindings(h.Findings, h.Records)
+	if err != nil {
+		return err
+	}
+	if len(found) >= b.eng.opts.MaxFindings {
+		return errors.New("damaged header: more findings than the search asks for")
+	}
+	b.levels, b.generated, b.branch, b.init, b.findings = h.Levels, h.Generated, h.Branch, false, found
 	e := b.eng
 	e.generated.Store(h.Generated)
 	e.distinct.Store(h.Records)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/examples/twophase"
@@ -38,7 +39,11 @@ func outcomeOf(res *check.Result) outcome {
 		if err := f.Trace.Print(&b, trace.PrintOptions{}); err != nil {
 			panic(err)
 		}
-		o.Findings = append(o.Findings, f.Property+"\n"+b.String())
+		msg := ""
+		if f.Err != nil {
+			msg = f.Err.Error()
+		}
+		o.Findings = append(o.Findings, f.Kind.String()+" "+f.Property+" "+msg+"\n"+b.String())
 	}
 	return o
 }
@@ -99,6 +104,50 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, c.run)
 	}
+}
+
+// hazard counts up by 1 or 2 and meets a violation, a panicking invariant,
+// a second violation and a panicking action on its way.
+type hazard struct{ N int }
+
+func hazardModel() *execspec.Model[hazard] {
+	m := execspec.NewModel[hazard]("hazard")
+	m.Init(func(c *execspec.Ctx[hazard]) {})
+	m.Action("inc", func(c *execspec.Ctx[hazard]) {
+		k := execspec.IntRange(c, "k", 1, 2)
+		if c.S.N == 9 && k == 2 {
+			panic("inc exploded at 9")
+		}
+		if c.Assume(c.S.N < 12) {
+			c.S.N += k
+		}
+	})
+	m.Invariant("not_3", func(s *hazard) bool { return s.N != 3 })
+	m.Invariant("calm_at_5", func(s *hazard) bool {
+		if s.N == 5 {
+			panic("invariant exploded at 5")
+		}
+		return true
+	})
+	m.Invariant("not_8", func(s *hazard) bool { return s.N != 8 })
+	return m
+}
+
+// TestResumeKeepsFindings: with MaxFindings above 1 the search goes on
+// after its first findings, and checkpoints keep them: a search resumed
+// after any level reports the same findings, errors of panics included
+// (derived again when the traces are rebuilt), as one never interrupted.
+func TestResumeKeepsFindings(t *testing.T) {
+	mc, err := machine.Compile(hazardModel())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := check.Options{Workers: 1, MaxFindings: 20}
+	want := outcomeOf(mustRun(t, mc, opts))
+	if len(want.Findings) < 4 {
+		t.Fatalf("the search should find a violation, a panicking invariant, a second violation and a panicking action: %q", want.Findings)
+	}
+	resumeAtEveryLevel(t, mc, opts)
 }
 
 func resumeAtEveryLevel[S any](t *testing.T, mc *machine.Machine[S], opts check.Options) {

@@ -521,6 +521,14 @@ func (e *searcher[S]) rebuild(p *pending) (*findings.Finding, engine.Plan, error
 			return nil, plan, e.diagnose(plan, fmt.Errorf("rebuilding the trace: the state reached differs from the state found: the model is not deterministic in its picks"))
 		}
 	}
+	if p.kind == findings.Panicked && p.err == nil && p.panic == nil {
+		// A finding restored from a checkpoint, which keeps no Go value.
+		var prev *S
+		if len(p.ords) > 1 {
+			prev = nxt // the state before the last step (see the swap above)
+		}
+		p.err = x.panicAgain(p.property, prev, cur)
+	}
 	if ap := p.panic; ap != nil {
 		from := cur
 		if ap.action == machine.InitAction {
@@ -548,6 +556,27 @@ func (e *searcher[S]) rebuild(p *pending) (*findings.Finding, engine.Plan, error
 		f.Mapped = e.mappedTrace(p.property, states)
 	}
 	return f, plan, nil
+}
+
+// panicAgain judges the last state of a rebuilt trace, and the step to it
+// from from (nil for an initial state), as the search did, and returns the
+// error of the first panic of property name: the error of a finding
+// restored from a checkpoint. It says so when nothing panics again.
+func (x *expander[S]) panicAgain(name string, from, s *S) error {
+	_, out := x.outside(from, s)
+	vs := []verdict{out, x.judge(s), x.checkTransition(from, s)}
+	if from != nil {
+		vs = append(vs, x.judgeStep(from, s))
+	}
+	for _, v := range vs {
+		if v.kind == findings.Panicked && v.property == name && v.err != nil {
+			return v.err
+		}
+	}
+	if _, err := x.fingerprint(s); err != nil && symmetryName(err) == name {
+		return err
+	}
+	return fmt.Errorf("%s panicked when the search found it, before a checkpoint, but not when its trace was rebuilt after resuming: the model is not deterministic", name)
 }
 
 // isRefinement reports whether name is a refinement of the model.
