@@ -134,16 +134,8 @@ func (o *Options) fill() (searchStrategy, error) {
 		return nil, fmt.Errorf("checkpoint interval must not be negative, got %s", o.Checkpoint.Every)
 	case o.Workers < 0:
 		return nil, fmt.Errorf("workers must be positive, got %d", o.Workers)
-	case o.MaxDepth < 0:
-		return nil, fmt.Errorf("max depth must not be negative, got %d", o.MaxDepth)
-	case o.MaxStates < 0:
-		return nil, fmt.Errorf("max states must not be negative, got %d", o.MaxStates)
-	case o.Timeout < 0:
-		return nil, fmt.Errorf("timeout must not be negative, got %s", o.Timeout)
 	case o.MaxFindings < 0:
 		return nil, fmt.Errorf("max findings must be positive, got %d", o.MaxFindings)
-	case o.MemoryBytes < 0:
-		return nil, fmt.Errorf("memory cap must not be negative, got %d", o.MemoryBytes)
 	case o.ShrinkRuns < 0:
 		return nil, fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
 	case o.ExploreOnly && o.Property != "":
@@ -151,5 +143,22 @@ func (o *Options) fill() (searchStrategy, error) {
 	case o.ProgressEvery < 0:
 		return nil, fmt.Errorf("progress interval must not be negative, got %s", o.ProgressEvery)
 	}
+	for _, err := range []error{
+		engine.NotNegative("MaxDepth", "max depth", o.MaxDepth),
+		engine.NotNegative("MaxStates", "max states", o.MaxStates),
+		engine.NotNegative("Timeout", "timeout", o.Timeout),
+		engine.NotNegative("MemoryBytes", "memory cap", o.MemoryBytes),
+	} {
+		if err != nil {
+			return nil, err
+		}
+	}
 	return st, nil
+}
+
+// Validate reports the first option Run would refuse, nil when there is
+// none.
+func (o Options) Validate() error {
+	_, err := o.fill()
+	return err
 }

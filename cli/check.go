@@ -92,13 +92,11 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 			return 0, err
 		}
 	}
+	// The engine's own rules for the options these flags set.
+	if err := (check.Options{MaxDepth: f.maxDepth, MaxStates: f.maxStates, Timeout: f.timeout, MemoryBytes: f.memory}).Validate(); err != nil {
+		return 0, flagError(err)
+	}
 	switch {
-	case f.maxDepth < 0:
-		return 0, usagef("--max-depth must not be negative, got %d", f.maxDepth)
-	case f.maxStates < 0:
-		return 0, usagef("--max-states must not be negative, got %d", f.maxStates)
-	case f.timeout < 0:
-		return 0, usagef("--timeout must not be negative, got %s", f.timeout)
 	case f.checkpointEvery <= 0:
 		return 0, usagef("--checkpoint-every must be positive, got %s", f.checkpointEvery)
 	case f.checkpoint != "" && f.resume != "" && filepath.Clean(f.checkpoint) != filepath.Clean(f.resume):

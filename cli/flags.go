@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/execspec/execspec/internal/engine"
 )
 
 // flagSet wraps flag.FlagSet so commands can share flag definitions.
@@ -53,4 +56,26 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		}
 		fmt.Fprintf(w, "%s\n      %s\n", line, strings.ReplaceAll(usage, "\n", "\n      "))
 	})
+}
+
+// optionFlags names the flag that sets each engine option the commands
+// take from a flag of their own name.
+var optionFlags = map[string]string{
+	"MaxDepth":    "max-depth",
+	"MaxStates":   "max-states",
+	"Timeout":     "timeout",
+	"MemoryBytes": "memory",
+}
+
+// flagError turns an engine's refusal of an option into a usage error
+// naming the flag that set it: the rule is the engine's, the words the
+// command line's.
+func flagError(err error) error {
+	var oe *engine.OptionError
+	if errors.As(err, &oe) {
+		if name, ok := optionFlags[oe.Field]; ok {
+			return usagef("--%s %s, got %v", name, oe.Want, oe.Value)
+		}
+	}
+	return &usageError{err}
 }

@@ -82,8 +82,8 @@ func (s *session[S]) run(ctx context.Context, args []string) (int, error) {
 	} else if *shardOut != "" {
 		return 0, usagef("--shard-out applies only with --shard I/N")
 	}
-	if *timeout < 0 {
-		return 0, usagef("--timeout must not be negative, got %s", *timeout)
+	if err := (simulate.Options{Timeout: *timeout}).Validate(); err != nil {
+		return 0, flagError(err) // the engine's own rule for the option
 	}
 	strategy, err := simulate.ParseStrategy(f.strategy)
 	if err != nil {

@@ -166,12 +166,20 @@ func (o *Options) fill() (strategy, error) {
 		return nil, fmt.Errorf("workers must be positive, got %d", o.Workers)
 	case o.Budget < 0:
 		return nil, fmt.Errorf("budget must be positive, got %d", o.Budget)
-	case o.Timeout < 0:
-		return nil, fmt.Errorf("timeout must not be negative, got %s", o.Timeout)
 	case o.ShrinkRuns < 0:
 		return nil, fmt.Errorf("shrink runs must be positive, got %d", o.ShrinkRuns)
 	}
+	if err := engine.NotNegative("Timeout", "timeout", o.Timeout); err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// Validate reports the first option Run would refuse, nil when there is
+// none.
+func (o Options) Validate() error {
+	_, err := o.fill()
+	return err
 }
 
 // Finding is one result worth reporting, with the trace that reproduces
