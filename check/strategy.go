@@ -2,7 +2,6 @@ package check
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/execspec/execspec/internal/engine"
@@ -87,52 +86,31 @@ func (e *searcher[S]) dfs(ctx context.Context, order func(perm []int)) (*search,
 
 // The registry: the built-in strategies in the order they are listed,
 // then those registered later.
-var (
-	registry = []searchStrategy{bfsStrategy{}, dfsStrategy{}, randomDFSStrategy{}}
-	byName   = index(registry)
-)
-
-// index maps the strategies to their names.
-func index(strategies []searchStrategy) map[Strategy]searchStrategy {
-	m := make(map[Strategy]searchStrategy, len(strategies))
-	for _, s := range strategies {
-		m[s.info().Name] = s
-	}
-	return m
-}
+var strategies = engine.NewRegistry[Strategy, searchStrategy]("strategy", func(s searchStrategy) Strategy { return s.info().Name },
+	bfsStrategy{}, dfsStrategy{}, randomDFSStrategy{})
 
 // register adds s to the strategies, after those registered before it.
-// It must be called from an init function (the registry is read without
-// a lock once the program runs), and panics when the name is taken.
-func register(s searchStrategy) {
-	name := s.info().Name
-	if _, ok := byName[name]; ok || name == "" {
-		panic(fmt.Sprintf("check: strategy %q registered twice or unnamed", name))
-	}
-	registry = append(registry, s)
-	byName[name] = s
-}
+// It must be called from an init function, and panics when the name is
+// taken.
+func register(s searchStrategy) { strategies.Register(s) }
 
 // Strategies returns the names of the registered strategies, in the order
 // they are listed.
-func Strategies() []Strategy {
-	names := make([]Strategy, len(registry))
-	for i, s := range registry {
-		names[i] = s.info().Name
-	}
-	return names
-}
+func Strategies() []Strategy { return strategies.Names() }
 
 // ParseStrategy returns the strategy named s; an unknown name is an error
 // that lists the valid ones.
 func ParseStrategy(s string) (Strategy, error) {
-	return engine.ParseName("strategy", s, Strategies())
+	if _, err := strategies.Lookup(Strategy(s)); err != nil {
+		return "", err
+	}
+	return Strategy(s), nil
 }
 
 // Info describes the strategy; the zero StrategyInfo for a name that is
 // not registered.
 func (s Strategy) Info() StrategyInfo {
-	if st, ok := byName[s]; ok {
+	if st, ok := strategies.Get(s); ok {
 		return st.info()
 	}
 	return StrategyInfo{}
@@ -142,7 +120,7 @@ func (s Strategy) Info() StrategyInfo {
 // accepts, with "or": what an option that needs one of them asks for.
 func strategyTitles(keep func(StrategyInfo) bool) string {
 	var titles []string
-	for _, s := range registry {
+	for _, s := range strategies.All() {
 		if in := s.info(); keep(in) {
 			titles = append(titles, in.Title)
 		}
@@ -151,10 +129,4 @@ func strategyTitles(keep func(StrategyInfo) bool) string {
 }
 
 // lookup returns the registered strategy named s.
-func lookup(s Strategy) (searchStrategy, error) {
-	if st, ok := byName[s]; ok {
-		return st, nil
-	}
-	_, err := ParseStrategy(string(s))
-	return nil, err
-}
+func lookup(s Strategy) (searchStrategy, error) { return strategies.Lookup(s) }

@@ -1,8 +1,6 @@
 package simulate
 
 import (
-	"fmt"
-
 	"github.com/execspec/execspec/internal/engine"
 	"github.com/execspec/execspec/internal/rng"
 )
@@ -82,62 +80,35 @@ type learner interface {
 
 // The registry: the built-in strategies in the order they are listed,
 // then those registered later.
-var (
-	registry = []strategy{uniformStrategy{}, swarmStrategy{}, guidedStrategy{}}
-	byName   = index(registry)
-)
-
-// index maps the strategies to their names.
-func index(strategies []strategy) map[Strategy]strategy {
-	m := make(map[Strategy]strategy, len(strategies))
-	for _, s := range strategies {
-		m[s.info().Name] = s
-	}
-	return m
-}
+var strategies = engine.NewRegistry[Strategy, strategy]("simulation strategy", func(s strategy) Strategy { return s.info().Name },
+	uniformStrategy{}, swarmStrategy{}, guidedStrategy{})
 
 // register adds s to the strategies, after those registered before it.
-// It must be called from an init function (the registry is read without
-// a lock once the program runs), and panics when the name is taken.
-func register(s strategy) {
-	name := s.info().Name
-	if _, ok := byName[name]; ok || name == "" {
-		panic(fmt.Sprintf("simulate: strategy %q registered twice or unnamed", name))
-	}
-	registry = append(registry, s)
-	byName[name] = s
-}
+// It must be called from an init function, and panics when the name is
+// taken.
+func register(s strategy) { strategies.Register(s) }
 
 // Strategies returns the names of the registered strategies, in the order
 // they are listed.
-func Strategies() []Strategy {
-	names := make([]Strategy, len(registry))
-	for i, s := range registry {
-		names[i] = s.info().Name
-	}
-	return names
-}
+func Strategies() []Strategy { return strategies.Names() }
 
 // ParseStrategy returns the strategy named s; an unknown name is an error
 // that lists the valid ones.
 func ParseStrategy(s string) (Strategy, error) {
-	return engine.ParseName("simulation strategy", s, Strategies())
+	if _, err := strategies.Lookup(Strategy(s)); err != nil {
+		return "", err
+	}
+	return Strategy(s), nil
 }
 
 // Info describes the strategy; the zero StrategyInfo for a name that is
 // not registered.
 func (s Strategy) Info() StrategyInfo {
-	if st, ok := byName[s]; ok {
+	if st, ok := strategies.Get(s); ok {
 		return st.info()
 	}
 	return StrategyInfo{}
 }
 
 // lookup returns the registered strategy named s.
-func lookup(s Strategy) (strategy, error) {
-	if st, ok := byName[s]; ok {
-		return st, nil
-	}
-	_, err := ParseStrategy(string(s))
-	return nil, err
-}
+func lookup(s Strategy) (strategy, error) { return strategies.Lookup(s) }
