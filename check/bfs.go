@@ -82,8 +82,9 @@ type bfs[S any] struct {
 	recs  records
 	xs    []*expander[S] // one per worker
 
-	front    encoded  // the level to expand, as canonical encodings (decoded when expanded)
-	frontIdx []uint32 // record number of each frontier state
+	front    encoded    // the level to expand, as canonical encodings (decoded when expanded)
+	spill    *spillFile // the frontier's encodings when the level was spilled (front then holds only their ends)
+	frontIdx []uint32   // record number of each frontier state
 	init     bool     // the frontier is the virtual root whose successors are the initial states
 	branch   int64    // successors per state in the last level expanded (for chunk sizes)
 	chunks   []*chunk[S]
@@ -135,6 +136,11 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 	}
 	defer b.level.Close()
+	defer func() {
+		if b.spill != nil {
+			b.spill.close()
+		}
+	}()
 	if b.out, err = newMemTable[uint64](e.opts.Fingerprint128, 0, e.budget); err != nil {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 	}
@@ -521,13 +527,22 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			}
 		}
 	}
+	if b.spill != nil && !b.init && c.hi > c.lo {
+		from, to := b.front.start(c.lo), b.front.ends[c.hi-1]
+		var err error
+		if x.spilled, err = b.spill.read(x.spilled, int64(from), int64(to)); err != nil {
+			b.fail(err)
+			return
+		}
+		x.spillBase = from
+	}
 	for pos = c.lo; pos < c.hi; pos++ {
 		if b.abort.Load() != abortNone {
 			return
 		}
 		var s *S
 		if !b.init {
-			if err := x.dec.Decode(b.front.get(pos), x.cur); err != nil {
+			if err := x.dec.Decode(b.frontier(x, pos), x.cur); err != nil {
 				b.fail(err)
 				return
 			}
@@ -535,7 +550,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 		}
 		parent = s
 		if gc != nil {
-			gc.beginState(x, s, b.front.get(pos))
+			gc.beginState(x, s, b.frontier(x, pos))
 		}
 		before := len(c.found)
 		n, _ := x.expand(s, emit, onPanic, onStep)
@@ -632,6 +647,16 @@ func (b *bfs[S]) parentOf(pos int) int64 {
 		return -1
 	}
 	return int64(b.frontIdx[pos])
+}
+
+// frontier returns the encoding of frontier state pos, which x's worker
+// is expanding: from memory, or from the bytes of x's chunk read back from
+// the spill file.
+func (b *bfs[S]) frontier(x *expander[S], pos int) []byte {
+	if b.spill == nil {
+		return b.front.get(pos)
+	}
+	return x.spilled[b.front.start(pos)-x.spillBase : b.front.ends[pos]-x.spillBase]
 }
 
 func key(pos int, ord uint32) uint64 { return uint64(pos)<<32 | uint64(ord) }
@@ -747,18 +772,49 @@ func (b *bfs[S]) commit(depth int) bool {
 		// only the states stored.
 		b.stopped = findings.StoppedMemory
 	}
-	// Assemble the next level.
+	// Assemble the next level, in memory or, past the spill limit, in a
+	// file.
 	next := b.front
 	next.reset()
 	nextIdx := b.frontIdx[:0]
+	var size int64
 	for _, c := range b.chunks {
-		next.addAll(&c.encs)
+		size += int64(len(c.encs.buf))
+	}
+	var spill *spillFile
+	if limit := e.opts.spillLimit(); limit > 0 && size > limit {
+		bufs := make([][]byte, len(b.chunks))
+		for i, c := range b.chunks {
+			bufs[i] = c.encs.buf
+		}
+		var err error
+		if spill, err = newSpill(bufs); err != nil {
+			b.err = err
+			return false
+		}
+		next.buf = nil // the bytes are in the file; the offsets stay
+		at := 0
+		for _, c := range b.chunks {
+			for _, end := range c.encs.ends {
+				next.ends = append(next.ends, at+end)
+			}
+			at += len(c.encs.buf)
+		}
+	} else {
+		for _, c := range b.chunks {
+			next.addAll(&c.encs)
+		}
+	}
+	for _, c := range b.chunks {
 		for j := range c.keys {
 			nextIdx = append(nextIdx, uint32(base+c.offset+int64(j)))
 		}
 	}
 	b.recs.extend(total)
-	b.front, b.frontIdx, b.init = next, nextIdx, false
+	if b.spill != nil {
+		b.spill.close() // its level is expanded
+	}
+	b.front, b.spill, b.frontIdx, b.init = next, spill, nextIdx, false
 	b.findings = append(b.findings, level...)
 	for _, p := range level {
 		if p.out {

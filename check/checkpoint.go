@@ -252,7 +252,7 @@ func (b *bfs[S]) saveCheckpoint() (err error) {
 			Branch:    b.branch,
 			Records:   b.recs.n,
 			Front:     int64(b.front.len()),
-			FrontSize: int64(len(b.front.buf)),
+			FrontSize: b.frontSize(),
 			Saved:     time.Now().UTC().Format(time.RFC3339),
 			Findings:  saveFindings(b.findings),
 		}
@@ -283,7 +283,13 @@ func (b *bfs[S]) saveCheckpoint() (err error) {
 		for _, end := range b.front.ends {
 			w.u64(uint64(end))
 		}
-		w.bytes(b.front.buf)
+		if b.spill != nil {
+			if w.err == nil {
+				w.err = b.spill.copyTo(w.w)
+			}
+		} else {
+			w.bytes(b.front.buf)
+		}
 		for _, idx := range b.frontIdx {
 			w.u32(idx)
 		}
@@ -304,6 +310,14 @@ func (b *bfs[S]) saveCheckpoint() (err error) {
 		o.Saved(len(b.levels), b.recs.n)
 	}
 	return nil
+}
+
+// frontSize is the size of the frontier's encodings, in memory or spilled.
+func (b *bfs[S]) frontSize() int64 {
+	if b.spill != nil {
+		return b.spill.size
+	}
+	return int64(len(b.front.buf))
 }
 
 // loadCheckpoint restores the search saved in the checkpoint directory.

@@ -48,6 +48,12 @@ type Options struct {
 	// records and (estimated) the states waiting to be expanded; the search
 	// stops, incomplete, before exceeding it (0: no cap).
 	MemoryBytes int64
+	// SpillFrontier is the size of a breadth-first level's encodings from
+	// which it waits for expansion in a temporary file instead of memory,
+	// read back one chunk at a time (0: a quarter of MemoryBytes, never
+	// without a cap; negative: never). Spilling changes nothing of the
+	// search but where the level waits.
+	SpillFrontier int64
 	// Fingerprint128 stores 128-bit fingerprints instead of 64-bit ones:
 	// twice the store, for a collision probability too small to matter at
 	// any size.

@@ -152,6 +152,10 @@ type expander[S any] struct {
 	memo  canonMemo // under symmetry
 	// actions are the action numbers, in the canonical order.
 	actions []int
+	// spilled holds the bytes of the chunk being expanded when the BFS
+	// frontier is spilled, from offset spillBase of the spill file.
+	spilled   []byte
+	spillBase int
 
 	// The state of the expansion in progress (see expand).
 	branch     func(machine.Result) bool

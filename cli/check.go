@@ -32,7 +32,7 @@ type checkFlags struct {
 	workers, maxDepth, maxFindings     int
 	maxStates                          int64
 	timeout                            time.Duration
-	memory                             int64
+	memory, spill                      int64
 	deadlock, fullStates               bool
 	progress, allData, noSym, fp128    bool
 	noDetCheck, noShrink, noTemporal   bool
@@ -62,6 +62,14 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	fs.Func("memory", "cap on the runner's memory, e.g. 2GiB or 500MiB; MB means MiB: the search stops cleanly near it, the run ends at it (default: 3/4 of the machine's memory)", func(v string) error {
 		n, err := bytesize.Parse(v)
 		f.memory = n
+		return err
+	})
+	fs.Func("spill", "with bfs: keep a level waiting for expansion in a temporary file once its states take more than this, e.g. 200MiB; 0 never (default: a quarter of --memory)", func(v string) error {
+		n, err := bytesize.Parse(v)
+		f.spill = n
+		if n == 0 {
+			f.spill = -1 // never
+		}
 		return err
 	})
 	f.sinks = addSinkFlags(fs)
@@ -174,7 +182,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	opts := check.Options{
 		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
 		Timeout: f.timeout, MaxFindings: f.maxFindings, Property: f.property, Deadlock: f.deadlock,
-		MemoryBytes: f.memory, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
+		MemoryBytes: f.memory, SpillFrontier: f.spill, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
 		NoDeterminismCheck: f.noDetCheck, NoShrink: f.noShrink, NoTemporal: f.noTemporal, NoRefinement: f.noRefinement,
 	}
 	if err := s.checkpoints(&opts, &f, instance); err != nil {

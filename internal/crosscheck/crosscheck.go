@@ -255,6 +255,8 @@ func (c *comparer[S]) allConfigs() []config {
 	strategies := []strategy{
 		{"bfs workers=1", check.Options{Strategy: check.BFS, Workers: 1}, true},
 		{"bfs workers=2", check.Options{Strategy: check.BFS, Workers: 2}, false},
+		// Every level waits in a temporary file (a frontier spilled).
+		{"bfs workers=2 spilled", check.Options{Strategy: check.BFS, Workers: 2, SpillFrontier: 1}, false},
 		{"dfs", check.Options{Strategy: check.DFS}, true},
 		{"random-dfs seed=1", check.Options{Strategy: check.RandomDFS, Seed: 1}, false},
 		{"random-dfs seed=2", check.Options{Strategy: check.RandomDFS, Seed: 2}, false},
@@ -263,15 +265,15 @@ func (c *comparer[S]) allConfigs() []config {
 	}
 	switch {
 	case c.opts.Quick:
-		strategies = []strategy{strategies[0], strategies[2]}
+		strategies = []strategy{strategies[0], strategies[3]}
 	case c.rep.States <= fullMatrix:
 		for i := range strategies {
 			strategies[i].variants = true
 		}
 	default:
 		// Larger models: each strategy once, the variants on BFS.
-		strategies = strategies[:3]
-		strategies[2].variants = false
+		strategies = strategies[:4]
+		strategies[3].variants = false
 	}
 	var out []config
 	for _, st := range strategies {

@@ -1,0 +1,77 @@
+package check
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// A frontier too large for memory is spilled: written, chunk after chunk
+// of the level that produced it, to a temporary file in one sequential
+// pass, its offsets kept in memory (8 bytes a state), and read back one
+// claimed chunk at a time by the worker that expands it (one read a
+// chunk). Options.SpillFrontier sets the size from which a level is
+// spilled. The file is removed when the level has been expanded, and at
+// once on systems that let an open file be removed, so that a killed
+// search leaves nothing behind.
+
+// spillFile is a spilled frontier: its encodings' bytes; the offsets stay
+// in the frontier's encoded.ends.
+type spillFile struct {
+	f    *os.File
+	size int64
+}
+
+// spillLimit is the size of a level's encodings from which it is
+// spilled: Options.SpillFrontier, or else a quarter of the memory cap;
+// 0 for never.
+func (o *Options) spillLimit() int64 {
+	switch {
+	case o.SpillFrontier > 0:
+		return o.SpillFrontier
+	case o.SpillFrontier == 0 && o.MemoryBytes > 0:
+		return o.MemoryBytes / 4
+	}
+	return 0
+}
+
+// newSpill writes the encodings of the chunks, in order, to a new
+// temporary file.
+func newSpill(chunks [][]byte) (*spillFile, error) {
+	f, err := os.CreateTemp("", "execspec-frontier-*")
+	if err != nil {
+		return nil, fmt.Errorf("spilling the frontier: %w", err)
+	}
+	_ = os.Remove(f.Name()) // the open file lives on where the system allows it
+	s := &spillFile{f: f}
+	for _, b := range chunks {
+		n, err := f.Write(b)
+		s.size += int64(n)
+		if err != nil {
+			s.close()
+			return nil, fmt.Errorf("spilling the frontier: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// read returns bytes [from, to) of the file in buf, grown as needed.
+func (s *spillFile) read(buf []byte, from, to int64) ([]byte, error) {
+	buf = append(buf[:0], make([]byte, to-from)...)
+	if _, err := s.f.ReadAt(buf, from); err != nil && err != io.EOF {
+		return nil, fmt.Errorf("reading the spilled frontier: %w", err)
+	}
+	return buf, nil
+}
+
+// copyTo writes the whole file to w.
+func (s *spillFile) copyTo(w io.Writer) error {
+	_, err := io.Copy(w, io.NewSectionReader(s.f, 0, s.size))
+	return err
+}
+
+func (s *spillFile) close() {
+	name := s.f.Name()
+	s.f.Close()
+	_ = os.Remove(name)
+}
