@@ -85,8 +85,8 @@ type bfs[S any] struct {
 	front    encoded    // the level to expand, as canonical encodings (decoded when expanded)
 	spill    *spillFile // the frontier's encodings when the level was spilled (front then holds only their ends)
 	frontIdx []uint32   // record number of each frontier state
-	init     bool     // the frontier is the virtual root whose successors are the initial states
-	branch   int64    // successors per state in the last level expanded (for chunk sizes)
+	init     bool       // the frontier is the virtual root whose successors are the initial states
+	branch   int64      // successors per state in the last level expanded (for chunk sizes)
 	chunks   []*chunk[S]
 	pool     []*chunk[S]
 
