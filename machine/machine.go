@@ -188,17 +188,7 @@ func (mc *Machine[S]) EvalStep(p Property[S], before, after *S) (ok bool, err er
 	if p.Step == nil {
 		return false, fmt.Errorf("%s %s is not a predicate over transitions", p.Kind, p.Name)
 	}
-	returned := false
-	defer func() {
-		if r := recover(); r != nil {
-			err = newPanicError(p.Kind.String()+" "+p.Name, nil, r)
-		} else if !returned {
-			mc.goexitIn(p.Kind.String() + " " + p.Name) // runtime.Goexit
-		}
-	}()
-	ok = p.Step(before, after)
-	returned = true
-	return ok, nil
+	return mc.guard(p.where, nil, func() bool { return p.Step(before, after) })
 }
 
 // Allowed reports whether the transition from before to after satisfies
@@ -224,38 +214,22 @@ func (mc *Machine[S]) Eval(p Property[S], s *S) (ok bool, err error) {
 	if p.Pred == nil {
 		return false, fmt.Errorf("%s %s is not a predicate over one state", p.Kind, p.Name)
 	}
-	returned := false
-	defer func() {
-		if r := recover(); r != nil {
-			err = newPanicError(p.Kind.String()+" "+p.Name, nil, r)
-		} else if !returned {
-			mc.goexitIn(p.Kind.String() + " " + p.Name) // runtime.Goexit
-		}
-	}()
-	ok = p.Pred(s)
-	returned = true
-	return ok, nil
+	return mc.guard(p.where, nil, func() bool { return p.Pred(s) })
 }
 
 // EvalFormula evaluates the predicates of formula i of the temporal
 // property p on s: P, and Q (false when the formula has none). A panic in a
 // predicate is returned as a *PanicError.
 func (mc *Machine[S]) EvalFormula(p Property[S], i int, s *S) (pv, qv bool, err error) {
-	returned := false
-	defer func() {
-		if r := recover(); r != nil {
-			err = newPanicError(p.Kind.String()+" "+p.Name, nil, r)
-		} else if !returned {
-			mc.goexitIn(p.Kind.String() + " " + p.Name) // runtime.Goexit
-		}
-	}()
 	f := p.Formulas[i]
-	pv = f.P(s)
-	if f.Q != nil {
-		qv = f.Q(s)
-	}
-	returned = true
-	return pv, qv, nil
+	pv, err = mc.guard(p.where, nil, func() bool {
+		pv := f.P(s)
+		if f.Q != nil {
+			qv = f.Q(s)
+		}
+		return pv
+	})
+	return pv, qv, err
 }
 
 // Fairness returns the model's fairness declarations, in the order they
@@ -278,16 +252,24 @@ func (mc *Machine[S]) FairWhen(i int, s *S, picks []Pick) (ok bool, err error) {
 	if cond == nil {
 		return true, nil
 	}
-	where := "fairness " + mc.fairness[i].String()
+	where := func() string { return "fairness " + mc.fairness[i].String() }
+	return mc.guard(where, picks, func() bool { return cond(s, picks) })
+}
+
+// guard runs f, a predicate of the model's, and returns what it returns. A
+// panic in f is returned as a *PanicError naming where (built only then)
+// with a copy of picks; a runtime.Goexit, which no recover stops, goes to
+// the machine's Goexit handler.
+func (mc *Machine[S]) guard(where func() string, picks []Pick, f func() bool) (ok bool, err error) {
 	returned := false
 	defer func() {
 		if r := recover(); r != nil {
-			err = newPanicError(where, append([]Pick(nil), picks...), r)
+			err = newPanicError(where(), append([]Pick(nil), picks...), r)
 		} else if !returned {
-			mc.goexitIn(where) // runtime.Goexit
+			mc.goexitIn(where()) // runtime.Goexit
 		}
 	}()
-	ok = cond(s, picks)
+	ok = f()
 	returned = true
 	return ok, nil
 }

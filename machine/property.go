@@ -56,6 +56,9 @@ type Property[S any] struct {
 	Refinement *Refinement[S]
 }
 
+// where names the property in a panic's report: "invariant safe".
+func (p Property[S]) where() string { return p.Kind.String() + " " + p.Name }
+
 // IsStep reports whether p judges transitions (a StepInvariant or an
 // ActionConstraint) rather than states.
 func (p Property[S]) IsStep() bool { return p.Step != nil }
