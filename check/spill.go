@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 )
 
 // A frontier too large for memory is spilled: written, chunk after chunk
@@ -57,7 +58,7 @@ func newSpill(chunks [][]byte) (*spillFile, error) {
 
 // read returns bytes [from, to) of the file in buf, grown as needed.
 func (s *spillFile) read(buf []byte, from, to int64) ([]byte, error) {
-	buf = append(buf[:0], make([]byte, to-from)...)
+	buf = slices.Grow(buf[:0], int(to-from))[:to-from]
 	if _, err := s.f.ReadAt(buf, from); err != nil && err != io.EOF {
 		return nil, fmt.Errorf("reading the spilled frontier: %w", err)
 	}
