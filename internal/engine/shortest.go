@@ -53,6 +53,18 @@ func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int
 	var nextLevel []int
 	var nextStates []*S
 	branches := 0
+	// tryStep tries the plan that ends with step from parent, a step that
+	// may itself be the finding (a panic, or a step invariant's verdict on
+	// a state seen before); it reports whether the plan is the one.
+	tryStep := func(parent int, step PlanStep) bool {
+		nodes = append(nodes, node{parent: parent, step: step})
+		if p, good := try(planOf(len(nodes) - 1)); good && len(p.Steps) < maxSteps {
+			found, ok = p, true
+			return true
+		}
+		nodes = nodes[:len(nodes)-1]
+		return false
+	}
 	add := func(parent int, step PlanStep, from, s *S, r machine.Result, depth int) bool {
 		if branches++; branches > MaxShortestBranches {
 			full = true
@@ -62,12 +74,7 @@ func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int
 			// A panicking branch is a candidate when the finding is a
 			// panic; it leads nowhere either way.
 			if r.Err != nil && match(step.Action, r, from, s) {
-				nodes = append(nodes, node{parent: parent, step: step})
-				if p, good := try(planOf(len(nodes) - 1)); good && len(p.Steps) < maxSteps {
-					found, ok = p, true
-					return false
-				}
-				nodes = nodes[:len(nodes)-1]
+				return !tryStep(parent, step)
 			}
 			return true
 		}
@@ -76,12 +83,7 @@ func shortest[S any](mc *machine.Machine[S], maxSteps int, match func(action int
 			// A state seen before, by a step that may itself be the
 			// finding (a step invariant judges the step, not the state).
 			if steps && from != nil && match(step.Action, r, from, s) {
-				nodes = append(nodes, node{parent: parent, step: step})
-				if p, good := try(planOf(len(nodes) - 1)); good && len(p.Steps) < maxSteps {
-					found, ok = p, true
-					return false
-				}
-				nodes = nodes[:len(nodes)-1]
+				return !tryStep(parent, step)
 			}
 			return true
 		}
