@@ -73,7 +73,7 @@ func (c *chunk[S]) reset(lo, hi int) {
 type bfs[S any] struct {
 	eng   *searcher[S]
 	ctx   context.Context
-	seen  fpStore[struct{}] // the states of the levels committed (nil when ids is used)
+	seen  *seenSet          // the states of the levels committed (nil when ids is used)
 	ids   fpStore[uint32]   // the same, with their record numbers, when the search builds the graph
 	graph *bfsGraph[S]      // the behaviour graph, when the search builds it (see bfsGraph)
 	level fpStore[uint64]   // the new states of the level being expanded, with their smallest key
@@ -127,11 +127,12 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		}
 		defer b.ids.Close()
 	} else {
-		if b.seen, err = newMemTable[struct{}](e.opts.Fingerprint128, e.opts.MaxStates, e.budget); err != nil {
+		if b.seen, err = newSeenSet(e.opts.Fingerprint128, e.opts.MaxStates, e.budget, e.opts.spillLimit()); err != nil {
 			return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 		}
-		defer b.seen.Close()
+		defer b.seen.close()
 	}
+	defer b.recs.close()
 	if b.level, err = newMemTable[uint64](e.opts.Fingerprint128, 0, e.budget); err != nil {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 	}
@@ -169,6 +170,15 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		probe := e.opts.MaxDepth > 0 && depth > e.opts.MaxDepth
 		root := b.init
 		b.expandLevel(probe)
+		if probe && b.delayed() && b.abort.Load() == abortNone && b.err == nil {
+			n, err := b.levelNew()
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				b.cutoff.Store(true)
+			}
+		}
 		switch b.abort.Load() {
 		case abortCtx:
 			b.stopped = stopReason(ctx)
@@ -184,7 +194,9 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 			if !probe {
 				// Stopped in the middle of a level: its new states were
 				// found (progress reported them) though not expanded.
-				partial = b.level.Len()
+				if partial, err = b.levelNew(); err != nil {
+					return nil, err
+				}
 				// The levels before it are all there: save them, to go
 				// on from there.
 				if ck.Dir != "" && !b.init && b.seen != nil && b.seen.Len() == b.recs.n {
@@ -233,6 +245,9 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 	for i := range b.findings {
 		b.resolve(&b.findings[i])
 	}
+	if b.recs.err != nil {
+		return nil, b.recs.err
+	}
 	left := int64(b.front.len())
 	if b.init {
 		left = 0
@@ -252,6 +267,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		distinct:   stored + partial,
 		generated:  b.generated,
 		storeBytes: storeBytes + b.recs.bytes(),
+		diskBytes:  b.onDisk(),
 	}
 	if b.graph != nil && b.stopped == findings.Exhausted && len(b.findings) == 0 {
 		s.graph, s.graphTime = b.graph.finish(&b.recs), b.graph.elapsed
@@ -265,7 +281,31 @@ func (b *bfs[S]) stored() (n, bytes int64) {
 	if b.ids != nil {
 		return b.ids.Len(), b.ids.Bytes()
 	}
-	return b.seen.Len(), b.seen.Bytes()
+	return b.seen.Len(), b.seen.memBytes()
+}
+
+// onDisk is the size of what the search keeps in files: fingerprints and
+// trace records.
+func (b *bfs[S]) onDisk() int64 {
+	n := b.recs.fileBytes()
+	if b.seen != nil {
+		n += b.seen.diskBytes()
+	}
+	return n
+}
+
+// delayed reports whether some states seen are known on disk only: a
+// successor not in memory is then new only once the level's commit has
+// looked it up there (see seenSet), so the workers cannot stop a level
+// early on the count of its new states or findings.
+func (b *bfs[S]) delayed() bool { return b.seen != nil && b.seen.delayed() }
+
+// noteFound counts a distinct new state with a finding in the level, and
+// ends the level after the chunks claimed once there are need of them.
+func (b *bfs[S]) noteFound(need int64) {
+	if b.newFound.Add(1) >= need && !b.delayed() {
+		b.stopClaiming()
+	}
 }
 
 // store adds the state of fingerprint fp and record number id to the
@@ -275,8 +315,7 @@ func (b *bfs[S]) store(fp fingerprint, id int64) error {
 		_, _, err := b.ids.Put(fp, uint32(id), nil)
 		return err
 	}
-	_, _, err := b.seen.Put(fp, struct{}{}, nil)
-	return err
+	return b.seen.put(fp)
 }
 
 // fail stops the search with an error (a frontier state that does not
@@ -419,7 +458,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			}
 		} else {
 			for i := range bt.fps {
-				_, bt.seen[i] = b.seen.Get(bt.fps[i])
+				bt.seen[i] = b.seen.cached(bt.fps[i])
 			}
 		}
 		for i, fp := range bt.fps {
@@ -437,6 +476,14 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 				}
 			}
 			if probe {
+				if b.delayed() {
+					// Seen on disk, perhaps: looked up after the level.
+					if _, _, err := b.level.Put(fp, k, minKey); err != nil {
+						b.abort.CompareAndSwap(abortNone, abortMemory)
+						break
+					}
+					continue
+				}
 				b.cutoff.Store(true)
 				continue
 			}
@@ -462,11 +509,11 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			c.keys = append(c.keys, k)
 			if v.kind != 0 {
 				c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{bt.ords[i]}, fp: fp, key: k})
-				if absent && b.newFound.Add(1) >= need {
-					b.stopClaiming()
+				if absent {
+					b.noteFound(need)
 				}
 			}
-			if absent && room >= 0 && b.level.Len() > room {
+			if absent && room >= 0 && b.level.Len() > room && !b.delayed() {
 				// One state more than MaxStates allows: the level is cut
 				// there (see commit). Reaching MaxStates exactly decides
 				// nothing, as a later chunk may add states, or none.
@@ -485,9 +532,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 		fp, err := x.fingerprint(next)
 		if err != nil {
 			c.found = append(c.found, pending{verdict: verdict{kind: findings.Panicked, property: symmetryName(err), err: err}, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord)})
-			if b.newFound.Add(1) >= need {
-				b.stopClaiming()
-			}
+			b.noteFound(need)
 			return false
 		}
 		bt.add(ord, fp, next, x.encoding(), x.action, x.path) // see machine.Executor.Enumerate: keeping the successor is safe
@@ -514,17 +559,13 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 	}
 	onPanic := func(ap actionPanic) {
 		c.found = append(c.found, pending{verdict: verdict{kind: findings.Panicked, err: ap.err}, at: b.parentOf(pos), panic: &ap, key: key(pos, ap.ord)})
-		if b.newFound.Add(1) >= need {
-			b.stopClaiming()
-		}
+		b.noteFound(need)
 	}
 	var onStep func(uint32, verdict, bool)
 	if (len(e.refine) > 0 || len(e.steps) > 0) && !probe {
 		onStep = func(ord uint32, v verdict, step bool) {
 			c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{ord}, key: key(pos, ord), step: step})
-			if b.newFound.Add(1) >= need {
-				b.stopClaiming()
-			}
+			b.noteFound(need)
 		}
 	}
 	if b.spill != nil && !b.init && c.hi > c.lo {
@@ -561,9 +602,7 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 		}
 		if n == 0 && len(c.found) == before && !b.init && e.opts.Deadlock {
 			c.found = append(c.found, pending{verdict: verdict{kind: findings.Deadlocked}, at: int64(b.frontIdx[pos]), key: key(pos, 0)})
-			if b.newFound.Add(1) >= need {
-				b.stopClaiming()
-			}
+			b.noteFound(need)
 		}
 	}
 }
@@ -585,8 +624,8 @@ func (b *bfs[S]) offerOutside(c *chunk[S], v verdict, pos int, ord uint32, fp fi
 		return true
 	}
 	c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{ord}, fp: fp, key: k, out: true})
-	if absent && b.newFound.Add(1) >= need {
-		b.stopClaiming()
+	if absent {
+		b.noteFound(need)
 	}
 	return true
 }
@@ -700,6 +739,12 @@ func (b *bfs[S]) commit(depth int) bool {
 		}
 		c.found = found
 	})
+	if b.delayed() {
+		if err := b.dropSeen(); err != nil {
+			b.err = err
+			return false
+		}
+	}
 	var gen, expanded int64
 	for _, c := range b.chunks {
 		gen += c.gen
@@ -748,6 +793,12 @@ func (b *bfs[S]) commit(depth int) bool {
 		total = 0
 	}
 	// Store and record the new states.
+	if b.seen != nil {
+		if err := b.seen.makeRoom(total); err != nil {
+			b.err = err
+			return false
+		}
+	}
 	var memFail atomic.Bool
 	b.each(func(w, i int) {
 		c := b.chunks[i]
@@ -811,6 +862,19 @@ func (b *bfs[S]) commit(depth int) bool {
 		}
 	}
 	b.recs.extend(total)
+	if b.graph == nil {
+		// The graph reads the records from memory: they stay there.
+		if err := b.recs.spill(e.opts.spillLimit()); err != nil {
+			b.err = err
+			return false
+		}
+	}
+	if b.seen != nil {
+		if err := b.seen.makeRoom(0); err != nil {
+			b.err = err
+			return false
+		}
+	}
 	if b.spill != nil {
 		b.spill.close() // its level is expanded
 	}
@@ -830,6 +894,61 @@ func (b *bfs[S]) commit(depth int) bool {
 	}
 	e.distinct.Store(b.recs.n)
 	return next.len() > 0
+}
+
+// levelNew returns the number of states in the level's table not seen
+// before: all of them, unless some states seen are on disk only.
+func (b *bfs[S]) levelNew() (int64, error) {
+	n := b.level.Len()
+	if !b.delayed() || n == 0 {
+		return n, nil
+	}
+	fps := make([]fingerprint, 0, n)
+	b.level.Each(func(fp fingerprint, _ uint64) { fps = append(fps, fp) })
+	old, err := b.seen.filterOld(fps)
+	return n - int64(len(old)), err
+}
+
+// dropSeen removes from the level's winners, and from its findings, the
+// states seen in earlier levels that only the fingerprints on disk know
+// of: what the workers would have skipped had they been in memory.
+func (b *bfs[S]) dropSeen() error {
+	var fps []fingerprint
+	for _, c := range b.chunks {
+		fps = append(fps, c.fps...)
+		for _, p := range c.found {
+			if p.fp != (fingerprint{}) && p.panic == nil {
+				fps = append(fps, p.fp)
+			}
+		}
+	}
+	old, err := b.seen.filterOld(fps)
+	if err != nil || len(old) == 0 {
+		return err
+	}
+	b.each(func(w, i int) {
+		c := b.chunks[i]
+		j := 0
+		for k := range c.keys {
+			if b.seen.isIn(old, c.fps[k]) {
+				continue
+			}
+			c.encs.move(j, k)
+			c.fps[j], c.keys[j] = c.fps[k], c.keys[k]
+			j++
+		}
+		c.encs.truncate(j)
+		c.fps, c.keys = c.fps[:j], c.keys[:j]
+		found := c.found[:0]
+		for _, p := range c.found {
+			if p.fp != (fingerprint{}) && p.panic == nil && b.seen.isIn(old, p.fp) {
+				continue
+			}
+			found = append(found, p)
+		}
+		c.found = found
+	})
+	return nil
 }
 
 // nth returns the key of the level's winner number n (from 1), if there

@@ -22,6 +22,7 @@ type search struct {
 	distinct   int64
 	generated  int64 // when the strategy counts it itself; else the live counter
 	storeBytes int64
+	diskBytes  int64
 	// graph is the behaviour graph, when the search built it (see
 	// bfsGraph) and explored everything; graphTime is the time it spent
 	// on it.
@@ -107,6 +108,7 @@ func Run[S any](ctx context.Context, mc *machine.Machine[S], opts Options) (*Res
 			Depth:      s.depth,
 			Elapsed:    time.Since(start),
 			StoreBytes: s.storeBytes,
+			DiskBytes:  s.diskBytes,
 			Levels:     s.levels,
 		},
 	}

@@ -265,20 +265,23 @@ func (b *bfs[S]) saveCheckpoint() (err error) {
 		w.bytes(head)
 		wide := b.eng.opts.Fingerprint128
 		var n int64
-		b.seen.Each(func(fp fingerprint, _ struct{}) {
+		if err := b.seen.each(func(fp fingerprint) {
 			n++
 			w.u64(fp.hi)
 			if wide {
 				w.u64(fp.lo)
 			}
-		})
+		}); err != nil {
+			return err
+		}
 		if n != b.recs.n {
 			return fmt.Errorf("the store holds %d fingerprints for %d records", n, b.recs.n)
 		}
-		for i := int64(0); i < b.recs.n; i++ {
-			r := b.recs.get(i)
+		if err := b.recs.each(func(r record) {
 			w.u32(r.parent)
 			w.u32(r.succ)
+		}); err != nil {
+			return err
 		}
 		for _, end := range b.front.ends {
 			w.u64(uint64(end))
@@ -367,23 +370,36 @@ func (b *bfs[S]) loadCheckpoint() (err error) {
 		if wide {
 			fp.lo = r.u64()
 		}
-		if _, absent, err := b.seen.Put(fp, struct{}{}, nil); err != nil {
-			return fmt.Errorf("the memory cap is too small for the checkpoint's %d states", h.Records)
-		} else if !absent && r.err == nil {
+		if b.seen.cached(fp) && r.err == nil {
 			return errors.New("damaged: a fingerprint appears twice")
 		}
-	}
-	if err := b.recs.reserve(h.Records); err != nil {
-		return fmt.Errorf("the checkpoint's %d trace records: %w", h.Records, err)
+		if err := b.seen.put(fp); err != nil {
+			return fmt.Errorf("the memory cap is too small for the checkpoint's %d states", h.Records)
+		}
+		if i%recordBlock == recordBlock-1 {
+			// Past the spill limit, the fingerprints go to disk in parts;
+			// merging the parts finds one that appears twice.
+			if err := b.seen.makeRoom(recordBlock); errors.Is(err, errFingerprintOrder) {
+				return errors.New("damaged: a fingerprint appears twice")
+			} else if err != nil {
+				return err
+			}
+		}
 	}
 	for i := int64(0); i < h.Records && r.err == nil; i++ {
 		rec := record{parent: r.u32(), succ: r.u32()}
 		if rec.parent != noParent && int64(rec.parent) >= i {
 			return errors.New("damaged: a trace record points forward")
 		}
-		b.recs.set(i, rec)
+		if err := b.recs.add(rec); err != nil {
+			return fmt.Errorf("the checkpoint's %d trace records: %w", h.Records, err)
+		}
+		if i%recordBlock == recordBlock-1 && b.graph == nil {
+			if err := b.recs.spill(b.eng.opts.spillLimit()); err != nil {
+				return err
+			}
+		}
 	}
-	b.recs.extend(h.Records)
 	b.front.reset()
 	prev := 0
 	for i := int64(0); i < h.Front && r.err == nil; i++ {

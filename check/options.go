@@ -48,12 +48,16 @@ type Options struct {
 	// records and (estimated) the states waiting to be expanded; the search
 	// stops, incomplete, before exceeding it (0: no cap).
 	MemoryBytes int64
-	// SpillFrontier is the size of a breadth-first level's encodings from
-	// which it waits for expansion in a temporary file instead of memory,
-	// read back one chunk at a time (0: a quarter of MemoryBytes, never
-	// without a cap; negative: never). Spilling changes nothing of the
-	// search but where the level waits.
-	SpillFrontier int64
+	// Spill is the size from which a breadth-first search keeps on disk
+	// what it does not need at hand (0: a quarter of MemoryBytes, never
+	// without a cap; negative: never): a level's encodings past it wait
+	// for expansion in a temporary file, read back one chunk at a time;
+	// the fingerprints seen, past it in memory, move to a sorted file
+	// that each level's new states are looked up in at once; the trace
+	// records, past it, move to a file that a trace reads back. Spilling
+	// changes nothing of the search but where these wait. Searches that
+	// build a behaviour graph keep fingerprints and records in memory.
+	Spill int64
 	// Fingerprint128 stores 128-bit fingerprints instead of 64-bit ones:
 	// twice the store, for a collision probability too small to matter at
 	// any size.

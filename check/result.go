@@ -46,6 +46,9 @@ type Stats struct {
 	// StoreBytes is the memory of the fingerprint store plus, for BFS, the
 	// per-state records that rebuild traces.
 	StoreBytes int64
+	// DiskBytes is the size of the fingerprints and trace records a BFS
+	// moved to temporary files, past Options.Spill (0: none).
+	DiskBytes int64
 	// Levels are BFS's per-level counts.
 	Levels []Level
 }

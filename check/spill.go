@@ -23,14 +23,14 @@ type spillFile struct {
 	size int64
 }
 
-// spillLimit is the size of a level's encodings from which it is
-// spilled: Options.SpillFrontier, or else a quarter of the memory cap;
-// 0 for never.
+// spillLimit is the size from which a level's encodings, the
+// fingerprints seen and the trace records are spilled: Options.Spill,
+// or else a quarter of the memory cap; 0 for never.
 func (o *Options) spillLimit() int64 {
 	switch {
-	case o.SpillFrontier > 0:
-		return o.SpillFrontier
-	case o.SpillFrontier == 0 && o.MemoryBytes > 0:
+	case o.Spill > 0:
+		return o.Spill
+	case o.Spill == 0 && o.MemoryBytes > 0:
 		return o.MemoryBytes / 4
 	}
 	return 0

@@ -1,8 +1,12 @@
 package check
 
 import (
+	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -335,14 +339,23 @@ const noParent = ^uint32(0)
 const maxStates = int64(noParent) - 1
 
 // records is an append-only array of records in fixed-size blocks, so that
-// it grows without copying and without doubling its peak memory.
+// it grows without copying and without doubling its peak memory. Past the
+// spill limit (see spill), the records committed go to a temporary file
+// and only those of the level being committed stay in memory: a trace
+// reads its few records back from the file.
 type records struct {
-	blocks [][]record
+	blocks [][]record // records [base, ...)
+	base   int64      // records before base are in file
 	n      int64
 	budget *budget
+	file   *os.File
+	free   [][]record // blocks given back by spill, for reuse
+	err    error      // the first failed read of the file
 }
 
 const recordBlock = 1 << 12
+
+const recordSize = int64(unsafe.Sizeof(record{}))
 
 // reserve makes room for n more records, to be written with set (possibly
 // concurrently, at distinct indices) and then committed with extend.
@@ -351,8 +364,13 @@ func (r *records) reserve(n int64) error {
 	if need > maxStates {
 		return fmt.Errorf("more than %d states: the parent index of a record is 32 bits", maxStates)
 	}
-	for int64(len(r.blocks))*recordBlock < need {
-		if !r.budget.take(recordBlock * int64(unsafe.Sizeof(record{}))) {
+	for r.base+int64(len(r.blocks))*recordBlock < need {
+		if k := len(r.free); k > 0 {
+			r.blocks = append(r.blocks, r.free[k-1])
+			r.free = r.free[:k-1]
+			continue
+		}
+		if !r.budget.take(recordBlock * recordSize) {
 			return errMemory
 		}
 		r.blocks = append(r.blocks, make([]record, recordBlock))
@@ -360,9 +378,27 @@ func (r *records) reserve(n int64) error {
 	return nil
 }
 
-func (r *records) set(i int64, rec record) { r.blocks[i/recordBlock][i%recordBlock] = rec }
+func (r *records) set(i int64, rec record) {
+	i -= r.base
+	r.blocks[i/recordBlock][i%recordBlock] = rec
+}
 
-func (r *records) get(i int64) record { return r.blocks[i/recordBlock][i%recordBlock] }
+// get returns record i, read from the file when it is there. A failed
+// read returns a record without a parent and keeps the error in r.err.
+func (r *records) get(i int64) record {
+	if i < r.base {
+		var p [8]byte
+		if _, err := r.file.ReadAt(p[:], i*recordSize); err != nil {
+			if r.err == nil {
+				r.err = fmt.Errorf("reading trace records from disk: %w", err)
+			}
+			return record{parent: noParent}
+		}
+		return record{parent: binary.LittleEndian.Uint32(p[:]), succ: binary.LittleEndian.Uint32(p[4:])}
+	}
+	i -= r.base
+	return r.blocks[i/recordBlock][i%recordBlock]
+}
 
 // add appends one record.
 func (r *records) add(rec record) error {
@@ -377,6 +413,88 @@ func (r *records) add(rec record) error {
 // extend marks n more records as written.
 func (r *records) extend(n int64) { r.n += n }
 
+// bytes is the memory the records hold.
 func (r *records) bytes() int64 {
-	return int64(len(r.blocks)) * recordBlock * int64(unsafe.Sizeof(record{}))
+	return int64(len(r.blocks)+len(r.free)) * recordBlock * recordSize
+}
+
+// fileBytes is the size of the records' file.
+func (r *records) fileBytes() int64 { return r.base * recordSize }
+
+// spill moves the records committed to the file once they take more than
+// limit bytes of memory, or the file exists (0: never).
+func (r *records) spill(limit int64) error {
+	if limit <= 0 || r.n == r.base || r.file == nil && (r.n-r.base)*recordSize <= limit {
+		return nil
+	}
+	if r.file == nil {
+		f, err := os.CreateTemp("", "execspec-records-*")
+		if err != nil {
+			return fmt.Errorf("keeping trace records on disk: %w", err)
+		}
+		_ = os.Remove(f.Name()) // the open file lives on where the system allows it
+		r.file = f
+	}
+	w := bufio.NewWriterSize(io.NewOffsetWriter(r.file, r.base*recordSize), 1<<20)
+	var p [8]byte
+	for i := r.base; i < r.n; i++ {
+		rec := r.get(i)
+		binary.LittleEndian.PutUint32(p[:], rec.parent)
+		binary.LittleEndian.PutUint32(p[4:], rec.succ)
+		w.Write(p[:])
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("keeping trace records on disk: %w", err)
+	}
+	// The blocks all go back for reuse, the last one included, even when
+	// partly full: base moves past it.
+	r.free = append(r.free, r.blocks...)
+	r.blocks = r.blocks[:0]
+	r.base = r.n
+	return nil
+}
+
+// each calls fn with every record, in order.
+func (r *records) each(fn func(rec record)) error {
+	if r.base > 0 {
+		br := bufio.NewReaderSize(io.NewSectionReader(r.file, 0, r.base*recordSize), 1<<20)
+		var p [8]byte
+		for i := int64(0); i < r.base; i++ {
+			if _, err := io.ReadFull(br, p[:]); err != nil {
+				return fmt.Errorf("reading trace records from disk: %w", err)
+			}
+			fn(record{parent: binary.LittleEndian.Uint32(p[:]), succ: binary.LittleEndian.Uint32(p[4:])})
+		}
+	}
+	for i := r.base; i < r.n; i++ {
+		fn(r.get(i))
+	}
+	return nil
+}
+
+// close removes the file.
+func (r *records) close() {
+	if r.file != nil {
+		name := r.file.Name()
+		r.file.Close()
+		_ = os.Remove(name)
+		r.file = nil
+	}
+}
+
+// shardFingerprints appends the fingerprints of shard i to dst.
+func (t *memTable[V]) shardFingerprints(i int, dst []fingerprint) []fingerprint {
+	sh := &t.shards[i]
+	for slot := uint64(0); sh.n > 0 && slot <= sh.mask; slot++ {
+		var fp fingerprint
+		if t.wide {
+			fp = fingerprint{sh.keys[2*slot], sh.keys[2*slot+1]}
+		} else {
+			fp = fingerprint{hi: sh.keys[slot]}
+		}
+		if fp.hi != 0 || fp.lo != 0 {
+			dst = append(dst, fp)
+		}
+	}
+	return dst
 }

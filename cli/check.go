@@ -64,7 +64,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		f.memory = n
 		return err
 	})
-	fs.Func("spill", "with bfs: keep a level waiting for expansion in a temporary file once its states take more than this, e.g. 200MiB; 0 never (default: a quarter of --memory)", func(v string) error {
+	fs.Func("spill", "with bfs: past this size, e.g. 200MiB, keep on disk a level waiting for expansion, the fingerprints of the states seen and the trace records (not when it builds a behaviour graph); 0 never (default: a quarter of --memory)", func(v string) error {
 		n, err := bytesize.Parse(v)
 		f.spill = n
 		if n == 0 {
@@ -182,7 +182,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 	opts := check.Options{
 		Strategy: strategy, Seed: seed, Workers: f.workers, MaxDepth: f.maxDepth, MaxStates: f.maxStates,
 		Timeout: f.timeout, MaxFindings: f.maxFindings, Property: f.property, Deadlock: f.deadlock,
-		MemoryBytes: f.memory, SpillFrontier: f.spill, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
+		MemoryBytes: f.memory, Spill: f.spill, Fingerprint128: f.fp128, AllData: f.allData, NoSymmetry: f.noSym,
 		NoDeterminismCheck: f.noDetCheck, NoShrink: f.noShrink, NoTemporal: f.noTemporal, NoRefinement: f.noRefinement,
 	}
 	if err := s.checkpoints(&opts, &f, instance); err != nil {
@@ -552,8 +552,11 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	} else {
 		s.printf("  Fingerprint collision probability (optimistic, n^2/2^%d): %.1e\n", bits+1, res.Collision)
 	}
-	s.printf("  Store: %s (%.1f bytes/state). Time: %s, %s distinct states/s", bytesize.Format(st.StoreBytes), st.BytesPerState(),
-		roundDuration(st.Elapsed), group(int64(st.StatesPerSecond())))
+	s.printf("  Store: %s (%.1f bytes/state)", bytesize.Format(st.StoreBytes), st.BytesPerState())
+	if st.DiskBytes > 0 {
+		s.printf(", %s on disk", bytesize.Format(st.DiskBytes))
+	}
+	s.printf(". Time: %s, %s distinct states/s", roundDuration(st.Elapsed), group(int64(st.StatesPerSecond())))
 	if info.Parallel {
 		s.printf(" (%s)", plural(res.Workers, "worker"))
 	}
@@ -575,7 +578,7 @@ func (s *session[S]) checkSummary(res *check.Result) {
 	}
 	s.event(checkSummary{Temporal: temporal, Refinements: res.Refinements, Unverified: res.Unverified, Complete: res.Complete, Stopped: res.Stopped.String(), Findings: len(res.Findings),
 		Generated: st.Generated, Distinct: st.Distinct, LeftOnQueue: st.Frontier, Depth: st.Depth,
-		Seconds: st.Elapsed.Seconds(), DistinctPerSecond: st.StatesPerSecond(), StoreBytes: st.StoreBytes,
+		Seconds: st.Elapsed.Seconds(), DistinctPerSecond: st.StatesPerSecond(), StoreBytes: st.StoreBytes, DiskBytes: st.DiskBytes,
 		BytesPerState: st.BytesPerState(), CollisionProbability: res.Collision, FingerprintBits: bits,
 		DataPicksReduced: res.DataPicks, Symmetry: res.Symmetries, Levels: levels})
 }

@@ -126,6 +126,7 @@ type checkSummary struct {
 	Seconds              float64          `json:"seconds"`
 	DistinctPerSecond    float64          `json:"distinct_per_second"`
 	StoreBytes           int64            `json:"store_bytes"`
+	DiskBytes            int64            `json:"disk_bytes,omitempty"`
 	BytesPerState        float64          `json:"bytes_per_state"`
 	CollisionProbability float64          `json:"collision_probability"`
 	FingerprintBits      int              `json:"fingerprint_bits"`

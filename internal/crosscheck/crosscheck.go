@@ -256,7 +256,7 @@ func (c *comparer[S]) allConfigs() []config {
 		{"bfs workers=1", check.Options{Strategy: check.BFS, Workers: 1}, true},
 		{"bfs workers=2", check.Options{Strategy: check.BFS, Workers: 2}, false},
 		// Every level waits in a temporary file (a frontier spilled).
-		{"bfs workers=2 spilled", check.Options{Strategy: check.BFS, Workers: 2, SpillFrontier: 1}, false},
+		{"bfs workers=2 spilled", check.Options{Strategy: check.BFS, Workers: 2, Spill: 1}, false},
 		{"dfs", check.Options{Strategy: check.DFS}, true},
 		{"random-dfs seed=1", check.Options{Strategy: check.RandomDFS, Seed: 1}, false},
 		{"random-dfs seed=2", check.Options{Strategy: check.RandomDFS, Seed: 2}, false},
