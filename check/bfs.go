@@ -864,7 +864,13 @@ func (b *bfs[S]) commit(depth int) bool {
 	b.recs.extend(total)
 	if b.graph == nil {
 		// The graph reads the records from memory: they stay there.
-		if err := b.recs.spill(e.opts.spillLimit()); err != nil {
+		// Once the fingerprints are on disk, so are the records: the
+		// search is past what memory holds.
+		limit := e.opts.spillLimit()
+		if b.delayed() {
+			limit = min(limit, 1)
+		}
+		if err := b.recs.spill(limit); err != nil {
 			b.err = err
 			return false
 		}
