@@ -76,15 +76,17 @@ type bfs[S any] struct {
 	seen  *seenSet          // the states of the levels committed (nil when ids is used)
 	ids   fpStore[uint32]   // the same, with their record numbers, when the search builds the graph
 	graph *bfsGraph[S]      // the behaviour graph, when the search builds it (see bfsGraph)
-	level fpStore[uint64]   // the new states of the level being expanded, with their smallest key
+	level *memTable[uint64] // the new states of the level being expanded, with their smallest key
 	out   fpStore[uint64]   // the level's states outside the model with a finding, with their smallest key
 	outs  fpStore[struct{}] // the states outside the model reported by the levels committed
 	recs  records
 	xs    []*expander[S] // one per worker
 
+	ext      *candSpill // the candidates of the level being expanded, when they wait on disk (see commitExternal)
 	front    encoded    // the level to expand, as canonical encodings (decoded when expanded)
 	spill    *spillFile // the frontier's encodings when the level was spilled (front then holds only their ends)
 	frontIdx []uint32   // record number of each frontier state
+	spareIdx []uint32   // another array for them (see commitExternal)
 	init     bool       // the frontier is the virtual root whose successors are the initial states
 	branch   int64      // successors per state in the last level expanded (for chunk sizes)
 	chunks   []*chunk[S]
@@ -133,6 +135,11 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		defer b.seen.close()
 	}
 	defer b.recs.close()
+	defer func() {
+		if b.ext != nil {
+			b.ext.close()
+		}
+	}()
 	if b.level, err = newMemTable[uint64](e.opts.Fingerprint128, 0, e.budget); err != nil {
 		return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 	}
@@ -170,7 +177,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		probe := e.opts.MaxDepth > 0 && depth > e.opts.MaxDepth
 		root := b.init
 		b.expandLevel(probe)
-		if probe && b.delayed() && b.abort.Load() == abortNone && b.err == nil {
+		if probe && b.deferred() && b.abort.Load() == abortNone && b.err == nil {
 			n, err := b.levelNew()
 			if err != nil {
 				return nil, err
@@ -300,10 +307,31 @@ func (b *bfs[S]) onDisk() int64 {
 // early on the count of its new states or findings.
 func (b *bfs[S]) delayed() bool { return b.seen != nil && b.seen.delayed() }
 
+// deferred reports whether the level's new states are known only at its
+// commit: some states seen are on disk, or its candidates are.
+func (b *bfs[S]) deferred() bool { return b.delayed() || b.ext != nil }
+
+// wantExternal reports whether the candidates of the next level, from n
+// states to expand, would take more memory than the spill limit
+// allows: about 64 bytes each in memory (fingerprint, key, offset and
+// the level's table) besides the encoding, and as many as the states
+// expanded, the level's width changing slowly.
+func (b *bfs[S]) wantExternal(n int) bool {
+	limit := b.eng.opts.spillLimit()
+	if limit <= 0 || b.seen == nil || b.graph != nil {
+		return false
+	}
+	enc := int64(0)
+	if !b.init && n > 0 {
+		enc = b.frontSize() / int64(n)
+	}
+	return int64(n)*(enc+64) > limit
+}
+
 // noteFound counts a distinct new state with a finding in the level, and
 // ends the level after the chunks claimed once there are need of them.
 func (b *bfs[S]) noteFound(need int64) {
-	if b.newFound.Add(1) >= need && !b.delayed() {
+	if b.newFound.Add(1) >= need && !b.deferred() {
 		b.stopClaiming()
 	}
 }
@@ -402,6 +430,27 @@ func (b *bfs[S]) expandLevel(probe bool) {
 		}
 		c.reset(i*size, min(n, (i+1)*size))
 	}
+	if b.ext != nil {
+		b.ext.close()
+		b.ext = nil
+	}
+	b.level.maxBytes = 0
+	if b.wantExternal(n) {
+		var err error
+		if b.ext, err = newCandSpill(e.opts.Fingerprint128); err != nil {
+			b.fail(err)
+			return
+		}
+		// The table of smallest keys only spares writing repeated
+		// offers: capped, it lets the others through.
+		b.level.maxBytes = max(1, e.opts.spillLimit()/2)
+	}
+	for _, x := range b.xs {
+		x.cands = nil
+		if b.ext != nil {
+			x.cands = &candWriter{s: b.ext}
+		}
+	}
 	b.level.Reset()
 	b.out.Reset()
 	b.expanded.Store(0)
@@ -431,6 +480,11 @@ func (b *bfs[S]) expandLevel(probe bool) {
 			e.frontier.Store(int64(n) - done + b.level.Len())
 		}
 	})
+	for _, x := range b.xs {
+		if x.cands != nil {
+			x.cands.flush()
+		}
+	}
 }
 
 func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
@@ -475,6 +529,10 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 					continue
 				}
 			}
+			if probe && b.ext != nil {
+				x.cands.add(b.seen.mem.norm(fp), k, nil) // looked up after the level
+				continue
+			}
 			if probe {
 				if b.delayed() {
 					// Seen on disk, perhaps: looked up after the level.
@@ -489,8 +547,13 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 			}
 			old, absent, err := b.level.Put(fp, k, minKey)
 			if err != nil {
-				b.abort.CompareAndSwap(abortNone, abortMemory)
-				break
+				if b.ext == nil {
+					b.abort.CompareAndSwap(abortNone, abortMemory)
+					break
+				}
+				// The table is at its cap: the candidate goes to disk
+				// anyway, and the commit keeps its smallest key.
+				absent = true
 			}
 			if !absent && old <= k {
 				continue
@@ -503,17 +566,21 @@ func (b *bfs[S]) expandChunk(x *expander[S], c *chunk[S], probe bool) {
 					break
 				}
 			}
-			c.encs.add(bt.encs.get(i))
+			if x.cands != nil {
+				x.cands.add(b.seen.mem.norm(fp), k, bt.encs.get(i))
+			} else {
+				c.encs.add(bt.encs.get(i))
+				c.fps = append(c.fps, fp)
+				c.keys = append(c.keys, k)
+			}
 			v := x.judge(&bt.states[i])
-			c.fps = append(c.fps, fp)
-			c.keys = append(c.keys, k)
 			if v.kind != 0 {
 				c.found = append(c.found, pending{verdict: v, at: b.parentOf(pos), tail: []uint32{bt.ords[i]}, fp: fp, key: k})
 				if absent {
 					b.noteFound(need)
 				}
 			}
-			if absent && room >= 0 && b.level.Len() > room && !b.delayed() {
+			if absent && room >= 0 && b.level.Len() > room && !b.deferred() {
 				// One state more than MaxStates allows: the level is cut
 				// there (see commit). Reaching MaxStates exactly decides
 				// nothing, as a later chunk may add states, or none.
@@ -705,7 +772,14 @@ func key(pos int, ord uint32) uint64 { return uint64(pos)<<32 | uint64(ord) }
 func (b *bfs[S]) commit(depth int) bool {
 	e := b.eng
 	b.chunks = b.chunks[:b.claimed] // the expanded prefix
+	if b.ext != nil {
+		return b.commitExternal(depth)
+	}
 	// Keep the candidates that kept their key, and the findings on them.
+	winner := func(fp fingerprint) (uint64, bool, bool) {
+		v, in := b.level.Get(fp)
+		return v, in, false
+	}
 	b.each(func(w, i int) {
 		c := b.chunks[i]
 		j := 0
@@ -719,25 +793,7 @@ func (b *bfs[S]) commit(depth int) bool {
 		}
 		c.encs.truncate(j)
 		c.fps, c.keys = c.fps[:j], c.keys[:j]
-		found := c.found[:0]
-		for _, p := range c.found {
-			if p.fp != (fingerprint{}) && p.panic == nil {
-				table := b.level
-				if p.out {
-					table = b.out
-					if v, in := b.level.Get(p.fp); in && v < p.key {
-						// Reached inside the model first (an action
-						// constraint excludes only some steps to it).
-						continue
-					}
-				}
-				if v, _ := table.Get(p.fp); v != p.key {
-					continue // a duplicate of a state found with a smaller key
-				}
-			}
-			found = append(found, p)
-		}
-		c.found = found
+		b.keepFindings(c, winner)
 	})
 	if b.delayed() {
 		if err := b.dropSeen(); err != nil {
@@ -745,21 +801,7 @@ func (b *bfs[S]) commit(depth int) bool {
 			return false
 		}
 	}
-	var gen, expanded int64
-	for _, c := range b.chunks {
-		gen += c.gen
-		expanded += int64(c.hi - c.lo)
-	}
-	b.branch = max(1, gen/max(1, expanded))
-	// Where the level ends: at the last finding reported, if the search
-	// stops at this level's findings; at the last state MaxStates allows.
-	level := b.levelFindings()
-	limit := ^uint64(0) // keep the keys below
-	if need := e.opts.MaxFindings - len(b.findings); len(level) >= need {
-		level = level[:need]
-		limit = level[need-1].key + 1
-		b.stopped = findings.StoppedFindings
-	}
+	level, limit, gen := b.levelCut()
 	base := b.recs.n
 	if lim := e.opts.MaxStates; lim > 0 {
 		if k, ok := b.nth(lim - base + 1); ok && k < limit {
@@ -770,13 +812,7 @@ func (b *bfs[S]) commit(depth int) bool {
 	if limit != ^uint64(0) {
 		gen = b.generatedBefore(limit)
 		b.cutBefore(limit)
-		kept := level[:0]
-		for _, p := range level {
-			if p.key < limit {
-				kept = append(kept, p)
-			}
-		}
-		level = kept
+		level = keepBefore(level, limit)
 	}
 	var total int64
 	for _, c := range b.chunks {
@@ -861,6 +897,76 @@ func (b *bfs[S]) commit(depth int) bool {
 			nextIdx = append(nextIdx, uint32(base+c.offset+int64(j)))
 		}
 	}
+	return b.advance(depth, next, spill, nextIdx, total, gen, level)
+}
+
+// keepFindings keeps, of chunk c's findings, those that are not on a
+// state found with a smaller key (winner gives a state's smallest key,
+// whether any candidate had it, and whether it was seen in an earlier
+// level).
+func (b *bfs[S]) keepFindings(c *chunk[S], winner func(fingerprint) (key uint64, in, before bool)) {
+	found := c.found[:0]
+	for _, p := range c.found {
+		if p.fp != (fingerprint{}) && p.panic == nil {
+			v, in, before := winner(p.fp)
+			if before {
+				continue
+			}
+			if p.out {
+				if in && v < p.key {
+					// Reached inside the model first (an action
+					// constraint excludes only some steps to it).
+					continue
+				}
+				if v, _ := b.out.Get(p.fp); v != p.key {
+					continue
+				}
+			} else if !in || v != p.key {
+				continue // a duplicate of a state found with a smaller key
+			}
+		}
+		found = append(found, p)
+	}
+	c.found = found
+}
+
+// levelCut computes the successors per state, the level's findings in
+// key order, and where the level ends if the search stops at its
+// findings (the key past the last finding reported; all ones if not):
+// then the successors generated up to there.
+func (b *bfs[S]) levelCut() (level []pending, limit uint64, gen int64) {
+	var expanded int64
+	for _, c := range b.chunks {
+		gen += c.gen
+		expanded += int64(c.hi - c.lo)
+	}
+	b.branch = max(1, gen/max(1, expanded))
+	level = b.levelFindings()
+	limit = ^uint64(0) // keep the keys below
+	if need := b.eng.opts.MaxFindings - len(b.findings); len(level) >= need {
+		level = level[:need]
+		limit = level[need-1].key + 1
+		b.stopped = findings.StoppedFindings
+	}
+	return level, limit, gen
+}
+
+// keepBefore returns the findings whose key is below limit.
+func keepBefore(level []pending, limit uint64) []pending {
+	kept := level[:0]
+	for _, p := range level {
+		if p.key < limit {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// advance makes next (total states, spilled or not, with their record
+// numbers) the frontier, and adds the level's counts and findings; it
+// reports whether the next level has any state.
+func (b *bfs[S]) advance(depth int, next encoded, spill *spillFile, nextIdx []uint32, total, gen int64, level []pending) bool {
+	e := b.eng
 	b.recs.extend(total)
 	if b.graph == nil {
 		// The graph reads the records from memory: they stay there.
@@ -905,6 +1011,9 @@ func (b *bfs[S]) commit(depth int) bool {
 // levelNew returns the number of states in the level's table not seen
 // before: all of them, unless some states seen are on disk only.
 func (b *bfs[S]) levelNew() (int64, error) {
+	if b.ext != nil {
+		return b.externalNew()
+	}
 	n := b.level.Len()
 	if !b.delayed() || n == 0 {
 		return n, nil

@@ -178,6 +178,7 @@ type expander[S any] struct {
 	venc   []byte // vnext's encoding
 
 	batch batch[S]        // BFS's successors awaiting lookup
+	cands *candWriter     // BFS's candidates, when a level's wait on disk
 	graph *graphWorker[S] // BFS's part in the behaviour graph, when it builds it
 
 	// BFS keeps its frontier encoded: dec decodes the state to expand

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -75,4 +76,39 @@ func (s *spillFile) close() {
 	name := s.f.Name()
 	s.f.Close()
 	_ = os.Remove(name)
+}
+
+// spillWriter writes a level's encodings to a new spill file one at a
+// time, in order.
+type spillWriter struct {
+	s    *spillFile
+	w    *bufio.Writer
+	size int64 // bytes written so far
+}
+
+func newSpillWriter() (*spillWriter, error) {
+	s, err := newSpill(nil)
+	if err != nil {
+		return nil, err
+	}
+	return &spillWriter{s: s, w: bufio.NewWriterSize(s.f, 1<<20)}, nil
+}
+
+// write appends one encoding; an error waits for finish.
+func (w *spillWriter) write(enc []byte) {
+	n, _ := w.w.Write(enc)
+	w.size += int64(n)
+}
+
+// file is the spill file, for closing it when the level is dropped.
+func (w *spillWriter) file() *spillFile { return w.s }
+
+// finish flushes the writer and returns the file.
+func (w *spillWriter) finish() (*spillFile, error) {
+	if err := w.w.Flush(); err != nil {
+		w.s.close()
+		return nil, fmt.Errorf("spilling the frontier: %w", err)
+	}
+	w.s.size = w.size
+	return w.s, nil
 }

@@ -99,6 +99,9 @@ type memTable[V any] struct {
 	shards []tableShard[V]
 	budget *budget
 	bytes  atomic.Int64
+	// maxBytes, when positive, caps the table on its own: a Put that
+	// would grow it past fails with errMemory.
+	maxBytes int64
 }
 
 type tableShard[V any] struct {
@@ -149,6 +152,9 @@ func (t *memTable[V]) alloc(sh *tableShard[V], slots uint64) error {
 	oldBytes := int64(sh.mask+1) * t.slotBytes()
 	if sh.keys == nil {
 		oldBytes = 0
+	}
+	if t.maxBytes > 0 && newBytes > oldBytes && t.bytes.Load()+newBytes-oldBytes > t.maxBytes {
+		return errMemory
 	}
 	if !t.budget.take(newBytes - oldBytes) {
 		return errMemory
