@@ -129,7 +129,7 @@ func runBFS[S any](ctx context.Context, e *searcher[S]) (*search, error) {
 		}
 		defer b.ids.Close()
 	} else {
-		if b.seen, err = newSeenSet(e.opts.Fingerprint128, e.opts.MaxStates, e.budget, e.opts.spillLimit()); err != nil {
+		if b.seen, err = newSeenSet(e.opts.Fingerprint128, e.opts.MaxStates, e.budget, e.opts.spillShare(shareFingerprints)); err != nil {
 			return nil, errors.New("the memory cap is too small for an empty fingerprint store")
 		}
 		defer b.seen.close()
@@ -312,12 +312,12 @@ func (b *bfs[S]) delayed() bool { return b.seen != nil && b.seen.delayed() }
 func (b *bfs[S]) deferred() bool { return b.delayed() || b.ext != nil }
 
 // wantExternal reports whether the candidates of the next level, from n
-// states to expand, would take more memory than the spill limit
-// allows: about 64 bytes each in memory (fingerprint, key, offset and
-// the level's table) besides the encoding, and as many as the states
-// expanded, the level's width changing slowly.
+// states to expand, may take more memory than the table of smallest keys
+// is allowed: in memory each takes about 128 bytes besides its encoding
+// (fingerprint, key and offset, grown by doubling, and the table's slot),
+// and a growing level has more candidates than states expanded.
 func (b *bfs[S]) wantExternal(n int) bool {
-	limit := b.eng.opts.spillLimit()
+	limit := b.eng.opts.spillShare(shareKeys)
 	if limit <= 0 || b.seen == nil || b.graph != nil {
 		return false
 	}
@@ -325,7 +325,7 @@ func (b *bfs[S]) wantExternal(n int) bool {
 	if !b.init && n > 0 {
 		enc = b.frontSize() / int64(n)
 	}
-	return int64(n)*(enc+64) > limit
+	return int64(n)*(enc+128) > limit
 }
 
 // noteFound counts a distinct new state with a finding in the level, and
@@ -443,7 +443,11 @@ func (b *bfs[S]) expandLevel(probe bool) {
 		}
 		// The table of smallest keys only spares writing repeated
 		// offers: capped, it lets the others through.
-		b.level.maxBytes = max(1, e.opts.spillLimit()/2)
+		b.level.maxBytes = e.opts.spillShare(shareKeys)
+		// What the chunks kept of earlier levels' candidates goes back.
+		for _, c := range b.pool {
+			c.encs, c.fps, c.keys = encoded{}, nil, nil
+		}
 	}
 	for _, x := range b.xs {
 		x.cands = nil
@@ -869,7 +873,7 @@ func (b *bfs[S]) commit(depth int) bool {
 		size += int64(len(c.encs.buf))
 	}
 	var spill *spillFile
-	if limit := e.opts.spillLimit(); limit > 0 && size > limit {
+	if limit := e.opts.spillShare(shareFrontier); limit > 0 && size > limit {
 		bufs := make([][]byte, len(b.chunks))
 		for i, c := range b.chunks {
 			bufs[i] = c.encs.buf
@@ -972,7 +976,7 @@ func (b *bfs[S]) advance(depth int, next encoded, spill *spillFile, nextIdx []ui
 		// The graph reads the records from memory: they stay there.
 		// Once the fingerprints are on disk, so are the records: the
 		// search is past what memory holds.
-		limit := e.opts.spillLimit()
+		limit := e.opts.spillShare(shareRecords)
 		if b.delayed() {
 			limit = min(limit, 1)
 		}

@@ -395,7 +395,7 @@ func (b *bfs[S]) loadCheckpoint() (err error) {
 			return fmt.Errorf("the checkpoint's %d trace records: %w", h.Records, err)
 		}
 		if i%recordBlock == recordBlock-1 && b.graph == nil {
-			if err := b.recs.spill(b.eng.opts.spillLimit()); err != nil {
+			if err := b.recs.spill(b.eng.opts.spillShare(shareRecords)); err != nil {
 				return err
 			}
 		}

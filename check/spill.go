@@ -37,6 +37,26 @@ func (o *Options) spillLimit() int64 {
 	return 0
 }
 
+// The spill limit is shared: the fingerprints' cache in memory may take
+// half of it, the table of a level's smallest keys (when the candidates
+// wait on disk) a quarter, and the level waiting and the trace records
+// an eighth each, besides what they keep per state (the frontier's
+// offsets and record numbers, 12 bytes a state).
+const (
+	shareFingerprints = 2
+	shareKeys         = 4
+	shareFrontier     = 8
+	shareRecords      = 8
+)
+
+// spillShare is the spill limit's share 1/of, 0 for never.
+func (o *Options) spillShare(of int64) int64 {
+	if l := o.spillLimit(); l > 0 {
+		return max(1, l/of)
+	}
+	return 0
+}
+
 // newSpill writes the encodings of the chunks, in order, to a new
 // temporary file.
 func newSpill(chunks [][]byte) (*spillFile, error) {
