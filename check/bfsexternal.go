@@ -361,7 +361,9 @@ func (b *bfs[S]) commitExternal(depth int) bool {
 		return nil
 	})
 	if err == nil {
-		err = bw.Flush()
+		if err = bw.Flush(); err != nil {
+			err = fmt.Errorf("spilling a level's new states: %w", err)
+		}
 	}
 	if err != nil {
 		b.err = err

@@ -54,9 +54,12 @@ type Options struct {
 	// for expansion in a temporary file, read back one chunk at a time;
 	// the fingerprints seen, past it in memory, move to a sorted file
 	// that each level's new states are looked up in at once; the trace
-	// records, past it, move to a file that a trace reads back. Spilling
-	// changes nothing of the search but where these wait. Searches that
-	// build a behaviour graph keep fingerprints and records in memory.
+	// records, past it, move to a file that a trace reads back; the
+	// candidates of a level too wide for it wait in a file, sorted out
+	// at the level's end. The limit is shared among them (see
+	// docs/checker.md). Spilling changes nothing of the search but where
+	// these wait. Searches that build a behaviour graph keep fingerprints
+	// and records in memory.
 	Spill int64
 	// Fingerprint128 stores 128-bit fingerprints instead of 64-bit ones:
 	// twice the store, for a collision probability too small to matter at

@@ -64,7 +64,7 @@ func (s *session[S]) check(ctx context.Context, args []string) (int, error) {
 		f.memory = n
 		return err
 	})
-	fs.Func("spill", "with bfs: past this size, e.g. 200MiB, keep on disk a level waiting for expansion, the fingerprints of the states seen and the trace records (not when it builds a behaviour graph); 0 never (default: a quarter of --memory)", func(v string) error {
+	fs.Func("spill", "with bfs: past this size, e.g. 200MiB, keep on disk a level waiting for expansion, a wide level's candidates, the fingerprints of the states seen and the trace records (not when it builds a behaviour graph); 0 never (default: a quarter of --memory)", func(v string) error {
 		n, err := bytesize.Parse(v)
 		f.spill = n
 		if n == 0 {
