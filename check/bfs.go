@@ -443,7 +443,7 @@ func (b *bfs[S]) expandLevel(probe bool) {
 		}
 		// The table of smallest keys only spares writing repeated
 		// offers: capped, it lets the others through.
-		b.level.maxBytes = e.opts.spillShare(shareKeys)
+		b.level.maxBytes = max(keysTableFloor, e.opts.spillShare(shareKeys))
 		// What the chunks kept of earlier levels' candidates goes back.
 		for _, c := range b.pool {
 			c.encs, c.fps, c.keys = encoded{}, nil, nil

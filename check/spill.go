@@ -49,6 +49,12 @@ const (
 	shareRecords      = 8
 )
 
+// keysTableFloor is the least the table of a level's smallest keys may
+// take when the level's candidates wait on disk: without it, a tiny
+// limit would write every repeated offer (a test lowers it to see that
+// this changes nothing).
+var keysTableFloor int64 = 1 << 20
+
 // spillShare is the spill limit's share 1/of, 0 for never.
 func (o *Options) spillShare(of int64) int64 {
 	if l := o.spillLimit(); l > 0 {
