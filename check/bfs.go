@@ -70,6 +70,22 @@ func (c *chunk[S]) reset(lo, hi int) {
 	}
 }
 
+// keepCandidates keeps, in order, the candidates for which keep(fp, key)
+// holds.
+func (c *chunk[S]) keepCandidates(keep func(fp fingerprint, key uint64) bool) {
+	j := 0
+	for k := range c.keys {
+		if !keep(c.fps[k], c.keys[k]) {
+			continue
+		}
+		c.encs.move(j, k)
+		c.fps[j], c.keys[j] = c.fps[k], c.keys[k]
+		j++
+	}
+	c.encs.truncate(j)
+	c.fps, c.keys = c.fps[:j], c.keys[:j]
+}
+
 type bfs[S any] struct {
 	eng   *searcher[S]
 	ctx   context.Context
@@ -786,17 +802,10 @@ func (b *bfs[S]) commit(depth int) bool {
 	}
 	b.each(func(w, i int) {
 		c := b.chunks[i]
-		j := 0
-		for k := range c.keys {
-			if v, _ := b.level.Get(c.fps[k]); v != c.keys[k] {
-				continue
-			}
-			c.encs.move(j, k)
-			c.fps[j], c.keys[j] = c.fps[k], c.keys[k]
-			j++
-		}
-		c.encs.truncate(j)
-		c.fps, c.keys = c.fps[:j], c.keys[:j]
+		c.keepCandidates(func(fp fingerprint, k uint64) bool {
+			v, _ := b.level.Get(fp)
+			return v == k
+		})
 		b.keepFindings(c, winner)
 	})
 	if b.delayed() {
@@ -1047,17 +1056,7 @@ func (b *bfs[S]) dropSeen() error {
 	}
 	b.each(func(w, i int) {
 		c := b.chunks[i]
-		j := 0
-		for k := range c.keys {
-			if b.seen.isIn(old, c.fps[k]) {
-				continue
-			}
-			c.encs.move(j, k)
-			c.fps[j], c.keys[j] = c.fps[k], c.keys[k]
-			j++
-		}
-		c.encs.truncate(j)
-		c.fps, c.keys = c.fps[:j], c.keys[:j]
+		c.keepCandidates(func(fp fingerprint, _ uint64) bool { return !b.seen.isIn(old, fp) })
 		found := c.found[:0]
 		for _, p := range c.found {
 			if p.fp != (fingerprint{}) && p.panic == nil && b.seen.isIn(old, p.fp) {

@@ -86,9 +86,7 @@ func newCandSpill(wide bool) (*candSpill, error) {
 
 func (s *candSpill) close() {
 	if s.f != nil {
-		name := s.f.Name()
-		s.f.Close()
-		_ = os.Remove(name)
+		removeTemp(s.f)
 		s.f = nil
 	}
 }
@@ -327,11 +325,7 @@ func (b *bfs[S]) commitExternal(depth int) bool {
 		return false
 	}
 	_ = os.Remove(runsFile.Name())
-	defer func() {
-		name := runsFile.Name()
-		runsFile.Close()
-		_ = os.Remove(name)
-	}()
+	defer removeTemp(runsFile)
 	bw := bufio.NewWriterSize(runsFile, 1<<20)
 	var runs []*run
 	var at, total int64

@@ -99,8 +99,14 @@ func (s *spillFile) copyTo(w io.Writer) error {
 }
 
 func (s *spillFile) close() {
-	name := s.f.Name()
-	s.f.Close()
+	removeTemp(s.f)
+}
+
+// removeTemp closes a temporary file and removes it, if the system did
+// not let it be removed while open.
+func removeTemp(f *os.File) {
+	name := f.Name()
+	f.Close()
 	_ = os.Remove(name)
 }
 

@@ -296,17 +296,20 @@ func (t *memTable[V]) Bytes() int64 { return t.bytes.Load() }
 // Each implements fpStore.
 func (t *memTable[V]) Each(fn func(fp fingerprint, v V)) {
 	for i := range t.shards {
-		sh := &t.shards[i]
-		for slot := uint64(0); sh.n > 0 && slot <= sh.mask; slot++ {
-			var fp fingerprint
-			if t.wide {
-				fp = fingerprint{sh.keys[2*slot], sh.keys[2*slot+1]}
-			} else {
-				fp = fingerprint{hi: sh.keys[slot]}
-			}
-			if fp.hi != 0 || fp.lo != 0 {
-				fn(fp, sh.vals[slot])
-			}
+		t.eachInShard(i, fn)
+	}
+}
+
+// eachInShard calls fn with every fingerprint of shard i and its value.
+func (t *memTable[V]) eachInShard(i int, fn func(fp fingerprint, v V)) {
+	sh := &t.shards[i]
+	for slot := uint64(0); sh.n > 0 && slot <= sh.mask; slot++ {
+		fp := fingerprint{hi: sh.keys[slot]}
+		if t.wide {
+			fp = fingerprint{sh.keys[2*slot], sh.keys[2*slot+1]}
+		}
+		if fp.hi != 0 || fp.lo != 0 {
+			fn(fp, sh.vals[slot])
 		}
 	}
 }
@@ -481,26 +484,13 @@ func (r *records) each(fn func(rec record)) error {
 // close removes the file.
 func (r *records) close() {
 	if r.file != nil {
-		name := r.file.Name()
-		r.file.Close()
-		_ = os.Remove(name)
+		removeTemp(r.file)
 		r.file = nil
 	}
 }
 
 // shardFingerprints appends the fingerprints of shard i to dst.
 func (t *memTable[V]) shardFingerprints(i int, dst []fingerprint) []fingerprint {
-	sh := &t.shards[i]
-	for slot := uint64(0); sh.n > 0 && slot <= sh.mask; slot++ {
-		var fp fingerprint
-		if t.wide {
-			fp = fingerprint{sh.keys[2*slot], sh.keys[2*slot+1]}
-		} else {
-			fp = fingerprint{hi: sh.keys[slot]}
-		}
-		if fp.hi != 0 || fp.lo != 0 {
-			dst = append(dst, fp)
-		}
-	}
+	t.eachInShard(i, func(fp fingerprint, _ V) { dst = append(dst, fp) })
 	return dst
 }
