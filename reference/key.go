@@ -37,20 +37,50 @@ type plan struct {
 	copy func(dst, src reflect.Value)
 }
 
-var plans sync.Map // reflect.Type -> *plan
+var (
+	plans sync.Map // reflect.Type -> *plan, complete
+
+	// planMu serializes the working out of plans, so that no plan is
+	// seen before it is complete: searches compared in parallel ask for
+	// the same types at once.
+	planMu   sync.Mutex
+	building map[reflect.Type]*plan // under planMu: the plans being worked out
+)
 
 // planOf returns the plan of t, working it out the first time.
 func planOf(t reflect.Type) *plan {
 	if p, ok := plans.Load(t); ok {
 		return p.(*plan)
 	}
-	p := &plan{}
-	// Stored before its parts are worked out, so that a type met again
-	// inside itself (not a state type, but Key must not loop) finds it.
-	actual, loaded := plans.LoadOrStore(t, p)
-	if loaded {
-		return actual.(*plan)
+	planMu.Lock()
+	defer planMu.Unlock()
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan)
 	}
+	building = map[reflect.Type]*plan{}
+	p := partPlan(t)
+	// Published together, once all are complete: a plan refers to the
+	// plans of its parts.
+	for t, q := range building {
+		plans.Store(t, q)
+	}
+	building = nil
+	return p
+}
+
+// partPlan is planOf for the parts of a type whose plan is being worked
+// out (under planMu). A plan is registered before its parts are worked
+// out, so that a type met again inside itself (not a state type, but Key
+// must not loop) finds it.
+func partPlan(t reflect.Type) *plan {
+	if p, ok := plans.Load(t); ok {
+		return p.(*plan)
+	}
+	if p := building[t]; p != nil {
+		return p
+	}
+	p := &plan{}
+	building[t] = p
 	p.build(t)
 	return p
 }
@@ -75,7 +105,7 @@ func (p *plan) build(t reflect.Type) {
 	case "Set":
 		// A Set is a pointer to its body, whose map holds the elements;
 		// the body's caches are not read: the map is the truth.
-		ep := planOf(t.Field(1).Type.Elem().Field(0).Type.Key())
+		ep := partPlan(t.Field(1).Type.Elem().Field(0).Type.Key())
 		p.key = func(b []byte, v reflect.Value) []byte {
 			var elems [][]byte
 			if body := v.Field(1); !body.IsNil() {
@@ -93,7 +123,7 @@ func (p *plan) build(t reflect.Type) {
 		p.copy = func(dst, src reflect.Value) { dst.Set(src.Method(clone.Index).Call(nil)[0]) }
 		return
 	case "VSet":
-		ep := planOf(t.Field(1).Type.Elem())
+		ep := partPlan(t.Field(1).Type.Elem())
 		p.key = func(b []byte, v reflect.Value) []byte {
 			es := v.Field(1)
 			elems := make([][]byte, es.Len())
@@ -120,7 +150,7 @@ func (p *plan) build(t reflect.Type) {
 	case reflect.String:
 		p.key = func(b []byte, v reflect.Value) []byte { return strconv.AppendQuote(b, v.String()) }
 	case reflect.Array, reflect.Slice:
-		ep := planOf(t.Elem())
+		ep := partPlan(t.Elem())
 		p.plain = t.Kind() == reflect.Array && ep.plain
 		p.key = func(b []byte, v reflect.Value) []byte {
 			b = append(b, '[')
@@ -157,7 +187,7 @@ func (p *plan) build(t reflect.Type) {
 		}
 	case reflect.Map:
 		p.plain = false
-		kp, vp := planOf(t.Key()), planOf(t.Elem())
+		kp, vp := partPlan(t.Key()), partPlan(t.Elem())
 		p.key = func(b []byte, v reflect.Value) []byte {
 			entries := make([][]byte, 0, v.Len())
 			it := v.MapRange()
@@ -186,7 +216,7 @@ func (p *plan) build(t reflect.Type) {
 		var fields []int
 		fps := make([]*plan, t.NumField())
 		for i := range fps {
-			fps[i] = planOf(t.Field(i).Type)
+			fps[i] = partPlan(t.Field(i).Type)
 			if t.Field(i).Name != "_" {
 				fields = append(fields, i)
 			}
@@ -213,7 +243,7 @@ func (p *plan) build(t reflect.Type) {
 		}
 	case reflect.Pointer:
 		p.plain = false
-		ep := planOf(t.Elem())
+		ep := partPlan(t.Elem())
 		p.key = func(b []byte, v reflect.Value) []byte {
 			if v.IsNil() {
 				return append(b, "nil"...)

@@ -2,6 +2,8 @@ package reference
 
 import (
 	"reflect"
+	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/execspec/execspec"
@@ -140,3 +142,34 @@ func TestFresh(t *testing.T) {
 }
 
 func valueOf[T any](v T) reflect.Value { return reflect.ValueOf(&v).Elem() }
+
+// TestKeyOfANewTypeAtOnce: goroutines asking for the key of a type never
+// seen, all at once, get the same key; none sees its plan before it is
+// complete (the cross-check compares searches in parallel; under -race
+// this also finds a plan read while it is written).
+func TestKeyOfANewTypeAtOnce(t *testing.T) {
+	for i := range 50 {
+		typ := reflect.StructOf([]reflect.StructField{
+			{Name: "M" + strconv.Itoa(i), Type: reflect.TypeOf(map[string][]int{})},
+			{Name: "S", Type: reflect.TypeOf([]keyInner{})},
+		})
+		v := reflect.New(typ).Elem()
+		v.Field(0).Set(reflect.ValueOf(map[string][]int{"a": {1, 2}}))
+		v.Field(1).Set(reflect.ValueOf([]keyInner{{N: 3}}))
+		keys := make([]string, 8)
+		var wg sync.WaitGroup
+		for g := range keys {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				keys[g] = Key(v)
+			}()
+		}
+		wg.Wait()
+		for _, k := range keys {
+			if k == "" || k != keys[0] {
+				t.Fatalf("type %d: keys %q", i, keys)
+			}
+		}
+	}
+}
