@@ -76,11 +76,10 @@ type candRec struct {
 }
 
 func newCandSpill(wide bool) (*candSpill, error) {
-	f, err := os.CreateTemp("", "execspec-candidates-*")
+	f, err := createTemp("execspec-candidates-*", "spilling a level's candidates")
 	if err != nil {
-		return nil, fmt.Errorf("spilling a level's candidates: %w", err)
+		return nil, err
 	}
-	_ = os.Remove(f.Name()) // the open file lives on where the system allows it
 	return &candSpill{wide: wide, f: f}, nil
 }
 
@@ -93,17 +92,29 @@ func (s *candSpill) close() {
 
 func bucketOf(fp fingerprint) int { return int(fp.hi >> (64 - candBucketBits)) }
 
+// appendCand appends a candidate as the candidates' and the winners'
+// files keep it: fingerprint (appendFP), key (8 bytes, little endian),
+// the encoding's length (uvarint) and the encoding.
+func appendCand(b []byte, fp fingerprint, key uint64, enc []byte, wide bool) []byte {
+	b = appendFP(b, fp, wide)
+	b = binary.LittleEndian.AppendUint64(b, key)
+	b = binary.AppendUvarint(b, uint64(len(enc)))
+	return append(b, enc...)
+}
+
+// candHead is the size of a candidate's fingerprint and key.
+func candHead(wide bool) int {
+	if wide {
+		return 24
+	}
+	return 16
+}
+
 // add buffers a candidate (its fingerprint normalized as the store keeps
 // it), writing the bucket's block when it is full.
 func (w *candWriter) add(fp fingerprint, key uint64, enc []byte) {
 	p := bucketOf(fp)
-	buf := binary.LittleEndian.AppendUint64(w.bufs[p], fp.hi)
-	if w.s.wide {
-		buf = binary.LittleEndian.AppendUint64(buf, fp.lo)
-	}
-	buf = binary.LittleEndian.AppendUint64(buf, key)
-	buf = binary.AppendUvarint(buf, uint64(len(enc)))
-	buf = append(buf, enc...)
+	buf := appendCand(w.bufs[p], fp, key, enc, w.s.wide)
 	if len(buf) >= candBlockSize {
 		w.s.write(p, buf)
 		buf = buf[:0]
@@ -150,22 +161,13 @@ func (s *candSpill) bucket(p int, raw []byte, recs []candRec) ([]byte, []candRec
 		at += b.n
 	}
 	recs = recs[:0]
+	head := candHead(s.wide)
 	for i := 0; i < len(raw); {
-		var r candRec
-		if len(raw)-i < 16 {
+		if len(raw)-i < head {
 			return raw, recs, errors.New("reading a level's candidates: a truncated record")
 		}
-		r.fp.hi = binary.LittleEndian.Uint64(raw[i:])
-		i += 8
-		if s.wide {
-			r.fp.lo = binary.LittleEndian.Uint64(raw[i:])
-			i += 8
-		}
-		if len(raw)-i < 8 {
-			return raw, recs, errors.New("reading a level's candidates: a truncated record")
-		}
-		r.key = binary.LittleEndian.Uint64(raw[i:])
-		i += 8
+		r := candRec{fp: decodeFP(raw[i:], s.wide), key: binary.LittleEndian.Uint64(raw[i+head-8:])}
+		i += head
 		l, m := binary.Uvarint(raw[i:])
 		if m <= 0 || uint64(len(raw)-i-m) < l {
 			return raw, recs, errors.New("reading a level's candidates: a truncated record")
@@ -265,18 +267,12 @@ func (r *run) next(wide bool) (bool, error) {
 	}
 	r.n--
 	var hdr [24]byte
-	w := 16
-	if wide {
-		w = 24
-	}
-	if _, err := io.ReadFull(r.r, hdr[:w]); err != nil {
+	head := candHead(wide)
+	if _, err := io.ReadFull(r.r, hdr[:head]); err != nil {
 		return false, err
 	}
-	r.head.key = binary.LittleEndian.Uint64(hdr[:])
-	r.head.fp = fingerprint{hi: binary.LittleEndian.Uint64(hdr[8:])}
-	if wide {
-		r.head.fp.lo = binary.LittleEndian.Uint64(hdr[16:])
-	}
+	r.head.fp = decodeFP(hdr[:], wide)
+	r.head.key = binary.LittleEndian.Uint64(hdr[head-8:])
 	l, err := binary.ReadUvarint(r.r)
 	if err != nil {
 		return false, err
@@ -319,33 +315,24 @@ func (b *bfs[S]) commitExternal(depth int) bool {
 		}
 	}
 	// The winners of each bucket, sorted by key, one run each.
-	runsFile, err := os.CreateTemp("", "execspec-winners-*")
+	runsFile, err := createTemp("execspec-winners-*", "spilling a level's new states")
 	if err != nil {
-		b.err = fmt.Errorf("spilling a level's candidates: %w", err)
+		b.err = err
 		return false
 	}
-	_ = os.Remove(runsFile.Name())
 	defer removeTemp(runsFile)
 	bw := bufio.NewWriterSize(runsFile, 1<<20)
 	var runs []*run
+	var rec []byte
 	var at, total int64
 	wide := b.ext.wide
 	err = b.winners(want, func(ws []candRec) error {
 		slices.SortFunc(ws, func(x, y candRec) int { return cmp.Compare(x.key, y.key) })
 		var size int64
 		for _, r := range ws {
-			var hdr [24 + binary.MaxVarintLen64]byte
-			binary.LittleEndian.PutUint64(hdr[:], r.key)
-			binary.LittleEndian.PutUint64(hdr[8:], r.fp.hi)
-			w := 16
-			if wide {
-				binary.LittleEndian.PutUint64(hdr[16:], r.fp.lo)
-				w = 24
-			}
-			w += binary.PutUvarint(hdr[w:], uint64(len(r.enc)))
-			bw.Write(hdr[:w])
-			bw.Write(r.enc)
-			size += int64(w + len(r.enc))
+			rec = appendCand(rec[:0], r.fp, r.key, r.enc, wide)
+			bw.Write(rec)
+			size += int64(len(rec))
 		}
 		if len(ws) > 0 {
 			runs = append(runs, &run{extent: extent{at, int64(len(ws))}})

@@ -61,23 +61,57 @@ func (d *fpFile) memBytes() int64 {
 	return int64(cap(d.index))*16 + int64(cap(d.block))
 }
 
-func (d *fpFile) decode(p []byte) fingerprint {
+// appendFP appends fp as the spill files keep it: 8 bytes, little
+// endian, 16 when wide.
+func appendFP(b []byte, fp fingerprint, wide bool) []byte {
+	b = binary.LittleEndian.AppendUint64(b, fp.hi)
+	if wide {
+		b = binary.LittleEndian.AppendUint64(b, fp.lo)
+	}
+	return b
+}
+
+// decodeFP reads a fingerprint written by appendFP.
+func decodeFP(p []byte, wide bool) fingerprint {
 	fp := fingerprint{hi: binary.LittleEndian.Uint64(p)}
-	if d.wide {
+	if wide {
 		fp.lo = binary.LittleEndian.Uint64(p[8:])
 	}
 	return fp
+}
+
+func (d *fpFile) decode(p []byte) fingerprint { return decodeFP(p, d.wide) }
+
+// scan returns a function that gives the file's fingerprints in
+// ascending order, then false.
+func (d *fpFile) scan() func() (fingerprint, bool, error) {
+	if d.f == nil {
+		return func() (fingerprint, bool, error) { return fingerprint{}, false, nil }
+	}
+	r := bufio.NewReaderSize(io.NewSectionReader(d.f, 0, d.size()), 1<<20)
+	width := d.width()
+	var rec [16]byte
+	var i int64
+	return func() (fingerprint, bool, error) {
+		if i == d.n {
+			return fingerprint{}, false, nil
+		}
+		i++
+		if _, err := io.ReadFull(r, rec[:width]); err != nil {
+			return fingerprint{}, false, fmt.Errorf("reading fingerprints from disk: %w", err)
+		}
+		return d.decode(rec[:width]), true, nil
+	}
 }
 
 // merge writes the union of the file and the fingerprints next yields (in
 // ascending order, none already in the file) to a new file, which
 // replaces the file.
 func (d *fpFile) merge(next func() (fingerprint, bool)) (err error) {
-	f, err := os.CreateTemp("", "execspec-fingerprints-*")
+	f, err := createTemp("execspec-fingerprints-*", "keeping fingerprints on disk")
 	if err != nil {
-		return fmt.Errorf("keeping fingerprints on disk: %w", err)
+		return err
 	}
-	_ = os.Remove(f.Name()) // the open file lives on where the system allows it
 	defer func() {
 		if err != nil {
 			f.Close()
@@ -85,24 +119,8 @@ func (d *fpFile) merge(next func() (fingerprint, bool)) (err error) {
 		}
 	}()
 	w := bufio.NewWriterSize(f, 1<<20)
-	var old *bufio.Reader
-	if d.f != nil {
-		old = bufio.NewReaderSize(io.NewSectionReader(d.f, 0, d.size()), 1<<20)
-	}
-	width := d.width()
-	var rec [16]byte
-	readOld := func() (fingerprint, bool, error) {
-		if old == nil {
-			return fingerprint{}, false, nil
-		}
-		if _, err := io.ReadFull(old, rec[:width]); err != nil {
-			if err == io.EOF {
-				return fingerprint{}, false, nil
-			}
-			return fingerprint{}, false, err
-		}
-		return d.decode(rec[:width]), true, nil
-	}
+	readOld := d.scan()
+	var rec []byte
 	var n int64
 	index := d.index[:0:0]
 	var last fingerprint
@@ -113,13 +131,10 @@ func (d *fpFile) merge(next func() (fingerprint, bool)) (err error) {
 		if n%fpFileBlock == 0 {
 			index = append(index, fp)
 		}
-		binary.LittleEndian.PutUint64(rec[:], fp.hi)
-		if d.wide {
-			binary.LittleEndian.PutUint64(rec[8:], fp.lo)
-		}
+		rec = appendFP(rec[:0], fp, d.wide)
 		last = fp
 		n++
-		_, err := w.Write(rec[:width])
+		_, err := w.Write(rec)
 		return err
 	}
 	a, aok, err := readOld()
@@ -191,19 +206,14 @@ func (d *fpFile) contains(qs []fingerprint, found func(i int)) error {
 
 // each calls fn with every fingerprint in the file, in ascending order.
 func (d *fpFile) each(fn func(fp fingerprint)) error {
-	if d.f == nil {
-		return nil
-	}
-	r := bufio.NewReaderSize(io.NewSectionReader(d.f, 0, d.size()), 1<<20)
-	width := d.width()
-	var rec [16]byte
-	for i := int64(0); i < d.n; i++ {
-		if _, err := io.ReadFull(r, rec[:width]); err != nil {
-			return fmt.Errorf("reading fingerprints from disk: %w", err)
+	next := d.scan()
+	for {
+		fp, ok, err := next()
+		if !ok || err != nil {
+			return err
 		}
-		fn(d.decode(rec[:width]))
+		fn(fp)
 	}
-	return nil
 }
 
 func (d *fpFile) close() {

@@ -12,8 +12,8 @@ import (
 // of the level that produced it, to a temporary file in one sequential
 // pass, its offsets kept in memory (8 bytes a state), and read back one
 // claimed chunk at a time by the worker that expands it (one read a
-// chunk). Options.SpillFrontier sets the size from which a level is
-// spilled. The file is removed when the level has been expanded, and at
+// chunk). Options.Spill sets the size from which a level is spilled (its
+// share of it, see spillShare). The file is removed when the level has been expanded, and at
 // once on systems that let an open file be removed, so that a killed
 // search leaves nothing behind.
 
@@ -66,11 +66,10 @@ func (o *Options) spillShare(of int64) int64 {
 // newSpill writes the encodings of the chunks, in order, to a new
 // temporary file.
 func newSpill(chunks [][]byte) (*spillFile, error) {
-	f, err := os.CreateTemp("", "execspec-frontier-*")
+	f, err := createTemp("execspec-frontier-*", "spilling the frontier")
 	if err != nil {
-		return nil, fmt.Errorf("spilling the frontier: %w", err)
+		return nil, err
 	}
-	_ = os.Remove(f.Name()) // the open file lives on where the system allows it
 	s := &spillFile{f: f}
 	for _, b := range chunks {
 		n, err := f.Write(b)
@@ -100,6 +99,18 @@ func (s *spillFile) copyTo(w io.Writer) error {
 
 func (s *spillFile) close() {
 	removeTemp(s.f)
+}
+
+// createTemp creates a temporary file for what (named in its error), and
+// removes its name at once where the system lets an open file live on,
+// so that a killed search leaves nothing behind.
+func createTemp(pattern, what string) (*os.File, error) {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	_ = os.Remove(f.Name())
+	return f, nil
 }
 
 // removeTemp closes a temporary file and removes it, if the system did

@@ -403,10 +403,16 @@ func (r *records) get(i int64) record {
 			}
 			return record{parent: noParent}
 		}
-		return record{parent: binary.LittleEndian.Uint32(p[:]), succ: binary.LittleEndian.Uint32(p[4:])}
+		return decodeRecord(p[:])
 	}
 	i -= r.base
 	return r.blocks[i/recordBlock][i%recordBlock]
+}
+
+// decodeRecord reads a record as the records' file keeps it: parent and
+// successor ordinal, 4 bytes each, little endian.
+func decodeRecord(p []byte) record {
+	return record{parent: binary.LittleEndian.Uint32(p), succ: binary.LittleEndian.Uint32(p[4:])}
 }
 
 // add appends one record.
@@ -437,20 +443,19 @@ func (r *records) spill(limit int64) error {
 		return nil
 	}
 	if r.file == nil {
-		f, err := os.CreateTemp("", "execspec-records-*")
+		f, err := createTemp("execspec-records-*", "keeping trace records on disk")
 		if err != nil {
-			return fmt.Errorf("keeping trace records on disk: %w", err)
+			return err
 		}
-		_ = os.Remove(f.Name()) // the open file lives on where the system allows it
 		r.file = f
 	}
 	w := bufio.NewWriterSize(io.NewOffsetWriter(r.file, r.base*recordSize), 1<<20)
-	var p [8]byte
+	var p []byte
 	for i := r.base; i < r.n; i++ {
 		rec := r.get(i)
-		binary.LittleEndian.PutUint32(p[:], rec.parent)
-		binary.LittleEndian.PutUint32(p[4:], rec.succ)
-		w.Write(p[:])
+		p = binary.LittleEndian.AppendUint32(p[:0], rec.parent)
+		p = binary.LittleEndian.AppendUint32(p, rec.succ)
+		w.Write(p)
 	}
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("keeping trace records on disk: %w", err)
@@ -472,7 +477,7 @@ func (r *records) each(fn func(rec record)) error {
 			if _, err := io.ReadFull(br, p[:]); err != nil {
 				return fmt.Errorf("reading trace records from disk: %w", err)
 			}
-			fn(record{parent: binary.LittleEndian.Uint32(p[:]), succ: binary.LittleEndian.Uint32(p[4:])})
+			fn(decodeRecord(p[:]))
 		}
 	}
 	for i := r.base; i < r.n; i++ {
