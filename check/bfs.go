@@ -334,7 +334,7 @@ func (b *bfs[S]) deferred() bool { return b.delayed() || b.ext != nil }
 // and a growing level has more candidates than states expanded.
 func (b *bfs[S]) wantExternal(n int) bool {
 	limit := b.eng.opts.spillShare(shareKeys)
-	if limit <= 0 || b.seen == nil || b.graph != nil {
+	if limit <= 0 || b.seen == nil || b.graph != nil || !externalLevels {
 		return false
 	}
 	enc := int64(0)
@@ -795,25 +795,26 @@ func (b *bfs[S]) commit(depth int) bool {
 	if b.ext != nil {
 		return b.commitExternal(depth)
 	}
-	// Keep the candidates that kept their key, and the findings on them.
+	// Keep the candidates that kept their key and were not seen before,
+	// and the findings on them.
+	old, err := b.seenOnDisk()
+	if err != nil {
+		b.err = err
+		return false
+	}
+	before := func(fp fingerprint) bool { return len(old) > 0 && b.seen.isIn(old, fp) }
 	winner := func(fp fingerprint) (uint64, bool, bool) {
 		v, in := b.level.Get(fp)
-		return v, in, false
+		return v, in, before(fp)
 	}
 	b.each(func(w, i int) {
 		c := b.chunks[i]
 		c.keepCandidates(func(fp fingerprint, k uint64) bool {
 			v, _ := b.level.Get(fp)
-			return v == k
+			return v == k && !before(fp)
 		})
 		b.keepFindings(c, winner)
 	})
-	if b.delayed() {
-		if err := b.dropSeen(); err != nil {
-			b.err = err
-			return false
-		}
-	}
 	level, limit, gen := b.levelCut()
 	base := b.recs.n
 	if lim := e.opts.MaxStates; lim > 0 {
@@ -987,7 +988,7 @@ func (b *bfs[S]) advance(depth int, next encoded, spill *spillFile, nextIdx []ui
 		// search is past what memory holds.
 		limit := e.opts.spillShare(shareRecords)
 		if b.delayed() {
-			limit = min(limit, 1)
+			limit = 1 // every level's
 		}
 		if err := b.recs.spill(limit); err != nil {
 			b.err = err
@@ -1037,10 +1038,15 @@ func (b *bfs[S]) levelNew() (int64, error) {
 	return n - int64(len(old)), err
 }
 
-// dropSeen removes from the level's winners, and from its findings, the
-// states seen in earlier levels that only the fingerprints on disk know
-// of: what the workers would have skipped had they been in memory.
-func (b *bfs[S]) dropSeen() error {
+// seenOnDisk returns, in the order filterOld gives them, the
+// fingerprints of the level's candidates and findings that the
+// fingerprints on disk hold: states seen in earlier levels that the
+// workers would have skipped had they been in memory (none unless some
+// are on disk only).
+func (b *bfs[S]) seenOnDisk() ([]fingerprint, error) {
+	if !b.delayed() {
+		return nil, nil
+	}
 	var fps []fingerprint
 	for _, c := range b.chunks {
 		fps = append(fps, c.fps...)
@@ -1050,23 +1056,7 @@ func (b *bfs[S]) dropSeen() error {
 			}
 		}
 	}
-	old, err := b.seen.filterOld(fps)
-	if err != nil || len(old) == 0 {
-		return err
-	}
-	b.each(func(w, i int) {
-		c := b.chunks[i]
-		c.keepCandidates(func(fp fingerprint, _ uint64) bool { return !b.seen.isIn(old, fp) })
-		found := c.found[:0]
-		for _, p := range c.found {
-			if p.fp != (fingerprint{}) && p.panic == nil && b.seen.isIn(old, p.fp) {
-				continue
-			}
-			found = append(found, p)
-		}
-		c.found = found
-	})
-	return nil
+	return b.seen.filterOld(fps)
 }
 
 // nth returns the key of the level's winner number n (from 1), if there

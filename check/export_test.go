@@ -10,3 +10,11 @@ func LowerKeysTableFloor(t testing.TB) {
 	keysTableFloor = 0
 	t.Cleanup(func() { keysTableFloor = old })
 }
+
+// KeepLevelsInMemory keeps every level's candidates in memory, whatever
+// the spill limit, until restore is called: only the fingerprints, the
+// records and the waiting level go to disk.
+func KeepLevelsInMemory() (restore func()) {
+	externalLevels = false
+	return func() { externalLevels = true }
+}

@@ -55,6 +55,11 @@ const (
 // this changes nothing).
 var keysTableFloor int64 = 1 << 20
 
+// externalLevels lets a level's candidates wait on disk (see
+// wantExternal); a test turns it off to see the fingerprints on disk
+// with the candidates in memory, which the commit then looks up itself.
+var externalLevels = true
+
 // spillShare is the spill limit's share 1/of, 0 for never.
 func (o *Options) spillShare(of int64) int64 {
 	if l := o.spillLimit(); l > 0 {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/execspec/execspec"
 	"github.com/execspec/execspec/check"
 	"github.com/execspec/execspec/examples/dnsbalancer"
 	"github.com/execspec/execspec/examples/twophase"
@@ -13,8 +14,8 @@ import (
 
 // TestSpilledFrontierChangesNothing: a search that keeps every level, the
 // candidates of every level (their table of smallest keys unable to
-// grow), the fingerprints seen and the trace records in temporary files
-// ends with
+// grow) or none, the fingerprints seen and the trace records in temporary
+// files ends with
 // the counts, levels, depth and traces of one that keeps them in memory,
 // with one worker or two, under every bound that cuts a level (MaxStates,
 // MaxFindings, MaxDepth), and removes its files; a spilled search is
@@ -29,6 +30,10 @@ func TestSpilledFrontierChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	dns, err := machine.Compile(dnsbalancer.New(dnsbalancer.Instance(5, 3, false)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	revisit, err := machine.Compile(revisitModel())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +54,9 @@ func TestSpilledFrontierChangesNothing(t *testing.T) {
 		{"twophase rm3, depth 10", both(func(o check.Options) *check.Result { return mustRun(t, twoPhase, o) }), check.Options{NoSymmetry: true, MaxDepth: 10}},
 		{"dnsbalancer n3_5_3, a violation at depth 11", both(func(o check.Options) *check.Result { return mustRun(t, dns, o) }), check.Options{NoSymmetry: true}},
 		{"dnsbalancer n3_5_3, 3 findings", both(func(o check.Options) *check.Result { return mustRun(t, dns, o) }), check.Options{NoSymmetry: true, MaxFindings: 3}},
+		// A violating state reached again from a later level is not
+		// reported again.
+		{"revisit, every finding", both(func(o check.Options) *check.Result { return mustRun(t, revisit, o) }), check.Options{MaxFindings: 10}},
 		{"dnsbalancer n3_5_3, 1,000 states", both(func(o check.Options) *check.Result { return mustRun(t, dns, o) }), check.Options{NoSymmetry: true, MaxStates: 1000}},
 		{"dnsbalancer n3_5_3, depth 6", both(func(o check.Options) *check.Result { return mustRun(t, dns, o) }), check.Options{NoSymmetry: true, MaxDepth: 6}},
 		{"dnsbalancer n3_5_3, depth 10, deadlocks", both(func(o check.Options) *check.Result { return mustRun(t, dns, o) }), check.Options{NoSymmetry: true, MaxDepth: 10, Deadlock: true, MaxFindings: 2}},
@@ -58,12 +66,23 @@ func TestSpilledFrontierChangesNothing(t *testing.T) {
 			opts.Workers, opts.NoTemporal = workers, true
 			want, _ := tc.run(opts)
 			opts.Spill = 1
-			got, res := tc.run(opts)
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s, %d workers: spilled\n got %+v\nwant %+v", tc.name, workers, got, want)
-			}
-			if res.Stats.DiskBytes == 0 && res.Stats.Depth > 2 {
-				t.Errorf("%s, %d workers: nothing went to disk", tc.name, workers)
+			for _, external := range []bool{true, false} {
+				var restore func()
+				if !external {
+					// The commit of a level in memory looks its
+					// candidates up on disk itself.
+					restore = check.KeepLevelsInMemory()
+				}
+				got, res := tc.run(opts)
+				if restore != nil {
+					restore()
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s, %d workers, external levels %v: spilled\n got %+v\nwant %+v", tc.name, workers, external, got, want)
+				}
+				if res.Stats.DiskBytes == 0 && res.Stats.Depth > 2 {
+					t.Errorf("%s, %d workers, external levels %v: nothing went to disk", tc.name, workers, external)
+				}
 			}
 		}
 	}
@@ -74,4 +93,25 @@ func TestSpilledFrontierChangesNothing(t *testing.T) {
 	if left, err := os.ReadDir(tmp); err != nil || len(left) != 0 {
 		t.Errorf("spill files left behind: %v (%v)", left, err)
 	}
+}
+
+// revisit counts up to 6, where it may go back to 2, a violation found
+// at depth 2 and reached again at depth 7.
+type revisitState struct{ N int }
+
+func revisitModel() *execspec.Model[revisitState] {
+	m := execspec.NewModel[revisitState]("revisit")
+	m.Init(func(c *execspec.Ctx[revisitState]) {})
+	m.Action("inc", func(c *execspec.Ctx[revisitState]) {
+		if c.Assume(c.S.N < 6) {
+			c.S.N++
+		}
+	})
+	m.Action("back", func(c *execspec.Ctx[revisitState]) {
+		if c.Assume(c.S.N == 6) {
+			c.S.N = 2
+		}
+	})
+	m.Invariant("not_2", func(s *revisitState) bool { return s.N != 2 })
+	return m
 }
